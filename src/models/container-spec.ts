@@ -1,0 +1,146 @@
+import type { Location } from './location.ts';
+
+/**
+ * One model of a container's run configuration, whatever door it came through
+ * (inspect output, compose service, `docker run` argv, a create request).
+ * Rules read only this; they never know which door produced it.
+ *
+ * Conventions shared by every door:
+ * - capability names are upper-case without the `CAP_` prefix; `ALL` stays `ALL`;
+ * - a namespace mode is the engine's string: '' (private/default), 'host', 'container:ID', 'private', 'shareable'...;
+ * - `undefined` means "not set at this door" (the engine default applies), which rules
+ *   must treat differently from an explicit value where the default is unsafe.
+ */
+export interface ContainerSpec {
+  /** Engine id, or a stable synthetic id for specs that do not exist yet (`compose.yaml#web`). */
+  id: string;
+  /** Container name without the leading slash, or the compose service name. */
+  name: string;
+  door: 'inspect' | 'compose' | 'run' | 'request';
+  /** Image reference as written (inspect: `Config.Image`). */
+  image: string;
+  /** Image id (`sha256:...`), known only for existing containers. */
+  imageId?: string;
+  /** `--user` / `Config.User`; for inspect it already holds the image's USER when none was given. */
+  user?: string;
+  privileged: boolean;
+  capAdd: string[];
+  capDrop: string[];
+  security: SecurityOptions;
+  namespaces: Namespaces;
+  mounts: MountSpec[];
+  devices: DeviceSpec[];
+  deviceCgroupRules: string[];
+  ports: PortSpec[];
+  /** Network names the container joins; `network_mode`-style values live in `namespaces.network`. */
+  networks: string[];
+  resources: Resources;
+  readOnlyRootfs: boolean;
+  restartPolicy: RestartPolicy;
+  /** `undefined` = none configured anywhere (neither image nor run). */
+  healthcheck?: Healthcheck;
+  cgroupParent?: string;
+  env: string[];
+  labels: Record<string, string>;
+  /** Where each top-level field was read; array elements carry their own `at`. */
+  where: Partial<Record<ContainerField, Location>>;
+  /** Only for containers that exist (the inspect door). */
+  state?: ContainerState;
+}
+
+export type ContainerField = Exclude<keyof ContainerSpec, 'where' | 'state'> | `security.${keyof SecurityOptions}` | `namespaces.${keyof Namespaces}` | `resources.${keyof Resources}`;
+
+export interface SecurityOptions {
+  /** 'unconfined', a profile path or inline JSON; `undefined` = the engine's default profile. */
+  seccomp?: string;
+  /** AppArmor profile name; 'unconfined' disables it; `undefined` = the engine's default (docker-default). */
+  apparmor?: string;
+  /** `label=...` options other than `disable`, e.g. `type:svirt_apache_t`. */
+  selinuxLabels: string[];
+  /** `label=disable` (or `label:disable`). */
+  selinuxDisabled: boolean;
+  noNewPrivileges: boolean;
+  /** The security options exactly as given, for evidence. */
+  raw: string[];
+}
+
+export interface Namespaces {
+  pid?: string;
+  ipc?: string;
+  uts?: string;
+  /** Network mode: 'bridge', 'host', 'none', 'container:ID', or a user network name. */
+  network?: string;
+  userns?: string;
+  cgroupns?: string;
+}
+
+export interface MountSpec {
+  type: 'bind' | 'volume' | 'tmpfs' | 'npipe' | 'cluster' | 'image';
+  /** Host path for binds, volume name for volumes. */
+  source: string;
+  target: string;
+  readOnly: boolean;
+  /** 'rprivate', 'private', 'shared', 'rshared', 'slave', 'rslave' or undefined (default). */
+  propagation?: string;
+  at?: Location;
+}
+
+export interface DeviceSpec {
+  hostPath: string;
+  containerPath: string;
+  permissions: string;
+  at?: Location;
+}
+
+export interface PortSpec {
+  containerPort: number;
+  protocol: 'tcp' | 'udp' | 'sctp';
+  /** Host address; '' means all interfaces (0.0.0.0 and ::). */
+  hostIp: string;
+  /** 0 or undefined = ephemeral port chosen by the engine. */
+  hostPort?: number;
+  at?: Location;
+}
+
+export interface Ulimit {
+  name: string;
+  soft: number;
+  hard: number;
+  at?: Location;
+}
+
+export interface Resources {
+  /** Bytes; 0 or undefined = unlimited. */
+  memory?: number;
+  memorySwap?: number;
+  /** Relative weight; 0 or undefined = default (1024). */
+  cpuShares?: number;
+  nanoCpus?: number;
+  cpuQuota?: number;
+  cpusetCpus?: string;
+  /** undefined, 0 or -1 = unlimited. */
+  pidsLimit?: number;
+  ulimits: Ulimit[];
+}
+
+export interface RestartPolicy {
+  /** '', 'no', 'always', 'unless-stopped', 'on-failure'. */
+  name: string;
+  maxRetries: number;
+}
+
+export interface Healthcheck {
+  /** `['NONE']` means explicitly disabled. */
+  test: string[];
+  disabled: boolean;
+}
+
+export interface ContainerState {
+  status: 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+  running: boolean;
+  pid: number;
+  startedAt?: string;
+  restartCount: number;
+  /** Exec instances still known to the engine (`ExecIDs`). */
+  execIds: string[];
+}

@@ -1,0 +1,54 @@
+import type { Finding, Severity } from '../findings/finding.ts';
+import type { CheckStatus } from '../rules/evaluate.ts';
+
+/** Bumped on any change to the JSON document's shape (docs/finding.schema.json). */
+export const SCHEMA_VERSION = '1.0.0';
+
+/** The one document every command produces; every output format renders it. */
+export interface Report {
+  schemaVersion: string;
+  tool: { name: 'moat'; version: string };
+  command: 'audit' | 'lint' | 'scan' | 'sbom';
+  target: ReportTarget;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  /** Every finding, suppressed ones included (marked `suppressed`). */
+  findings: Finding[];
+  /** One entry per rule that ran: its verdict over all subjects. */
+  checks: CheckResult[];
+  summary: Summary;
+}
+
+export interface ReportTarget {
+  /** What was examined, for people: `unix:///var/run/docker.sock (Docker 20.10.24, host debian)`. */
+  description: string;
+  endpoint?: string;
+  engineVersion?: string;
+  hostname?: string;
+  /** Containers examined, by id → name. */
+  containers?: number;
+}
+
+export interface CheckResult {
+  ruleId: string;
+  title: string;
+  severity: Severity;
+  cis?: string;
+  status: CheckStatus;
+  /** Subjects the rule looked at (containers, or 1 for daemon/host rules). */
+  subjects: number;
+  /** Findings it produced that are not suppressed. */
+  findings: number;
+  /** Why it did not apply or could not run. */
+  reason?: string;
+}
+
+export interface Summary {
+  /** Unsuppressed findings by severity. */
+  bySeverity: Record<Severity, number>;
+  suppressed: number;
+  checks: { total: number; pass: number; fail: number; info: number; notApplicable: number; error: number };
+  /** Like the benchmark's score: passed checks minus failed checks. */
+  score: number;
+}

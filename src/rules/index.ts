@@ -1,0 +1,14 @@
+import { containerRules } from './container/index.ts';
+import { daemonRules } from './daemon/index.ts';
+import { hostRules } from './host/index.ts';
+import { imageRules } from './image/index.ts';
+import type { Rule } from './rule.ts';
+
+export { containerRules, daemonRules, hostRules, imageRules };
+
+/** All rules, in report order: host, daemon, image, container (the benchmark's section order). */
+export const allRules: readonly Rule[] = [...hostRules, ...daemonRules, ...imageRules, ...containerRules];
+
+export function ruleById(id: string): Rule | undefined {
+  return allRules.find((r) => r.meta.id === id);
+}

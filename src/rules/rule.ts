@@ -1,0 +1,134 @@
+import type { Severity } from '../findings/finding.ts';
+import type { Location } from '../models/location.ts';
+import type { ContainerSpec } from '../models/container-spec.ts';
+import type { DaemonSpec } from '../models/daemon-spec.ts';
+import type { HostSpec } from '../models/host-spec.ts';
+import type { ImageSpec } from '../models/image-spec.ts';
+
+export type RuleTarget = 'container' | 'daemon' | 'host' | 'image';
+
+/**
+ * Facts that cost extra engine requests per container. A rule lists the ones it reads
+ * so that `audit` fetches them only when such a rule is selected.
+ */
+export type Need = 'processes' | 'image' | 'execs';
+
+export interface CisRef {
+  /** Recommendation number in CIS Docker Benchmark v1.6.0, numbered as docker-bench-security does (e.g. `5.29`). */
+  id: string;
+  /** The benchmark calls it Automated (true) or Manual (false). */
+  automated: boolean;
+}
+
+export interface RuleMeta<T extends RuleTarget = RuleTarget> {
+  /** Stable, readable, kebab-case, prefixed by the target: `container-privileged`. */
+  id: string;
+  target: T;
+  title: string;
+  severity: Severity;
+  cis?: CisRef;
+  /** Ids of the same check in other tools: `dockerBench` (check number), `hadolint`, `trivy`, `checkov`, `kics`. */
+  peers?: Record<string, string | string[]>;
+  rationale: string;
+  /** Names the exact flag, compose key or daemon.json key to change. */
+  remediation: string;
+  cwe?: string[];
+  urls?: string[];
+  needs?: Need[];
+  /**
+   * Only a person can decide: the rule reports one `info` finding saying what to look at
+   * (never a silent pass).
+   */
+  manual?: boolean;
+}
+
+/** One problem a rule found in one subject. */
+export interface Issue {
+  message: string;
+  at?: Location;
+  evidence?: string;
+  /** Overrides the rule's severity for this issue (e.g. a breakout path is critical). */
+  severity?: Severity;
+}
+
+export interface NotApplicable {
+  notApplicable: string;
+}
+
+export type Outcome = readonly Issue[] | NotApplicable;
+
+export function notApplicable(reason: string): NotApplicable {
+  return { notApplicable: reason };
+}
+
+export function isNotApplicable(o: Outcome): o is NotApplicable {
+  return !Array.isArray(o);
+}
+
+/** What a container rule may read. `daemon`, `host`, `image`, `processes` and `execs` are absent at doors that cannot know them (lint). */
+export interface ContainerFacts {
+  container: ContainerSpec;
+  daemon?: DaemonSpec;
+  host?: HostSpec;
+  image?: ImageSpec;
+  /** Processes from the engine's `top` (running containers only). */
+  processes?: ProcessInfo[];
+  /** Exec instances still known to the engine. */
+  execs?: ExecInfo[];
+}
+
+export interface ProcessInfo {
+  pid: string;
+  user: string;
+  command: string;
+}
+
+export interface ExecInfo {
+  id: string;
+  user: string;
+  privileged: boolean;
+  command: string[];
+  running: boolean;
+}
+
+/** Daemon and host rules see the daemon, the host and the containers it runs (for sprawl-style checks). */
+export interface SystemFacts {
+  daemon: DaemonSpec;
+  /** Absent when the daemon is remote: host rules then do not apply. */
+  host?: HostSpec;
+  /** Audit time, so age checks are reproducible in tests. */
+  now: Date;
+}
+
+export interface ImageFacts {
+  image: ImageSpec;
+  now: Date;
+}
+
+export interface ContainerRule {
+  meta: RuleMeta<'container'>;
+  check(facts: ContainerFacts): Outcome;
+}
+
+export interface DaemonRule {
+  meta: RuleMeta<'daemon'>;
+  check(facts: SystemFacts): Outcome;
+}
+
+export interface HostRule {
+  meta: RuleMeta<'host'>;
+  check(facts: SystemFacts): Outcome;
+}
+
+export interface ImageRule {
+  meta: RuleMeta<'image'>;
+  check(facts: ImageFacts): Outcome;
+}
+
+export type Rule = ContainerRule | DaemonRule | HostRule | ImageRule;
+
+/** Identity helpers that give rule modules their type without annotations. */
+export const containerRule = (r: ContainerRule): ContainerRule => r;
+export const daemonRule = (r: DaemonRule): DaemonRule => r;
+export const hostRule = (r: HostRule): HostRule => r;
+export const imageRule = (r: ImageRule): ImageRule => r;

@@ -1,0 +1,132 @@
+import type { ContainerSpec, ContainerState, MountSpec, PortSpec } from '../../models/container-spec.ts';
+import { normalizeCapabilities, parsePortKey, parseSecurityOpts } from '../../models/normalize.ts';
+import type { ContainerInspect } from './inspect-schema.ts';
+
+const MOUNT_TYPES = new Set<MountSpec['type']>(['bind', 'volume', 'tmpfs', 'npipe', 'cluster', 'image']);
+const STATES = new Set<ContainerState['status']>(['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead']);
+
+/** The inspect door: `GET /containers/{id}/json` → ContainerSpec, each field located by its inspect path. */
+export function containerFromInspect(c: ContainerInspect): ContainerSpec {
+  const hc = c.HostConfig ?? {};
+  const cfg = c.Config ?? {};
+  const security = parseSecurityOpts(hc.SecurityOpt);
+  // The profile actually applied; set even when no --security-opt named one.
+  if (security.apparmor === undefined && c.AppArmorProfile) security.apparmor = c.AppArmorProfile;
+
+  const mounts: MountSpec[] = (c.Mounts ?? []).map((m, i) => ({
+    type: MOUNT_TYPES.has(m.Type as MountSpec['type']) ? (m.Type as MountSpec['type']) : 'bind',
+    source: m.Type === 'volume' ? (m.Name ?? m.Source ?? '') : (m.Source ?? ''),
+    target: m.Destination,
+    readOnly: m.RW === false,
+    propagation: m.Propagation || undefined,
+    at: { path: `Mounts[${i}]` },
+  }));
+
+  const ports: PortSpec[] = [];
+  for (const [key, bindings] of Object.entries(hc.PortBindings ?? {})) {
+    const parsed = parsePortKey(key);
+    if (!parsed) continue;
+    for (const [i, b] of (bindings ?? []).entries()) {
+      const hostPort = b.HostPort ? Number(b.HostPort) : undefined;
+      ports.push({
+        containerPort: parsed.port,
+        protocol: parsed.protocol,
+        hostIp: b.HostIp ?? '',
+        hostPort: Number.isFinite(hostPort) ? hostPort : undefined,
+        at: { path: `HostConfig.PortBindings["${key}"][${i}]` },
+      });
+    }
+  }
+
+  const hcTest = cfg.Healthcheck?.Test ?? [];
+  const status = (c.State?.Status ?? 'created') as ContainerState['status'];
+
+  return {
+    id: c.Id,
+    name: (c.Name ?? c.Id.slice(0, 12)).replace(/^\//, ''),
+    door: 'inspect',
+    image: cfg.Image ?? c.Image ?? '',
+    imageId: c.Image ?? undefined,
+    user: cfg.User || undefined,
+    privileged: hc.Privileged === true,
+    capAdd: normalizeCapabilities(hc.CapAdd),
+    capDrop: normalizeCapabilities(hc.CapDrop),
+    security,
+    namespaces: {
+      pid: hc.PidMode ?? undefined,
+      ipc: hc.IpcMode ?? undefined,
+      uts: hc.UTSMode ?? undefined,
+      network: hc.NetworkMode ?? undefined,
+      userns: hc.UsernsMode ?? undefined,
+      cgroupns: hc.CgroupnsMode ?? undefined,
+    },
+    mounts,
+    devices: (hc.Devices ?? []).map((d, i) => ({
+      hostPath: d.PathOnHost ?? '',
+      containerPath: d.PathInContainer ?? '',
+      permissions: d.CgroupPermissions ?? 'rwm',
+      at: { path: `HostConfig.Devices[${i}]` },
+    })),
+    deviceCgroupRules: hc.DeviceCgroupRules ?? [],
+    ports,
+    networks: Object.keys(c.NetworkSettings?.Networks ?? {}),
+    resources: {
+      memory: hc.Memory ?? undefined,
+      memorySwap: hc.MemorySwap ?? undefined,
+      cpuShares: hc.CpuShares ?? undefined,
+      nanoCpus: hc.NanoCpus ?? undefined,
+      cpuQuota: hc.CpuQuota ?? undefined,
+      cpusetCpus: hc.CpusetCpus || undefined,
+      pidsLimit: hc.PidsLimit ?? undefined,
+      ulimits: (hc.Ulimits ?? []).map((u, i) => ({ name: u.Name, soft: u.Soft, hard: u.Hard, at: { path: `HostConfig.Ulimits[${i}]` } })),
+    },
+    readOnlyRootfs: hc.ReadonlyRootfs === true,
+    restartPolicy: { name: hc.RestartPolicy?.Name ?? '', maxRetries: hc.RestartPolicy?.MaximumRetryCount ?? 0 },
+    healthcheck: hcTest.length === 0 ? undefined : { test: hcTest, disabled: hcTest[0] === 'NONE' },
+    cgroupParent: hc.CgroupParent || undefined,
+    env: cfg.Env ?? [],
+    labels: cfg.Labels ?? {},
+    where: {
+      image: { path: 'Config.Image' },
+      user: { path: 'Config.User' },
+      privileged: { path: 'HostConfig.Privileged' },
+      capAdd: { path: 'HostConfig.CapAdd' },
+      capDrop: { path: 'HostConfig.CapDrop' },
+      security: { path: 'HostConfig.SecurityOpt' },
+      'security.apparmor': security.raw.some((o) => /^apparmor[=:]/.test(o)) ? { path: 'HostConfig.SecurityOpt' } : { path: 'AppArmorProfile' },
+      'security.seccomp': { path: 'HostConfig.SecurityOpt' },
+      'security.noNewPrivileges': { path: 'HostConfig.SecurityOpt' },
+      'security.selinuxLabels': { path: 'HostConfig.SecurityOpt' },
+      'security.selinuxDisabled': { path: 'HostConfig.SecurityOpt' },
+      'namespaces.pid': { path: 'HostConfig.PidMode' },
+      'namespaces.ipc': { path: 'HostConfig.IpcMode' },
+      'namespaces.uts': { path: 'HostConfig.UTSMode' },
+      'namespaces.network': { path: 'HostConfig.NetworkMode' },
+      'namespaces.userns': { path: 'HostConfig.UsernsMode' },
+      'namespaces.cgroupns': { path: 'HostConfig.CgroupnsMode' },
+      mounts: { path: 'Mounts' },
+      devices: { path: 'HostConfig.Devices' },
+      deviceCgroupRules: { path: 'HostConfig.DeviceCgroupRules' },
+      ports: { path: 'HostConfig.PortBindings' },
+      networks: { path: 'NetworkSettings.Networks' },
+      'resources.memory': { path: 'HostConfig.Memory' },
+      'resources.cpuShares': { path: 'HostConfig.CpuShares' },
+      'resources.pidsLimit': { path: 'HostConfig.PidsLimit' },
+      'resources.ulimits': { path: 'HostConfig.Ulimits' },
+      readOnlyRootfs: { path: 'HostConfig.ReadonlyRootfs' },
+      restartPolicy: { path: 'HostConfig.RestartPolicy' },
+      healthcheck: { path: 'Config.Healthcheck' },
+      cgroupParent: { path: 'HostConfig.CgroupParent' },
+      env: { path: 'Config.Env' },
+      labels: { path: 'Config.Labels' },
+    },
+    state: {
+      status: STATES.has(status) ? status : 'created',
+      running: c.State?.Running === true,
+      pid: c.State?.Pid ?? 0,
+      startedAt: c.State?.StartedAt ?? undefined,
+      restartCount: c.RestartCount ?? 0,
+      execIds: c.ExecIDs ?? [],
+    },
+  };
+}

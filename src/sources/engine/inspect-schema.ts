@@ -1,0 +1,127 @@
+import * as v from 'valibot';
+import { EngineError } from '../../engine/errors.ts';
+
+/**
+ * The parts of `GET /containers/{id}/json` Moat reads, validated at the edge.
+ * Engines send `null` for empty lists and omit fields older API versions lack,
+ * so nearly everything is nullish.
+ */
+const str = v.nullish(v.string());
+const num = v.nullish(v.number());
+const bool = v.nullish(v.boolean());
+const strList = v.nullish(v.array(v.string()));
+
+const portBindings = v.nullish(v.record(v.string(), v.nullish(v.array(v.object({ HostIp: str, HostPort: str })))));
+
+export const ContainerInspectSchema = v.object({
+  Id: v.string(),
+  Name: str,
+  Image: str,
+  State: v.nullish(
+    v.object({
+      Status: str,
+      Running: bool,
+      Pid: num,
+      StartedAt: str,
+    }),
+  ),
+  RestartCount: num,
+  ExecIDs: strList,
+  AppArmorProfile: str,
+  Config: v.nullish(
+    v.object({
+      User: str,
+      Image: str,
+      Env: strList,
+      Labels: v.nullish(v.record(v.string(), v.string())),
+      Healthcheck: v.nullish(v.object({ Test: strList })),
+      ExposedPorts: v.nullish(v.record(v.string(), v.unknown())),
+    }),
+  ),
+  HostConfig: v.nullish(
+    v.object({
+      Privileged: bool,
+      CapAdd: strList,
+      CapDrop: strList,
+      SecurityOpt: strList,
+      PidMode: str,
+      IpcMode: str,
+      UTSMode: str,
+      NetworkMode: str,
+      UsernsMode: str,
+      CgroupnsMode: str,
+      Binds: strList,
+      PortBindings: portBindings,
+      Devices: v.nullish(v.array(v.object({ PathOnHost: str, PathInContainer: str, CgroupPermissions: str }))),
+      DeviceCgroupRules: strList,
+      Memory: num,
+      MemorySwap: num,
+      CpuShares: num,
+      NanoCpus: num,
+      CpuQuota: num,
+      CpusetCpus: str,
+      PidsLimit: num,
+      Ulimits: v.nullish(v.array(v.object({ Name: v.string(), Soft: v.number(), Hard: v.number() }))),
+      ReadonlyRootfs: bool,
+      RestartPolicy: v.nullish(v.object({ Name: str, MaximumRetryCount: num })),
+      CgroupParent: str,
+    }),
+  ),
+  Mounts: v.nullish(
+    v.array(
+      v.object({
+        Type: str,
+        Name: str,
+        Source: str,
+        Destination: v.string(),
+        RW: bool,
+        Propagation: str,
+      }),
+    ),
+  ),
+  NetworkSettings: v.nullish(
+    v.object({
+      Ports: portBindings,
+      Networks: v.nullish(v.record(v.string(), v.unknown())),
+    }),
+  ),
+});
+
+export type ContainerInspect = v.InferOutput<typeof ContainerInspectSchema>;
+
+export const ContainerSummarySchema = v.array(v.object({ Id: v.string(), Names: strList, State: str }));
+
+export const ImageInspectSchema = v.object({
+  Id: v.string(),
+  RepoTags: strList,
+  RepoDigests: strList,
+  Created: str,
+  Config: v.nullish(
+    v.object({
+      User: str,
+      Env: strList,
+      Entrypoint: strList,
+      Cmd: strList,
+      ExposedPorts: v.nullish(v.record(v.string(), v.unknown())),
+      Healthcheck: v.nullish(v.object({ Test: strList })),
+      Labels: v.nullish(v.record(v.string(), v.string())),
+    }),
+  ),
+});
+
+export const TopSchema = v.object({ Titles: strList, Processes: v.nullish(v.array(v.array(v.string()))) });
+
+export const ExecInspectSchema = v.object({
+  ID: v.string(),
+  Running: bool,
+  ProcessConfig: v.nullish(v.object({ user: str, privileged: bool, entrypoint: str, arguments: strList })),
+});
+
+/** Parses engine output; a mismatch is a protocol error naming the first offending path. */
+export function parseEngine<S extends v.GenericSchema>(schema: S, data: unknown, what: string): v.InferOutput<S> {
+  const r = v.safeParse(schema, data);
+  if (r.success) return r.output;
+  const issue = r.issues[0];
+  const path = issue.path?.map((p) => String(p.key)).join('.') ?? '';
+  throw new EngineError('protocol', `unexpected engine answer for ${what}${path ? ` at ${path}` : ''}: ${issue.message}`);
+}
