@@ -32,6 +32,8 @@ export interface ContainerSpec {
   devices: DeviceSpec[];
   deviceCgroupRules: string[];
   ports: PortSpec[];
+  /** `-P`: every exposed port published on an ephemeral host port, on all interfaces. */
+  publishAllPorts: boolean;
   /** Network names the container joins; `network_mode`-style values live in `namespaces.network`. */
   networks: string[];
   resources: Resources;

@@ -28,6 +28,7 @@ export function hardenedContainer(over: DeepPartial<ContainerSpec> = {}): Contai
     devices: [],
     deviceCgroupRules: [],
     ports: [{ containerPort: 8080, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: 8080 }],
+    publishAllPorts: false,
     networks: ['app-net'],
     resources: { memory: 256 * 1024 * 1024, memorySwap: 256 * 1024 * 1024, cpuShares: 512, pidsLimit: 100, ulimits: [] },
     readOnlyRootfs: true,

@@ -69,6 +69,7 @@ export function containerFromInspect(c: ContainerInspect): ContainerSpec {
     })),
     deviceCgroupRules: hc.DeviceCgroupRules ?? [],
     ports,
+    publishAllPorts: hc.PublishAllPorts === true,
     networks: Object.keys(c.NetworkSettings?.Networks ?? {}),
     resources: {
       memory: hc.Memory ?? undefined,
@@ -108,6 +109,7 @@ export function containerFromInspect(c: ContainerInspect): ContainerSpec {
       devices: { path: 'HostConfig.Devices' },
       deviceCgroupRules: { path: 'HostConfig.DeviceCgroupRules' },
       ports: { path: 'HostConfig.PortBindings' },
+      publishAllPorts: { path: 'HostConfig.PublishAllPorts' },
       networks: { path: 'NetworkSettings.Networks' },
       'resources.memory': { path: 'HostConfig.Memory' },
       'resources.cpuShares': { path: 'HostConfig.CpuShares' },

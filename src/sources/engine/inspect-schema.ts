@@ -52,6 +52,7 @@ export const ContainerInspectSchema = v.object({
       CgroupnsMode: str,
       Binds: strList,
       PortBindings: portBindings,
+      PublishAllPorts: bool,
       Devices: v.nullish(v.array(v.object({ PathOnHost: str, PathInContainer: str, CgroupPermissions: str }))),
       DeviceCgroupRules: strList,
       Memory: num,
