@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Sets up Moat on a fresh Debian 12 machine: a Docker engine, the project's own Node 24
+# (from the npm registry, so the machine's older Node is left alone), dependencies and
+# the build. With --test it also installs what the tests need (Chromium for the HTML
+# report test).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+if ! command -v npm >/dev/null 2>&1; then
+  echo "setup: npm is missing: install Node.js 20 or newer with npm (apt-get install nodejs npm)" >&2
+  exit 1
+fi
+
+bash scripts/ensure-docker.sh
+
+if [ "${1:-}" = "--test" ]; then
+  if ! command -v chromium >/dev/null 2>&1; then
+    echo "setup: installing chromium from apt (browser test of the HTML report)" >&2
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null
+  fi
+fi
+
+if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+npm run --silent build

@@ -1,0 +1,185 @@
+import type { Finding, Subject } from '../findings/finding.ts';
+import { checkResult, summarize } from '../findings/summary.ts';
+import type { ContainerSpec } from '../models/container-spec.ts';
+import type { DaemonSpec } from '../models/daemon-spec.ts';
+import type { ImageSpec } from '../models/image-spec.ts';
+import { EngineClient, type ClientOptions } from '../engine/client.ts';
+import { EngineError } from '../engine/errors.ts';
+import { runCheck, type Verdict } from '../rules/evaluate.ts';
+import { allRules } from '../rules/index.ts';
+import type { ContainerFacts, ContainerRule, DaemonRule, ExecInfo, HostRule, ImageRule, Need, ProcessInfo, Rule, SystemFacts } from '../rules/rule.ts';
+import { SCHEMA_VERSION, type Report } from '../report/model.ts';
+import { containerFromInspect } from '../sources/engine/container.ts';
+import { execFromInspect, imageFromInspect, processesFromTop } from '../sources/engine/image.ts';
+import { ContainerInspectSchema, ContainerSummarySchema, ExecInspectSchema, ImageInspectSchema, TopSchema, parseEngine } from '../sources/engine/inspect-schema.ts';
+import { readDaemon } from '../sources/daemon/index.ts';
+import { readHost } from '../sources/host/index.ts';
+import { mapLimit } from '../util/concurrency.ts';
+import { MoatError } from '../util/errors.ts';
+import { TOOL_VERSION } from '../version.ts';
+
+export interface AuditOptions {
+  /** An open client; otherwise one is made from `engine` options (DOCKER_HOST by default) and closed afterwards. */
+  client?: EngineClient;
+  engine?: ClientOptions;
+  /** Rules to run (after selection); all rules by default. */
+  rules?: readonly Rule[];
+  /** Container names or id prefixes; all by default. */
+  containers?: readonly string[];
+  /** Include stopped and created containers. */
+  all?: boolean;
+  /** Where the host's files are read from ('/' unless Moat runs in a container with the host mounted). */
+  hostRoot?: string;
+  daemonConfigPath?: string;
+  /** Applied to every finding before checks are summarised (moat.yaml ignores and severity overrides). */
+  postProcess?: (findings: Finding[]) => Finding[];
+  now?: Date;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Requests in flight at once: the measured sweet spot for the engine's unix socket on 2 cores. */
+const CONCURRENCY = 8;
+
+/**
+ * `moat audit`: reads the daemon, the host and every container through the engine,
+ * runs the selected rules over them, and returns one Report. Throws (never returns a
+ * partial report) when the engine cannot be read to the end.
+ */
+export async function audit(opts: AuditOptions = {}): Promise<Report> {
+  const started = new Date();
+  const t0 = performance.now();
+  const now = opts.now ?? started;
+  const rules = opts.rules ?? allRules;
+  const client = opts.client ?? (await EngineClient.connect(opts.engine));
+  try {
+    const byTarget = splitRules(rules);
+    const needs = new Set<Need>(byTarget.container.flatMap((r) => r.meta.needs ?? []));
+    if (byTarget.image.length > 0) needs.add('image');
+
+    const [daemon, summaries] = await Promise.all([
+      readDaemon(client, { hostRoot: opts.hostRoot, daemonConfigPath: opts.daemonConfigPath }),
+      client.getJson(`/containers/json?all=${opts.all ? 1 : 0}`).then((j) => parseEngine(ContainerSummarySchema, j, 'GET /containers/json')),
+    ]);
+    const host = daemon.local ? await readHost({ root: opts.hostRoot, daemon, env: opts.env }) : undefined;
+
+    const ids = selectContainers(summaries, opts.containers);
+    const inspected = await mapLimit(ids, CONCURRENCY, async (id) => {
+      const raw = await client.getJson(`/containers/${encodeURIComponent(id)}/json`, { allowMissing: true });
+      // Removed between the list and the inspect: it no longer exists, so there is nothing to judge.
+      if (raw === undefined) return undefined;
+      const container = containerFromInspect(parseEngine(ContainerInspectSchema, raw, `GET /containers/${id}/json`));
+      const [processes, execs] = await Promise.all([
+        needs.has('processes') && container.state?.running ? readProcesses(client, container) : undefined,
+        needs.has('execs') ? readExecs(client, container) : undefined,
+      ]);
+      return { container, processes, execs };
+    });
+    const containers = inspected.filter((c): c is NonNullable<typeof c> => c !== undefined);
+
+    const images = new Map<string, ImageSpec>();
+    if (needs.has('image')) {
+      const imageIds = [...new Set(containers.map((c) => c.container.imageId).filter((i): i is string => !!i))];
+      const found = await mapLimit(imageIds, CONCURRENCY, async (id) => {
+        const raw = await client.getJson(`/images/${encodeURIComponent(id)}/json`, { allowMissing: true });
+        return raw === undefined ? undefined : imageFromInspect(parseEngine(ImageInspectSchema, raw, `GET /images/${id}/json`));
+      });
+      for (const img of found) if (img) images.set(img.id, img);
+    }
+
+    const verdicts = new Map<string, Verdict[]>();
+    const record = (rule: Rule, v: Verdict): void => {
+      const list = verdicts.get(rule.meta.id);
+      if (list) list.push(v);
+      else verdicts.set(rule.meta.id, [v]);
+    };
+    for (const r of rules) verdicts.set(r.meta.id, []);
+
+    const system: SystemFacts = { daemon, host, now };
+    const daemonSubject = subjectOfDaemon(daemon);
+    const hostSubject: Subject = { kind: 'host', id: daemon.info.name || 'localhost', name: daemon.info.name || undefined };
+    for (const r of byTarget.host) record(r, runCheck(r, system, hostSubject));
+    for (const r of byTarget.daemon) record(r, runCheck(r, system, daemonSubject));
+    for (const img of images.values()) {
+      const subject: Subject = { kind: 'image', id: img.id, name: img.repoTags[0] };
+      for (const r of byTarget.image) record(r, runCheck(r, { image: img, now }, subject));
+    }
+    for (const { container, processes, execs } of containers) {
+      const facts: ContainerFacts = { container, daemon, host, image: container.imageId ? images.get(container.imageId) : undefined, processes, execs };
+      const subject: Subject = { kind: 'container', id: container.id, name: container.name };
+      for (const r of byTarget.container) record(r, runCheck(r, facts, subject));
+    }
+
+    let findings = [...verdicts.values()].flat().flatMap((v) => v.findings);
+    if (opts.postProcess) findings = opts.postProcess(findings);
+    const findingsByRule = Map.groupBy(findings, (f) => f.ruleId);
+    const checks = rules.map((r) => checkResult(r.meta, verdicts.get(r.meta.id) ?? [], findingsByRule.get(r.meta.id) ?? []));
+
+    const finished = new Date();
+    return {
+      schemaVersion: SCHEMA_VERSION,
+      tool: { name: 'moat', version: TOOL_VERSION },
+      command: 'audit',
+      target: {
+        description: `${client.endpoint.display} (Docker ${daemon.version.engine}${daemon.info.name ? `, host ${daemon.info.name}` : ''})`,
+        endpoint: client.endpoint.display,
+        engineVersion: daemon.version.engine,
+        hostname: daemon.info.name || undefined,
+        containers: containers.length,
+      },
+      startedAt: started.toISOString(),
+      finishedAt: finished.toISOString(),
+      durationMs: Math.round(performance.now() - t0),
+      findings,
+      checks,
+      summary: summarize(checks, findings),
+    };
+  } finally {
+    if (!opts.client) client.close();
+  }
+}
+
+function splitRules(rules: readonly Rule[]): { container: ContainerRule[]; daemon: DaemonRule[]; host: HostRule[]; image: ImageRule[] } {
+  return {
+    container: rules.filter((r): r is ContainerRule => r.meta.target === 'container'),
+    daemon: rules.filter((r): r is DaemonRule => r.meta.target === 'daemon'),
+    host: rules.filter((r): r is HostRule => r.meta.target === 'host'),
+    image: rules.filter((r): r is ImageRule => r.meta.target === 'image'),
+  };
+}
+
+function subjectOfDaemon(d: DaemonSpec): Subject {
+  return { kind: 'daemon', id: d.info.id || 'dockerd', name: `dockerd ${d.version.engine}` };
+}
+
+/** Keeps the containers the user named (by name or id prefix); a name that matches nothing is a usage error. */
+export function selectContainers(list: ReadonlyArray<{ Id: string; Names?: string[] | null }>, wanted: readonly string[] | undefined): string[] {
+  if (!wanted || wanted.length === 0) return list.map((c) => c.Id);
+  const out = new Set<string>();
+  for (const w of wanted) {
+    const name = w.replace(/^\//, '');
+    const hits = list.filter((c) => (c.Names ?? []).some((n) => n.replace(/^\//, '') === name) || (name.length >= 3 && c.Id.startsWith(name)));
+    if (hits.length === 0) throw new MoatError('usage', `no container named or with id "${w}"${list.length ? '' : ' (none is running; use --all to include stopped ones)'}`);
+    for (const h of hits) out.add(h.Id);
+  }
+  return [...out];
+}
+
+async function readProcesses(client: EngineClient, c: ContainerSpec): Promise<ProcessInfo[] | undefined> {
+  // A container can stop between inspect and top (409/404): it then has no processes to judge.
+  const res = await client.request('GET', `/containers/${encodeURIComponent(c.id)}/top`);
+  if (res.status === 404 || res.status === 409) return undefined;
+  if (res.status !== 200) throw new EngineError('http', `the engine refused GET /containers/${c.name}/top: HTTP ${res.status}`, { status: res.status });
+  return processesFromTop(parseEngine(TopSchema, JSON.parse(res.body.toString('utf8')), `GET /containers/${c.name}/top`));
+}
+
+async function readExecs(client: EngineClient, c: ContainerSpec): Promise<ExecInfo[]> {
+  const ids = c.state?.execIds ?? [];
+  const execs = await Promise.all(
+    ids.map(async (id) => {
+      const raw = await client.getJson(`/exec/${encodeURIComponent(id)}/json`, { allowMissing: true });
+      return raw === undefined ? undefined : execFromInspect(parseEngine(ExecInspectSchema, raw, `GET /exec/${id}/json`));
+    }),
+  );
+  return execs.filter((e): e is ExecInfo => e !== undefined);
+}
+

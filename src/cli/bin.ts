@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+import { main } from './main.ts';
+
+main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`moat: internal error: ${String(e)}\n`);
+    process.exitCode = 3;
+  },
+);

@@ -1,0 +1,129 @@
+import { audit } from '../../audit/audit.ts';
+import { isSeverity, severityRank, type Finding, type Severity } from '../../findings/finding.ts';
+import { applyConfig } from '../../config/apply.ts';
+import { loadConfigFrom } from '../../config/load.ts';
+import { renderReport, REPORT_FORMATS, type ReportFormat } from '../../report/index.ts';
+import { shouldColor } from '../../report/table.ts';
+import { allRules } from '../../rules/index.ts';
+import { selectRules } from '../../rules/select.ts';
+import { MoatError } from '../../util/errors.ts';
+import { parseCommandArgs, splitList } from '../args.ts';
+import { EXIT } from '../exit-codes.ts';
+import { writeOutput } from '../output.ts';
+import type { Report } from '../../report/model.ts';
+
+export const AUDIT_HELP = `Usage: moat audit [options]
+
+Audits the local Docker host, its daemon and every running container against the
+CIS Docker Benchmark v1.6.0 and hardening guides.
+
+Options:
+  -f, --format FORMAT     table (default), json, sarif or html
+  -o, --output FILE       write the report to FILE instead of standard output
+      --fail-on SEVERITY  exit 1 when a finding is at or above SEVERITY:
+                          critical, high (default), medium, low, info, or none
+  -c, --container NAME    audit only this container (name or id prefix; repeatable)
+  -a, --all               include stopped and created containers
+      --checks LIST       run only these checks: rule ids, CIS ids (5.5) or sections (5, 1.1)
+      --skip LIST         skip these checks (same syntax)
+      --config FILE       use this moat.yaml instead of searching upward from here
+  -H, --host URL          engine to audit (default: DOCKER_HOST, else unix:///var/run/docker.sock)
+      --host-root DIR     read host files under DIR (when Moat runs in a container)
+      --daemon-config FILE  daemon.json to read (default: dockerd's --config-file, else /etc/docker/daemon.json)
+      --timeout MS        per-request engine timeout (default 15000)
+  -v, --verbose           table: list passed and not applicable checks too
+  -h, --help              show this help
+
+Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
+2 usage or configuration error, 3 the audit could not complete.`;
+
+const OPTIONS = {
+  format: { type: 'string', short: 'f' },
+  output: { type: 'string', short: 'o' },
+  'fail-on': { type: 'string' },
+  container: { type: 'string', short: 'c', multiple: true },
+  all: { type: 'boolean', short: 'a' },
+  checks: { type: 'string', multiple: true },
+  skip: { type: 'string', multiple: true },
+  config: { type: 'string' },
+  host: { type: 'string', short: 'H' },
+  'host-root': { type: 'string' },
+  'daemon-config': { type: 'string' },
+  timeout: { type: 'string' },
+  verbose: { type: 'boolean', short: 'v' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export interface CommandIO {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+export async function auditCommand(argv: string[], io: CommandIO): Promise<number> {
+  const { values } = parseCommandArgs('audit', argv, OPTIONS);
+  if (values.help) {
+    io.stdout.write(AUDIT_HELP + '\n');
+    return EXIT.ok;
+  }
+  const format = parseFormat(values.format);
+  const { config, path: configPath } = loadConfigFrom({ cwd: io.cwd, explicitPath: values.config, knownRuleIds: allRules.map((r) => r.meta.id) });
+  const failOn = parseFailOn(values['fail-on'] ?? config['fail-on'] ?? 'high');
+  const rules = selectRules(allRules, { checks: splitList(values.checks), skip: splitList(values.skip), config });
+  const timeoutMs = values.timeout === undefined ? undefined : parsePositiveInt('--timeout', values.timeout);
+  const { resolveEndpoint } = await import('../../engine/endpoint.ts');
+
+  const warnings: string[] = [];
+  const now = new Date();
+  const report = await audit({
+    engine: { endpoint: resolveEndpoint(io.env, values.host), timeoutMs },
+    rules,
+    containers: values.container,
+    all: values.all,
+    hostRoot: values['host-root'],
+    daemonConfigPath: values['daemon-config'],
+    env: io.env,
+    now,
+    postProcess: (findings: Finding[]) => {
+      const applied = applyConfig(findings, config, now);
+      warnings.push(...applied.warnings);
+      return applied.findings;
+    },
+  });
+  for (const w of warnings) io.stderr.write(`moat: warning: ${w}\n`);
+  if (configPath && io.stderr.isTTY) io.stderr.write(`moat: using ${configPath}\n`);
+
+  const color = !values.output && shouldColor(io.stdout, io.env);
+  const text = renderReport(report, format, { color, verbose: values.verbose === true, cwd: io.cwd });
+  if (values.output) {
+    writeOutput(values.output, text);
+    io.stderr.write(`moat: wrote ${values.output} (${report.findings.filter((f) => !f.suppressed).length} findings, ${report.checks.length} checks)\n`);
+  } else io.stdout.write(text.endsWith('\n') ? text : text + '\n');
+  return exitCodeFor(report, failOn);
+}
+
+export function exitCodeFor(report: Report, failOn: Severity | 'none'): number {
+  const errored = report.checks.filter((c) => c.status === 'error');
+  if (errored.length > 0) return EXIT.incomplete;
+  if (failOn === 'none') return EXIT.ok;
+  const bar = severityRank(failOn);
+  return report.findings.some((f) => !f.suppressed && severityRank(f.severity) >= bar) ? EXIT.findings : EXIT.ok;
+}
+
+export function parseFormat(value: string | undefined): ReportFormat {
+  const f = value ?? 'table';
+  if (!(REPORT_FORMATS as readonly string[]).includes(f)) throw new MoatError('usage', `unknown --format "${f}": use one of ${REPORT_FORMATS.join(', ')}`);
+  return f as ReportFormat;
+}
+
+export function parseFailOn(value: string): Severity | 'none' {
+  if (value === 'none' || isSeverity(value)) return value;
+  throw new MoatError('usage', `unknown --fail-on "${value}": use critical, high, medium, low, info or none`);
+}
+
+function parsePositiveInt(flag: string, value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n <= 0) throw new MoatError('usage', `${flag} takes a positive whole number of milliseconds, not "${value}"`);
+  return n;
+}

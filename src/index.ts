@@ -1,0 +1,21 @@
+/**
+ * Moat's library API: the same capabilities as the CLI, typed, with no printing and no
+ * process.exit. Errors are thrown as `MoatError` (usage/config/incomplete) or `EngineError`.
+ */
+export { audit, type AuditOptions } from './audit/audit.ts';
+export { EngineClient, type ClientOptions } from './engine/client.ts';
+export { resolveEndpoint, type Endpoint } from './engine/endpoint.ts';
+export { EngineError } from './engine/errors.ts';
+export { MoatError } from './util/errors.ts';
+export { allRules, containerRules, daemonRules, hostRules, imageRules, ruleById } from './rules/index.ts';
+export type { Rule, RuleMeta, ContainerFacts, SystemFacts, ImageFacts, Issue, Outcome } from './rules/rule.ts';
+export { containerFromInspect } from './sources/engine/container.ts';
+export type { Finding, Severity, Subject, References } from './findings/finding.ts';
+export { SEVERITIES } from './findings/finding.ts';
+export type { ContainerSpec } from './models/container-spec.ts';
+export type { DaemonSpec } from './models/daemon-spec.ts';
+export type { HostSpec } from './models/host-spec.ts';
+export type { ImageSpec } from './models/image-spec.ts';
+export type { Location } from './models/location.ts';
+export { SCHEMA_VERSION, type Report, type CheckResult, type Summary } from './report/model.ts';
+export { renderReport, REPORT_FORMATS, type ReportFormat } from './report/index.ts';
