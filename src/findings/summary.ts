@@ -33,6 +33,8 @@ export function checkResult(meta: RuleMeta, verdicts: readonly Verdict[], findin
     title: meta.title,
     severity: meta.severity,
     ...(meta.cis ? { cis: meta.cis.id } : {}),
+    rationale: meta.rationale,
+    remediation: meta.remediation,
     status,
     subjects: verdicts.length,
     findings: live.length,

@@ -7,7 +7,8 @@ export const SCHEMA_VERSION = '1.0.0';
 /** The one document every command produces; every output format renders it. */
 export interface Report {
   schemaVersion: string;
-  tool: { name: 'moat'; version: string };
+  /** `informationUri`: the project's home page, when known (SARIF's `tool.driver.informationUri`). */
+  tool: { name: 'moat'; version: string; informationUri?: string };
   command: 'audit' | 'lint' | 'scan' | 'sbom';
   target: ReportTarget;
   startedAt: string;
@@ -42,6 +43,9 @@ export interface CheckResult {
   findings: number;
   /** Why it did not apply or could not run. */
   reason?: string;
+  /** The rule's rationale and remediation, so a report alone can explain every check it lists (SARIF rule help, HTML). */
+  rationale?: string;
+  remediation?: string;
 }
 
 export interface Summary {

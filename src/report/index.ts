@@ -1,0 +1,40 @@
+import { renderHtml } from './html.ts';
+import { renderJson } from './json.ts';
+import type { Report } from './model.ts';
+import { renderSarif } from './sarif.ts';
+import { renderTable } from './table.ts';
+
+export const REPORT_FORMATS = ['table', 'json', 'sarif', 'html'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export interface RenderOptions {
+  /** table: colour the text (decide with `shouldColor`). Ignored by the other formats, which never colour. */
+  color?: boolean;
+  /** table: also list passed and not-applicable checks and suppressed findings. */
+  verbose?: boolean;
+  /** sarif: files under this directory get relative URIs (the repository root in CI). */
+  cwd?: string;
+}
+
+/** Renders the one Report in the chosen format. Pure: returns the text, prints nothing. */
+export function renderReport(report: Report, format: ReportFormat, opts: RenderOptions = {}): string {
+  switch (format) {
+    case 'table':
+      return renderTable(report, { color: opts.color ?? false, verbose: opts.verbose ?? false });
+    case 'json':
+      return renderJson(report);
+    case 'sarif':
+      return renderSarif(report, { cwd: opts.cwd });
+    case 'html':
+      return renderHtml(report);
+    default: {
+      const unknown: never = format;
+      throw new TypeError(`unknown report format: ${String(unknown)}`);
+    }
+  }
+}
+
+export { renderHtml, escapeHtml } from './html.ts';
+export { renderJson } from './json.ts';
+export { renderSarif, toSarif, SECURITY_SEVERITY, sarifLevel } from './sarif.ts';
+export { renderTable, shouldColor, sanitize } from './table.ts';
