@@ -1,0 +1,9 @@
+import { auditRule } from './support/audit-rules.ts';
+
+export default auditRule({
+  id: 'host-audit-containerd-config',
+  cis: '1.1.12',
+  what: "containerd's configuration",
+  canonical: '/etc/containerd/config.toml',
+  path: (p) => p.containerdConfig,
+});

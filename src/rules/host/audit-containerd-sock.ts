@@ -1,0 +1,9 @@
+import { auditRule } from './support/audit-rules.ts';
+
+export default auditRule({
+  id: 'host-audit-containerd-sock',
+  cis: '1.1.8',
+  what: 'the containerd socket',
+  canonical: '/run/containerd/containerd.sock',
+  path: (p) => p.containerdSocket,
+});

@@ -1,0 +1,9 @@
+import { auditRule } from './support/audit-rules.ts';
+
+export default auditRule({
+  id: 'host-audit-data-root',
+  cis: '1.1.5',
+  what: 'the Docker data root',
+  canonical: '/var/lib/docker',
+  path: (p) => p.dataRoot,
+});

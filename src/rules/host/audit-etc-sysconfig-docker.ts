@@ -1,0 +1,9 @@
+import { auditRule } from './support/audit-rules.ts';
+
+export default auditRule({
+  id: 'host-audit-etc-sysconfig-docker',
+  cis: '1.1.13',
+  what: '/etc/sysconfig/docker',
+  canonical: '/etc/sysconfig/docker',
+  path: (p) => p.etcSysconfigDocker,
+});

@@ -1,0 +1,15 @@
+import { modeRule, writeByOthers } from './support/file-rules.ts';
+
+export default modeRule({
+  id: 'host-etc-default-docker-mode',
+  cis: '3.20',
+  title: '/etc/default/docker is more permissive than 0644',
+  severity: 'medium',
+  rationale:
+    "/etc/default/docker holds dockerd's start options on some distributions. Whoever can change it can make the daemon run with any option, as root, at the next start.",
+  remediation: '`chmod 644 /etc/default/docker`',
+  cwe: ['CWE-732'],
+  files: (p) => [p.etcDefaultDocker],
+  max: 0o644,
+  severityOf: writeByOthers,
+});
