@@ -1,4 +1,45 @@
 import type { DaemonRule } from '../rule.ts';
+import aufs from './aufs.ts';
+import authorizationPlugin from './authorization-plugin.ts';
+import baseDeviceSize from './base-device-size.ts';
+import cgroupParent from './cgroup-parent.ts';
+import defaultUlimit from './default-ulimit.ts';
+import experimental from './experimental.ts';
+import icc from './icc.ts';
+import insecureRegistries from './insecure-registries.ts';
+import iptables from './iptables.ts';
+import liveRestore from './live-restore.ts';
+import logLevel from './log-level.ts';
+import noNewPrivileges from './no-new-privileges.ts';
+import remoteLogging from './remote-logging.ts';
+import rootless from './rootless.ts';
+import seccompProfile from './seccomp-profile.ts';
+import swarmMode from './swarm-mode.ts';
+import tls from './tls.ts';
+import userlandProxy from './userland-proxy.ts';
+import userns from './userns.ts';
+import versionOutdated from './version-outdated.ts';
 
-/** Every daemon rule, listed explicitly (a test checks this list equals the folder). */
-export const daemonRules: readonly DaemonRule[] = [];
+/** Every daemon rule, listed explicitly (a test checks this list equals the folder), in benchmark order. */
+export const daemonRules: readonly DaemonRule[] = [
+  versionOutdated,
+  rootless,
+  icc,
+  logLevel,
+  iptables,
+  insecureRegistries,
+  aufs,
+  tls,
+  defaultUlimit,
+  userns,
+  cgroupParent,
+  baseDeviceSize,
+  authorizationPlugin,
+  remoteLogging,
+  noNewPrivileges,
+  liveRestore,
+  userlandProxy,
+  seccompProfile,
+  experimental,
+  swarmMode,
+];

@@ -1,0 +1,88 @@
+/**
+ * Finds the dockerd process in `<root>/proc`. Containers that run their own dockerd
+ * (docker-in-docker) and rootless daemons show up there too, so candidates are
+ * narrowed to the host's PID namespace and then to the one whose data root is the one
+ * the engine reports.
+ */
+import { readFile, readdir, readlink } from 'node:fs/promises';
+import { posix } from 'node:path';
+import { underRoot } from '../host/files.ts';
+import { parseDockerdArgv } from './argv.ts';
+
+export interface DockerdProcess {
+  pid: number;
+  argv: string[];
+  /** `readlink /proc/PID/ns/pid`, when readable. */
+  pidNamespace?: string;
+  /** Working directory, to resolve a relative `--config-file`. */
+  cwd?: string;
+}
+
+/** NUL-separated `/proc/PID/cmdline` → argv (the trailing NUL ends the last word, it does not start a new one). */
+export function parseCmdline(raw: string): string[] {
+  const words = raw.split('\0');
+  if (words[words.length - 1] === '') words.pop();
+  return words;
+}
+
+export async function listDockerd(root: string): Promise<DockerdProcess[]> {
+  let entries: string[];
+  try {
+    entries = await readdir(underRoot(root, '/proc'));
+  } catch {
+    return [];
+  }
+  const found = await Promise.all(
+    entries
+      .filter((e) => /^\d+$/.test(e))
+      .map(async (pid): Promise<DockerdProcess | undefined> => {
+        const dir = underRoot(root, `/proc/${pid}`);
+        // A process can exit between readdir and read: it is then not the daemon we talk to.
+        const comm = await readFile(`${dir}/comm`, 'utf8').catch(() => '');
+        if (comm.trim() !== 'dockerd') return undefined;
+        const cmdline = await readFile(`${dir}/cmdline`, 'utf8').catch(() => undefined);
+        if (cmdline === undefined) return undefined;
+        const [pidNamespace, cwd] = await Promise.all([readlink(`${dir}/ns/pid`).catch(() => undefined), readlink(`${dir}/cwd`).catch(() => undefined)]);
+        return { pid: Number(pid), argv: parseCmdline(cmdline), ...(pidNamespace ? { pidNamespace } : {}), ...(cwd ? { cwd } : {}) };
+      }),
+  );
+  return found.filter((p): p is DockerdProcess => p !== undefined);
+}
+
+export interface ChooseHints {
+  /** The host's PID namespace (`readlink <root>/proc/1/ns/pid`), when readable. */
+  hostPidNamespace?: string;
+  /** `DockerRootDir` from /info. */
+  dockerRootDir?: string;
+}
+
+/** The dockerd that most plausibly serves the engine Moat talks to; undefined when none is visible. */
+export function chooseDockerd(candidates: readonly DockerdProcess[], hints: ChooseHints): DockerdProcess | undefined {
+  let list = [...candidates].sort((a, b) => a.pid - b.pid);
+  if (hints.hostPidNamespace) {
+    const onHost = list.filter((p) => p.pidNamespace === undefined || p.pidNamespace === hints.hostPidNamespace);
+    if (onHost.length > 0) list = onHost;
+  }
+  if (list.length > 1 && hints.dockerRootDir) {
+    const matching = list.filter((p) => sameDataRoot(dataRootOf(p), hints.dockerRootDir ?? ''));
+    if (matching.length > 0) list = matching;
+  }
+  return list[0];
+}
+
+function dataRootOf(p: DockerdProcess): string {
+  const v = parseDockerdArgv(p.argv).find((o) => o.key === 'data-root')?.value;
+  return typeof v === 'string' && v !== '' ? v : '/var/lib/docker';
+}
+
+/** With userns-remap the engine reports `<data-root>/<uid>.<gid>`. */
+function sameDataRoot(configured: string, reported: string): boolean {
+  const norm = (p: string): string => posix.resolve('/', p);
+  const r = norm(reported);
+  return norm(configured) === r || norm(configured) === r.replace(/\/\d+\.\d+$/, '');
+}
+
+export async function findDockerd(root: string, dockerRootDir?: string): Promise<DockerdProcess | undefined> {
+  const [candidates, hostPidNamespace] = await Promise.all([listDockerd(root), readlink(underRoot(root, '/proc/1/ns/pid')).catch(() => undefined)]);
+  return chooseDockerd(candidates, { hostPidNamespace, dockerRootDir });
+}
