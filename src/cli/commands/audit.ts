@@ -1,7 +1,5 @@
 import { audit } from '../../audit/audit.ts';
-import { isSeverity, severityRank, type Finding, type Severity } from '../../findings/finding.ts';
-import { applyConfig } from '../../config/apply.ts';
-import { loadConfigFrom } from '../../config/load.ts';
+import { isSeverity, severityRank, type Severity } from '../../findings/finding.ts';
 import { renderReport, REPORT_FORMATS, type ReportFormat } from '../../report/index.ts';
 import { shouldColor } from '../../report/table.ts';
 import { allRules } from '../../rules/index.ts';
@@ -26,7 +24,6 @@ Options:
   -a, --all               include stopped and created containers
       --checks LIST       run only these checks: rule ids, CIS ids (5.5) or sections (5, 1.1)
       --skip LIST         skip these checks (same syntax)
-      --config FILE       use this moat.yaml instead of searching upward from here
   -H, --host URL          engine to audit (default: DOCKER_HOST, else unix:///var/run/docker.sock)
       --host-root DIR     read host files under DIR (when Moat runs in a container)
       --daemon-config FILE  daemon.json to read (default: dockerd's --config-file, else /etc/docker/daemon.json)
@@ -45,7 +42,6 @@ const OPTIONS = {
   all: { type: 'boolean', short: 'a' },
   checks: { type: 'string', multiple: true },
   skip: { type: 'string', multiple: true },
-  config: { type: 'string' },
   host: { type: 'string', short: 'H' },
   'host-root': { type: 'string' },
   'daemon-config': { type: 'string' },
@@ -68,13 +64,11 @@ export async function auditCommand(argv: string[], io: CommandIO): Promise<numbe
     return EXIT.ok;
   }
   const format = parseFormat(values.format);
-  const { config, path: configPath } = loadConfigFrom({ cwd: io.cwd, explicitPath: values.config, knownRuleIds: allRules.map((r) => r.meta.id) });
-  const failOn = parseFailOn(values['fail-on'] ?? config['fail-on'] ?? 'high');
-  const rules = selectRules(allRules, { checks: splitList(values.checks), skip: splitList(values.skip), config });
+  const failOn = parseFailOn(values['fail-on'] ?? 'high');
+  const rules = selectRules(allRules, { checks: splitList(values.checks), skip: splitList(values.skip) });
   const timeoutMs = values.timeout === undefined ? undefined : parsePositiveInt('--timeout', values.timeout);
   const { resolveEndpoint } = await import('../../engine/endpoint.ts');
 
-  const warnings: string[] = [];
   const now = new Date();
   const report = await audit({
     engine: { endpoint: resolveEndpoint(io.env, values.host), timeoutMs },
@@ -85,14 +79,7 @@ export async function auditCommand(argv: string[], io: CommandIO): Promise<numbe
     daemonConfigPath: values['daemon-config'],
     env: io.env,
     now,
-    postProcess: (findings: Finding[]) => {
-      const applied = applyConfig(findings, config, now);
-      warnings.push(...applied.warnings);
-      return applied.findings;
-    },
   });
-  for (const w of warnings) io.stderr.write(`moat: warning: ${w}\n`);
-  if (configPath && io.stderr.isTTY) io.stderr.write(`moat: using ${configPath}\n`);
 
   const color = !values.output && shouldColor(io.stdout, io.env);
   const text = renderReport(report, format, { color, verbose: values.verbose === true, cwd: io.cwd });

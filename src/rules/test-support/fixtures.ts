@@ -50,7 +50,7 @@ export function option(key: string, value: unknown, from: DaemonOption['from'] =
 export function daemonSpec(over: DeepPartial<DaemonSpec> & { optionList?: DaemonOption[] } = {}): DaemonSpec {
   const { optionList, ...rest } = over;
   const base: DaemonSpec = {
-    version: { engine: '27.3.1', apiVersion: '1.47', os: 'linux', arch: 'amd64', experimental: false, buildTime: '2024-09-20T11:41:00.000000000+00:00' },
+    version: { engine: '29.1.0', apiVersion: '1.47', os: 'linux', arch: 'amd64', experimental: false, buildTime: '2024-09-20T11:41:00.000000000+00:00' },
     info: {
       id: 'daemon-id',
       name: 'host',

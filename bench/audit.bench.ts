@@ -1,0 +1,62 @@
+/**
+ * `moat audit` wall time (process start included), per-container cost and peak memory
+ * with 0, 20 and 100 running containers. Targets (issue 2): 20 containers ≤ 0.3 s,
+ * ≤ 5 ms per added container, ≤ 150 MB peak.
+ */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ensureTestImages, docker, IMAGES, TEST_LABEL } from '../test/support/engine.ts';
+
+const root = join(import.meta.dirname, '..');
+const node = process.execPath;
+const RUNS = 7;
+
+interface Sample {
+  ms: number;
+  rssMb: number;
+}
+
+function runAudit(): Sample {
+  const t0 = performance.now();
+  const r = spawnSync(node, ['--import', join(root, 'bench/rss-probe.ts'), join(root, 'dist/cli/bin.js'), 'audit', '--format', 'json', '--fail-on', 'none'], { encoding: 'utf8' });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`moat audit exited ${r.status}: ${r.stderr}`);
+  const m = /MOAT_BENCH_MAXRSS_KB=(\d+)/.exec(r.stderr);
+  const report = JSON.parse(r.stdout) as { target: { containers: number } };
+  void report;
+  return { ms, rssMb: m ? Number(m[1]) / 1024 : NaN };
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+
+async function setRunning(n: number): Promise<void> {
+  const ids = (await docker('ps', '-aq', '--filter', 'label=dev.moat.bench=1')).split('\n').filter(Boolean);
+  if (ids.length > n) await docker('rm', '-f', ...ids.slice(n));
+  for (let i = ids.length; i < n; i++) {
+    await docker('run', '-d', '--label', 'dev.moat.bench=1', '--label', TEST_LABEL, '--network', 'none', '--memory', '32m', IMAGES.plain);
+  }
+}
+
+export async function benchAudit(): Promise<void> {
+  await ensureTestImages();
+  const before = (await docker('ps', '-q')).split('\n').filter(Boolean).length;
+  if (before > 0) console.log(`note: ${before} other containers are running and are audited too`);
+  const results: Array<{ n: number; ms: number; rssMb: number }> = [];
+  try {
+    for (const n of [0, 20, 100]) {
+      await setRunning(n);
+      runAudit(); // warm the page cache and the engine
+      const samples = Array.from({ length: RUNS }, runAudit);
+      results.push({ n, ms: median(samples.map((s) => s.ms)), rssMb: Math.max(...samples.map((s) => s.rssMb)) });
+    }
+  } finally {
+    await setRunning(0);
+  }
+  console.log('\nmoat audit (median of %d runs, wall time including process start)', RUNS);
+  console.log('containers  wall ms  peak RSS MB');
+  for (const r of results) console.log(`${String(r.n).padStart(10)}  ${r.ms.toFixed(0).padStart(7)}  ${r.rssMb.toFixed(1).padStart(11)}`);
+  const [r0, r20, r100] = results as [typeof results[0], typeof results[0], typeof results[0]];
+  const perContainer = (r100.ms - r20.ms) / 80;
+  console.log(`per added container: ${perContainer.toFixed(2)} ms (20→100)`);
+  console.log(`targets: 20 containers ≤ 300 ms: ${r20.ms <= 300 ? 'met' : 'MISSED'}; ≤ 5 ms/container: ${perContainer <= 5 ? 'met' : 'MISSED'}; ≤ 150 MB: ${Math.max(r0.rssMb, r20.rssMb, r100.rssMb) <= 150 ? 'met' : 'MISSED'}`);
+}

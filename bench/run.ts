@@ -1,0 +1,21 @@
+/**
+ * `npm run bench`: every capability's benchmark, printing its figures. Not a test: it
+ * asserts nothing, it measures. Run `npm run build` first (the CLI is measured as shipped).
+ * Select one with `npm run bench -- audit`.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { benchAudit } from './audit.bench.ts';
+
+const BENCHES: Record<string, () => Promise<void>> = { audit: benchAudit };
+
+const wanted = process.argv.slice(2);
+if (!existsSync(join(import.meta.dirname, '../dist/cli/bin.js'))) {
+  console.error('bench: run `npm run build` first');
+  process.exit(2);
+}
+for (const [name, fn] of Object.entries(BENCHES)) {
+  if (wanted.length && !wanted.includes(name)) continue;
+  console.log(`== ${name}`);
+  await fn();
+}

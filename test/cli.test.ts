@@ -1,0 +1,149 @@
+/**
+ * The CLI as a user runs it, against the real engine: exit codes and one-line errors for
+ * every kind of bad input the audit issue lists.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSeveringProxy } from './support/severing-proxy.ts';
+import { TestContainers, ensureTestImages, HARDENED_FLAGS } from './support/engine.ts';
+
+const BIN = join(import.meta.dirname, '../src/cli/bin.ts');
+let dir: string;
+const containers = new TestContainers('cli');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function moat(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; prefix?: string[] } = {}): Promise<Run> {
+  const [cmd, ...pre] = opts.prefix ?? [process.execPath];
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd as string, [...(opts.prefix ? [...pre, process.execPath] : []), BIN, ...args], {
+      env: { ...process.env, NO_COLOR: '1', ...opts.env },
+      cwd: opts.cwd ?? dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** One line, no stack trace, starting with `moat:`. */
+function assertOneLineError(r: Run, pattern: RegExp): void {
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, `expected one line on stderr, got:\n${r.stderr}`);
+  assert.match(lines[0] ?? '', /^moat: /);
+  assert.match(lines[0] ?? '', pattern);
+  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  assert.equal(r.stdout, '', 'nothing on stdout: no partial report');
+}
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'moat-cli-'));
+  await ensureTestImages();
+});
+after(async () => {
+  await containers.cleanup();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('--help and --version succeed', async () => {
+  const help = await moat(['--help']);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /moat <command>/);
+  const auditHelp = await moat(['audit', '--help']);
+  assert.equal(auditHelp.code, 0);
+  assert.match(auditHelp.stdout, /Exit codes/);
+  const version = await moat(['--version']);
+  assert.match(version.stdout, /^moat \d+\.\d+\.\d+/);
+});
+
+test('an unknown command or flag is a usage error (exit 2)', async () => {
+  const r1 = await moat(['audti']);
+  assert.equal(r1.code, 2);
+  assertOneLineError(r1, /unknown command "audti"/);
+  const r2 = await moat(['audit', '--frobnicate']);
+  assert.equal(r2.code, 2);
+  assertOneLineError(r2, /unknown option '--frobnicate'/);
+  const r3 = await moat(['audit', '--format', 'xml']);
+  assert.equal(r3.code, 2);
+  assertOneLineError(r3, /unknown --format "xml"/);
+});
+
+test('an unknown --checks id is a usage error naming it (exit 2)', async () => {
+  const r = await moat(['audit', '--checks', '5.99']);
+  assert.equal(r.code, 2);
+  assertOneLineError(r, /5\.99/);
+});
+
+test('a missing engine socket: one line, exit 3', async () => {
+  const r = await moat(['audit'], { env: { DOCKER_HOST: `unix://${join(dir, 'no-such.sock')}` } });
+  assert.equal(r.code, 3);
+  assertOneLineError(r, /no Docker engine socket at .*no-such\.sock.*is dockerd running/);
+});
+
+test('permission denied on the socket: one line, exit 3', async () => {
+  // The engine's socket is root:docker 0660; an ordinary user (nobody) may not open it.
+  const r = await moat(['audit'], { prefix: ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'], cwd: tmpdir() });
+  assert.equal(r.code, 3);
+  assertOneLineError(r, /permission denied on unix:\/\/\/var\/run\/docker\.sock/);
+});
+
+test('the daemon going away mid-audit: one line, exit 3, no report', async () => {
+  await containers.make('gone', HARDENED_FLAGS);
+  const proxy = await startSeveringProxy({ severWhen: (line) => /\/containers\/[0-9a-f]{64}\/json/.test(line) });
+  try {
+    const r = await moat(['audit', '--format', 'json'], { env: { DOCKER_HOST: `unix://${proxy.socketPath}` } });
+    assert.equal(r.code, 3);
+    assertOneLineError(r, /closed the connection|nothing accepts connections|no Docker engine socket/);
+    assert.ok(proxy.seen.some((l) => l.includes('/_ping')), 'the audit did reach the engine first');
+  } finally {
+    await proxy.close();
+  }
+});
+
+test('a malformed daemon.json: located one-line error, exit 3', async () => {
+  const bad = join(dir, 'daemon.json');
+  writeFileSync(bad, '{\n  "icc": false,\n  "log-level": info\n}\n');
+  const r = await moat(['audit', '--daemon-config', bad]);
+  assert.equal(r.code, 3);
+  assertOneLineError(r, new RegExp(`${bad.replace(/[.]/g, '\\.')}:3:\\d+: `));
+});
+
+test('a real audit gives a schema-shaped JSON document and an exit code that follows --fail-on', async () => {
+  // Privileged containers can be created but not started on this VM: --all audits created ones.
+  const name = await containers.make('real', [...HARDENED_FLAGS, '--privileged'], { start: false });
+  const r = await moat(['audit', '--all', '--format', 'json', '--container', name, '--fail-on', 'critical']);
+  assert.equal(r.code, 1, r.stderr);
+  const doc = JSON.parse(r.stdout) as { schemaVersion: string; findings: Array<{ ruleId: string; subject: { name?: string } }>; target: { containers: number } };
+  assert.equal(doc.schemaVersion, '1.0.0');
+  assert.equal(doc.target.containers, 1);
+  assert.ok(doc.findings.some((f) => f.ruleId === 'container-privileged' && f.subject.name === name));
+  const none = await moat(['audit', '--all', '--format', 'json', '--container', name, '--fail-on', 'none']);
+  assert.equal(none.code, 0);
+});
+
+test('--output writes the whole report to a file, and an unwritable path is a usage error', async () => {
+  const out = join(dir, 'report.sarif');
+  const r = await moat(['audit', '--format', 'sarif', '--output', out, '--fail-on', 'none', '--checks', '2']);
+  assert.equal(r.code, 0, r.stderr);
+  const sarif = JSON.parse((await import('node:fs')).readFileSync(out, 'utf8')) as { version: string };
+  assert.equal(sarif.version, '2.1.0');
+  const bad = await moat(['audit', '--output', join(dir, 'missing-dir', 'x.json'), '--checks', '2', '--fail-on', 'none']);
+  assert.equal(bad.code, 2);
+  assertOneLineError(bad, /cannot write --output/);
+});
