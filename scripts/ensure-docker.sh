@@ -7,7 +7,7 @@ ping_engine() {
   if [ -n "${DOCKER_HOST:-}" ] && [[ "$DOCKER_HOST" != unix://* ]]; then
     command -v docker >/dev/null && docker version >/dev/null 2>&1
   else
-    local sock="${DOCKER_HOST#unix://}"; sock="${sock:-/var/run/docker.sock}"
+    local sock="${DOCKER_HOST:-}"; sock="${sock#unix://}"; sock="${sock:-/var/run/docker.sock}"
     [ -S "$sock" ] && curl -fsS --max-time 3 --unix-socket "$sock" http://docker/_ping >/dev/null 2>&1
   fi
 }
