@@ -25,6 +25,11 @@ interface Case {
 const CASES: Case[] = [
   { name: 'hardened', flags: HARDENED_FLAGS, expect: [] },
   { name: 'plainimage', flags: HARDENED_FLAGS, image: IMAGES.plain, expect: [] },
+  { name: 'hostpid', flags: [...HARDENED_FLAGS, '--pid', 'host'], expect: ['container-host-pid'] },
+  { name: 'hostipc', flags: [...HARDENED_FLAGS, '--ipc', 'host'], expect: ['container-host-ipc'] },
+  { name: 'hostuts', flags: [...HARDENED_FLAGS, '--uts', 'host'], expect: ['container-host-uts'] },
+  { name: 'hostnet', flags: HARDENED_FLAGS.map((f) => (f === 'none' ? 'host' : f)), expect: ['container-host-network'] },
+  { name: 'userns', flags: [...HARDENED_FLAGS, '--userns', 'host'], createOnly: true, expect: ['container-host-userns'] },
   { name: 'privileged', flags: [...HARDENED_FLAGS, '--privileged'], createOnly: true, expect: ['container-privileged'] },
 ];
 

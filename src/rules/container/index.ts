@@ -1,5 +1,10 @@
 import type { ContainerRule } from '../rule.ts';
+import hostIpc from './host-ipc.ts';
+import hostNetwork from './host-network.ts';
+import hostPid from './host-pid.ts';
+import hostUserns from './host-userns.ts';
+import hostUts from './host-uts.ts';
 import privileged from './privileged.ts';
 
 /** Every container rule, listed explicitly (a test checks this list equals the folder). */
-export const containerRules: readonly ContainerRule[] = [privileged];
+export const containerRules: readonly ContainerRule[] = [privileged, hostNetwork, hostPid, hostIpc, hostUts, hostUserns];
