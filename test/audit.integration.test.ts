@@ -30,6 +30,8 @@ const CASES: Case[] = [
   { name: 'hostuts', flags: [...HARDENED_FLAGS, '--uts', 'host'], expect: ['container-host-uts'] },
   { name: 'hostnet', flags: HARDENED_FLAGS.map((f) => (f === 'none' ? 'host' : f)), expect: ['container-host-network'] },
   { name: 'userns', flags: [...HARDENED_FLAGS, '--userns', 'host'], createOnly: true, expect: ['container-host-userns'] },
+  { name: 'seccomp', flags: [...HARDENED_FLAGS, '--security-opt', 'seccomp=unconfined'], expect: ['container-seccomp-unconfined'] },
+  { name: 'sock', flags: [...HARDENED_FLAGS, '-v', '/var/run/docker.sock:/var/run/docker.sock'], expect: ['container-docker-socket'] },
   { name: 'privileged', flags: [...HARDENED_FLAGS, '--privileged'], createOnly: true, expect: ['container-privileged'] },
 ];
 
