@@ -32,6 +32,7 @@ const CASES: Case[] = [
   { name: 'userns', flags: [...HARDENED_FLAGS, '--userns', 'host'], createOnly: true, expect: ['container-host-userns'] },
   { name: 'seccomp', flags: [...HARDENED_FLAGS, '--security-opt', 'seccomp=unconfined'], expect: ['container-seccomp-unconfined'] },
   { name: 'sock', flags: [...HARDENED_FLAGS, '-v', '/var/run/docker.sock:/var/run/docker.sock'], expect: ['container-docker-socket'] },
+  { name: 'nolimits', flags: ['--user', '10001:10001', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', '--cpu-shares', '512', '--network', 'none'], expect: ['container-memory-limit', 'container-pids-limit', 'container-rootfs-writable'] },
   { name: 'privileged', flags: [...HARDENED_FLAGS, '--privileged'], createOnly: true, expect: ['container-privileged'] },
 ];
 

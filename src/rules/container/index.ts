@@ -5,8 +5,11 @@ import hostPid from './host-pid.ts';
 import hostUserns from './host-userns.ts';
 import hostUts from './host-uts.ts';
 import dockerSocket from './docker-socket.ts';
+import memoryLimit from './memory-limit.ts';
+import pidsLimit from './pids-limit.ts';
 import privileged from './privileged.ts';
+import rootfsWritable from './rootfs-writable.ts';
 import seccompUnconfined from './seccomp-unconfined.ts';
 
 /** Every container rule, listed explicitly (a test checks this list equals the folder). */
-export const containerRules: readonly ContainerRule[] = [privileged, hostNetwork, hostPid, hostIpc, hostUts, hostUserns, seccompUnconfined, dockerSocket];
+export const containerRules: readonly ContainerRule[] = [privileged, hostNetwork, hostPid, hostIpc, hostUts, hostUserns, seccompUnconfined, dockerSocket, memoryLimit, rootfsWritable, pidsLimit];
