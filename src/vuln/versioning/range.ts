@@ -1,0 +1,93 @@
+/**
+ * OSV range evaluation, independent of any one version scheme: the `IncludedInRanges`
+ * and `BeforeLimits` functions of the OSV schema's "Evaluation" section
+ * (https://ossf.github.io/osv-schema/#evaluation), for one range's `events`.
+ */
+import { invalidVersion, type VersionScheme } from './scheme.ts';
+
+/** One entry of an OSV `affected[].ranges[].events` array: exactly one key is set. */
+export interface OsvEvent {
+  readonly introduced?: string;
+  readonly fixed?: string;
+  readonly last_affected?: string;
+  readonly limit?: string;
+}
+
+type Kind = 'introduced' | 'fixed' | 'last_affected' | 'limit';
+const KINDS: readonly Kind[] = ['introduced', 'fixed', 'last_affected', 'limit'];
+
+interface Step {
+  readonly kind: Kind;
+  readonly version: string;
+}
+
+/**
+ * Whether `version` falls inside the range described by `events`.
+ *
+ * Events are ordered by `scheme` before evaluation, as the schema requires, so the input
+ * order does not matter except between events of equal version, where it is kept: the
+ * array is a timeline, and `[introduced X, fixed X]` (an empty range) and
+ * `[fixed X, introduced X]` (re-introduced in X) mean different things.
+ *
+ * @throws TypeError when `version` or an event's version is not valid in `scheme`, or an
+ *   event does not carry exactly one of `introduced`, `fixed`, `last_affected`, `limit`.
+ */
+export function inRange(scheme: VersionScheme, version: string, events: readonly OsvEvent[]): boolean {
+  // Checked up front so that a range that never calls compare (e.g. only `introduced: "0"`)
+  // still refuses a version the scheme cannot order.
+  if (!scheme.isValid(version)) throw invalidVersion(scheme.name, version);
+
+  const steps: Step[] = [];
+  const limits: string[] = [];
+  for (const event of events) {
+    const step = stepOf(event);
+    if (step.kind === 'limit') limits.push(step.version);
+    else steps.push(step);
+  }
+
+  if (limits.length > 0 && !limits.some((limit) => limit.includes('*') || scheme.compare(version, limit) < 0)) {
+    return false;
+  }
+
+  steps.sort((x, y) => orderSteps(scheme, x, y));
+
+  let vulnerable = false;
+  for (const step of steps) {
+    if (step.kind === 'introduced') {
+      if (isBeginning(step) || scheme.compare(version, step.version) >= 0) vulnerable = true;
+    } else if (step.kind === 'fixed') {
+      if (scheme.compare(version, step.version) >= 0) vulnerable = false;
+    } else if (scheme.compare(version, step.version) > 0) {
+      vulnerable = false;
+    }
+  }
+  return vulnerable;
+}
+
+function stepOf(event: OsvEvent): Step {
+  let found: Step | undefined;
+  for (const kind of KINDS) {
+    const value: unknown = event[kind];
+    if (value === undefined) continue;
+    if (typeof value !== 'string' || found !== undefined) {
+      throw new TypeError(`OSV event must carry exactly one of ${KINDS.join(', ')} as a string: ${JSON.stringify(event)}`);
+    }
+    found = { kind, version: value };
+  }
+  if (found === undefined) {
+    throw new TypeError(`OSV event must carry exactly one of ${KINDS.join(', ')} as a string: ${JSON.stringify(event)}`);
+  }
+  return found;
+}
+
+/** `introduced: "0"` is the schema's "before every version", whatever the scheme thinks of "0". */
+function isBeginning(step: Step): boolean {
+  return step.kind === 'introduced' && step.version === '0';
+}
+
+function orderSteps(scheme: VersionScheme, x: Step, y: Step): number {
+  const xb = isBeginning(x);
+  const yb = isBeginning(y);
+  if (xb || yb) return xb === yb ? 0 : xb ? -1 : 1;
+  return scheme.compare(x.version, y.version);
+}
