@@ -80,6 +80,20 @@ function stepOf(event: OsvEvent): Step {
   return found;
 }
 
+/**
+ * Whether `version` is one of an OSV `affected[].versions` list. Entries are compared
+ * with `scheme`, so `0:1.0-1` matches a listed `1.0-1` under dpkg; an entry the scheme
+ * cannot read matches only the identical text.
+ */
+export function inVersions(scheme: VersionScheme, version: string, versions: readonly string[]): boolean {
+  const valid = scheme.isValid(version);
+  for (const listed of versions) {
+    if (listed === version) return true;
+    if (valid && scheme.isValid(listed) && scheme.compare(version, listed) === 0) return true;
+  }
+  return false;
+}
+
 /** `introduced: "0"` is the schema's "before every version", whatever the scheme thinks of "0". */
 function isBeginning(step: Step): boolean {
   return step.kind === 'introduced' && step.version === '0';
