@@ -41,4 +41,29 @@ export interface Finding {
   references: References;
   /** Set when a moat.yaml ignore matched: the finding is kept for the record but does not count. */
   suppressed?: { reason: string; expires?: string };
+  /** Set on findings of rule `package-vulnerable`: what is vulnerable, how it was matched, what fixes it. */
+  vulnerability?: VulnerabilityDetails;
+}
+
+/** The vulnerability a `package-vulnerable` finding reports (schema 1.1.0). */
+export interface VulnerabilityDetails {
+  /** The id people know it by: a CVE when one is known, else the advisory's own id. */
+  id: string;
+  /** Every advisory id and alias that names this vulnerability, `id` first, then sorted. */
+  ids: string[];
+  /** The OSV ecosystem matched: `Debian:12`, `npm`. */
+  ecosystem: string;
+  package: { type: string; name: string; version: string; source?: { name: string; version?: string } };
+  /** The name and version the advisories were matched on (Debian source package, Alpine origin, PyPI normalised name). */
+  matchedAs: { name: string; version: string };
+  /** `fixed` when an advisory names a version that fixes it, else `unfixed`. */
+  status: 'fixed' | 'unfixed';
+  fixedVersion?: string;
+  /** Where the severity came from: a CVSS vector, a database's severity word, or neither (`unrated`, shown as medium). */
+  severitySource: 'cvss' | 'database' | 'unrated';
+  cvss?: { version: string; vector: string; score: number };
+  summary?: string;
+  /** Path inside the image of the file that proved the package. */
+  foundIn: string;
+  layer?: string;
 }

@@ -1,0 +1,210 @@
+/**
+ * Reads OSV JSON out of what `moat db import` is given (a `.json` file, a directory of
+ * them, an OSV `all.zip`) under limits that make hostile input cost little: entries
+ * are never written to disk, each is read into memory only up to a size cap, zip
+ * entries with a bomb's compression ratio or unsafe names are skipped, and JSON nested
+ * past a depth cap is refused before it is parsed.
+ *
+ * Every entry ends in exactly one call to the sink: `record` with its text, or `skip`
+ * with a reason. Problems with the source as a whole (unreadable, not a zip, truncated)
+ * throw a MoatError: the import then fails and the previous database stays.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import yauzl from 'yauzl';
+import { MoatError } from '../../util/errors.ts';
+
+export interface ReadLimits {
+  /** Largest record, in bytes (real OSV records stay under 2 MiB). */
+  maxRecordBytes: number;
+  /** Deepest nesting of arrays and objects (OSV needs fewer than 10). */
+  maxDepth: number;
+  /** Uncompressed to compressed size, above which a zip entry is taken for a bomb. */
+  maxRatio: number;
+  /** Uncompressed bytes one source may produce in total. */
+  maxTotalBytes: number;
+}
+
+export const DEFAULT_LIMITS: ReadLimits = {
+  maxRecordBytes: 16 * 1024 * 1024,
+  maxDepth: 64,
+  maxRatio: 1000,
+  maxTotalBytes: 64 * 1024 * 1024 * 1024,
+};
+
+export interface RecordSink {
+  record(text: string, where: string): void;
+  skip(reason: string, where: string): void;
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Reads one path given on the command line. */
+export async function readSource(file: string, limits: ReadLimits, sink: RecordSink): Promise<void> {
+  let info;
+  try {
+    info = await stat(file);
+  } catch (e) {
+    throw new MoatError('usage', `${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`);
+  }
+  if (info.isDirectory()) return readDirectory(file, limits, sink);
+  if (/\.zip$/i.test(file)) return readZip(file, limits, sink);
+  if (/\.json$/i.test(file)) return readJsonFile(file, info.size, limits, sink);
+  throw new MoatError('usage', `${file}: not a .json file, a .zip file or a directory: give OSV JSON records or an OSV all.zip`);
+}
+
+async function readDirectory(dir: string, limits: ReadLimits, sink: RecordSink): Promise<void> {
+  let entries;
+  try {
+    entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  } catch (e) {
+    throw new MoatError('incomplete', `${dir}: cannot list: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  // Symbolic links are not followed: a directory of records never needs one to leave it.
+  const files = entries
+    .filter((e) => e.isFile() && /\.(json|zip)$/i.test(e.name))
+    .map((e) => path.join(e.parentPath, e.name))
+    .sort();
+  for (const f of files) {
+    if (/\.zip$/i.test(f)) await readZip(f, limits, sink);
+    else await readJsonFile(f, (await stat(f)).size, limits, sink);
+  }
+}
+
+async function readJsonFile(file: string, size: number, limits: ReadLimits, sink: RecordSink): Promise<void> {
+  if (size > limits.maxRecordBytes) return sink.skip(`larger than ${mib(limits.maxRecordBytes)}`, file);
+  let text: string;
+  try {
+    text = decoder.decode(await readFile(file));
+  } catch (e) {
+    if (e instanceof TypeError) return sink.skip('not UTF-8 text', file);
+    throw new MoatError('incomplete', `${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  deliver(text, file, limits, sink);
+}
+
+/** Hands over `text`, or skips it when its nesting is deeper than the limit. */
+function deliver(text: string, where: string, limits: ReadLimits, sink: RecordSink): void {
+  if (nestingDepth(text, limits.maxDepth) > limits.maxDepth) return sink.skip(`JSON nested deeper than ${limits.maxDepth} levels`, where);
+  sink.record(text, where);
+}
+
+/**
+ * How deeply `text` nests arrays and objects, counting only brackets outside strings;
+ * stops counting once past `cap`. Linear and allocation-free, so a hostile record of
+ * a million `[` costs one pass and no stack.
+ */
+export function nestingDepth(text: string, cap: number): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 /* [ */ || c === 123 /* { */) {
+      if (++depth > max && (max = depth) > cap) return max;
+    } else if (c === 93 || c === 125) depth--;
+  }
+  return max;
+}
+
+function mib(bytes: number): string {
+  return `${Math.round(bytes / 1024 / 1024)} MiB`;
+}
+
+/** A name that could only mean escaping the archive, or confusing whoever reads the list. */
+function unsafeName(name: string): string | undefined {
+  if (name.includes('\0')) return 'a NUL byte';
+  if (name.includes('\\')) return 'a backslash';
+  if (name.startsWith('/') || /^[a-zA-Z]:/.test(name)) return 'an absolute path';
+  if (name.split('/').includes('..')) return 'a ".." component';
+  return undefined;
+}
+
+async function readZip(file: string, limits: ReadLimits, sink: RecordSink): Promise<void> {
+  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => {
+    // Names are checked here rather than by yauzl, which would abort the whole archive.
+    yauzl.open(file, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, autoClose: true }, (err, z) => {
+      if (err || !z) reject(new MoatError('incomplete', `${file}: not a readable zip archive (${err?.message ?? 'no archive'}); download it again`));
+      else resolve(z);
+    });
+  });
+  let total = 0;
+  await new Promise<void>((resolve, reject) => {
+    const fail = (e: unknown): void => {
+      zip.close();
+      reject(e);
+    };
+    zip.on('error', (e: Error) => fail(new MoatError('incomplete', `${file}: the zip archive is damaged (${e.message}); download it again`)));
+    zip.on('end', () => resolve());
+    zip.on('entry', (entry: yauzl.Entry) => {
+      const raw = entry.fileName as unknown as Buffer;
+      const name = raw.toString((entry.generalPurposeBitFlag & 0x800) !== 0 ? 'utf8' : 'latin1');
+      const where = `${file}:${name}`;
+      const next = (): void => zip.readEntry();
+      if (name.endsWith('/')) return next();
+      const unsafe = unsafeName(name);
+      if (unsafe !== undefined) {
+        sink.skip(`unsafe entry name (${unsafe})`, where);
+        return next();
+      }
+      if (!/\.json$/i.test(name)) return next();
+      if (entry.uncompressedSize > limits.maxRecordBytes) {
+        sink.skip(`larger than ${mib(limits.maxRecordBytes)}`, where);
+        return next();
+      }
+      const ratio = entry.uncompressedSize / Math.max(entry.compressedSize, 1);
+      if (entry.uncompressedSize > 1024 * 1024 && ratio > limits.maxRatio) {
+        sink.skip(`compression ratio above ${limits.maxRatio}:1 (a zip bomb?)`, where);
+        return next();
+      }
+      total += entry.uncompressedSize;
+      if (total > limits.maxTotalBytes) {
+        return fail(new MoatError('incomplete', `${file}: more than ${mib(limits.maxTotalBytes)} uncompressed: refusing the archive (a zip bomb?)`));
+      }
+      readEntry(zip, entry, limits.maxRecordBytes).then(
+        (bytes) => {
+          let text: string;
+          try {
+            text = decoder.decode(bytes);
+          } catch {
+            sink.skip('not UTF-8 text', where);
+            return next();
+          }
+          try {
+            deliver(text, where, limits, sink);
+          } catch (e) {
+            return fail(e);
+          }
+          next();
+        },
+        (e: Error) => {
+          sink.skip(`unreadable entry (${e.message})`, where);
+          next();
+        },
+      );
+    });
+    zip.readEntry();
+  });
+}
+
+function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, max: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    zip.openReadStream(entry, (err, stream) => {
+      if (err || !stream) return reject(err ?? new Error('no stream'));
+      const chunks: Buffer[] = [];
+      let size = 0;
+      stream.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        // yauzl also checks the declared size; this bounds memory whatever the header says.
+        if (size > max) stream.destroy(new Error(`inflates past ${mib(max)}`));
+        else chunks.push(chunk);
+      });
+      stream.on('error', reject);
+      stream.on('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
+    });
+  });
+}

@@ -1,0 +1,129 @@
+/**
+ * The read side of the vulnerability database: candidates for one package, and the
+ * facts `moat db status` and the scan's age warning report.
+ */
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { AdvisoryRow, StoredRange, StoredSeverity } from '../osv/normalize.ts';
+import { openDatabase } from './database.ts';
+
+export interface Candidate {
+  advisory: AdvisoryRow;
+  ecosystem: string;
+  ranges: StoredRange[];
+  versions?: string[];
+  severity: StoredSeverity[];
+}
+
+export interface SourceInfo {
+  name: string;
+  kind: 'import' | 'update';
+  location: string;
+  etag?: string;
+  lastModified?: string;
+  importedAt: string;
+  /** When the source's data was current (download time, or its newest record). */
+  dataTime?: string;
+  records: number;
+  skipped: number;
+  withdrawn: number;
+}
+
+export interface DatabaseStatus {
+  file: string;
+  sizeBytes: number;
+  createdAt?: string;
+  updatedAt?: string;
+  advisories: number;
+  /** Advisories per OSV ecosystem (`Debian:12`), sorted by name. */
+  ecosystems: Array<{ ecosystem: string; advisories: number }>;
+  sources: SourceInfo[];
+  /** The oldest source's data time: how stale the database is at worst. */
+  dataTime?: string;
+}
+
+export class VulnDatabase {
+  readonly file: string;
+  private readonly db: DatabaseSync;
+  private readonly byPackage: StatementSync;
+  private readonly advisoryCache = new Map<number, AdvisoryRow>();
+
+  private constructor(file: string, db: DatabaseSync) {
+    this.file = file;
+    this.db = db;
+    this.byPackage = db.prepare(
+      'SELECT f.advisory AS rowid, a.id AS id, a.modified AS modified, a.data AS adv, f.ecosystem AS ecosystem, f.data AS aff FROM affected f JOIN advisories a ON a.rowid = f.advisory WHERE f.ecosystem = ? AND f.name = ?',
+    );
+  }
+
+  /** @throws MoatError (config) when there is no usable database at `file`. */
+  static open(file: string): VulnDatabase {
+    return new VulnDatabase(file, openDatabase(file));
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** Every affected entry naming `name` in `ecosystem`, with its advisory. */
+  candidates(ecosystem: string, name: string): Candidate[] {
+    const rows = this.byPackage.all(ecosystem, name) as Array<{ rowid: number; id: string; modified: string; adv: string; ecosystem: string; aff: string }>;
+    return rows.map((r) => {
+      let advisory = this.advisoryCache.get(r.rowid);
+      if (advisory === undefined) {
+        advisory = { id: r.id, modified: r.modified, ...(JSON.parse(r.adv) as Omit<AdvisoryRow, 'id' | 'modified'>) };
+        this.advisoryCache.set(r.rowid, advisory);
+      }
+      const aff = JSON.parse(r.aff) as { ranges: StoredRange[]; versions?: string[]; severity: StoredSeverity[] };
+      return { advisory, ecosystem: r.ecosystem, ranges: aff.ranges, ...(aff.versions ? { versions: aff.versions } : {}), severity: aff.severity };
+    });
+  }
+
+  sources(): SourceInfo[] {
+    const rows = this.db.prepare('SELECT * FROM sources ORDER BY name').all() as Array<Record<string, string | number | null>>;
+    return rows.map((r) => ({
+      name: String(r['name']),
+      kind: r['kind'] === 'update' ? 'update' : 'import',
+      location: String(r['location']),
+      ...(r['etag'] != null ? { etag: String(r['etag']) } : {}),
+      ...(r['last_modified'] != null ? { lastModified: String(r['last_modified']) } : {}),
+      importedAt: String(r['imported_at']),
+      ...(r['data_time'] != null ? { dataTime: String(r['data_time']) } : {}),
+      records: Number(r['records']),
+      skipped: Number(r['skipped']),
+      withdrawn: Number(r['withdrawn']),
+    }));
+  }
+
+  status(sizeBytes: number): DatabaseStatus {
+    const meta = new Map((this.db.prepare('SELECT key, value FROM meta').all() as Array<{ key: string; value: string }>).map((r) => [r.key, r.value]));
+    const advisories = Number((this.db.prepare('SELECT COUNT(*) AS n FROM advisories').get() as { n: number }).n);
+    const ecosystems = (this.db.prepare('SELECT ecosystem, COUNT(DISTINCT advisory) AS n FROM affected GROUP BY ecosystem ORDER BY ecosystem').all() as Array<{ ecosystem: string; n: number }>).map(
+      (r) => ({ ecosystem: r.ecosystem, advisories: Number(r.n) }),
+    );
+    const sources = this.sources();
+    const times = sources.map((s) => s.dataTime).filter((t): t is string => t !== undefined).sort();
+    return {
+      file: this.file,
+      sizeBytes,
+      ...(meta.has('created_at') ? { createdAt: meta.get('created_at') } : {}),
+      ...(meta.has('updated_at') ? { updatedAt: meta.get('updated_at') } : {}),
+      advisories,
+      ecosystems,
+      sources,
+      ...(times[0] !== undefined ? { dataTime: times[0] } : {}),
+    };
+  }
+}
+
+/**
+ * The warning a scan prints when the data is older than `maxAgeDays`, or undefined.
+ * Age is counted from the oldest source's data time.
+ */
+export function staleWarning(status: Pick<DatabaseStatus, 'file' | 'dataTime'>, maxAgeDays: number, now: Date): string | undefined {
+  if (status.dataTime === undefined) return `${status.file}: the database records no data time; run \`moat db update\``;
+  const t = Date.parse(status.dataTime);
+  if (Number.isNaN(t)) return `${status.file}: unreadable data time ${JSON.stringify(status.dataTime)}; run \`moat db update\``;
+  const days = (now.getTime() - t) / 86_400_000;
+  if (days <= maxAgeDays) return undefined;
+  return `the vulnerability database is ${Math.floor(days)} days old (older than ${maxAgeDays}): findings may be missing; run \`moat db update\``;
+}

@@ -1,0 +1,141 @@
+/**
+ * Matches an inventory against the vulnerability database: each package is reduced to
+ * its OSV key (ecosystem, normalised name, version: see ecosystems.ts), the advisories
+ * naming it are evaluated, and advisories about the same vulnerability (aliases; a
+ * record whose single `upstream` is a CVE) become one finding listing every id.
+ */
+import type { Finding, Severity } from '../../findings/finding.ts';
+import { severityRank } from '../../findings/finding.ts';
+import type { Inventory, Package } from '../../models/inventory.ts';
+import type { VulnDatabase } from '../db/vuln-database.ts';
+import { matchKey, type MatchKey } from '../ecosystems.ts';
+import type { AdvisoryRow, StoredSeverity } from '../osv/normalize.ts';
+import { evaluate } from './evaluate.ts';
+import { vulnerabilityFinding } from './finding.ts';
+
+export interface MatchOptions {
+  /** Leave out vulnerabilities that have no fixed version yet. */
+  ignoreUnfixed?: boolean;
+  /** Leave out findings below this severity. */
+  minSeverity?: Severity;
+}
+
+export interface MatchResult {
+  findings: Finding[];
+  /** Packages looked up in the database. */
+  packagesMatched: number;
+  /** Packages that could not be looked up, with the reason (no OSV ecosystem for them, an invalid version). */
+  notMatched: Array<{ package: string; reason: string }>;
+  /** Findings left out by `ignoreUnfixed` and `minSeverity`. */
+  hidden: { unfixed: number; belowSeverity: number };
+}
+
+/** One advisory that covers the package, with what it says about the fix. */
+export interface Hit {
+  advisory: AdvisoryRow;
+  ecosystem: string;
+  fixed?: string;
+  severity: StoredSeverity[];
+}
+
+export function matchInventory(db: VulnDatabase, inventory: Inventory, options: MatchOptions = {}): MatchResult {
+  const result: MatchResult = { findings: [], packagesMatched: 0, notMatched: [], hidden: { unfixed: 0, belowSeverity: 0 } };
+  const seen = new Set<string>();
+  for (const pkg of inventory.packages) {
+    const keyed = matchKey(pkg, inventory.os);
+    if ('skip' in keyed) {
+      result.notMatched.push({ package: label(pkg), reason: keyed.skip });
+      continue;
+    }
+    const key = keyed.key;
+    result.packagesMatched++;
+    const hits: Hit[] = [];
+    let invalid: string | undefined;
+    for (const c of db.candidates(key.ecosystem, key.name)) {
+      const verdict = evaluate(c.ecosystem, key.version, c);
+      if ('invalid' in verdict) {
+        invalid = verdict.invalid;
+        break;
+      }
+      if (verdict.affected) hits.push({ advisory: c.advisory, ecosystem: c.ecosystem, ...(verdict.fixed !== undefined ? { fixed: verdict.fixed } : {}), severity: [...c.advisory.severity, ...c.severity] });
+    }
+    if (invalid !== undefined) {
+      result.notMatched.push({ package: label(pkg), reason: invalid });
+      continue;
+    }
+    for (const group of groupHits(hits)) {
+      const finding = vulnerabilityFinding(pkg, key, group);
+      // The same package found twice (two copies of one jar) is reported where each copy is.
+      const dedupe = `${finding.vulnerability?.id}\u0000${pkg.purl}\u0000${pkg.foundIn}`;
+      if (seen.has(dedupe)) continue;
+      seen.add(dedupe);
+      if (options.ignoreUnfixed && finding.vulnerability?.fixedVersion === undefined) {
+        result.hidden.unfixed++;
+        continue;
+      }
+      if (options.minSeverity !== undefined && severityRank(finding.severity) < severityRank(options.minSeverity)) {
+        result.hidden.belowSeverity++;
+        continue;
+      }
+      result.findings.push(finding);
+    }
+  }
+  result.findings.sort(compareFindings);
+  return result;
+}
+
+function label(pkg: Package): string {
+  return `${pkg.name}@${pkg.version} (${pkg.foundIn})`;
+}
+
+/**
+ * Advisories about one vulnerability, together. Aliases are the same vulnerability by
+ * the OSV schema's definition; `upstream` with a single id (DEBIAN-CVE-x, a DSA for one
+ * CVE) joins that id. A record with several upstream ids (a DSA fixing three CVEs) is
+ * listed in each of their findings that exists, and stands alone otherwise.
+ */
+export function groupHits(hits: readonly Hit[]): Hit[][] {
+  const parent = new Map<string, string>();
+  const find = (x: string): string => {
+    let root = x;
+    while (parent.get(root) !== undefined && parent.get(root) !== root) root = parent.get(root) as string;
+    parent.set(x, root);
+    return root;
+  };
+  const union = (a: string, b: string): void => {
+    if (!parent.has(a)) parent.set(a, a);
+    if (!parent.has(b)) parent.set(b, b);
+    const ra = find(a);
+    const rb = find(b);
+    if (ra !== rb) parent.set(ra < rb ? rb : ra, ra < rb ? ra : rb);
+  };
+  const multi: Hit[] = [];
+  for (const h of hits) {
+    const a = h.advisory;
+    if (!parent.has(a.id)) parent.set(a.id, a.id);
+    for (const alias of a.aliases) union(a.id, alias);
+    if (a.upstream.length === 1) union(a.id, a.upstream[0] as string);
+    else if (a.upstream.length > 1) multi.push(h);
+  }
+  const groups = new Map<string, Hit[]>();
+  for (const h of hits) {
+    if (h.advisory.upstream.length > 1) continue;
+    const root = find(h.advisory.id);
+    const g = groups.get(root);
+    if (g === undefined) groups.set(root, [h]);
+    else g.push(h);
+  }
+  for (const h of multi) {
+    const roots = new Set(h.advisory.upstream.filter((u) => parent.has(u)).map(find));
+    const joined = [...roots].filter((r) => groups.has(r));
+    if (joined.length === 0) groups.set(h.advisory.id, [h]);
+    for (const r of joined) groups.get(r)?.push(h);
+  }
+  return [...groups.values()];
+}
+
+function compareFindings(a: Finding, b: Finding): number {
+  return severityRank(b.severity) - severityRank(a.severity) || a.subject.id.localeCompare(b.subject.id) || (a.vulnerability?.id ?? '').localeCompare(b.vulnerability?.id ?? '');
+}
+
+export type { MatchKey };
