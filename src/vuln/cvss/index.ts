@@ -45,6 +45,19 @@ const MAX_VECTOR = 512;
  * @throws TypeError saying what is wrong with the vector.
  */
 export function scoreVector(vector: string): CvssScore {
+  const known = cache.get(vector);
+  if (known !== undefined) return known;
+  const scored = score(vector);
+  // Advisories repeat a few thousand distinct vectors; the calculator costs ~20 µs a call.
+  if (cache.size >= CACHE_MAX) cache.clear();
+  cache.set(vector, scored);
+  return scored;
+}
+
+const cache = new Map<string, CvssScore>();
+const CACHE_MAX = 50_000;
+
+function score(vector: string): CvssScore {
   if (typeof vector !== 'string' || vector.length === 0 || vector.length > MAX_VECTOR) {
     throw new TypeError(`CVSS vector must be a non-empty string of at most ${MAX_VECTOR} characters`);
   }

@@ -9,10 +9,13 @@
  * with a reason. Problems with the source as a whole (unreadable, not a zip, truncated)
  * throw a MoatError: the import then fails and the previous database stays.
  */
+import { fstatSync, openSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import yauzl from 'yauzl';
+import { crc32, inflateRawSync } from 'node:zlib';
 import { MoatError } from '../../util/errors.ts';
+import { BlockReader } from './block-reader.ts';
 
 export interface ReadLimits {
   /** Largest record, in bytes (real OSV records stay under 2 MiB). */
@@ -125,11 +128,22 @@ function unsafeName(name: string): string | undefined {
 }
 
 async function readZip(file: string, limits: ReadLimits, sink: RecordSink): Promise<void> {
+  let fd: number;
+  let size: number;
+  try {
+    fd = openSync(file, 'r');
+    size = fstatSync(fd).size;
+  } catch (e) {
+    throw new MoatError('incomplete', `${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const reader = new BlockReader(fd, size);
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => {
     // Names are checked here rather than by yauzl, which would abort the whole archive.
-    yauzl.open(file, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, autoClose: true }, (err, z) => {
-      if (err || !z) reject(new MoatError('incomplete', `${file}: not a readable zip archive (${err?.message ?? 'no archive'}); download it again`));
-      else resolve(z);
+    yauzl.fromRandomAccessReader(reader, size, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, autoClose: true }, (err, z) => {
+      if (err || !z) {
+        reader.close(() => undefined);
+        reject(new MoatError('incomplete', `${file}: not a readable zip archive (${err?.message ?? 'no archive'}); download it again`));
+      } else resolve(z);
     });
   });
   let total = 0;
@@ -165,46 +179,56 @@ async function readZip(file: string, limits: ReadLimits, sink: RecordSink): Prom
       if (total > limits.maxTotalBytes) {
         return fail(new MoatError('incomplete', `${file}: more than ${mib(limits.maxTotalBytes)} uncompressed: refusing the archive (a zip bomb?)`));
       }
-      readEntry(zip, entry, limits.maxRecordBytes).then(
-        (bytes) => {
-          let text: string;
-          try {
-            text = decoder.decode(bytes);
-          } catch {
-            sink.skip('not UTF-8 text', where);
-            return next();
-          }
-          try {
-            deliver(text, where, limits, sink);
-          } catch (e) {
-            return fail(e);
-          }
-          next();
-        },
-        (e: Error) => {
-          sink.skip(`unreadable entry (${e.message})`, where);
-          next();
-        },
-      );
+      let bytes: Buffer;
+      try {
+        bytes = entryBytes(reader, entry, limits.maxRecordBytes);
+      } catch (e) {
+        sink.skip(`unreadable entry (${(e as Error).message})`, where);
+        return next();
+      }
+      let text: string;
+      try {
+        text = decoder.decode(bytes);
+      } catch {
+        sink.skip('not UTF-8 text', where);
+        return next();
+      }
+      try {
+        deliver(text, where, limits, sink);
+      } catch (e) {
+        return fail(e);
+      }
+      next();
     });
     zip.readEntry();
   });
 }
 
-function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, max: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    zip.openReadStream(entry, (err, stream) => {
-      if (err || !stream) return reject(err ?? new Error('no stream'));
-      const chunks: Buffer[] = [];
-      let size = 0;
-      stream.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        // yauzl also checks the declared size; this bounds memory whatever the header says.
-        if (size > max) stream.destroy(new Error(`inflates past ${mib(max)}`));
-        else chunks.push(chunk);
-      });
-      stream.on('error', reject);
-      stream.on('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
-    });
-  });
+/**
+ * One entry's bytes, inflated in one synchronous call bounded by `max`: a stream and a
+ * zlib context per entry cost more than the records themselves. The sizes and CRC the
+ * central directory declares must hold, or the entry is refused.
+ */
+function entryBytes(reader: BlockReader, entry: yauzl.Entry, max: number): Buffer {
+  if ((entry.generalPurposeBitFlag & 0x1) !== 0) throw new Error('encrypted');
+  const header = reader.slice(entry.relativeOffsetOfLocalHeader, entry.relativeOffsetOfLocalHeader + 30);
+  if (header.length < 30 || header.readUInt32LE(0) !== 0x04034b50) throw new Error('no local file header where the directory says');
+  const start = entry.relativeOffsetOfLocalHeader + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
+  const stored = reader.slice(start, start + entry.compressedSize);
+  let data: Buffer;
+  if (entry.compressionMethod === 0) data = stored;
+  else if (entry.compressionMethod === 8) {
+    // One output chunk of the declared size (already checked against `max`): inflating
+    // past it fails instead of allocating, and a single chunk halves the cost.
+    const bound = Math.min(entry.uncompressedSize, max) + 1;
+    try {
+      data = inflateRawSync(stored, { maxOutputLength: bound, chunkSize: Math.max(bound, 64) });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new Error(code === 'ERR_BUFFER_TOO_LARGE' ? `inflates past the ${entry.uncompressedSize} bytes the directory declares` : `bad deflate data (${code ?? (e as Error).message})`);
+    }
+  } else throw new Error(`compression method ${entry.compressionMethod} is not supported`);
+  if (data.length !== entry.uncompressedSize) throw new Error(`inflates to ${data.length} bytes, the directory says ${entry.uncompressedSize}`);
+  if (crc32(data) !== entry.crc32) throw new Error('CRC mismatch');
+  return data;
 }

@@ -1,0 +1,176 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, statSync, writeFileSync, mkdirSync, existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { MoatError } from '../../util/errors.ts';
+import { bulkRecord, type OsvJson } from '../test-support/osv-generator.ts';
+import { tempDir } from '../test-support/temp.ts';
+import { ZipWriter } from '../test-support/zip-writer.ts';
+import { importPaths } from './import.ts';
+import { nestingDepth } from './read.ts';
+import { VulnDatabase } from './vuln-database.ts';
+
+const dir = tempDir('import');
+let n = 0;
+const fresh = (): string => path.join(dir, `db${n++}`, 'osv.sqlite');
+
+function record(id: string, extra: Partial<OsvJson> = {}): OsvJson {
+  return {
+    id,
+    modified: '9999-01-01T00:00:00Z',
+    summary: 'Synthetic test advisory',
+    affected: [{ package: { ecosystem: 'npm', name: 'left-pad' }, ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '1.3.0' }] }] }],
+    ...extra,
+  };
+}
+
+function ids(file: string): string[] {
+  const db = VulnDatabase.open(file);
+  try {
+    return db.candidates('npm', 'left-pad').map((c) => c.advisory.id).sort();
+  } finally {
+    db.close();
+  }
+}
+
+test('imports files, directories and zips; a path imported again replaces what it brought, other sources stay', async () => {
+  const file = fresh();
+  const src = path.join(dir, 'src1');
+  mkdirSync(path.join(src, 'nested'), { recursive: true });
+  writeFileSync(path.join(src, 'a.json'), JSON.stringify(record('CVE-9999-0001')));
+  writeFileSync(path.join(src, 'nested', 'b.json'), JSON.stringify(record('CVE-9999-0002')));
+  writeFileSync(path.join(src, 'README.txt'), 'not a record');
+  const zipFile = path.join(dir, 'all.zip');
+  const zip = new ZipWriter(zipFile);
+  zip.add('GHSA-9999-aaaa-bbbb.json', JSON.stringify(record('GHSA-9999-aaaa-bbbb')));
+  zip.close();
+
+  const first = await importPaths(file, [src, zipFile]);
+  assert.deepEqual(first.sources.map((s) => s.records), [2, 1]);
+  assert.deepEqual(ids(file), ['CVE-9999-0001', 'CVE-9999-0002', 'GHSA-9999-aaaa-bbbb']);
+
+  writeFileSync(path.join(src, 'nested', 'b.json'), JSON.stringify(record('CVE-9999-0003')));
+  await importPaths(file, [src]);
+  assert.deepEqual(ids(file), ['CVE-9999-0001', 'CVE-9999-0003', 'GHSA-9999-aaaa-bbbb']);
+
+  await importPaths(file, [zipFile], { replace: true });
+  assert.deepEqual(ids(file), ['GHSA-9999-aaaa-bbbb']);
+});
+
+test('keeps the newest copy of a record, and a withdrawn record removes an older copy', async () => {
+  const file = fresh();
+  const older = path.join(dir, 'older.json');
+  const newer = path.join(dir, 'newer.json');
+  writeFileSync(older, JSON.stringify(record('CVE-9999-0010', { modified: '9999-01-01T00:00:00Z', summary: 'old' })));
+  writeFileSync(newer, JSON.stringify(record('CVE-9999-0010', { modified: '9999-02-01T00:00:00Z', summary: 'new' })));
+  const r = await importPaths(file, [newer, older]);
+  assert.equal(r.sources[1]?.duplicates, 1);
+  const db = VulnDatabase.open(file);
+  assert.equal(db.candidates('npm', 'left-pad')[0]?.advisory.summary, 'new');
+  db.close();
+  const gone = path.join(dir, 'withdrawn.json');
+  writeFileSync(gone, JSON.stringify(record('CVE-9999-0010', { modified: '9999-03-01T00:00:00Z', withdrawn: '9999-03-01T00:00:00Z' })));
+  const w = await importPaths(file, [gone]);
+  assert.equal(w.sources[0]?.withdrawn, 1);
+  assert.deepEqual(ids(file), []);
+});
+
+test('skips malformed and hostile records with a count and a reason, and stores the rest', async () => {
+  const file = fresh();
+  const zipFile = path.join(dir, 'hostile.zip');
+  const zip = new ZipWriter(zipFile);
+  zip.add('good.json', JSON.stringify(record('CVE-9999-0100')));
+  zip.add('../../etc/evil.json', JSON.stringify(record('CVE-9999-0101')));
+  zip.add('/abs.json', JSON.stringify(record('CVE-9999-0102')));
+  zip.add('truncated.json', '{"id": "CVE-9999-0103", "modified": ');
+  zip.add('deep.json', '['.repeat(100_000) + ']'.repeat(100_000));
+  zip.add('not-osv.json', JSON.stringify({ hello: 'world' }));
+  zip.add('bomb.json', Buffer.alloc(50 * 1024 * 1024, 0x20));
+  zip.add('liar.json', Buffer.alloc(3 * 1024 * 1024, 0x20), { declaredSize: 100 });
+  zip.add('latin1.json', Buffer.from([0x7b, 0xff, 0xfe, 0x7d]));
+  zip.add('bad-range.json', JSON.stringify(record('CVE-9999-0104', {
+    affected: [
+      { package: { ecosystem: 'npm', name: 'left-pad' }, ranges: [{ type: 'FANCY', events: [{ introduced: '0' }] }] },
+      { package: { ecosystem: 'npm', name: 'left-pad' }, ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: 'not.a.version' }] }] },
+      { package: { ecosystem: 'npm', name: 'left-pad' }, ranges: [{ type: 'SEMVER', events: [{ introduced: '1.0.0', fixed: '1.2.0' }] }] },
+      { package: { ecosystem: 'npm', name: 'left-pad' }, ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '1.1.0' }] }] },
+    ],
+    severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/garbage' }],
+  })));
+  zip.close();
+
+  const r = await importPaths(file, [zipFile], { limits: { maxRecordBytes: 4 * 1024 * 1024 } });
+  const s = r.sources[0];
+  assert.ok(s !== undefined);
+  assert.equal(s.records, 2, 'good.json and the usable part of bad-range.json');
+  assert.equal(s.skipped, 8);
+  const reasons = Object.keys(s.reasons).join('\n');
+  for (const want of [
+    /unsafe entry name \(a "\.\." component\)/,
+    /unsafe entry name \(an absolute path\)/,
+    /invalid JSON/,
+    /JSON nested deeper than 64 levels/,
+    /not an OSV record: id: /,
+    /larger than 4 MiB/,
+    /unreadable entry \(inflates past the 100 bytes the directory declares\)/,
+    /not UTF-8 text/,
+    /unknown range type "FANCY"/,
+    /invalid semver version "not.a.version" in "fixed"/,
+    /an event must carry exactly one of/,
+    /CVSS vector .* is not METRIC:VALUE/,
+  ]) {
+    assert.match(reasons, want);
+  }
+  assert.equal(s.dropped, 4);
+  assert.deepEqual(ids(file), ['CVE-9999-0100', 'CVE-9999-0104']);
+  const db = VulnDatabase.open(file);
+  const kept = db.candidates('npm', 'left-pad').find((c) => c.advisory.id === 'CVE-9999-0104');
+  assert.deepEqual(kept?.ranges, [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '1.1.0' }] }]);
+  db.close();
+  assert.ok(statSync(file).size < 1024 * 1024, 'nothing of the bomb was stored');
+});
+
+test('a zip bomb by ratio is refused before it is inflated', async () => {
+  const file = fresh();
+  const zipFile = path.join(dir, 'ratio.zip');
+  const zip = new ZipWriter(zipFile);
+  zip.add('zeros.json', Buffer.alloc(12 * 1024 * 1024, 0x30));
+  zip.close();
+  const t0 = performance.now();
+  const r = await importPaths(file, [zipFile]);
+  assert.ok(performance.now() - t0 < 2000);
+  assert.deepEqual(Object.keys(r.sources[0]?.reasons ?? {}), ['compression ratio above 1000:1 (a zip bomb?)']);
+});
+
+test('a truncated or fake archive fails the import and leaves the previous database working', async () => {
+  const file = fresh();
+  const good = path.join(dir, 'good.json');
+  writeFileSync(good, JSON.stringify(record('CVE-9999-0200')));
+  await importPaths(file, [good]);
+  const before = readFileSync(file);
+
+  const zipFile = path.join(dir, 'all-truncated.zip');
+  const zip = new ZipWriter(zipFile);
+  for (let i = 0; i < 50; i++) zip.add(`r${i}.json`, JSON.stringify(bulkRecord(i)));
+  zip.close();
+  const whole = readFileSync(zipFile);
+  writeFileSync(zipFile, whole.subarray(0, Math.floor(whole.length / 2)));
+  const fake = path.join(dir, 'fake.zip');
+  writeFileSync(fake, 'PK this is not a zip');
+
+  for (const bad of [zipFile, fake]) {
+    await assert.rejects(importPaths(file, [good, bad]), (e: unknown) => e instanceof MoatError && e.kind === 'incomplete' && e.message.includes(bad) && /download it again/.test(e.message));
+    assert.deepEqual(readFileSync(file), before, 'the previous database is untouched');
+    assert.deepEqual(ids(file), ['CVE-9999-0200']);
+  }
+  assert.deepEqual(readdirSync(path.dirname(file)), ['osv.sqlite'], 'no build file is left behind');
+  await assert.rejects(importPaths(file, [path.join(dir, 'missing.zip')]), /no such file or directory/);
+  await assert.rejects(importPaths(file, [path.join(dir, 'ratio.zip', 'x')]), MoatError);
+  assert.ok(existsSync(file));
+});
+
+test('counts nesting without recursion, ignoring brackets inside strings', () => {
+  assert.equal(nestingDepth('{"a": [1, {"b": "[[[[["}]}', 64), 3);
+  assert.equal(nestingDepth('"\\"[["', 64), 0);
+  assert.equal(nestingDepth('['.repeat(1_000_000), 64), 65);
+});
