@@ -64,6 +64,21 @@ export class BlockReader extends yauzl.RandomAccessReader {
     return Buffer.concat(parts);
   }
 
+  /**
+   * yauzl reads the central directory and local headers through `read`; the default
+   * builds three streams per call (and, over this reader, kept them alive), so the
+   * bytes are copied here directly.
+   */
+  override read(buffer: Buffer, offset: number, length: number, position: number, callback: (err: Error | null) => void): void {
+    let err: Error | null = null;
+    try {
+      this.slice(position, position + length).copy(buffer, offset);
+    } catch (e) {
+      err = e as Error;
+    }
+    process.nextTick(callback, err);
+  }
+
   override _readStreamForRange(start: number, end: number): Readable {
     try {
       return Readable.from([this.slice(start, end)], { objectMode: false });
