@@ -4,6 +4,7 @@ import { TOOL_VERSION } from '../version.ts';
 import { auditCommand, type CommandIO } from './commands/audit.ts';
 import { rulesCommand } from './commands/rules.ts';
 import { dbCommand } from './commands/db.ts';
+import { scanCommand } from './commands/scan.ts';
 import { EXIT } from './exit-codes.ts';
 
 const HELP = `Usage: moat <command> [options]
@@ -14,6 +15,7 @@ Commands:
   audit     audit the Docker host, daemon and containers (CIS Docker Benchmark v1.6.0)
   rules     list the rules and their CIS ids
   db        manage the vulnerability database (import, update, status)
+  scan      find known vulnerabilities in an SBOM's packages (--sbom FILE)
 
 Run 'moat <command> --help' for a command's options.
 Options: -h, --help  show this help;  --version  print the version`;
@@ -22,6 +24,7 @@ const COMMANDS: Record<string, (argv: string[], io: CommandIO) => Promise<number
   audit: auditCommand,
   rules: rulesCommand,
   db: dbCommand,
+  scan: scanCommand,
 };
 
 export async function main(argv: string[], io: CommandIO): Promise<number> {

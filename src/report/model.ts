@@ -2,7 +2,7 @@ import type { Finding, Severity } from '../findings/finding.ts';
 import type { CheckStatus } from '../rules/evaluate.ts';
 
 /** Bumped on any change to the JSON document's shape (docs/finding.schema.json). */
-export const SCHEMA_VERSION = '1.0.0';
+export const SCHEMA_VERSION = '1.1.0';
 
 /** The one document every command produces; every output format renders it. */
 export interface Report {

@@ -7,7 +7,7 @@ import { bulkRecord, type OsvJson } from '../test-support/osv-generator.ts';
 import { tempDir } from '../test-support/temp.ts';
 import { ZipWriter } from '../test-support/zip-writer.ts';
 import { importPaths } from './import.ts';
-import { nestingDepth } from './read.ts';
+import { nestingDepth } from '../../util/json-depth.ts';
 import { VulnDatabase } from './vuln-database.ts';
 
 const dir = tempDir('import');

@@ -15,6 +15,7 @@ import path from 'node:path';
 import yauzl from 'yauzl';
 import { crc32, inflateRawSync } from 'node:zlib';
 import { MoatError } from '../../util/errors.ts';
+import { nestingDepth } from '../../util/json-depth.ts';
 import { BlockReader } from './block-reader.ts';
 
 export interface ReadLimits {
@@ -90,28 +91,6 @@ async function readJsonFile(file: string, size: number, limits: ReadLimits, sink
 function deliver(text: string, where: string, limits: ReadLimits, sink: RecordSink): void {
   if (nestingDepth(text, limits.maxDepth) > limits.maxDepth) return sink.skip(`JSON nested deeper than ${limits.maxDepth} levels`, where);
   sink.record(text, where);
-}
-
-/**
- * How deeply `text` nests arrays and objects, counting only brackets outside strings;
- * stops counting once past `cap`. Linear and allocation-free, so a hostile record of
- * a million `[` costs one pass and no stack.
- */
-export function nestingDepth(text: string, cap: number): number {
-  let depth = 0;
-  let max = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92 /* \ */) i++;
-      else if (c === 34 /* " */) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 91 /* [ */ || c === 123 /* { */) {
-      if (++depth > max && (max = depth) > cap) return max;
-    } else if (c === 93 || c === 125) depth--;
-  }
-  return max;
 }
 
 function mib(bytes: number): string {

@@ -116,9 +116,9 @@ test('language ecosystems: PyPI name normalisation, npm scopes, Maven group:arti
   const filtered = matchInventory(await databaseOf(dir, [
     rec('GHSA-9999-aaaa-0008', [semverRange('npm', 'a', [{ introduced: '0' }, { fixed: '2.0.0' }])], { database_specific: { severity: 'LOW' } }),
     rec('GHSA-9999-aaaa-0009', [semverRange('npm', 'a', [{ introduced: '0' }])], { database_specific: { severity: 'HIGH' } }),
-  ]), inv([pkg('npm', 'a', '1.0.0')]), { minSeverity: 'medium', ignoreUnfixed: true });
+  ]), inv([pkg('npm', 'a', '1.0.0')]), { severities: ['critical', 'high', 'medium'], ignoreUnfixed: true });
   assert.deepEqual(filtered.findings.map((f) => f.vulnerability?.id), []);
-  assert.deepEqual(filtered.hidden, { unfixed: 1, belowSeverity: 1 });
+  assert.deepEqual(filtered.hidden, { unfixed: 1, bySeverity: 1 });
 });
 
 test('an installed version the scheme cannot read is reported, not guessed at', async () => {

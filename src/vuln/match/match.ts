@@ -16,8 +16,8 @@ import { vulnerabilityFinding } from './finding.ts';
 export interface MatchOptions {
   /** Leave out vulnerabilities that have no fixed version yet. */
   ignoreUnfixed?: boolean;
-  /** Leave out findings below this severity. */
-  minSeverity?: Severity;
+  /** Report only findings of these severities (`--severity critical,high`). */
+  severities?: readonly Severity[];
 }
 
 export interface MatchResult {
@@ -26,8 +26,8 @@ export interface MatchResult {
   packagesMatched: number;
   /** Packages that could not be looked up, with the reason (no OSV ecosystem for them, an invalid version). */
   notMatched: Array<{ package: string; reason: string }>;
-  /** Findings left out by `ignoreUnfixed` and `minSeverity`. */
-  hidden: { unfixed: number; belowSeverity: number };
+  /** Findings left out by `ignoreUnfixed` and `severities`. */
+  hidden: { unfixed: number; bySeverity: number };
 }
 
 /** One advisory that covers the package, with what it says about the fix. */
@@ -39,7 +39,7 @@ export interface Hit {
 }
 
 export function matchInventory(db: VulnDatabase, inventory: Inventory, options: MatchOptions = {}): MatchResult {
-  const result: MatchResult = { findings: [], packagesMatched: 0, notMatched: [], hidden: { unfixed: 0, belowSeverity: 0 } };
+  const result: MatchResult = { findings: [], packagesMatched: 0, notMatched: [], hidden: { unfixed: 0, bySeverity: 0 } };
   const seen = new Set<string>();
   for (const pkg of inventory.packages) {
     const keyed = matchKey(pkg, inventory.os);
@@ -73,8 +73,8 @@ export function matchInventory(db: VulnDatabase, inventory: Inventory, options: 
         result.hidden.unfixed++;
         continue;
       }
-      if (options.minSeverity !== undefined && severityRank(finding.severity) < severityRank(options.minSeverity)) {
-        result.hidden.belowSeverity++;
+      if (options.severities !== undefined && !options.severities.includes(finding.severity)) {
+        result.hidden.bySeverity++;
         continue;
       }
       result.findings.push(finding);

@@ -1,0 +1,105 @@
+import { isSeverity, type Severity } from '../../findings/finding.ts';
+import { renderReport } from '../../report/index.ts';
+import { shouldColor } from '../../report/table.ts';
+import { MoatError } from '../../util/errors.ts';
+import { parseCommandArgs, splitList } from '../args.ts';
+import { EXIT } from '../exit-codes.ts';
+import { writeOutput } from '../output.ts';
+import { exitCodeFor, parseFailOn, parseFormat, type CommandIO } from './audit.ts';
+
+export const SCAN_HELP = `Usage: moat scan --sbom FILE [options]
+
+Finds known vulnerabilities (OSV advisories) in the packages an SBOM lists: CycloneDX
+1.4-1.6 or SPDX 2.2/2.3 JSON, packages read from their package URLs. Debian and Ubuntu
+packages are matched through their source package, Alpine packages through their origin.
+(Scanning an image directly arrives with the image reader.)
+
+Options:
+      --sbom FILE           the SBOM to scan
+      --db FILE             vulnerability database (default: MOAT_DB, else
+                            $XDG_CACHE_HOME/moat/osv.sqlite; create it with moat db update)
+      --ignore-unfixed      leave out vulnerabilities that have no fixed version yet
+      --severity LIST       report only these severities (critical,high,medium,low,info)
+      --vex FILE            OpenVEX document: not_affected and fixed statements suppress
+                            the findings they cover, with their justification (repeatable)
+      --max-db-age DAYS     warn when the data is older than DAYS (default 7, or MOAT_DB_MAX_AGE_DAYS)
+  -f, --format FORMAT       table (default), json, sarif or html
+  -o, --output FILE         write the report to FILE instead of standard output
+      --fail-on SEVERITY    exit 1 when a finding is at or above SEVERITY (default high; none never fails)
+  -v, --verbose             table: also list suppressed findings
+  -h, --help                show this help
+
+Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
+2 usage error or no database, 3 the scan could not complete.`;
+
+const OPTIONS = {
+  sbom: { type: 'string' },
+  db: { type: 'string' },
+  'ignore-unfixed': { type: 'boolean' },
+  severity: { type: 'string', multiple: true },
+  vex: { type: 'string', multiple: true },
+  'max-db-age': { type: 'string' },
+  format: { type: 'string', short: 'f' },
+  output: { type: 'string', short: 'o' },
+  'fail-on': { type: 'string' },
+  verbose: { type: 'boolean', short: 'v' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export async function scanCommand(argv: string[], io: CommandIO): Promise<number> {
+  const { values, positionals } = parseCommandArgs('scan', argv, OPTIONS, true);
+  if (values.help) {
+    io.stdout.write(SCAN_HELP + '\n');
+    return EXIT.ok;
+  }
+  if (positionals.length > 0) throw new MoatError('usage', `scan: scanning an image (${positionals[0]}) needs the image reader, which is not in this build: give --sbom FILE`);
+  if (values.sbom === undefined) throw new MoatError('usage', 'scan: give --sbom FILE (a CycloneDX or SPDX JSON document) (see moat scan --help)');
+  const format = parseFormat(values.format);
+  const failOn = parseFailOn(values['fail-on'] ?? 'high');
+  const severities = parseSeverities(splitList(values.severity));
+  const maxAge = parseDays(values['max-db-age'] ?? io.env['MOAT_DB_MAX_AGE_DAYS'] ?? '7');
+
+  const path = await import('node:path');
+  const { resolveDbPath } = await import('../../vuln/db/location.ts');
+  const { VulnDatabase } = await import('../../vuln/db/vuln-database.ts');
+  const { readSbom } = await import('../../sources/sbom/index.ts');
+  const { readVex } = await import('../../vuln/vex/openvex.ts');
+  const { scanInventory } = await import('../../vuln/scan.ts');
+
+  const sbom = path.resolve(io.cwd, values.sbom);
+  const inventory = readSbom(sbom);
+  const vex = (values.vex ?? []).flatMap((f) => readVex(path.resolve(io.cwd, f)));
+  const db = VulnDatabase.open(resolveDbPath(io.env, values.db, io.cwd));
+  let result;
+  try {
+    result = scanInventory(db, inventory, {
+      description: `sbom ${values.sbom} (${inventory.packages.length} packages${inventory.os ? `, ${inventory.os.id} ${inventory.os.versionId ?? ''}`.trimEnd() : ''})`,
+      ignoreUnfixed: values['ignore-unfixed'] === true,
+      ...(severities !== undefined ? { severities } : {}),
+      vex,
+      maxDbAgeDays: maxAge,
+    });
+  } finally {
+    db.close();
+  }
+  for (const w of result.warnings) io.stderr.write(`moat: warning: ${w}\n`);
+  const { report } = result;
+  const color = !values.output && shouldColor(io.stdout, io.env);
+  const text = renderReport(report, format, { color, verbose: values.verbose === true, cwd: io.cwd });
+  if (values.output) {
+    writeOutput(values.output, text);
+    io.stderr.write(`moat: wrote ${values.output} (${report.findings.filter((f) => !f.suppressed).length} findings)\n`);
+  } else io.stdout.write(text.endsWith('\n') ? text : text + '\n');
+  return exitCodeFor(report, failOn);
+}
+
+function parseSeverities(list: string[]): Severity[] | undefined {
+  if (list.length === 0) return undefined;
+  for (const s of list) if (!isSeverity(s)) throw new MoatError('usage', `unknown --severity "${s}": use critical, high, medium, low or info (comma-separated)`);
+  return list as Severity[];
+}
+
+function parseDays(value: string): number {
+  if (!/^\d+(\.\d+)?$/.test(value)) throw new MoatError('usage', `--max-db-age takes a number of days, not "${value}"`);
+  return Number(value);
+}
