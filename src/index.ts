@@ -19,3 +19,19 @@ export type { ImageSpec } from './models/image-spec.ts';
 export type { Location } from './models/location.ts';
 export { SCHEMA_VERSION, type Report, type CheckResult, type Summary } from './report/model.ts';
 export { renderReport, REPORT_FORMATS, type ReportFormat } from './report/index.ts';
+
+// Vulnerabilities: version schemes, the OSV database, matching an inventory.
+export * as versioning from './vuln/versioning/index.ts';
+export { inRange, inVersions, type OsvEvent } from './vuln/versioning/range.ts';
+export { scoreVector, rate as cvssRating, severityFromLabel, type CvssScore, type CvssVersion } from './vuln/cvss/index.ts';
+export { VulnDatabase, staleWarning, type DatabaseStatus, type SourceInfo } from './vuln/db/vuln-database.ts';
+export { resolveDbPath } from './vuln/db/location.ts';
+export { importPaths, type ImportOptions, type ImportResult, type SourceStats } from './vuln/db/import.ts';
+export { updateDatabase, archiveUrl, DEFAULT_SOURCE, type UpdateOptions, type UpdateResult, type UpdateProgress } from './vuln/db/update.ts';
+export { matchInventory, type MatchOptions, type MatchResult } from './vuln/match/match.ts';
+export { scanInventory, type ScanOptions, type ScanResult } from './vuln/scan.ts';
+export { readVex, applyVex, type VexStatement } from './vuln/vex/openvex.ts';
+export { readSbom, parseSbom } from './sources/sbom/index.ts';
+export { matchKey, normalizeName, distroEcosystem, DEFAULT_ECOSYSTEMS } from './vuln/ecosystems.ts';
+export type { Inventory, Package, OsRelease, PackageType } from './models/inventory.ts';
+export type { VulnerabilityDetails } from './findings/finding.ts';
