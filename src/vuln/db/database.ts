@@ -122,10 +122,14 @@ function removeStaleBuilds(file: string): void {
   for (const name of readdirSync(dir)) {
     if (!name.startsWith(prefix)) continue;
     const pid = Number(name.slice(prefix.length).split('-')[0]);
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isRunning(pid)) continue;
-    if (pid === process.pid) continue;
+    // This process's own builds and those of a run still going are not stale.
+    if (pid === process.pid || (Number.isInteger(pid) && pid > 0 && isRunning(pid))) continue;
     const full = path.join(dir, name);
-    if (statSync(full).isFile()) rmSync(full, { force: true });
+    try {
+      if (statSync(full).isFile()) rmSync(full, { force: true });
+    } catch {
+      /* removed meanwhile */
+    }
   }
 }
 

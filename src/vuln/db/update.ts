@@ -100,10 +100,8 @@ export async function updateDatabase(file: string, options: UpdateOptions = {}):
       for (const d of fetched) {
         const writer = new SourceWriter(db, `update:${d.ecosystem}`);
         writer.begin();
-        let seen = 0;
-        const sink = writer.sink((done) => options.onProgress?.({ ecosystem: d.ecosystem, phase: 'import', done: (seen = done) }));
+        const sink = writer.sink((done) => options.onProgress?.({ ecosystem: d.ecosystem, phase: 'import', done }));
         await readSource(d.zip, DEFAULT_LIMITS, sink);
-        void seen;
         const dataTime = d.lastModified !== undefined && !Number.isNaN(Date.parse(d.lastModified)) ? new Date(d.lastModified).toISOString() : now().toISOString();
         out.push(writer.finish({ kind: 'update', location: d.url, ...(d.etag ? { etag: d.etag } : {}), ...(d.lastModified ? { lastModified: d.lastModified } : {}), dataTime }));
       }

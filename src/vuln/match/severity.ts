@@ -5,7 +5,7 @@
  * priority), else `medium`, marked `unrated`, so an unrated vulnerability is neither
  * hidden by `--severity high` nor presented as critical.
  */
-import { rate, severityFromLabel, type CvssVersion } from '../cvss/index.ts';
+import { rate, severityFromLabel, type CvssVersion } from '../cvss/rating.ts';
 import { severityRank, type Severity } from '../../findings/finding.ts';
 import type { StoredSeverity } from '../osv/normalize.ts';
 
