@@ -3,5 +3,6 @@
 import { writeSync } from 'node:fs';
 
 process.on('exit', () => {
-  writeSync(2, `\nMOAT_BENCH_MAXRSS_KB=${process.resourceUsage().maxRSS}\n`);
+  const usage = process.resourceUsage();
+  writeSync(2, `\nMOAT_BENCH_MAXRSS_KB=${usage.maxRSS}\nMOAT_BENCH_CPU_US=${usage.userCPUTime + usage.systemCPUTime}\n`);
 });

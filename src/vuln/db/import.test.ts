@@ -27,7 +27,7 @@ function record(id: string, extra: Partial<OsvJson> = {}): OsvJson {
 function ids(file: string): string[] {
   const db = VulnDatabase.open(file);
   try {
-    return db.candidates('npm', 'left-pad').map((c) => c.advisory.id).sort();
+    return db.candidates('npm', 'left-pad').map((c) => db.advisory(c.advisory).id).sort();
   } finally {
     db.close();
   }
@@ -66,7 +66,7 @@ test('keeps the newest copy of a record, and a withdrawn record removes an older
   const r = await importPaths(file, [newer, older]);
   assert.equal(r.sources[1]?.duplicates, 1);
   const db = VulnDatabase.open(file);
-  assert.equal(db.candidates('npm', 'left-pad')[0]?.advisory.summary, 'new');
+  assert.equal(db.advisory(db.candidates('npm', 'left-pad')[0]?.advisory as number).summary, 'new');
   db.close();
   const gone = path.join(dir, 'withdrawn.json');
   writeFileSync(gone, JSON.stringify(record('CVE-9999-0010', { modified: '9999-03-01T00:00:00Z', withdrawn: '9999-03-01T00:00:00Z' })));
@@ -124,7 +124,7 @@ test('skips malformed and hostile records with a count and a reason, and stores 
   assert.equal(s.dropped, 4);
   assert.deepEqual(ids(file), ['CVE-9999-0100', 'CVE-9999-0104']);
   const db = VulnDatabase.open(file);
-  const kept = db.candidates('npm', 'left-pad').find((c) => c.advisory.id === 'CVE-9999-0104');
+  const kept = db.candidates('npm', 'left-pad').find((c) => db.advisory(c.advisory).id === 'CVE-9999-0104');
   assert.deepEqual(kept?.ranges, [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '1.1.0' }] }]);
   db.close();
   assert.ok(statSync(file).size < 1024 * 1024, 'nothing of the bomb was stored');

@@ -57,7 +57,9 @@ export function matchInventory(db: VulnDatabase, inventory: Inventory, options: 
         invalid = verdict.invalid;
         break;
       }
-      if (verdict.affected) hits.push({ advisory: c.advisory, ecosystem: c.ecosystem, ...(verdict.fixed !== undefined ? { fixed: verdict.fixed } : {}), severity: [...c.advisory.severity, ...c.severity] });
+      if (!verdict.affected) continue;
+      const advisory = db.advisory(c.advisory);
+      hits.push({ advisory, ecosystem: c.ecosystem, ...(verdict.fixed !== undefined ? { fixed: verdict.fixed } : {}), severity: [...advisory.severity, ...c.severity] });
     }
     if (invalid !== undefined) {
       result.notMatched.push({ package: label(pkg), reason: invalid });

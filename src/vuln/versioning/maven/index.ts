@@ -131,14 +131,29 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+const UNPRINTABLE = /[\s\p{Cc}]/u;
+
 function isValid(version: string): boolean {
-  return typeof version === 'string' && version.length > 0 && version.length <= MAX_LENGTH && !/[\s\p{Cc}]/u.test(version);
+  return typeof version === 'string' && version.length > 0 && version.length <= MAX_LENGTH && !UNPRINTABLE.test(version);
+}
+
+// Parsed once per version: matching compares one installed version with many events.
+const cache = new Map<string, Item[]>();
+
+function parsed(version: string): Item[] {
+  let items = cache.get(version);
+  if (items === undefined) {
+    items = parseVersion(version);
+    if (cache.size >= 100_000) cache.clear();
+    cache.set(version, items);
+  }
+  return items;
 }
 
 function compare(a: string, b: string): Comparison {
   if (!isValid(a)) throw invalidVersion(NAME, a);
   if (!isValid(b)) throw invalidVersion(NAME, b);
-  const r = compareItems(parseVersion(a), parseVersion(b));
+  const r = compareItems(parsed(a), parsed(b));
   return r < 0 ? -1 : r > 0 ? 1 : 0;
 }
 

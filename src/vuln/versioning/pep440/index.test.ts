@@ -50,3 +50,25 @@ test('treats the spellings PEP 440 normalises as one version', () => {
 test('refuses what is not a PEP 440 version', () => {
   for (const bad of ['', 'french toast', '1.0+', '1.0.dev1.dev2', '1..0', '1.0-', 'x'.repeat(300)]) assertRejected(pep440, bad, '1.0');
 });
+
+test("agrees with @renovatebot/pep440's own compare on thousands of generated versions", async () => {
+  const { compare: reference, valid } = await import('@renovatebot/pep440');
+  let s = 7;
+  const pick = (n: number): number => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return s % n;
+  };
+  const part = (xs: readonly string[]): string => xs[pick(xs.length)] as string;
+  const version = (): string =>
+    `${part(['', '', '', '1!'])}${part(['1', '1.0', '1.0.0', '2', '1.1', '10.2'])}${part(['', '', 'a1', 'b2', 'rc1', 'c3', '.dev0', 'a1.dev1'])}${part(['', '', '.post1', '-2', '.post0.dev3'])}${part(['', '', '', '+abc', '+1.2', '+abc.5', '+5.abc'])}`;
+  const versions = Array.from({ length: 400 }, version).filter((v) => valid(v) !== null);
+  assert.ok(versions.length > 200);
+  const wrong: string[] = [];
+  for (let i = 0; i < 5000; i++) {
+    const a = versions[pick(versions.length)] as string;
+    const b = versions[pick(versions.length)] as string;
+    const want = Math.sign(reference(a, b));
+    if (pep440.compare(a, b) !== want) wrong.push(`${a} vs ${b}: library says ${want}`);
+  }
+  assert.deepEqual(wrong, []);
+});
