@@ -191,8 +191,14 @@ export class RegistryClient {
    * own Docker-Content-Digest header.
    */
   async manifest(repository: string, reference: string, expected?: { digest: string; size: number }): Promise<FetchedManifest> {
-    const what = `the manifest ${isDigest(reference) ? '@' : ':'}${reference}`;
-    const res = await this.get(repository, `manifests/${reference}`, what, { Accept: MANIFEST_ACCEPT });
+    const byDigest = isDigest(reference);
+    const what = `the manifest ${byDigest ? '@' : ':'}${reference}`;
+    const res = await this.get(repository, `manifests/${reference}`, what, { Accept: MANIFEST_ACCEPT }).catch(async (e: unknown) => {
+      if (!(e instanceof RegistryError) || e.code !== 'manifest-unknown') throw e;
+      // distribution answers MANIFEST_UNKNOWN for a missing repository too; its tag list tells them apart.
+      if (await this.#repositoryMissing(repository)) throw new RegistryError('name-unknown', `${this.domain} has no repository ${repository}: check the name`, { status: 404 });
+      throw new RegistryError('manifest-unknown', `${this.domain}/${repository} has no ${byDigest ? `manifest ${reference}` : `tag ${JSON.stringify(reference)}`}: check the ${byDigest ? 'digest' : 'tag'}`, { status: 404 });
+    });
     const bytes = await readBody(res, MANIFEST_LIMIT, what, this.apiHost);
     const where = `${what} of ${this.domain}/${repository}`;
     const pinned = expected ?? (isDigest(reference) ? { digest: reference } : undefined);
@@ -209,6 +215,15 @@ export class RegistryClient {
       }
     }
     return { bytes, digest, contentType: res.headers['content-type'] };
+  }
+
+  async #repositoryMissing(repository: string): Promise<boolean> {
+    try {
+      (await this.get(repository, 'tags/list?n=1', 'the tag list')).resume();
+      return false;
+    } catch (e) {
+      return e instanceof RegistryError && e.code === 'name-unknown';
+    }
   }
 
   /** A small blob (a config), read whole and verified. */
