@@ -95,7 +95,7 @@ export class Authenticator {
       throw new RegistryError(
         'unauthorized',
         creds
-          ? `the token server ${realm.host} refused the credentials for ${registry}${creds.username ? ` (user ${creds.username}` : ' ('}from ${creds.source}): log in again`
+          ? `the token server ${realm.host} refused the credentials for ${registry} (${creds.username ? `user ${creds.username} ` : ''}from ${creds.source}): log in again`
           : `the token server ${realm.host} refused an anonymous token for ${registry}: log in (docker login ${registry}) or pass credentials`,
         { status },
       );

@@ -17,7 +17,7 @@ export interface TokenPolicy {
   anonymousPull?: string[];
   /** Seconds the token lives (`expires_in`). */
   expiresIn?: number;
-  /** Which field carries the token: distribution's `token`, OAuth2's `access_token`, or both. */
+  /** Which field carries a GET's token: distribution's `token`, OAuth2's `access_token`, or both. */
   field?: 'token' | 'access_token' | 'both';
 }
 
@@ -104,7 +104,8 @@ export async function startTokenServer(dir: string, policy: TokenPolicy): Promis
       const lifetime = policy.expiresIn ?? 300;
       const token = jwt(user ?? '', access, lifetime);
       const body: Record<string, unknown> = { expires_in: lifetime, issued_at: new Date().toISOString() };
-      const field = policy.field ?? 'token';
+      // OAuth2 (POST) answers are always `access_token`, which docker's own client insists on.
+      const field = req.method === 'POST' ? 'access_token' : (policy.field ?? 'token');
       if (field === 'token' || field === 'both') body.token = token;
       if (field === 'access_token' || field === 'both') body.access_token = token;
       if (user && params.get('offline_token') === 'true') {
