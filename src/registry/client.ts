@@ -253,7 +253,6 @@ export class RegistryClient {
     }
     const verifier = new VerifyingStream(descriptor, where);
     res.on('error', (e) => verifier.destroy(bodyError(e, what, this.apiHost, verifier.bytesSeen)));
-    res.on('aborted', () => verifier.destroy(bodyError(new Error('connection closed'), what, this.apiHost, verifier.bytesSeen)));
     verifier.on('close', () => res.destroy());
     res.pipe(verifier);
     return verifier;

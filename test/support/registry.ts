@@ -5,9 +5,8 @@
  * stopped by `stop()`, and by an exit hook if a test dies first.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { createServer as createNetServer } from 'node:net';
-import { createServer as createHttpServer, request, type Server } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { createServer as createNetServer, createConnection } from 'node:net';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { createReadStream, mkdtempSync, rmSync, writeFileSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, normalize } from 'node:path';
@@ -36,7 +35,8 @@ export type RegistryAuth =
 
 export interface RegistryConfig {
   auth?: RegistryAuth;
-  tls?: { cert: string; key: string };
+  /** TLS with this certificate; with `clientCa`, clients must present a certificate it signed. */
+  tls?: { cert: string; key: string; clientCa?: string };
   /** Redirect blob GETs to this base URL plus the storage path (distribution's `redirect` middleware). */
   redirectBaseUrl?: string;
 }
@@ -86,7 +86,7 @@ export async function startRegistry(config: RegistryConfig = {}): Promise<TestRe
   const middleware = config.redirectBaseUrl ? `middleware:\n  storage:\n    - name: redirect\n      options:\n        baseurl: ${config.redirectBaseUrl}\n` : '';
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
-    const tls = config.tls ? `  tls:\n    certificate: ${config.tls.cert}\n    key: ${config.tls.key}\n` : '';
+    const tls = config.tls ? `  tls:\n    certificate: ${config.tls.cert}\n    key: ${config.tls.key}\n${config.tls.clientCa ? `    clientcas:\n      - ${config.tls.clientCa}\n` : ''}` : '';
     const yaml =
       `version: 0.1\nlog:\n  level: warn\n  accesslog:\n    disabled: true\n` +
       `storage:\n  filesystem:\n    rootdirectory: ${storageDir}\n  delete:\n    enabled: true\n  maintenance:\n    uploadpurging:\n      enabled: false\n` +
@@ -136,17 +136,16 @@ export async function startRegistry(config: RegistryConfig = {}): Promise<TestRe
   }
 }
 
-async function waitForAnswer(scheme: 'http' | 'https', port: number): Promise<boolean> {
+/** Up once it accepts connections (a TLS handshake may need a client certificate, so no request is made). */
+async function waitForAnswer(_scheme: 'http' | 'https', port: number): Promise<boolean> {
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
     const ok = await new Promise<boolean>((resolve) => {
-      const req = (scheme === 'https' ? httpsRequest : request)({ host: '127.0.0.1', port, path: '/v2/', rejectUnauthorized: false, timeout: 1000 }, (res) => {
-        res.resume();
+      const s = createConnection({ host: '127.0.0.1', port }, () => {
+        s.destroy();
         resolve(true);
       });
-      req.on('error', () => resolve(false));
-      req.on('timeout', () => req.destroy());
-      req.end();
+      s.on('error', () => resolve(false));
     });
     if (ok) return true;
     await new Promise((r) => setTimeout(r, 50));
@@ -197,7 +196,8 @@ export async function selfSignedCert(dir: string, name: string, opts: { ip?: str
   const cert = join(dir, `${name}.crt`);
   const key = join(dir, `${name}.key`);
   const ext = join(dir, `${name}.ext`);
-  writeFileSync(ext, opts.ip ? `subjectAltName=IP:${opts.ip}\nbasicConstraints=CA:FALSE\n` : 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,digitalSignature\n');
+  // A leaf when signed by a CA (with the IP as its name, for a server); a CA when self-signed.
+  writeFileSync(ext, opts.ca ? `${opts.ip ? `subjectAltName=IP:${opts.ip}\n` : ''}basicConstraints=CA:FALSE\n` : 'basicConstraints=critical,CA:TRUE\n');
   if (!opts.ca) {
     await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', `/CN=${name}`, ...(opts.ip ? ['-addext', `subjectAltName=IP:${opts.ip}`] : ['-addext', 'basicConstraints=critical,CA:TRUE'])]);
   } else {
