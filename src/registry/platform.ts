@@ -27,7 +27,7 @@ const DEFAULT_VARIANT: Record<string, string> = { arm: 'v7', arm64: 'v8', amd64:
 export function parsePlatform(text: string): Platform {
   const parts = text.trim().toLowerCase().split('/');
   const [os, arch, variant, extra] = parts;
-  if (!os || !arch || extra !== undefined || parts.some((p) => !/^[a-z0-9._-]+$/.test(p))) {
+  if (!os || !arch || extra !== undefined || parts.some((p) => !/^[a-z0-9][a-z0-9._-]*$/.test(p))) {
     throw new RegistryError('platform', `platform ${JSON.stringify(text)} is not os/arch[/variant] (for example linux/amd64 or linux/arm64/v8)`);
   }
   return normalizePlatform({ os, architecture: arch, variant });
