@@ -15,6 +15,7 @@ import { pipeline } from 'node:stream/promises';
 import { openRegistryImage, type OpenRegistryImageOptions } from './image.ts';
 import { RegistryClient } from './client.ts';
 import { RegistryError } from './errors.ts';
+import { rejectsWith as rejectsWithout } from './test-support/expect.ts';
 import { Authenticator } from './auth.ts';
 import { createAgents, DEFAULT_RETRY } from './transport.ts';
 import { ensureTestImages, IMAGES } from '../../test/support/engine.ts';
@@ -31,13 +32,7 @@ let basicConfig: string;
 let tokenConfig: string;
 let bin: string;
 
-const rejectsWith = (code: string, re: RegExp) => (e: unknown) => {
-  assert.ok(e instanceof RegistryError, `not a RegistryError: ${String(e)}`);
-  assert.equal(e.code, code, e.message);
-  assert.match(e.message, re);
-  assert.ok(!e.message.includes(PASSWORD), 'the password must never be in a message');
-  return true;
-};
+const rejectsWith = (code: string, re: RegExp) => rejectsWithout(code, re, PASSWORD);
 
 async function open(ref: string, options: OpenRegistryImageOptions): Promise<void> {
   const img = await openRegistryImage(ref, options);

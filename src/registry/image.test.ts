@@ -12,7 +12,7 @@ import { createGunzip, createZstdDecompress } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
 import { Writable, type Readable } from 'node:stream';
 import { openRegistryImage } from './image.ts';
-import { RegistryError } from './errors.ts';
+import { rejectsWith } from './test-support/expect.ts';
 import { ensureTestImages, docker, IMAGES } from '../../test/support/engine.ts';
 import { startRegistry, startStorageServer, type TestRegistry } from '../../test/support/registry.ts';
 import { dockerPush, uploadImage, putManifest, uploadBlob, sha256 } from '../../test/support/registry-images.ts';
@@ -43,13 +43,6 @@ async function drain(stream: Readable, transform?: NodeJS.ReadWriteStream): Prom
   return { digest: `sha256:${hash.digest('hex')}`, bytes };
 }
 
-const rejectsWith = (code: string, re: RegExp) => (e: unknown) => {
-  assert.ok(e instanceof RegistryError, `not a RegistryError: ${String(e)}`);
-  assert.equal(e.code, code, e.message);
-  assert.match(e.message, re);
-  assert.ok(!e.message.includes('\n'), 'one line');
-  return true;
-};
 
 test('an image pushed by docker: same manifest digest, config digest = image ID, diff_ids = docker RootFS, layers verify', async () => {
   const img = await openRegistryImage(`${reg.host}/moat/hardened:1`);

@@ -13,6 +13,7 @@ import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { openRegistryImage, type OpenRegistryImageOptions } from './image.ts';
 import { RegistryError } from './errors.ts';
+import { rejectsWith } from './test-support/expect.ts';
 import { freePort, selfSignedCert, startRegistry, type TestRegistry } from '../../test/support/registry.ts';
 import { startFaultProxy, type Fault } from '../../test/support/fault-proxy.ts';
 import { uploadImage } from '../../test/support/registry-images.ts';
@@ -26,13 +27,6 @@ let configDigest = '';
 let layerDigest = '';
 const FAST = { retry: { baseDelayMs: 10, maxDelayMs: 50 } };
 
-const rejectsWith = (code: string, re: RegExp) => (e: unknown) => {
-  assert.ok(e instanceof RegistryError, `not a RegistryError: ${String(e)}`);
-  assert.equal(e.code, code, e.message);
-  assert.match(e.message, re);
-  assert.ok(!e.message.includes('\n'), 'one line');
-  return true;
-};
 
 const sink = (): Writable => new Writable({ write: (_c, _e, cb) => cb() });
 async function pull(ref: string, options: OpenRegistryImageOptions = {}): Promise<void> {
