@@ -182,13 +182,23 @@ export function networkError(e: Error, url: URL, what: string, tls?: TlsSettings
     const where = tls?.caFiles?.length ? ` (the CA in ${tls.caFiles.join(', ')} did not sign it)` : '';
     return new RegistryError('tls', `the TLS certificate of ${host} is not trusted (${code})${where}: put the registry's CA in /etc/docker/certs.d/${host}/ca.crt, or list ${host} as an insecure registry`, { cause: e });
   }
+  if (/alert (bad certificate|certificate required|unknown ca)/i.test(e.message)) {
+    return new RegistryError('tls', `${host} refused the TLS handshake over the client certificate (${/alert ([a-z ]+)/i.exec(e.message)?.[1] ?? 'alert'}): it wants one it trusts; put client.cert and client.key in /etc/docker/certs.d/${host}/`, { cause: e });
+  }
   if (code === 'EPROTO' || code.startsWith('ERR_SSL_')) {
     if (/wrong version number|packet length too long|http request/i.test(e.message)) {
       return new RegistryError('tls', `${host} does not speak TLS on this port (it looks like plain HTTP): list ${host} as an insecure registry to use http`, { cause: e });
     }
-    return new RegistryError('tls', `TLS handshake with ${host} failed: ${e.message.split('\n')[0]}`, { cause: e });
+    return new RegistryError('tls', `TLS handshake with ${host} failed: ${opensslReason(e.message)}`, { cause: e });
   }
   return new RegistryError('unreachable', `cannot talk to ${host} for ${what}: ${e.message.split('\n')[0]}`, { cause: e });
+}
+
+/** OpenSSL's `40FD…:error:0A000412:SSL routines:fn:reason:file:line:` → `reason`. */
+function opensslReason(message: string): string {
+  const first = message.split('\n')[0]!;
+  const m = /:SSL routines:[^:]*:([^:]+)/.exec(first);
+  return m ? m[1]! : first;
 }
 
 /** Reads a whole (small) body, refusing more than `limit` bytes. */
