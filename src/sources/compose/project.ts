@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, posix, resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
-import type { ContainerSpec } from '../../models/container-spec.ts';
+import type { ContainerField, ContainerSpec } from '../../models/container-spec.ts';
 import type { Location } from '../../models/location.ts';
 import { MoatError } from '../../util/errors.ts';
 import type { DoorWarning } from '../common/spec.ts';
@@ -30,7 +30,10 @@ export interface ComposeOptions {
 
 export interface ComposeResult {
   project: string;
+  /** One per active service, in file order (included files' services first). */
   specs: ContainerSpec[];
+  /** Per service name, the fields its definition set (the others point at the service key). */
+  set: Record<string, ContainerField[]>;
   warnings: DoorWarning[];
 }
 
@@ -120,13 +123,16 @@ export function containersFromCompose(text: string, opts: ComposeOptions): Compo
   const names: ProjectNames = { project, volumes: resourceNames(volumes, project, 'volumes'), networks: resourceNames(networks, project, 'networks'), env: vars };
 
   const specs: ContainerSpec[] = [];
+  const set: Record<string, ContainerField[]> = {};
   const selected = opts.profiles === undefined ? undefined : new Set(opts.profiles);
   for (const [name, { node, file }] of services) {
     const svc = resolveExtends(name, node, file, loader, []);
     if (selected && !activeIn(svc, selected)) continue;
-    specs.push(serviceToSpec(name, svc, names, loader.warnings));
+    const r = serviceToSpec(name, svc, names, loader.warnings);
+    specs.push(r.spec);
+    set[name] = r.set;
   }
-  return { project, specs, warnings: loader.warnings };
+  return { project, specs, set, warnings: loader.warnings };
 }
 
 function sanitize(name: string): string {

@@ -100,7 +100,7 @@ export function keyValues(n: LNode, key: string): Array<{ key: string; value: st
   });
 }
 
-export function serviceToSpec(name: string, svc: LMap, names: ProjectNames, warnings: DoorWarning[]): ContainerSpec {
+export function serviceToSpec(name: string, svc: LMap, names: ProjectNames, warnings: DoorWarning[]): { spec: ContainerSpec; set: ContainerField[] } {
   const spec = blankSpec('compose', `${names.project}#${name}`, name);
   const where = spec.where;
   const e = svc.entries;
@@ -245,8 +245,9 @@ export function serviceToSpec(name: string, svc: LMap, names: ProjectNames, warn
   }
   if (get('volumes_from')) warnings.push({ message: `volumes_from of service ${name}: the mounts of those containers are inherited and not known here`, at: get('volumes_from')?.at });
   if (spec.restartPolicy.name === '') spec.restartPolicy.name = 'no';
+  const fieldsSet = Object.keys(where) as ContainerField[];
   locateUnset(spec, svc.at);
-  return spec;
+  return { spec, set: fieldsSet };
 }
 
 function networksOf(spec: ContainerSpec, service: string, mode: LNode | undefined, networks: LNode | undefined, names: ProjectNames): void {
