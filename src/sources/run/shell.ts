@@ -90,9 +90,9 @@ export async function findRunLines(text: string, file: string, opts: FindRunLine
         if (child) stack.push(child);
       }
     }
-    for (const line of out) {
-      const broken = firstError(tree.rootNode, line);
-      if (broken) throw new MoatError('config', `${formatAt(locate(broken.startIndex))}: shell syntax error near "${broken.text.slice(0, 30)}" in this docker command: fix the quoting or the continuation lines`);
+    const broken = brokenDockerText(tree.rootNode, out, source);
+    if (broken) {
+      throw new MoatError('config', `${formatAt(locate(broken.startIndex))}: shell syntax error near "${broken.text.slice(0, 30).replace(/\s+/g, ' ')}" where a docker command is: fix the quoting or the continuation lines`);
     }
     return out
       .sort((a, b) => a.startIndex - b.startIndex)
@@ -112,14 +112,22 @@ function lineStarts(text: string): number[] {
   return out;
 }
 
-/** An ERROR or missing node inside the command's span: its words cannot be trusted. */
-function firstError(root: SyntaxNode, line: { startIndex: number; endIndex: number }): SyntaxNode | undefined {
+/**
+ * A syntax error inside a docker command found, or one whose text mentions docker (an
+ * unterminated quote can swallow the command whole): either way the words cannot be
+ * trusted, and skipping them would pass a file Moat did not read.
+ */
+function brokenDockerText(root: SyntaxNode, lines: ReadonlyArray<{ startIndex: number; endIndex: number }>, source: string): SyntaxNode | undefined {
   if (!root.hasError) return undefined;
   const stack: SyntaxNode[] = [root];
   while (stack.length) {
     const n = stack.pop() as SyntaxNode;
-    if (!n.hasError) continue;
-    if ((n.isError || n.isMissing) && n.startIndex >= line.startIndex && n.startIndex <= line.endIndex) return n;
+    if (!n.hasError && !n.isMissing) continue;
+    if (n.isError || n.isMissing) {
+      // An error right after a command (only blanks between) is where its words were cut short.
+      const inLine = (l: { startIndex: number; endIndex: number }): boolean => n.startIndex >= l.startIndex && (n.startIndex <= l.endIndex || /^[ \t]*$/.test(source.slice(l.endIndex, n.startIndex)));
+      if (/\bdocker\b/.test(n.text) || lines.some(inLine)) return n;
+    }
     for (const c of n.children) if (c) stack.push(c);
   }
   return undefined;
