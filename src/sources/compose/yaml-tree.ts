@@ -22,6 +22,7 @@ export type LMap = Extract<LNode, { kind: 'map' }>;
 
 /** Alias expansion is bounded: a billion-laughs file is an error, not a hang. */
 const MAX_NODES = 200_000;
+const MAX_DEPTH = 500;
 
 export interface LoadContext {
   vars: Readonly<Record<string, string | undefined>>;
@@ -30,7 +31,13 @@ export interface LoadContext {
 
 export function loadYaml(text: string, file: string, dir: string, ctx: LoadContext): LNode {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { merge: true, uniqueKeys: true, lineCounter: lc, prettyErrors: false, strict: true });
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, { merge: true, uniqueKeys: true, lineCounter: lc, prettyErrors: false, strict: true });
+  } catch (e) {
+    if (e instanceof RangeError) throw new MoatError('config', `${file}: the YAML nests too deep to read`);
+    throw e;
+  }
   const pos = (offset: number): Location => {
     const p = lc.linePos(offset);
     return { file, line: p.line, column: p.col };
@@ -46,7 +53,10 @@ export function loadYaml(text: string, file: string, dir: string, ctx: LoadConte
     throw new MoatError('config', locatedMessage(file, at.line, at.column, message));
   };
 
+  const active = new Set<unknown>();
   const convert = (node: unknown, keyAt?: Location): LNode => {
+    if (active.has(node)) fail(keyAt ?? pos((node as YamlNode).range?.[0] ?? 0), 'an alias refers to a node that contains it (a recursive alias)');
+    if (active.size > MAX_DEPTH) fail(keyAt ?? { line: 1, column: 1 }, `values nest deeper than ${MAX_DEPTH} levels`);
     if (--budget < 0) fail(keyAt ?? { line: 1, column: 1 }, `the file expands to more than ${MAX_NODES} values (aliases nested too deep?)`);
     if (isAlias(node)) {
       const target = node.resolve(doc as Document);
@@ -72,8 +82,14 @@ export function loadYaml(text: string, file: string, dir: string, ctx: LoadConte
       if (typeof v === 'bigint') return { kind: 'scalar', value: Number(v), at, dir };
       return fail(at, `unsupported YAML value ${String(v)}`);
     }
-    if (isSeq(y)) return { kind: 'seq', items: y.items.map((item) => convert(item)), at, dir };
+    if (isSeq(y)) {
+      active.add(y);
+      const items = y.items.map((item) => convert(item));
+      active.delete(y);
+      return { kind: 'seq', items, at, dir };
+    }
     if (isMap(y)) {
+      active.add(y);
       const entries = new Map<string, LNode>();
       const merged: LNode[] = [];
       for (const pair of y.items) {
@@ -93,6 +109,7 @@ export function loadYaml(text: string, file: string, dir: string, ctx: LoadConte
       for (const m of merged) {
         for (const [k, v] of (m as LMap).entries) if (!entries.has(k)) entries.set(k, v);
       }
+      active.delete(y);
       return { kind: 'map', entries, at, dir };
     }
     return fail(at, 'unsupported YAML node');
