@@ -7,6 +7,7 @@ import { createConnection, createServer, type Socket } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { relayAnswers } from './relay.ts';
 
 export interface CaptureProxy {
   socketPath: string;
@@ -29,13 +30,7 @@ export async function startCaptureProxy(upstream = '/var/run/docker.sock'): Prom
       sent.push(chunk);
       up.write(chunk);
     });
-    up.on('data', (chunk) => client.write(chunk));
-    const end = (): void => {
-      client.destroy();
-      up.destroy();
-    };
-    client.on('close', end).on('error', end);
-    up.on('close', end).on('error', end);
+    relayAnswers(client, up);
   });
   await new Promise<void>((resolve) => server.listen(socketPath, resolve));
   return {
