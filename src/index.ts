@@ -21,3 +21,8 @@ export type { ImageSpec } from './models/image-spec.ts';
 export type { Location } from './models/location.ts';
 export { SCHEMA_VERSION, type Report, type CheckResult, type Summary, type ReportWarning } from './report/model.ts';
 export { renderReport, REPORT_FORMATS, type ReportFormat } from './report/index.ts';
+export { containersFromCompose, type ComposeOptions, type ComposeResult } from './sources/compose/project.ts';
+export { containerFromRunArgs, type RunArgsOptions, type RunSpec } from './sources/run/argv.ts';
+export { findRunLines, type RunLine, type FindRunLinesOptions } from './sources/run/shell.ts';
+export { containerFromCreateRequest, type CreateRequestOptions, type CreateRequestSpec } from './sources/request/create-request.ts';
+export type { DoorWarning } from './sources/common/spec.ts';
