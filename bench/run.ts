@@ -6,9 +6,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchAudit } from './audit.bench.ts';
+import { benchDoors } from './doors.bench.ts';
+import { benchRegistry } from './registry.bench.ts';
 import { benchVuln } from './vuln.bench.ts';
 
-const BENCHES: Record<string, () => Promise<void>> = { audit: benchAudit, vuln: benchVuln };
+const BENCHES: Record<string, () => Promise<void>> = { audit: benchAudit, doors: benchDoors, registry: benchRegistry, vuln: benchVuln };
 
 const wanted = process.argv.slice(2);
 if (!existsSync(join(import.meta.dirname, '../dist/cli/bin.js'))) {

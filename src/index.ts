@@ -7,6 +7,8 @@ export { EngineClient, type ClientOptions } from './engine/client.ts';
 export { resolveEndpoint, type Endpoint } from './engine/endpoint.ts';
 export { EngineError } from './engine/errors.ts';
 export { MoatError } from './util/errors.ts';
+export { loadConfig, parseConfig, findConfigFile, type MoatConfig, type Ignore } from './config/load.ts';
+export { applyConfig, selectConfiguredRules } from './config/apply.ts';
 export { allRules, containerRules, daemonRules, hostRules, imageRules, ruleById } from './rules/index.ts';
 export type { Rule, RuleMeta, ContainerFacts, SystemFacts, ImageFacts, Issue, Outcome } from './rules/rule.ts';
 export { containerFromInspect } from './sources/engine/container.ts';
@@ -17,8 +19,15 @@ export type { DaemonSpec } from './models/daemon-spec.ts';
 export type { HostSpec } from './models/host-spec.ts';
 export type { ImageSpec } from './models/image-spec.ts';
 export type { Location } from './models/location.ts';
-export { SCHEMA_VERSION, type Report, type CheckResult, type Summary } from './report/model.ts';
+export { SCHEMA_VERSION, type Report, type CheckResult, type Summary, type ReportWarning } from './report/model.ts';
 export { renderReport, REPORT_FORMATS, type ReportFormat } from './report/index.ts';
+export { containersFromCompose, type ComposeOptions, type ComposeResult } from './sources/compose/project.ts';
+export { containerFromRunArgs, type RunArgsOptions, type RunSpec } from './sources/run/argv.ts';
+export { findRunLines, type RunLine, type FindRunLinesOptions } from './sources/run/shell.ts';
+export { containerFromCreateRequest, type CreateRequestOptions, type CreateRequestSpec } from './sources/request/create-request.ts';
+export type { DoorWarning } from './sources/common/spec.ts';
+export { openRegistryImage, RegistryClient, RegistryError, parseImageReference, parsePlatform, hostPlatform, formatPlatform, lookupCredentials, Secret } from './registry/index.ts';
+export type { OpenRegistryImageOptions, RegistryImage, RegistryLayer, RegistryOptions, RegistryErrorCode, ImageReference, Platform, Compression, ImageManifest, ImageIndex, ImageConfig, Descriptor, Credentials, ExplicitAuth } from './registry/index.ts';
 
 // Vulnerabilities: version schemes, the OSV database, matching an inventory.
 export * as versioning from './vuln/versioning/index.ts';

@@ -45,7 +45,7 @@ export interface Finding {
   vulnerability?: VulnerabilityDetails;
 }
 
-/** The vulnerability a `package-vulnerable` finding reports (schema 1.1.0). */
+/** The vulnerability a `package-vulnerable` finding reports (schema 1.2.0). */
 export interface VulnerabilityDetails {
   /** The id people know it by: a CVE when one is known, else the advisory's own id. */
   id: string;

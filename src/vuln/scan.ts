@@ -3,10 +3,13 @@
  * suppressions applied, one check (`package-vulnerable`) summarising them, and the
  * warnings a person must see (stale data, packages that could not be matched).
  */
+import { applyConfig } from '../config/apply.ts';
+import type { MoatConfig } from '../config/load.ts';
+import type { Finding } from '../findings/finding.ts';
 import { checkResult, summarize } from '../findings/summary.ts';
 import type { Inventory } from '../models/inventory.ts';
-import { SCHEMA_VERSION, type Report } from '../report/model.ts';
-import type { RuleMeta } from '../rules/rule.ts';
+import { SCHEMA_VERSION, type Report, type ReportWarning } from '../report/model.ts';
+import type { ImageRule, RuleMeta } from '../rules/rule.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { staleWarning, type VulnDatabase } from './db/vuln-database.ts';
 import { matchInventory, type MatchOptions, type MatchResult } from './match/match.ts';
@@ -18,6 +21,8 @@ export interface ScanOptions extends MatchOptions {
   /** What was scanned, for people: `sbom app.cdx.json`. */
   description: string;
   vex?: readonly VexStatement[];
+  /** moat.yaml: its ignores (by rule, package or vulnerability id) and severity overrides apply. */
+  config?: MoatConfig;
   /** Warn when the database's data is older than this (default 7). */
   maxDbAgeDays?: number;
   now?: Date;
@@ -26,7 +31,7 @@ export interface ScanOptions extends MatchOptions {
 export interface ScanResult {
   report: Report;
   match: MatchResult;
-  /** One line each, for stderr: stale database, unmatched packages, inventory problems. */
+  /** Also in `report.warnings`: stale database, unmatched packages, inventory problems, moat.yaml ignores. */
   warnings: string[];
 }
 
@@ -37,6 +42,18 @@ export const VULN_RULE_META: RuleMeta<'image'> = {
   severity: 'high',
   rationale: 'A package with a published vulnerability is the most common way into a container: advisories tell attackers where to look.',
   remediation: 'Upgrade each package to its fixed version (rebuild the image on an updated base), remove packages the image does not need, or record why it is not affected in a VEX document.',
+};
+
+/**
+ * `package-vulnerable` as moat.yaml sees it (ignores and severity overrides name it).
+ * It is not in the rule registry: its findings come from `matchInventory` against the
+ * database, not from a pure function of a model, so `check` is never called.
+ */
+export const VULN_RULE: ImageRule = {
+  meta: VULN_RULE_META,
+  check: () => {
+    throw new Error('package-vulnerable is evaluated by matchInventory against the vulnerability database');
+  },
 };
 
 export function scanInventory(db: VulnDatabase, inventory: Inventory, options: ScanOptions): ScanResult {
@@ -60,8 +77,17 @@ export function scanInventory(db: VulnDatabase, inventory: Inventory, options: S
   }
   for (const p of inventory.problems) warnings.push(`${p.path ? `${p.path}: ` : ''}${p.message}`);
 
+  let findings: Finding[] = match.findings;
+  const reportWarnings: ReportWarning[] = warnings.map((message) => ({ message }));
+  if (options.config !== undefined) {
+    const applied = applyConfig(findings, options.config, { now: started, ran: [VULN_RULE] });
+    findings = applied.findings;
+    reportWarnings.push(...applied.warnings);
+    warnings.push(...applied.warnings.map((w) => w.message));
+  }
+
   const verdicts = Array.from({ length: match.packagesMatched }, () => ({ status: 'pass' as const, findings: [] }));
-  const check = checkResult(VULN_RULE_META, verdicts, match.findings);
+  const check = checkResult(VULN_RULE_META, verdicts, findings);
   if (verdicts.length === 0 && check.status === 'not-applicable') check.reason = 'no package in the inventory could be matched against advisories';
   const finished = new Date(started.getTime() + (performance.now() - t0));
   const report: Report = {
@@ -72,9 +98,11 @@ export function scanInventory(db: VulnDatabase, inventory: Inventory, options: S
     startedAt: started.toISOString(),
     finishedAt: finished.toISOString(),
     durationMs: Math.round(performance.now() - t0),
-    findings: match.findings,
+    findings,
     checks: [check],
-    summary: summarize([check], match.findings),
+    summary: summarize([check], findings),
+    ...(options.config?.file !== undefined ? { config: options.config.file } : {}),
+    ...(reportWarnings.length > 0 ? { warnings: reportWarnings } : {}),
   };
   return { report, match, warnings };
 }

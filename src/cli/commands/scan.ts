@@ -23,6 +23,8 @@ Options:
       --vex FILE            OpenVEX document: not_affected and fixed statements suppress
                             the findings they cover, with their justification (repeatable)
       --max-db-age DAYS     warn when the data is older than DAYS (default 7, or MOAT_DB_MAX_AGE_DAYS)
+      --config FILE         moat.yaml to use (default: moat.yaml in the working directory or above):
+                            ignores by rule, package or vulnerability id, severity overrides
   -f, --format FORMAT       table (default), json, sarif or html
   -o, --output FILE         write the report to FILE instead of standard output
       --fail-on SEVERITY    exit 1 when a finding is at or above SEVERITY (default high; none never fails)
@@ -38,6 +40,7 @@ const OPTIONS = {
   'ignore-unfixed': { type: 'boolean' },
   severity: { type: 'string', multiple: true },
   vex: { type: 'string', multiple: true },
+  config: { type: 'string' },
   'max-db-age': { type: 'string' },
   format: { type: 'string', short: 'f' },
   output: { type: 'string', short: 'o' },
@@ -64,7 +67,10 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
   const { VulnDatabase } = await import('../../vuln/db/vuln-database.ts');
   const { readSbom } = await import('../../sources/sbom/index.ts');
   const { readVex } = await import('../../vuln/vex/openvex.ts');
-  const { scanInventory } = await import('../../vuln/scan.ts');
+  const { scanInventory, VULN_RULE } = await import('../../vuln/scan.ts');
+  const { loadConfig } = await import('../../config/load.ts');
+  const { allRules } = await import('../../rules/index.ts');
+  const config = loadConfig({ cwd: io.cwd, file: values.config, rules: [...allRules, VULN_RULE] });
 
   const sbom = path.resolve(io.cwd, values.sbom);
   const inventory = readSbom(sbom);
@@ -77,13 +83,15 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
       ignoreUnfixed: values['ignore-unfixed'] === true,
       ...(severities !== undefined ? { severities } : {}),
       vex,
+      config,
       maxDbAgeDays: maxAge,
     });
   } finally {
     db.close();
   }
-  for (const w of result.warnings) io.stderr.write(`moat: warning: ${w}\n`);
   const { report } = result;
+  // The table shows warnings itself; a machine format or a file must not hide them from the person running it.
+  if (format !== 'table' || values.output) for (const w of result.warnings) io.stderr.write(`moat: warning: ${w}\n`);
   const color = !values.output && shouldColor(io.stdout, io.env);
   const text = renderReport(report, format, { color, verbose: values.verbose === true, cwd: io.cwd });
   if (values.output) {
