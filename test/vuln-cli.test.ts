@@ -147,6 +147,30 @@ test('an OpenVEX not_affected statement suppresses the finding and shows its jus
   assert.match(table.stdout, /vulnerable_code_not_in_execute_path/);
 });
 
+test('moat.yaml ignores a vulnerability by id with a reason, and warns when the ignore has expired', async () => {
+  const sub = path.join(dir, 'with-config');
+  mkdirSync(sub, { recursive: true });
+  writeFileSync(path.join(sub, 'moat.yaml'), [
+    'ignore:',
+    '  - rule: package-vulnerable',
+    '    subject: CVE-9999-9102',
+    '    reason: widget is only used at build time',
+    '  - rule: package-vulnerable',
+    '    subject: "CVE-9999-91*"',
+    '    reason: accepted until the upgrade',
+    '    expires: 2020-01-01',
+    '',
+  ].join('\n'));
+  const r = await moat(['scan', '--sbom', path.join(dir, 'bom.cdx.json'), '--config', path.join(sub, 'moat.yaml'), '--format', 'json', '--fail-on', 'none', '--max-db-age', '100000']);
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as { config: string; warnings: Array<{ message: string }>; findings: Array<{ vulnerability: { id: string }; suppressed?: { reason: string } }> };
+  assert.equal(report.findings.find((f) => f.vulnerability.id === 'CVE-9999-9102')?.suppressed?.reason, 'widget is only used at build time');
+  assert.equal(report.findings.find((f) => f.vulnerability.id === 'CVE-9999-9100')?.suppressed, undefined, 'an expired ignore no longer suppresses');
+  assert.match(report.warnings.map((w) => w.message).join('\n'), /moat\.yaml:\d+:\d+: the ignore of package-vulnerable for "CVE-9999-91\*" expired on 2020-01-01/);
+  assert.match(r.stderr, /moat: warning: .*expired on 2020-01-01/);
+  assert.ok(report.config.endsWith('moat.yaml'));
+});
+
 test('bad input gets a one-line, located error', async () => {
   const cases: Array<[string[], RegExp, number]> = [
     [['scan'], /give --sbom FILE/, 2],

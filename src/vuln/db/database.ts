@@ -30,7 +30,10 @@ CREATE INDEX advisories_source ON advisories (source);
 -- Clustered by package, so the candidates of one package sit on one or two pages:
 -- matching reads half the pages it read through a secondary index.
 CREATE TABLE affected (
-  ecosystem TEXT NOT NULL, name TEXT NOT NULL, advisory INTEGER NOT NULL, seq INTEGER NOT NULL, data TEXT NOT NULL,
+  ecosystem TEXT NOT NULL, name TEXT NOT NULL, advisory INTEGER NOT NULL, seq INTEGER NOT NULL,
+  -- JSON each, read only as far as matching needs: ranges always, versions when no range
+  -- matched (sorted by the ecosystem's scheme, for a binary search), severity on a match.
+  ranges TEXT NOT NULL, versions TEXT, severity TEXT,
   PRIMARY KEY (ecosystem, name, advisory, seq)
 ) WITHOUT ROWID;
 CREATE INDEX affected_advisory ON affected (advisory);

@@ -91,7 +91,7 @@ export class SourceWriter {
     this.stats = { source, records: 0, withdrawn: 0, duplicates: 0, skipped: 0, dropped: 0, reasons: {}, examples: [] };
     this.find = db.prepare('SELECT rowid, modified FROM advisories WHERE id = ?');
     this.insertAdvisory = db.prepare('INSERT INTO advisories (id, source, modified, data) VALUES (?, ?, ?, ?)');
-    this.insertAffected = db.prepare('INSERT INTO affected (ecosystem, name, advisory, seq, data) VALUES (?, ?, ?, ?, ?)');
+    this.insertAffected = db.prepare('INSERT INTO affected (ecosystem, name, advisory, seq, ranges, versions, severity) VALUES (?, ?, ?, ?, ?, ?, ?)');
     this.deleteAdvisory = db.prepare('DELETE FROM advisories WHERE rowid = ?');
     this.deleteAffected = db.prepare('DELETE FROM affected WHERE advisory = ?');
   }
@@ -165,7 +165,15 @@ export class SourceWriter {
     const { id, modified, ...rest } = normalized.advisory;
     const { lastInsertRowid } = this.insertAdvisory.run(id, this.stats.source, modified, JSON.stringify(rest));
     normalized.affected.forEach((a, seq) => {
-      this.insertAffected.run(a.ecosystem, a.name, lastInsertRowid, seq, JSON.stringify({ ranges: a.ranges, versions: a.versions, severity: a.severity }));
+      this.insertAffected.run(
+        a.ecosystem,
+        a.name,
+        lastInsertRowid,
+        seq,
+        JSON.stringify(a.ranges),
+        a.versions !== undefined ? JSON.stringify(a.versions) : null,
+        a.severity.length > 0 ? JSON.stringify(a.severity) : null,
+      );
     });
     this.stats.records++;
   }

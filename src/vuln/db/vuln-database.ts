@@ -11,8 +11,10 @@ export interface Candidate {
   advisory: number;
   ecosystem: string;
   ranges: StoredRange[];
-  versions?: string[];
-  severity: StoredSeverity[];
+  /** The entry's `versions` list, sorted by the scheme (see `sortedVersions`), parsed on first use. */
+  versions(): string[] | undefined;
+  /** The entry's own severities, parsed on first use. */
+  severity(): StoredSeverity[];
 }
 
 export interface SourceInfo {
@@ -52,7 +54,7 @@ export class VulnDatabase {
   private constructor(file: string, db: DatabaseSync) {
     this.file = file;
     this.db = db;
-    this.byPackage = db.prepare('SELECT advisory, ecosystem, data FROM affected WHERE ecosystem = ? AND name = ?');
+    this.byPackage = db.prepare('SELECT advisory, ecosystem, ranges, versions, severity FROM affected WHERE ecosystem = ? AND name = ?');
     this.byRow = db.prepare('SELECT id, modified, data FROM advisories WHERE rowid = ?');
   }
 
@@ -70,11 +72,14 @@ export class VulnDatabase {
 
   /** Every affected entry naming `name` in `ecosystem`. */
   candidates(ecosystem: string, name: string): Candidate[] {
-    const rows = this.byPackage.all(ecosystem, name) as Array<{ advisory: number; ecosystem: string; data: string }>;
-    return rows.map((r) => {
-      const aff = JSON.parse(r.data) as { ranges: StoredRange[]; versions?: string[]; severity: StoredSeverity[] };
-      return { advisory: r.advisory, ecosystem: r.ecosystem, ranges: aff.ranges, ...(aff.versions ? { versions: aff.versions } : {}), severity: aff.severity };
-    });
+    const rows = this.byPackage.all(ecosystem, name) as Array<{ advisory: number; ecosystem: string; ranges: string; versions: string | null; severity: string | null }>;
+    return rows.map((r) => ({
+      advisory: r.advisory,
+      ecosystem: r.ecosystem,
+      ranges: JSON.parse(r.ranges) as StoredRange[],
+      versions: () => (r.versions === null ? undefined : (JSON.parse(r.versions) as string[])),
+      severity: () => (r.severity === null ? [] : (JSON.parse(r.severity) as StoredSeverity[])),
+    }));
   }
 
   /** The advisory of a candidate (cached: one advisory names many packages). */

@@ -2,12 +2,12 @@
  * Whether one affected entry covers an installed version, and the version that fixes it.
  */
 import { schemeFor } from '../ecosystems.ts';
-import { inRange, inVersions } from '../versioning/range.ts';
+import { inRange, inSortedVersions } from '../versioning/range.ts';
 import type { StoredRange } from '../osv/normalize.ts';
 
 export type Verdict = { affected: false } | { affected: true; fixed?: string } | { invalid: string };
 
-export function evaluate(ecosystem: string, version: string, entry: { ranges: readonly StoredRange[]; versions?: readonly string[] }): Verdict {
+export function evaluate(ecosystem: string, version: string, entry: { ranges: readonly StoredRange[]; versions(): readonly string[] | undefined }): Verdict {
   let fixed: string | undefined;
   let affected = false;
   for (const range of entry.ranges) {
@@ -22,9 +22,10 @@ export function evaluate(ecosystem: string, version: string, entry: { ranges: re
       if (fixed === undefined || scheme.compare(e.fixed, fixed) < 0) fixed = e.fixed;
     }
   }
-  if (!affected && entry.versions !== undefined) {
+  if (!affected) {
+    const versions = entry.versions();
     const scheme = schemeFor(ecosystem, 'ECOSYSTEM');
-    if (scheme !== undefined && inVersions(scheme, version, entry.versions)) affected = true;
+    if (versions !== undefined && scheme !== undefined && inSortedVersions(scheme, version, versions)) affected = true;
   }
   if (!affected) return { affected: false };
   return fixed === undefined ? { affected: true } : { affected: true, fixed };

@@ -59,7 +59,7 @@ export function matchInventory(db: VulnDatabase, inventory: Inventory, options: 
       }
       if (!verdict.affected) continue;
       const advisory = db.advisory(c.advisory);
-      hits.push({ advisory, ecosystem: c.ecosystem, ...(verdict.fixed !== undefined ? { fixed: verdict.fixed } : {}), severity: [...advisory.severity, ...c.severity] });
+      hits.push({ advisory, ecosystem: c.ecosystem, ...(verdict.fixed !== undefined ? { fixed: verdict.fixed } : {}), severity: [...advisory.severity, ...c.severity()] });
     }
     if (invalid !== undefined) {
       result.notMatched.push({ package: label(pkg), reason: invalid });

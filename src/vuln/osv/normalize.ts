@@ -123,7 +123,7 @@ function normalizeAffected(entry: OsvAffected, dropped: string[]): AffectedRow |
     }
     ranges.push({ type: range.type, events });
   }
-  const versions = entry.versions !== undefined && entry.versions.length > 0 ? unique(entry.versions) : undefined;
+  const versions = entry.versions !== undefined && entry.versions.length > 0 ? sortedVersions(pkg.ecosystem, unique(entry.versions)) : undefined;
   if (ranges.length === 0 && versions === undefined) return undefined;
 
   const severity = scoreSeverities(entry.severity ?? [], dropped);
@@ -141,6 +141,17 @@ function normalizeAffected(entry: OsvAffected, dropped: string[]): AffectedRow |
     ...(versions !== undefined ? { versions } : {}),
     severity,
   };
+}
+
+/**
+ * A `versions` list as stored: the versions the ecosystem's scheme can order, sorted by
+ * it (matching searches them by bisection), then the rest, which match only as text.
+ */
+export function sortedVersions(ecosystem: string, versions: readonly string[]): string[] {
+  const scheme = schemeFor(ecosystem, 'ECOSYSTEM');
+  if (scheme === undefined) return [...versions];
+  const valid = versions.filter((x) => scheme.isValid(x)).sort((a, b) => scheme.compare(a, b));
+  return [...valid, ...versions.filter((x) => !scheme.isValid(x))];
 }
 
 function scoreSeverities(list: readonly { type: string; score: string }[], dropped: string[]): StoredSeverity[] {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dpkg } from './dpkg/index.ts';
-import { inRange, inVersions } from './range.ts';
+import { inRange, inSortedVersions, inVersions } from './range.ts';
 import { semver } from './semver/index.ts';
 
 const within = (version: string, events: object[]): boolean => inRange(semver, version, events);
@@ -47,4 +47,14 @@ test('versions lists match equal versions under the scheme, and unreadable entri
   assert.equal(inVersions(semver, 'v1.2.3', ['1.2.3']), true);
   assert.equal(inVersions(semver, 'weird', ['weird']), true);
   assert.equal(inVersions(semver, '1.0.0', ['weird']), false);
+});
+
+test('sorted versions lists are searched by bisection with the same answers as a scan', async () => {
+  const { sortedVersions } = await import('../osv/normalize.ts');
+  const listed = ['1:0.9-1', '1.0-1', '0.5-2', '2.0~rc1-1', 'not a version', '2.0-1', '1.0-1+deb12u1'];
+  const sorted = sortedVersions('Debian:12', listed);
+  assert.deepEqual(sorted, ['0.5-2', '1.0-1', '1.0-1+deb12u1', '2.0~rc1-1', '2.0-1', '1:0.9-1', 'not a version']);
+  for (const v of ['0:1.0-1', '1.0-1', '1.0-2', '2.0-1', '1:0.9-1', '0.1', '9:9', 'not a version', 'other text']) {
+    assert.equal(inSortedVersions(dpkg, v, sorted), inVersions(dpkg, v, listed), v);
+  }
 });

@@ -94,6 +94,30 @@ export function inVersions(scheme: VersionScheme, version: string, versions: rea
   return false;
 }
 
+/**
+ * `inVersions` over a list whose versions `scheme` can order come first, sorted by it,
+ * and the rest after (as the database stores them): a bisection of the sorted part,
+ * then a text comparison with the rest.
+ */
+export function inSortedVersions(scheme: VersionScheme, version: string, versions: readonly string[]): boolean {
+  let end = versions.length;
+  while (end > 0 && !scheme.isValid(versions[end - 1] as string)) {
+    if (versions[end - 1] === version) return true;
+    end--;
+  }
+  if (!scheme.isValid(version)) return versions.slice(0, end).includes(version);
+  let lo = 0;
+  let hi = end - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const r = scheme.compare(versions[mid] as string, version);
+    if (r === 0) return true;
+    if (r < 0) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
 /** `introduced: "0"` is the schema's "before every version", whatever the scheme thinks of "0". */
 function isBeginning(step: Step): boolean {
   return step.kind === 'introduced' && step.version === '0';
