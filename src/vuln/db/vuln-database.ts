@@ -17,6 +17,31 @@ export interface Candidate {
   severity(): StoredSeverity[];
 }
 
+/** Methods on the prototype, not closures per row: a scan reads thousands of rows. */
+class CandidateRow implements Candidate {
+  readonly advisory: number;
+  readonly ecosystem: string;
+  readonly ranges: StoredRange[];
+  private readonly versionsText: string | null;
+  private readonly severityText: string | null;
+
+  constructor(advisory: number, ecosystem: string, ranges: StoredRange[], versionsText: string | null, severityText: string | null) {
+    this.advisory = advisory;
+    this.ecosystem = ecosystem;
+    this.ranges = ranges;
+    this.versionsText = versionsText;
+    this.severityText = severityText;
+  }
+
+  versions(): string[] | undefined {
+    return this.versionsText === null ? undefined : (JSON.parse(this.versionsText) as string[]);
+  }
+
+  severity(): StoredSeverity[] {
+    return this.severityText === null ? [] : (JSON.parse(this.severityText) as StoredSeverity[]);
+  }
+}
+
 export interface SourceInfo {
   name: string;
   kind: 'import' | 'update';
@@ -73,13 +98,7 @@ export class VulnDatabase {
   /** Every affected entry naming `name` in `ecosystem`. */
   candidates(ecosystem: string, name: string): Candidate[] {
     const rows = this.byPackage.all(ecosystem, name) as Array<{ advisory: number; ecosystem: string; ranges: string; versions: string | null; severity: string | null }>;
-    return rows.map((r) => ({
-      advisory: r.advisory,
-      ecosystem: r.ecosystem,
-      ranges: JSON.parse(r.ranges) as StoredRange[],
-      versions: () => (r.versions === null ? undefined : (JSON.parse(r.versions) as string[])),
-      severity: () => (r.severity === null ? [] : (JSON.parse(r.severity) as StoredSeverity[])),
-    }));
+    return rows.map((r) => new CandidateRow(r.advisory, r.ecosystem, JSON.parse(r.ranges) as StoredRange[], r.versions, r.severity));
   }
 
   /** The advisory of a candidate (cached: one advisory names many packages). */

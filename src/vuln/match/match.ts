@@ -136,8 +136,13 @@ export function groupHits(hits: readonly Hit[]): Hit[][] {
   return [...groups.values()];
 }
 
+/** Most severe first, then by package and id; code-point order (localeCompare cost more than the matching). */
 function compareFindings(a: Finding, b: Finding): number {
-  return severityRank(b.severity) - severityRank(a.severity) || a.subject.id.localeCompare(b.subject.id) || (a.vulnerability?.id ?? '').localeCompare(b.vulnerability?.id ?? '');
+  return severityRank(b.severity) - severityRank(a.severity) || text(a.subject.id, b.subject.id) || text(a.vulnerability?.id ?? '', b.vulnerability?.id ?? '');
+}
+
+function text(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export type { MatchKey };

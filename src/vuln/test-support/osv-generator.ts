@@ -15,6 +15,7 @@
  *   across Debian, Ubuntu, Alpine, npm, PyPI, Maven and Go; ranges, versions lists,
  *   CVSS vectors, references and details text) for import benchmarks.
  */
+import { rng } from './rng.ts';
 
 export interface OsvJson {
   id: string;
@@ -181,18 +182,6 @@ export function debianCases(sources: readonly DebianSource[], release = '12'): {
     });
   }
   return { cases, relations };
-}
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const WORDS = 'buffer overflow in the parser allows remote attackers to cause a denial of service or possibly execute arbitrary code via a crafted request header when processing untrusted input files'.split(' ');

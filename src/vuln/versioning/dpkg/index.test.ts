@@ -5,6 +5,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { dpkg } from './index.ts';
 import { assertAllEqual, assertAscending, assertRejected, disagreements, readPairs } from '../test-support/conformance.ts';
+import { rng } from '../../test-support/rng.ts';
 
 test('agrees with the dpkg and apt test vectors (conformance/versions/dpkg.tsv)', () => {
   const pairs = readPairs('dpkg.tsv');
@@ -51,18 +52,6 @@ test('accepts what dpkg accepts with a warning, and rejects what it refuses', ()
     assertRejected(dpkg, bad, '1.0');
   }
 });
-
-/** Deterministic so a failure can be reproduced. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Real versions from this machine: installed packages, and the apt lists if present, by package. */
 function realVersions(): { byPackage: Map<string, Set<string>>; all: string[] } {

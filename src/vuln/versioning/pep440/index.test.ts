@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pep440 } from './index.ts';
 import { assertAllEqual, assertAscending, assertRejected } from '../test-support/conformance.ts';
+import { rng } from '../../test-support/rng.ts';
 
 test("orders as packaging's own test suite orders its version list (tests/test_version.py)", () => {
   assertAscending(pep440, [
@@ -53,11 +54,8 @@ test('refuses what is not a PEP 440 version', () => {
 
 test("agrees with @renovatebot/pep440's own compare on thousands of generated versions", async () => {
   const { compare: reference, valid } = await import('@renovatebot/pep440');
-  let s = 7;
-  const pick = (n: number): number => {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    return s % n;
-  };
+  const random = rng(7);
+  const pick = (n: number): number => Math.floor(random() * n);
   const part = (xs: readonly string[]): string => xs[pick(xs.length)] as string;
   const version = (): string =>
     `${part(['', '', '', '1!'])}${part(['1', '1.0', '1.0.0', '2', '1.1', '10.2'])}${part(['', '', 'a1', 'b2', 'rc1', 'c3', '.dev0', 'a1.dev1'])}${part(['', '', '.post1', '-2', '.post0.dev3'])}${part(['', '', '', '+abc', '+1.2', '+abc.5', '+5.abc'])}`;

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import nodeSemver from 'semver';
 import { semver } from './index.ts';
 import { assertAllEqual, assertAscending, assertRejected } from '../test-support/conformance.ts';
+import { rng } from '../../test-support/rng.ts';
 
 test('orders as SemVer 2.0.0 section 11 spells it out', () => {
   assertAscending(semver, [
@@ -11,15 +12,6 @@ test('orders as SemVer 2.0.0 section 11 spells it out', () => {
   ]);
   assertAllEqual(semver, ['1.0.0', 'v1.0.0', ' 1.0.0 ', '1.0.0+build.1', '1.0.0+other']);
 });
-
-/** Deterministic, so a failure can be reproduced. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
 
 test('agrees with node-semver (the npm CLI\'s own) on thousands of generated versions', () => {
   const pick = rng(42);
