@@ -31,19 +31,19 @@ function maskArg(arg: string, setMaskNext: (m: boolean) => void): string {
   // --password=x, NAME_TOKEN=x, -e API_KEY=x
   const eq = /^(-{0,2}[A-Za-z0-9_.-]*)=(.+)$/s.exec(arg);
   if (eq && SECRET_NAME.test(eq[1] ?? '')) return `${eq[1]}=${maskSecret(eq[2] ?? '')}`;
+  // mysql -pSECRET (the value glued to -p)
+  const glued = /^-p(.{3,})$/s.exec(arg);
+  if (glued) return `-p${maskSecret(glued[1] ?? '')}`;
   // --password x, --token x
   if (/^--?[A-Za-z0-9_-]+$/.test(arg) && SECRET_NAME.test(arg)) {
     setMaskNext(true);
     return arg;
   }
-  // mysql -pSECRET (the value glued to -p)
-  const glued = /^-p(.{3,})$/s.exec(arg);
-  if (glued) return `-p${maskSecret(glued[1] ?? '')}`;
   // Authorization: Bearer x, https://user:pass@host
   let s = arg.replace(/\b(bearer|basic)\s+([A-Za-z0-9._~+/=-]{8,})/gi, (_m, scheme: string, v: string) => `${scheme} ${maskSecret(v)}`);
   s = s.replace(/\/\/([^/:@\s]+):([^@\s/]+)@/g, (_m, user: string, pw: string) => `//${user}:${maskSecret(pw)}@`);
   // Shell text inside one argument (`sh -c "export TOKEN=x; ..."`).
-  s = s.replace(/\b([A-Za-z0-9_]*(?:PASS(?:WORD|WD)?|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|CREDENTIALS?|PWD)[A-Za-z0-9_]*)=("[^"]*"|'[^']*'|\S+)/gi, (_m, k: string, v: string) => `${k}=${maskSecret(v)}`);
+  s = s.replace(/\b([A-Za-z0-9_]*(?:PASS(?:WORD|WD)?|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|CREDENTIALS?|PWD)[A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s;&|]+)/gi, (_m, k: string, v: string) => `${k}=${maskSecret(v)}`);
   // Well-known token shapes wherever they appear.
   s = s.replace(/\b(AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{30,}|glpat-[A-Za-z0-9_-]{20,}|xox[abpr]-[A-Za-z0-9-]{10,})\b/g, (m: string) => maskSecret(m));
   return s;
