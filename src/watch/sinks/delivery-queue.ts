@@ -90,7 +90,8 @@ export class DeliveryQueue {
       try {
         await this.deliver(a);
         if (notice) this.droppedSinceNotice = 0;
-        else this.shift();
+        // Unless the queue overflowed while it was in flight and dropped it already.
+        else if (this.queue[this.head] === a) this.shift();
         this.counts.delivered++;
         delay = this.opts.backoffMs ?? 250;
         attempt = 0;
@@ -100,7 +101,7 @@ export class DeliveryQueue {
         this.opts.onFailure?.(e as Error, attempt);
         if (e instanceof PermanentDeliveryError) {
           if (notice) this.droppedSinceNotice = 0;
-          else this.shift();
+          else if (this.queue[this.head] === a) this.shift();
           continue;
         }
         if (this.closed) break;
