@@ -318,7 +318,10 @@ export async function watch(opts: WatchOptions = {}): Promise<Watch> {
         t.restarts.die(Number(ev.attributes.exitCode ?? '0'));
         break;
       case 'oom':
-        raise(makeAlert({ kind: 'oom', severity: 'medium', message: `${t.name} was killed by the kernel for running out of memory (its memory limit${t.limits.memory ? ` of ${(t.limits.memory / 1024 / 1024).toFixed(0)} MiB` : ''})`, container: who(t), details: {}, eventTime: eventDate(ev).toISOString() }), ev);
+        // After the start's inspect, on the same queue: the message can then name the limit.
+        ok = enqueue(t, 'reporting the OOM kill', async () => {
+          raise(makeAlert({ kind: 'oom', severity: 'medium', message: `${t.name} was killed by the kernel for running out of memory (its memory limit${t.limits.memory ? ` of ${(t.limits.memory / 1024 / 1024).toFixed(0)} MiB` : ''})`, container: who(t), details: {}, eventTime: eventDate(ev).toISOString() }), ev);
+        });
         break;
       case 'exec_start':
         ok = enqueue(t, 'reading the exec', () => onExec(t, ev));
