@@ -7,6 +7,7 @@ import { createServer, createConnection, type Server, type Socket } from 'node:n
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { relayAnswers } from './relay.ts';
 
 export interface RestorableProxy {
   socketPath: string;
@@ -31,15 +32,9 @@ export async function startRestorableProxy(upstream = '/var/run/docker.sock'): P
         for (const line of chunk.toString('latin1').split('\r\n')) if (/^(GET|POST|HEAD|PUT|DELETE) \//.test(line)) seen.push(line);
         up.write(chunk);
       });
-      up.on('data', (chunk) => client.write(chunk));
-      const end = (): void => {
-        sockets.delete(client);
-        sockets.delete(up);
-        client.destroy();
-        up.destroy();
-      };
-      client.on('close', end).on('error', end);
-      up.on('close', end).on('error', end);
+      relayAnswers(client, up);
+      client.on('close', () => sockets.delete(client));
+      up.on('close', () => sockets.delete(up));
     });
     await new Promise<void>((resolve) => server?.listen(socketPath, resolve));
   };
