@@ -55,8 +55,10 @@ test('severed and restored: the execs made while the connection was down each gi
   }
 });
 
-test('more events during the outage than the engine keeps: an events-missed alert, and running containers judged again', async () => {
+test('more events during the outage than the engine keeps: an events-missed alert, and the containers started in the gap judged', async () => {
   await ensureWatchImage();
+  // Running before the watch began (and not judged then): the gap gives no reason to judge it now.
+  const before = await containers.make('before', ['--network', 'none', '--pid', 'host'], { image: WATCH_IMAGE });
   const { proxy, client, w, got } = await throughProxy(allRules);
   try {
     const c = await containers.make('flood', ['--network', 'none'], { image: WATCH_IMAGE });
@@ -82,6 +84,7 @@ test('more events during the outage than the engine keeps: an events-missed aler
     assert.match((gap.details as { reason: string }).reason, /more than 256 events/);
     assert.ok((gap.details as { lastSeen?: string }).lastSeen);
     await got.waitFor('the container started in the gap, judged after it', (a) => a.container?.name === unseen && a.finding?.ruleId === 'container-host-pid');
+    assert.deepEqual(got.of(before), [], 'a container started before the last event seen is not judged again');
   } finally {
     await w.stop();
     client.close();

@@ -184,8 +184,8 @@ export async function watch(opts: WatchOptions = {}): Promise<Watch> {
     return true;
   };
 
-  /** Inspects the container, refreshes what is known of it, and (when `judge`) raises its findings. */
-  const inspectAndJudge = async (t: Tracked, judge: boolean, event?: EngineEvent): Promise<void> => {
+  /** Inspects the container, refreshes what is known of it, and (when `judge` says so) raises its findings. */
+  const inspectAndJudge = async (t: Tracked, judge: boolean | ((startedAt: string | undefined) => boolean), event?: EngineEvent): Promise<void> => {
     const raw = await client.getJson(`/containers/${encodeURIComponent(t.id)}/json`, { allowMissing: true });
     if (raw === undefined) return;
     const container = containerFromInspect(parseEngine(ContainerInspectSchema, raw, `GET /containers/${t.id}/json`));
@@ -194,7 +194,7 @@ export async function watch(opts: WatchOptions = {}): Promise<Watch> {
     t.running = container.state?.running === true;
     t.healthchecks = container.healthcheck && !container.healthcheck.disabled ? healthcheckCommands(container.healthcheck.test) : [];
     t.limits = { memory: container.resources.memory || undefined, pids: container.resources.pidsLimit && container.resources.pidsLimit > 0 ? container.resources.pidsLimit : undefined };
-    if (!judge || rules.length === 0) return;
+    if (rules.length === 0 || !(typeof judge === 'function' ? judge(container.state?.startedAt) : judge)) return;
     const [processes, execs, image] = await Promise.all([
       needs.has('processes') && t.running ? readProcesses(client, container) : undefined,
       needs.has('execs') ? readExecs(client, container) : undefined,
@@ -347,14 +347,14 @@ export async function watch(opts: WatchOptions = {}): Promise<Watch> {
     }
   };
 
-  /** The running containers, tracked; judged when `judge` (a start may have been missed). */
-  const syncRunning = async (judge: (id: string) => boolean): Promise<void> => {
+  /** The running containers, tracked; judged when `judge` says so (their start may have been missed). */
+  const syncRunning = async (judge: boolean | ((startedAt: string | undefined) => boolean)): Promise<void> => {
     const list = parseEngine(ContainerSummarySchema, await client.getJson('/containers/json'), 'GET /containers/json');
     const running = new Set(list.map((c) => c.Id));
     for (const t of tracked.values()) if (!running.has(t.id)) t.running = false;
     await mapLimit(list, CONCURRENCY, async (c) => {
       const t = track(c.Id, c.Names?.[0]?.replace(/^\//, ''));
-      await inspectAndJudge(t, judge(c.Id));
+      await inspectAndJudge(t, judge);
     });
   };
 
@@ -390,8 +390,10 @@ export async function watch(opts: WatchOptions = {}): Promise<Watch> {
         outage = undefined;
         if (item.gap) {
           raise(makeAlert({ kind: 'events-missed', severity: 'high', message: `events may have been missed while the connection to the engine was down: ${item.gap.reason}; running containers were checked again`, details: { ...(item.gap.lastSeen ? { lastSeen: item.gap.lastSeen.toISOString() } : {}), reason: item.gap.reason } }));
-          // A container started in the gap was never judged: judge every running container, alerting only what is new.
-          await syncRunning(() => true).catch((e: unknown) => obs.notice?.(`re-reading the running containers after the gap failed: ${(e as Error).message}`));
+          // A container started in the gap was never judged: judge those started since the last event seen (all, when that is unknown).
+          const since = item.gap.lastSeen?.getTime();
+          const startedInGap = (startedAt: string | undefined): boolean => since === undefined || startedAt === undefined || !(Date.parse(startedAt) < since);
+          await syncRunning(startedInGap).catch((e: unknown) => obs.notice?.(`re-reading the running containers after the gap failed: ${(e as Error).message}`));
         }
         return;
       case 'disconnected':
@@ -440,7 +442,7 @@ export async function watch(opts: WatchOptions = {}): Promise<Watch> {
 
   try {
     await connected;
-    await syncRunning(() => opts.scanExisting === true);
+    await syncRunning(opts.scanExisting === true);
   } catch (e) {
     await stop();
     throw e;
