@@ -10,6 +10,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { audit } from '../src/audit/audit.ts';
+import { parseConfig } from '../src/config/load.ts';
 import { allRules } from '../src/rules/index.ts';
 import type { DriftDetails, ExecDetails, ResourceDetails, RestartLoopDetails } from '../src/watch/alert.ts';
 import { watch, type Watch } from '../src/watch/watcher.ts';
@@ -28,8 +29,11 @@ const name = (n: string): string => `${containers.prefix}-${n}`;
 
 before(async () => {
   await ensureWatchImage();
+  // A moat.yaml whose watch ignore accepts one kind of exec in one kind of container.
+  const config = parseConfig('watch:\n  ignore:\n    - kind: exec\n      container: "moat-test-watch-*-quiet"\n      match: "/tool exit 0 backup*"\n      reason: the nightly backup\n', join(files, 'moat.yaml'), allRules);
   w = await watch({
     rules: allRules,
+    config,
     driftIntervalMs: 1000,
     statsIntervalMs: 1000,
     restartLoop: { restarts: 3, windowMs: 60_000 },
@@ -85,6 +89,15 @@ test('health-check execs are not alerts; an exec by hand into the same container
   await docker('exec', c, '/tool', 'exit', '0');
   await got.waitFor('the exec by hand', (a) => a.kind === 'exec' && a.container?.name === c);
   assert.equal(got.of(c).filter((a) => a.kind === 'exec').length, 1);
+});
+
+test('a watch ignore in moat.yaml accepts the execs it names, in the containers it names, and no others', async () => {
+  const c = await containers.make('quiet', HARDENED_FLAGS, img);
+  await docker('exec', c, '/tool', 'exit', '0', 'backup', '--all');
+  await docker('exec', c, '/tool', 'exit', '0', 'other');
+  await got.waitFor('the exec not ignored', (a) => a.kind === 'exec' && a.container?.name === c);
+  await new Promise((r) => setTimeout(r, 300));
+  assert.deepEqual(got.of(c).filter((a) => a.kind === 'exec').map((a) => (a.details as ExecDetails).command.slice(3)), [['other']]);
 });
 
 test('drift: a new executable and a changed system file are alerts; a data file is not', async () => {
