@@ -5,6 +5,7 @@ import { auditCommand, type CommandIO } from './commands/audit.ts';
 import { rulesCommand } from './commands/rules.ts';
 import { dbCommand } from './commands/db.ts';
 import { scanCommand } from './commands/scan.ts';
+import { watchCommand } from './commands/watch.ts';
 import { EXIT } from './exit-codes.ts';
 
 const HELP = `Usage: moat <command> [options]
@@ -16,6 +17,7 @@ Commands:
   rules     list the rules and their CIS ids
   db        manage the vulnerability database (import, update, status)
   scan      find known vulnerabilities in an SBOM's packages (--sbom FILE)
+  watch     follow the engine's events and alert on risky starts, exec, drift, OOM, restart loops
 
 Run 'moat <command> --help' for a command's options.
 Options: -h, --help  show this help;  --version  print the version`;
@@ -25,6 +27,7 @@ const COMMANDS: Record<string, (argv: string[], io: CommandIO) => Promise<number
   rules: rulesCommand,
   db: dbCommand,
   scan: scanCommand,
+  watch: watchCommand,
 };
 
 export async function main(argv: string[], io: CommandIO): Promise<number> {
