@@ -171,6 +171,37 @@ test('moat.yaml ignores a vulnerability by id with a reason, and warns when the 
   assert.ok(report.config.endsWith('moat.yaml'));
 });
 
+test('db update downloads from --source, then reports every ecosystem unchanged', async () => {
+  const { createServer } = await import('node:http');
+  const { readFileSync } = await import('node:fs');
+  const zipFile = path.join(dir, 'served.zip');
+  const zip = new ZipWriter(zipFile);
+  for (const r of records.slice(3)) zip.add(`${r.id}.json`, JSON.stringify(r));
+  zip.close();
+  const body = readFileSync(zipFile);
+  const requests: string[] = [];
+  const server = createServer((req, res) => {
+    requests.push(`${req.method} ${req.url} ${req.headers['if-none-match'] ?? '-'}`);
+    if (req.url !== '/osv/npm/all.zip') return void res.writeHead(404).end();
+    if (req.headers['if-none-match'] === '"v1"') return void res.writeHead(304).end();
+    res.writeHead(200, { etag: '"v1"', 'content-length': body.length }).end(body);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const source = `http://127.0.0.1:${(server.address() as { port: number }).port}/osv`;
+    const env = { MOAT_DB: path.join(dir, 'updated', 'osv.sqlite') };
+    const first = await moat(['db', 'update', '--source', source, '--ecosystem', 'npm'], env);
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, /^npm \(0\.0 MB downloaded\): 1 records stored, 1 withdrawn/m);
+    assert.equal(first.stderr, '', 'no progress output without a terminal');
+    const second = await moat(['db', 'update', '--source', source, '--ecosystem', 'npm'], env);
+    assert.match(second.stdout, /npm: unchanged since the last update \(not downloaded\)\n.*\(unchanged\)/s);
+    assert.deepEqual(requests, ['GET /osv/npm/all.zip -', 'GET /osv/npm/all.zip "v1"']);
+  } finally {
+    server.close();
+  }
+});
+
 test('bad input gets a one-line, located error', async () => {
   const cases: Array<[string[], RegExp, number]> = [
     [['scan'], /give --sbom FILE/, 2],
