@@ -146,3 +146,19 @@ test('says clearly what is wrong with the source or the ecosystem, and changes n
   await assert.rejects(updateDatabase(file, { source: `http://127.0.0.1:${port}`, ecosystems: ['npm'] }), (e: unknown) => e instanceof MoatError && e.kind === 'incomplete' && /ECONNREFUSED/.test(e.message));
   assert.equal(existsSync(file), false);
 });
+
+test('one update at a time: a running one is refused clearly, a stale lock is taken over', async () => {
+  const file = path.join(dir, 'd', 'osv.sqlite');
+  const downloads = path.join(dir, 'd', 'downloads');
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  const { spawnSync } = await import('node:child_process');
+  mkdirSync(downloads, { recursive: true });
+  archives.set('/osv/Go/all.zip', { body: buildZip(5), lastModified: 'Mon, 30 Nov 2026 10:00:00 GMT' });
+  writeFileSync(path.join(downloads, '.lock'), String(process.ppid));
+  await assert.rejects(updateDatabase(file, { source: base, ecosystems: ['Go'] }), new RegExp(`another \`moat db update\` \\(pid ${process.ppid}\\) is updating this database`));
+  const gone = spawnSync(process.execPath, ['-e', '0']).pid as number;
+  writeFileSync(path.join(downloads, '.lock'), String(gone));
+  const r = await updateDatabase(file, { source: base, ecosystems: ['Go'] });
+  assert.equal(r.ecosystems[0]?.stats?.records, 5);
+  assert.equal(existsSync(path.join(downloads, '.lock')), false);
+});

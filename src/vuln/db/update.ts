@@ -81,6 +81,53 @@ export async function updateDatabase(file: string, options: UpdateOptions = {}):
   }
   const downloads = path.join(path.dirname(file), 'downloads');
   mkdirSync(downloads, { recursive: true });
+  const release = lock(downloads);
+  try {
+    return await updateLocked(file, source, ecosystems, known, downloads, options);
+  } finally {
+    release();
+  }
+}
+
+/**
+ * One update at a time per database: two would write the same partial downloads. A lock
+ * left by a process that no longer runs is taken over.
+ */
+function lock(dir: string): () => void {
+  const file = path.join(dir, '.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return () => rmSync(file, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new MoatError('incomplete', `cannot lock ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      const pid = Number(readFileSync(file, 'utf8').trim());
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
+        throw new MoatError('incomplete', `another \`moat db update\` (pid ${pid}) is updating this database; wait for it, or remove ${file} if it is not running`);
+      }
+      rmSync(file, { force: true });
+    }
+  }
+  throw new MoatError('incomplete', `cannot lock ${file}`);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function updateLocked(
+  file: string,
+  source: string,
+  ecosystems: readonly string[],
+  known: ReadonlyMap<string, SourceInfo>,
+  downloads: string,
+  options: UpdateOptions,
+): Promise<UpdateResult> {
 
   const results: EcosystemResult[] = [];
   const fetched: Downloaded[] = [];
