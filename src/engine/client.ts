@@ -83,23 +83,66 @@ export class EngineClient {
     return this.raw(method, `/v${this.apiVersion}${path}`, body === undefined ? undefined : Buffer.from(JSON.stringify(body)));
   }
 
+  /**
+   * GET a versioned API path whose body may be large (`/images/{id}/get`): the body is
+   * streamed, never buffered. The timeout applies to silence on the socket, not to the
+   * whole transfer. A connection that closes before the body ends is an error (`gone`),
+   * never a short body.
+   */
+  async getStream(path: string): Promise<AsyncIterable<Buffer>> {
+    const full = `/v${this.apiVersion}${path}`;
+    const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      const req = this.send('GET', full, undefined, resolve, reject);
+      req.end();
+    });
+    const status = res.statusCode ?? 0;
+    if (status < 200 || status >= 300) {
+      const chunks: Buffer[] = [];
+      for await (const c of res) chunks.push(c as Buffer);
+      throw httpError(path, status, Buffer.concat(chunks));
+    }
+    const ep = this.endpoint;
+    return (async function* () {
+      try {
+        for await (const c of res) yield c as Buffer;
+      } catch (e) {
+        throw e instanceof EngineError ? e : mapSocketError(e as Error, ep, full);
+      }
+      if (!res.complete) throw goneError(ep, full);
+    })();
+  }
+
   close(): void {
     this.agent.destroy();
   }
 
-  private raw(method: string, path: string, body?: Buffer): Promise<RawResponse> {
+  private send(method: string, path: string, body: Buffer | undefined, onResponse: (res: http.IncomingMessage) => void, reject: (e: unknown) => void): http.ClientRequest {
     const ep = this.endpoint;
     const mod = ep.kind === 'tcp' && ep.tls ? https : http;
     const target = ep.kind === 'unix' ? { socketPath: ep.socketPath } : { host: ep.host, port: ep.port };
+    const req = mod.request(
+      {
+        ...target,
+        method,
+        path,
+        agent: this.agent,
+        headers: { Host: 'docker', ...(body ? { 'Content-Type': 'application/json', 'Content-Length': body.length } : {}) },
+      },
+      onResponse,
+    );
+    req.setTimeout(this.timeoutMs, () => {
+      req.destroy(new EngineError('timeout', `the engine at ${ep.display} did not answer ${method} ${path} within ${this.timeoutMs} ms`));
+    });
+    req.on('error', (e) => reject(e instanceof EngineError ? e : mapSocketError(e, this.endpoint, path)));
+    return req;
+  }
+
+  private raw(method: string, path: string, body?: Buffer): Promise<RawResponse> {
     return new Promise<RawResponse>((resolve, reject) => {
-      const req = mod.request(
-        {
-          ...target,
-          method,
-          path,
-          agent: this.agent,
-          headers: { Host: 'docker', ...(body ? { 'Content-Type': 'application/json', 'Content-Length': body.length } : {}) },
-        },
+      const req = this.send(
+        method,
+        path,
+        body,
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
@@ -112,11 +155,8 @@ export class EngineClient {
           });
           res.on('error', (e) => reject(mapSocketError(e, this.endpoint, path)));
         },
+        reject,
       );
-      req.setTimeout(this.timeoutMs, () => {
-        req.destroy(new EngineError('timeout', `the engine at ${ep.display} did not answer ${method} ${path} within ${this.timeoutMs} ms`));
-      });
-      req.on('error', (e) => reject(e instanceof EngineError ? e : mapSocketError(e, this.endpoint, path)));
       req.end(body);
     });
   }

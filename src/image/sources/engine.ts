@@ -1,0 +1,41 @@
+import { EngineClient, type ClientOptions } from '../../engine/client.ts';
+import { EngineError } from '../../engine/errors.ts';
+import { ImageInspectSchema, parseEngine } from '../../sources/engine/inspect-schema.ts';
+import { MoatError } from '../../util/errors.ts';
+import type { ImageSource } from '../source.ts';
+import { readImageArchive } from './archive.ts';
+import { digestMismatch } from './oci.ts';
+
+/**
+ * An image in the local engine, read through `GET /images/{id}/get` as it streams (the
+ * engine writes a `docker save` archive; nothing is saved to disk first). The reference
+ * is resolved to an image id first, so a tag moved during the scan cannot mix images,
+ * and the archive's config must hash to that id.
+ */
+export function engineSource(reference: string, clientOptions: ClientOptions = {}): ImageSource {
+  return {
+    name: reference,
+    kind: 'engine',
+    async read(visit, options) {
+      const client = await EngineClient.connect(clientOptions);
+      try {
+        const inspect = await client.getJson(`/images/${encodeURIComponent(reference)}/json`, { allowMissing: true });
+        if (inspect === undefined) {
+          throw new MoatError('usage', `no image "${reference}" in the engine at ${client.endpoint.display}: build or pull it first (docker images lists what is there)`);
+        }
+        const image = parseEngine(ImageInspectSchema, inspect, `image ${reference}`);
+        const bytes = await client.getStream(`/images/${encodeURIComponent(image.Id)}/get`);
+        const manifest = await readImageArchive(bytes, visit, { ...options, where: `image ${reference} (from the engine)` });
+        if (manifest.configDigest !== image.Id) throw digestMismatch(`image ${reference}: the engine's archive config`, image.Id, manifest.configDigest);
+        return { ...manifest, repoTags: (image.RepoTags ?? []).filter((t) => t !== '<none>:<none>'), repoDigests: (image.RepoDigests ?? []).filter((d) => d !== '<none>@<none>') };
+      } catch (e) {
+        if (e instanceof MoatError && e.kind === 'incomplete' && /truncated/.test(e.message)) {
+          throw new EngineError('gone', `the engine stopped sending image ${reference} before its end: did dockerd stop or restart? Nothing is reported`, { cause: e });
+        }
+        throw e;
+      } finally {
+        client.close();
+      }
+    },
+  };
+}
