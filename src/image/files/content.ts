@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, readFile, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
@@ -5,6 +6,11 @@ import type { TempSpace } from '../../util/temp-space.ts';
 
 /** Kept bytes of one wanted file: small ones in memory, larger ones in Moat's temp space. */
 export type Content = { kind: 'memory'; data: Buffer } | { kind: 'file'; path: string; size: number };
+
+export interface FileDigests {
+  sha1: string;
+  sha256: string;
+}
 
 /** Files up to this size stay in memory; package databases are mostly well under it. */
 export const MEMORY_LIMIT = 4 * 1024 * 1024;
@@ -17,6 +23,9 @@ export const CONTENT_LIMIT = 512 * 1024 * 1024;
  * than CONTENT_LIMIT (then nothing is kept).
  */
 export class ContentCollector {
+  /** SHA-1 (SPDX requires it for files) and SHA-256 of what was kept: evidence in SBOMs outlives the content. */
+  private readonly sha1 = createHash('sha1');
+  private readonly sha256 = createHash('sha256');
   private chunks: Buffer[] = [];
   private size = 0;
   private file?: { handle: FileHandle; path: string };
@@ -29,6 +38,8 @@ export class ContentCollector {
 
   async write(chunk: Buffer): Promise<void> {
     if (this.tooLarge) return;
+    this.sha1.update(chunk);
+    this.sha256.update(chunk);
     this.size += chunk.length;
     if (this.size > CONTENT_LIMIT) {
       this.tooLarge = true;
@@ -51,13 +62,14 @@ export class ContentCollector {
     }
   }
 
-  async finish(): Promise<Content | undefined> {
+  async finish(): Promise<{ content: Content; digests: FileDigests } | undefined> {
     if (this.tooLarge) return undefined;
+    const digests = { sha1: this.sha1.digest('hex'), sha256: this.sha256.digest('hex') };
     if (this.file) {
       await this.file.handle.close();
-      return { kind: 'file', path: this.file.path, size: this.size };
+      return { content: { kind: 'file', path: this.file.path, size: this.size }, digests };
     }
-    return { kind: 'memory', data: this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks) };
+    return { content: { kind: 'memory', data: this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks) }, digests };
   }
 
   /** On error: close and forget whatever was written. */

@@ -1,4 +1,4 @@
-import { readContent, streamContent, type Content } from './content.ts';
+import { readContent, streamContent, type Content, type FileDigests } from './content.ts';
 import { joinPath, splitPath } from './paths.ts';
 
 /**
@@ -25,7 +25,9 @@ export type ContentState =
   /** Not asked for: only metadata is known. */
   | 'not-kept'
   /** Asked for but larger than the content limit. */
-  | 'too-large';
+  | 'too-large'
+  /** Was kept for the analyzers; released when the scan finished (digests remain). */
+  | 'released';
 
 /** One file's identity: hard links share it. Internal to the image reader. */
 export interface Inode {
@@ -39,6 +41,8 @@ export interface Inode {
   /** Index into the tree's layers; -1 for directories Moat had to imply (a layer named `a/b/c` without `a/`). */
   layer: number;
   content?: Content;
+  /** Of kept contents; stays when the contents are released. */
+  digests?: FileDigests;
   contentState: ContentState;
   /** Results of stream consumers, by analyzer name. */
   streamed?: Map<string, unknown>;
@@ -66,6 +70,8 @@ export interface FileInfo {
   /** Absent for directories no layer declared. */
   layer?: LayerRef;
   content: ContentState;
+  /** SHA-1 and SHA-256 (hex) of files whose content was kept. */
+  digests?: FileDigests;
 }
 
 /** Why a file cannot be read from the view: analyzers turn it into an inventory problem. */
@@ -236,7 +242,7 @@ export class FileTree {
       const node = todo.pop() as Node;
       if (node.inode.content) {
         node.inode.content = undefined;
-        node.inode.contentState = 'not-kept';
+        node.inode.contentState = 'released';
       }
       if (node.children) todo.push(...node.children.values());
     }
@@ -251,7 +257,11 @@ export class FileTree {
     const via = r.path !== path ? ` (it resolves to /${r.path}, which no analyzer asked for)` : '';
     throw new FileUnavailableError(
       path,
-      inode.contentState === 'too-large' ? `/${path} is larger than Moat keeps (${inode.size} bytes)` : `the content of /${path} was not kept${via}`,
+      inode.contentState === 'too-large'
+        ? `/${path} is larger than Moat keeps (${inode.size} bytes)`
+        : inode.contentState === 'released'
+          ? `the content of /${path} was released when the scan finished`
+          : `the content of /${path} was not kept${via}`,
     );
   }
 
@@ -285,6 +295,7 @@ export class FileTree {
       ...(node.hardlinkOf !== undefined ? { hardlinkOf: node.hardlinkOf } : {}),
       ...(i.layer >= 0 && this.layers[i.layer] ? { layer: this.layers[i.layer] } : {}),
       content: i.contentState,
+      ...(i.digests ? { digests: i.digests } : {}),
     };
   }
 }

@@ -189,9 +189,10 @@ export async function keepWanted(
     throw e;
   }
   if (collector) {
-    const content = await collector.finish();
-    if (content) {
-      inode.content = content;
+    const kept = await collector.finish();
+    if (kept) {
+      inode.content = kept.content;
+      inode.digests = kept.digests;
       inode.contentState = 'kept';
     } else inode.contentState = 'too-large';
   }
