@@ -84,18 +84,25 @@ export async function readImage(source: ImageSource, options: ReadImageOptions):
   return { manifest, layers, files, problems };
 }
 
-/** One layer onto the tree: first what it removes from the layers below, then what it adds, in archive order. */
+/**
+ * One layer onto the tree. The layer is first built on its own, in archive order (a
+ * symlink it makes is followed by its later entries, inside the layer, as Docker's
+ * chrooted unpacking does); then what it removes from the layers below goes, and its tree
+ * is laid over them.
+ */
 export function applyLayer(files: FileTree, index: number, diffId: string, record: LayerRecord, problems: InventoryProblem[]): void {
   files.layers[index] = { index, diffId };
-  for (const dir of record.opaques) files.opaque(dir);
-  for (const path of record.whiteouts) files.whiteout(path);
+  const own = new FileTree();
   for (const op of record.ops) {
     let why: string | undefined;
     if (op.kind === 'put') {
       op.inode.layer = index;
-      why = files.put(op.path, op.inode);
-    } else why = files.link(op.path, op.target, index);
+      why = own.put(op.path, op.inode);
+    } else why = own.link(op.path, op.target, index, { mode: op.mode, uid: op.uid, gid: op.gid });
     if (why) problems.push({ analyzer: 'image', path: op.path, message: `layer ${index + 1}: /${op.path} was skipped: ${why}` });
   }
+  for (const dir of record.opaques) files.opaque(dir);
+  for (const path of record.whiteouts) files.whiteout(path);
+  files.overlay(own);
   problems.push(...record.problems);
 }

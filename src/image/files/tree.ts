@@ -46,6 +46,8 @@ export interface Inode {
   contentState: ContentState;
   /** Results of stream consumers, by analyzer name. */
   streamed?: Map<string, unknown>;
+  /** A directory no entry declared (a layer had `a/b` without `a/`): it does not override a lower layer's `a/`. */
+  implied?: boolean;
 }
 
 interface Node {
@@ -94,10 +96,7 @@ type Resolved =
 
 export class FileTree {
   readonly layers: LayerRef[] = [];
-  private readonly root: Node = {
-    inode: { type: 'dir', size: 0, mode: 0o755, uid: 0, gid: 0, layer: -1, contentState: 'not-kept' },
-    children: new Map(),
-  };
+  private root: Node = impliedDir();
 
   /**
    * Resolves `path` inside the root: symlinks in every component are followed (and in the
@@ -123,7 +122,7 @@ export class FileTree {
       if (!child) {
         if (last) return { kind: 'missing', parent: cur, parentPath: stackPath(stack), name };
         if (!create) return { kind: 'error', reason: `${joinPath(stackPath(stack), name)} does not exist` };
-        child = { inode: { type: 'dir', size: 0, mode: 0o755, uid: 0, gid: 0, layer: -1, contentState: 'not-kept' }, children: new Map() };
+        child = impliedDir();
         cur.children.set(name, child);
       }
       if (child.inode.type === 'symlink' && (!last || followFinal)) {
@@ -146,7 +145,7 @@ export class FileTree {
   /** Adds or replaces one entry (layer semantics: a directory over a directory keeps its children). Returns why not, on failure. */
   put(path: string, inode: Inode): string | undefined {
     if (path === '') {
-      if (inode.type === 'dir') this.root.inode = { ...inode };
+      if (inode.type === 'dir') this.root.inode = inode;
       return undefined;
     }
     const r = this.resolveParentForCreate(path, inode.layer);
@@ -154,36 +153,70 @@ export class FileTree {
     const existing = r.parent.get(r.name);
     if (inode.type === 'dir' && existing?.children) {
       existing.inode = inode;
-      existing.hardlinkOf = undefined;
       return undefined;
     }
     r.parent.set(r.name, inode.type === 'dir' ? { inode, children: new Map() } : { inode });
     return undefined;
   }
 
-  /** A hard link: the new name shares the target's identity (and so its kept content and stream results). */
-  link(path: string, target: string, layer: number): string | undefined {
+  /**
+   * A hard link: the new name shares the target's identity (and so its kept content and
+   * stream results). The target must be in the same tree: Docker unpacks each layer into
+   * an empty directory, so a link to a lower layer's file fails there too.
+   */
+  link(path: string, target: string, layer: number, meta?: { mode: number; uid: number; gid: number }): string | undefined {
     const t = this.resolve(target, false);
-    if (t.kind !== 'found') return `its hard-link target /${target} ${t.kind === 'error' ? `cannot be resolved (${t.reason})` : 'does not exist in the image'}`;
+    if (t.kind !== 'found') return `its hard-link target /${target} ${t.kind === 'error' ? `cannot be resolved (${t.reason})` : 'is not in the same layer'}`;
     if (t.node.children) return `its hard-link target /${target} is a directory`;
     const r = this.resolveParentForCreate(path, layer);
     if (typeof r === 'string') return r;
+    // Docker applies a link entry's owner and mode to the inode it shares (chown and chmod
+    // after link(2)): a link entry can change a file it points to, setuid bit included.
+    if (meta) Object.assign(t.node.inode, meta);
     r.parent.set(r.name, { inode: t.node.inode, hardlinkOf: t.path });
     return undefined;
   }
 
-  /** `.wh.NAME`: removes the path (and what is under it) written by lower layers. */
+  /**
+   * `.wh.NAME`: removes the path (and what is under it) that lower layers wrote. Paths
+   * are taken literally, as overlayfs does: a whiteout under what is a symlink below
+   * removes nothing (the upper layer's directory replaces the symlink anyway).
+   */
   whiteout(path: string): void {
-    const r = this.resolve(path, false);
-    if (r.kind !== 'found' || r.path === '') return;
-    const parent = this.resolve(r.path.slice(0, Math.max(0, r.path.lastIndexOf('/'))), true);
-    if (parent.kind === 'found') parent.node.children?.delete(r.path.slice(r.path.lastIndexOf('/') + 1));
+    const cut = path.lastIndexOf('/');
+    this.literal(cut < 0 ? '' : path.slice(0, cut))?.children?.delete(path.slice(cut + 1));
   }
 
-  /** `.wh..wh..opq`: hides everything lower layers put in the directory. */
+  /** `.wh..wh..opq`: hides everything lower layers put in the directory (literal path). */
   opaque(dir: string): void {
-    const r = this.resolve(dir, true);
-    if (r.kind === 'found') r.node.children?.clear();
+    this.literal(dir)?.children?.clear();
+  }
+
+  /**
+   * Lays a layer's own tree over this one, as overlayfs stacks layer directories: an
+   * upper entry replaces the lower one at the same literal path, except that two
+   * directories merge (the upper's metadata wins unless the upper one was only implied).
+   * Symlinks of lower layers are not followed: each layer is unpacked on its own.
+   */
+  overlay(upper: FileTree): void {
+    const merge = (lower: Node, up: Node): void => {
+      if (!up.inode.implied) lower.inode = up.inode;
+      for (const [name, child] of up.children ?? []) {
+        const below = lower.children?.get(name);
+        if (below?.children && child.children) merge(below, child);
+        else lower.children?.set(name, child);
+      }
+    };
+    merge(this.root, upper.root);
+  }
+
+  private literal(path: string): Node | undefined {
+    let cur: Node | undefined = this.root;
+    for (const name of splitPath(path)) {
+      cur = cur?.children?.get(name);
+      if (!cur) return undefined;
+    }
+    return cur;
   }
 
   stat(path: string, follow = true): FileInfo | undefined {
@@ -273,10 +306,10 @@ export class FileTree {
     if (p.kind === 'error') return `its parent directory cannot be made: ${p.reason}`;
     if (p.kind === 'missing') {
       // Docker creates missing parents of an entry; so does Moat, as implied directories.
-      const made = { inode: { type: 'dir' as const, size: 0, mode: 0o755, uid: 0, gid: 0, layer: -1, contentState: 'not-kept' as const }, children: new Map<string, Node>() };
+      const made = impliedDir();
       if (!p.parent.children) return `${p.parentPath} is not a directory`;
       p.parent.children.set(p.name, made);
-      return { parent: made.children, name };
+      return { parent: made.children as Map<string, Node>, name };
     }
     if (!p.node.children) return `/${p.path} is not a directory`;
     return { parent: p.node.children, name };
@@ -298,6 +331,10 @@ export class FileTree {
       ...(i.digests ? { digests: i.digests } : {}),
     };
   }
+}
+
+function impliedDir(): Node {
+  return { inode: { type: 'dir', size: 0, mode: 0o755, uid: 0, gid: 0, layer: -1, contentState: 'not-kept', implied: true }, children: new Map() };
 }
 
 function stackPath(stack: ReadonlyArray<{ name: string }>): string {

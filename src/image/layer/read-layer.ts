@@ -25,7 +25,7 @@ export interface LayerRecord {
   problems: InventoryProblem[];
 }
 
-export type LayerOp = { kind: 'put'; path: string; inode: Inode } | { kind: 'link'; path: string; target: string };
+export type LayerOp = { kind: 'put'; path: string; inode: Inode } | { kind: 'link'; path: string; target: string; mode: number; uid: number; gid: number };
 
 /** Shared by all layers of one read: what to keep, where, and the limits. */
 export interface LayerReadContext {
@@ -118,7 +118,14 @@ async function readEntry(entry: TarEntry, record: LayerRecord, ctx: LayerReadCon
     await drain(entry);
     const target = normalizeEntryPath(h.linkname ?? '');
     if (!target.ok || target.path === '') throw new LayerError(`hard link "${printable(h.name)}" → "${printable(h.linkname ?? '')}" points outside the image root: Docker refuses such a layer, and so does Moat`);
-    record.ops.push({ kind: 'link', path, target: target.path });
+    record.ops.push({ kind: 'link', path, target: target.path, mode: h.mode & 0o7777, uid: h.uid, gid: h.gid });
+    return;
+  }
+  if (h.type === 'character-device' && h.devmajor === 0 && h.devminor === 0) {
+    // overlayfs's own whiteout: Docker's overlay2 driver unpacks it as one, so it hides
+    // the lower path and is not itself a file of the image.
+    await drain(entry);
+    record.whiteouts.push(path);
     return;
   }
   const type = TYPES[h.type];
@@ -130,7 +137,8 @@ async function readEntry(entry: TarEntry, record: LayerRecord, ctx: LayerReadCon
   const inode: Inode = {
     type,
     size: type === 'file' ? h.size : 0,
-    mode: h.mode & 0o7777,
+    // Linux symlinks have no permissions of their own: always 0777, whatever the header says.
+    mode: type === 'symlink' ? 0o777 : h.mode & 0o7777,
     uid: h.uid,
     gid: h.gid,
     layer: -1,
