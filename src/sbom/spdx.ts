@@ -27,7 +27,7 @@ export function toSpdx(scan: ImageScan, opts: { now: Date; serial?: string }): o
   });
   const os = scan.inventory.os;
   if (os) {
-    packages.push({ SPDXID: 'SPDXRef-OperatingSystem', name: os.id, versionInfo: os.versionId ?? 'NOASSERTION', ...noassert, filesAnalyzed: false, primaryPackagePurpose: 'OPERATING-SYSTEM', comment: `found in /${os.foundIn}` });
+    packages.push({ SPDXID: 'SPDXRef-OperatingSystem', name: os.id, versionInfo: os.versionId ?? 'NOASSERTION', ...noassert, filesAnalyzed: false, primaryPackagePurpose: 'OPERATING_SYSTEM', comment: `found in /${os.foundIn}` });
     relationships.push({ spdxElementId: 'SPDXRef-Subject', relationshipType: 'CONTAINS', relatedSpdxElement: 'SPDXRef-OperatingSystem' });
   }
   scan.inventory.packages.forEach((p, i) => {
