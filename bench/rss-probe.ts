@@ -3,5 +3,6 @@
 import { writeSync } from 'node:fs';
 
 process.on('exit', () => {
-  writeSync(2, `\nMOAT_BENCH_MAXRSS_KB=${process.resourceUsage().maxRSS}\n`);
+  const u = process.resourceUsage();
+  writeSync(2, `\nMOAT_BENCH_MAXRSS_KB=${u.maxRSS}\nMOAT_BENCH_CPU_MS=${Math.round((u.userCPUTime + u.systemCPUTime) / 1000)}\n`);
 });

@@ -90,14 +90,14 @@ test('the real Debian image from the engine: valid CycloneDX to a file, valid SP
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, '');
   assert.match(r.stderr, /^moat: wrote .*curl\.cdx\.json \(cyclonedx, \d{3} packages\)\n$/, 'no progress output when stderr is not a terminal');
-  const cdx = JSON.parse(readFileSync(out, 'utf8'));
+  const cdx = JSON.parse(readFileSync(out, 'utf8')) as { components: unknown[] };
   const v1 = cycloneDxValidator();
   assert.ok(v1(cdx), JSON.stringify(v1.errors?.slice(0, 3)));
   assert.ok(cdx.components.length > 100);
   const spdx = await moat(['sbom', DEBIAN_IMAGES.curl, '-f', 'spdx']);
   assert.equal(spdx.code, 0, spdx.stderr);
   const v2 = spdxValidator();
-  const doc = JSON.parse(spdx.stdout);
+  const doc = JSON.parse(spdx.stdout) as { packages: unknown[] };
   assert.ok(v2(doc), JSON.stringify(v2.errors?.slice(0, 3)));
   assert.equal(doc.packages.length, cdx.components.length + 1, 'same packages plus the image itself');
 });

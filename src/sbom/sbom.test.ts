@@ -8,6 +8,27 @@ import { scanImage, type ImageScan } from '../image/scan.ts';
 import { cycloneDxValidator, spdxValidator } from './test-support/schemas.ts';
 import { dir, dockerSaveLegacy, file, makeTar, symlink } from '../../test/support/tar.ts';
 
+interface Named {
+  name: string;
+  type: string;
+  SPDXID: string;
+  [k: string]: unknown;
+}
+/** The parts of the documents the tests read. */
+interface Doc {
+  specVersion: string;
+  serialNumber: string;
+  metadata: { timestamp: string; component: { type: string; name: string; version: string }; properties: Array<{ name: string; value: string }> };
+  components: Array<Named & { purl: string; evidence: { occurrences: Array<{ location: string; additionalContext: string }> }; version: string; licenses: unknown }>;
+  dependencies: Array<{ dependsOn: string[] }>;
+  spdxVersion: string;
+  creationInfo: { created: string };
+  packages: Array<Named & { externalRefs: Array<{ referenceLocator: string }> }>;
+  relationships: Array<{ spdxElementId: string; relationshipType: string; relatedSpdxElement: string }>;
+  files: Array<{ SPDXID: string; fileName: string; comment: string; checksums: Array<{ algorithm: string; checksumValue: string }> }>;
+  comment: string;
+}
+
 let work: string;
 let scan: ImageScan;
 const now = new Date('2026-11-30T12:00:00.000Z');
@@ -48,39 +69,44 @@ after(() => rmSync(work, { recursive: true, force: true }));
 
 test('CycloneDX 1.6 is valid against the official schema and carries file and layer evidence', () => {
   const text = renderSbom(scan, 'cyclonedx', { now, serial });
-  const doc = JSON.parse(text);
+  const doc = JSON.parse(text) as Doc;
   const validate = cycloneDxValidator();
   assert.ok(validate(doc), JSON.stringify(validate.errors, null, 2));
   assert.equal(doc.specVersion, '1.6');
   assert.equal(doc.serialNumber, `urn:uuid:${serial}`);
   assert.equal(doc.metadata.timestamp, '2026-11-30T12:00:00.000Z');
   assert.deepEqual([doc.metadata.component.type, doc.metadata.component.name, doc.metadata.component.version], ['container', 'example.com/team/app', '1.2']);
-  const curl = doc.components.find((c: { name: string }) => c.name === 'curl');
+  const curl = doc.components.find((c) => c.name === 'curl');
+  assert.ok(curl);
   assert.equal(curl.purl, 'pkg:deb/debian/curl@7.88.1-10+deb12u8?arch=amd64&distro=debian-12');
-  assert.equal(curl.evidence.occurrences[0].location, '/var/lib/dpkg/status');
-  assert.match(curl.evidence.occurrences[0].additionalContext, new RegExp(`^layer 2 ${scan.layers[1]?.diffId}: layer 2$`));
-  const os = doc.components.find((c: { type: string }) => c.type === 'operating-system');
+  assert.equal(curl.evidence.occurrences[0]?.location, '/var/lib/dpkg/status');
+  assert.match(curl.evidence.occurrences[0]?.additionalContext ?? '', new RegExp(`^layer 2 ${scan.layers[1]?.diffId}: layer 2$`));
+  const os = doc.components.find((c) => c.type === 'operating-system');
+  assert.ok(os);
   assert.deepEqual([os.name, os.version], ['debian', '12']);
-  const busybox = doc.components.find((c: { name: string }) => c.name === 'busybox');
+  const busybox = doc.components.find((c) => c.name === 'busybox');
+  assert.ok(busybox);
   assert.deepEqual(busybox.licenses, [{ license: { name: 'GPL-2.0-only' } }]);
-  assert.ok(doc.metadata.properties.some((p: { name: string; value: string }) => p.name === 'moat:problem' && /broken line/.test(p.value)), 'problems are in the document');
-  assert.equal(doc.dependencies[0].dependsOn.length, doc.components.length);
+  assert.ok(doc.metadata.properties.some((p) => p.name === 'moat:problem' && /broken line/.test(p.value)), 'problems are in the document');
+  assert.equal(doc.dependencies[0]?.dependsOn.length, doc.components.length);
 });
 
 test('SPDX 2.3 is valid against the specification schema, each package evident by its database file', () => {
-  const doc = JSON.parse(renderSbom(scan, 'spdx', { now, serial }));
+  const doc = JSON.parse(renderSbom(scan, 'spdx', { now, serial })) as Doc;
   const validate = spdxValidator();
   assert.ok(validate(doc), JSON.stringify(validate.errors, null, 2));
   assert.equal(doc.spdxVersion, 'SPDX-2.3');
   assert.equal(doc.creationInfo.created, '2026-11-30T12:00:00Z');
-  const ids = new Set(doc.packages.map((p: { SPDXID: string }) => p.SPDXID));
+  const ids = new Set(doc.packages.map((p) => p.SPDXID));
   assert.equal(ids.size, doc.packages.length, 'unique SPDX ids');
-  const curl = doc.packages.find((p: { name: string }) => p.name === 'curl');
-  assert.equal(curl.externalRefs[0].referenceLocator, 'pkg:deb/debian/curl@7.88.1-10+deb12u8?arch=amd64&distro=debian-12');
-  const evident = doc.relationships.find((r: { spdxElementId: string; relationshipType: string }) => r.spdxElementId === curl.SPDXID && r.relationshipType === 'OTHER');
-  const statusFile = doc.files.find((f: { SPDXID: string }) => f.SPDXID === evident.relatedSpdxElement);
+  const pkg = doc.packages.find((p) => p.name === 'curl');
+  assert.ok(pkg);
+  assert.equal(pkg.externalRefs[0]?.referenceLocator, 'pkg:deb/debian/curl@7.88.1-10+deb12u8?arch=amd64&distro=debian-12');
+  const evident = doc.relationships.find((r) => r.spdxElementId === pkg.SPDXID && r.relationshipType === 'OTHER');
+  const statusFile = doc.files.find((f) => f.SPDXID === evident?.relatedSpdxElement);
+  assert.ok(statusFile);
   assert.equal(statusFile.fileName, './var/lib/dpkg/status');
-  assert.equal(statusFile.checksums.find((c: { algorithm: string }) => c.algorithm === 'SHA256').checksumValue, scan.files.stat('var/lib/dpkg/status')?.digests?.sha256);
+  assert.equal(statusFile.checksums.find((c) => c.algorithm === 'SHA256')?.checksumValue, scan.files.stat('var/lib/dpkg/status')?.digests?.sha256);
   assert.match(statusFile.comment, /^layer 2 sha256:/);
   assert.match(doc.comment, /broken line/);
 });
@@ -91,7 +117,7 @@ test('table and json', async () => {
   assert.match(table, /\nlibssl3 +3\.0\.15-1~deb12u1 +openssl +deb +1 +\/var\/lib\/dpkg\/status\n/);
   assert.match(table, /\ncurl +7\.88\.1-10\+deb12u8 +deb +2 +\/var\/lib\/dpkg\/status\n/);
   assert.match(table, /1 problem \(the inventory is incomplete there\):\n {2}dpkg: .*broken line/);
-  const json = JSON.parse(renderSbom(scan, 'json', { now }));
+  const json = JSON.parse(renderSbom(scan, 'json', { now })) as { schemaVersion: number; packages: unknown[]; layers: unknown[]; image: { id: string } };
   assert.equal(json.schemaVersion, 1);
   assert.equal(json.packages.length, 3);
   assert.equal(json.layers.length, 2);

@@ -18,14 +18,14 @@ import { DEBIAN_IMAGES, dockerExport, ensureDebianImages, ensureDebianRootfs } f
 const run = promisify(execFile);
 let work: string;
 let rootfs: string;
-let curl: ImageScan;
+let curlScan: ImageScan;
 let exported: string;
 
 before(async () => {
   work = mkdtempSync(join(tmpdir(), 'moat-debian-'));
   rootfs = await ensureDebianRootfs();
   await ensureDebianImages();
-  curl = await scanImage(DEBIAN_IMAGES.curl);
+  curlScan = await scanImage(DEBIAN_IMAGES.curl);
   exported = join(work, 'curl-export');
   await dockerExport(DEBIAN_IMAGES.curl, exported);
 });
@@ -57,7 +57,7 @@ test('dpkg analyzer on the debootstrap root file system equals dpkg-query', asyn
 });
 
 test('the two-layer image from the engine equals dpkg-query on docker export of it', async () => {
-  const scan = curl;
+  const scan = curlScan;
   const expected = await dpkgQuery(exported);
   assert.deepEqual(moatList(scan.inventory), expected);
   assert.equal(scan.layers.length, 2);
@@ -75,7 +75,7 @@ test('the two-layer image from the engine equals dpkg-query on docker export of 
 });
 
 test('the merged view of the apt layer equals docker export (apt deletes files: whiteouts)', async () => {
-  const scan = curl;
+  const scan = curlScan;
   const { stdout } = await run('find', [exported, '-mindepth', '1', '-printf', '%P %y %m %U:%G\\n'], { maxBuffer: 64 * 1024 * 1024 });
   const init = /^(\.dockerenv|dev|dev\/\S+|etc\/(hostname|hosts|resolv\.conf|mtab)|proc|sys) /;
   const expected = stdout.split('\n').filter((l) => l !== '' && !init.test(l)).sort();
@@ -89,7 +89,7 @@ test('the merged view of the apt layer equals docker export (apt deletes files: 
 test('engine stream and docker save archive give the same inventory and layers', async () => {
   const archive = join(work, 'curl.tar');
   await run('docker', ['save', '-o', archive, DEBIAN_IMAGES.curl]);
-  const [fromEngine, fromArchive] = [curl, await scanImage(`docker-archive:${archive}`)];
+  const [fromEngine, fromArchive] = [curlScan, await scanImage(`docker-archive:${archive}`)];
   assert.deepEqual(fromArchive.inventory, fromEngine.inventory);
   assert.deepEqual(fromArchive.layers, fromEngine.layers);
   assert.equal(fromArchive.image?.id, fromEngine.image?.id);

@@ -51,7 +51,8 @@ export class ContentCollector {
       await this.file.handle.write(chunk);
       return;
     }
-    this.chunks.push(chunk);
+    // A copy: the chunk is usually a slice of a much larger read buffer, which it would keep alive.
+    this.chunks.push(Buffer.from(chunk));
     if (this.size > MEMORY_LIMIT) {
       const path = this.temp.nextPath('.blob');
       // `wx`: the name is Moat's own and must not exist; 0600: contents may be secrets.

@@ -207,7 +207,7 @@ export function archiveSource(path: string, kind: 'docker-archive' | 'oci-archiv
         throw new MoatError('usage', `cannot read ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
       }
       if (!st.isFile()) throw new MoatError('usage', `${path} is not a file: an image archive is a .tar made by docker save (for an OCI layout directory use oci:${path})`);
-      const stream = createReadStream(path, { highWaterMark: 1024 * 1024 });
+      const stream = createReadStream(path, { highWaterMark: 256 * 1024 });
       return readImageArchive(stream as AsyncIterable<Buffer>, visit, { ...options, where: path });
     },
   };
