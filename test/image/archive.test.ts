@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { scanImage, type ImageScan } from '../../src/image/scan.ts';
 import { MoatError } from '../../src/util/errors.ts';
-import { dir, dockerSaveLegacy, dockerSaveOci, file, hardlink, imageConfig, makeTar, ociArchive, ociDirectory, setDeclaredSize, symlink, type Entry } from '../support/tar.ts';
+import { dir, dockerSaveLegacy, dockerSaveOci, file, hardlink, imageConfig, makeTar, ociArchive, ociDirectory, ociMultiPlatform, setDeclaredSize, symlink, type Entry } from '../support/tar.ts';
 
 let work: string;
 let scratch: string;
@@ -229,4 +229,18 @@ test('a package database reached through a symlinked directory of the same layer
   const s = await scanImage(`docker-archive:${write('symlinked-db.tar', await dockerSaveLegacy([l]))}`);
   assert.deepEqual(s.inventory.packages.map((p) => p.name), ['bar', 'libfoo1']);
   assert.equal(s.files.stat('data/status')?.type, 'file');
+});
+
+test('a multi-platform index: the host platform by default, --platform to choose, a clear error for a missing one', async () => {
+  const release = (arch: string) => makeTar([dir('etc/'), file('etc/os-release', `ID=debian\nVERSION_ID="12"\nPRETTY_NAME="${arch}"\n`)]);
+  const path = write('multi.tar', await ociMultiPlatform([
+    { os: 'linux', architecture: 'arm64', variant: 'v8', layers: [await release('arm64')] },
+    { os: 'linux', architecture: 'amd64', layers: [await release('amd64')] },
+  ]));
+  const host = process.arch === 'arm64' ? 'arm64' : 'amd64';
+  assert.equal((await scanImage(`oci-archive:${path}`)).inventory.os?.prettyName, host);
+  const arm = await scanImage(`oci-archive:${path}`, { platform: 'linux/arm64' });
+  assert.equal(arm.inventory.os?.prettyName, 'arm64');
+  assert.equal(arm.image?.platform, 'linux/arm64/v8');
+  await assert.rejects(scanImage(`oci-archive:${path}`, { platform: 'linux/s390x' }), /has no image for platform linux\/s390x \(it has: linux\/arm64\/v8, linux\/amd64\): choose one with --platform/);
 });

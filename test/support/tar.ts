@@ -155,3 +155,28 @@ export async function dockerSaveOci(layers: Buffer[], tag = 'moat-test/oci-save:
   const links = ids.map((id) => symlink(`${id}/layer.tar`, `../blobs/sha256/${id}`));
   return makeTar([...entries, ...links, file('index.json', index), file('manifest.json', JSON.stringify(manifest))]);
 }
+
+/** An OCI layout tar whose index lists one image per platform (plus a BuildKit attestation manifest). */
+export async function ociMultiPlatform(images: Array<{ os: string; architecture: string; variant?: string; layers: Buffer[] }>): Promise<Buffer> {
+  const entries: Entry[] = [file('oci-layout', '{"imageLayoutVersion":"1.0.0"}')];
+  const manifests: object[] = [];
+  for (const img of images) {
+    const config = imageConfig(img.layers, { architecture: img.architecture, os: img.os, ...(img.variant ? { variant: img.variant } : {}) });
+    const blobs = img.layers.map((l) => gzipSync(l));
+    const manifest = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256(config), size: config.length },
+        layers: blobs.map((b) => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: sha256(b), size: b.length })),
+      }),
+    );
+    for (const b of [...blobs, config, manifest]) entries.push(file(`blobs/sha256/${sha256(b).slice(7)}`, b));
+    manifests.push({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sha256(manifest), size: manifest.length, platform: { os: img.os, architecture: img.architecture, ...(img.variant ? { variant: img.variant } : {}) } });
+  }
+  manifests.push({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${'a'.repeat(64)}`, size: 10, platform: { os: 'unknown', architecture: 'unknown' }, annotations: { 'vnd.docker.reference.type': 'attestation-manifest' } });
+  const inner = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests }));
+  entries.push(file(`blobs/sha256/${sha256(inner).slice(7)}`, inner));
+  const index = { schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [{ mediaType: 'application/vnd.oci.image.index.v1+json', digest: sha256(inner), size: inner.length }] };
+  return makeTar([...entries, file('index.json', JSON.stringify(index))]);
+}
