@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { sbom, renderSbom } from './sbom.ts';
 import { scanImage, type ImageScan } from '../image/scan.ts';
 import { cycloneDxValidator, spdxValidator } from './test-support/schemas.ts';
+import { compileSchema, readJson } from '../report/test-support/ajv.ts';
+import { INVENTORY_SCHEMA_VERSION } from './json.ts';
 import { dir, dockerSaveLegacy, file, makeTar, symlink } from '../../test/support/tar.ts';
 
 interface Named {
@@ -117,8 +119,12 @@ test('table and json', async () => {
   assert.match(table, /\nlibssl3 +3\.0\.15-1~deb12u1 +openssl +deb +1 +\/var\/lib\/dpkg\/status\n/);
   assert.match(table, /\ncurl +7\.88\.1-10\+deb12u8 +deb +2 +\/var\/lib\/dpkg\/status\n/);
   assert.match(table, /1 problem \(the inventory is incomplete there\):\n {2}dpkg: .*broken line/);
-  const json = JSON.parse(renderSbom(scan, 'json', { now })) as { schemaVersion: number; packages: unknown[]; layers: unknown[]; image: { id: string } };
-  assert.equal(json.schemaVersion, 1);
+  const json = JSON.parse(renderSbom(scan, 'json', { now })) as { schemaVersion: string; packages: unknown[]; layers: unknown[]; image: { id: string } };
+  const validate = compileSchema(readJson(new URL('../../docs/inventory.schema.json', import.meta.url)) as object);
+  assert.ok(validate(json), JSON.stringify(validate.errors, null, 2));
+  assert.equal(json.schemaVersion, INVENTORY_SCHEMA_VERSION);
+  const schema = readJson(new URL('../../docs/inventory.schema.json', import.meta.url)) as { properties: { schemaVersion: { const: string } } };
+  assert.equal(schema.properties.schemaVersion.const, INVENTORY_SCHEMA_VERSION, 'schema and code agree on the version');
   assert.equal(json.packages.length, 3);
   assert.equal(json.layers.length, 2);
   assert.equal(json.image.id, scan.image?.id);
