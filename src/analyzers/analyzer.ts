@@ -1,4 +1,4 @@
-import type { FileInfo, FileType } from '../image/files/tree.ts';
+import { FileUnavailableError, type FileInfo, type FileMeta } from '../image/files/tree.ts';
 import type { InventoryProblem, OsRelease, Package } from '../models/inventory.ts';
 
 /**
@@ -48,14 +48,9 @@ export interface Analyzer<S = unknown> {
 export type Want = 'content' | 'stream';
 
 /** An entry's header as the archive (or lstat) gives it: the only thing `want` may look at. */
-export interface FileHeader {
+export interface FileHeader extends FileMeta {
   /** Inside the image root, no leading slash: `var/lib/dpkg/status`. */
   path: string;
-  type: FileType;
-  size: number;
-  mode: number;
-  uid: number;
-  gid: number;
 }
 
 /**
@@ -83,6 +78,21 @@ export interface ReadonlyFiles {
   list(dir: string): string[] | undefined;
   /** Throws FileUnavailableError (message says why) when missing, not a file, or not kept. */
   readFile(path: string): Promise<Buffer>;
+}
+
+/**
+ * Reads a wanted file as text; `undefined` when it is absent or not a regular file, and a
+ * problem (never an exception) when it is there but unreadable.
+ */
+export async function readText(files: ReadonlyFiles, path: string, analyzer: string, problems: InventoryProblem[]): Promise<string | undefined> {
+  const info = files.stat(path);
+  if (!info || info.type !== 'file') return undefined;
+  try {
+    return (await files.readFile(path)).toString('utf8');
+  } catch (e) {
+    problems.push({ analyzer, path, message: e instanceof FileUnavailableError ? e.message : `cannot read /${path}: ${(e as Error).message}` });
+    return undefined;
+  }
 }
 
 export interface AnalyzerResult {

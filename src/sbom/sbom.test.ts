@@ -8,7 +8,7 @@ import { scanImage, type ImageScan } from '../image/scan.ts';
 import { cycloneDxValidator, spdxValidator } from './test-support/schemas.ts';
 import { compileSchema, readJson } from '../report/test-support/ajv.ts';
 import { INVENTORY_SCHEMA_VERSION } from './json.ts';
-import { dir, dockerSaveLegacy, file, makeTar, symlink } from '../../test/support/tar.ts';
+import { debianFiles, dir, dockerSaveLegacy, file, makeTar } from '../../test/support/tar.ts';
 
 interface Named {
   name: string;
@@ -39,15 +39,7 @@ const serial = '3f1b8d0e-0000-4000-8000-000000000001';
 before(async () => {
   work = mkdtempSync(join(tmpdir(), 'moat-sbom-'));
   const l1 = await makeTar([
-    dir('etc/'),
-    dir('usr/'),
-    dir('usr/lib/'),
-    file('usr/lib/os-release', 'ID=debian\nVERSION_ID="12"\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n'),
-    symlink('etc/os-release', '../usr/lib/os-release'),
-    dir('var/'),
-    dir('var/lib/'),
-    dir('var/lib/dpkg/'),
-    file('var/lib/dpkg/status', 'Package: libssl3\nStatus: install ok installed\nArchitecture: amd64\nSource: openssl\nVersion: 3.0.15-1~deb12u1\n'),
+    ...debianFiles('Package: libssl3\nStatus: install ok installed\nArchitecture: amd64\nSource: openssl\nVersion: 3.0.15-1~deb12u1\n'),
     dir('var/lib/dpkg/info/'),
     file('var/lib/dpkg/info/libssl3:amd64.list', '/usr/lib/x86_64-linux-gnu/libssl.so.3\n'),
   ]);

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { scanImage, type ImageScan } from '../../src/image/scan.ts';
 import { MoatError } from '../../src/util/errors.ts';
-import { dir, dockerSaveLegacy, dockerSaveOci, file, hardlink, imageConfig, makeTar, ociArchive, ociDirectory, ociMultiPlatform, setDeclaredSize, symlink, type Entry } from '../support/tar.ts';
+import { debianFiles, dir, dockerSaveLegacy, dockerSaveOci, file, hardlink, imageConfig, makeTar, ociArchive, ociDirectory, ociMultiPlatform, setDeclaredSize, symlink, type Entry } from '../support/tar.ts';
 
 let work: string;
 let scratch: string;
@@ -34,17 +34,7 @@ Architecture: all
 Version: 2:4.5-6
 `;
 
-const base: Entry[] = [
-  dir('etc/'),
-  dir('usr/'),
-  dir('usr/lib/'),
-  file('usr/lib/os-release', 'ID=debian\nVERSION_ID="12"\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n'),
-  symlink('etc/os-release', '../usr/lib/os-release'),
-  dir('var/'),
-  dir('var/lib/'),
-  dir('var/lib/dpkg/'),
-  file('var/lib/dpkg/status', STATUS),
-];
+const base: Entry[] = debianFiles(STATUS);
 const upper: Entry[] = [dir('usr/'), dir('usr/bin/'), file('usr/bin/tool', 'bin', 0o4755), file('var/lib/dpkg/.wh.status', '')];
 const upperAgain: Entry[] = [dir('var/'), dir('var/lib/'), dir('var/lib/dpkg/'), file('var/lib/dpkg/status', STATUS.replace('bar', 'baz'))];
 

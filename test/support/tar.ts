@@ -25,6 +25,21 @@ export const dir = (name: string, mode = 0o755): Entry => ({ name, type: 'direct
 export const symlink = (name: string, linkname: string): Entry => ({ name, type: 'symlink', linkname });
 export const hardlink = (name: string, linkname: string): Entry => ({ name, type: 'link', linkname });
 
+/** The files of a minimal Debian 12 layer: os-release (behind its etc symlink) and a dpkg status database. */
+export function debianFiles(status: string): Entry[] {
+  return [
+    dir('etc/'),
+    dir('usr/'),
+    dir('usr/lib/'),
+    file('usr/lib/os-release', 'ID=debian\nVERSION_ID="12"\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n'),
+    symlink('etc/os-release', '../usr/lib/os-release'),
+    dir('var/'),
+    dir('var/lib/'),
+    dir('var/lib/dpkg/'),
+    file('var/lib/dpkg/status', status),
+  ];
+}
+
 /** A tar archive of `entries`, in that order. */
 export async function makeTar(entries: Entry[]): Promise<Buffer> {
   const pack = tar.pack();

@@ -1,6 +1,5 @@
-import type { Analyzer } from '../analyzer.ts';
+import { readText, type Analyzer } from '../analyzer.ts';
 import type { InventoryProblem, Package } from '../../models/inventory.ts';
-import { FileUnavailableError } from '../../image/files/tree.ts';
 import { distroQualifier, purl } from '../purl.ts';
 
 const INSTALLED = 'lib/apk/db/installed';
@@ -18,16 +17,11 @@ export const analyzer: Analyzer = {
     return file.path === INSTALLED ? 'content' : undefined;
   },
   async analyze(ctx) {
-    const info = ctx.files.stat(INSTALLED);
-    if (!info || info.type !== 'file') return {};
-    let text: string;
-    try {
-      text = (await ctx.files.readFile(INSTALLED)).toString('utf8');
-    } catch (e) {
-      return { problems: [{ analyzer: 'apk', path: INSTALLED, message: e instanceof FileUnavailableError ? e.message : `cannot read /${INSTALLED}: ${(e as Error).message}` }] };
-    }
     const packages: Package[] = [];
     const problems: InventoryProblem[] = [];
+    const text = await readText(ctx.files, INSTALLED, 'apk', problems);
+    if (text === undefined) return { problems };
+    const info = ctx.files.stat(INSTALLED);
     for (const r of records(text)) {
       const name = r.fields.get('P');
       const version = r.fields.get('V');
@@ -47,7 +41,7 @@ export const analyzer: Analyzer = {
         ...(license ? { licenses: [license] } : {}),
         purl: purl('apk', ctx.os?.id === 'alpine' || !ctx.os ? 'alpine' : ctx.os.id, name, version, { arch, distro: distroQualifier(ctx.os) }),
         foundIn: INSTALLED,
-        ...(info.layer ? { layer: info.layer.diffId } : {}),
+        ...(info?.layer ? { layer: info.layer.diffId } : {}),
         analyzer: 'apk',
       });
     }

@@ -1,6 +1,5 @@
-import type { Analyzer, AnalysisContext, AnalyzerResult } from '../analyzer.ts';
+import { readText, type Analyzer, type AnalysisContext, type AnalyzerResult } from '../analyzer.ts';
 import type { InventoryProblem, Package } from '../../models/inventory.ts';
-import { FileUnavailableError } from '../../image/files/tree.ts';
 import { distroQualifier, purl } from '../purl.ts';
 import { parseControl, sourceOf } from './control.ts';
 
@@ -35,15 +34,9 @@ export const analyzer: Analyzer = {
     const problems: InventoryProblem[] = [];
     const sources = [STATUS, ...(ctx.files.list(STATUS_D.slice(0, -1)) ?? []).filter((n) => !n.endsWith('.md5sums')).map((n) => STATUS_D + n)];
     for (const path of sources) {
+      const text = await readText(ctx.files, path, 'dpkg', problems);
       const info = ctx.files.stat(path);
-      if (!info || info.type !== 'file') continue;
-      let text: string;
-      try {
-        text = (await ctx.files.readFile(path)).toString('utf8');
-      } catch (e) {
-        problems.push({ analyzer: 'dpkg', path, message: e instanceof FileUnavailableError ? e.message : `cannot read /${path}: ${(e as Error).message}` });
-        continue;
-      }
+      if (text === undefined || !info) continue;
       const found = parseStatus(text, path, ctx, path !== STATUS);
       packages.push(...found.packages.map((p) => ({ ...p, ...(info.layer ? { layer: info.layer.diffId } : {}) })));
       problems.push(...found.problems);

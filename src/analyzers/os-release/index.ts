@@ -1,6 +1,5 @@
-import type { Analyzer, ReadonlyFiles } from '../analyzer.ts';
+import { readText, type Analyzer, type ReadonlyFiles } from '../analyzer.ts';
 import type { InventoryProblem, OsRelease } from '../../models/inventory.ts';
-import { FileUnavailableError } from '../../image/files/tree.ts';
 import { parseControl } from '../dpkg/control.ts';
 
 // etc/os-release is usually a symlink to usr/lib/os-release (Debian, Ubuntu, Fedora):
@@ -26,16 +25,7 @@ export const analyzer: Analyzer = {
   },
   async analyze(ctx) {
     const problems: InventoryProblem[] = [];
-    const read = async (path: string): Promise<string | undefined> => {
-      const info = ctx.files.stat(path);
-      if (!info) return undefined;
-      try {
-        return (await ctx.files.readFile(path)).toString('utf8');
-      } catch (e) {
-        problems.push({ analyzer: 'os-release', path, message: e instanceof FileUnavailableError ? e.message : `cannot read /${path}: ${(e as Error).message}` });
-        return undefined;
-      }
-    };
+    const read = (path: string): Promise<string | undefined> => readText(ctx.files, path, 'os-release', problems);
     for (const path of RELEASE_FILES) {
       const text = await read(path);
       if (text === undefined) continue;

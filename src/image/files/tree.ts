@@ -29,13 +29,19 @@ export type ContentState =
   /** Was kept for the analyzers; released when the scan finished (digests remain). */
   | 'released';
 
-/** One file's identity: hard links share it. Internal to the image reader. */
-export interface Inode {
+/** What a tar header or lstat says of any entry. */
+export interface FileMeta {
   type: FileType;
+  /** Bytes, for files; 0 otherwise. */
   size: number;
+  /** Permission bits including setuid/setgid/sticky (07777). */
   mode: number;
   uid: number;
   gid: number;
+}
+
+/** One file's identity: hard links share it. Internal to the image reader. */
+export interface Inode extends FileMeta {
   /** Symlink target, as written in the archive. */
   linkname?: string;
   /** Index into the tree's layers; -1 for directories Moat had to imply (a layer named `a/b/c` without `a/`). */
@@ -58,15 +64,9 @@ interface Node {
 }
 
 /** An entry of the merged view, as analyzers and image rules see it. */
-export interface FileInfo {
+export interface FileInfo extends FileMeta {
   /** Inside the image root, no leading slash. */
   path: string;
-  type: FileType;
-  size: number;
-  /** Permission bits including setuid/setgid/sticky (07777). */
-  mode: number;
-  uid: number;
-  gid: number;
   linkname?: string;
   hardlinkOf?: string;
   /** Absent for directories no layer declared. */

@@ -3,6 +3,8 @@ import type * as tar from 'tar-stream';
 import type { Analyzer, FileHeader, StreamConsumer } from '../../analyzers/analyzer.ts';
 import type { InventoryProblem } from '../../models/inventory.ts';
 import type { TempSpace } from '../../util/temp-space.ts';
+import { MoatError } from '../../util/errors.ts';
+import { EngineError } from '../../engine/errors.ts';
 import { ContentCollector } from '../files/content.ts';
 import { baseName, normalizeEntryPath, parentOf, joinPath } from '../files/paths.ts';
 import type { FileType, Inode } from '../files/tree.ts';
@@ -216,7 +218,8 @@ export async function keepWanted(
 }
 
 function asLayerError(e: unknown, compression: Compression): Error {
-  if (e instanceof LayerError) return e;
+  // Not the layer's fault: an interrupt, the engine going away, a source's own error.
+  if (e instanceof LayerError || e instanceof MoatError || e instanceof EngineError) return e;
   if (e instanceof Error && e.name === 'AbortError') return e;
   const msg = e instanceof Error ? e.message : String(e);
   if (/Unexpected end of data|unexpected end of file/i.test(msg)) return new LayerError(`it is truncated (${compression === 'none' ? 'tar' : compression} stream ends early)`);

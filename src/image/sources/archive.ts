@@ -1,23 +1,12 @@
 import { createReadStream, statSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { MoatError } from '../../util/errors.ts';
+import { EngineError } from '../../engine/errors.ts';
 import { decompress, peek, sniffCompression } from '../layer/decompress.ts';
 import { printable } from '../layer/read-layer.ts';
 import { drain, forEachTarEntry, readSmall } from '../layer/tar-entries.ts';
 import { normalizeEntryPath, parentOf, joinPath } from '../files/paths.ts';
 import type { BlobVisitor, ImageManifest, ImageSource, ManifestLayer, ReadOptions } from '../source.ts';
-import {
-  chooseManifest,
-  digestMismatch,
-  DockerSaveManifest,
-  ImageConfig,
-  ImageIndex,
-  ImageManifestDoc,
-  isIndexDescriptor,
-  parseImageJson,
-  verifyBlob,
-  type Descriptor,
-} from './oci.ts';
+import { blobKey, digestOf, DockerSaveManifest, ImageConfig, parseImageJson, resolveOciLayout, verifyBlob, type Descriptor } from './oci.ts';
 
 /** JSON documents (manifests, configs) are small; anything bigger under such a name is not one. */
 const JSON_LIMIT = 16 * 1024 * 1024;
@@ -83,7 +72,7 @@ export async function readImageArchive(bytes: AsyncIterable<Buffer>, visit: Blob
       options.signal,
     );
   } catch (e) {
-    if (e instanceof MoatError || (e instanceof Error && e.name === 'AbortError')) throw e;
+    if (e instanceof MoatError || e instanceof EngineError || (e instanceof Error && e.name === 'AbortError')) throw e;
     throw new MoatError('incomplete', `${where}: ${archiveError(e)}`);
   }
   if (entries === 0) throw new MoatError('incomplete', `${where} is empty: not an image archive`);
@@ -100,7 +89,7 @@ export async function readImageArchive(bytes: AsyncIterable<Buffer>, visit: Blob
   };
 
   if (docs.has('manifest.json')) return fromDockerManifest(docs, doc, resolve, options);
-  if (docs.has('index.json')) return fromOciIndex(doc, options);
+  if (docs.has('index.json')) return resolveOciLayout(doc('index.json', 'the index'), (d, what) => blob(doc, d, where, what), options);
   throw new MoatError('incomplete', `${where} has neither manifest.json nor index.json: it is not a docker save archive or an OCI layout${entries > 0 ? '' : ' (no entries)'}`);
 }
 
@@ -133,7 +122,7 @@ function fromDockerManifest(
     return { key, ...(digest ? { digest } : {}) };
   });
   return {
-    configDigest: configDigest ?? `sha256:${createHash('sha256').update(configBytes).digest('hex')}`,
+    configDigest: configDigest ?? digestOf(configBytes),
     config,
     layers,
     repoTags: chosen.RepoTags ?? [],
@@ -142,43 +131,11 @@ function fromDockerManifest(
   };
 }
 
-function fromOciIndex(doc: (p: string, what: string) => Buffer, options: ReadOptions & { where: string }): ImageManifest {
-  const { where } = options;
-  let index = parseImageJson(ImageIndex, doc('index.json', 'the index'), `${where}: index.json`);
-  let chosen: Descriptor = chooseManifest(index.manifests, options.platform, `${where}: index.json`);
-  // An index may point to an image index (multi-platform) before it reaches an image manifest.
-  for (let depth = 0; isIndexDescriptor(chosen); depth++) {
-    if (depth > 4) throw new MoatError('incomplete', `${where}: image indexes nest too deep`);
-    const bytes = blob(doc, chosen, where, 'image index');
-    index = parseImageJson(ImageIndex, bytes, `${where}: index ${chosen.digest}`);
-    chosen = chooseManifest(index.manifests, options.platform, `${where}: index ${chosen.digest}`);
-  }
-  const manifest = parseImageJson(ImageManifestDoc, blob(doc, chosen, where, 'image manifest'), `${where}: manifest ${chosen.digest}`);
-  const configBytes = blob(doc, manifest.config, where, 'image config');
-  const config = parseImageJson(ImageConfig, configBytes, `${where}: config ${manifest.config.digest}`);
-  const refName = index.manifests.find((m) => m.digest === chosen.digest)?.annotations?.['io.containerd.image.name'];
-  return {
-    configDigest: manifest.config.digest,
-    config,
-    layers: manifest.layers.map((l) => ({ key: blobKey(l.digest), digest: l.digest, size: l.size, ...(l.mediaType ? { mediaType: l.mediaType } : {}) })),
-    repoTags: refName ? [refName] : [],
-    repoDigests: [],
-    layout: 'oci',
-  };
-}
-
 function blob(doc: (p: string, what: string) => Buffer, d: Descriptor, where: string, what: string): Buffer {
   const bytes = doc(blobKey(d.digest), `the ${what}`);
   if (bytes.length !== d.size) throw new MoatError('incomplete', `${where}: ${what} ${d.digest} is ${bytes.length} bytes, its descriptor says ${d.size}: the image is corrupt`);
-  const alg = d.digest.startsWith('sha512:') ? 'sha512' : 'sha256';
-  const got = `${alg}:${createHash(alg).update(bytes).digest('hex')}`;
-  if (got !== d.digest) throw digestMismatch(`${where}: ${what}`, d.digest, got);
+  verifyBlob(bytes, d.digest, `${where}: ${what}`);
   return bytes;
-}
-
-export function blobKey(digest: string): string {
-  const [alg, hex] = digest.split(':');
-  return `blobs/${alg}/${hex}`;
 }
 
 function digestFromName(key: string): string | undefined {

@@ -3,8 +3,7 @@ import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MoatError } from '../../util/errors.ts';
 import type { ImageSource } from '../source.ts';
-import { blobKey } from './archive.ts';
-import { chooseManifest, ImageConfig, ImageIndex, ImageManifestDoc, isIndexDescriptor, parseImageJson, verifyBlob, type Descriptor } from './oci.ts';
+import { blobKey, resolveOciLayout, verifyBlob, type Descriptor } from './oci.ts';
 
 const DOC_LIMIT = 16 * 1024 * 1024;
 
@@ -26,17 +25,9 @@ export function ociDirSource(dir: string): ImageSource {
       if (!st.isDirectory()) throw new MoatError('usage', `${where} is not a directory (for an archive use oci-archive:${dir})`);
       const layoutFile = await readDoc(join(dir, 'oci-layout'), where, 'oci-layout').catch(() => undefined);
       if (!layoutFile) throw new MoatError('usage', `${where} has no oci-layout file: it is not an OCI image layout`);
-      let index = parseImageJson(ImageIndex, await readDoc(join(dir, 'index.json'), where, 'index.json'), `${where}: index.json`);
-      let chosen: Descriptor = chooseManifest(index.manifests, options.platform, `${where}: index.json`);
-      for (let depth = 0; isIndexDescriptor(chosen); depth++) {
-        if (depth > 4) throw new MoatError('incomplete', `${where}: image indexes nest too deep`);
-        index = parseImageJson(ImageIndex, await readBlob(dir, chosen, where), `${where}: index ${chosen.digest}`);
-        chosen = chooseManifest(index.manifests, options.platform, `${where}: index ${chosen.digest}`);
-      }
-      const manifest = parseImageJson(ImageManifestDoc, await readBlob(dir, chosen, where), `${where}: manifest ${chosen.digest}`);
-      const config = parseImageJson(ImageConfig, await readBlob(dir, manifest.config, where), `${where}: config ${manifest.config.digest}`);
-      for (const layer of manifest.layers) {
-        const path = join(dir, blobKey(layer.digest));
+      const image = await resolveOciLayout(await readDoc(join(dir, 'index.json'), where, 'index.json'), (d) => readBlob(dir, d, where), { ...options, where });
+      for (const layer of image.layers) {
+        const path = join(dir, layer.key);
         const stream = createReadStream(path, { highWaterMark: 1024 * 1024 });
         const bytes = (async function* () {
           try {
@@ -47,17 +38,9 @@ export function ociDirSource(dir: string): ImageSource {
             stream.destroy();
           }
         })();
-        await visit({ key: blobKey(layer.digest), bytes });
+        await visit({ key: layer.key, bytes });
       }
-      const refName = index.manifests.find((m) => m.digest === chosen.digest)?.annotations?.['org.opencontainers.image.ref.name'];
-      return {
-        configDigest: manifest.config.digest,
-        config,
-        layers: manifest.layers.map((l) => ({ key: blobKey(l.digest), digest: l.digest, size: l.size, ...(l.mediaType ? { mediaType: l.mediaType } : {}) })),
-        repoTags: refName ? [refName] : [],
-        repoDigests: [],
-        layout: 'oci',
-      };
+      return image;
     },
   };
 }

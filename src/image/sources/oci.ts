@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as v from 'valibot';
 import { MoatError } from '../../util/errors.ts';
+import type { ImageManifest } from '../source.ts';
 
 /**
  * The JSON documents of OCI image layouts and `docker save` archives, validated at the
@@ -111,4 +112,38 @@ export function chooseManifest(entries: readonly Descriptor[], platform: string 
   if (match.length >= 1) return match[0] as Descriptor;
   const have = images.map((d) => (d.platform ? platformString(d.platform) : 'unspecified')).join(', ');
   throw new MoatError('usage', `${where} has no image for platform ${wanted} (it has: ${have}): choose one with --platform`);
+}
+
+export function blobKey(digest: string): string {
+  const [alg, hex] = digest.split(':');
+  return `blobs/${alg}/${hex}`;
+}
+
+/**
+ * From an OCI layout's index.json to the image to read: follows nested indexes (a
+ * multi-platform image), picks the platform, and loads manifest and config through
+ * `load`, which must check each blob's size and digest against its descriptor.
+ */
+export async function resolveOciLayout(indexBytes: Buffer, load: (d: Descriptor, what: string) => Buffer | Promise<Buffer>, options: { platform?: string; where: string }): Promise<ImageManifest> {
+  const { where } = options;
+  let index = parseImageJson(ImageIndex, indexBytes, `${where}: index.json`);
+  let chosen: Descriptor = chooseManifest(index.manifests, options.platform, `${where}: index.json`);
+  for (let depth = 0; isIndexDescriptor(chosen); depth++) {
+    if (depth > 4) throw new MoatError('incomplete', `${where}: image indexes nest too deep`);
+    index = parseImageJson(ImageIndex, await load(chosen, 'image index'), `${where}: index ${chosen.digest}`);
+    chosen = chooseManifest(index.manifests, options.platform, `${where}: index ${chosen.digest}`);
+  }
+  const manifest = parseImageJson(ImageManifestDoc, await load(chosen, 'image manifest'), `${where}: manifest ${chosen.digest}`);
+  const config = parseImageJson(ImageConfig, await load(manifest.config, 'image config'), `${where}: config ${manifest.config.digest}`);
+  const notes = index.manifests.find((m) => m.digest === chosen.digest)?.annotations ?? {};
+  // containerd (and Docker 25+) record the full name; the OCI annotation often only the tag.
+  const refName = notes['io.containerd.image.name'] ?? notes['org.opencontainers.image.ref.name'];
+  return {
+    configDigest: manifest.config.digest,
+    config,
+    layers: manifest.layers.map((l) => ({ key: blobKey(l.digest), digest: l.digest, size: l.size, ...(l.mediaType ? { mediaType: l.mediaType } : {}) })),
+    repoTags: refName ? [refName] : [],
+    repoDigests: [],
+    layout: 'oci',
+  };
 }
