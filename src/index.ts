@@ -26,10 +26,12 @@ export { containerFromRunArgs, type RunArgsOptions, type RunSpec } from './sourc
 export { findRunLines, type RunLine, type FindRunLinesOptions } from './sources/run/shell.ts';
 export { containerFromCreateRequest, type CreateRequestOptions, type CreateRequestSpec } from './sources/request/create-request.ts';
 export type { DoorWarning } from './sources/common/spec.ts';
+export { openRegistryImage, RegistryClient, RegistryError, parseImageReference, parsePlatform, hostPlatform, formatPlatform, lookupCredentials, Secret } from './registry/index.ts';
+export type { OpenRegistryImageOptions, RegistryImage, RegistryLayer, RegistryOptions, RegistryErrorCode, ImageReference, Platform, Compression, ImageManifest, ImageIndex, ImageConfig, Descriptor, Credentials, ExplicitAuth } from './registry/index.ts';
 export { sbom, renderSbom, SBOM_FORMATS, type SbomFormat, type SbomOptions, type SbomResult } from './sbom/sbom.ts';
 export { scanImage, type ImageScan, type ScannedImage, type ScanOptions } from './image/scan.ts';
 export { parseTarget, type ImageTarget } from './image/target.ts';
-export type { ImageSource, ImageManifest, ManifestLayer, BlobVisitor, ReadOptions as ImageReadOptions, SourceKind } from './image/source.ts';
+export type { ImageSource, ImageManifest as ImageSourceManifest, ManifestLayer, BlobVisitor, ReadOptions as ImageReadOptions, SourceKind } from './image/source.ts';
 export type { FileInfo, FileType, LayerRef } from './image/files/tree.ts';
 export type { LayerInfo } from './image/read-image.ts';
 export type { Analyzer, AnalysisContext, AnalyzerResult, FileHeader, StreamConsumer, Want } from './analyzers/analyzer.ts';

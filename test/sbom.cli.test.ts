@@ -59,7 +59,7 @@ after(() => rmSync(work, { recursive: true, force: true }));
 test('help names every TARGET form; the command is listed in moat --help', async () => {
   const r = await moat(['sbom', '--help']);
   assert.equal(r.code, 0);
-  for (const form of ['docker-archive:PATH', 'oci-archive:PATH', 'oci:DIR', '--rootfs DIR', 'cyclonedx', 'spdx']) assert.ok(r.stdout.includes(form), form);
+  for (const form of ['registry:REF', 'docker://REF', 'docker-archive:PATH', 'oci-archive:PATH', 'oci:DIR', '--rootfs DIR', 'cyclonedx', 'spdx']) assert.ok(r.stdout.includes(form), form);
   assert.match((await moat(['--help'])).stdout, /sbom +list an image's OS and packages/);
 });
 
@@ -71,7 +71,8 @@ test('usage errors exit 2 with one line', async () => {
   oneLineError(await moat(['sbom', 'docker-archive:/nonexistent/x.tar']), 2, /cannot read \/nonexistent\/x\.tar: no such file/);
   oneLineError(await moat(['sbom', '--rootfs', '/nonexistent']), 2, /--rootfs \/nonexistent: no such directory/);
   oneLineError(await moat(['sbom', '--platform', 'amd64', 'x:1']), 2, /--platform "amd64" is not os\/arch/);
-  oneLineError(await moat(['sbom', 'docker://debian:12']), 2, /registries are not supported yet/);
+  oneLineError(await moat(['sbom', 'registry:UPPER//bad']), 2, /"UPPER\/\/bad" is not a valid image reference/);
+  oneLineError(await moat(['sbom', 'docker://127.0.0.1:1/x:1']), 3, /cannot connect to 127\.0\.0\.1:1 \(connection refused\)/);
 });
 
 test('a truncated archive exits 3 with one line and writes nothing', async () => {

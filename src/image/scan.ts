@@ -10,6 +10,8 @@ import { readImage, type LayerInfo } from './read-image.ts';
 import type { ImageManifest, ImageSource, SourceKind } from './source.ts';
 import { archiveSource } from './sources/archive.ts';
 import { engineSource } from './sources/engine.ts';
+import { registrySource } from './sources/registry.ts';
+import type { OpenRegistryImageOptions } from '../registry/index.ts';
 import { ociDirSource } from './sources/oci-dir.ts';
 import type { ImageConfig } from './sources/oci.ts';
 import { platformString } from './sources/oci.ts';
@@ -24,6 +26,8 @@ export interface ScanOptions {
   platform?: string;
   /** How to reach the engine for engine targets. */
   engine?: ClientOptions;
+  /** Credentials, insecure registries, certificates for registry targets (docker's config by default). */
+  registry?: OpenRegistryImageOptions;
   /** Called as bytes are read (as stored), for progress displays. */
   onBytes?: (n: number) => void;
 }
@@ -90,6 +94,8 @@ function sourceFor(t: Exclude<ImageTarget, { kind: 'rootfs' }>, options: ScanOpt
   switch (t.kind) {
     case 'engine':
       return engineSource(t.reference, options.engine);
+    case 'registry':
+      return registrySource(t.reference, options.registry);
     case 'docker-archive':
     case 'oci-archive':
       return archiveSource(t.path, t.kind);

@@ -14,6 +14,7 @@ Lists the operating system and packages in an image, reading it once as a stream
 
 TARGET:
   IMAGE                  an image in the local engine: debian:12, sha256:…, myapp@sha256:…
+  registry:REF, docker://REF  an image in a registry (docker's credentials; --platform picks from an index)
   docker-archive:PATH    a docker save archive (legacy or OCI layout; gzipped or not)
   PATH.tar, PATH.tar.gz  the same, recognised by the name
   oci-archive:PATH       an OCI image layout in a tar
@@ -26,14 +27,17 @@ Options:
       --rootfs DIR       scan a root file system directory instead of an image
       --platform P       os/arch[/variant] to pick from a multi-platform OCI index (default: this host's)
   -H, --host URL         engine to read from (default: DOCKER_HOST, else unix:///var/run/docker.sock)
-      --timeout MS       engine silence that counts as a failure (default 15000)
+      --insecure-registry HOST  a registry that may be reached over plain http or with an
+                         unverified certificate (repeatable; loopback may use http anyway)
+      --timeout MS       engine or registry silence that counts as a failure (default 15000, registry 30000)
   -h, --help             show this help
 
 Packages each name the file that proved them and the layer that wrote it. Problems (a
 file Moat could not read) are printed on standard error and recorded in the document.
 
 Exit codes: 0 written, 2 usage error (bad TARGET or flag, no such image),
-3 could not complete (corrupt, truncated or hostile image; engine gone): nothing written.`;
+3 could not complete (corrupt, truncated or hostile image; engine or registry gone,
+refused or unreachable): nothing written.`;
 
 const OPTIONS = {
   format: { type: 'string', short: 'f' },
@@ -41,6 +45,7 @@ const OPTIONS = {
   rootfs: { type: 'string' },
   platform: { type: 'string' },
   host: { type: 'string', short: 'H' },
+  'insecure-registry': { type: 'string', multiple: true },
   timeout: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -80,6 +85,7 @@ export async function sbomCommand(argv: string[], io: CommandIO): Promise<number
       signal: controller.signal,
       ...(values.platform ? { platform: values.platform } : {}),
       ...(target.kind === 'engine' ? { engine: { endpoint: resolveEndpoint(io.env, values.host), ...(timeoutMs ? { timeoutMs } : {}) } } : {}),
+      ...(target.kind === 'registry' ? { registry: { env: io.env, ...(values['insecure-registry'] ? { insecure: values['insecure-registry'] } : {}), ...(timeoutMs ? { timeoutMs } : {}) } } : {}),
       ...(progress ? { onBytes: (n: number) => progress.add(n) } : {}),
     });
     progress?.clear();
