@@ -98,7 +98,7 @@ export function applyLayer(files: FileTree, index: number, diffId: string, recor
     if (op.kind === 'put') {
       op.inode.layer = index;
       why = own.put(op.path, op.inode);
-    } else why = own.link(op.path, op.target, index, { mode: op.mode, uid: op.uid, gid: op.gid });
+    } else why = own.link(op.path, op.target, { mode: op.mode, uid: op.uid, gid: op.gid });
     if (why) problems.push({ analyzer: 'image', path: op.path, message: `layer ${index + 1}: /${op.path} was skipped: ${why}` });
   }
   for (const dir of record.opaques) files.opaque(dir);

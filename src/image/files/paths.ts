@@ -5,8 +5,12 @@
  */
 export type PathResult = { ok: true; path: string } | { ok: false; reason: string };
 
+/** Linux's PATH_MAX: a longer name cannot be unpacked by Docker either. */
+export const MAX_PATH_BYTES = 4096;
+
 export function normalizeEntryPath(name: string): PathResult {
   if (name.includes('\0')) return { ok: false, reason: 'contains a NUL byte' };
+  if (Buffer.byteLength(name) > MAX_PATH_BYTES) return { ok: false, reason: `is longer than ${MAX_PATH_BYTES} bytes (PATH_MAX)` };
   const out: string[] = [];
   for (const part of name.split('/')) {
     if (part === '' || part === '.') continue;

@@ -103,7 +103,7 @@ export class FileTree {
    * last only when `followFinal`); absolute targets restart at the image root and `..`
    * stops there, as in a chroot. With `create`, missing intermediate directories are made.
    */
-  resolve(path: string, followFinal: boolean, create?: { layer: number }): Resolved {
+  resolve(path: string, followFinal: boolean, create = false): Resolved {
     const pending = splitPath(path).reverse();
     const stack: Array<{ node: Node; name: string }> = [];
     let cur = this.root;
@@ -148,7 +148,7 @@ export class FileTree {
       if (inode.type === 'dir') this.root.inode = inode;
       return undefined;
     }
-    const r = this.resolveParentForCreate(path, inode.layer);
+    const r = this.resolveParentForCreate(path);
     if (typeof r === 'string') return r;
     const existing = r.parent.get(r.name);
     if (inode.type === 'dir' && existing?.children) {
@@ -164,11 +164,11 @@ export class FileTree {
    * stream results). The target must be in the same tree: Docker unpacks each layer into
    * an empty directory, so a link to a lower layer's file fails there too.
    */
-  link(path: string, target: string, layer: number, meta?: { mode: number; uid: number; gid: number }): string | undefined {
+  link(path: string, target: string, meta?: { mode: number; uid: number; gid: number }): string | undefined {
     const t = this.resolve(target, false);
     if (t.kind !== 'found') return `its hard-link target /${target} ${t.kind === 'error' ? `cannot be resolved (${t.reason})` : 'is not in the same layer'}`;
     if (t.node.children) return `its hard-link target /${target} is a directory`;
-    const r = this.resolveParentForCreate(path, layer);
+    const r = this.resolveParentForCreate(path);
     if (typeof r === 'string') return r;
     // Docker applies a link entry's owner and mode to the inode it shares (chown and chmod
     // after link(2)): a link entry can change a file it points to, setuid bit included.
@@ -199,15 +199,16 @@ export class FileTree {
    * Symlinks of lower layers are not followed: each layer is unpacked on its own.
    */
   overlay(upper: FileTree): void {
-    const merge = (lower: Node, up: Node): void => {
+    const todo: Array<[Node, Node]> = [[this.root, upper.root]];
+    while (todo.length > 0) {
+      const [lower, up] = todo.pop() as [Node, Node];
       if (!up.inode.implied) lower.inode = up.inode;
       for (const [name, child] of up.children ?? []) {
         const below = lower.children?.get(name);
-        if (below?.children && child.children) merge(below, child);
+        if (below?.children && child.children) todo.push([below, child]);
         else lower.children?.set(name, child);
       }
-    };
-    merge(this.root, upper.root);
+    }
   }
 
   private literal(path: string): Node | undefined {
@@ -298,11 +299,11 @@ export class FileTree {
     );
   }
 
-  private resolveParentForCreate(path: string, layer: number): { parent: Map<string, Node>; name: string } | string {
+  private resolveParentForCreate(path: string): { parent: Map<string, Node>; name: string } | string {
     const cut = path.lastIndexOf('/');
     const name = path.slice(cut + 1);
     const parentPath = cut < 0 ? '' : path.slice(0, cut);
-    const p = this.resolve(parentPath, true, { layer });
+    const p = this.resolve(parentPath, true, true);
     if (p.kind === 'error') return `its parent directory cannot be made: ${p.reason}`;
     if (p.kind === 'missing') {
       // Docker creates missing parents of an entry; so does Moat, as implied directories.
