@@ -28,6 +28,12 @@ export { containerFromCreateRequest, type CreateRequestOptions, type CreateReque
 export type { DoorWarning } from './sources/common/spec.ts';
 export { openRegistryImage, RegistryClient, RegistryError, parseImageReference, parsePlatform, hostPlatform, formatPlatform, lookupCredentials, Secret } from './registry/index.ts';
 export type { OpenRegistryImageOptions, RegistryImage, RegistryLayer, RegistryOptions, RegistryErrorCode, ImageReference, Platform, Compression, ImageManifest, ImageIndex, ImageConfig, Descriptor, Credentials, ExplicitAuth } from './registry/index.ts';
+export { watch, type Watch, type WatchOptions, type WatchObserver } from './watch/watcher.ts';
+export { ALERT_SCHEMA_VERSION, ALERT_KINDS, type Alert, type AlertKind, type AlertContainer, type AlertDetails } from './watch/alert.ts';
+export type { Sink, SinkStats } from './watch/sinks/sink.ts';
+export { webhookSink, type WebhookOptions } from './watch/sinks/webhook.ts';
+export { syslogSink, type SyslogOptions } from './watch/sinks/syslog.ts';
+export { fileSink, streamSink } from './watch/sinks/json-lines.ts';
 export { sbom, renderSbom, SBOM_FORMATS, type SbomFormat, type SbomOptions, type SbomResult } from './sbom/sbom.ts';
 export { scanImage, type ImageScan, type ScannedImage, type ScanOptions } from './image/scan.ts';
 export { parseTarget, type ImageTarget } from './image/target.ts';
