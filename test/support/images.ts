@@ -5,7 +5,7 @@
  * machine (debootstrap ~25 s, the apt layer ~30 s); afterwards every call is a cache hit.
  */
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -29,35 +29,63 @@ async function haveImage(ref: string): Promise<boolean> {
   return (await docker('images', '-q', ref)) !== '';
 }
 
+/**
+ * Test files run in parallel processes: the first to take this lock (an atomic mkdir)
+ * builds, the others wait and then find the cache. A lock older than 15 minutes is a
+ * crashed run's and is taken over.
+ */
+async function withBuildLock<T>(fn: () => Promise<T>): Promise<T> {
+  mkdirSync(CACHE, { recursive: true });
+  const lock = join(CACHE, 'debian-build.lock');
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 15 * 60_000) rmSync(lock, { recursive: true, force: true });
+      } catch {
+        /* released meanwhile */
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 let rootfs: Promise<string> | undefined;
 
 /** The debootstrapped root file system (a directory), made once and kept in /var/tmp. */
 export function ensureDebianRootfs(): Promise<string> {
-  rootfs ??= (async () => {
-    if (existsSync(`${DEBIAN_ROOTFS}.complete`)) return DEBIAN_ROOTFS;
-    mkdirSync(CACHE, { recursive: true });
-    const partial = mkdtempSync(join(CACHE, 'debootstrap-'));
-    try {
-      await run('debootstrap', ['--variant=minbase', 'bookworm', partial, MIRROR], { maxBuffer: 64 * 1024 * 1024 });
-      rmSync(DEBIAN_ROOTFS, { recursive: true, force: true });
-      renameSync(partial, DEBIAN_ROOTFS);
-      writeFileSync(`${DEBIAN_ROOTFS}.complete`, new Date().toISOString());
-    } catch (e) {
-      rmSync(partial, { recursive: true, force: true });
-      throw new Error(`debootstrap failed (is it installed? apt-get install debootstrap): ${(e as Error).message}`);
-    }
-    return DEBIAN_ROOTFS;
-  })();
+  rootfs ??= withBuildLock(makeRootfs);
   return rootfs;
+}
+
+/** The directory appears only by a rename once debootstrap has finished: if it exists, it is complete. */
+async function makeRootfs(): Promise<string> {
+  if (existsSync(DEBIAN_ROOTFS)) return DEBIAN_ROOTFS;
+  const partial = mkdtempSync(join(CACHE, 'debootstrap-'));
+  try {
+    await run('debootstrap', ['--variant=minbase', 'bookworm', partial, MIRROR], { maxBuffer: 64 * 1024 * 1024 });
+    renameSync(partial, DEBIAN_ROOTFS);
+  } catch (e) {
+    rmSync(partial, { recursive: true, force: true });
+    throw new Error(`debootstrap failed (is it installed? apt-get install debootstrap): ${(e as Error).message}`);
+  }
+  return DEBIAN_ROOTFS;
 }
 
 let images: Promise<void> | undefined;
 
 /** Both Debian images in the engine, built unless present. */
 export function ensureDebianImages(): Promise<void> {
-  images ??= (async () => {
+  images ??= withBuildLock(async () => {
     if (!(await haveImage(DEBIAN_IMAGES.base))) {
-      const dir = await ensureDebianRootfs();
+      const dir = await makeRootfs();
       await pipeTarInto(dir, ['import', '--change', `LABEL ${TEST_LABEL}`, '-', DEBIAN_IMAGES.base]);
     }
     if (!(await haveImage(DEBIAN_IMAGES.curl))) {
@@ -77,7 +105,7 @@ export function ensureDebianImages(): Promise<void> {
         rmSync(ctx, { recursive: true, force: true });
       }
     }
-  })();
+  });
   return images;
 }
 
