@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzer } from './index.ts';
 import { analyzer as osRelease } from '../os-release/index.ts';
-import { analyze } from '../test-support/files.ts';
+import { analyze, header } from '../test-support/files.ts';
 import { parseControl, sourceOf } from './control.ts';
 
 const OS = { etc: null, 'etc/os-release': 'ID=debian\nVERSION_ID="12"\n' };
@@ -108,10 +108,9 @@ test('control parsing: continuation lines, CRLF, Source forms', () => {
 });
 
 test('wants the status database and status.d files only', () => {
-  const h = (path: string) => ({ path, type: 'file' as const, size: 10, mode: 0o644, uid: 0, gid: 0 });
-  assert.equal(analyzer.want(h('var/lib/dpkg/status')), 'content');
-  assert.equal(analyzer.want(h('var/lib/dpkg/status.d/libc6')), 'content');
-  assert.equal(analyzer.want(h('var/lib/dpkg/status.d/libc6.md5sums')), undefined);
-  assert.equal(analyzer.want(h('var/lib/dpkg/status-old')), undefined);
-  assert.equal(analyzer.want(h('var/lib/dpkg/info/libc6.list')), undefined);
+  assert.equal(analyzer.want(header('var/lib/dpkg/status')), 'content');
+  assert.equal(analyzer.want(header('var/lib/dpkg/status.d/libc6')), 'content');
+  assert.equal(analyzer.want(header('var/lib/dpkg/status.d/libc6.md5sums')), undefined);
+  assert.equal(analyzer.want(header('var/lib/dpkg/status-old')), undefined);
+  assert.equal(analyzer.want(header('var/lib/dpkg/info/libc6.list')), undefined);
 });

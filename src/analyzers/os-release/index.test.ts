@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzer, parseOsRelease } from './index.ts';
-import { analyze } from '../test-support/files.ts';
+import { analyze, header } from '../test-support/files.ts';
 
 const DEBIAN = 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\nID=debian\n';
 
@@ -46,9 +46,8 @@ test('no release file: no OS, and an os-release without ID is a problem', async 
 });
 
 test('wants only release files, decided from the path', () => {
-  const h = (path: string) => ({ path, type: 'file' as const, size: 10, mode: 0o644, uid: 0, gid: 0 });
-  assert.equal(analyzer.want(h('etc/os-release')), 'content');
-  assert.equal(analyzer.want(h('usr/lib/os-release')), 'content');
-  assert.equal(analyzer.want(h('etc/passwd')), undefined);
-  assert.equal(analyzer.want(h('var/lib/dpkg/status.d/base-files.md5sums')), undefined);
+  assert.equal(analyzer.want(header('etc/os-release')), 'content');
+  assert.equal(analyzer.want(header('usr/lib/os-release')), 'content');
+  assert.equal(analyzer.want(header('etc/passwd')), undefined);
+  assert.equal(analyzer.want(header('var/lib/dpkg/status.d/base-files.md5sums')), undefined);
 });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { FileTree, type Inode } from '../../image/files/tree.ts';
-import type { Analyzer, AnalyzerResult } from '../analyzer.ts';
+import type { Analyzer, AnalyzerResult, FileHeader } from '../analyzer.ts';
 import { runAnalyzers } from '../run.ts';
 import type { Inventory } from '../../models/inventory.ts';
 
@@ -29,6 +29,11 @@ export function filesOf(spec: Record<string, string | null>): FileTree {
     if (why) throw new Error(`${path}: ${why}`);
   }
   return tree;
+}
+
+/** The header `want` sees for a regular file at `path`. */
+export function header(path: string, mode = 0o644): FileHeader {
+  return { path, type: 'file', size: 10, mode, uid: 0, gid: 0 };
 }
 
 /** Runs one analyzer (with the OS analyzer first, as a scan does) over such a view. */
