@@ -10,8 +10,8 @@ import { allRules } from '../rules/index.ts';
 import type { ContainerFacts, ContainerRule, DaemonRule, ExecInfo, HostRule, ImageRule, Need, ProcessInfo, Rule, SystemFacts } from '../rules/rule.ts';
 import { SCHEMA_VERSION, type Report } from '../report/model.ts';
 import { containerFromInspect } from '../sources/engine/container.ts';
-import { execFromInspect, imageFromInspect, processesFromTop } from '../sources/engine/image.ts';
-import { ContainerInspectSchema, ContainerSummarySchema, ExecInspectSchema, ImageInspectSchema, TopSchema, parseEngine } from '../sources/engine/inspect-schema.ts';
+import { execFromInspect, historyFromApi, imageFromInspect, processesFromTop } from '../sources/engine/image.ts';
+import { ContainerInspectSchema, ContainerSummarySchema, ExecInspectSchema, HistorySchema, ImageInspectSchema, TopSchema, parseEngine } from '../sources/engine/inspect-schema.ts';
 import { readDaemon } from '../sources/daemon/index.ts';
 import { readHost } from '../sources/host/index.ts';
 import { mapLimit } from '../util/concurrency.ts';
@@ -53,7 +53,7 @@ export async function audit(opts: AuditOptions = {}): Promise<Report> {
   const client = opts.client ?? (await EngineClient.connect(opts.engine));
   try {
     const byTarget = splitRules(rules);
-    const needs = new Set<Need>(byTarget.container.flatMap((r) => r.meta.needs ?? []));
+    const needs = new Set<Need>([...byTarget.container, ...byTarget.image].flatMap((r) => r.meta.needs ?? []));
     if (byTarget.image.length > 0) needs.add('image');
 
     const [daemon, summaries] = await Promise.all([
@@ -81,7 +81,10 @@ export async function audit(opts: AuditOptions = {}): Promise<Report> {
       const imageIds = [...new Set(containers.map((c) => c.container.imageId).filter((i): i is string => !!i))];
       const found = await mapLimit(imageIds, CONCURRENCY, async (id) => {
         const raw = await client.getJson(`/images/${encodeURIComponent(id)}/json`, { allowMissing: true });
-        return raw === undefined ? undefined : imageFromInspect(parseEngine(ImageInspectSchema, raw, `GET /images/${id}/json`));
+        if (raw === undefined) return undefined;
+        const image = imageFromInspect(parseEngine(ImageInspectSchema, raw, `GET /images/${id}/json`));
+        if (needs.has('history')) image.history = await readHistory(client, id);
+        return image;
       });
       for (const img of found) if (img) images.set(img.id, img);
     }
@@ -170,6 +173,12 @@ async function readProcesses(client: EngineClient, c: ContainerSpec): Promise<Pr
   if (res.status === 404 || res.status === 409) return undefined;
   if (res.status !== 200) throw new EngineError('http', `the engine refused GET /containers/${c.name}/top: HTTP ${res.status}`, { status: res.status });
   return processesFromTop(parseEngine(TopSchema, JSON.parse(res.body.toString('utf8')), `GET /containers/${c.name}/top`));
+}
+
+/** An image removed between its inspect and this read has no history to judge: `undefined`, and the rules that need it say so. */
+async function readHistory(client: EngineClient, id: string): Promise<ImageSpec['history']> {
+  const raw = await client.getJson(`/images/${encodeURIComponent(id)}/history`, { allowMissing: true });
+  return raw === undefined ? undefined : historyFromApi(parseEngine(HistorySchema, raw, `GET /images/${id}/history`));
 }
 
 async function readExecs(client: EngineClient, c: ContainerSpec): Promise<ExecInfo[]> {
