@@ -26,8 +26,8 @@ function unconfined(f: Facts): Ingredient[] | undefined {
   const se = selinuxConfinement(f);
   if (aa.confined === true || se.confined === true) return undefined;
   return [
-    { fact: aa.why, at: f.container.where['security.apparmor'], certain: aa.confined === false },
-    { fact: se.why, at: f.container.where['security.selinuxDisabled'], certain: se.confined === false },
+    { fact: aa.why, at: aa.at ?? f.container.where['security.apparmor'], certain: aa.confined === false },
+    { fact: se.why, at: se.at ?? f.container.where['security.selinuxDisabled'], certain: se.confined === false },
   ];
 }
 
@@ -80,12 +80,12 @@ export default containerRule({
       const caps = effectiveCapabilities(c);
       const cap = (name: string): Ingredient => ({ fact: c.capAdd.includes(name) || c.capAdd.includes('ALL') ? `${name} added` : `${name} (Docker's default set, not dropped)`, at: c.capAdd.includes(name) || c.capAdd.includes('ALL') ? c.where.capAdd : c.where.capDrop, certain: true });
       const mac = unconfined(facts);
-      const v1 = cgroupV1(facts);
+      const { v1, at: cgroupAt } = cgroupV1(facts);
       if (caps.has('SYS_ADMIN') && mac && v1 !== false) {
         routes.push({
           name: 'SYS_ADMIN release_agent',
           how: 'mount a cgroup v1 hierarchy and set its release_agent, which the kernel runs as root on the host',
-          ingredients: [cap('SYS_ADMIN'), ...mac, { fact: v1 ? 'cgroup v1' : 'cgroup version not known here (v1 has release_agent)', at: { path: '/info.CgroupVersion' }, certain: v1 === true }, root],
+          ingredients: [cap('SYS_ADMIN'), ...mac, { fact: v1 ? 'cgroup v1' : 'cgroup version not known here (v1 has release_agent)', at: cgroupAt, certain: v1 === true }, root],
         });
       }
       if (caps.has('SYS_MODULE')) routes.push({ name: 'SYS_MODULE', how: 'load a kernel module: code in the host kernel', ingredients: [cap('SYS_MODULE'), root] });

@@ -3,6 +3,7 @@
  * for a container, joined from the container, daemon and host facts. `undefined`
  * means the facts are not known at this door (lint: no daemon, no host).
  */
+import type { Location } from '../../../models/location.ts';
 import { hasSecurityOption } from '../../daemon/support/options.ts';
 import type { ContainerFacts } from '../../rule.ts';
 
@@ -19,10 +20,21 @@ export function explicitSecurityOpt(f: Facts, key: string, value: string): boole
   return f.container.security.raw.some((o) => re.test(o.trim()));
 }
 
+export interface Confinement {
+  confined: boolean | undefined;
+  /** Why, in a phrase. */
+  why: string;
+  /** Where that was read, when it is not the container's own setting. */
+  at?: Location;
+}
+
+/** Where the engine says which security features it applies. */
+const SECURITY_OPTIONS_AT: Location = { path: '/info.SecurityOptions' };
+
 /** Whether an AppArmor profile confines the container; a phrase saying why when it does not. */
-export function apparmorConfinement(f: Facts): { confined: boolean | undefined; why: string } {
+export function apparmorConfinement(f: Facts): Confinement {
   const on = apparmorOnHost(f);
-  if (on === false) return { confined: false, why: 'AppArmor is not enabled on this host' };
+  if (on === false) return { confined: false, why: 'AppArmor is not enabled on this host', at: f.daemon ? SECURITY_OPTIONS_AT : { file: '/sys/module/apparmor/parameters/enabled' } };
   const c = f.container;
   const p = c.security.apparmor;
   if (p?.toLowerCase() === 'unconfined') return { confined: false, why: c.privileged && !explicitSecurityOpt(f, 'apparmor', 'unconfined') ? 'privileged: no AppArmor profile' : 'apparmor=unconfined' };
@@ -52,11 +64,11 @@ export function unconfinedSelinuxType(f: Facts): string | undefined {
   return undefined;
 }
 
-export function selinuxConfinement(f: Facts): { confined: boolean | undefined; why: string } {
+export function selinuxConfinement(f: Facts): Confinement {
   const on = selinuxOnHost(f);
-  if (on === false) return { confined: false, why: 'SELinux is not enabled on this host' };
+  if (on === false) return { confined: false, why: 'SELinux is not enabled on this host', at: { file: '/sys/fs/selinux' } };
   const labelling = selinuxLabelling(f);
-  if (labelling === false) return { confined: false, why: 'dockerd does not label containers (selinux-enabled is off)' };
+  if (labelling === false) return { confined: false, why: 'dockerd does not label containers (selinux-enabled is off)', at: SECURITY_OPTIONS_AT };
   if (f.container.privileged) return { confined: false, why: 'privileged: SELinux labelling is off' };
   if (f.container.security.selinuxDisabled) return { confined: false, why: 'label=disable' };
   const t = unconfinedSelinuxType(f);
@@ -66,8 +78,8 @@ export function selinuxConfinement(f: Facts): { confined: boolean | undefined; w
 }
 
 /** cgroup v1 still has `release_agent`, which runs a program as root on the host. */
-export function cgroupV1({ daemon, host }: Facts): boolean | undefined {
-  if (host) return host.kernel.cgroupVersion === 1;
-  if (daemon?.info.cgroupVersion) return daemon.info.cgroupVersion === '1';
-  return undefined;
+export function cgroupV1({ daemon, host }: Facts): { v1: boolean | undefined; at: Location } {
+  if (host) return { v1: host.kernel.cgroupVersion === 1, at: { file: '/sys/fs/cgroup' } };
+  if (daemon?.info.cgroupVersion) return { v1: daemon.info.cgroupVersion === '1', at: { path: '/info.CgroupVersion' } };
+  return { v1: undefined, at: { path: '/info.CgroupVersion' } };
 }
