@@ -5,158 +5,30 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { audit } from '../src/audit/audit.ts';
-import { EngineClient } from '../src/engine/client.ts';
 import { allRules } from '../src/rules/index.ts';
-import { readDaemon } from '../src/sources/daemon/index.ts';
-import { boolValue, optionOf } from '../src/rules/daemon/support/options.ts';
 import type { Report } from '../src/report/model.ts';
-import { TestContainers, ensureTestImages, docker, HARDENED_FLAGS, IMAGES, RISKY_IMAGE_VALUES, TEST_LABEL } from './support/engine.ts';
+import { RISKY_IMAGE_VALUES } from './support/engine.ts';
+import { IMAGE_EXPECT, startMatrix, type Matrix } from './support/matrix.ts';
 
-const containers = new TestContainers('audit');
-const network = `${containers.prefix}-net`;
-const propagationDir = mkdtempSync(join(tmpdir(), 'moat-test-propagation-'));
-
-interface Case {
-  name: string;
-  flags: string[];
-  image?: string;
-  cmd?: string[];
-  /** `docker create` only: the setting cannot be started on this VM (privileged, shared propagation) or must not bind. */
-  createOnly?: boolean;
-  /** Run after the container exists (execs). */
-  then?: (name: string) => Promise<void>;
-  expect: string[];
-  /** Info findings it must also get (data-decided checks that only list). */
-  info?: string[];
-}
-
-/** HARDENED_FLAGS without `flag` (and its value, for flags that take one). */
-function without(flag: string, flags: string[] = HARDENED_FLAGS): string[] {
-  const i = flags.indexOf(flag);
-  if (i < 0) throw new Error(`${flag} is not among the flags`);
-  return [...flags.slice(0, i), ...flags.slice(i + (flag === '--read-only' ? 1 : 2))];
-}
-function replace(flag: string, value: string): string[] {
-  const i = HARDENED_FLAGS.indexOf(flag);
-  if (i < 0) throw new Error(`${flag} is not among the flags`);
-  return HARDENED_FLAGS.map((f, j) => (j === i + 1 ? value : f));
-}
-
-let client: EngineClient;
-/** Host facts some verdicts depend on, read from the engine and the daemon door once. */
-let host: { apparmor: boolean; selinux: boolean; cgroupV1: boolean; daemonNoNewPrivileges: boolean };
-
-function cases(): Case[] {
-  const ifOn = (on: boolean, id: string): string[] => (on ? [id] : []);
-  const breakoutSysAdmin = !host.apparmor && !host.selinux && host.cgroupV1;
-  return [
-    { name: 'hardened', flags: HARDENED_FLAGS, expect: [] },
-    { name: 'plainimage', flags: HARDENED_FLAGS, image: IMAGES.plain, expect: ['container-healthcheck'] },
-    { name: 'hostpid', flags: [...HARDENED_FLAGS, '--pid', 'host'], expect: ['container-host-pid'] },
-    { name: 'hostipc', flags: [...HARDENED_FLAGS, '--ipc', 'host'], expect: ['container-host-ipc'] },
-    { name: 'hostuts', flags: [...HARDENED_FLAGS, '--uts', 'host'], expect: ['container-host-uts'] },
-    { name: 'hostnet', flags: replace('--network', 'host'), expect: ['container-host-network'] },
-    { name: 'userns', flags: [...HARDENED_FLAGS, '--userns', 'host'], createOnly: true, expect: ['container-host-userns'] },
-    { name: 'seccomp', flags: [...HARDENED_FLAGS, '--security-opt', 'seccomp=unconfined'], expect: ['container-seccomp-unconfined'] },
-    { name: 'sock', flags: [...HARDENED_FLAGS, '-v', '/var/run/docker.sock:/var/run/docker.sock'], expect: ['container-docker-socket', 'container-breakout-path'] },
-    { name: 'nolimits', flags: ['--user', '10001:10001', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', '--cpu-shares', '512', '--network', 'none'], expect: ['container-memory-limit', 'container-pids-limit', 'container-rootfs-writable'] },
-    // A non-root user cannot use what privileged grants without a setuid binary (and no-new-privileges is on): no breakout claimed.
-    { name: 'privileged', flags: [...HARDENED_FLAGS, '--privileged'], createOnly: true, expect: ['container-privileged'] },
-    { name: 'root', flags: replace('--user', '0:0'), expect: ['container-root-user'] },
-    { name: 'plainroot', flags: without('--user'), image: IMAGES.plain, expect: ['container-root-user', 'container-healthcheck'] },
-    { name: 'defaultcaps', flags: without('--cap-drop'), expect: ['container-capabilities'] },
-    { name: 'capadd', flags: [...HARDENED_FLAGS, '--cap-add', 'SYS_ADMIN'], expect: ['container-capabilities', 'container-dangerous-capabilities'] },
-    { name: 'netraw', flags: [...HARDENED_FLAGS, '--cap-add', 'NET_RAW'], expect: ['container-dangerous-capabilities'] },
-    {
-      name: 'sysadminroot',
-      flags: [...replace('--user', '0:0'), '--cap-add', 'SYS_ADMIN'],
-      expect: ['container-root-user', 'container-capabilities', 'container-dangerous-capabilities', ...ifOn(breakoutSysAdmin, 'container-breakout-path')],
-    },
-    { name: 'rootbind', flags: [...replace('--user', '0:0'), '-v', '/:/host'], expect: ['container-root-user', 'container-sensitive-mounts', 'container-breakout-path'] },
-    { name: 'etcro', flags: [...HARDENED_FLAGS, '-v', '/etc:/hostetc:ro'], expect: ['container-sensitive-mounts'] },
-    { name: 'sshd', flags: [...HARDENED_FLAGS, '--entrypoint', '/usr/sbin/sshd'], expect: ['container-sshd'] },
-    { name: 'port80', flags: [...replace('--network', network), '-p', '127.0.0.1:80:8080'], createOnly: true, expect: ['container-privileged-ports'], info: ['container-published-ports'] },
-    { name: 'loopback', flags: [...replace('--network', network), '-p', '127.0.0.1::8080'], expect: [], info: ['container-published-ports'] },
-    { name: 'allifaces', flags: [...replace('--network', network), '-p', '8080'], createOnly: true, expect: ['container-ports-all-interfaces'], info: ['container-published-ports'] },
-    { name: 'publishall', flags: [...replace('--network', network), '-P', '--expose', '8080'], createOnly: true, expect: ['container-published-ports', 'container-ports-all-interfaces'] },
-    { name: 'restart', flags: replace('--restart', 'always'), expect: ['container-restart-policy'] },
-    { name: 'device', flags: [...HARDENED_FLAGS, '--device', '/dev/zero:/dev/xzero'], expect: ['container-host-devices'] },
-    { name: 'devrule', flags: [...HARDENED_FLAGS, '--device-cgroup-rule', 'c 1:5 r'], expect: ['container-host-devices'] },
-    { name: 'ulimit', flags: [...HARDENED_FLAGS, '--ulimit', 'nofile=512:512'], expect: [], info: ['container-ulimits'] },
-    { name: 'propagation', flags: [...HARDENED_FLAGS, '--mount', `type=bind,source=${propagationDir},target=/x,bind-propagation=shared`], createOnly: true, expect: ['container-mount-propagation'] },
-    { name: 'execroot', flags: HARDENED_FLAGS, then: (n) => docker('exec', '-d', '--user', '0', n, '/sleeper').then(() => undefined), expect: ['container-exec-root'] },
-    // The CLI starts an exec at once, and a privileged one cannot start on this VM (the engine then forgets it): create it through the API, as `docker exec --privileged` does first.
-    { name: 'execpriv', flags: HARDENED_FLAGS, then: createPrivilegedExec, expect: ['container-exec-privileged'] },
-    { name: 'cgroupparent', flags: [...HARDENED_FLAGS, '--cgroup-parent', 'moat-test'], createOnly: true, expect: ['container-cgroup-parent'] },
-    { name: 'nnp', flags: without('--security-opt'), expect: ifOn(!host.daemonNoNewPrivileges, 'container-no-new-privileges') },
-    { name: 'nohealth', flags: [...HARDENED_FLAGS, '--no-healthcheck'], expect: ['container-healthcheck'] },
-    { name: 'bridge', flags: replace('--network', 'bridge'), expect: ['container-default-bridge'] },
-    { name: 'cpushares', flags: without('--cpu-shares'), expect: ['container-cpu-shares'] },
-    { name: 'apparmor', flags: [...HARDENED_FLAGS, '--security-opt', 'apparmor=unconfined'], expect: ifOn(host.apparmor, 'container-apparmor') },
-    { name: 'selinux', flags: [...HARDENED_FLAGS, '--security-opt', 'label=disable'], expect: ifOn(host.selinux, 'container-selinux') },
-    { name: 'riskyimage', flags: HARDENED_FLAGS, image: IMAGES.risky, createOnly: true, expect: ['container-healthcheck'] },
-  ];
-}
-
-async function createPrivilegedExec(name: string): Promise<void> {
-  const res = await client.request('POST', `/containers/${name}/exec`, { Cmd: ['/sleeper'], Privileged: true });
-  if (res.status !== 201) throw new Error(`exec create: HTTP ${res.status}: ${res.body.toString()}`);
-}
-
-const IMAGE_EXPECT: Record<string, string[]> = {
-  [IMAGES.hardened]: [],
-  [IMAGES.plain]: ['image-user', 'image-healthcheck'],
-  [IMAGES.risky]: ['image-user', 'image-healthcheck', 'image-update-alone', 'image-add-instruction', 'image-secrets'],
-};
-
-const names = new Map<string, string>();
-let CASES: Case[] = [];
+let matrix: Matrix;
 let report: Report;
 
 before(async () => {
-  client = await EngineClient.connect();
-  const info = JSON.parse(await docker('info', '--format', '{{json .}}')) as { SecurityOptions?: string[]; CgroupVersion?: string };
-  const daemon = await readDaemon(client, {});
-  host = {
-    apparmor: (info.SecurityOptions ?? []).some((o) => o.includes('name=apparmor')),
-    selinux: (info.SecurityOptions ?? []).some((o) => o.includes('name=selinux')),
-    cgroupV1: info.CgroupVersion === '1',
-    daemonNoNewPrivileges: boolValue(optionOf(daemon, 'no-new-privileges')) === true,
-  };
-  CASES = cases();
-  await ensureTestImages();
-  await docker('network', 'create', '--label', TEST_LABEL, network);
-  // Four at a time: the engine is shared with other developers' tests on two cores.
-  for (let i = 0; i < CASES.length; i += 4) {
-    await Promise.all(
-      CASES.slice(i, i + 4).map(async (c) => {
-        const name = await containers.make(c.name, c.flags, { image: c.image, start: !c.createOnly, cmd: c.cmd });
-        names.set(c.name, name);
-        await c.then?.(name);
-      }),
-    );
-  }
-  report = await audit({ all: true, containers: [...names.values()], rules: allRules.filter((r) => r.meta.target === 'container' || r.meta.target === 'image') });
+  matrix = await startMatrix('audit');
+  report = await audit({ all: true, containers: [...matrix.names.values()], rules: allRules.filter((r) => r.meta.target === 'container' || r.meta.target === 'image') });
 });
-after(async () => {
-  await containers.cleanup();
-  await docker('network', 'rm', network).catch(() => undefined);
-  client?.close();
-  rmSync(propagationDir, { recursive: true, force: true });
-});
+after(() => matrix?.cleanup());
 
 const ruleIds = (subject: string | undefined, info: boolean): string[] =>
   [...new Set(report.findings.filter((f) => f.subject.name === subject && (f.severity === 'info') === info).map((f) => f.ruleId))].sort();
 
 test('each container gets exactly the non-info findings its one setting causes', async (t) => {
-  for (const c of CASES) {
+  for (const c of matrix.cases) {
     await t.test(`${c.name}: ${c.expect.length ? c.expect.join(', ') : 'no container findings'}`, () => {
-      assert.deepEqual(ruleIds(names.get(c.name), false), [...c.expect].sort());
-      for (const id of c.info ?? []) assert.ok(ruleIds(names.get(c.name), true).includes(id), `${c.name}: expected info from ${id}`);
+      const name = matrix.names.get(c.name);
+      assert.deepEqual(ruleIds(name, false), [...c.expect].sort());
+      for (const id of c.info ?? []) assert.ok(ruleIds(name, true).includes(id), `${c.name}: expected info from ${id}`);
     });
   }
 });
@@ -169,16 +41,15 @@ test('each image of an audited container gets exactly the image findings its bui
   assert.deepEqual(secrets.sort(), ['API_TOKEN=moat…(20 characters)', 'DB_PASSWORD=moat…(23 characters)']);
 });
 
-test("runtime-only checks read the engine: top shows sshd in an image without ps, execs come from ExecIDs", () => {
+test('runtime-only checks read the engine: top shows sshd in an image without ps, execs come from ExecIDs', () => {
   const sshd = report.findings.find((f) => f.ruleId === 'container-sshd');
   assert.match(sshd?.message ?? '', /\/usr\/sbin\/sshd/);
-  const stopped = report.checks.find((c) => c.ruleId === 'container-sshd');
-  assert.equal(stopped?.status, 'fail');
   const exec = report.findings.find((f) => f.ruleId === 'container-exec-privileged' && f.severity !== 'info');
   assert.match(exec?.message ?? '', /runs privileged/);
+  assert.equal(report.checks.find((c) => c.ruleId === 'container-sshd')?.status, 'fail');
 });
 
 test('every container is audited and every finding points at where it was read', () => {
-  assert.equal(report.target.containers, CASES.length);
+  assert.equal(report.target.containers, matrix.cases.length);
   for (const f of report.findings) if (f.severity !== 'info') assert.ok(f.location?.path ?? f.location?.file, `${f.ruleId} on ${f.subject.name}: no location`);
 });

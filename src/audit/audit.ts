@@ -2,6 +2,7 @@ import type { Finding, Subject } from '../findings/finding.ts';
 import { checkResult, summarize } from '../findings/summary.ts';
 import type { ContainerSpec } from '../models/container-spec.ts';
 import type { DaemonSpec } from '../models/daemon-spec.ts';
+import type { HostSpec } from '../models/host-spec.ts';
 import type { ImageSpec } from '../models/image-spec.ts';
 import { EngineClient, type ClientOptions } from '../engine/client.ts';
 import { EngineError } from '../engine/errors.ts';
@@ -14,6 +15,7 @@ import { execFromInspect, historyFromApi, imageFromInspect, processesFromTop } f
 import { ContainerInspectSchema, ContainerSummarySchema, ExecInspectSchema, HistorySchema, ImageInspectSchema, TopSchema, parseEngine } from '../sources/engine/inspect-schema.ts';
 import { readDaemon } from '../sources/daemon/index.ts';
 import { readHost } from '../sources/host/index.ts';
+import { readContainerProcesses } from '../sources/host/processes.ts';
 import { mapLimit } from '../util/concurrency.ts';
 import { MoatError } from '../util/errors.ts';
 import { TOOL_VERSION } from '../version.ts';
@@ -69,7 +71,7 @@ export async function audit(opts: AuditOptions = {}): Promise<Report> {
       if (raw === undefined) return undefined;
       const container = containerFromInspect(parseEngine(ContainerInspectSchema, raw, `GET /containers/${id}/json`));
       const [processes, execs] = await Promise.all([
-        needs.has('processes') && container.state?.running ? readProcesses(client, container) : undefined,
+        needs.has('processes') && container.state?.running ? readProcesses(client, container, host) : undefined,
         needs.has('execs') ? readExecs(client, container) : undefined,
       ]);
       return { container, processes, execs };
@@ -167,7 +169,12 @@ export function selectContainers(list: ReadonlyArray<{ Id: string; Names?: strin
   return [...out];
 }
 
-async function readProcesses(client: EngineClient, c: ContainerSpec): Promise<ProcessInfo[] | undefined> {
+async function readProcesses(client: EngineClient, c: ContainerSpec, host: HostSpec | undefined): Promise<ProcessInfo[] | undefined> {
+  // On the daemon's own host /proc answers without the engine forking ps for each container.
+  if (host && c.state?.pid) {
+    const local = await readContainerProcesses(host.root, c.id, c.state.pid);
+    if (local) return local;
+  }
   // A container can stop between inspect and top (409/404): it then has no processes to judge.
   const res = await client.request('GET', `/containers/${encodeURIComponent(c.id)}/top`);
   if (res.status === 404 || res.status === 409) return undefined;

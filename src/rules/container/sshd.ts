@@ -17,7 +17,7 @@ export default containerRule({
     cis: { id: '5.7', automated: true },
     peers: { dockerBench: '5.7' },
     rationale:
-      "An SSH server in a container is one more network service with its own keys, users and patches to manage, and a way in that bypasses the engine's access control and audit. `docker exec` reaches a container without it. Moat reads processes through the engine's `top` (which runs ps on the host), so images without ps are checked too; docker-bench runs ps inside the container and passes those.",
+      "An SSH server in a container is one more network service with its own keys, users and patches to manage, and a way in that bypasses the engine's access control and audit. `docker exec` reaches a container without it. Moat reads processes on the host (the container's cgroup in /proc, or the engine's `top` for a remote daemon), so images without ps are checked too; docker-bench runs ps inside the container and passes those.",
     remediation:
       'Remove the SSH server from the image and its start from the entrypoint (`--entrypoint`, compose `entrypoint:`/`command:`); use `docker exec -it CONTAINER sh` to get a shell.',
     cwe: ['CWE-1327'],
@@ -29,6 +29,6 @@ export default containerRule({
     }
     return processes
       .filter((p) => isSshDaemon(p.command))
-      .map((p) => ({ message: `runs an SSH daemon (pid ${p.pid}, user ${p.user}): ${p.command}`, at: { path: 'GET /containers/{id}/top' }, evidence: p.command }));
+      .map((p) => ({ message: `runs an SSH daemon (pid ${p.pid}, user ${p.user}): ${p.command}`, at: { path: `processes[pid ${p.pid}]` }, evidence: p.command }));
   },
 });
