@@ -71,7 +71,7 @@ export interface ContainerFacts {
   daemon?: DaemonSpec;
   host?: HostSpec;
   image?: ImageSpec;
-  /** Processes from the engine's `top` (running containers only). */
+  /** Processes of a running container: from the host's /proc (its cgroup) when the daemon is local, else the engine's `top`. */
   processes?: ProcessInfo[];
   /** Exec instances still known to the engine. */
   execs?: ExecInfo[];

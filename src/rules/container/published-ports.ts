@@ -12,7 +12,7 @@ export default containerRule({
     rationale:
       'Every published port is a way in from outside the host. Only a person knows which ones the workload needs, so Moat lists what each container publishes for review (info) and passes containers that publish nothing. `-P` (publish all) is reported as a problem: it publishes whatever the image EXPOSEs, on every interface, on ports nobody chose, including ports a later image version adds.',
     remediation:
-      'Publish only what is needed, each port named and bound to one interface: `-p 127.0.0.1:8080:80` (compose: `ports: ["127.0.0.1:8080:80"]`); remove `-P`/`--publish-all` (compose: `publish_all: true` under the CLI, or a bare `ports: ["80"]`).',
+      'Publish only what is needed, each port named and bound to one interface: `-p 127.0.0.1:8080:80` (compose: `ports: ["127.0.0.1:8080:80"]`); remove `-P`/`--publish-all` (compose has no such key, but a bare `ports: ["80"]` likewise picks an ephemeral host port on every interface).',
     cwe: ['CWE-1327'],
   },
   check({ container }) {
