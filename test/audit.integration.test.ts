@@ -6,9 +6,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { audit } from '../src/audit/audit.ts';
-import { allRules } from '../src/rules/index.ts';
+import { allRules, containerRules } from '../src/rules/index.ts';
+import { isNotApplicable } from '../src/rules/rule.ts';
+import { containerFromRunArgs } from '../src/sources/run/argv.ts';
 import type { Report } from '../src/report/model.ts';
-import { RISKY_IMAGE_VALUES } from './support/engine.ts';
+import { IMAGES, RISKY_IMAGE_VALUES } from './support/engine.ts';
 import { IMAGE_EXPECT, startMatrix, type Matrix } from './support/matrix.ts';
 
 let matrix: Matrix;
@@ -52,4 +54,45 @@ test('runtime-only checks read the engine: top shows sshd in an image without ps
 test('every container is audited and every finding points at where it was read', () => {
   assert.equal(report.target.containers, matrix.cases.length);
   for (const f of report.findings) if (f.severity !== 'info') assert.ok(f.location?.path ?? f.location?.file, `${f.ruleId} on ${f.subject.name}: no location`);
+});
+
+/**
+ * Rules that judge the spec alone must give a `docker run` line the verdict they give the
+ * container it creates. The others need what only a live engine knows: host and daemon
+ * facts (AppArmor, SELinux, icc, no-new-privileges, cgroup version), the image (USER,
+ * HEALTHCHECK), processes or execs.
+ */
+const NEEDS_MORE_THAN_THE_SPEC = new Set([
+  'container-apparmor', 'container-selinux', 'container-no-new-privileges', 'container-default-bridge', 'container-breakout-path',
+  'container-root-user', 'container-healthcheck', 'container-image-freshness', 'container-sshd', 'container-exec-privileged', 'container-exec-root',
+]);
+
+test('the run-line door gets the same verdicts as the inspect door from every rule that judges the spec alone', async (t) => {
+  for (const c of matrix.cases) {
+    await t.test(c.name, () => {
+      const { spec } = containerFromRunArgs(['docker', 'run', ...c.flags, c.image ?? IMAGES.hardened]);
+      const fromRun = containerRules
+        .filter((r) => !NEEDS_MORE_THAN_THE_SPEC.has(r.meta.id))
+        .filter((r) => {
+          const out = r.check({ container: spec });
+          return !isNotApplicable(out) && out.some((i) => (i.severity ?? r.meta.severity) !== 'info');
+        })
+        .map((r) => r.meta.id)
+        .sort();
+      const fromInspect = ruleIds(matrix.names.get(c.name), false).filter((id) => id.startsWith('container-') && !NEEDS_MORE_THAN_THE_SPEC.has(id));
+      assert.deepEqual(fromRun, fromInspect);
+    });
+  }
+});
+
+test('at the run-line door the runtime-only rules are not applicable, and the image-dependent ones say the image is unknown', () => {
+  const { spec } = containerFromRunArgs(['docker', 'run', '--entrypoint', '/usr/sbin/sshd', IMAGES.plain]);
+  for (const id of ['container-sshd', 'container-exec-privileged', 'container-exec-root']) {
+    const r = containerRules.find((x) => x.meta.id === id);
+    assert.ok(r && isNotApplicable(r.check({ container: spec })), `${id} must not pass without processes/execs`);
+  }
+  for (const id of ['container-root-user', 'container-healthcheck']) {
+    const out = containerRules.find((x) => x.meta.id === id)?.check({ container: spec });
+    assert.ok(out && !isNotApplicable(out) && /image is not known/.test(out[0]?.message ?? ''), `${id}: ${JSON.stringify(out)}`);
+  }
 });
