@@ -1,6 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import type { ProcessInfo } from '../../rules/rule.ts';
+import { mapLimit } from '../../util/concurrency.ts';
 import { underRoot } from './files.ts';
+
+/** Files open at once while reading a container's processes (a container may hold thousands). */
+const OPEN_AT_ONCE = 16;
 
 /**
  * The processes of a running container read from the host's /proc and cgroup file
@@ -21,8 +25,13 @@ export async function readContainerProcesses(root: string, containerId: string, 
     if (procs === undefined) continue;
     const pids = procs.split('\n').map((l) => l.trim()).filter((l) => /^\d+$/.test(l));
     if (!pids.includes(String(pid))) continue;
-    const found = await Promise.all(pids.map((p) => describe(root, p)));
-    return found.filter((p): p is ProcessInfo => p !== undefined);
+    try {
+      const found = await mapLimit(pids, OPEN_AT_ONCE, (p) => describe(root, p));
+      return found.filter((p): p is ProcessInfo => p !== undefined);
+    } catch {
+      // Something other than a process exiting: a partial list would pass what it missed, so the engine is asked.
+      return undefined;
+    }
   }
   return undefined;
 }
@@ -42,14 +51,25 @@ export function cgroupDirs(text: string): string[] {
   return out;
 }
 
-/** A process as `ps -ef` shows it: real uid, and its arguments (or `[comm]` when it has none). Gone already: undefined. */
+/** A process as `ps -ef` shows it: real uid, and its arguments (or `[comm]` when it has none). Exited meanwhile: undefined. */
 async function describe(root: string, pid: string): Promise<ProcessInfo | undefined> {
-  const [cmdline, status] = await Promise.all([readText(root, `/proc/${pid}/cmdline`), readText(root, `/proc/${pid}/status`)]);
+  const [cmdline, status] = await Promise.all([readProcFile(root, `/proc/${pid}/cmdline`), readProcFile(root, `/proc/${pid}/status`)]);
   if (cmdline === undefined || status === undefined) return undefined;
   const uid = /^Uid:\s+(\d+)/m.exec(status)?.[1] ?? '';
   const args = cmdline.split('\0').filter((a, i, all) => a !== '' || i < all.length - 1);
   const name = /^Name:\s+(.*)$/m.exec(status)?.[1] ?? '';
   return { pid, user: uid, command: args.length ? args.join(' ') : `[${name}]` };
+}
+
+/** `undefined` when the process has exited (ENOENT, ESRCH); any other failure throws. */
+async function readProcFile(root: string, path: string): Promise<string | undefined> {
+  try {
+    return await readFile(underRoot(root, path), 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ESRCH') return undefined;
+    throw e;
+  }
 }
 
 async function readText(root: string, path: string): Promise<string | undefined> {
