@@ -59,10 +59,7 @@ export type ContainerField = Exclude<keyof ContainerSpec, 'where' | 'state'> | `
 export interface SecurityOptions {
   /** 'unconfined', a profile path or inline JSON; `undefined` = the engine's default profile. */
   seccomp?: string;
-  /**
-   * AppArmor profile name; 'unconfined' disables it; `undefined` = the engine's default (docker-default).
-   * '' = none applied: the inspect door reports the profile the engine applied, empty where it applied none.
-   */
+  /** AppArmor profile name; 'unconfined' disables it; `undefined` = the engine's default (docker-default). */
   apparmor?: string;
   /** `label=...` options other than `disable`, e.g. `type:svirt_apache_t`. */
   selinuxLabels: string[];

@@ -10,7 +10,7 @@ export default containerRule({
     cis: { id: '5.2', automated: true },
     peers: { dockerBench: '5.2' },
     rationale:
-      "On an AppArmor host Docker confines every container with the docker-default profile, which denies mount, writes to most of /proc and /sys, and tracing of processes outside the container: the steps most escapes take. `apparmor=unconfined` (or a container the engine applied no profile to) loses all of that. On hosts without AppArmor the check does not apply (SELinux, 5.3, is the alternative there). Privileged containers are never confined; container-privileged reports them.",
+      "On an AppArmor host Docker confines every container with the docker-default profile, which denies mount, writes to most of /proc and /sys, and tracing of processes outside the container: the steps most escapes take. `apparmor=unconfined` loses all of that. On hosts without AppArmor the check does not apply (SELinux, 5.3, is the alternative there). Privileged containers are never confined; container-privileged reports them.",
     remediation:
       'Remove `--security-opt apparmor=unconfined` (compose: `security_opt: [apparmor:unconfined]`); if the workload needs more than docker-default allows, load a profile of its own with `apparmor_parser` and run it with `--security-opt apparmor=PROFILE` (compose: `security_opt: [apparmor:PROFILE]`).',
     cwe: ['CWE-693'],
@@ -27,7 +27,6 @@ export default containerRule({
     if (container.privileged) return [];
     const p = container.security.apparmor;
     if (p?.toLowerCase() === 'unconfined') return [{ message: 'runs unconfined by AppArmor', at, evidence: `AppArmorProfile: ${p}` }];
-    if (p === '') return [{ message: 'the engine applied no AppArmor profile to this container although the host has AppArmor', at, evidence: 'AppArmorProfile: ""' }];
     return [];
   },
 });

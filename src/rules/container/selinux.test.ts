@@ -29,6 +29,9 @@ test('passes default and custom labels with SELinux on; leaves privileged to con
   assert.deepEqual(issues(rule, selinuxFacts()), []);
   assert.deepEqual(issues(rule, selinuxFacts({ security: { selinuxLabels: ['level:s0:c100,c200'], raw: ['label=level:s0:c100,c200'] } })), []);
   assert.deepEqual(issues(rule, selinuxFacts({ privileged: true })), []);
+  // The engine adds label=disable to host-PID and host-IPC containers itself: the namespace rules report the cause.
+  assert.deepEqual(issues(rule, selinuxFacts({ namespaces: { pid: 'host' }, security: { selinuxDisabled: true, raw: ['label=disable'] } })), []);
+  assert.deepEqual(issues(rule, selinuxFacts({ namespaces: { ipc: 'host' } })), []);
 });
 
 test('not applicable on hosts without SELinux (instead of docker-bench\'s warning)', () => {

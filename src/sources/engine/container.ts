@@ -10,8 +10,8 @@ export function containerFromInspect(c: ContainerInspect): ContainerSpec {
   const hc = c.HostConfig ?? {};
   const cfg = c.Config ?? {};
   const security = parseSecurityOpts(hc.SecurityOpt);
-  // The profile actually applied, set even when no --security-opt named one; '' where the engine applied none.
-  if (security.apparmor === undefined && typeof c.AppArmorProfile === 'string') security.apparmor = c.AppArmorProfile;
+  // The profile actually applied; set even when no --security-opt named one.
+  if (security.apparmor === undefined && c.AppArmorProfile) security.apparmor = c.AppArmorProfile;
 
   const mounts: MountSpec[] = (c.Mounts ?? []).map((m, i) => ({
     type: MOUNT_TYPES.has(m.Type as MountSpec['type']) ? (m.Type as MountSpec['type']) : 'bind',

@@ -39,7 +39,6 @@ export function apparmorConfinement(f: Facts): Confinement {
   const p = c.security.apparmor;
   if (p?.toLowerCase() === 'unconfined') return { confined: false, why: c.privileged && !explicitSecurityOpt(f, 'apparmor', 'unconfined') ? 'privileged: no AppArmor profile' : 'apparmor=unconfined' };
   if (c.privileged) return { confined: false, why: 'privileged: no AppArmor profile' };
-  if (p === '') return { confined: on === true ? false : undefined, why: 'no AppArmor profile was applied' };
   if (on === undefined) return { confined: undefined, why: `AppArmor profile ${p ?? 'docker-default'} applies only where the host has AppArmor` };
   return { confined: true, why: `AppArmor profile ${p ?? 'docker-default'}` };
 }
@@ -56,6 +55,17 @@ export function selinuxLabelling({ daemon }: Facts): boolean | undefined {
   return daemon ? hasSecurityOption(daemon, 'selinux') : undefined;
 }
 
+/**
+ * The engine adds label=disable to containers that share the host's PID or IPC namespace
+ * (moby daemon/create.go), so inspect shows it though nobody asked: whichever door, the
+ * namespace is the cause, and its own rule reports it.
+ */
+export function hostNamespaceDisablingLabels(c: Facts['container']): string | undefined {
+  if (c.namespaces.pid === 'host') return 'host PID namespace';
+  if (c.namespaces.ipc === 'host') return 'host IPC namespace';
+  return undefined;
+}
+
 export function unconfinedSelinuxType(f: Facts): string | undefined {
   for (const l of f.container.security.selinuxLabels) {
     const m = /^type:(.+)$/.exec(l.trim());
@@ -70,6 +80,8 @@ export function selinuxConfinement(f: Facts): Confinement {
   const labelling = selinuxLabelling(f);
   if (labelling === false) return { confined: false, why: 'dockerd does not label containers (selinux-enabled is off)', at: SECURITY_OPTIONS_AT };
   if (f.container.privileged) return { confined: false, why: 'privileged: SELinux labelling is off' };
+  const ns = hostNamespaceDisablingLabels(f.container);
+  if (ns) return { confined: false, why: `${ns}: the engine switches SELinux labelling off` };
   if (f.container.security.selinuxDisabled) return { confined: false, why: 'label=disable' };
   const t = unconfinedSelinuxType(f);
   if (t) return { confined: false, why: `label=type:${t} (an unconfined type)` };
