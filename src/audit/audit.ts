@@ -174,7 +174,8 @@ export function selectContainers(list: ReadonlyArray<{ Id: string; Names?: strin
   return [...out];
 }
 
-async function readProcesses(client: EngineClient, c: ContainerSpec, host: HostSpec | undefined): Promise<ProcessInfo[] | undefined> {
+/** A running container's processes; with `host` (the daemon's own machine) read from /proc rather than the engine's `top`. */
+export async function readProcesses(client: EngineClient, c: ContainerSpec, host?: HostSpec): Promise<ProcessInfo[] | undefined> {
   // On the daemon's own host /proc answers without the engine forking ps for each container.
   if (host && c.state?.pid) {
     const local = await readContainerProcesses(host.root, c.id, c.state.pid);
@@ -193,7 +194,7 @@ async function readHistory(client: EngineClient, id: string): Promise<ImageSpec[
   return raw === undefined ? undefined : historyFromApi(parseEngine(HistorySchema, raw, `GET /images/${id}/history`));
 }
 
-async function readExecs(client: EngineClient, c: ContainerSpec): Promise<ExecInfo[]> {
+export async function readExecs(client: EngineClient, c: ContainerSpec): Promise<ExecInfo[]> {
   const ids = c.state?.execIds ?? [];
   const execs = await Promise.all(
     ids.map(async (id) => {
