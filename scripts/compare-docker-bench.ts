@@ -138,8 +138,8 @@ for (const id of ids) {
   rows.push(`| ${id} | ${b.result}${items} | ${ruleIds.map((r) => `\`${r}\``).join('<br>') || '—'} | ${m.verdict}${m.flagged.size ? ` (${m.flagged.size})` : ''} | ${agree} | ${esc(differs)} | ${esc(note)} |`);
 }
 
-const benchIds = new Set(ids);
-const moatOnly = allRules.filter((r) => ![r.meta.peers?.dockerBench ?? []].flat().some((p) => benchIds.has(p)) && !(r.meta.cis && benchIds.has(r.meta.cis.id)));
+const compared = new Set(ids.flatMap(rulesFor));
+const moatOnly = allRules.filter((r) => !compared.has(r.meta.id));
 const s = (n: number): string => (n / 1000).toFixed(n < 10_000 ? 2 : 1);
 const running = run.containers.filter((c) => c.running).length;
 
@@ -166,7 +166,7 @@ const out = [
   '',
   ...rows,
   '',
-  '## Moat rules without a docker-bench check',
+  '## Moat rules not compared with a docker-bench check',
   '',
   ...moatOnly.map((r) => `- \`${r.meta.id}\`${r.meta.cis ? ` (CIS ${r.meta.cis.id})` : ''}: ${r.meta.title}`),
   '',
