@@ -33,8 +33,8 @@ function runSbom(target: string): Sample {
   if (r.status !== 0) throw new Error(`moat sbom exited ${r.status}: ${r.stderr}`);
   const m = /MOAT_BENCH_MAXRSS_KB=(\d+)/.exec(r.stderr);
   const doc = JSON.parse(r.stdout) as { components: Array<{ type: string }> };
-  const cpu = /MOAT_BENCH_CPU_MS=(\d+)/.exec(r.stderr);
-  return { ms, cpuMs: cpu ? Number(cpu[1]) : NaN, rssMb: m ? Number(m[1]) / 1024 : NaN, packages: doc.components.filter((c) => c.type === 'library').length };
+  const cpu = /MOAT_BENCH_CPU_US=(\d+)/.exec(r.stderr);
+  return { ms, cpuMs: cpu ? Number(cpu[1]) / 1000 : NaN, rssMb: m ? Number(m[1]) / 1024 : NaN, packages: doc.components.filter((c) => c.type === 'library').length };
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
