@@ -2,6 +2,7 @@ import { EngineError } from '../engine/errors.ts';
 import { MoatError } from '../util/errors.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { auditCommand, type CommandIO } from './commands/audit.ts';
+import { hardenCommand } from './commands/harden.ts';
 import { rulesCommand } from './commands/rules.ts';
 import { EXIT } from './exit-codes.ts';
 
@@ -12,6 +13,7 @@ Container security for Docker.
 Commands:
   audit     audit the Docker host, daemon and containers (CIS Docker Benchmark v1.6.0)
   rules     list the rules and their CIS ids
+  harden    record what a container does and write least-privilege settings for it
 
 Run 'moat <command> --help' for a command's options.
 Options: -h, --help  show this help;  --version  print the version`;
@@ -19,6 +21,7 @@ Options: -h, --help  show this help;  --version  print the version`;
 const COMMANDS: Record<string, (argv: string[], io: CommandIO) => Promise<number>> = {
   audit: auditCommand,
   rules: rulesCommand,
+  harden: hardenCommand,
 };
 
 export async function main(argv: string[], io: CommandIO): Promise<number> {

@@ -1,0 +1,43 @@
+/**
+ * The image of moat harden's tests: harden-probe.c compiled static, FROM scratch with an
+ * empty /tmp and an /etc/passwd naming an unprivileged "probe" account. Built once per
+ * machine, like the other test images (test/support/engine.ts).
+ */
+import { execFile } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, copyFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { docker, TEST_LABEL } from './engine.ts';
+
+const run = promisify(execFile);
+export const PROBE_IMAGE = 'moat-test/harden-probe:1';
+
+let built: Promise<void> | undefined;
+
+export function ensureProbeImage(): Promise<void> {
+  built ??= (async () => {
+    const have = (await docker('images', '-q', PROBE_IMAGE)).trim();
+    if (have) return;
+    const bin = join(tmpdir(), 'moat-test-harden-probe-v1');
+    if (!existsSync(bin)) {
+      await run('gcc', ['-static', '-O2', '-o', `${bin}.tmp`, join(import.meta.dirname, 'harden-probe.c')]);
+      await run('mv', [`${bin}.tmp`, bin]);
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'moat-img-'));
+    try {
+      copyFileSync(bin, join(dir, 'probe'));
+      mkdirSync(join(dir, 'tmp'));
+      chmodSync(join(dir, 'tmp'), 0o1777);
+      writeFileSync(join(dir, 'tmp', '.keep'), '');
+      mkdirSync(join(dir, 'etc'));
+      writeFileSync(join(dir, 'etc', 'passwd'), 'root:x:0:0:root:/root:/bin/sh\nprobe:x:1000:1000:probe:/tmp:/sbin/nologin\nnobody:x:65534:65534:nobody:/:/sbin/nologin\n');
+      const lines = ['FROM scratch', 'COPY probe /probe', 'COPY tmp /tmp', 'COPY etc /etc', `LABEL ${TEST_LABEL.replace('=', '="')}"`, 'ENTRYPOINT ["/probe"]', 'CMD ["work"]'];
+      writeFileSync(join(dir, 'Dockerfile'), lines.join('\n') + '\n');
+      await docker('build', '-q', '-t', PROBE_IMAGE, dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  })();
+  return built;
+}
