@@ -82,6 +82,6 @@ export function buildProfile(p: ProfileInput): SeccompProfile {
     defaultAction: 'SCMP_ACT_ERRNO',
     defaultErrnoRet: EPERM,
     architectures: archs,
-    syscalls: [{ names: [...plain].sort(), action: 'SCMP_ACT_ALLOW' }, ...rules],
+    syscalls: [...(plain.size ? [{ names: [...plain].sort(), action: 'SCMP_ACT_ALLOW' as const }] : []), ...rules],
   };
 }

@@ -25,11 +25,11 @@ const within = (path: string, dir: string): boolean => path === dir || path.star
 
 export function planWrites(changes: readonly Change[], mountTargets: readonly string[]): WritePlan {
   const skip = [...ENGINE_PATHS, ...mountTargets];
-  const relevant = changes.filter((c) => !skip.some((d) => within(c.path, d)));
-  const kinds = new Map(relevant.map((c) => [c.path, c.kind]));
+  const kinds = new Map(changes.map((c) => [c.path, c.kind]));
   const paths = [...kinds.keys()];
   // Leaves: changed paths with no changed path below them (the files and emptied or new directories written).
-  const leaves = paths.filter((p) => !paths.some((q) => q !== p && within(q, p)));
+  // Found before leaving out engine paths, so /etc (changed only through /etc/hosts) does not look like a write of its own.
+  const leaves = paths.filter((p) => !paths.some((q) => q !== p && within(q, p))).filter((p) => !skip.some((d) => within(p, d)));
   const dirs = new Map<string, string[]>();
   for (const leaf of leaves) {
     let top = leaf;

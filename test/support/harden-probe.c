@@ -5,6 +5,7 @@
  *   serve         listens on 127.0.0.1:8080 until SIGTERM, then exits 0.
  *   check         connects to 127.0.0.1:8080 (an exercise run inside the copy): 0 if it answered.
  *   drop          as root: changes its owner of /tmp/probe.out and switches to uid/gid 1000, then works.
+ *   flood         makes 200,000 getppid(2) calls (more than the kernel log holds), then works.
  *   fail          exits 3 at once.
  * Each failing step exits with its own code (10 + step), so a test can tell what broke.
  * Statically linked to run in a FROM scratch image. */
@@ -64,6 +65,7 @@ int main(int argc, char **argv) {
       if (c >= 0) close(c);
     }
   }
+  if (strcmp(mode, "flood") == 0) for (int i = 0; i < 200000; i++) syscall(SYS_getppid);
   write_file();
   if (strcmp(mode, "drop") == 0) {
     if (chown("/tmp/probe.out", 1000, 1000) != 0) _exit(15);

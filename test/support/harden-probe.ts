@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { docker, TEST_LABEL } from './engine.ts';
 
 const run = promisify(execFile);
-export const PROBE_IMAGE = 'moat-test/harden-probe:1';
+export const PROBE_IMAGE = 'moat-test/harden-probe:2';
 
 let built: Promise<void> | undefined;
 
@@ -19,7 +19,7 @@ export function ensureProbeImage(): Promise<void> {
   built ??= (async () => {
     const have = (await docker('images', '-q', PROBE_IMAGE)).trim();
     if (have) return;
-    const bin = join(tmpdir(), 'moat-test-harden-probe-v1');
+    const bin = join(tmpdir(), 'moat-test-harden-probe-v2');
     if (!existsSync(bin)) {
       await run('gcc', ['-static', '-O2', '-o', `${bin}.tmp`, join(import.meta.dirname, 'harden-probe.c')]);
       await run('mv', [`${bin}.tmp`, bin]);
