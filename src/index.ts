@@ -26,3 +26,7 @@ export { containerFromRunArgs, type RunArgsOptions, type RunSpec } from './sourc
 export { findRunLines, type RunLine, type FindRunLinesOptions } from './sources/run/shell.ts';
 export { containerFromCreateRequest, type CreateRequestOptions, type CreateRequestSpec } from './sources/request/create-request.ts';
 export type { DoorWarning } from './sources/common/spec.ts';
+export { harden, HARDEN_SCHEMA_VERSION, type HardenOptions, type HardenResult, type HardenPlan, type VerificationAttempt } from './harden/harden.ts';
+export { renderOutputs as renderHardenOutputs, OUTPUT_FILES as HARDEN_OUTPUT_FILES, type OutputFile as HardenOutputFile } from './harden/render.ts';
+export type { SeccompProfile } from './harden/seccomp-profile.ts';
+export type { HardenTarget, CreateBody } from './harden/target.ts';

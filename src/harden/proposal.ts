@@ -57,6 +57,11 @@ export function propose(t: HardenTarget, o: Observation, seccomp: (caps: string[
     const uid = [...o.uids].find((u) => u !== 0);
     const gid = [...o.gids].find((g) => g !== 0);
     user = { value: spec.user ?? '', because: 'it already runs as a non-root user', changed: false, ids: uid !== undefined ? { uid, gid: gid ?? uid } : undefined };
+    // Docker gives a non-root process no effective capabilities: what it made that would need one, it made without.
+    if (!o.uids.has(0) && add.length > 0) {
+      note = `it runs as uid ${uid ?? spec.user}, where capabilities are not in effect, so none is added (${add.map((a) => a.cap).join(', ')} would need root)`;
+      add = [];
+    }
   } else if (switches) {
     user = { value: spec.user || 'root', because: `it starts as root and switches users itself (uids seen: ${[...o.uids].sort((a, b) => a - b).join(', ')}), so it keeps its start user with SETUID/SETGID`, changed: false };
   } else {
