@@ -26,6 +26,14 @@ export { containerFromRunArgs, type RunArgsOptions, type RunSpec } from './sourc
 export { findRunLines, type RunLine, type FindRunLinesOptions } from './sources/run/shell.ts';
 export { containerFromCreateRequest, type CreateRequestOptions, type CreateRequestSpec } from './sources/request/create-request.ts';
 export type { DoorWarning } from './sources/common/spec.ts';
+export { openRegistryImage, RegistryClient, RegistryError, parseImageReference, parsePlatform, hostPlatform, formatPlatform, lookupCredentials, Secret } from './registry/index.ts';
+export type { OpenRegistryImageOptions, RegistryImage, RegistryLayer, RegistryOptions, RegistryErrorCode, ImageReference, Platform, Compression, ImageManifest, ImageIndex, ImageConfig, Descriptor, Credentials, ExplicitAuth } from './registry/index.ts';
+export { watch, type Watch, type WatchOptions, type WatchObserver } from './watch/watcher.ts';
+export { ALERT_SCHEMA_VERSION, ALERT_KINDS, type Alert, type AlertKind, type AlertContainer, type AlertDetails } from './watch/alert.ts';
+export type { Sink, SinkStats } from './watch/sinks/sink.ts';
+export { webhookSink, type WebhookOptions } from './watch/sinks/webhook.ts';
+export { syslogSink, type SyslogOptions } from './watch/sinks/syslog.ts';
+export { fileSink, streamSink } from './watch/sinks/json-lines.ts';
 export { harden, HARDEN_SCHEMA_VERSION, type HardenOptions, type HardenResult, type HardenPlan, type VerificationAttempt } from './harden/harden.ts';
 export { renderOutputs as renderHardenOutputs, OUTPUT_FILES as HARDEN_OUTPUT_FILES, type OutputFile as HardenOutputFile } from './harden/render.ts';
 export type { SeccompProfile } from './harden/seccomp-profile.ts';

@@ -4,6 +4,7 @@ import { TOOL_VERSION } from '../version.ts';
 import { auditCommand, type CommandIO } from './commands/audit.ts';
 import { hardenCommand } from './commands/harden.ts';
 import { rulesCommand } from './commands/rules.ts';
+import { watchCommand } from './commands/watch.ts';
 import { EXIT } from './exit-codes.ts';
 
 const HELP = `Usage: moat <command> [options]
@@ -13,6 +14,7 @@ Container security for Docker.
 Commands:
   audit     audit the Docker host, daemon and containers (CIS Docker Benchmark v1.6.0)
   rules     list the rules and their CIS ids
+  watch     follow the engine's events and alert on risky starts, exec, drift, OOM, restart loops
   harden    record what a container does and write least-privilege settings for it
 
 Run 'moat <command> --help' for a command's options.
@@ -21,6 +23,7 @@ Options: -h, --help  show this help;  --version  print the version`;
 const COMMANDS: Record<string, (argv: string[], io: CommandIO) => Promise<number>> = {
   audit: auditCommand,
   rules: rulesCommand,
+  watch: watchCommand,
   harden: hardenCommand,
 };
 
