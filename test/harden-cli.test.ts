@@ -11,13 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSeveringProxy } from './support/severing-proxy.ts';
 import { docker, TestContainers } from './support/engine.ts';
-import { ensureProbeImage, PROBE_IMAGE } from './support/harden-probe.ts';
+import { copiesOf, ensureProbeImage, printkRatelimit as ratelimit, PROBE_IMAGE } from './support/harden-probe.ts';
 
 const BIN = join(import.meta.dirname, '../src/cli/bin.ts');
 const containers = new TestContainers('hcli');
 let dir: string;
 let ratelimitBefore: string;
-const ratelimit = (): string => readFileSync('/proc/sys/kernel/printk_ratelimit', 'utf8').trim();
 
 interface Run {
   code: number | null;
@@ -57,11 +56,6 @@ function assertFailed(r: Run, code: number, pattern: RegExp): void {
   for (const l of lines) assert.match(l, /^moat: /, 'every stderr line is one of moat\'s');
   assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
   assert.equal(r.stdout, '', 'nothing on stdout');
-}
-
-async function copiesOf(name: string): Promise<string[]> {
-  const id = await docker('inspect', '-f', '{{.Id}}', name);
-  return (await docker('ps', '-aq', '--filter', `label=dev.moat.harden.of=${id}`)).split('\n').filter(Boolean);
 }
 
 before(async () => {

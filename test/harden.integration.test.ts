@@ -7,7 +7,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -17,12 +17,11 @@ import { renderOutputs } from '../src/harden/render.ts';
 import { containersFromCompose } from '../src/sources/compose/project.ts';
 import { MoatError } from '../src/util/errors.ts';
 import { docker, TestContainers } from './support/engine.ts';
-import { ensureProbeImage, PROBE_IMAGE } from './support/harden-probe.ts';
+import { copiesOf, ensureProbeImage, printkRatelimit as ratelimit, PROBE_IMAGE } from './support/harden-probe.ts';
 
 const containers = new TestContainers('harden');
 let dir: string;
 let ratelimitBefore: string;
-const ratelimit = (): string => readFileSync('/proc/sys/kernel/printk_ratelimit', 'utf8').trim();
 
 before(async () => {
   await ensureProbeImage();
@@ -33,15 +32,6 @@ after(async () => {
   await containers.cleanup();
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** The copies Moat made of a container, by the label every copy carries. */
-async function copiesOf(id: string): Promise<string[]> {
-  return (await docker('ps', '-aq', '--filter', `label=dev.moat.harden.of=${id}`)).split('\n').filter(Boolean);
-}
-
-async function idOf(name: string): Promise<string> {
-  return docker('inspect', '-f', '{{.Id}}', name);
-}
 
 /** `docker run` with the verified settings as flags (the same translation run-flags.txt holds). */
 function flagsOf(r: HardenResult, seccompFile: string): string[] {
@@ -84,7 +74,7 @@ test('a recorded profile runs the workload and blocks a syscall it never made; e
 
   assert.equal((await docker('ps', '-aq', '--filter', `name=${stale}`)).trim(), '', 'the abandoned copy was removed');
   assert.ok(lines.some((l) => /removed .*stale-copy, a copy left by an interrupted moat harden/.test(l)), lines.join('\n'));
-  assert.deepEqual(await copiesOf(await idOf(name)), [], "Moat's copies are gone");
+  assert.deepEqual(await copiesOf(name), [], "Moat's copies are gone");
   assert.equal(ratelimit(), ratelimitBefore, 'the sysctl is restored');
   assert.equal(existsSync(DEFAULT_HOST_PATHS.lockFile), false, 'the recording lock is released');
 
@@ -173,7 +163,7 @@ test('a long-running workload driven by an exercise inside the copy: the recordi
   assert.ok(r.recording.syscalls.workload.includes('connect'), 'the exercise ran inside the copy and was recorded');
   assert.ok(r.recording.syscalls.workload.includes('accept') || r.recording.syscalls.workload.includes('accept4'));
   assert.deepEqual(r.verification.at(-1)?.behaved, 'same');
-  assert.deepEqual(await copiesOf(await idOf(name)), []);
+  assert.deepEqual(await copiesOf(name), []);
 });
 
 test('a workload that floods the kernel log is recorded again until a pass loses nothing', async () => {
@@ -190,7 +180,7 @@ test('a workload that floods the kernel log is recorded again until a pass loses
 test('refusals: a copy that fails at once, a missing container, a privileged one, side effects without consent', async () => {
   const failing = await containers.make('fail', ['--network', 'none'], { image: PROBE_IMAGE, start: false, cmd: ['fail'] });
   await assert.rejects(harden({ target: failing, durationMs: 5000, yes: true }), (e: unknown) => e instanceof MoatError && e.kind === 'incomplete' && /exited with code 3 after \d+\.\d s, so there is no working run to learn from/.test(e.message));
-  assert.deepEqual(await copiesOf(await idOf(failing)), []);
+  assert.deepEqual(await copiesOf(failing), []);
   assert.equal(ratelimit(), ratelimitBefore);
 
   await assert.rejects(harden({ target: `${containers.prefix}-nosuch`, yes: true }), (e: unknown) => e instanceof MoatError && e.kind === 'usage' && /no container named or with id/.test(e.message));
@@ -203,7 +193,7 @@ test('refusals: a copy that fails at once, a missing container, a privileged one
   let asked = 0;
   await assert.rejects(harden({ target: bridged, confirm: () => (asked++, false) }), /cancelled: nothing was created/);
   assert.equal(asked, 1);
-  assert.deepEqual(await copiesOf(await idOf(bridged)), [], 'nothing was created without consent');
+  assert.deepEqual(await copiesOf(bridged), [], 'nothing was created without consent');
 });
 
 test('compose-file:service copies the container compose created, and says how to create one', async () => {

@@ -150,7 +150,7 @@ export async function harden(opts: HardenOptions): Promise<HardenResult> {
     const common = { client, durationMs, exercise: opts.exercise, exerciseOutput: opts.exerciseOutput, env: opts.env, signal: opts.signal, extraNetworks: network === 'none' ? [] : target.extraNetworks };
     const base = (seccomp: SeccompProfile) => copyBody(target, { seccomp: JSON.stringify(seccomp), network, owner, originalId: target.spec.id });
 
-    const rec = await record(target, { ...common, base, pre, paths, maxPasses: opts.maxPasses ?? 4, progress });
+    const rec = await record(target, { ...common, base, paths, maxPasses: opts.maxPasses ?? 4, progress });
     const names = nameAll(rec.syscalls);
     const observation = {
       workloadSyscalls: new Set(names.workload),
@@ -188,7 +188,7 @@ export async function harden(opts: HardenOptions): Promise<HardenResult> {
         behaviour: describeEnding(rec.final.ending),
         exerciseExitCode: rec.final.exercise?.exitCode,
         syscalls: { workload: names.workload, runtime: names.runtime, unknown: names.unknown },
-        sysctl: pre.sysctl,
+        sysctl: rec.sysctl,
       },
       proposal,
       verified: {
@@ -230,6 +230,7 @@ interface CommonRun {
 
 interface Recording {
   startedAt: string;
+  sysctl?: SysctlChange;
   passes: PassSummary[];
   syscalls: Map<string, ObservedSyscall>;
   final: RunResult;
@@ -243,8 +244,8 @@ interface Recording {
   byElimination: number;
 }
 
-async function record(t: HardenTarget, o: CommonRun & { pre: ReturnType<typeof checkRecordingHost>; paths: HostPaths; maxPasses: number }): Promise<Recording> {
-  const lease = await acquireRecordingLease(o.pre, { paths: o.paths, signal: o.signal, onWait: (pid) => o.progress(`waiting for another moat harden recording (pid ${pid}) to finish`) });
+async function record(t: HardenTarget, o: CommonRun & { paths: HostPaths; maxPasses: number }): Promise<Recording> {
+  const lease = await acquireRecordingLease({ paths: o.paths, signal: o.signal, onWait: (pid) => o.progress(`waiting for another moat harden recording (pid ${pid}) to finish`) });
   for (const n of lease.notes) o.progress(n, 'host');
   const noted = lease.notes.length;
   const log = KernelLog.open(o.paths.kmsg);
@@ -298,7 +299,7 @@ async function record(t: HardenTarget, o: CommonRun & { pre: ReturnType<typeof c
       peaks.memory = Math.max(peaks.memory ?? 0, run.peaks.memory ?? 0) || undefined;
       peaks.pids = Math.max(peaks.pids ?? 0, run.peaks.pids ?? 0) || undefined;
       if (c.stats.lost === 0) {
-        return { startedAt, passes, syscalls, final: run, peaks, uids, gids, comms, changes: [...changes.values()], notes: lease.notes.slice(noted), unattributed, byElimination };
+        return { startedAt, sysctl: lease.sysctl, passes, syscalls, final: run, peaks, uids, gids, comms, changes: [...changes.values()], notes: lease.notes.slice(noted), unattributed, byElimination };
       }
       if (pass >= o.maxPasses) {
         throw new MoatError(

@@ -45,7 +45,7 @@ test('refusals say what is wrong and what to do: LOG actions not logged, an audi
 test('the lease sets the rate limit off, holds the lock, and restores both on release', async () => {
   const h = host('5');
   try {
-    const lease = await acquireRecordingLease(checkRecordingHost(h), { paths: h });
+    const lease = await acquireRecordingLease({ paths: h });
     assert.equal(ratelimit(h), '0');
     assert.ok(existsSync(h.lockFile));
     assert.equal(JSON.parse(readFileSync(h.lockFile, 'utf8')).pid, process.pid);
@@ -62,12 +62,13 @@ test('the lease sets the rate limit off, holds the lock, and restores both on re
 test('one recording at a time: a second waits for the first, or gives up saying who holds it', async () => {
   const h = host('5');
   try {
-    const pre = checkRecordingHost(h);
-    const first = await acquireRecordingLease(pre, { paths: h });
+    const first = await acquireRecordingLease({ paths: h });
+    // While it holds the rate limit off, a preflight still reports the change the next recording will make.
+    assert.deepEqual(checkRecordingHost(h), { sysctl: { name: 'kernel.printk_ratelimit', from: '5', to: '0' } });
     let waitedFor: number | undefined;
-    await assert.rejects(acquireRecordingLease(pre, { paths: h, waitMs: 300, onWait: (pid) => (waitedFor = pid) }), /another moat harden \(pid \d+\) is recording/);
+    await assert.rejects(acquireRecordingLease({ paths: h, waitMs: 300, onWait: (pid) => (waitedFor = pid) }), /another moat harden \(pid \d+\) is recording/);
     assert.equal(waitedFor, process.pid);
-    const second = acquireRecordingLease(pre, { paths: h, waitMs: 5000 });
+    const second = acquireRecordingLease({ paths: h, waitMs: 5000 });
     setTimeout(() => first.release(), 400);
     const lease = await second;
     assert.equal(ratelimit(h), '0', 'the second recording has the rate limit off too');
@@ -82,7 +83,7 @@ test("a dead owner's lock is taken over and the value it saved is restored; some
   const h = host('0');
   try {
     writeFileSync(h.lockFile, JSON.stringify({ pid: 999999999, start: '1', sysctl: { name: 'kernel.printk_ratelimit', from: '7', to: '0' } }));
-    const lease = await acquireRecordingLease({ sysctl: { name: 'kernel.printk_ratelimit', from: '7', to: '0' } }, { paths: h });
+    const lease = await acquireRecordingLease({ paths: h });
     assert.match(lease.notes[0] ?? '', /restored kernel.printk_ratelimit to 7, left at 0 by an interrupted moat harden \(pid 999999999\)/);
     assert.equal(ratelimit(h), '0', 'the new recording set it off again');
     writeFileSync(join(h.procSys, 'kernel/printk_ratelimit'), '9');
@@ -99,12 +100,12 @@ test('a lock file is untrusted: only a number for printk_ratelimit is ever resto
   try {
     writeFileSync(join(h.procSys, 'kernel/other'), '0');
     writeFileSync(h.lockFile, JSON.stringify({ pid: 999999999, start: '1', sysctl: { name: 'kernel.other', from: '1', to: '0' } }));
-    const lease = await acquireRecordingLease({}, { paths: h });
+    const lease = await acquireRecordingLease({ paths: h });
     lease.release();
     assert.equal(readFileSync(join(h.procSys, 'kernel/other'), 'utf8'), '0', 'a sysctl named by the lock file is not written');
     writeFileSync(h.lockFile, '{}');
     chownSync(h.lockFile, 65534, 65534);
-    await assert.rejects(acquireRecordingLease({}, { paths: h }), /is not a recording lock of this user \(owner uid 65534\): remove it if no moat harden is running/);
+    await assert.rejects(acquireRecordingLease({ paths: h }), /is not a recording lock of this user \(owner uid 65534\): remove it if no moat harden is running/);
   } finally {
     rmSync(h.dir, { recursive: true });
   }

@@ -71,8 +71,13 @@ export function checkRecordingHost(paths: HostPaths = DEFAULT_HOST_PATHS): Recor
       `an audit daemon runs (auditd, pid ${auditd}): the kernel hands seccomp records to it instead of the kernel log Moat reads; stop auditd while recording (systemctl stop auditd) and run moat harden again`,
     );
   }
-  const ratelimit = readSysctl(paths, PRINTK_RATELIMIT);
-  if (ratelimit === '0') return {};
+  let ratelimit = readSysctl(paths, PRINTK_RATELIMIT);
+  if (ratelimit === '0') {
+    // Off because another recording turned it off: it will be back on by the time this one records.
+    const owner = readOwner(paths.lockFile);
+    if (!owner?.sysctl || !ownerAlive(paths, owner)) return {};
+    ratelimit = owner.sysctl.from;
+  }
   try {
     accessSync(sysctlPath(paths, PRINTK_RATELIMIT), constants.W_OK);
   } catch {
@@ -112,6 +117,8 @@ interface LockOwner {
 
 /** A host-wide lease on seccomp recording: one recording at a time, and the sysctl change it needs. */
 export interface RecordingLease {
+  /** The sysctl change made for the recording, if one was needed. */
+  readonly sysctl?: SysctlChange;
   /** Notes for the user: a sysctl that was changed or restored, a stale lock recovered. */
   readonly notes: string[];
   /** Restores the sysctl (unless someone else changed it meanwhile) and frees the lock; idempotent. */
@@ -127,14 +134,14 @@ export interface LeaseOptions {
   onWait?: (ownerPid: number) => void;
 }
 
-export async function acquireRecordingLease(pre: RecordingPreflight, opts: LeaseOptions = {}): Promise<RecordingLease> {
+export async function acquireRecordingLease(opts: LeaseOptions = {}): Promise<RecordingLease> {
   const paths = opts.paths ?? DEFAULT_HOST_PATHS;
   const notes: string[] = [];
   const deadline = Date.now() + (opts.waitMs ?? 10 * 60_000);
+  const me: LockOwner = { pid: process.pid, start: processStart(paths, process.pid) ?? '' };
   let told = false;
   for (;;) {
     opts.signal?.throwIfAborted();
-    const me: LockOwner = { pid: process.pid, start: processStart(paths, process.pid) ?? '', sysctl: pre.sysctl };
     try {
       const fd = openSync(paths.lockFile, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
       try {
@@ -170,19 +177,19 @@ export async function acquireRecordingLease(pre: RecordingPreflight, opts: Lease
     }
   }
 
-  let changed = false;
-  if (pre.sysctl) {
-    const now = readSysctl(paths, pre.sysctl.name);
-    if (now !== pre.sysctl.to) {
-      try {
-        writeFileSync(sysctlPath(paths, pre.sysctl.name), pre.sysctl.to);
-      } catch (e) {
-        unlinkSync(paths.lockFile);
-        throw new MoatError('incomplete', `cannot set ${pre.sysctl.name}=${pre.sysctl.to}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; run moat harden as root, or set it yourself and restore it afterwards`);
-      }
-      changed = true;
-      notes.push(`set ${pre.sysctl.name} ${pre.sysctl.from} → ${pre.sysctl.to} for the recording (restored afterwards)`);
+  // Decided now, not at the preflight: a recording that held the lock meanwhile had it off and has put it back.
+  const now = readSysctl(paths, PRINTK_RATELIMIT);
+  const change: SysctlChange | undefined = now === '0' ? undefined : { name: PRINTK_RATELIMIT, from: now, to: '0' };
+  if (change) {
+    try {
+      // Saved before the change, so a recording killed after it leaves what to restore.
+      writeFileSync(paths.lockFile, JSON.stringify({ ...me, sysctl: change } satisfies LockOwner));
+      writeFileSync(sysctlPath(paths, change.name), change.to);
+    } catch (e) {
+      unlinkSync(paths.lockFile);
+      throw new MoatError('incomplete', `cannot set ${change.name}=${change.to}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; run moat harden as root, or set it yourself and restore it afterwards`);
     }
+    notes.push(`set ${change.name} ${change.from} → ${change.to} for the recording (restored afterwards)`);
   }
 
   let released = false;
@@ -190,11 +197,11 @@ export async function acquireRecordingLease(pre: RecordingPreflight, opts: Lease
     if (released) return;
     released = true;
     process.removeListener('exit', release);
-    if (changed && pre.sysctl) {
+    if (change) {
       notes.push(
-        restoreSysctl(paths, pre.sysctl)
-          ? `restored ${pre.sysctl.name} to ${pre.sysctl.from}`
-          : `${pre.sysctl.name} was changed by someone else during the recording; Moat left it as it is (it was ${pre.sysctl.from} before)`,
+        restoreSysctl(paths, change)
+          ? `restored ${change.name} to ${change.from}`
+          : `${change.name} was changed by someone else during the recording; Moat left it as it is (it was ${change.from} before)`,
       );
     }
     try {
@@ -205,7 +212,7 @@ export async function acquireRecordingLease(pre: RecordingPreflight, opts: Lease
   };
   // A last resort when the process exits without releasing (an uncaught error): exit handlers may only do synchronous work, which this is.
   process.on('exit', release);
-  return { notes, release };
+  return { sysctl: change, notes, release };
 }
 
 /** Puts the value back only if it is still what Moat set, so a later deliberate change is kept. */

@@ -65,7 +65,8 @@ export class SeccompCollector {
       await new Promise((r) => setTimeout(r, 20));
     }
     this.stop();
-    this.drain();
+    if (this.failure === undefined) this.drain();
+    if (this.failure !== undefined) throw this.failure;
   }
 
   stop(): void {
@@ -73,8 +74,18 @@ export class SeccompCollector {
     this.timer = undefined;
   }
 
+  /** A failure to read the log (not a loss: the log itself failed), thrown by `finish`. */
+  private failure: unknown;
+
   private pump = (): void => {
-    const busy = this.drain();
+    let busy: boolean;
+    try {
+      busy = this.drain();
+    } catch (e) {
+      this.failure = e;
+      this.timer = undefined;
+      return;
+    }
     // Drain again at once while records keep arriving; otherwise look every few milliseconds.
     this.timer = busy ? setTimeout(this.pump, 0) : setTimeout(this.pump, 3);
   };

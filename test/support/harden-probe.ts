@@ -4,7 +4,7 @@
  * machine, like the other test images (test/support/engine.ts).
  */
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, copyFileSync, existsSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -41,3 +41,12 @@ export function ensureProbeImage(): Promise<void> {
   })();
   return built;
 }
+
+/** The copies moat harden made of a container (name or id), by the label every copy carries. */
+export async function copiesOf(container: string): Promise<string[]> {
+  const id = await docker('inspect', '-f', '{{.Id}}', container);
+  return (await docker('ps', '-aq', '--filter', `label=dev.moat.harden.of=${id}`)).split('\n').filter(Boolean);
+}
+
+/** kernel.printk_ratelimit now: recordings change it and must put it back. */
+export const printkRatelimit = (): string => readFileSync('/proc/sys/kernel/printk_ratelimit', 'utf8').trim();
