@@ -7,7 +7,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -209,4 +209,17 @@ test('compose-file:service copies the container compose created, and says how to
   assert.equal(r.target.name, made);
   assert.ok(Object.keys((parse(renderOutputs(r)['docker-compose.override.yml']) as { services: object }).services).includes('web'));
   assert.equal(r.verification.at(-1)?.behaved, 'same');
+});
+
+test('a host exercise gets the copy in its environment; one that fails against the unmodified copy is refused', async () => {
+  const name = await containers.make('hostex', ['--network', 'none'], { image: PROBE_IMAGE, start: false, cmd: ['serve'] });
+  const marker = join(dir, 'hostex.env');
+  const r = await harden({ target: name, durationMs: 20_000, yes: true, exercise: { host: `echo "$MOAT_HARDEN_NAME" >> ${marker} && docker exec "$MOAT_HARDEN_CONTAINER" /probe check` } });
+  assert.equal(r.recording.exerciseExitCode, 0);
+  assert.ok(r.recording.syscalls.workload.includes('connect'), 'the check ran in the copy');
+  const names = readFileSync(marker, 'utf8').trim().split('\n');
+  assert.equal(names.length, r.verification.length + r.recording.passes.length, 'the exercise ran once per copy');
+  assert.ok(names.every((n) => n.startsWith(`moat-harden-${name}-`)), names.join(' '));
+  await assert.rejects(harden({ target: name, durationMs: 5000, yes: true, exercise: { host: 'exit 4' } }), (e: unknown) => e instanceof MoatError && /the exercise failed against the unmodified copy \(exit code 4\)/.test(e.message));
+  assert.deepEqual(await copiesOf(name), []);
 });
