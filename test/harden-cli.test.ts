@@ -6,12 +6,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSeveringProxy } from './support/severing-proxy.ts';
 import { docker, TestContainers } from './support/engine.ts';
-import { copiesOf, ensureProbeImage, printkRatelimit as ratelimit, PROBE_IMAGE } from './support/harden-probe.ts';
+import { copiesOf, ensureProbeImage, PROBE_IMAGE, ratelimitAtRest, recordingLockOwner } from './support/harden-probe.ts';
 
 const BIN = join(import.meta.dirname, '../src/cli/bin.ts');
 const containers = new TestContainers('hcli');
@@ -61,7 +61,8 @@ function assertFailed(r: Run, code: number, pattern: RegExp): void {
 before(async () => {
   await ensureProbeImage();
   dir = mkdtempSync(join(tmpdir(), 'moat-hcli-'));
-  ratelimitBefore = ratelimit();
+  ratelimitBefore = await ratelimitAtRest();
+  assert.notEqual(ratelimitBefore, '0', 'this machine rate-limits printk (the kernel default), so recordings change it');
 });
 after(async () => {
   await containers.cleanup();
@@ -103,11 +104,9 @@ test('--output-dir writes the three files after a complete run; host changes are
   assert.deepEqual(readdirSync(out).sort(), ['docker-compose.override.yml', 'run-flags.txt', 'seccomp.json']);
   assert.match(r.stdout, new RegExp(`^Hardened ${name}: \\d+ syscalls allowed; capabilities none; user 1000:1000; read-only root with tmpfs /tmp:uid=1000,gid=1000`));
   assert.match(r.stdout, /Verified: a copy under all of them behaved as recorded/);
-  if (ratelimitBefore !== '0') {
-    assert.match(r.stderr, new RegExp(`moat: set kernel.printk_ratelimit ${ratelimitBefore} → 0 for the recording`));
-    assert.match(r.stderr, new RegExp(`moat: restored kernel.printk_ratelimit to ${ratelimitBefore}`));
-  }
-  assert.equal(ratelimit(), ratelimitBefore);
+  assert.match(r.stderr, new RegExp(`moat: set kernel.printk_ratelimit ${ratelimitBefore} → 0 for the recording`));
+  assert.match(r.stderr, new RegExp(`moat: restored kernel.printk_ratelimit to ${ratelimitBefore}`));
+  assert.equal(await ratelimitAtRest(), ratelimitBefore);
   const json = await moat([name, '--yes', '-d', '8s', '--network', 'none', '--format', 'json']);
   assert.equal(json.code, 0, json.stderr);
   const result = JSON.parse(json.stdout);
@@ -125,7 +124,7 @@ test('the engine going away mid-recording: one line naming the copy to remove; t
     const left = /docker rm -f (moat-harden-\S+)$/.exec(r.stderr.trim())?.[1] as string;
     assert.ok((await docker('ps', '-aq', '--filter', `name=${left}`)).trim(), 'the named copy is the one left behind');
     await docker('rm', '-f', left);
-    assert.equal(ratelimit(), ratelimitBefore);
+    assert.equal(await ratelimitAtRest(), ratelimitBefore);
   } finally {
     await proxy.close();
   }
@@ -141,6 +140,6 @@ test('Ctrl-C stops the recording, removes the copy and restores the host', async
   const r = await done;
   assertFailed(r, 3, /interrupted: the copies Moat made were removed and nothing was written/);
   assert.deepEqual(await copiesOf(name), []);
-  assert.equal(ratelimit(), ratelimitBefore);
-  assert.equal(existsSync(join(tmpdir(), 'moat-harden-recording.lock')), false);
+  assert.equal(await ratelimitAtRest(), ratelimitBefore);
+  assert.notEqual(recordingLockOwner(), child.pid, 'the interrupted run released the recording lock');
 });

@@ -7,26 +7,34 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { harden, type HardenResult } from '../src/harden/harden.ts';
-import { DEFAULT_HOST_PATHS } from '../src/harden/recording-host.ts';
+import { harden as hardenOnce, type HardenOptions, type HardenResult } from '../src/harden/harden.ts';
+import { compileSchema, readJson } from '../src/report/test-support/ajv.ts';
 import { renderOutputs } from '../src/harden/render.ts';
 import { containersFromCompose } from '../src/sources/compose/project.ts';
 import { MoatError } from '../src/util/errors.ts';
 import { docker, TestContainers } from './support/engine.ts';
-import { copiesOf, ensureProbeImage, printkRatelimit as ratelimit, PROBE_IMAGE } from './support/harden-probe.ts';
+import { copiesOf, ensureProbeImage, PROBE_IMAGE, ratelimitAtRest, recordingLockOwner } from './support/harden-probe.ts';
 
 const containers = new TestContainers('harden');
+/** Every result the tests produce, checked against docs/harden.schema.json at the end. */
+const results: HardenResult[] = [];
+async function harden(o: HardenOptions): Promise<HardenResult> {
+  const r = await hardenOnce(o);
+  results.push(r);
+  return r;
+}
 let dir: string;
 let ratelimitBefore: string;
 
 before(async () => {
   await ensureProbeImage();
   dir = mkdtempSync(join(tmpdir(), 'moat-harden-'));
-  ratelimitBefore = ratelimit();
+  ratelimitBefore = await ratelimitAtRest();
+  assert.notEqual(ratelimitBefore, '0', 'this machine rate-limits printk (the kernel default), so recordings change it');
 });
 after(async () => {
   await containers.cleanup();
@@ -75,8 +83,8 @@ test('a recorded profile runs the workload and blocks a syscall it never made; e
   assert.equal((await docker('ps', '-aq', '--filter', `name=${stale}`)).trim(), '', 'the abandoned copy was removed');
   assert.ok(lines.some((l) => /removed .*stale-copy, a copy left by an interrupted moat harden/.test(l)), lines.join('\n'));
   assert.deepEqual(await copiesOf(name), [], "Moat's copies are gone");
-  assert.equal(ratelimit(), ratelimitBefore, 'the sysctl is restored');
-  assert.equal(existsSync(DEFAULT_HOST_PATHS.lockFile), false, 'the recording lock is released');
+  assert.equal(await ratelimitAtRest(), ratelimitBefore, 'the sysctl is restored');
+  assert.notEqual(recordingLockOwner(), process.pid, 'the recording lock is released');
 
   assert.equal(r.recording.behaviour.startsWith('exited with code 0'), true, r.recording.behaviour);
   assert.equal(r.recording.passes.at(-1)?.lost, 0);
@@ -136,7 +144,7 @@ test('the output files: compose override valid for yaml and for the compose door
 test('a workload that switches users keeps root with the capabilities it needs, and needs each of them', async () => {
   const name = await containers.make('drop', ['--network', 'none'], { image: PROBE_IMAGE, start: false, cmd: ['drop'] });
   const r = await harden({ target: name, durationMs: 8000, yes: true });
-  assert.equal(ratelimit(), ratelimitBefore);
+  assert.equal(await ratelimitAtRest(), ratelimitBefore);
   assert.deepEqual(r.proposal.capabilities.add.map((c) => `${c.cap}:${c.confidence}`), ['CHOWN:inferred', 'SETGID:inferred', 'SETUID:inferred']);
   assert.equal(r.proposal.user.changed, false);
   assert.match(r.proposal.user.because, /switches users itself \(uids seen: 0, 1000\)/);
@@ -174,14 +182,14 @@ test('a workload that floods the kernel log is recorded again until a pass loses
   assert.equal(r.recording.passes.at(-1)?.lost, 0, 'the last pass lost none');
   assert.ok(r.recording.syscalls.workload.includes('getppid'));
   assert.equal(r.verification.at(-1)?.behaved, 'same');
-  assert.equal(ratelimit(), ratelimitBefore);
+  assert.equal(await ratelimitAtRest(), ratelimitBefore);
 });
 
 test('refusals: a copy that fails at once, a missing container, a privileged one, side effects without consent', async () => {
   const failing = await containers.make('fail', ['--network', 'none'], { image: PROBE_IMAGE, start: false, cmd: ['fail'] });
   await assert.rejects(harden({ target: failing, durationMs: 5000, yes: true }), (e: unknown) => e instanceof MoatError && e.kind === 'incomplete' && /exited with code 3 after \d+\.\d s, so there is no working run to learn from/.test(e.message));
   assert.deepEqual(await copiesOf(failing), []);
-  assert.equal(ratelimit(), ratelimitBefore);
+  assert.equal(await ratelimitAtRest(), ratelimitBefore);
 
   await assert.rejects(harden({ target: `${containers.prefix}-nosuch`, yes: true }), (e: unknown) => e instanceof MoatError && e.kind === 'usage' && /no container named or with id/.test(e.message));
 
@@ -222,4 +230,15 @@ test('a host exercise gets the copy in its environment; one that fails against t
   assert.ok(names.every((n) => n.startsWith(`moat-harden-${name}-`)), names.join(' '));
   await assert.rejects(harden({ target: name, durationMs: 5000, yes: true, exercise: { host: 'exit 4' } }), (e: unknown) => e instanceof MoatError && /the exercise failed against the unmodified copy \(exit code 4\)/.test(e.message));
   assert.deepEqual(await copiesOf(name), []);
+});
+
+test('every result is valid against docs/harden.schema.json', () => {
+  const validate = compileSchema(readJson(new URL('../docs/harden.schema.json', import.meta.url)) as object);
+  assert.ok(results.length >= 6, `${results.length} results`);
+  for (const r of results) {
+    const doc = JSON.parse(JSON.stringify(r));
+    assert.ok(validate(doc), `${r.target.label}: ${JSON.stringify(validate.errors)}`);
+  }
+  // A document with a field the schema does not know fails: the schema is strict, so it is kept in step with the code.
+  assert.equal(validate({ ...JSON.parse(JSON.stringify(results[0])), extra: 1 }), false);
 });

@@ -4,10 +4,11 @@
  * machine, like the other test images (test/support/engine.ts).
  */
 import { execFile } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { DEFAULT_HOST_PATHS, processStart } from '../../src/harden/recording-host.ts';
 import { docker, TEST_LABEL } from './engine.ts';
 
 const run = promisify(execFile);
@@ -50,3 +51,37 @@ export async function copiesOf(container: string): Promise<string[]> {
 
 /** kernel.printk_ratelimit now: recordings change it and must put it back. */
 export const printkRatelimit = (): string => readFileSync('/proc/sys/kernel/printk_ratelimit', 'utf8').trim();
+
+/**
+ * kernel.printk_ratelimit while no recording runs. Test files run in parallel and another
+ * one's recording may hold it at 0 right now, so this takes the recording lock itself (the
+ * same protocol moat harden follows) while it reads.
+ */
+export async function ratelimitAtRest(timeoutMs = 180_000): Promise<string> {
+  const me = JSON.stringify({ pid: process.pid, start: processStart(DEFAULT_HOST_PATHS, process.pid) ?? '' });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      writeFileSync(DEFAULT_HOST_PATHS.lockFile, me, { flag: 'wx', mode: 0o600 });
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  try {
+    return printkRatelimit();
+  } finally {
+    unlinkSync(DEFAULT_HOST_PATHS.lockFile);
+  }
+}
+
+/** The pid holding the recording lock, if any. */
+export function recordingLockOwner(): number | undefined {
+  if (!existsSync(DEFAULT_HOST_PATHS.lockFile)) return undefined;
+  try {
+    return (JSON.parse(readFileSync(DEFAULT_HOST_PATHS.lockFile, 'utf8')) as { pid?: number }).pid;
+  } catch {
+    return undefined;
+  }
+}
