@@ -248,7 +248,13 @@ async function record(t: HardenTarget, o: CommonRun & { paths: HostPaths; maxPas
   const lease = await acquireRecordingLease({ paths: o.paths, signal: o.signal, onWait: (pid) => o.progress(`waiting for another moat harden recording (pid ${pid}) to finish`) });
   for (const n of lease.notes) o.progress(n, 'host');
   const noted = lease.notes.length;
-  const log = KernelLog.open(o.paths.kmsg);
+  let log: KernelLog;
+  try {
+    log = KernelLog.open(o.paths.kmsg);
+  } catch (e) {
+    lease.release();
+    throw e;
+  }
   const startedAt = new Date().toISOString();
   const syscalls = new Map<string, ObservedSyscall>();
   const passes: PassSummary[] = [];
