@@ -43,3 +43,7 @@ export type { LayerInfo } from './image/read-image.ts';
 export type { Analyzer, AnalysisContext, AnalyzerResult, FileHeader, StreamConsumer, Want } from './analyzers/analyzer.ts';
 export { allAnalyzers } from './analyzers/index.ts';
 export type { Inventory, OsRelease, Package, PackageType, InventoryProblem } from './models/inventory.ts';
+export { harden, HARDEN_SCHEMA_VERSION, type HardenOptions, type HardenResult, type HardenPlan, type VerificationAttempt } from './harden/harden.ts';
+export { renderOutputs as renderHardenOutputs, OUTPUT_FILES as HARDEN_OUTPUT_FILES, type OutputFile as HardenOutputFile } from './harden/render.ts';
+export type { SeccompProfile } from './harden/seccomp-profile.ts';
+export type { HardenTarget, CreateBody } from './harden/target.ts';
