@@ -2,10 +2,12 @@ import { EngineError } from '../engine/errors.ts';
 import { MoatError } from '../util/errors.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { auditCommand, type CommandIO } from './commands/audit.ts';
+import { hardenCommand } from './commands/harden.ts';
 import { rulesCommand } from './commands/rules.ts';
 import { dbCommand } from './commands/db.ts';
 import { scanCommand } from './commands/scan.ts';
 import { watchCommand } from './commands/watch.ts';
+import { sbomCommand } from './commands/sbom.ts';
 import { EXIT } from './exit-codes.ts';
 
 const HELP = `Usage: moat <command> [options]
@@ -18,6 +20,8 @@ Commands:
   db        manage the vulnerability database (import, update, status)
   scan      find known vulnerabilities in an SBOM's packages (--sbom FILE)
   watch     follow the engine's events and alert on risky starts, exec, drift, OOM, restart loops
+  sbom      list an image's OS and packages (CycloneDX, SPDX, table, JSON)
+  harden    record what a container does and write least-privilege settings for it
 
 Run 'moat <command> --help' for a command's options.
 Options: -h, --help  show this help;  --version  print the version`;
@@ -28,6 +32,8 @@ const COMMANDS: Record<string, (argv: string[], io: CommandIO) => Promise<number
   db: dbCommand,
   scan: scanCommand,
   watch: watchCommand,
+  sbom: sbomCommand,
+  harden: hardenCommand,
 };
 
 export async function main(argv: string[], io: CommandIO): Promise<number> {
