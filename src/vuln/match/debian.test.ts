@@ -13,6 +13,8 @@ import { readDpkgStatus, readOsRelease } from '../test-support/dpkg-status.ts';
 import { debianCases, type DebianSource, type Relation } from '../test-support/osv-generator.ts';
 import { tempDir } from '../test-support/temp.ts';
 import { matchInventory } from './match.ts';
+import { copyFileSync, realpathSync } from 'node:fs';
+import { scanImage } from '../../image/scan.ts';
 
 /** dpkg itself judges every version relation the generated cases rely on. */
 function dpkgAgrees(relations: readonly Relation[]): string[] {
@@ -99,4 +101,20 @@ test("matches exactly the advisories built to match this machine's installed Deb
   } finally {
     db.close();
   }
+});
+
+test("the image analyzers read this machine's dpkg status into the same match keys as the test's reader", async () => {
+  // A root file system holding just the files the analyzers read, copied from this machine.
+  const root = path.join(tempDir('debian-rootfs'), 'rootfs');
+  mkdirSync(path.join(root, 'var/lib/dpkg'), { recursive: true });
+  mkdirSync(path.join(root, 'etc'), { recursive: true });
+  copyFileSync('/var/lib/dpkg/status', path.join(root, 'var/lib/dpkg/status'));
+  copyFileSync(realpathSync('/etc/os-release'), path.join(root, 'etc/os-release'));
+  const scanned = await scanImage({ kind: 'rootfs', dir: root });
+  const mine = readDpkgStatus();
+  assert.equal(scanned.inventory.os?.id, 'debian');
+  assert.equal(scanned.inventory.os?.versionId, readOsRelease().versionId);
+  const key = (p: { name: string; version: string; source?: { name: string; version?: string } }): string => `${p.name} ${p.version} ${p.source?.name ?? p.name} ${p.source?.version ?? p.version}`;
+  const theirs = scanned.inventory.packages.filter((p) => p.type === 'deb').map(key).sort();
+  assert.deepEqual(theirs, mine.map(key).sort());
 });
