@@ -202,10 +202,40 @@ test('db update downloads from --source, then reports every ecosystem unchanged'
   }
 });
 
+test("scan TARGET reads an image or root file system through the image analyzers: this machine's dpkg status", async () => {
+  const { copyFileSync, realpathSync } = await import('node:fs');
+  const { readDpkgStatus } = await import('../src/vuln/test-support/dpkg-status.ts');
+  const root = path.join(dir, 'rootfs');
+  mkdirSync(path.join(root, 'var/lib/dpkg'), { recursive: true });
+  mkdirSync(path.join(root, 'etc'), { recursive: true });
+  copyFileSync('/var/lib/dpkg/status', path.join(root, 'var/lib/dpkg/status'));
+  copyFileSync(realpathSync('/etc/os-release'), path.join(root, 'etc/os-release'));
+  // One advisory for a real installed source package whose binary name differs from it, fixed just after it.
+  const pkg = readDpkgStatus().find((p) => p.source !== undefined && p.source.name !== p.name) as { name: string; source: { name: string; version: string } };
+  const release = /VERSION_ID="?(\d+)/.exec((await import('node:fs')).readFileSync('/etc/os-release', 'utf8'))?.[1];
+  const records = path.join(dir, 'rootfs-records');
+  mkdirSync(records, { recursive: true });
+  writeFileSync(path.join(records, 'a.json'), JSON.stringify({
+    id: 'DEBIAN-CVE-9999-9300', modified: OLD, upstream: ['CVE-9999-9300'],
+    affected: [{ package: { ecosystem: `Debian:${release}`, name: pkg.source.name }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: `${pkg.source.version}+deb${release}u1` }] }] }],
+  }));
+  const env = { MOAT_DB: path.join(dir, 'rootfs-db', 'osv.sqlite') };
+  assert.equal((await moat(['db', 'import', records], env)).code, 0);
+  const r = await moat(['scan', `rootfs:${root}`, '--format', 'json', '--fail-on', 'none', '--max-db-age', '100000'], env);
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as { target: { description: string }; findings: Array<{ location: { file: string }; vulnerability: { id: string; matchedAs: { name: string }; package: { name: string } } }> };
+  assert.ok(report.findings.length > 0);
+  assert.ok(report.findings.every((f) => f.vulnerability.id === 'CVE-9999-9300' && f.vulnerability.matchedAs.name === pkg.source.name));
+  assert.ok(report.findings.some((f) => f.vulnerability.package.name === pkg.name), `the binary package ${pkg.name} is reported`);
+  assert.equal(report.findings[0]?.location.file, 'var/lib/dpkg/status');
+  assert.match(report.target.description, /packages, debian/);
+});
+
 test('bad input gets a one-line, located error', async () => {
   const cases: Array<[string[], RegExp, number]> = [
-    [['scan'], /give --sbom FILE/, 2],
-    [['scan', 'debian:12'], /needs the image reader/, 2],
+    [['scan'], /give a TARGET \(an image, rootfs:DIR, \.\.\.\) or --sbom FILE/, 2],
+    [['scan', 'rootfs:/nonexistent-dir', '--sbom', 'bom.cdx.json'], /give one TARGET, --rootfs DIR or --sbom FILE/, 2],
+    [['scan', 'rootfs:/nonexistent-dir', '--platform', 'amd64'], /--platform "amd64" is not os\/arch/, 2],
     [['scan', '--sbom', write('broken.json', '{"bomFormat": "CycloneDX", ')], /--sbom .*broken\.json: not JSON/, 2],
     [['scan', '--sbom', write('wrong.json', { bomFormat: 'CycloneDX', specVersion: '1.2' })], /not a CycloneDX 1\.4–1\.6 document: specVersion: /, 2],
     [['scan', '--sbom', write('deep.json', '['.repeat(10000))], /nested deeper than 64 levels/, 2],

@@ -18,7 +18,7 @@ Commands:
   audit     audit the Docker host, daemon and containers (CIS Docker Benchmark v1.6.0)
   rules     list the rules and their CIS ids
   db        manage the vulnerability database (import, update, status)
-  scan      find known vulnerabilities in an SBOM's packages (--sbom FILE)
+  scan      find known vulnerabilities in an image's or an SBOM's packages
   watch     follow the engine's events and alert on risky starts, exec, drift, OOM, restart loops
   sbom      list an image's OS and packages (CycloneDX, SPDX, table, JSON)
   harden    record what a container does and write least-privilege settings for it

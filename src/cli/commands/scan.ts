@@ -1,4 +1,6 @@
 import { isSeverity, type Severity } from '../../findings/finding.ts';
+import type { ImageTarget } from '../../image/target.ts';
+import type { Inventory } from '../../models/inventory.ts';
 import { renderReport } from '../../report/index.ts';
 import { shouldColor } from '../../report/table.ts';
 import { MoatError } from '../../util/errors.ts';
@@ -7,15 +9,24 @@ import { EXIT } from '../exit-codes.ts';
 import { writeOutput } from '../output.ts';
 import { exitCodeFor, parseFailOn, parseFormat, type CommandIO } from './audit.ts';
 
-export const SCAN_HELP = `Usage: moat scan --sbom FILE [options]
+export const SCAN_HELP = `Usage: moat scan TARGET [options]
+       moat scan --sbom FILE [options]
 
-Finds known vulnerabilities (OSV advisories) in the packages an SBOM lists: CycloneDX
-1.4-1.6 or SPDX 2.2/2.3 JSON, packages read from their package URLs. Debian and Ubuntu
-packages are matched through their source package, Alpine packages through their origin.
-(Scanning an image directly arrives with the image reader.)
+Finds known vulnerabilities (OSV advisories) in the packages of an image (read once as a
+stream, as moat sbom reads it) or of an SBOM (CycloneDX 1.4-1.6 or SPDX 2.2/2.3 JSON,
+packages read from their package URLs). Debian and Ubuntu packages are matched through
+their source package, Alpine packages through their origin.
+
+TARGET: IMAGE (local engine), registry:REF, docker-archive:PATH, oci-archive:PATH, oci:DIR,
+rootfs:DIR, or a PATH ending in .tar, .tar.gz or .tgz (see moat sbom --help)
 
 Options:
-      --sbom FILE           the SBOM to scan
+      --sbom FILE           scan the packages this SBOM lists instead of an image
+      --rootfs DIR          scan a root file system directory (same as rootfs:DIR)
+      --platform P          os/arch[/variant] to pick from a multi-platform index
+  -H, --host URL            engine to read images from (default: DOCKER_HOST, else the local socket)
+      --insecure-registry HOST  a registry that may be reached over http (repeatable)
+      --timeout MS          engine or registry silence that counts as a failure
       --db FILE             vulnerability database (default: MOAT_DB, else
                             $XDG_CACHE_HOME/moat/osv.sqlite; create it with moat db update)
       --ignore-unfixed      leave out vulnerabilities that have no fixed version yet
@@ -36,6 +47,11 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
 
 const OPTIONS = {
   sbom: { type: 'string' },
+  rootfs: { type: 'string' },
+  platform: { type: 'string' },
+  host: { type: 'string', short: 'H' },
+  'insecure-registry': { type: 'string', multiple: true },
+  timeout: { type: 'string' },
   db: { type: 'string' },
   'ignore-unfixed': { type: 'boolean' },
   severity: { type: 'string', multiple: true },
@@ -55,31 +71,43 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
     io.stdout.write(SCAN_HELP + '\n');
     return EXIT.ok;
   }
-  if (positionals.length > 0) throw new MoatError('usage', `scan: scanning an image (${positionals[0]}) needs the image reader, which is not in this build: give --sbom FILE`);
-  if (values.sbom === undefined) throw new MoatError('usage', 'scan: give --sbom FILE (a CycloneDX or SPDX JSON document) (see moat scan --help)');
+  const sources = (values.sbom !== undefined ? 1 : 0) + (values.rootfs !== undefined ? 1 : 0) + positionals.length;
+  if (sources === 0) throw new MoatError('usage', 'scan: give a TARGET (an image, rootfs:DIR, ...) or --sbom FILE (see moat scan --help)');
+  if (sources > 1) throw new MoatError('usage', `scan: give one TARGET, --rootfs DIR or --sbom FILE (got ${[...positionals, values.rootfs, values.sbom].filter(Boolean).join(', ')})`);
   const format = parseFormat(values.format);
   const failOn = parseFailOn(values['fail-on'] ?? 'high');
   const severities = parseSeverities(splitList(values.severity));
   const maxAge = parseDays(values['max-db-age'] ?? io.env['MOAT_DB_MAX_AGE_DAYS'] ?? '7');
+  const timeoutMs = values.timeout === undefined ? undefined : parseTimeout(values.timeout);
 
   const path = await import('node:path');
   const { resolveDbPath } = await import('../../vuln/db/location.ts');
   const { VulnDatabase } = await import('../../vuln/db/vuln-database.ts');
-  const { readSbom } = await import('../../sources/sbom/index.ts');
   const { readVex } = await import('../../vuln/vex/openvex.ts');
   const { scanInventory, VULN_RULE } = await import('../../vuln/scan.ts');
   const { loadConfig } = await import('../../config/load.ts');
   const { allRules } = await import('../../rules/index.ts');
   const config = loadConfig({ cwd: io.cwd, file: values.config, rules: [...allRules, VULN_RULE] });
-
-  const sbom = path.resolve(io.cwd, values.sbom);
-  const inventory = readSbom(sbom);
   const vex = (values.vex ?? []).flatMap((f) => readVex(path.resolve(io.cwd, f)));
+  // Opened first: reading a large image only to learn there is no database would waste minutes.
   const db = VulnDatabase.open(resolveDbPath(io.env, values.db, io.cwd));
   let result;
   try {
+    let inventory: Inventory;
+    let what: string;
+    if (values.sbom !== undefined) {
+      const { readSbom } = await import('../../sources/sbom/index.ts');
+      inventory = readSbom(path.resolve(io.cwd, values.sbom));
+      what = `sbom ${values.sbom}`;
+    } else {
+      const { parseTarget } = await import('../../image/target.ts');
+      const target: ImageTarget = values.rootfs !== undefined ? { kind: 'rootfs', dir: values.rootfs } : parseTarget(positionals[0] as string);
+      const scanned = await readImageInventory(target, { ...values, timeoutMs }, io);
+      inventory = scanned.inventory;
+      what = scanned.name;
+    }
     result = scanInventory(db, inventory, {
-      description: `sbom ${values.sbom} (${inventory.packages.length} packages${inventory.os ? `, ${inventory.os.id} ${inventory.os.versionId ?? ''}`.trimEnd() : ''})`,
+      description: `${what} (${inventory.packages.length} packages${inventory.os ? `, ${inventory.os.id} ${inventory.os.versionId ?? ''}`.trimEnd() : ''})`,
       ignoreUnfixed: values['ignore-unfixed'] === true,
       ...(severities !== undefined ? { severities } : {}),
       vex,
@@ -99,6 +127,40 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
     io.stderr.write(`moat: wrote ${values.output} (${report.findings.filter((f) => !f.suppressed).length} findings)\n`);
   } else io.stdout.write(text.endsWith('\n') ? text : text + '\n');
   return exitCodeFor(report, failOn);
+}
+
+/** The image's inventory, read as `moat sbom` reads it; Ctrl-C stops the read cleanly. */
+async function readImageInventory(
+  target: ImageTarget,
+  opts: { platform?: string; host?: string; 'insecure-registry'?: string[]; timeoutMs?: number },
+  io: CommandIO,
+): Promise<{ inventory: Inventory; name: string }> {
+  if (opts.platform !== undefined && !/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(opts.platform)) {
+    throw new MoatError('usage', `scan: --platform "${opts.platform}" is not os/arch[/variant] (like linux/amd64)`);
+  }
+  const { scanImage } = await import('../../image/scan.ts');
+  const { resolveEndpoint } = await import('../../engine/endpoint.ts');
+  const controller = new AbortController();
+  const onSignal = (sig: NodeJS.Signals): void => controller.abort(new MoatError('incomplete', `interrupted (${sig}): no report was written`));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const scan = await scanImage(target, {
+      signal: controller.signal,
+      ...(opts.platform ? { platform: opts.platform } : {}),
+      ...(target.kind === 'engine' ? { engine: { endpoint: resolveEndpoint(io.env, opts.host), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) } } : {}),
+      ...(target.kind === 'registry' ? { registry: { env: io.env, ...(opts['insecure-registry'] ? { insecure: opts['insecure-registry'] } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) } } : {}),
+    });
+    return { inventory: scan.inventory, name: scan.target.name };
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+function parseTimeout(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) <= 0) throw new MoatError('usage', `scan: --timeout takes a positive whole number of milliseconds, not "${value}"`);
+  return Number(value);
 }
 
 function parseSeverities(list: string[]): Severity[] | undefined {
