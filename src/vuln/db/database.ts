@@ -13,7 +13,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { MoatError } from '../../util/errors.ts';
 
 /** Bumped when the tables change: an older or newer file is rebuilt, not misread. */
-export const DB_SCHEMA = 1;
+export const DB_SCHEMA = 2;
 
 const SCHEMA_SQL = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -4,6 +4,7 @@
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { AdvisoryRow, StoredRange, StoredSeverity } from '../osv/normalize.ts';
+import { MoatError } from '../../util/errors.ts';
 import { openDatabase } from './database.ts';
 
 export interface Candidate {
@@ -86,9 +87,14 @@ export class VulnDatabase {
   /** @throws MoatError (config) when there is no usable database at `file`. */
   static open(file: string): VulnDatabase {
     const db = openDatabase(file);
-    // Matching reads a few rows from all over the file: mapped pages spare a read() each.
-    db.exec('PRAGMA mmap_size = 4294967296; PRAGMA cache_size = -32768');
-    return new VulnDatabase(file, db);
+    try {
+      // Matching reads a few rows from all over the file: mapped pages spare a read() each.
+      db.exec('PRAGMA mmap_size = 4294967296; PRAGMA cache_size = -32768');
+      return new VulnDatabase(file, db);
+    } catch (e) {
+      db.close();
+      throw new MoatError('config', `${file}: not a usable Moat vulnerability database (${(e as Error).message}): rebuild it with \`moat db update\` or \`moat db import --replace\``);
+    }
   }
 
   close(): void {
