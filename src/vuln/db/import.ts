@@ -5,10 +5,12 @@
  */
 import path from 'node:path';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import { parseRecord } from '../osv/schema.ts';
-import { normalizeRecord } from '../osv/normalize.ts';
+import { Worker } from 'node:worker_threads';
+import { MoatError } from '../../util/errors.ts';
+import type { WorkerMessage } from './import-worker.ts';
+import { prepareRecord, type Prepared } from './prepare.ts';
 import { buildDatabase } from './database.ts';
-import { DEFAULT_LIMITS, readSource, type ReadLimits } from './read.ts';
+import { DEFAULT_LIMITS, type ReadLimits } from './read.ts';
 
 export interface ImportOptions {
   /** Start from an empty database instead of adding to the current one. */
@@ -55,7 +57,7 @@ export async function importPaths(file: string, paths: readonly string[], option
       const location = path.resolve(p);
       const writer = new SourceWriter(db, `import:${location}`);
       writer.begin();
-      await readSource(location, limits, writer.sink(options.onProgress));
+      await writer.readInWorker(location, limits, options.onProgress);
       out.push(writer.finish({ kind: 'import', location }));
     }
     return out;
@@ -103,23 +105,6 @@ export class SourceWriter {
     this.db.prepare('DELETE FROM advisories WHERE source = ?').run(source);
   }
 
-  sink(onProgress?: (done: number, where: string) => void): { record(text: string, where: string): void; skip(reason: string, where: string): void } {
-    let seen = 0;
-    const tick = (where: string): void => {
-      if (onProgress !== undefined && ++seen % 5000 === 0) onProgress(seen, where);
-    };
-    return {
-      record: (text, where) => {
-        this.add(text, where);
-        tick(where);
-      },
-      skip: (reason, where) => {
-        this.skip(reason, where);
-        tick(where);
-      },
-    };
-  }
-
   skip(reason: string, where: string): void {
     this.stats.skipped++;
     this.count(reason);
@@ -130,21 +115,12 @@ export class SourceWriter {
     this.stats.reasons[reason] = (this.stats.reasons[reason] ?? 0) + 1;
   }
 
-  /** Parses, checks, reduces and stores one record's text. */
-  add(text: string, where: string): void {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (e) {
-      return this.skip(`invalid JSON (${(e as Error).message.slice(0, 80)})`, where);
-    }
-    const parsed = parseRecord(value);
-    if ('error' in parsed) return this.skip(`not an OSV record: ${parsed.error}`, where);
-    const record = parsed.record;
-    if (this.stats.newest === undefined || record.modified > this.stats.newest) this.stats.newest = record.modified;
-
-    const existing = this.find.get(record.id) as { rowid: number; modified: string } | undefined;
-    if (existing !== undefined && existing.modified >= record.modified) {
+  /** Stores one prepared record: the newest `modified` wins; a withdrawn record removes an older copy. */
+  store(p: Prepared, where: string): void {
+    if ('skip' in p) return this.skip(p.skip, where);
+    if (this.stats.newest === undefined || p.modified > this.stats.newest) this.stats.newest = p.modified;
+    const existing = this.find.get(p.id) as { rowid: number; modified: string } | undefined;
+    if (existing !== undefined && existing.modified >= p.modified) {
       this.stats.duplicates++;
       return;
     }
@@ -152,30 +128,56 @@ export class SourceWriter {
       this.deleteAffected.run(existing.rowid);
       this.deleteAdvisory.run(existing.rowid);
     }
-    if (record.withdrawn !== undefined) {
+    if (p.withdrawn) {
       this.stats.withdrawn++;
       return;
     }
-    const normalized = normalizeRecord(record);
-    for (const reason of normalized.dropped) {
+    for (const reason of p.dropped) {
       this.stats.dropped++;
       // Counted by kind, without the package name, so the summary stays short.
       this.count(reason.replace(/^[^:]*: /, ''));
     }
-    const { id, modified, ...rest } = normalized.advisory;
-    const { lastInsertRowid } = this.insertAdvisory.run(id, this.stats.source, modified, JSON.stringify(rest));
-    normalized.affected.forEach((a, seq) => {
-      this.insertAffected.run(
-        a.ecosystem,
-        a.name,
-        lastInsertRowid,
-        seq,
-        JSON.stringify(a.ranges),
-        a.versions !== undefined ? JSON.stringify(a.versions) : null,
-        a.severity.length > 0 ? JSON.stringify(a.severity) : null,
-      );
+    const { lastInsertRowid } = this.insertAdvisory.run(p.id, this.stats.source, p.modified, p.advisory);
+    p.affected.forEach(([ecosystem, name, ranges, versions, severity], seq) => {
+      this.insertAffected.run(ecosystem, name, lastInsertRowid, seq, ranges, versions, severity);
     });
     this.stats.records++;
+  }
+
+  /**
+   * Reads `file` on a worker thread, which parses and reduces the records while this
+   * thread stores them: the two halves of an import cost about the same, and a machine
+   * has two cores at least. Errors of the source arrive as the MoatError it threw.
+   */
+  async readInWorker(file: string, limits: ReadLimits, onProgress?: (done: number, where: string) => void): Promise<void> {
+    const written = new SharedArrayBuffer(4);
+    const counter = new Int32Array(written);
+    const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+    const worker = new Worker(new URL(`./import-worker.${ext}`, import.meta.url), { workerData: { file, limits, written } });
+    let seen = 0;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        worker.on('message', (m: WorkerMessage) => {
+          if (m.type === 'batch') {
+            try {
+              for (const item of m.items) {
+                this.store(item.prepared, item.where);
+                if (onProgress !== undefined && ++seen % 5000 === 0) onProgress(seen, item.where);
+              }
+            } catch (e) {
+              return reject(e);
+            }
+            Atomics.add(counter, 0, 1);
+            Atomics.notify(counter, 0);
+          } else if (m.type === 'done') resolve();
+          else reject(m.kind === 'internal' ? new Error(m.message) : new MoatError(m.kind, m.message));
+        });
+        worker.on('error', reject);
+        worker.on('exit', (code) => reject(new Error(`the import worker stopped (exit ${code})`)));
+      });
+    } finally {
+      await worker.terminate();
+    }
   }
 
   /** Records the source and returns its statistics. */

@@ -10,7 +10,7 @@ import { MoatError } from '../../util/errors.ts';
 import { DEFAULT_ECOSYSTEMS } from '../ecosystems.ts';
 import { buildDatabase } from './database.ts';
 import { SourceWriter, type SourceStats } from './import.ts';
-import { DEFAULT_LIMITS, readSource } from './read.ts';
+import { DEFAULT_LIMITS } from './read.ts';
 import { VulnDatabase, type SourceInfo } from './vuln-database.ts';
 
 export const DEFAULT_SOURCE = 'https://osv-vulnerabilities.storage.googleapis.com';
@@ -147,8 +147,7 @@ async function updateLocked(
       for (const d of fetched) {
         const writer = new SourceWriter(db, `update:${d.ecosystem}`);
         writer.begin();
-        const sink = writer.sink((done) => options.onProgress?.({ ecosystem: d.ecosystem, phase: 'import', done }));
-        await readSource(d.zip, DEFAULT_LIMITS, sink);
+        await writer.readInWorker(d.zip, DEFAULT_LIMITS, (done) => options.onProgress?.({ ecosystem: d.ecosystem, phase: 'import', done }));
         const dataTime = d.lastModified !== undefined && !Number.isNaN(Date.parse(d.lastModified)) ? new Date(d.lastModified).toISOString() : now().toISOString();
         out.push(writer.finish({ kind: 'update', location: d.url, ...(d.etag ? { etag: d.etag } : {}), ...(d.lastModified ? { lastModified: d.lastModified } : {}), dataTime }));
       }
