@@ -8,7 +8,7 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
 import { MoatError } from '../../util/errors.ts';
 import type { WorkerMessage } from './import-worker.ts';
-import { prepareRecord, type Prepared } from './prepare.ts';
+import type { Prepared } from './prepare.ts';
 import { buildDatabase } from './database.ts';
 import { DEFAULT_LIMITS, type ReadLimits } from './read.ts';
 
