@@ -11,6 +11,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, s
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { MoatError } from '../../util/errors.ts';
+import { isRunning } from '../../util/process-alive.ts';
 
 /** Bumped when the tables change: an older or newer file is rebuilt, not misread. */
 export const DB_SCHEMA = 2;
@@ -137,14 +138,5 @@ function removeStaleBuilds(file: string): void {
     } catch {
       /* removed meanwhile */
     }
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -7,6 +7,7 @@
 import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { MoatError } from '../../util/errors.ts';
+import { isRunning } from '../../util/process-alive.ts';
 import { DEFAULT_ECOSYSTEMS } from '../ecosystems.ts';
 import { buildDatabase } from './database.ts';
 import { SourceWriter, type SourceStats } from './import.ts';
@@ -102,22 +103,13 @@ function lock(dir: string): () => void {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new MoatError('incomplete', `cannot lock ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
       const pid = Number(readFileSync(file, 'utf8').trim());
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isRunning(pid)) {
         throw new MoatError('incomplete', `another \`moat db update\` (pid ${pid}) is updating this database; wait for it, or remove ${file} if it is not running`);
       }
       rmSync(file, { force: true });
     }
   }
   throw new MoatError('incomplete', `cannot lock ${file}`);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 async function updateLocked(
