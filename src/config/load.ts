@@ -9,6 +9,8 @@ import type { Rule } from '../rules/rule.ts';
 import { MoatError, locatedMessage } from '../util/errors.ts';
 import { ConfigSchema, TOP_LEVEL_KEYS, RulesSectionSchema, IgnoreSchema, type MoatConfigData } from './schema.ts';
 import { didYouMean } from './suggest.ts';
+import { defaultEnforceConfig, resolveEnforce, type EnforceConfig } from './enforce.ts';
+import { EnforceExceptionSchema, EnforceSectionSchema } from './enforce-schema.ts';
 
 export const CONFIG_NAMES = ['moat.yaml', 'moat.yml', '.moat.yaml', '.moat.yml'] as const;
 
@@ -39,10 +41,12 @@ export interface MoatConfig {
   trust: { registries: string[]; baseImages: string[] };
   /** Upper-case, without `CAP_`. */
   allowedCapabilities: string[];
+  /** The policy `moat enforce` applies (defaults when the file has no `enforce:`). */
+  enforce: EnforceConfig;
 }
 
 export function emptyConfig(dir: string): MoatConfig {
-  return { dir, rules: { disable: [], only: [], severity: new Map() }, ignores: [], trust: { registries: [], baseImages: [] }, allowedCapabilities: [] };
+  return { dir, rules: { disable: [], only: [], severity: new Map() }, ignores: [], trust: { registries: [], baseImages: [] }, allowedCapabilities: [], enforce: defaultEnforceConfig() };
 }
 
 /** The first moat.yaml (or .yml, or a dot-file) in `cwd` or a directory above it. */
@@ -164,6 +168,7 @@ function resolveConfig(
   config.trust.registries = data.trust?.registries ?? [];
   config.trust.baseImages = data.trust?.baseImages ?? [];
   config.allowedCapabilities = (data.capabilities?.allowed ?? []).map(normalizeCapability);
+  if (data.enforce) config.enforce = resolveEnforce(data.enforce, rules, (path) => valueLocation(doc, path, at), fail);
   return config;
 }
 
@@ -174,8 +179,10 @@ function unknownKeyHint(parent: (string | number)[], key: string): string {
     ignore: Object.keys(IgnoreSchema.entries),
     trust: ['registries', 'baseImages'],
     capabilities: ['allowed'],
+    enforce: Object.keys(EnforceSectionSchema.entries),
+    'enforce.exceptions': Object.keys(EnforceExceptionSchema.entries),
   };
-  const section = parent.length === 0 ? '' : String(parent[0]);
+  const section = parent[0] === 'enforce' && parent[1] === 'exceptions' ? 'enforce.exceptions' : parent.length === 0 ? '' : String(parent[0]);
   const known = keysOf[section];
   if (!known) return '';
   const hint = didYouMean(key, known);
