@@ -145,7 +145,7 @@ export class Enforcer {
     return { findings, errors };
   }
 
-  /** Each bind source as this host resolves it (both readings when `..` makes them differ). */
+  /** Each bind mount as written and as this host resolves its source (both readings when `..` makes them differ). */
   private async resolveBinds(mounts: MountSpec[], notes: string[]): Promise<MountSpec[]> {
     const out: MountSpec[] = [];
     for (const m of mounts) {
@@ -153,9 +153,11 @@ export class Enforcer {
         out.push(m);
         continue;
       }
-      const readings = await hostPathReadings(m.source, this.hostRoot);
-      for (const r of readings) {
-        if (r !== m.source) notes.push(`bind source ${m.source} resolves to ${r} on this host`);
+      // The path as written is judged too: resolving must never make a mount look safer than it reads.
+      out.push(m);
+      for (const r of await hostPathReadings(m.source, this.hostRoot)) {
+        if (r === m.source) continue;
+        notes.push(`bind source ${m.source} resolves to ${r} on this host`);
         out.push({ ...m, source: r });
       }
     }
