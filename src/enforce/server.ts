@@ -17,7 +17,8 @@ import { REQUEST_REASONS } from './requests.ts';
 
 export interface PluginServerOptions {
   socketPath: string;
-  enforcer: Enforcer;
+  /** Anything that judges (the Enforcer; tests give slow or failing judges). */
+  enforcer: Pick<Enforcer, 'judge'>;
   log?: DecisionSink;
   /** Every AuthZReq is answered within this (default 1000 ms); past it the answer is a denial. */
   timeoutMs?: number;
