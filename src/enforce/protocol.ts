@@ -62,11 +62,14 @@ export function parseAuthzRequest(text: string): AuthzRequest {
   } catch (e) {
     throw new ProtocolError(`the AuthZ request is not JSON (${(e as Error).message.slice(0, 80)})`);
   }
+  if (Array.isArray(json)) throw new ProtocolError('malformed AuthZ request: the AuthZ request must be a JSON object, not an array');
   const parsed = v.safeParse(AuthzRequestSchema, json, { abortEarly: true });
   if (!parsed.success) {
     const issue = parsed.issues[0];
     const where = (issue.path ?? []).map((p) => String(p.key)).join('.');
-    throw new ProtocolError(`malformed AuthZ request${where ? ` at ${where}` : ''}: ${issue.message}`);
+    // valibot reports a missing key with the object's message: say which key.
+    const message = where && issue.input === undefined ? `${where} is missing` : issue.message;
+    throw new ProtocolError(`malformed AuthZ request${where ? ` at ${where}` : ''}: ${message}`);
   }
   const o = parsed.output;
   const headers: Record<string, string> = {};
