@@ -3,9 +3,9 @@
  * decision and the rule behind it, and each finding with what the policy made of it. Request
  * bodies are never written; query values that may carry secrets (build args, auth, filters)
  * are masked, and so are environment values a rule's message repeats. Lines go to a stream
- * (stdout) or to a file rotated by size (`FILE` → `FILE.1` → ... → `FILE.<keep>`).
+ * (stdout) or to a file rotated by size (`FILE` → `FILE.1` → ... → `FILE.<keep>`, the oldest dropped).
  */
-import { createWriteStream, renameSync, statSync, unlinkSync, type WriteStream } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import type { Judgement } from './enforcer.ts';
 import { loggableQuery } from './mask.ts';
 import type { AuthzRequest } from './protocol.ts';
@@ -66,49 +66,41 @@ export interface FileSinkOptions {
   keep?: number;
 }
 
-/** Appends to `file`, rotating by size. Writes are buffered by the stream: a slow disk never holds a decision back. */
+/**
+ * Appends to `file`, rotating by size. Writes are synchronous, a few microseconds a line on a
+ * local disk: a line is on disk before the next decision is logged, a rotation can never lose
+ * or reorder one, and a crash loses nothing already answered. (Point `--log` at a local disk:
+ * a hung network filesystem would hold decisions back.)
+ */
 export function fileSink(file: string, opts: FileSinkOptions = {}): DecisionSink {
   const maxBytes = opts.maxBytes ?? 16 * 1024 * 1024;
   const keep = Math.max(1, opts.keep ?? 5);
-  let size = 0;
-  try {
-    size = statSync(file).size;
-  } catch {
-    size = 0;
-  }
-  let stream: WriteStream = open();
-  function open(): WriteStream {
-    const s = createWriteStream(file, { flags: 'a', mode: 0o600 });
-    // A log that cannot be written must not take the plugin down; the decision was already answered.
-    s.on('error', (e) => process.emitWarning(`moat enforce: decision log ${file}: ${e.message}`));
-    return s;
-  }
+  let fd = openSync(file, 'a', 0o600);
+  let size = fstatSync(fd).size;
+  let failed = false;
   function rotate(): void {
-    stream.end();
-    for (let i = keep; i >= 1; i--) {
-      const from = i === 1 ? file : `${file}.${i - 1}`;
-      try {
-        if (i === keep) unlinkSync(`${file}.${keep}`);
-      } catch {
-        /* none to drop */
-      }
-      try {
-        renameSync(from, `${file}.${i}`);
-      } catch {
-        /* nothing at that generation yet */
-      }
-    }
+    closeSync(fd);
+    rmSync(`${file}.${keep}`, { force: true });
+    for (let i = keep - 1; i >= 1; i--) if (existsSync(`${file}.${i}`)) renameSync(`${file}.${i}`, `${file}.${i + 1}`);
+    renameSync(file, `${file}.1`);
+    fd = openSync(file, 'a', 0o600);
     size = 0;
-    stream = open();
   }
   return {
     write(line) {
       const text = `${JSON.stringify(line)}\n`;
       const bytes = Buffer.byteLength(text);
-      if (size > 0 && size + bytes > maxBytes) rotate();
-      stream.write(text);
-      size += bytes;
+      try {
+        if (size > 0 && size + bytes > maxBytes) rotate();
+        writeSync(fd, text);
+        size += bytes;
+        failed = false;
+      } catch (e) {
+        // A log that cannot be written must not take the plugin down: the decision was already answered. Say so once.
+        if (!failed) process.emitWarning(`moat enforce: decision log ${file}: ${(e as Error).message}`);
+        failed = true;
+      }
     },
-    close: () => new Promise<void>((resolve) => stream.end(() => resolve())),
+    close: async () => closeSync(fd),
   };
 }

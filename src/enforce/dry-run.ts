@@ -45,7 +45,7 @@ export async function dryRun(enforcer: Enforcer, sources: readonly DryRunSource[
     const specs: Array<{ what: string; at: string; spec: ContainerSpec }> = [];
     if (src.kind === 'compose') {
       const r = containersFromCompose(src.text, { file: src.file, cwd: opts.cwd, env: opts.env ?? {} });
-      for (const spec of r.specs) specs.push({ what: spec.name, at: formatLocation(spec.where.name ?? spec.where.image) || src.file, spec });
+      for (const spec of r.specs) specs.push({ what: spec.name, at: formatLocation(spec.where.image) || src.file, spec });
     } else {
       const lines = await findRunLines(src.text, src.file, src.kind === 'run' ? { kind: 'shell' } : {});
       for (const line of lines) {
