@@ -43,7 +43,7 @@ const PATHS = [
   '/v1.41/containers/%ZZ/create', '/v1.41/../../containers/create', `/v1.41/${'a/'.repeat(2000)}create`, '', 'no-slash', 'http://h/v1.41/containers/create',
 ];
 const KEYS = ['Image', 'image', 'HostConfig', 'hostconfig', 'Privileged', 'PRIVILEGED', 'CapAdd', 'Binds', 'Mounts', 'NetworkMode', 'PidMode', 'User', 'Env', 'Labels', 'Memory', 'PidsLimit', 'SecurityOpt', 'Volumes', 'Cmd', 'Driver', 'DriverOpts', 'Name', 'Value', 'bindſ'];
-const VALUES: unknown[] = [true, false, null, 0, -1, 1e400, 9223372036854775808, 1.5, '', 'host', '/var/run/docker.sock:/s', 'cap_sys_admin', ['SYS_ADMIN'], [{ Type: 'bind', Source: '/', Target: '/h' }], {}, [], 'x'.repeat(3000), '\u0000', '\ud800'];
+const VALUES: unknown[] = [true, false, null, 0, -1, Number.MAX_VALUE, 2 ** 63, 1.5, '', 'host', '/var/run/docker.sock:/s', 'cap_sys_admin', ['SYS_ADMIN'], [{ Type: 'bind', Source: '/', Target: '/h' }], {}, [], 'x'.repeat(3000), '\u0000', '\ud800'];
 
 function randomValue(depth: number): unknown {
   const r = rand();
@@ -90,7 +90,7 @@ function randomEnvelope(): { text: string; malformed: boolean; body?: string; ur
   const method = pick(['POST', 'POST', 'POST', 'GET', 'DELETE', 'post', 'PUT']);
   const uri = pick(PATHS);
   const body = rand() < 0.85 ? randomBody() : undefined;
-  const headers: Record<string, string> = pick([{ 'Content-Type': 'application/json' }, { 'Content-Type': 'application/json', 'Content-Length': String(body?.length ?? 0) }, {}, { 'Content-Length': '0' }]);
+  const headers = pick<Record<string, string>>([{ 'Content-Type': 'application/json' }, { 'Content-Type': 'application/json', 'Content-Length': String(body?.length ?? 0) }, {}, { 'Content-Length': '0' }]);
   const env: Record<string, unknown> = { RequestMethod: method, RequestUri: uri, RequestHeaders: headers, User: pick(['', 'alice', '\u0000']) };
   if (body !== undefined) env.RequestBody = Buffer.from(body).toString('base64');
   const text = JSON.stringify(env);

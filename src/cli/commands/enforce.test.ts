@@ -24,7 +24,7 @@ test('enforce test --run shows the decision and exits 1 on a denial, 0 when allo
     symlinkSync('/var/run/docker.sock', join(dir, 'link'));
     const denied = await moat(['enforce', 'test', '--run', `docker run --privileged -v ${join(dir, 'link')}:/s nginx`], dir);
     assert.equal(denied.code, 1, denied.err);
-    assert.match(denied.out, /^DENY  docker run --privileged/);
+    assert.match(denied.out, /^DENY {2}docker run --privileged/);
     assert.match(denied.out, /\n {2}deny {5}container-privileged \(critical\): runs privileged.* \[--run:1:12\]/);
     assert.match(denied.out, /\n {2}deny {5}container-docker-socket \(critical\)/);
     assert.match(denied.out, /\n {2}log {6}container-memory-limit \(medium\)/);
@@ -46,7 +46,7 @@ test('enforce test reads compose files and scripts, under moat.yaml', () =>
     assert.equal(r.code, 1, r.err);
     assert.match(r.out, /^ALLOW web \(compose\.yaml:3:5\)\n {2}log {6}container-host-network/);
     assert.match(r.out, /\nALLOW db /);
-    assert.match(r.out, /\nDENY  nginx \(deploy\.sh:3:1\)\n {2}deny {5}container-host-pid \(high\)/);
+    assert.match(r.out, /\nDENY {2}nginx \(deploy\.sh:3:1\)\n {2}deny {5}container-host-pid \(high\)/);
   }));
 
 test('usage and configuration errors are one line and exit 2', () =>
