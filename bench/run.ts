@@ -7,8 +7,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchAudit } from './audit.bench.ts';
 import { benchDoors } from './doors.bench.ts';
+import { benchEnforce } from './enforce.bench.ts';
 
-const BENCHES: Record<string, () => Promise<void>> = { audit: benchAudit, doors: benchDoors };
+const BENCHES: Record<string, () => Promise<void>> = { audit: benchAudit, doors: benchDoors, enforce: benchEnforce };
 
 const wanted = process.argv.slice(2);
 if (!existsSync(join(import.meta.dirname, '../dist/cli/bin.js'))) {

@@ -114,8 +114,9 @@ function create(route: Route, req: AuthzRequest): Interpretation {
   let spec: ContainerSpec;
   let warnings: DoorWarning[];
   try {
-    ({ spec, warnings } = containerFromCreateRequest(req.body, { query: route.query }));
-    spec.mounts.push(...volumeOptionBinds(req));
+    let decoded: GoStruct;
+    ({ spec, warnings, decoded } = containerFromCreateRequest(req.body, { query: route.query }));
+    spec.mounts.push(...volumeOptionBinds(decoded));
   } catch (e) {
     return unreadable('create request', e);
   }
@@ -124,20 +125,13 @@ function create(route: Route, req: AuthzRequest): Interpretation {
   };
 }
 
-const volumeOptions = go.struct({
-  Type: go.string,
-  Target: go.string,
-  VolumeOptions: go.ptr(go.struct({ DriverConfig: go.ptr(go.struct({ Name: go.string, Options: go.map(go.string) })) })),
-});
-const mountsOnly = go.struct({ Mounts: go.slice(volumeOptions), HostConfig: go.ptr(go.struct({ Mounts: go.slice(volumeOptions) })) });
-
 /**
  * `--mount type=volume,volume-opt=o=bind,volume-opt=device=/etc,...` creates a local volume
  * that is a bind of a host path: the container gets `/etc` although the create door sees a
  * volume. Those are judged as the bind mounts they are.
  */
-function volumeOptionBinds(req: AuthzRequest): MountSpec[] {
-  const root = decodeBody(req, mountsOnly) as GoStruct;
+function volumeOptionBinds(root: GoStruct): MountSpec[] {
+  // As dockerd's getHostConfig: HostConfig's Mounts, or the top-level ones when HostConfig is absent.
   const hc = field<GoStruct>(root, 'HostConfig');
   const mounts = sliceItems<GoStruct>(hc ? field(hc, 'Mounts') : field(root, 'Mounts'));
   const out: MountSpec[] = [];
