@@ -11,9 +11,9 @@
  * Targets: p50 ≤ 0.5 ms, p99 ≤ 2 ms.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSecondDaemon } from '../test/support/second-daemon.ts';
 
@@ -74,7 +74,28 @@ function summary(label: string, ms: number[]): string {
   return `${label.padEnd(44)} n=${s.length}  p50 ${q(0.5)} ms  p90 ${q(0.9)} ms  p99 ${q(0.99)} ms  max ${(s.at(-1) ?? 0).toFixed(3)} ms`;
 }
 
-async function startShippedPlugin(dir: string): Promise<{ socket: string; stop: () => Promise<void> }> {
+/** user+system CPU seconds a process has used (/proc, clock ticks of 1/100 s). */
+function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** How late a 2 ms timer fires in an idle process here and now: the scheduler's share of any tail. */
+async function timerLateness(): Promise<string> {
+  const lates: number[] = [];
+  let last = performance.now();
+  const t = setInterval(() => {
+    const now = performance.now();
+    lates.push(now - last - 2);
+    last = now;
+  }, 2);
+  await new Promise((r) => setTimeout(r, 3000));
+  clearInterval(t);
+  return summary('idle process, 2 ms timer lateness (machine load)', lates);
+}
+
+async function startShippedPlugin(dir: string): Promise<{ socket: string; pid: number | undefined; stop: () => Promise<void> }> {
   const socket = join(dir, 'plugin.sock');
   const child = spawn(process.execPath, [join(import.meta.dirname, '../dist/cli/bin.js'), 'enforce', 'serve', '--socket', socket, '--log', join(dir, 'decisions.jsonl')], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
@@ -86,6 +107,7 @@ async function startShippedPlugin(dir: string): Promise<{ socket: string; stop: 
   }
   return {
     socket,
+    pid: child.pid,
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve());
@@ -107,6 +129,7 @@ export async function benchEnforce(): Promise<void> {
         await post(agent, plugin.socket, '/AuthZPlugin.AuthZReq', JSON.stringify({ RequestMethod: c.method, RequestUri: c.uri, RequestBody: c.body, RequestHeaders: { 'Content-Type': 'application/json' } }));
       }
       let denied = 0;
+      const cpu0 = cpuSeconds(plugin.pid);
       const added = await openLoop(n, async (i) => {
         const c = apiCall(i);
         const req = JSON.stringify({ RequestMethod: c.method, RequestUri: c.uri, RequestBody: c.body, RequestHeaders: { 'Content-Type': 'application/json', ...(c.body ? { 'Content-Length': '1100' } : {}) } });
@@ -114,7 +137,9 @@ export async function benchEnforce(): Promise<void> {
         if (!verdict.Allow) denied++;
         await post(agent, plugin.socket, '/AuthZPlugin.AuthZRes', req.replace(/\}$/, ',"ResponseStatusCode":200}'));
       });
+      const cpu = cpuSeconds(plugin.pid) - cpu0;
       console.log(summary(`plugin (AuthZReq+AuthZRes) at ${RATE} calls/s`, added));
+      console.log(`  plugin CPU: ${((cpu / n) * 1e6).toFixed(0)} µs per API call (${((cpu / SECONDS) * 100).toFixed(1)}% of one core at ${RATE} calls/s; load-independent)`);
       const creates = added.filter((_, i) => i % 10 < 2);
       console.log(summary('  of which container creates', creates));
       console.log(`  ${denied} of ${n} denied (the mix's creates and execs are allowed: the figure is the judging path)`);
@@ -123,6 +148,8 @@ export async function benchEnforce(): Promise<void> {
       await plugin.stop();
     }
     await endToEnd(dir, n);
+    console.log(await timerLateness());
+    console.log(`  load average: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} on ${availableParallelism()} cores`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
