@@ -1,22 +1,11 @@
 import * as v from 'valibot';
 import { SEVERITIES } from '../findings/finding.ts';
+import { isoDay, nonEmpty } from './fields.ts';
 
 /**
  * moat.yaml's `enforce:` section: the policy `moat enforce` applies to requests reaching the
  * daemon. Kept beside schema.ts so the sections other commands add do not collide.
  */
-
-const nonEmpty = (what: string) => v.pipe(v.string(`${what} must be text`), v.trim(), v.minLength(1, `${what} must not be empty`));
-
-const isoDay = v.pipe(
-  v.string('expires must be a date written YYYY-MM-DD'),
-  v.trim(),
-  v.regex(/^\d{4}-\d{2}-\d{2}$/, 'expires must be a date written YYYY-MM-DD'),
-  v.check((s) => {
-    const d = new Date(`${s}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-  }, 'expires is not a calendar date'),
-);
 
 /** `severity >= high`: every rule whose finding is at or above that severity. */
 export const SEVERITY_TOKEN = new RegExp(`^severity\\s*>=\\s*(${SEVERITIES.join('|')})$`);

@@ -1,25 +1,13 @@
 import * as v from 'valibot';
 import { SEVERITIES } from '../findings/finding.ts';
 import { EnforceSectionSchema } from './enforce-schema.ts';
+import { isoDay, nonEmpty } from './fields.ts';
 
 /**
  * moat.yaml, version 1. Every section is optional; unknown keys are errors (a typo such
  * as `ignores:` must not silently switch a setting off). Sections that later commands
  * read (lint, scan, enforce) are added here, so one file keeps one validated shape.
  */
-
-const nonEmpty = (what: string) => v.pipe(v.string(`${what} must be text`), v.trim(), v.minLength(1, `${what} must not be empty`));
-
-/** `YYYY-MM-DD` that is a real calendar day. */
-const isoDay = v.pipe(
-  v.string('expires must be a date written YYYY-MM-DD'),
-  v.trim(),
-  v.regex(/^\d{4}-\d{2}-\d{2}$/, 'expires must be a date written YYYY-MM-DD'),
-  v.check((s) => {
-    const d = new Date(`${s}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-  }, 'expires is not a calendar date'),
-);
 
 const tokenList = (what: string) => v.array(nonEmpty(what), `${what} must be a list`);
 

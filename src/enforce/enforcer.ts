@@ -16,7 +16,7 @@ import { HostPathError, hostPathReadings } from './host-paths.ts';
 import { maskSecrets } from './mask.ts';
 import { actionFor, exceptionFor } from './policy.ts';
 import type { AuthzRequest } from './protocol.ts';
-import { REQUEST_REASONS, baselineSpec, interpret, type Subject } from './requests.ts';
+import { REQUEST_REASONS, baselineSpec, envSecrets, interpret, type Subject } from './requests.ts';
 import { RouteError, routeOf, type EndpointKind, type Route } from './route.ts';
 
 export interface EnforcerOptions {
@@ -100,7 +100,7 @@ export class Enforcer {
 
   /** Judges a spec that came from another door (`moat enforce test`): as the create request it stands for. */
   judgeSpec(spec: ContainerSpec, user = ''): Promise<Judgement> {
-    return this.judgeSubject({ kind: 'container', mode: 'whole', spec, name: spec.name || undefined, image: spec.image, labels: spec.labels, secrets: [], warnings: [] }, user, 'container-create');
+    return this.judgeSubject({ kind: 'container', mode: 'whole', spec, name: spec.name || undefined, image: spec.image, labels: spec.labels, secrets: envSecrets(spec.env), warnings: [] }, user, 'container-create');
   }
 
   private async judgeSubject(subject: Subject, user: string, endpoint: EndpointKind): Promise<Judgement> {

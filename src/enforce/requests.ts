@@ -13,7 +13,7 @@ import { normalizeCapabilities } from '../models/normalize.ts';
 import type { ExecInfo } from '../rules/rule.ts';
 import { blankSpec, type DoorWarning } from '../sources/common/spec.ts';
 import { containerFromCreateRequest } from '../sources/request/create-request.ts';
-import { GoJsonError, decodeGoJson, field, go, sliceItems, type GoStruct } from '../sources/request/go-json.ts';
+import { GoJsonError, decodeGoJson, field, go, sliceItems, type GoStruct, type GoType } from '../sources/request/go-json.ts';
 import { MoatError } from '../util/errors.ts';
 import type { AuthzRequest } from './protocol.ts';
 import { versionLess, type Route } from './route.ts';
@@ -74,8 +74,19 @@ function unreadable(what: string, e: unknown): Interpretation {
   return { deny: { rule: REQUEST_REASONS.unreadable, reason: `the ${what} body cannot be read (${message}); the daemon would act on something Moat could not check` } };
 }
 
-function decodeBody(req: AuthzRequest, type: Parameters<typeof decodeGoJson>[1]): unknown {
-  return decodeGoJson(new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(req.body ?? new Uint8Array()), type);
+type Read<T> = { value: T | undefined } | { decided: Interpretation };
+
+/**
+ * The body decoded as `type` (Go semantics), or the decision when it is hidden (sent but not
+ * forwarded), missing where it is `required`, or unreadable. `value` is undefined for a truly empty body.
+ */
+function readBody<T>(req: AuthzRequest, type: GoType, what: string, required = false): Read<T> {
+  if (!req.body || req.body.length === 0) return required || bodyHidden(req) ? { decided: hiddenBody(what) } : { value: undefined };
+  try {
+    return { value: decodeGoJson(new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(req.body), type) as T };
+  } catch (e) {
+    return { decided: unreadable(what, e) };
+  }
 }
 
 /** Reads the request into a subject, or decides it outright (hidden body, unreadable, not judged). */
@@ -194,13 +205,9 @@ function delta(kind: Subject['kind'], change: (s: ContainerSpec) => void, extra:
 const execBody = go.struct({ User: go.string, Privileged: go.bool, Cmd: go.strslice, Env: go.slice(go.string) });
 
 function exec(route: Route, req: AuthzRequest): Interpretation {
-  if (!req.body || req.body.length === 0) return hiddenBody('exec');
-  let s: GoStruct;
-  try {
-    s = decodeBody(req, execBody) as GoStruct;
-  } catch (e) {
-    return unreadable('exec', e);
-  }
+  const read = readBody<GoStruct>(req, execBody, 'exec', true);
+  if ('decided' in read) return read.decided;
+  const s = read.value as GoStruct;
   const user = field<string>(s, 'User') ?? '';
   const privileged = field<boolean>(s, 'Privileged') === true;
   const env = sliceItems<string>(field(s, 'Env'));
@@ -232,14 +239,10 @@ const updateBody = go.struct({
 });
 
 function update(route: Route, req: AuthzRequest): Interpretation {
-  if (bodyHidden(req)) return hiddenBody('container update');
-  if (!req.body || req.body.length === 0) return { allow: true };
-  let s: GoStruct;
-  try {
-    s = decodeBody(req, updateBody) as GoStruct;
-  } catch (e) {
-    return unreadable('update', e);
-  }
+  const read = readBody<GoStruct>(req, updateBody, 'container update');
+  if ('decided' in read) return read.decided;
+  const s = read.value;
+  if (!s) return { allow: true };
   return delta(
     'update',
     (spec) => {
@@ -284,15 +287,9 @@ const privilegesBody = go.slice(go.struct({ Name: go.string, Value: go.slice(go.
  * plugin runs as root with them: the same danger as a container with the same settings.
  */
 function pluginPrivileges(route: Route, req: AuthzRequest): Interpretation {
-  if (bodyHidden(req)) return hiddenBody('plugin install');
-  let items: GoStruct[] = [];
-  if (req.body && req.body.length > 0) {
-    try {
-      items = sliceItems<GoStruct>(decodeBody(req, privilegesBody));
-    } catch (e) {
-      return unreadable('plugin privileges', e);
-    }
-  }
+  const read = readBody<unknown>(req, privilegesBody, 'plugin install');
+  if ('decided' in read) return read.decided;
+  const items = sliceItems<GoStruct>(read.value);
   const remote = route.query.get('remote') ?? route.target ?? '';
   return delta(
     'plugin',
@@ -318,15 +315,9 @@ const stringList = go.slice(go.string);
 
 /** `docker plugin set NAME mnt.source=/path dev.path=/dev/x`: a disabled plugin's mounts and devices re-pointed. */
 function pluginSet(route: Route, req: AuthzRequest): Interpretation {
-  if (bodyHidden(req)) return hiddenBody('plugin set');
-  let settings: string[] = [];
-  if (req.body && req.body.length > 0) {
-    try {
-      settings = sliceItems<string>(decodeBody(req, stringList));
-    } catch (e) {
-      return unreadable('plugin set', e);
-    }
-  }
+  const read = readBody<unknown>(req, stringList, 'plugin set');
+  if ('decided' in read) return read.decided;
+  const settings = sliceItems<string>(read.value);
   return delta(
     'plugin',
     (spec) => {
@@ -347,14 +338,10 @@ function pluginSet(route: Route, req: AuthzRequest): Interpretation {
 const volumeBody = go.struct({ Name: go.string, Driver: go.string, DriverOpts: go.map(go.string), Labels: go.map(go.string) });
 
 function volumeCreate(req: AuthzRequest): Interpretation {
-  if (bodyHidden(req)) return hiddenBody('volume create');
-  if (!req.body || req.body.length === 0) return { allow: true };
-  let s: GoStruct;
-  try {
-    s = decodeBody(req, volumeBody) as GoStruct;
-  } catch (e) {
-    return unreadable('volume create', e);
-  }
+  const read = readBody<GoStruct>(req, volumeBody, 'volume create');
+  if ('decided' in read) return read.decided;
+  const s = read.value;
+  if (!s) return { allow: true };
   const name = field<string>(s, 'Name') ?? '';
   const source = localBindSource(field<string>(s, 'Driver') ?? '', field<Map<string, string>>(s, 'DriverOpts'));
   return delta(
@@ -369,14 +356,10 @@ function volumeCreate(req: AuthzRequest): Interpretation {
 const networkBody = go.struct({ Name: go.string, Driver: go.string, Labels: go.map(go.string) });
 
 function networkCreate(req: AuthzRequest): Interpretation {
-  if (bodyHidden(req)) return hiddenBody('network create');
-  if (!req.body || req.body.length === 0) return { allow: true };
-  let s: GoStruct;
-  try {
-    s = decodeBody(req, networkBody) as GoStruct;
-  } catch (e) {
-    return unreadable('network create', e);
-  }
+  const read = readBody<GoStruct>(req, networkBody, 'network create');
+  if ('decided' in read) return read.decided;
+  const s = read.value;
+  if (!s) return { allow: true };
   const driver = (field<string>(s, 'Driver') ?? '').trim().toLowerCase();
   return delta(
     'network',
@@ -389,14 +372,9 @@ function networkCreate(req: AuthzRequest): Interpretation {
 
 function networkConnect(route: Route, req: AuthzRequest): Interpretation {
   const network = (route.target ?? '').trim().toLowerCase();
-  let container: string | undefined;
-  if (req.body && req.body.length > 0) {
-    try {
-      container = field<string>(decodeBody(req, go.struct({ Container: go.string })) as GoStruct, 'Container');
-    } catch (e) {
-      return unreadable('network connect', e);
-    }
-  }
+  const read = readBody<GoStruct>(req, go.struct({ Container: go.string }), 'network connect');
+  if ('decided' in read) return read.decided;
+  const container = field<string>(read.value, 'Container');
   return delta(
     'network',
     (spec) => {
@@ -407,7 +385,7 @@ function networkConnect(route: Route, req: AuthzRequest): Interpretation {
 }
 
 /** Values of `NAME=value` entries, to mask wherever they might be echoed. */
-function envSecrets(env: readonly string[]): string[] {
+export function envSecrets(env: readonly string[]): string[] {
   return env.flatMap((e) => {
     const eq = e.indexOf('=');
     const value = eq < 0 ? '' : e.slice(eq + 1);
