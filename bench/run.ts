@@ -8,8 +8,10 @@ import { join } from 'node:path';
 import { benchAudit } from './audit.bench.ts';
 import { benchDoors } from './doors.bench.ts';
 import { benchEnforce } from './enforce.bench.ts';
+import { benchRegistry } from './registry.bench.ts';
+import { benchWatch } from './watch.bench.ts';
 
-const BENCHES: Record<string, () => Promise<void>> = { audit: benchAudit, doors: benchDoors, enforce: benchEnforce };
+const BENCHES: Record<string, () => Promise<void>> = { audit: benchAudit, doors: benchDoors, registry: benchRegistry, watch: benchWatch, enforce: benchEnforce };
 
 const wanted = process.argv.slice(2);
 if (!existsSync(join(import.meta.dirname, '../dist/cli/bin.js'))) {

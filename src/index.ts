@@ -30,7 +30,15 @@ export { Enforcer, type EnforcerOptions, type Judgement, type JudgedFinding } fr
 export { startPluginServer, type PluginServer, type PluginServerOptions } from './enforce/server.ts';
 export { parseAuthzRequest, type AuthzRequest, type AuthzResponse } from './enforce/protocol.ts';
 export { routeOf, type Route, type EndpointKind } from './enforce/route.ts';
-export { fileSink, streamSink, decisionLine, type DecisionLine, type DecisionSink } from './enforce/decision-log.ts';
+export { fileSink as decisionFileSink, streamSink as decisionStreamSink, decisionLine, type DecisionLine, type DecisionSink } from './enforce/decision-log.ts';
 export { installPlugin, type InstallOptions, type InstallResult } from './enforce/install.ts';
 export { dryRun, type DryRunSource, type DryRunResult } from './enforce/dry-run.ts';
 export type { EnforceConfig, EnforceException } from './config/enforce.ts';
+export { openRegistryImage, RegistryClient, RegistryError, parseImageReference, parsePlatform, hostPlatform, formatPlatform, lookupCredentials, Secret } from './registry/index.ts';
+export type { OpenRegistryImageOptions, RegistryImage, RegistryLayer, RegistryOptions, RegistryErrorCode, ImageReference, Platform, Compression, ImageManifest, ImageIndex, ImageConfig, Descriptor, Credentials, ExplicitAuth } from './registry/index.ts';
+export { watch, type Watch, type WatchOptions, type WatchObserver } from './watch/watcher.ts';
+export { ALERT_SCHEMA_VERSION, ALERT_KINDS, type Alert, type AlertKind, type AlertContainer, type AlertDetails } from './watch/alert.ts';
+export type { Sink, SinkStats } from './watch/sinks/sink.ts';
+export { webhookSink, type WebhookOptions } from './watch/sinks/webhook.ts';
+export { syslogSink, type SyslogOptions } from './watch/sinks/syslog.ts';
+export { fileSink, streamSink } from './watch/sinks/json-lines.ts';

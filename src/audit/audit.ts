@@ -169,7 +169,7 @@ export function selectContainers(list: ReadonlyArray<{ Id: string; Names?: strin
   return [...out];
 }
 
-async function readProcesses(client: EngineClient, c: ContainerSpec): Promise<ProcessInfo[] | undefined> {
+export async function readProcesses(client: EngineClient, c: ContainerSpec): Promise<ProcessInfo[] | undefined> {
   // A container can stop between inspect and top (409/404): it then has no processes to judge.
   const res = await client.request('GET', `/containers/${encodeURIComponent(c.id)}/top`);
   if (res.status === 404 || res.status === 409) return undefined;
@@ -177,7 +177,7 @@ async function readProcesses(client: EngineClient, c: ContainerSpec): Promise<Pr
   return processesFromTop(parseEngine(TopSchema, JSON.parse(res.body.toString('utf8')), `GET /containers/${c.name}/top`));
 }
 
-async function readExecs(client: EngineClient, c: ContainerSpec): Promise<ExecInfo[]> {
+export async function readExecs(client: EngineClient, c: ContainerSpec): Promise<ExecInfo[]> {
   const ids = c.state?.execIds ?? [];
   const execs = await Promise.all(
     ids.map(async (id) => {

@@ -4,6 +4,7 @@ import { TOOL_VERSION } from '../version.ts';
 import { auditCommand, type CommandIO } from './commands/audit.ts';
 import { rulesCommand } from './commands/rules.ts';
 import { enforceCommand } from './commands/enforce.ts';
+import { watchCommand } from './commands/watch.ts';
 import { EXIT } from './exit-codes.ts';
 
 const HELP = `Usage: moat <command> [options]
@@ -14,6 +15,7 @@ Commands:
   audit     audit the Docker host, daemon and containers (CIS Docker Benchmark v1.6.0)
   rules     list the rules and their CIS ids
   enforce   authorization plugin: serve, install, test (moat enforce --help)
+  watch     follow the engine's events and alert on risky starts, exec, drift, OOM, restart loops
 
 Run 'moat <command> --help' for a command's options.
 Options: -h, --help  show this help;  --version  print the version`;
@@ -22,6 +24,7 @@ const COMMANDS: Record<string, (argv: string[], io: CommandIO) => Promise<number
   audit: auditCommand,
   rules: rulesCommand,
   enforce: enforceCommand,
+  watch: watchCommand,
 };
 
 export async function main(argv: string[], io: CommandIO): Promise<number> {

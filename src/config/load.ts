@@ -8,6 +8,7 @@ import { normalizeCapability } from '../models/normalize.ts';
 import type { Rule } from '../rules/rule.ts';
 import { MoatError, locatedMessage } from '../util/errors.ts';
 import { ConfigSchema, TOP_LEVEL_KEYS, RulesSectionSchema, IgnoreSchema, type MoatConfigData } from './schema.ts';
+import { WatchIgnoreSchema, WatchSectionSchema, type WatchSectionData } from './watch-schema.ts';
 import { didYouMean } from './suggest.ts';
 import { defaultEnforceConfig, resolveEnforce, type EnforceConfig } from './enforce.ts';
 import { EnforceExceptionSchema, EnforceSectionSchema } from './enforce-schema.ts';
@@ -43,7 +44,20 @@ export interface MoatConfig {
   allowedCapabilities: string[];
   /** The policy `moat enforce` applies (defaults when the file has no `enforce:`). */
   enforce: EnforceConfig;
+  /** moat.yaml's `watch:` section, as written (defaults are `moat watch`'s); absent when there is none. */
+  watch?: WatchConfig;
 }
+
+export interface WatchIgnore {
+  kind: 'finding' | 'exec' | 'drift' | 'oom' | 'restart-loop' | 'resource';
+  container?: string;
+  match?: string;
+  reason: string;
+  expires?: string;
+  at: Location;
+}
+
+export type WatchConfig = Omit<WatchSectionData, 'ignore'> & { ignores: WatchIgnore[]; at: Location };
 
 export function emptyConfig(dir: string): MoatConfig {
   return { dir, rules: { disable: [], only: [], severity: new Map() }, ignores: [], trust: { registries: [], baseImages: [] }, allowedCapabilities: [], enforce: defaultEnforceConfig() };
@@ -169,6 +183,10 @@ function resolveConfig(
   config.trust.baseImages = data.trust?.baseImages ?? [];
   config.allowedCapabilities = (data.capabilities?.allowed ?? []).map(normalizeCapability);
   if (data.enforce) config.enforce = resolveEnforce(data.enforce, rules, (path) => valueLocation(doc, path, at), fail);
+  if (data.watch) {
+    const { ignore = [], ...rest } = data.watch;
+    config.watch = { ...rest, at: valueLocation(doc, ['watch'], at), ignores: ignore.map((ig, i) => ({ ...ig, at: valueLocation(doc, ['watch', 'ignore', i], at) })) };
+  }
   return config;
 }
 
@@ -181,8 +199,13 @@ function unknownKeyHint(parent: (string | number)[], key: string): string {
     capabilities: ['allowed'],
     enforce: Object.keys(EnforceSectionSchema.entries),
     'enforce.exceptions': Object.keys(EnforceExceptionSchema.entries),
+    watch: Object.keys(WatchSectionSchema.entries),
+    'watch.ignore': Object.keys(WatchIgnoreSchema.entries),
   };
-  const section = parent[0] === 'enforce' && parent[1] === 'exceptions' ? 'enforce.exceptions' : parent.length === 0 ? '' : String(parent[0]);
+  // Sections nest one level in watch: (watch.ignore entries) and enforce: (enforce.exceptions); list indexes do not name a section.
+  const named = parent.filter((p): p is string => typeof p === 'string');
+  const nested = `${named[0] ?? ''}.${named[1] ?? ''}`;
+  const section = nested === 'watch.ignore' || nested === 'enforce.exceptions' ? nested : (named[0] ?? '');
   const known = keysOf[section];
   if (!known) return '';
   const hint = didYouMean(key, known);

@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { SEVERITIES } from '../findings/finding.ts';
 import { EnforceSectionSchema } from './enforce-schema.ts';
 import { isoDay, nonEmpty } from './fields.ts';
+import { WatchSectionSchema } from './watch-schema.ts';
 
 /**
  * moat.yaml, version 1. Every section is optional; unknown keys are errors (a typo such
@@ -65,6 +66,7 @@ export const ConfigSchema = v.strictObject(
       ),
     ),
     enforce: v.optional(EnforceSectionSchema),
+    watch: v.optional(WatchSectionSchema),
   },
   'moat.yaml must be a mapping',
 );
