@@ -1,13 +1,10 @@
 /**
  * Nothing a request carries as a secret reaches the decision log in full: environment values
  * are replaced wherever a rule's message or evidence repeats them, and query strings keep only
- * the parameters that name things (build args, auth and filters are masked).
+ * the parameters that name things (build args, auth and filters are masked). The masked form
+ * is watch's (`s3****(12 chars)`), so every Moat log reads the same.
  */
-
-/** `s3cr3t-token` → `s3…(12 chars)`: enough to recognise, not to use. */
-export function maskValue(value: string): string {
-  return `${value.slice(0, 2)}…(${value.length} chars)`;
-}
+import { maskSecret as maskValue } from '../watch/mask.ts';
 
 export function maskSecrets(text: string, secrets: readonly string[]): string {
   let out = text;
