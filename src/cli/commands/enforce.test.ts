@@ -60,6 +60,7 @@ test('usage and configuration errors are one line and exit 2', () =>
       [['enforce', 'test', '--run', 'docker run x', '--format', 'xml'], /unknown --format "xml" for enforce test/],
       [['enforce', 'serve', '--timeout', 'soon'], /--timeout takes a positive whole number, not "soon"/],
       [['enforce', 'serve', '--frob'], /enforce serve: unknown option '--frob'/],
+      [['enforce', 'serve', '--log', 'no/such/dir/d.jsonl', '--socket', 'p.sock'], /cannot open --log no\/such\/dir\/d\.jsonl: ENOENT \(does .*no\/such\/dir exist and is it writable\?\)/],
     ];
     for (const [args, re] of cases) {
       const r = await moat(args, dir);

@@ -83,12 +83,13 @@ async function serve(argv: string[], io: CommandIO): Promise<number> {
   if (values.log === undefined || values.log === '-') log = streamSink(io.stdout);
   else {
     const file = resolve(io.cwd, values.log);
+    const maxBytes = positiveInt('--log-max-bytes', values['log-max-bytes'], 16 * 1024 * 1024);
+    const keep = positiveInt('--log-keep', values['log-keep'], 5);
     try {
-      readFileSync(dirname(file));
+      log = fileSink(file, { maxBytes, keep });
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new MoatError('usage', `--log ${values.log}: the directory ${dirname(file)} does not exist`);
+      throw new MoatError('usage', `cannot open --log ${values.log}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} (does ${dirname(file)} exist and is it writable?)`);
     }
-    log = fileSink(file, { maxBytes: positiveInt('--log-max-bytes', values['log-max-bytes'], 16 * 1024 * 1024), keep: positiveInt('--log-keep', values['log-keep'], 5) });
   }
   mkdirSync(dirname(socketPath), { recursive: true, mode: 0o700 });
   const server = await startPluginServer({ socketPath, enforcer, log, timeoutMs, maxInFlight });
