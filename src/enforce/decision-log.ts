@@ -67,10 +67,11 @@ export interface FileSinkOptions {
 }
 
 /**
- * Appends to `file`, rotating by size. Writes are synchronous, a few microseconds a line on a
- * local disk: a line is on disk before the next decision is logged, a rotation can never lose
- * or reorder one, and a crash loses nothing already answered. (Point `--log` at a local disk:
- * a hung network filesystem would hold decisions back.)
+ * Appends to `file`, rotating by size. Lines are gathered for one event-loop turn and written
+ * with one synchronous write (a write per line was a third of the plugin's CPU at 500 calls/s):
+ * order is kept, a rotation can never lose or reorder a line, and a crash loses at most the
+ * lines of the turn it happened in. (Point `--log` at a local disk: a hung network filesystem
+ * would hold decisions back.)
  */
 export function fileSink(file: string, opts: FileSinkOptions = {}): DecisionSink {
   const maxBytes = opts.maxBytes ?? 16 * 1024 * 1024;
@@ -78,6 +79,8 @@ export function fileSink(file: string, opts: FileSinkOptions = {}): DecisionSink
   let fd = openSync(file, 'a', 0o600);
   let size = fstatSync(fd).size;
   let failed = false;
+  let pending: string[] = [];
+  let scheduled: NodeJS.Immediate | undefined;
   function rotate(): void {
     closeSync(fd);
     rmSync(`${file}.${keep}`, { force: true });
@@ -86,21 +89,42 @@ export function fileSink(file: string, opts: FileSinkOptions = {}): DecisionSink
     fd = openSync(file, 'a', 0o600);
     size = 0;
   }
+  function flush(): void {
+    scheduled = undefined;
+    const lines = pending;
+    pending = [];
+    try {
+      let chunk = '';
+      let chunkBytes = 0;
+      for (const text of lines) {
+        const bytes = Buffer.byteLength(text);
+        if (size + chunkBytes > 0 && size + chunkBytes + bytes > maxBytes) {
+          if (chunk) writeSync(fd, chunk);
+          size += chunkBytes;
+          rotate();
+          [chunk, chunkBytes] = ['', 0];
+        }
+        chunk += text;
+        chunkBytes += bytes;
+      }
+      if (chunk) writeSync(fd, chunk);
+      size += chunkBytes;
+      failed = false;
+    } catch (e) {
+      // A log that cannot be written must not take the plugin down: the decision was already answered. Say so once.
+      if (!failed) process.emitWarning(`moat enforce: decision log ${file}: ${(e as Error).message}`);
+      failed = true;
+    }
+  }
   return {
     write(line) {
-      const text = `${JSON.stringify(line)}\n`;
-      const bytes = Buffer.byteLength(text);
-      try {
-        if (size > 0 && size + bytes > maxBytes) rotate();
-        writeSync(fd, text);
-        size += bytes;
-        failed = false;
-      } catch (e) {
-        // A log that cannot be written must not take the plugin down: the decision was already answered. Say so once.
-        if (!failed) process.emitWarning(`moat enforce: decision log ${file}: ${(e as Error).message}`);
-        failed = true;
-      }
+      pending.push(`${JSON.stringify(line)}\n`);
+      scheduled ??= setImmediate(flush);
     },
-    close: async () => closeSync(fd),
+    close: async () => {
+      if (scheduled) clearImmediate(scheduled);
+      flush();
+      closeSync(fd);
+    },
   };
 }
