@@ -129,8 +129,9 @@ export class Enforcer {
     }
     const denying = judged.filter((f) => f.action === 'deny');
     if (denying.length === 0) return { allow: true, msg: '', endpoint, subject: who, findings: judged, notes };
-    const reasons = denying.map((f) => `${f.rule} (${f.severity}): ${f.message}${f.at ? ` [${f.at}]` : ''}`);
-    return { allow: false, msg: clip(`moat: denied: ${reasons.join('; ')}${notes.length ? `; ${notes.filter((n) => n.includes('resolves to')).join('; ')}` : ''}`.replace(/; $/, '')), rule: denying[0]?.rule, endpoint, subject: who, findings: judged, notes };
+    // The client sees why: each denying finding, and where a bind source led once resolved.
+    const reasons = [...denying.map((f) => `${f.rule} (${f.severity}): ${f.message}${f.at ? ` [${f.at}]` : ''}`), ...notes.filter((n) => n.startsWith('bind source '))];
+    return { allow: false, msg: clip(`moat: denied: ${reasons.join('; ')}`), rule: denying[0]?.rule, endpoint, subject: who, findings: judged, notes };
   }
 
   private findingsOf(facts: ContainerFacts): { findings: Finding[]; errors: string[] } {
