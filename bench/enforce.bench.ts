@@ -139,7 +139,7 @@ export async function benchEnforce(): Promise<void> {
       });
       const cpu = cpuSeconds(plugin.pid) - cpu0;
       console.log(summary(`plugin (AuthZReq+AuthZRes) at ${RATE} calls/s`, added));
-      console.log(`  plugin CPU: ${((cpu / n) * 1e6).toFixed(0)} µs per API call (${((cpu / SECONDS) * 100).toFixed(1)}% of one core at ${RATE} calls/s; load-independent)`);
+      console.log(`  plugin CPU: ${((cpu / n) * 1e6).toFixed(0)} µs per API call (${((cpu / SECONDS) * 100).toFixed(1)}% of one core at ${RATE} calls/s: CPU time, far less sensitive to the machine's load than latency)`);
       const creates = added.filter((_, i) => i % 10 < 2);
       console.log(summary('  of which container creates', creates));
       console.log(`  ${denied} of ${n} denied (the mix's creates and execs are allowed: the figure is the judging path)`);
