@@ -175,14 +175,15 @@ function buildInstruction(ctx: BuildContext, keyword: string, logical: MappedTex
   if (!onbuildKeyword) {
     // Leading `--name[=value]` words are the instruction's flags (BuildKit's parseFlags).
     for (;;) {
-      const m = /^([ \t]*)(--([A-Za-z][A-Za-z0-9-]*)(?:=(\S*))?)(?=\s|$)/.exec(rest.text);
+      // A stray escape between flags (`--a=1 \    --b=2` on one line) separates them like a blank.
+      const m = /^((?:[ \t]|\\(?=[ \t]))*)(--([A-Za-z][A-Za-z0-9-]*)(?:=(\S*))?)(?=\s|$)/.exec(rest.text);
       if (!m) break;
       const off = (m[1] as string).length;
       flags.push({ name: (m[3] as string).toLowerCase(), ...(m[4] !== undefined ? { value: m[4] } : {}), at: { file, ...rest.position(off) } });
       rest = rest.slice(m[0].length);
     }
   }
-  const lead = /^[ \t]*/.exec(rest.text)?.[0].length ?? 0;
+  const lead = (flags.length ? /^(?:[ \t]|\\(?=[ \t]))*/ : /^[ \t]*/).exec(rest.text)?.[0].length ?? 0;
   rest = rest.slice(lead);
   // Trailing blanks are not part of the arguments.
   const text = rest.text.replace(/[ \t]+$/, '');
