@@ -27,7 +27,7 @@ export interface InlineIgnore {
 }
 
 const MOAT = /^moat:ignore(-stage|-file)?(?:\s+(\S+))?(?:\s+(.*))?$/;
-const HADOLINT = /^hadolint\s+(?:(global|stage)\s+)?ignore=([^\s#]*)/;
+const HADOLINT = /^hadolint\s+(?:(global|stage)\s+)?ignore\s*=\s*([A-Za-z0-9]+(?:\s*,\s*[A-Za-z0-9]+)*)/;
 
 export function inlineIgnores(spec: DockerfileSpec): InlineIgnore[] {
   const out: InlineIgnore[] = [];
