@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SCHEMA_VERSION } from '../src/report/model.ts';
 import { startSeveringProxy } from './support/severing-proxy.ts';
 import { TestContainers, ensureTestImages, HARDENED_FLAGS } from './support/engine.ts';
 
@@ -130,7 +131,7 @@ test('a real audit gives a schema-shaped JSON document and an exit code that fol
   const r = await moat(['audit', '--all', '--format', 'json', '--container', name, '--fail-on', 'critical']);
   assert.equal(r.code, 1, r.stderr);
   const doc = JSON.parse(r.stdout) as { schemaVersion: string; findings: Array<{ ruleId: string; subject: { name?: string } }>; target: { containers: number } };
-  assert.equal(doc.schemaVersion, '1.0.0');
+  assert.equal(doc.schemaVersion, SCHEMA_VERSION);
   assert.equal(doc.target.containers, 1);
   assert.ok(doc.findings.some((f) => f.ruleId === 'container-privileged' && f.subject.name === name));
   const none = await moat(['audit', '--all', '--format', 'json', '--container', name, '--fail-on', 'none']);
@@ -146,4 +147,37 @@ test('--output writes the whole report to a file, and an unwritable path is a us
   const bad = await moat(['audit', '--output', join(dir, 'missing-dir', 'x.json'), '--checks', '2', '--fail-on', 'none']);
   assert.equal(bad.code, 2);
   assertOneLineError(bad, /cannot write --output/);
+});
+
+test('moat.yaml with an error: located one-line error, exit 2, before the engine is asked anything', async () => {
+  const cfgDir = mkdtempSync(join(dir, 'cfg-'));
+  writeFileSync(join(cfgDir, 'moat.yaml'), 'rules:\n  disable: [container-privilegd]\n');
+  // An engine that does not exist: the config error must come first.
+  const r = await moat(['audit'], { cwd: cfgDir, env: { DOCKER_HOST: `unix://${join(dir, 'no-such.sock')}` } });
+  assert.equal(r.code, 2);
+  assertOneLineError(r, /moat\.yaml:2:13: unknown rule "container-privilegd" \(did you mean "container-privileged"\?\)/);
+});
+
+test('moat.yaml ignores: a live one suppresses (exit 0), an expired one stops working and says so (exit 1)', async () => {
+  const name = await containers.make('ignored', [...HARDENED_FLAGS, '--privileged'], { start: false });
+  const cfgDir = mkdtempSync(join(dir, 'cfg-'));
+  const cfg = (expires: string) => `ignore:\n  - rule: container-privileged\n    subject: ${name}\n    reason: CI runner needs it\n    expires: ${expires}\n`;
+  const args = ['audit', '--all', '--format', 'json', '--container', name, '--checks', 'container-privileged', '--fail-on', 'critical'];
+
+  writeFileSync(join(cfgDir, 'moat.yaml'), cfg('2999-12-31'));
+  const live = await moat(args, { cwd: cfgDir });
+  assert.equal(live.code, 0, live.stderr);
+  const doc = JSON.parse(live.stdout) as { config: string; findings: Array<{ ruleId: string; suppressed?: { reason: string } }>; summary: { suppressed: number } };
+  assert.equal(doc.config, join(cfgDir, 'moat.yaml'));
+  assert.deepEqual(doc.findings.map((f) => [f.ruleId, f.suppressed?.reason]), [['container-privileged', 'CI runner needs it']]);
+  assert.equal(doc.summary.suppressed, 1);
+
+  writeFileSync(join(cfgDir, 'moat.yaml'), cfg('2020-01-01'));
+  const expired = await moat(args, { cwd: cfgDir });
+  assert.equal(expired.code, 1);
+  assert.match(expired.stderr, /^moat: warning: .*moat\.yaml:2:5: the ignore of container-privileged for "[^"]+" expired on 2020-01-01 and no longer suppresses 1 finding/m);
+  const table = await moat(['audit', '--all', '--container', name, '--checks', 'container-privileged', '--config', join(cfgDir, 'moat.yaml'), '--fail-on', 'none']);
+  assert.equal(table.code, 0);
+  assert.match(table.stdout, /\nWarnings\n {2}.*expired on 2020-01-01/);
+  assert.equal(table.stderr, '', 'the table shows the warning; stderr does not repeat it');
 });

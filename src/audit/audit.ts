@@ -1,4 +1,6 @@
-import type { Finding, Subject } from '../findings/finding.ts';
+import type { Subject } from '../findings/finding.ts';
+import { applyConfig } from '../config/apply.ts';
+import type { MoatConfig } from '../config/load.ts';
 import { checkResult, summarize } from '../findings/summary.ts';
 import type { ContainerSpec } from '../models/container-spec.ts';
 import type { DaemonSpec } from '../models/daemon-spec.ts';
@@ -8,7 +10,7 @@ import { EngineError } from '../engine/errors.ts';
 import { runCheck, type Verdict } from '../rules/evaluate.ts';
 import { allRules } from '../rules/index.ts';
 import type { ContainerFacts, ContainerRule, DaemonRule, ExecInfo, HostRule, ImageRule, Need, ProcessInfo, Rule, SystemFacts } from '../rules/rule.ts';
-import { SCHEMA_VERSION, type Report } from '../report/model.ts';
+import { SCHEMA_VERSION, type Report, type ReportWarning } from '../report/model.ts';
 import { containerFromInspect } from '../sources/engine/container.ts';
 import { execFromInspect, imageFromInspect, processesFromTop } from '../sources/engine/image.ts';
 import { ContainerInspectSchema, ContainerSummarySchema, ExecInspectSchema, ImageInspectSchema, TopSchema, parseEngine } from '../sources/engine/inspect-schema.ts';
@@ -31,8 +33,8 @@ export interface AuditOptions {
   /** Where the host's files are read from ('/' unless Moat runs in a container with the host mounted). */
   hostRoot?: string;
   daemonConfigPath?: string;
-  /** Applied to every finding before checks are summarised (moat.yaml ignores and severity overrides). */
-  postProcess?: (findings: Finding[]) => Finding[];
+  /** moat.yaml (see `loadConfig`): its severity overrides and ignores apply before checks are summarised. Rule selection is the caller's (`selectConfiguredRules`). */
+  config?: MoatConfig;
   now?: Date;
   env?: NodeJS.ProcessEnv;
 }
@@ -111,7 +113,8 @@ export async function audit(opts: AuditOptions = {}): Promise<Report> {
     }
 
     let findings = [...verdicts.values()].flat().flatMap((v) => v.findings);
-    if (opts.postProcess) findings = opts.postProcess(findings);
+    let warnings: ReportWarning[] = [];
+    if (opts.config) ({ findings, warnings } = applyConfig(findings, opts.config, { now, ran: rules }));
     const findingsByRule = Map.groupBy(findings, (f) => f.ruleId);
     const checks = rules.map((r) => checkResult(r.meta, verdicts.get(r.meta.id) ?? [], findingsByRule.get(r.meta.id) ?? []));
 
@@ -133,6 +136,8 @@ export async function audit(opts: AuditOptions = {}): Promise<Report> {
       findings,
       checks,
       summary: summarize(checks, findings),
+      ...(opts.config?.file ? { config: opts.config.file } : {}),
+      ...(warnings.length ? { warnings } : {}),
     };
   } finally {
     if (!opts.client) client.close();

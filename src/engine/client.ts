@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { PassThrough, type Readable } from 'node:stream';
 import { EngineError } from './errors.ts';
 import { resolveEndpoint, type Endpoint } from './endpoint.ts';
 
@@ -83,6 +84,62 @@ export class EngineClient {
     return this.raw(method, `/v${this.apiVersion}${path}`, body === undefined ? undefined : Buffer.from(JSON.stringify(body)));
   }
 
+  /**
+   * A request whose answer is read as a stream (`/events`, `/images/{name}/get`, stats,
+   * archives): resolves once the status line and headers arrive. There is no total
+   * timeout, only an idle one: the stream fails when nothing arrives for `idleTimeoutMs`
+   * (none by default, for `/events`, which may be silent for hours). A connection that
+   * breaks before the engine ends the answer makes `body` emit an EngineError ('gone').
+   */
+  stream(method: string, path: string, opts: { signal?: AbortSignal; idleTimeoutMs?: number; body?: unknown } = {}): Promise<StreamResponse> {
+    const ep = this.endpoint;
+    const mod = ep.kind === 'tcp' && ep.tls ? https : http;
+    const target = ep.kind === 'unix' ? { socketPath: ep.socketPath } : { host: ep.host, port: ep.port };
+    const versioned = `/v${this.apiVersion}${path}`;
+    const payload = opts.body === undefined ? undefined : Buffer.from(JSON.stringify(opts.body));
+    return new Promise<StreamResponse>((resolve, reject) => {
+      const req = mod.request(
+        {
+          ...target,
+          method,
+          path: versioned,
+          // A long-lived stream must not hold one of the pooled keep-alive sockets the short requests share.
+          agent: false,
+          signal: opts.signal,
+          headers: { Host: 'docker', ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': payload.length } : {}) },
+        },
+        (res) => {
+          // Node reports a cut connection as a bare "aborted" error; the body the caller reads
+          // carries Moat's own errors instead, and ends quietly only when the caller aborted.
+          const body = new PassThrough();
+          const fail = (e: Error): void => {
+            if (opts.signal?.aborted) body.destroy();
+            else body.destroy(e instanceof EngineError ? e : mapSocketError(e, ep, path));
+          };
+          res.on('error', fail);
+          res.on('close', () => {
+            if (!res.complete) fail(goneError(ep, path));
+          });
+          res.pipe(body);
+          // The request timeout guarded the wait for headers; from here only the idle timeout applies.
+          req.setTimeout(0);
+          if (opts.idleTimeoutMs) {
+            req.setTimeout(opts.idleTimeoutMs, () => res.destroy(new EngineError('timeout', `the engine at ${ep.display} sent nothing for ${opts.idleTimeoutMs} ms on ${method} ${path}`)));
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
+        },
+      );
+      req.setTimeout(this.timeoutMs, () => {
+        req.destroy(new EngineError('timeout', `the engine at ${ep.display} did not answer ${method} ${path} within ${this.timeoutMs} ms`));
+      });
+      req.on('error', (e) => {
+        if (opts.signal?.aborted) reject(opts.signal.reason instanceof Error ? opts.signal.reason : new Error('aborted'));
+        else reject(e instanceof EngineError ? e : mapSocketError(e, ep, path));
+      });
+      req.end(payload);
+    });
+  }
+
   close(): void {
     this.agent.destroy();
   }
@@ -120,6 +177,13 @@ export class EngineClient {
       req.end(body);
     });
   }
+}
+
+export interface StreamResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  /** The answer's bytes; errors with an EngineError when the connection breaks early. */
+  body: Readable;
 }
 
 export interface RawResponse {

@@ -45,6 +45,7 @@ pre { white-space: pre-wrap; word-break: break-all; margin: 0; }
 .meta dt { color: var(--muted); }
 .meta dd { margin: 0; overflow-wrap: anywhere; }
 .cards { display: flex; flex-wrap: wrap; gap: .75rem; }
+.warnings ul { margin: 0; padding: .5rem 1rem .5rem 2rem; border-left: 6px solid var(--medium); background: var(--panel); border-radius: 6px; }
 .card { min-width: 7.5rem; padding: .6rem .9rem; border: 1px solid var(--line); border-left: 6px solid var(--c, var(--line)); border-radius: 6px; background: var(--panel); }
 .card .count { display: block; font-size: 1.8rem; font-weight: 700; line-height: 1.1; }
 .card .label { color: var(--muted); }
@@ -105,6 +106,7 @@ export function renderHtml(report: Report): string {
 </header>
 <main>
 ${summarySection(report)}
+${warningsSection(report)}
 ${checksSection(report.checks)}
 ${findingsSection(report, checks)}
 </main>
@@ -128,6 +130,16 @@ function summarySection(report: Report): string {
 ${cards.join('\n')}
 </div>
 <p class="checkline" id="checks-summary"><strong>${c.total}</strong> checks: <strong>${c.pass}</strong> pass, <strong>${c.fail}</strong> fail, <strong>${c.info}</strong> info, <strong>${c.notApplicable}</strong> not applicable, <strong>${c.error}</strong> error. Score <strong id="score">${s.score}</strong>.</p>
+</section>`;
+}
+
+function warningsSection(report: Report): string {
+  if (!report.warnings?.length) return '';
+  return `<section aria-labelledby="warnings-h" class="warnings">
+<h2 id="warnings-h">Warnings</h2>
+<ul>
+${report.warnings.map((w) => `<li>${esc(w.message)}</li>`).join('\n')}
+</ul>
 </section>`;
 }
 

@@ -14,7 +14,9 @@ const KEY_ORDER = [
   'startedAt',
   'finishedAt',
   'durationMs',
+  'config',
   'summary',
+  'warnings',
   'checks',
   'findings',
   // subject, tool, target

@@ -1,8 +1,9 @@
 import type { Finding, Severity } from '../findings/finding.ts';
 import type { CheckStatus } from '../rules/evaluate.ts';
+import type { Location } from '../models/location.ts';
 
 /** Bumped on any change to the JSON document's shape (docs/finding.schema.json). */
-export const SCHEMA_VERSION = '1.0.0';
+export const SCHEMA_VERSION = '1.1.0';
 
 /** The one document every command produces; every output format renders it. */
 export interface Report {
@@ -19,6 +20,18 @@ export interface Report {
   /** One entry per rule that ran: its verdict over all subjects. */
   checks: CheckResult[];
   summary: Summary;
+  /** The moat.yaml that applied (absolute path), when one did. */
+  config?: string;
+  /**
+   * What the reader must know about how the result was reached: an expired or unused
+   * ignore in moat.yaml, a setting that could not be honoured. Never findings themselves.
+   */
+  warnings?: ReportWarning[];
+}
+
+export interface ReportWarning {
+  message: string;
+  location?: Location;
 }
 
 export interface ReportTarget {

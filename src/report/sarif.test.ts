@@ -201,7 +201,7 @@ test('a check that could not run marks the invocation unsuccessful, with its rea
   const inv = sarifOf().runs[0].invocations[0];
   assert.equal(inv?.executionSuccessful, false);
   assert.deepEqual(
-    inv?.toolExecutionNotifications?.map((n) => [n.associatedRule.id, n.message.text]),
+    inv?.toolExecutionNotifications?.map((n) => [n.associatedRule?.id, n.message.text]),
     [['daemon-log-level', 'rule daemon-log-level failed: cannot read /proc/1234/cmdline']],
   );
   const clean = richReport();

@@ -82,7 +82,7 @@ export interface SarifLog {
         executionSuccessful: boolean;
         startTimeUtc: string;
         endTimeUtc: string;
-        toolExecutionNotifications?: { level: 'error'; message: Message; associatedRule: { id: string; index: number } }[];
+        toolExecutionNotifications?: { level: 'error' | 'warning'; message: Message; associatedRule?: { id: string; index: number } }[];
       }[];
       originalUriBaseIds?: Record<string, { uri: string }>;
       results: SarifResult[];
@@ -164,13 +164,16 @@ export function toSarif(report: Report, opts: SarifOptions = {}): SarifLog {
             executionSuccessful: errored.length === 0,
             startTimeUtc: report.startedAt,
             endTimeUtc: report.finishedAt,
-            ...(errored.length
+            ...(errored.length || report.warnings?.length
               ? {
-                  toolExecutionNotifications: errored.map((c) => ({
-                    level: 'error' as const,
-                    message: { text: c.reason ?? `check ${c.ruleId} could not run` },
-                    associatedRule: { id: c.ruleId, index: index.get(c.ruleId) ?? 0 },
-                  })),
+                  toolExecutionNotifications: [
+                    ...errored.map((c) => ({
+                      level: 'error' as const,
+                      message: { text: c.reason ?? `check ${c.ruleId} could not run` },
+                      associatedRule: { id: c.ruleId, index: index.get(c.ruleId) ?? 0 },
+                    })),
+                    ...(report.warnings ?? []).map((w) => ({ level: 'warning' as const, message: { text: w.message } })),
+                  ],
                 }
               : {}),
           },

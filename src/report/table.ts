@@ -107,6 +107,11 @@ export function renderTable(report: Report, opts: TableOptions): string {
   }
   // A check that could not run is never hidden: the reader must know the audit is incomplete.
   pushChecks(out, 'Checks that could not run', report.checks.filter((c) => c.status === 'error'), paint);
+  if (report.warnings?.length) {
+    out.push(paint('1;33', 'Warnings'));
+    for (const w of report.warnings) out.push(`  ${sanitize(w.message)}`);
+    out.push('');
+  }
 
   out.push(...summaryLines(report, paint, bold));
   return out.join('\n') + '\n';

@@ -1,5 +1,6 @@
 import type { Rule } from './rule.ts';
 import { MoatError } from '../util/errors.ts';
+import { didYouMean } from '../config/suggest.ts';
 
 /**
  * Narrows rules by `--checks` and `--skip` tokens: a rule id (`container-privileged`),
@@ -16,7 +17,7 @@ export function selectRules(rules: readonly Rule[], opts: { checks?: readonly st
     const out = new Set<Rule>();
     for (const t of tokens) {
       const hits = rules.filter((r) => matches(r, t));
-      if (hits.length === 0) throw new MoatError('usage', `unknown check "${t}" in ${flag}: use a rule id (moat rules lists them), a CIS id such as 5.5, or a section such as 5`);
+      if (hits.length === 0) throw new MoatError('usage', `unknown check "${t}" in ${flag}${didYouMean(t, rules.map((r) => r.meta.id))}: use a rule id (moat rules lists them), a CIS id such as 5.5, or a section such as 5`);
       for (const h of hits) out.add(h);
     }
     return out;

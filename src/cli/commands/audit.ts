@@ -3,7 +3,8 @@ import { isSeverity, severityRank, type Severity } from '../../findings/finding.
 import { renderReport, REPORT_FORMATS, type ReportFormat } from '../../report/index.ts';
 import { shouldColor } from '../../report/table.ts';
 import { allRules } from '../../rules/index.ts';
-import { selectRules } from '../../rules/select.ts';
+import { selectConfiguredRules } from '../../config/apply.ts';
+import { loadConfig } from '../../config/load.ts';
 import { MoatError } from '../../util/errors.ts';
 import { parseCommandArgs, splitList } from '../args.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -24,6 +25,8 @@ Options:
   -a, --all               include stopped and created containers
       --checks LIST       run only these checks: rule ids, CIS ids (5.5) or sections (5, 1.1)
       --skip LIST         skip these checks (same syntax)
+      --config FILE       moat.yaml to use (default: moat.yaml in the working
+                          directory or the nearest directory above it)
   -H, --host URL          engine to audit (default: DOCKER_HOST, else unix:///var/run/docker.sock)
       --host-root DIR     read host files under DIR (when Moat runs in a container)
       --daemon-config FILE  daemon.json to read (default: dockerd's --config-file, else /etc/docker/daemon.json)
@@ -42,6 +45,7 @@ const OPTIONS = {
   all: { type: 'boolean', short: 'a' },
   checks: { type: 'string', multiple: true },
   skip: { type: 'string', multiple: true },
+  config: { type: 'string' },
   host: { type: 'string', short: 'H' },
   'host-root': { type: 'string' },
   'daemon-config': { type: 'string' },
@@ -65,7 +69,8 @@ export async function auditCommand(argv: string[], io: CommandIO): Promise<numbe
   }
   const format = parseFormat(values.format);
   const failOn = parseFailOn(values['fail-on'] ?? 'high');
-  const rules = selectRules(allRules, { checks: splitList(values.checks), skip: splitList(values.skip) });
+  const config = loadConfig({ cwd: io.cwd, file: values.config, rules: allRules });
+  const rules = selectConfiguredRules(allRules, config, { checks: splitList(values.checks), skip: splitList(values.skip) });
   const timeoutMs = values.timeout === undefined ? undefined : parsePositiveInt('--timeout', values.timeout);
   const { resolveEndpoint } = await import('../../engine/endpoint.ts');
 
@@ -78,11 +83,14 @@ export async function auditCommand(argv: string[], io: CommandIO): Promise<numbe
     hostRoot: values['host-root'],
     daemonConfigPath: values['daemon-config'],
     env: io.env,
+    config,
     now,
   });
 
   const color = !values.output && shouldColor(io.stdout, io.env);
   const text = renderReport(report, format, { color, verbose: values.verbose === true, cwd: io.cwd });
+  // The table shows warnings itself; a machine format or a file must not hide them from the person running it.
+  if (format !== 'table' || values.output) for (const w of report.warnings ?? []) io.stderr.write(`moat: warning: ${w.message}\n`);
   if (values.output) {
     writeOutput(values.output, text);
     io.stderr.write(`moat: wrote ${values.output} (${report.findings.filter((f) => !f.suppressed).length} findings, ${report.checks.length} checks)\n`);

@@ -1,0 +1,86 @@
+import * as v from 'valibot';
+import { SEVERITIES } from '../findings/finding.ts';
+
+/**
+ * moat.yaml, version 1. Every section is optional; unknown keys are errors (a typo such
+ * as `ignores:` must not silently switch a setting off). Sections that later commands
+ * read (lint, scan, enforce) are added here, so one file keeps one validated shape.
+ */
+
+const nonEmpty = (what: string) => v.pipe(v.string(`${what} must be text`), v.trim(), v.minLength(1, `${what} must not be empty`));
+
+/** `YYYY-MM-DD` that is a real calendar day. */
+const isoDay = v.pipe(
+  v.string('expires must be a date written YYYY-MM-DD'),
+  v.trim(),
+  v.regex(/^\d{4}-\d{2}-\d{2}$/, 'expires must be a date written YYYY-MM-DD'),
+  v.check((s) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+  }, 'expires is not a calendar date'),
+);
+
+const tokenList = (what: string) => v.array(nonEmpty(what), `${what} must be a list`);
+
+export const RulesSectionSchema = v.strictObject(
+  {
+    /** Rule ids, CIS ids (`5.5`) or sections (`5`, `1.1`), as `--skip` takes them. */
+    disable: v.optional(tokenList('a rule in rules.disable')),
+    /** Run only these (as `--checks`). */
+    only: v.optional(tokenList('a rule in rules.only')),
+    /** Rule id → severity. */
+    severity: v.optional(v.record(nonEmpty('a rule id'), v.picklist(SEVERITIES, `severity must be one of ${SEVERITIES.join(', ')}`))),
+  },
+  'rules must be a mapping with disable, only and severity',
+);
+
+export const IgnoreSchema = v.strictObject(
+  {
+    /** A rule id or a CIS id. */
+    rule: nonEmpty('rule'),
+    /**
+     * What the ignore covers; every finding of the rule when absent. `*` matches any run
+     * of characters. Matched against the subject's name and id (container, image,
+     * package) and, for findings in files, the file's path relative to moat.yaml.
+     */
+    subject: v.optional(nonEmpty('subject')),
+    reason: nonEmpty('reason (say why the finding is accepted)'),
+    expires: v.optional(isoDay),
+  },
+  'an ignore is a mapping with rule, reason, and optionally subject and expires',
+);
+
+export const ConfigSchema = v.strictObject(
+  {
+    version: v.optional(v.literal('1', 'version must be 1')),
+    rules: v.optional(RulesSectionSchema),
+    ignore: v.optional(v.array(IgnoreSchema, 'ignore must be a list of ignores')),
+    trust: v.optional(
+      v.strictObject(
+        {
+          /** Registries images may come from: `registry.example.com`, `docker.io/library`. */
+          registries: v.optional(tokenList('a registry in trust.registries')),
+          /** Base images Dockerfiles may start from (`debian:12-slim`, `gcr.io/distroless/*`). */
+          baseImages: v.optional(tokenList('an image in trust.baseImages')),
+        },
+        'trust must be a mapping with registries and baseImages',
+      ),
+    ),
+    capabilities: v.optional(
+      v.strictObject(
+        {
+          /** Capabilities a container may add without a finding (`NET_BIND_SERVICE`). */
+          allowed: v.optional(tokenList('a capability in capabilities.allowed')),
+        },
+        'capabilities must be a mapping with allowed',
+      ),
+    ),
+  },
+  'moat.yaml must be a mapping',
+);
+
+export type MoatConfigData = v.InferOutput<typeof ConfigSchema>;
+export type IgnoreData = v.InferOutput<typeof IgnoreSchema>;
+
+/** The top-level keys, for "did you mean" on unknown ones. */
+export const TOP_LEVEL_KEYS = Object.keys(ConfigSchema.entries);
