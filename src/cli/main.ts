@@ -3,6 +3,7 @@ import { MoatError } from '../util/errors.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { auditCommand, type CommandIO } from './commands/audit.ts';
 import { rulesCommand } from './commands/rules.ts';
+import { lintCommand } from './commands/lint.ts';
 import { EXIT } from './exit-codes.ts';
 
 const HELP = `Usage: moat <command> [options]
@@ -12,6 +13,7 @@ Container security for Docker.
 Commands:
   audit     audit the Docker host, daemon and containers (CIS Docker Benchmark v1.6.0)
   rules     list the rules and their CIS ids
+  lint      lint Dockerfiles (and compose files, docker run lines) before they run
 
 Run 'moat <command> --help' for a command's options.
 Options: -h, --help  show this help;  --version  print the version`;
@@ -19,6 +21,7 @@ Options: -h, --help  show this help;  --version  print the version`;
 const COMMANDS: Record<string, (argv: string[], io: CommandIO) => Promise<number>> = {
   audit: auditCommand,
   rules: rulesCommand,
+  lint: lintCommand,
 };
 
 export async function main(argv: string[], io: CommandIO): Promise<number> {

@@ -133,6 +133,8 @@ export interface DockerfileSettings {
    * any). Empty: the rule on trusted registries has nothing to compare with and does not apply.
    */
   trustedRegistries: readonly string[];
+  /** Base images Dockerfiles may start from (`debian:12-slim`, `gcr.io/distroless/*`); empty: any. */
+  trustedBaseImages: readonly string[];
 }
 
 export interface DockerfileFacts {

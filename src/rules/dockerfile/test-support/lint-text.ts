@@ -2,7 +2,7 @@ import { parseDockerfile } from '../../../sources/dockerfile/parse.ts';
 import type { DockerfileRule, DockerfileSettings, Issue, Outcome } from '../../rule.ts';
 import { isNotApplicable } from '../../rule.ts';
 
-export const DEFAULT_SETTINGS: DockerfileSettings = { trustedRegistries: [] };
+export const DEFAULT_SETTINGS: DockerfileSettings = { trustedRegistries: [], trustedBaseImages: [] };
 
 /** Parses `text` as `Dockerfile` and runs one rule over it. */
 export async function lintText(text: string, rule: DockerfileRule, settings: Partial<DockerfileSettings> = {}): Promise<Outcome> {
