@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import rule from './secrets.ts';
 import { issuesOf } from './test-support/lint-text.ts';
+import { runHadolintCases } from './test-support/conformance.ts';
 
 const ghp = 'ghp_' + 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8';
 const aws = 'AKIA' + 'IOSFODNN7EXAMPLE';
@@ -24,3 +25,4 @@ test('a secret-named ARG without a default is reported as a build-argument leak,
 test('passes variables, placeholders and secret mounts', async () => {
   assert.deepEqual(await issuesOf('FROM debian:12\nARG VERSION=1.2\nENV DB_PASSWORD_FILE=/run/secrets/db TOKEN=${TOKEN}\nRUN --mount=type=secret,id=npm npm ci\n', rule), []);
 });
+runHadolintCases('DL3064', rule);
