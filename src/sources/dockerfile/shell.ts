@@ -47,7 +47,7 @@ export function parseShell(parser: Parser, source: MappedText, shell: string[], 
 
   const visit = (node: Node, pipeline: number | undefined, conditional: boolean): void => {
     if (node.type === 'ERROR' || node.isMissing) errors.push(at(node.startIndex));
-    if (node.type === 'command') {
+    if (node.type === 'command' || node.type === 'declaration_command' || node.type === 'unset_command') {
       commands.push(toCommand(node, pipeline, conditional, commands.length, at));
       // Substitutions inside the words run too (`$(curl ...)`).
       for (const c of node.namedChildren) if (c) visit(c, undefined, true);
@@ -75,9 +75,13 @@ export function parseShell(parser: Parser, source: MappedText, shell: string[], 
 function toCommand(node: Node, pipeline: number | undefined, conditional: boolean, index: number, at: (o: number) => Location): ShellCommand {
   const argv: ShellWord[] = [];
   const assignments: string[] = [];
+  // `export A=1`: the keyword is an anonymous child; its assignments are its arguments.
+  const keyword = node.type === 'command' ? undefined : node.children[0];
+  if (keyword) argv.push({ value: keyword.text, raw: keyword.text, literal: true, at: at(keyword.startIndex) });
   for (const c of node.namedChildren) {
     if (!c) continue;
-    if (c.type === 'variable_assignment') assignments.push(c.text);
+    if (keyword) argv.push(word(c, at));
+    else if (c.type === 'variable_assignment') assignments.push(c.text);
     else if (c.type === 'command_name') {
       const w = c.namedChildren[0] ?? c;
       argv.push(word(w, at));
