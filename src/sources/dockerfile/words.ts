@@ -71,7 +71,8 @@ export function keyValues(keyword: string, text: string, map: MappedText, file: 
     // Legacy form: the rest of the line, whitespace kept, is the value.
     const rest = text.slice(first.end).replace(/^[ \t]+/, '');
     const restStart = text.length - rest.length;
-    const value = splitQuoted(rest, escape).map((w) => w.value).join(' ');
+    // The builder keeps the rest of the line as one value, blanks included; only quotes and escapes go.
+    const value = unquoteWhole(rest, escape);
     return [{ key: first.value, value, at: at(first.start), ...(rest ? { valueAt: at(restStart) } : {}) }];
   }
   return words.map((w) => {
@@ -97,4 +98,21 @@ export function jsonWords(text: string, map: MappedText, file: string): Word[] |
   const re = /"(?:[^"\\]|\\.)*"/g;
   for (let m = re.exec(text); m; m = re.exec(text)) starts.push(m.index);
   return (parsed as string[]).map((value, i) => ({ value, at: { file, ...map.position(starts[i] ?? 0) } }));
+}
+
+/** Quote and escape removal over a whole string, blanks kept (the legacy `ENV KEY value` form). */
+function unquoteWhole(text: string, escape: string): string {
+  let out = '';
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    if (quote) {
+      if (c === quote) quote = undefined;
+      else if (c === escape && quote === '"' && i + 1 < text.length) out += text[++i];
+      else out += c;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === escape && i + 1 < text.length) out += text[++i];
+    else out += c;
+  }
+  return out;
 }
