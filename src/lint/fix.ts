@@ -6,6 +6,8 @@ import { aptPackages, isAptInstall } from '../rules/dockerfile/support/packages.
 import { addSources, isArchive, isUrl } from '../rules/dockerfile/support/add.ts';
 import { hasOption, operands } from '../rules/dockerfile/support/query.ts';
 import { MoatError } from '../util/errors.ts';
+import { dockerfileRules } from '../rules/dockerfile/index.ts';
+import { isNotApplicable } from '../rules/rule.ts';
 
 /** The rules `--fix` can satisfy mechanically, each rewrite being one that cannot change what the build does beyond the rule's point. */
 export const FIXABLE_RULES = ['dockerfile-add-instead-of-copy', 'dockerfile-apt-recommends', 'dockerfile-apt-lists', 'dockerfile-shell-form'] as const;
@@ -42,15 +44,18 @@ export function fixDockerfile(text: string, spec: DockerfileSpec, rules: Readonl
   const body = bom ? text.slice(1) : text;
   const eol = body.includes('\r\n') ? '\r\n' : '\n';
   const lines = body.split(/\r?\n/);
+  // Only where the rule itself finds something: the fix and the rule never disagree on scope.
+  const flagged = flaggedLines(spec, rules);
+  const wants = (rule: FixableRule, i: Instruction): boolean => [...(flagged.get(rule) ?? [])].some((l) => l >= i.span.line && l <= i.span.endLine);
   const edits: Edit[] = [];
   for (const top of spec.instructions) {
     const i = top.onbuild ?? top;
-    if (rules.has('dockerfile-add-instead-of-copy') && i.keyword === 'ADD') edits.push(...addToCopy(i));
+    if (wants('dockerfile-add-instead-of-copy', i) && i.keyword === 'ADD') edits.push(...addToCopy(i));
     if (i.keyword === 'RUN' && i.shell && i.heredocs.length === 0) {
-      if (rules.has('dockerfile-apt-recommends')) edits.push(...noRecommends(i.shell.commands));
-      if (rules.has('dockerfile-apt-lists')) edits.push(...cleanLists(i, lines));
+      if (wants('dockerfile-apt-recommends', i)) edits.push(...noRecommends(i.shell.commands));
+      if (wants('dockerfile-apt-lists', i)) edits.push(...cleanLists(i, lines));
     }
-    if (rules.has('dockerfile-shell-form') && i.keyword === 'CMD') edits.push(...cmdToJson(i));
+    if (wants('dockerfile-shell-form', i) && i.keyword === 'CMD') edits.push(...cmdToJson(i));
   }
   // Bottom-up, right to left, so earlier positions stay valid.
   edits.sort((a, b) => b.line - a.line || b.column - a.column);
@@ -60,6 +65,16 @@ export function fixDockerfile(text: string, spec: DockerfileSpec, rules: Readonl
   }
   const after = bom + lines.join(eol);
   return { before: text, after, applied: edits.map((e) => ({ rule: e.rule, line: e.line })).reverse() };
+}
+
+function flaggedLines(spec: DockerfileSpec, rules: ReadonlySet<string>): Map<string, Set<number>> {
+  const out = new Map<string, Set<number>>();
+  for (const r of dockerfileRules) {
+    if (!rules.has(r.meta.id) || !(FIXABLE_RULES as readonly string[]).includes(r.meta.id)) continue;
+    const o = r.check({ dockerfile: spec, settings: { trustedRegistries: [], trustedBaseImages: [] } });
+    out.set(r.meta.id, new Set(isNotApplicable(o) ? [] : o.flatMap((x) => (x.at?.line !== undefined ? [x.at.line] : []))));
+  }
+  return out;
 }
 
 function addToCopy(i: Instruction): Edit[] {

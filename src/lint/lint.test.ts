@@ -1,0 +1,112 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseConfig } from '../config/load.ts';
+import { renderJson } from '../report/json.ts';
+import { renderSarif, type SarifLog } from '../report/sarif.ts';
+import { compileSchema, FINDING_SCHEMA_URL, readJson } from '../report/test-support/ajv.ts';
+import { allRules } from '../rules/index.ts';
+import { MoatError } from '../util/errors.ts';
+import { lint } from './lint.ts';
+
+function tree(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'moat-lint-'));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return root;
+}
+
+const BAD = 'FROM ubuntu\nRUN apt-get update && apt-get install -y curl\n# moat:ignore dockerfile-cd the build script expects it\nRUN cd /src && make\n# moat:ignore dockerfile-sudo\nRUN sudo make install\nUSER root\n';
+const NOW = new Date('2026-11-22T00:00:00Z');
+
+test('lints a tree into one report: files as subjects, findings at file:line:col, inline ignores applied', async () => {
+  const root = tree({ 'app/Dockerfile': BAD, 'compose.yaml': 'services: {}\n' });
+  try {
+    const report = await lint({ paths: ['.'], cwd: root, now: NOW });
+    assert.equal(report.command, 'lint');
+    assert.match(report.target.description, /^1 Dockerfile in \.$/);
+    const byRule = new Map(report.findings.map((f) => [f.ruleId, f]));
+    const unpinned = byRule.get('dockerfile-apt-unpinned');
+    assert.deepEqual(unpinned?.subject, { kind: 'file', id: 'app/Dockerfile', name: 'app/Dockerfile' });
+    assert.deepEqual(unpinned?.location, { file: 'app/Dockerfile', line: 2, column: 42 });
+    assert.deepEqual(byRule.get('dockerfile-cd')?.suppressed, { reason: 'the build script expects it (app/Dockerfile:3:1)' });
+    // An ignore without a reason still silences its rule, and is a finding of its own.
+    assert.ok(byRule.get('dockerfile-sudo')?.suppressed);
+    assert.deepEqual(byRule.get('dockerfile-ignore-unjustified')?.location, { file: 'app/Dockerfile', line: 5, column: 1 });
+    assert.equal(byRule.get('dockerfile-last-user-root')?.severity, 'high');
+    // Compose files are found and said to be waiting for their door, not dropped silently.
+    assert.match(report.warnings?.[0]?.message ?? '', /^1 compose file found but not linted: the compose door .* \(compose\.yaml\)$/);
+    // No compose file was read, so the container rules did not run.
+    assert.ok(report.checks.every((c) => c.ruleId.startsWith('dockerfile-')));
+    assert.equal(report.summary.suppressed, 2);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('moat.yaml: severity overrides, ignores by file, and trusted registries reach the Dockerfile rules', async () => {
+  const root = tree({ 'Dockerfile': 'FROM quay.io/acme/base:1\nFROM docker.io/library/debian:12\nUSER 10001\n', 'legacy/Dockerfile': 'FROM debian:12\n' });
+  try {
+    const yaml = 'rules:\n  severity:\n    dockerfile-healthcheck-missing: high\nignore:\n  - rule: dockerfile-user-missing\n    subject: legacy/*\n    reason: retired next quarter\n    expires: 2099-01-01\ntrust:\n  registries: [docker.io]\n';
+    const config = parseConfig(yaml, join(root, 'moat.yaml'), allRules);
+    const report = await lint({ paths: ['.'], cwd: root, config, now: NOW });
+    const f = (rule: string, file: string) => report.findings.find((x) => x.ruleId === rule && x.location?.file === file);
+    assert.equal(f('dockerfile-healthcheck-missing', 'Dockerfile')?.severity, 'high');
+    assert.deepEqual(f('dockerfile-user-missing', 'legacy/Dockerfile')?.suppressed, { reason: 'retired next quarter', expires: '2099-01-01' });
+    assert.match(f('dockerfile-base-untrusted-registry', 'Dockerfile')?.message ?? '', /quay\.io\/acme\/base:1 comes from quay\.io/);
+    assert.equal(report.findings.filter((x) => x.ruleId === 'dockerfile-base-untrusted-registry').length, 1);
+    assert.equal(report.config, join(root, 'moat.yaml'));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('a file that cannot be parsed makes the lint incomplete, naming every such file, and returns no report', async () => {
+  const root = tree({ 'a/Dockerfile': 'FROM x\nRUN <<EOF\nnever closed\n', 'b/Dockerfile': '# escape=!\nFROM x\n', 'c/Dockerfile': 'FROM debian:12\n' });
+  writeFileSync(join(root, 'd.Dockerfile'), new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0]));
+  try {
+    await assert.rejects(lint({ paths: ['.'], cwd: root }), (e: unknown) => {
+      assert.ok(e instanceof MoatError && e.kind === 'incomplete');
+      assert.match(e.message, /^3 files could not be linted:/);
+      assert.match(e.message, /a\/Dockerfile:2:5: unterminated heredoc/);
+      assert.match(e.message, /b\/Dockerfile:1:10: invalid escape directive/);
+      assert.match(e.message, /d\.Dockerfile:1:5: NUL byte/);
+      return true;
+    });
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('the JSON report validates against the published finding schema', async () => {
+  const root = tree({ 'Dockerfile': BAD });
+  try {
+    const validate = compileSchema(readJson(FINDING_SCHEMA_URL) as object);
+    const doc = JSON.parse(renderJson(await lint({ paths: ['.'], cwd: root, now: NOW })));
+    assert.ok(validate(doc), JSON.stringify(validate.errors, null, 1));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('SARIF results carry physical locations (file, line, column) relative to the checkout, valid against SARIF 2.1.0', async () => {
+  const root = tree({ 'svc/Dockerfile': BAD });
+  try {
+    const report = await lint({ paths: ['.'], cwd: root, now: NOW });
+    const log = JSON.parse(renderSarif(report, { cwd: root })) as SarifLog;
+    const dir = dirname(createRequire(import.meta.url).resolve('@microsoft/sarif-multitool-linux/package.json'));
+    const validate = compileSchema(readJson(join(dir, 'sarif-2.1.0.json')) as object, { strict: false });
+    assert.ok(validate(log), JSON.stringify(validate.errors, null, 1));
+    const r = log.runs[0].results.find((x) => x.ruleId === 'dockerfile-apt-unpinned');
+    assert.deepEqual(r?.locations[0]?.physicalLocation, { artifactLocation: { uri: 'svc/Dockerfile', uriBaseId: '%SRCROOT%' }, region: { startLine: 2, startColumn: 42 } });
+    assert.equal(log.runs[0].properties.command, 'lint');
+    assert.ok(log.runs[0].results.some((x) => x.suppressions?.[0]?.justification.startsWith('the build script expects it')));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
