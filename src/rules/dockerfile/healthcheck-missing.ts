@@ -7,13 +7,13 @@ export default dockerfileRule({
     title: 'No HEALTHCHECK in the final stage',
     severity: 'low',
     cis: { id: '4.6', automated: true },
-    peers: { trivy: 'DS026', checkov: 'CKV_DOCKER_2' },
+    peers: { hadolint: 'DL3057', trivy: 'DS026', checkov: 'CKV_DOCKER_2' },
     rationale: 'Without a health check the engine knows a container is running, not that it works: a hung service keeps receiving traffic and is never restarted.',
     remediation: 'Add `HEALTHCHECK CMD ["/app/healthcheck"]` (or `HEALTHCHECK NONE` to state that there deliberately is none).',
   },
   check({ dockerfile }) {
     const final = dockerfile.stages.at(-1);
-    if (!final || final.base.scratch) return [];
+    if (!final) return [];
     const has = (index: number, seen = new Set<number>()): boolean => {
       const s = dockerfile.stages[index];
       if (!s || seen.has(index)) return false;
