@@ -13,7 +13,7 @@ Container security for Docker.
 Commands:
   audit     audit the Docker host, daemon and containers (CIS Docker Benchmark v1.6.0)
   rules     list the rules and their CIS ids
-  lint      lint Dockerfiles (and compose files, docker run lines) before they run
+  lint      lint Dockerfiles, compose files and docker run lines before they run
 
 Run 'moat <command> --help' for a command's options.
 Options: -h, --help  show this help;  --version  print the version`;

@@ -1,7 +1,10 @@
+import { dirname } from 'node:path';
 import type { Subject } from '../findings/finding.ts';
 import type { ContainerSpec } from '../models/container-spec.ts';
 import type { DockerfileSpec } from '../models/dockerfile-spec.ts';
+import type { Location } from '../models/location.ts';
 import { parseDockerfile } from '../sources/dockerfile/parse.ts';
+import { decodeDockerfile } from '../sources/dockerfile/text.ts';
 import type { RuleTarget } from '../rules/rule.ts';
 
 /**
@@ -12,18 +15,26 @@ import type { RuleTarget } from '../rules/rule.ts';
  */
 export type Judged = { target: 'dockerfile'; subject: Subject; dockerfile: DockerfileSpec } | { target: 'container'; subject: Subject; container: ContainerSpec };
 
+export interface ReadResult {
+  models: Judged[];
+  /** What the door could not establish (a `$VAR` read literally, an unknown key). */
+  warnings: { message: string; at?: Location }[];
+}
+
 export interface ReadContext {
   /** Path for findings and errors (relative to the working directory when under it). */
   file: string;
-  /** Variables for interpolation (compose), normally the process environment. */
+  /** Absolute path (relative references in the file resolve against its directory). */
+  path: string;
+  /** Variables for interpolation (compose, `-e NAME`), normally the process environment. */
   env: Readonly<Record<string, string | undefined>>;
-  cwd: string;
 }
 
 /**
  * One kind of file `moat lint` understands: how to recognise it, how to read it into
- * models, and (through `Judged.target`) which rule set judges them. Doors register here;
- * a kind without `read` is recognised but its door is not built in, and lint says so.
+ * models (its door), and so (through `Judged.target`) which rule set judges them.
+ * A kind without `read` is recognised but has no door yet: lint reports such files
+ * rather than skipping them in silence.
  */
 export interface FileKind {
   id: string;
@@ -33,7 +44,7 @@ export interface FileKind {
   targets: readonly RuleTarget[];
   /** Whether a file name (the last path segment) names a file of this kind. */
   matches(name: string): boolean;
-  read?: (bytes: Uint8Array, ctx: ReadContext) => Promise<Judged[]>;
+  read?: (bytes: Uint8Array, ctx: ReadContext) => Promise<ReadResult>;
   /** Why `read` is missing, for the warning. */
   pending?: string;
 }
@@ -52,28 +63,57 @@ export const dockerfileKind: FileKind = {
   matches: isDockerfileName,
   async read(bytes, ctx) {
     const dockerfile = await parseDockerfile(bytes, { file: ctx.file });
-    return [{ target: 'dockerfile', subject: { kind: 'file', id: ctx.file, name: ctx.file }, dockerfile }];
+    return { models: [{ target: 'dockerfile', subject: { kind: 'file', id: ctx.file, name: ctx.file }, dockerfile }], warnings: [] };
   },
 };
+
+const containerModel = (container: ContainerSpec): Judged => ({ target: 'container', subject: { kind: 'container', id: container.id, name: container.name }, container });
 
 export const composeKind: FileKind = {
   id: 'compose',
   title: 'compose file',
   targets: ['container'],
   matches: (name) => /^(docker-)?compose[^/]*\.ya?ml$/i.test(name),
-  pending: 'the compose door (src/sources/compose/) is not in this build yet',
+  async read(bytes, ctx) {
+    const { containersFromCompose } = await import('../sources/compose/project.ts');
+    const text = decodeDockerfile(bytes, ctx.file, 'compose file');
+    const result = containersFromCompose(text, { file: ctx.file, env: ctx.env, cwd: dirname(ctx.path) });
+    return { models: result.specs.map(containerModel), warnings: result.warnings };
+  },
 };
+
+/** `docker run`/`docker create` lines in a shell script or a Makefile's recipes. */
+async function readRunLines(bytes: Uint8Array, ctx: ReadContext, what: string): Promise<ReadResult> {
+  const [{ findRunLines }, { containerFromRunArgs }] = await Promise.all([import('../sources/run/shell.ts'), import('../sources/run/argv.ts')]);
+  const text = decodeDockerfile(bytes, ctx.file, what);
+  const models: Judged[] = [];
+  const warnings: ReadResult['warnings'] = [];
+  for (const line of await findRunLines(text, ctx.file)) {
+    const run = containerFromRunArgs(line.argv, { file: ctx.file, positions: line.positions, expansions: line.expansions, cwd: dirname(ctx.path), env: ctx.env });
+    models.push(containerModel(run.spec));
+    warnings.push(...line.warnings, ...run.warnings);
+  }
+  return { models, warnings };
+}
 
 export const shellScriptKind: FileKind = {
   id: 'shell',
   title: 'shell script',
   targets: ['container'],
   matches: (name) => /\.(sh|bash)$/i.test(name),
-  pending: 'the docker run door (src/sources/run/) is not in this build yet',
+  read: (bytes, ctx) => readRunLines(bytes, ctx, 'shell script'),
+};
+
+export const makefileKind: FileKind = {
+  id: 'makefile',
+  title: 'Makefile',
+  targets: ['container'],
+  matches: (name) => /^(GNUmakefile|[Mm]akefile)$|\.mk$/.test(name),
+  read: (bytes, ctx) => readRunLines(bytes, ctx, 'Makefile'),
 };
 
 /** Every kind, in matching order (the first that matches a name wins). */
-export const FILE_KINDS: readonly FileKind[] = [dockerfileKind, composeKind, shellScriptKind];
+export const FILE_KINDS: readonly FileKind[] = [dockerfileKind, composeKind, shellScriptKind, makefileKind];
 
 export function kindOf(name: string, kinds: readonly FileKind[] = FILE_KINDS): FileKind | undefined {
   return kinds.find((k) => k.matches(name));

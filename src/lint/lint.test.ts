@@ -25,7 +25,7 @@ const BAD = 'FROM ubuntu\nRUN apt-get update && apt-get install -y curl\n# moat:
 const NOW = new Date('2026-11-22T00:00:00Z');
 
 test('lints a tree into one report: files as subjects, findings at file:line:col, inline ignores applied', async () => {
-  const root = tree({ 'app/Dockerfile': BAD, 'compose.yaml': 'services: {}\n' });
+  const root = tree({ 'app/Dockerfile': BAD });
   try {
     const report = await lint({ paths: ['.'], cwd: root, now: NOW });
     assert.equal(report.command, 'lint');
@@ -39,11 +39,41 @@ test('lints a tree into one report: files as subjects, findings at file:line:col
     assert.ok(byRule.get('dockerfile-sudo')?.suppressed);
     assert.deepEqual(byRule.get('dockerfile-ignore-unjustified')?.location, { file: 'app/Dockerfile', line: 5, column: 1 });
     assert.equal(byRule.get('dockerfile-last-user-root')?.severity, 'high');
-    // Compose files are found and said to be waiting for their door, not dropped silently.
-    assert.match(report.warnings?.[0]?.message ?? '', /^1 compose file found but not linted: the compose door .* \(compose\.yaml\)$/);
-    // No compose file was read, so the container rules did not run.
+    // No compose file or script was read, so the container rules did not run.
     assert.ok(report.checks.every((c) => c.ruleId.startsWith('dockerfile-')));
     assert.equal(report.summary.suppressed, 2);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('compose files, scripts and Makefiles go through their doors to the container rules, with file:line:col', async () => {
+  const root = tree({
+    'compose.yaml': 'services:\n  web:\n    image: nginx:1.27\n    privileged: true\n    environment:\n      TOKEN: $UNSET_TOKEN\n',
+    'deploy/run.sh': '#!/bin/sh\ndocker run -d --network host \\\n  myorg/api:1\n',
+    'Makefile': 'up:\n\t$(DOCKER) run --pid=host alpine:3.20 top\n',
+  });
+  try {
+    const report = await lint({ paths: ['.'], cwd: root, env: {}, now: NOW });
+    assert.match(report.target.description, /^1 Makefile, 1 compose file, 1 shell script in \.$/);
+    const at = (rule: string) => report.findings.filter((f) => f.ruleId === rule).map((f) => `${f.subject.kind} ${f.location?.file}:${f.location?.line}:${f.location?.column}`);
+    assert.deepEqual(at('container-privileged'), ['container compose.yaml:4:5']);
+    assert.deepEqual(at('container-host-network'), ['container deploy/run.sh:2:15']);
+    assert.deepEqual(at('container-host-pid'), ['container Makefile:2:16']);
+    // What a door could not establish is said, located.
+    assert.ok(report.warnings?.some((w) => /^compose\.yaml:6:14: the UNSET_TOKEN variable is not set/.test(w.message)), JSON.stringify(report.warnings));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('a kind without a door is reported, not skipped in silence', async () => {
+  const { dockerfileKind } = await import('./file-kinds.ts');
+  const pendingKind = { id: 'k8s', title: 'Kubernetes manifest', targets: ['container'] as const, matches: (n: string) => n.endsWith('.k8s.yaml'), pending: 'no Kubernetes door yet' };
+  const root = tree({ 'Dockerfile': 'FROM debian:12\n', 'a.k8s.yaml': 'kind: Pod\n', 'b.k8s.yaml': 'kind: Pod\n' });
+  try {
+    const report = await lint({ paths: ['.'], cwd: root, kinds: [dockerfileKind, pendingKind], now: NOW });
+    assert.deepEqual(report.warnings?.map((w) => w.message), ['2 Kubernetes manifests found but not linted: no Kubernetes door yet (a.k8s.yaml, b.k8s.yaml)']);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

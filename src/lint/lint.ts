@@ -61,7 +61,9 @@ export async function lint(opts: LintOptions): Promise<Report> {
     }
     try {
       const bytes = readInput(f.path, f.display, MAX_DOCKERFILE_BYTES);
-      judged.push({ file: f, models: await f.kind.read(bytes, { file: f.display, env: opts.env ?? process.env, cwd }) });
+      const read = await f.kind.read(bytes, { file: f.display, path: f.path, env: opts.env ?? process.env });
+      judged.push({ file: f, models: read.models });
+      warnings.push(...read.warnings.map((w) => ({ message: w.at ? `${formatLocation(w.at)}: ${w.message}` : `${f.display}: ${w.message}`, ...(w.at ? { location: w.at } : {}) })));
     } catch (e) {
       if (!(e instanceof MoatError)) throw e;
       errors.push(e.message);

@@ -28,6 +28,7 @@ test('walks a tree for every kind, honouring nested .gitignore and .dockerignore
     'services/api/compose.yaml': 'services: {}',
     'services/api/docker-compose.override.yml': 'services: {}',
     'scripts/run.sh': 'docker run x',
+    'scripts/Makefile': 'up:\n\tdocker run x\n',
     'build/Dockerfile': 'FROM x',
     'vendor/lib/Dockerfile': 'FROM x',
     'web/Dockerfile.dev': 'FROM x',
@@ -41,7 +42,7 @@ test('walks a tree for every kind, honouring nested .gitignore and .dockerignore
   try {
     symlinkSync(join(root, 'services'), join(root, 'loop'));
     const found = findFiles(['.'], root).map((f) => `${f.kind.id}:${f.display}`);
-    assert.deepEqual(found, ['dockerfile:Dockerfile', 'shell:scripts/run.sh', 'dockerfile:services/api/api.Dockerfile', 'compose:services/api/compose.yaml', 'compose:services/api/docker-compose.override.yml', 'dockerfile:web/Dockerfile.dev']);
+    assert.deepEqual(found, ['dockerfile:Dockerfile', 'makefile:scripts/Makefile', 'shell:scripts/run.sh', 'dockerfile:services/api/api.Dockerfile', 'compose:services/api/compose.yaml', 'compose:services/api/docker-compose.override.yml', 'dockerfile:web/Dockerfile.dev']);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -44,6 +44,10 @@ export interface ContainerSpec {
   cgroupParent?: string;
   env: string[];
   labels: Record<string, string>;
+  /** Kernel parameters (`--sysctl`, compose `sysctls`); absent when the door has none. */
+  sysctls?: Record<string, string>;
+  /** Compose `build:`: the image is built from this context rather than pulled; `image` then holds the name compose gives it. */
+  build?: { context: string; dockerfile?: string };
   /** Where each top-level field was read; array elements carry their own `at`. */
   where: Partial<Record<ContainerField, Location>>;
   /** Only for containers that exist (the inspect door). */
@@ -101,6 +105,8 @@ export interface PortSpec {
   hostIp: string;
   /** 0 or undefined = ephemeral port chosen by the engine. */
   hostPort?: number;
+  /** Set when the host side is a range (`8000-8010:80`): the engine picks one port in hostPort..hostPortEnd. */
+  hostPortEnd?: number;
   at?: Location;
 }
 

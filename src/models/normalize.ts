@@ -13,6 +13,8 @@ export function normalizeCapabilities(names: readonly string[] | null | undefine
   return [...new Set((names ?? []).map(normalizeCapability).filter((n) => n !== ''))];
 }
 
+const GO_TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
+
 /** Parses `--security-opt` values (both `key=value` and the legacy `key:value` forms). */
 export function parseSecurityOpts(opts: readonly string[] | null | undefined): SecurityOptions {
   const out: SecurityOptions = { selinuxLabels: [], selinuxDisabled: false, noNewPrivileges: false, raw: [...(opts ?? [])] };
@@ -33,7 +35,12 @@ export function parseSecurityOpts(opts: readonly string[] | null | undefined): S
         else if (value !== undefined) out.selinuxLabels.push(value);
         break;
       case 'no-new-privileges':
-        out.noNewPrivileges = value === undefined || value === '' || value.toLowerCase() === 'true';
+        // The daemon reads the value with Go's strconv.ParseBool.
+        out.noNewPrivileges = value === undefined || value === '' || GO_TRUE.has(value);
+        break;
+      case 'disable':
+        // The daemon takes a bare `disable` as `label=disable`.
+        if (value === undefined) out.selinuxDisabled = true;
         break;
       default:
         break;

@@ -8,6 +8,7 @@ import { createServer, createConnection, type Server, type Socket } from 'node:n
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { relayAnswers } from './relay.ts';
 
 export interface SeveringProxy {
   socketPath: string;
@@ -41,13 +42,7 @@ export async function startSeveringProxy(opts: { upstream?: string; severWhen: (
       }
       up.write(chunk);
     });
-    up.on('data', (chunk) => client.write(chunk));
-    const end = (): void => {
-      client.destroy();
-      up.destroy();
-    };
-    client.on('close', end).on('error', end);
-    up.on('close', end).on('error', end);
+    relayAnswers(client, up);
   });
   await new Promise<void>((resolve) => server.listen(socketPath, resolve));
   return {

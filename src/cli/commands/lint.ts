@@ -17,11 +17,11 @@ import { exitCodeFor, parseFailOn, parseFormat, type CommandIO } from './audit.t
 
 export const LINT_HELP = `Usage: moat lint [PATH...] [options]
 
-Lints Dockerfiles (and, as their doors arrive, compose files and docker run lines in
-shell scripts) before anything is built or run. PATH is a file or a directory (default:
-the current directory); directories are walked, honouring .gitignore and .dockerignore,
-for Dockerfile, *.Dockerfile, Dockerfile.*, Containerfile, compose*.y*ml,
-docker-compose*.y*ml and *.sh.
+Lints Dockerfiles, compose files and docker run lines (in shell scripts and Makefiles)
+before anything is built or run. PATH is a file or a directory (default: the current
+directory); directories are walked, honouring .gitignore and .dockerignore, for
+Dockerfile, *.Dockerfile, Dockerfile.*, Containerfile, compose*.y*ml,
+docker-compose*.y*ml, *.sh, *.bash, Makefile and *.mk.
 
 Options:
   -f, --format FORMAT     table (default), json, sarif or html

@@ -1,27 +1,9 @@
-import { createRequire } from 'node:module';
-import { Language, Parser, type Node } from 'web-tree-sitter';
+import type { Node, Parser } from 'web-tree-sitter';
 import type { Location } from '../../models/location.ts';
 import type { ShellCommand, ShellScript, ShellWord } from '../../models/dockerfile-spec.ts';
 import type { MappedText } from './text.ts';
 
-let ready: Promise<Parser> | undefined;
-
-/**
- * tree-sitter's bash grammar, compiled to WASM: a real shell parser (lists, pipes, `if`,
- * subshells, substitutions, quoting) with positions, and no native build. Loaded once, on
- * first use (~15 ms).
- */
-export function shellParser(): Promise<Parser> {
-  ready ??= (async () => {
-    await Parser.init();
-    const wasm = createRequire(import.meta.url).resolve('tree-sitter-bash/tree-sitter-bash.wasm');
-    const language = await Language.load(wasm);
-    const parser = new Parser();
-    parser.setLanguage(language);
-    return parser;
-  })();
-  return ready;
-}
+export { bashParser as shellParser } from '../common/bash.ts';
 
 /** Shells whose syntax the bash grammar reads (POSIX sh and its relatives). */
 const POSIX_SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh', 'busybox']);

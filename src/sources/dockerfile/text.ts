@@ -10,17 +10,17 @@ const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
  * Anything else (UTF-16, binary, invalid UTF-8, oversize) is a located `MoatError`, never
  * a garbled parse.
  */
-export function decodeDockerfile(bytes: Uint8Array, file: string): string {
+export function decodeDockerfile(bytes: Uint8Array, file: string, what = 'Dockerfile'): string {
   if (bytes.length > MAX_DOCKERFILE_BYTES) {
-    throw new MoatError('incomplete', locatedMessage(file, undefined, undefined, `file is ${(bytes.length / 1048576).toFixed(1)} MiB, over the ${MAX_DOCKERFILE_BYTES / 1048576} MiB limit for a Dockerfile: is it really one? (exclude it with .dockerignore or name the real Dockerfile)`));
+    throw new MoatError('incomplete', locatedMessage(file, undefined, undefined, `file is ${(bytes.length / 1048576).toFixed(1)} MiB, over the ${MAX_DOCKERFILE_BYTES / 1048576} MiB limit for a ${what}: is it really one? (exclude it with .dockerignore or name the real file)`));
   }
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
-    throw new MoatError('incomplete', locatedMessage(file, 1, 1, 'file is UTF-16 encoded; the builder reads UTF-8 only: save it as UTF-8'));
+    throw new MoatError('incomplete', locatedMessage(file, 1, 1, 'file is UTF-16 encoded; Moat reads UTF-8 only, as the builder and compose do: save it as UTF-8'));
   }
   const nul = bytes.indexOf(0);
   if (nul >= 0) {
     const { line, column } = positionOfByte(bytes, nul);
-    throw new MoatError('incomplete', locatedMessage(file, line, column, 'NUL byte: this is a binary file, not a Dockerfile'));
+    throw new MoatError('incomplete', locatedMessage(file, line, column, `NUL byte: this is a binary file, not a ${what}`));
   }
   let text: string;
   try {
@@ -28,7 +28,7 @@ export function decodeDockerfile(bytes: Uint8Array, file: string): string {
   } catch {
     const bad = firstInvalidUtf8(bytes);
     const { line, column } = positionOfByte(bytes, bad);
-    throw new MoatError('incomplete', locatedMessage(file, line, column, 'invalid UTF-8: the builder reads UTF-8 only: save the file as UTF-8'));
+    throw new MoatError('incomplete', locatedMessage(file, line, column, 'invalid UTF-8: Moat reads UTF-8 only: save the file as UTF-8'));
   }
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

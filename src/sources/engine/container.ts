@@ -21,20 +21,23 @@ export function containerFromInspect(c: ContainerInspect): ContainerSpec {
     propagation: m.Propagation || undefined,
     at: { path: `Mounts[${i}]` },
   }));
+  // `--tmpfs` mounts live only in HostConfig.Tmpfs: `Mounts` lists binds, volumes and `--mount type=tmpfs`.
+  for (const [target, options] of Object.entries(hc.Tmpfs ?? {})) {
+    if (!mounts.some((m) => m.target === target)) {
+      mounts.push({ type: 'tmpfs', source: '', target, readOnly: options.split(',').includes('ro'), at: { path: `HostConfig.Tmpfs["${target}"]` } });
+    }
+  }
 
   const ports: PortSpec[] = [];
   for (const [key, bindings] of Object.entries(hc.PortBindings ?? {})) {
     const parsed = parsePortKey(key);
     if (!parsed) continue;
     for (const [i, b] of (bindings ?? []).entries()) {
-      const hostPort = b.HostPort ? Number(b.HostPort) : undefined;
-      ports.push({
-        containerPort: parsed.port,
-        protocol: parsed.protocol,
-        hostIp: b.HostIp ?? '',
-        hostPort: Number.isFinite(hostPort) ? hostPort : undefined,
-        at: { path: `HostConfig.PortBindings["${key}"][${i}]` },
-      });
+      // HostPort is a port, '' (ephemeral) or a range the engine picks from (`8000-8010`).
+      const range = /^(\d+)(?:-(\d+))?$/.exec(b.HostPort ?? '');
+      const port: PortSpec = { containerPort: parsed.port, protocol: parsed.protocol, hostIp: b.HostIp ?? '', hostPort: range ? Number(range[1]) : undefined, at: { path: `HostConfig.PortBindings["${key}"][${i}]` } };
+      if (range?.[2] !== undefined && range[2] !== range[1]) port.hostPortEnd = Number(range[2]);
+      ports.push(port);
     }
   }
 
@@ -87,6 +90,7 @@ export function containerFromInspect(c: ContainerInspect): ContainerSpec {
     cgroupParent: hc.CgroupParent || undefined,
     env: cfg.Env ?? [],
     labels: cfg.Labels ?? {},
+    ...(hc.Sysctls && Object.keys(hc.Sysctls).length ? { sysctls: hc.Sysctls } : {}),
     where: {
       image: { path: 'Config.Image' },
       user: { path: 'Config.User' },
@@ -121,6 +125,7 @@ export function containerFromInspect(c: ContainerInspect): ContainerSpec {
       cgroupParent: { path: 'HostConfig.CgroupParent' },
       env: { path: 'Config.Env' },
       labels: { path: 'Config.Labels' },
+      sysctls: { path: 'HostConfig.Sysctls' },
     },
     state: {
       status: STATES.has(status) ? status : 'created',

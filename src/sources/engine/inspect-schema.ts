@@ -66,6 +66,8 @@ export const ContainerInspectSchema = v.object({
       ReadonlyRootfs: bool,
       RestartPolicy: v.nullish(v.object({ Name: str, MaximumRetryCount: num })),
       CgroupParent: str,
+      Tmpfs: v.nullish(v.record(v.string(), v.string())),
+      Sysctls: v.nullish(v.record(v.string(), v.string())),
     }),
   ),
   Mounts: v.nullish(

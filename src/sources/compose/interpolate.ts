@@ -1,0 +1,96 @@
+/**
+ * Compose's variable interpolation (compose-spec "Interpolation"): `$VAR`, `${VAR}`,
+ * `${VAR:-default}` / `${VAR-default}` (unset-or-empty / unset), `${VAR:?err}` /
+ * `${VAR?err}` (an error), `${VAR:+alt}` / `${VAR+alt}`, nested defaults, and `$$` for a
+ * literal `$`.
+ */
+import { ValueError } from '../common/values.ts';
+
+export interface Interpolation {
+  value: string;
+  /** Variables read that were not set (compose substitutes an empty string and warns). */
+  unset: string[];
+}
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
+
+export function interpolate(text: string, vars: Readonly<Record<string, string | undefined>>): Interpolation {
+  if (!text.includes('$')) return { value: text, unset: [] };
+  const unset: string[] = [];
+  const value = expand(text, vars, unset);
+  return { value, unset };
+}
+
+function expand(text: string, vars: Readonly<Record<string, string | undefined>>, unset: string[]): string {
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    if (c !== '$') {
+      out += c;
+      i++;
+      continue;
+    }
+    const next = text[i + 1];
+    if (next === '$') {
+      out += '$';
+      i += 2;
+    } else if (next === '{') {
+      const end = closingBrace(text, i + 2);
+      if (end < 0) throw new ValueError(`unclosed "\${" in "${text}" (write $$ for a literal $)`);
+      out += braced(text.slice(i + 2, end), vars, unset, text);
+      i = end + 1;
+    } else {
+      const m = NAME.exec(text.slice(i + 1));
+      if (!m) {
+        // A lone `$` (e.g. `cost: 5$`): compose rejects it as an invalid template.
+        throw new ValueError(`invalid "$" in "${text}" (write $$ for a literal $)`);
+      }
+      out += lookup(m[0], vars, unset);
+      i += 1 + m[0].length;
+    }
+  }
+  return out;
+}
+
+function closingBrace(text: string, from: number): number {
+  let depth = 1;
+  for (let i = from; i < text.length; i++) {
+    if (text[i] === '$' && text[i + 1] === '{') {
+      depth++;
+      i++;
+    } else if (text[i] === '}' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+function lookup(name: string, vars: Readonly<Record<string, string | undefined>>, unset: string[]): string {
+  const v = vars[name];
+  if (v === undefined) {
+    if (!unset.includes(name)) unset.push(name);
+    return '';
+  }
+  return v;
+}
+
+function braced(inner: string, vars: Readonly<Record<string, string | undefined>>, unset: string[], whole: string): string {
+  const m = NAME.exec(inner);
+  if (!m) throw new ValueError(`invalid variable "\${${inner}}" in "${whole}"`);
+  const name = m[0];
+  const rest = inner.slice(name.length);
+  if (rest === '') return lookup(name, vars, unset);
+  const op = /^(:?[-?+])/.exec(rest)?.[1];
+  if (!op) throw new ValueError(`invalid variable "\${${inner}}" in "${whole}" (expected :-, -, :?, ?, :+ or +)`);
+  const arg = rest.slice(op.length);
+  const v = vars[name];
+  const missing = op.startsWith(':') ? v === undefined || v === '' : v === undefined;
+  switch (op.replace(':', '')) {
+    case '-':
+      return missing ? expand(arg, vars, unset) : (v as string);
+    case '+':
+      return missing ? '' : expand(arg, vars, unset);
+    default:
+      if (missing) throw new ValueError(`required variable ${name} is ${v === undefined ? 'not set' : 'empty'}${arg ? `: ${expand(arg, vars, unset)}` : ''}`);
+      return v as string;
+  }
+}
