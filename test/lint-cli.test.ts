@@ -1,29 +1,14 @@
 /** `moat lint` as a user runs it: exit codes, formats, --fix, and one-line errors. */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runMoat } from './support/moat-cli.ts';
 
-const BIN = join(import.meta.dirname, '../src/cli/bin.ts');
 let dir: string;
 
-function moat(args: string[], cwd = dir): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const moat = (args: string[], cwd = dir) => runMoat(args, { cwd });
 
 const GOOD = 'FROM debian:12.8-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8 && rm -rf /var/lib/apt/lists/*\nUSER 10001\nHEALTHCHECK CMD ["curl", "-f", "http://localhost/"]\nCMD ["app"]\n';
 const BAD = 'FROM ubuntu\nRUN curl -fsSL https://get.example.com | sh\nADD src /src\nCMD node app.js\n';

@@ -4,16 +4,13 @@ import { dockerfileKind } from '../../lint/file-kinds.ts';
 import { FIXABLE_RULES, fixDiff, fixDockerfile, writeFileAtomic } from '../../lint/fix.ts';
 import { lint } from '../../lint/lint.ts';
 import { findFiles, readInput } from '../../lint/walk.ts';
-import { renderReport } from '../../report/index.ts';
-import { shouldColor } from '../../report/table.ts';
 import { allRules } from '../../rules/index.ts';
 import { parseDockerfile } from '../../sources/dockerfile/parse.ts';
 import { MAX_DOCKERFILE_BYTES } from '../../sources/dockerfile/text.ts';
 import { MoatError } from '../../util/errors.ts';
 import { parseCommandArgs, splitList } from '../args.ts';
 import { EXIT } from '../exit-codes.ts';
-import { writeOutput } from '../output.ts';
-import { exitCodeFor, parseFailOn, parseFormat, type CommandIO } from './audit.ts';
+import { deliverReport, exitCodeFor, parseFailOn, parseFormat, type CommandIO } from './audit.ts';
 
 export const LINT_HELP = `Usage: moat lint [PATH...] [options]
 
@@ -91,12 +88,6 @@ export async function lintCommand(argv: string[], io: CommandIO): Promise<number
   }
 
   const report = await lint({ paths, cwd: io.cwd, rules, config, env: io.env, now });
-  const color = !values.output && shouldColor(io.stdout, io.env);
-  const text = renderReport(report, format, { color, verbose: values.verbose === true, cwd: io.cwd });
-  if (format !== 'table' || values.output) for (const w of report.warnings ?? []) io.stderr.write(`moat: warning: ${w.message}\n`);
-  if (values.output) {
-    writeOutput(values.output, text);
-    io.stderr.write(`moat: wrote ${values.output} (${report.findings.filter((f) => !f.suppressed).length} findings, ${report.checks.length} checks)\n`);
-  } else io.stdout.write(text.endsWith('\n') ? text : text + '\n');
+  deliverReport(report, format, { output: values.output, verbose: values.verbose === true }, io);
   return exitCodeFor(report, failOn);
 }
