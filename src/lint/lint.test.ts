@@ -140,3 +140,19 @@ test('SARIF results carry physical locations (file, line, column) relative to th
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('no rule quotes a secret in full: evidence and messages are masked in every format', async () => {
+  const ghp = 'ghp_' + 'Zx9Qw2Er4Ty6Ui8Op0As1Df3Gh5Jk7Lz9Xc2Vb';
+  const text = `FROM debian:12\nRUN curl -fsSL https://deploy:S3cr3tPassw0rd@get.example.com/i.sh | sh\nENV DB_PASSWORD=hunter22 URL=\${DB_PASSWORD}x\nRUN echo ${ghp} | tee /root/.token\nCMD echo ${ghp}\n`;
+  const root = tree({ 'Dockerfile': text });
+  try {
+    const report = await lint({ paths: ['.'], cwd: root, now: NOW });
+    assert.ok(report.findings.length > 5);
+    for (const doc of [renderJson(report), renderSarif(report, { cwd: root })]) {
+      for (const secret of ['S3cr3tPassw0rd', 'hunter22', ghp.slice(4)]) assert.ok(!doc.includes(secret), `${secret} leaked`);
+    }
+    assert.ok(report.findings.some((f) => f.ruleId === 'dockerfile-curl-pipe-shell' && f.evidence?.includes('****')));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

@@ -12,7 +12,8 @@ import { MAX_DOCKERFILE_BYTES } from '../sources/dockerfile/text.ts';
 import { MoatError } from '../util/errors.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { FILE_KINDS, type FileKind, type Judged } from './file-kinds.ts';
-import { ignoreFor, inlineIgnores } from './inline-ignores.ts';
+import { ignoreFor, inlineIgnores, type InlineIgnore } from './inline-ignores.ts';
+import { redact } from '../secrets/index.ts';
 import { ruleIds } from './rule-ids.ts';
 import { findFiles, readInput, type FoundFile } from './walk.ts';
 
@@ -83,10 +84,11 @@ export async function lint(opts: LintOptions): Promise<Report> {
   for (const { models } of judged) {
     for (const m of models) {
       if (m.target === 'dockerfile') {
-        for (const r of dockerfileRules) verdicts.get(r.meta.id)?.push(suppressInline(runCheck(r, { dockerfile: m.dockerfile, settings }, m.subject), r, m.dockerfile));
+        const ignores = inlineIgnores(m.dockerfile);
+        for (const r of dockerfileRules) verdicts.get(r.meta.id)?.push(suppressInline(masked(runCheck(r, { dockerfile: m.dockerfile, settings }, m.subject)), r, ignores));
         warnings.push(...unknownIgnores(m.dockerfile, known));
       } else {
-        for (const r of containerRules) verdicts.get(r.meta.id)?.push(runCheck(r, { container: m.container }, m.subject));
+        for (const r of containerRules) verdicts.get(r.meta.id)?.push(masked(runCheck(r, { container: m.container }, m.subject)));
       }
     }
   }
@@ -117,10 +119,8 @@ export async function lint(opts: LintOptions): Promise<Report> {
 }
 
 /** Marks findings an inline ignore covers; they stay in the report, suppressed, with the ignore's reason. */
-function suppressInline(v: Verdict, rule: Rule, spec: DockerfileSpec): Verdict {
-  if (v.findings.length === 0) return v;
-  const ignores = inlineIgnores(spec);
-  if (ignores.length === 0) return v;
+function suppressInline(v: Verdict, rule: Rule, ignores: readonly InlineIgnore[]): Verdict {
+  if (v.findings.length === 0 || ignores.length === 0) return v;
   const ids = ruleIds(rule.meta);
   const findings = v.findings.map((f): Finding => {
     const ig = ignoreFor(ignores, ids, f.location?.line);
@@ -139,4 +139,13 @@ function unknownIgnores(spec: DockerfileSpec, known: ReadonlySet<string>): Repor
 
 function plural(n: number, title: string): string {
   return `${n} ${title}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * Findings quote the file (a RUN line, an ENV pair): whatever rule wrote them, a secret in
+ * the quote is masked before it reaches any report.
+ */
+function masked(v: Verdict): Verdict {
+  if (v.findings.length === 0) return v;
+  return { ...v, findings: v.findings.map((f) => ({ ...f, message: redact(f.message), ...(f.evidence !== undefined ? { evidence: redact(f.evidence) } : {}) })) };
 }

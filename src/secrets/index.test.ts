@@ -52,3 +52,10 @@ test('secret-named assignments need a literal value', () => {
   assert.equal(isSecretAssignment('PATH', '/usr/bin'), false);
   assert.equal(isSecretAssignment('API_KEY', undefined), false);
 });
+
+test('redact also masks the values of secret-named assignments, whatever their entropy', () => {
+  assert.equal(redact('ENV DB_PASSWORD=hunter22 USER=app'), 'ENV DB_PASSWORD=****(8 chars) USER=app');
+  assert.equal(redact('api_key: "abcdefgh"'), 'api_key: "****(8 chars)"');
+  assert.equal(redact("PASS='aaaa1111'"), 'PASS=****(8 chars)');
+  assert.equal(redact('TOKEN=$TOKEN'), 'TOKEN=$TOKEN');
+});

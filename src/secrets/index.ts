@@ -50,7 +50,10 @@ export function maskSecret(value: string): string {
   return `${shown}****(${value.length} chars)`;
 }
 
-/** `text` with every secret in it replaced by its mask. */
+/**
+ * `text` with every secret in it replaced by its mask: the patterns above, and the value of
+ * any `NAME=value` whose name says it is a secret (`DB_PASSWORD=hunter22`), entropy or not.
+ */
 export function redact(text: string): string {
   let out = '';
   let at = 0;
@@ -58,5 +61,9 @@ export function redact(text: string): string {
     out += text.slice(at, s.start) + s.masked;
     at = s.end;
   }
-  return out + text.slice(at);
+  out += text.slice(at);
+  return out.replace(/\b([A-Za-z_][A-Za-z0-9_.-]*)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s"';&|]+)/g, (whole, name: string, sep: string, value: string) => {
+    const bare = value.replace(/^(["'])(.*)\1$/, '$2');
+    return isSecretAssignment(name, bare) && !bare.includes('****') ? `${name}${sep}${maskSecret(bare)}` : whole;
+  });
 }
