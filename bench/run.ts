@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import { benchAudit } from './audit.bench.ts';
 import { benchLint } from './lint.bench.ts';
 import { benchDoors } from './doors.bench.ts';
+import { benchRegistry } from './registry.bench.ts';
 
-const BENCHES: Record<string, () => Promise<void>> = { audit: benchAudit, doors: benchDoors, lint: benchLint };
+const BENCHES: Record<string, () => Promise<void>> = { audit: benchAudit, doors: benchDoors, registry: benchRegistry, lint: benchLint };
 
 const wanted = process.argv.slice(2);
 if (!existsSync(join(import.meta.dirname, '../dist/cli/bin.js'))) {

@@ -2,7 +2,7 @@
 # Sets up Moat on a fresh Debian 12 machine: a Docker engine, the project's own Node 24
 # (from the npm registry, so the machine's older Node is left alone), dependencies and
 # the build. With --test it also installs what the tests need (Chromium for the HTML
-# report test).
+# report test; docker-registry, htpasswd and openssl for the registry client's tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +20,12 @@ if [ "${1:-}" = "--test" ]; then
     echo "setup: installing chromium from apt (browser test of the HTML report)" >&2
     as_root apt-get update -qq
     DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null
+  fi
+  # Registry tests: a real registry (distribution 2.8), htpasswd for its Basic auth, openssl for certificates.
+  if ! command -v docker-registry >/dev/null 2>&1 || ! command -v htpasswd >/dev/null 2>&1 || ! command -v openssl >/dev/null 2>&1; then
+    echo "setup: installing docker-registry, apache2-utils and openssl from apt (registry tests)" >&2
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq docker-registry apache2-utils openssl >/dev/null
   fi
 fi
 

@@ -26,6 +26,8 @@ export { containerFromRunArgs, type RunArgsOptions, type RunSpec } from './sourc
 export { findRunLines, type RunLine, type FindRunLinesOptions } from './sources/run/shell.ts';
 export { containerFromCreateRequest, type CreateRequestOptions, type CreateRequestSpec } from './sources/request/create-request.ts';
 export type { DoorWarning } from './sources/common/spec.ts';
+export { openRegistryImage, RegistryClient, RegistryError, parseImageReference, parsePlatform, hostPlatform, formatPlatform, lookupCredentials, Secret } from './registry/index.ts';
+export type { OpenRegistryImageOptions, RegistryImage, RegistryLayer, RegistryOptions, RegistryErrorCode, ImageReference, Platform, Compression, ImageManifest, ImageIndex, ImageConfig, Descriptor, Credentials, ExplicitAuth } from './registry/index.ts';
 export { lint, type LintOptions } from './lint/lint.ts';
 export { FILE_KINDS, type FileKind, type Judged, type ReadContext } from './lint/file-kinds.ts';
 export { fixDockerfile, fixDiff, FIXABLE_RULES, type FixResult } from './lint/fix.ts';

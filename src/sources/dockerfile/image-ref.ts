@@ -1,9 +1,12 @@
 import type { ImageRef } from '../../models/dockerfile-spec.ts';
 
 /**
- * Splits an image reference the way the engine does: the first path component is a
- * registry only when it has a `.` or `:` or is `localhost`; the tag follows the last `:`
- * after the last `/`; the digest follows `@`.
+ * Splits an image reference the way the engine does (distribution/reference's
+ * splitDockerDomain): the first path component is a registry only when it has a `.` or
+ * `:`, is `localhost`, or has an upper-case letter; the tag follows the last `:` after the
+ * last `/`; the digest follows `@`. Unlike src/registry/reference.ts (which validates a
+ * complete reference to pull it), this keeps what is written: an omitted tag stays
+ * omitted, and a `$VAR` or an invalid name is still split so rules can judge it.
  */
 export function parseImageRef(raw: string, vars: ReadonlyMap<string, string>, stages: ReadonlyMap<string, number>): ImageRef {
   const resolved = substitute(raw, vars);
@@ -27,7 +30,7 @@ export function parseImageRef(raw: string, vars: ReadonlyMap<string, string>, st
   const slash = rest.indexOf('/');
   if (slash > 0) {
     const first = rest.slice(0, slash);
-    if (first.includes('.') || first.includes(':') || first === 'localhost') {
+    if (first.includes('.') || first.includes(':') || first === 'localhost' || first !== first.toLowerCase()) {
       registry = first;
       rest = rest.slice(slash + 1);
     }
