@@ -156,3 +156,14 @@ test('no rule quotes a secret in full: evidence and messages are masked in every
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('an empty tree says there was nothing to lint', async () => {
+  const root = tree({ 'README.md': '# nothing\n' });
+  try {
+    const report = await lint({ paths: ['.'], cwd: root, now: NOW });
+    assert.equal(report.findings.length, 0);
+    assert.match(report.warnings?.[0]?.message ?? '', /^nothing to lint in \.: no Dockerfiles, compose files, shell scripts, Makefiles found/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

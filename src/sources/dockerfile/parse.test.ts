@@ -134,3 +134,8 @@ test('a large Dockerfile parses in linear time', async () => {
   assert.equal(cmds(spec).length, 6000);
   assert.ok(ms < 5000, `took ${ms} ms`);
 });
+
+test('commands in a <<- heredoc keep their real columns (after the stripped tabs)', async () => {
+  const spec = await parse('FROM debian:12\nRUN <<-EOF\n\t\tapt-get install -y curl\n\tEOF\n');
+  assert.deepEqual(spec.instructions[1]?.shell?.commands.map((c) => [c.name, ...pos(c)]), [['apt-get', 3, 3]]);
+});

@@ -282,7 +282,10 @@ function shellOf(ctx: BuildContext, instruction: Instruction, script: MappedText
     h.script = true;
     const body = new MappedText();
     h.body.split('\n').forEach((l, k, all) => {
-      if (k < all.length - 1 || l !== '') body.append(k < all.length - 1 ? l + '\n' : l, (h.bodyAt.line ?? 1) + k, 1);
+      const line = (h.bodyAt.line ?? 1) + k;
+      // `<<-` stripped leading tabs: the text starts that many columns in.
+      const stripped = (ctx.lines[line - 1]?.length ?? l.length) - l.length;
+      if (k < all.length - 1 || l !== '') body.append(k < all.length - 1 ? l + '\n' : l, line, 1 + Math.max(0, stripped));
     });
     const sub = parseShell(ctx.parser, body, ctx.shell, ctx.file, main.pipelines);
     for (const c of sub.commands) main.commands.push({ ...c, index: main.commands.length });
