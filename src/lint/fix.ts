@@ -46,7 +46,12 @@ export function fixDockerfile(text: string, spec: DockerfileSpec, rules: Readonl
   const lines = body.split(/\r?\n/);
   // Only where the rule itself finds something: the fix and the rule never disagree on scope.
   const flagged = flaggedLines(spec, rules);
-  const wants = (rule: FixableRule, i: Instruction): boolean => [...(flagged.get(rule) ?? [])].some((l) => l >= i.span.line && l <= i.span.endLine);
+  const wants = (rule: FixableRule, i: Instruction): boolean => {
+    const lines = flagged.get(rule);
+    if (!lines) return false;
+    for (let l = i.span.line; l <= i.span.endLine; l++) if (lines.has(l)) return true;
+    return false;
+  };
   const edits: Edit[] = [];
   for (const top of spec.instructions) {
     const i = top.onbuild ?? top;

@@ -167,3 +167,25 @@ test('an empty tree says there was nothing to lint', async () => {
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('a hostile Dockerfile (long && chains, huge ENV, thousands of ignores and stages) lints in bounded time, without a stack overflow', async () => {
+  const parts = [
+    'FROM debian:12 AS base',
+    `RUN ${'apt-get install -y x && pip install y && curl z | sh && '.repeat(2000)}true`,
+    `ENV ${Array.from({ length: 5000 }, (_, k) => `V${k}=$V${k - 1}`).join(' ')}`,
+    ...Array.from({ length: 4000 }, (_, k) => `# moat:ignore dockerfile-cd reason ${k}\nRUN cd /x${k}`),
+    ...Array.from({ length: 800 }, (_, k) => `FROM base AS s${k}\nCOPY --from=s${k + 5} a b\nCOPY x y`),
+    `LABEL k="${'a.'.repeat(50000)}"`,
+  ];
+  const root = tree({ 'Dockerfile': parts.join('\n') + '\n' });
+  try {
+    const t0 = performance.now();
+    const report = await lint({ paths: ['.'], cwd: root, now: NOW });
+    const ms = performance.now() - t0;
+    assert.ok(ms < 60_000, `took ${ms} ms`);
+    assert.equal(report.findings.filter((f) => f.ruleId === 'dockerfile-cd' && f.suppressed).length, 4000);
+    assert.ok(report.findings.some((f) => f.ruleId === 'dockerfile-curl-pipe-shell'));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

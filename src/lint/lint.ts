@@ -12,7 +12,7 @@ import { MAX_DOCKERFILE_BYTES } from '../sources/dockerfile/text.ts';
 import { MoatError } from '../util/errors.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { FILE_KINDS, type FileKind, type Judged } from './file-kinds.ts';
-import { ignoreFor, inlineIgnores, type InlineIgnore } from './inline-ignores.ts';
+import { IgnoreIndex, inlineIgnores } from './inline-ignores.ts';
 import { redact } from '../secrets/index.ts';
 import { ruleIds } from './rule-ids.ts';
 import { findFiles, readInput, type FoundFile } from './walk.ts';
@@ -85,7 +85,7 @@ export async function lint(opts: LintOptions): Promise<Report> {
   for (const { models } of judged) {
     for (const m of models) {
       if (m.target === 'dockerfile') {
-        const ignores = inlineIgnores(m.dockerfile);
+        const ignores = new IgnoreIndex(inlineIgnores(m.dockerfile));
         for (const r of dockerfileRules) verdicts.get(r.meta.id)?.push(suppressInline(masked(runCheck(r, { dockerfile: m.dockerfile, settings }, m.subject)), r, ignores));
         warnings.push(...unknownIgnores(m.dockerfile, known));
       } else {
@@ -120,11 +120,11 @@ export async function lint(opts: LintOptions): Promise<Report> {
 }
 
 /** Marks findings an inline ignore covers; they stay in the report, suppressed, with the ignore's reason. */
-function suppressInline(v: Verdict, rule: Rule, ignores: readonly InlineIgnore[]): Verdict {
-  if (v.findings.length === 0 || ignores.length === 0) return v;
+function suppressInline(v: Verdict, rule: Rule, ignores: IgnoreIndex): Verdict {
+  if (v.findings.length === 0) return v;
   const ids = ruleIds(rule.meta);
   const findings = v.findings.map((f): Finding => {
-    const ig = ignoreFor(ignores, ids, f.location?.line);
+    const ig = ignores.find(ids, f.location?.line);
     if (!ig) return f;
     const reason = ig.reason ?? (ig.hadolint ? 'hadolint ignore pragma (no reason given)' : 'inline ignore without a reason');
     return { ...f, suppressed: { reason: `${reason} (${formatLocation(ig.at)})` } };

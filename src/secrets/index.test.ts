@@ -59,3 +59,14 @@ test('redact also masks the values of secret-named assignments, whatever their e
   assert.equal(redact("PASS='aaaa1111'"), 'PASS=****(8 chars)');
   assert.equal(redact('TOKEN=$TOKEN'), 'TOKEN=$TOKEN');
 });
+
+test('scanning is linear: adversarial megabyte inputs take milliseconds, not minutes', () => {
+  for (const unit of ['a.', 'a-', 'a=', 'a://', 'password', 'x="', 'token ', 'ab:cd@']) {
+    const text = unit.repeat(Math.ceil((1024 * 1024) / unit.length));
+    const t0 = performance.now();
+    findSecrets(text);
+    redact(text);
+    const ms = performance.now() - t0;
+    assert.ok(ms < 3000, `${JSON.stringify(unit)}: ${ms.toFixed(0)} ms`);
+  }
+});

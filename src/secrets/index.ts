@@ -2,6 +2,9 @@ import { entropy, isPlaceholder, SECRET_NAME, SECRET_PATTERNS } from './patterns
 
 export { entropy, isPlaceholder, SECRET_NAME, SECRET_PATTERNS, type SecretPattern } from './patterns.ts';
 
+/** The patterns compiled once, global (findSecrets is called for every finding's evidence). */
+const GLOBAL = SECRET_PATTERNS.map((p) => ({ p, re: new RegExp(p.regex.source, p.regex.flags.includes('g') ? p.regex.flags : `${p.regex.flags}g`) }));
+
 export interface SecretMatch {
   /** Pattern id (`aws-access-key-id`). */
   kind: string;
@@ -21,8 +24,8 @@ export interface SecretMatch {
  */
 export function findSecrets(text: string): SecretMatch[] {
   const out: SecretMatch[] = [];
-  for (const p of SECRET_PATTERNS) {
-    const re = new RegExp(p.regex.source, p.regex.flags.includes('g') ? p.regex.flags : `${p.regex.flags}g`);
+  for (const { p, re } of GLOBAL) {
+    re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
       const value = m[1] ?? m[0];
       const start = m.index + (m[1] !== undefined ? m[0].indexOf(m[1]) : 0);
@@ -62,7 +65,7 @@ export function redact(text: string): string {
     at = s.end;
   }
   out += text.slice(at);
-  return out.replace(/\b([A-Za-z_][A-Za-z0-9_.-]*)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s"';&|]+)/g, (whole, name: string, sep: string, value: string) => {
+  return out.replace(/\b([A-Za-z_][A-Za-z0-9_.-]{0,127})([ \t]{0,16}[=:][ \t]{0,16})("[^"\n]{0,1024}"|'[^'\n]{0,1024}'|[^\s"';&|]+)/g, (whole, name: string, sep: string, value: string) => {
     const bare = value.replace(/^(["'])(.*)\1$/, '$2');
     return isSecretAssignment(name, bare) && !bare.includes('****') ? `${name}${sep}${maskSecret(bare)}` : whole;
   });

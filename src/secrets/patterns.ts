@@ -1,5 +1,7 @@
 /**
- * What a secret looks like. Specific formats first (their prefixes make false positives
+ * What a secret looks like. Every pattern is anchored on a literal and every repetition
+ * before the secret is bounded, so scanning is linear in the text: a 4 MiB line of
+ * `a.a.a.` must not take quadratic time (a test holds each pattern to that). Specific formats first (their prefixes make false positives
  * rare); generic `password=`-style assignments last, with an entropy floor so that
  * `password=changeme` in a README-like comment is not a finding but a random token is.
  */
@@ -28,11 +30,11 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   { id: 'slack-webhook', label: 'Slack webhook URL', regex: /(https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]+\/B[A-Z0-9]+\/[A-Za-z0-9]{16,})/ },
   { id: 'npm-token', label: 'npm token', regex: /\b(npm_[A-Za-z0-9]{36,})\b/ },
   { id: 'npmrc-auth', label: 'npm registry credential', regex: /_(?:authToken|auth|password)\s*=\s*["']?([^\s"'$]{8,})/ },
-  { id: 'url-credentials', label: 'password in a URL', regex: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:([^\s:/@$]{6,})@[^\s/]+/i, minEntropy: 2.5 },
+  { id: 'url-credentials', label: 'password in a URL', regex: /\b[a-z][a-z0-9+.-]{0,31}:\/\/[^\s:/@]{1,256}:([^\s:/@$]{6,256})@[^\s/]/i, minEntropy: 2.5 },
   {
     id: 'generic-assignment',
     label: 'password or token',
-    regex: /\b[A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|auth[_-]?key|credentials?)[A-Za-z0-9_]*["']?\s*[=:]\s*["']?([^\s"'`;&|)$]{8,})/i,
+    regex: /(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|auth[_-]?key|credentials?)[A-Za-z0-9_]{0,64}["']?[ \t]{0,16}[=:][ \t]{0,16}["']?([^\s"'`;&|)$]{8,})/i,
     minEntropy: 3.0,
   },
 ];

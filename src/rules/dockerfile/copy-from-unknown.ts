@@ -14,13 +14,15 @@ export default dockerfileRule({
   },
   check({ dockerfile }) {
     const out: Issue[] = [];
+    const firstByName = new Map<string, number>();
+    for (const s of dockerfile.stages) if (s.name !== undefined && !firstByName.has(s.name)) firstByName.set(s.name, s.index);
     for (const i of executable(dockerfile, 'COPY')) {
       const from = i.flags.find((f) => f.name === 'from');
       const v = from?.value?.toLowerCase();
       if (!from || !v || v.includes('$') || /[:/@]/.test(v)) continue;
       const current = i.stage < 0 ? 0 : i.stage;
-      const earlier = dockerfile.stages.slice(0, current);
-      const known = /^\d+$/.test(v) ? Number(v) < current : earlier.some((s) => s.name === v);
+      const first = firstByName.get(v);
+      const known = /^\d+$/.test(v) ? Number(v) < current : first !== undefined && first < current;
       if (!known) out.push({ message: `COPY --from=${from.value} matches no earlier stage`, at: from.at, evidence: `COPY --from=${from.value}` });
     }
     return out;

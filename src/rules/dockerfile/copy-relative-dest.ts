@@ -14,8 +14,9 @@ export default dockerfileRule({
     remediation: 'Set `WORKDIR /app` first, or use an absolute destination.',
   },
   check({ dockerfile }) {
+    const firstWorkdir = dockerfile.stages.map((s) => s.instructions.find((i) => i.keyword === 'WORKDIR')?.span.line);
     return executable(dockerfile, 'COPY')
-      .filter((i) => !i.trigger && !hasWorkdir(dockerfile, i.stage, i.span.line))
+      .filter((i) => !i.trigger && !hasWorkdir(dockerfile, firstWorkdir, i.stage, i.span.line))
       .flatMap((i) => {
         const dest = destination(i);
         if (!dest || dest.value.startsWith('/') || dest.value.includes('$') || /^[A-Za-z]:[\\/]/.test(dest.value)) return [];
@@ -25,11 +26,12 @@ export default dockerfileRule({
 });
 
 /** A WORKDIR before `line` in the stage, or in a stage it is built on. */
-function hasWorkdir(spec: DockerfileSpec, stage: number, line: number): boolean {
+function hasWorkdir(spec: DockerfileSpec, firstWorkdir: readonly (number | undefined)[], stage: number, line: number): boolean {
   const seen = new Set<number>();
   for (let s = spec.stages[stage], limit = line; s && !seen.has(s.index); s = s.base.stage !== undefined ? spec.stages[s.base.stage] : undefined, limit = Infinity) {
     seen.add(s.index);
-    if (s.instructions.some((i) => i.keyword === 'WORKDIR' && i.span.line < limit)) return true;
+    const w = firstWorkdir[s.index];
+    if (w !== undefined && w < limit) return true;
   }
   return false;
 }

@@ -19,9 +19,10 @@ export default dockerfileRule({
     const out: Issue[] = [];
     for (const i of executable(dockerfile, 'RUN')) {
       const cmds = i.shell?.commands ?? [];
+      const members = Map.groupBy(cmds.filter((c) => c.pipeline !== undefined), (c) => c.pipeline as number);
       for (const c of cmds) {
         if (c.pipeline === undefined || !FETCH.has(c.name)) continue;
-        const sink = cmds.find((d) => d.pipeline === c.pipeline && d.index > c.index && (SHELLS.has(d.name.split('/').pop() ?? '') || (d.name === 'sudo' && SHELLS.has(d.argv[1]?.value ?? ''))));
+        const sink = (members.get(c.pipeline) ?? []).find((d) => d.index > c.index && (SHELLS.has(d.name.split('/').pop() ?? '') || (d.name === 'sudo' && SHELLS.has(d.argv[1]?.value ?? ''))));
         if (sink) out.push({ message: `${c.name} output is piped into ${sink.name === 'sudo' ? sink.argv[1]?.value : sink.name}`, at: c.at, evidence: `${c.text} | ${sink.text}`.slice(0, 160) });
       }
     }

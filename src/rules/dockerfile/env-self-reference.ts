@@ -14,11 +14,12 @@ export default dockerfileRule({
   check({ dockerfile }) {
     const out: Issue[] = [];
     for (const i of executable(dockerfile, 'ENV')) {
-      const pairs = i.pairs ?? [];
-      pairs.forEach((p, k) => {
-        const earlier = pairs.slice(0, k).map((q) => q.key).find((name) => new RegExp(`\\$(?:\\{${name}[}:]|${name}(?![A-Za-z0-9_]))`).test(p.value ?? ''));
-        if (earlier) out.push({ message: `ENV ${p.key} uses $${earlier}, which the same ENV sets`, at: p.valueAt ?? p.at, evidence: `${p.key}=${p.value}` });
-      });
+      const earlier = new Set<string>();
+      for (const p of i.pairs ?? []) {
+        const used = [...(p.value ?? '').matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1] as string).find((name) => earlier.has(name));
+        if (used) out.push({ message: `ENV ${p.key} uses $${used}, which the same ENV sets`, at: p.valueAt ?? p.at, evidence: `${p.key}=${p.value}` });
+        earlier.add(p.key);
+      }
     }
     return out;
   },

@@ -1,4 +1,4 @@
-import type { DockerfileSpec, Instruction } from '../../models/dockerfile-spec.ts';
+import type { DockerfileSpec, Instruction, ShellScript } from '../../models/dockerfile-spec.ts';
 import { dockerfileRule } from '../rule.ts';
 import { cacheMountTargets } from './support/packages.ts';
 import { pipInstall } from './support/pip.ts';
@@ -17,37 +17,66 @@ export default dockerfileRule({
     remediation: 'Use `pip install --no-cache-dir`, set `ENV PIP_NO_CACHE_DIR=1`, or mount the cache (`RUN --mount=type=cache,target=/root/.cache/pip`).',
   },
   check({ dockerfile }) {
+    const envAt = pipEnvLookup(dockerfile);
+    const exportsOf = new Map<ShellScript, { index: number; value: string }[]>();
     return runCommands(dockerfile).flatMap((f) => {
       const p = pipInstall(f.command);
       if (!p || p.tool !== 'pip' || p.words.includes('--no-cache-dir')) return [];
       if (cacheMountTargets(f.instruction.flags).some((t) => t.endsWith('/.cache/pip'))) return [];
-      const inline = [...f.command.assignments, ...f.script.commands.filter((c) => c.name === 'export' && c.index < f.command.index).flatMap((c) => c.argv.slice(1).map((w) => w.value))]
-        .map((a) => /^PIP_NO_CACHE_DIR=(.*)$/.exec(a)?.[1])
-        .filter((v): v is string => v !== undefined)
-        .at(-1);
-      const setting = inline ?? envSetting(dockerfile, f.instruction);
+      let exported = exportsOf.get(f.script);
+      if (!exported) exportsOf.set(f.script, (exported = pipExports(f.script)));
+      const prefix = f.command.assignments.map((a) => /^PIP_NO_CACHE_DIR=(.*)$/.exec(a)?.[1]).filter((v): v is string => v !== undefined).at(-1);
+      const setting = prefix ?? lastBefore(exported, f.command.index)?.value ?? envAt(f.instruction);
       if (setting !== undefined && TRUE.test(setting.replace(/^["']|["']$/g, ''))) return [];
       return [{ message: 'pip install without --no-cache-dir', at: f.command.at, evidence: evidenceOf(f.command.text) }];
     });
   },
 });
 
-/** The last `ENV PIP_NO_CACHE_DIR` before the instruction, in its stage or a stage it is built on. */
-function envSetting(spec: DockerfileSpec, i: Instruction): string | undefined {
-  const seen = new Set<number>();
-  const stages = spec.stages.length ? spec.stages : [];
-  const lists = stages.length ? [] : [spec.instructions];
-  for (let s = stages[i.stage]; s && !seen.has(s.index); s = s.base.stage !== undefined ? stages[s.base.stage] : undefined) {
-    seen.add(s.index);
-    lists.push(s.instructions);
+/** `export PIP_NO_CACHE_DIR=...` commands of a script, in order. */
+function pipExports(script: ShellScript): { index: number; value: string }[] {
+  const out: { index: number; value: string }[] = [];
+  for (const c of script.commands) {
+    if (c.name !== 'export') continue;
+    for (const w of c.argv.slice(1)) {
+      const v = /^PIP_NO_CACHE_DIR=(.*)$/.exec(w.value)?.[1];
+      if (v !== undefined) out.push({ index: c.index, value: v });
+    }
   }
-  for (const list of lists) {
-    const value = list
-      .filter((e) => e.keyword === 'ENV' && e.span.line < i.span.line + (list === lists[0] ? 0 : Infinity))
-      .flatMap((e) => e.pairs ?? [])
-      .filter((p) => p.key === 'PIP_NO_CACHE_DIR')
-      .at(-1)?.value;
-    if (value !== undefined) return value;
+  return out;
+}
+
+/** The last entry whose index is below `index` (entries sorted by index). */
+function lastBefore<T extends { index: number }>(list: readonly T[], index: number): T | undefined {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((list[mid] as T).index < index) lo = mid + 1;
+    else hi = mid;
   }
-  return undefined;
+  return list[lo - 1];
+}
+
+/**
+ * For an instruction, the `ENV PIP_NO_CACHE_DIR` in force: the last one before it in its
+ * stage, else the one its base stage ends with. Built once per file.
+ */
+function pipEnvLookup(spec: DockerfileSpec): (i: Instruction) => string | undefined {
+  const settings = (list: readonly Instruction[]) =>
+    list.flatMap((e) => (e.keyword === 'ENV' ? (e.pairs ?? []).filter((p) => p.key === 'PIP_NO_CACHE_DIR').map((p) => ({ index: e.span.line, value: p.value ?? '' })) : []));
+  const own = spec.stages.length ? spec.stages.map((s) => settings(s.instructions)) : [settings(spec.instructions)];
+  const finalOf = (stage: number, seen = new Set<number>()): string | undefined => {
+    if (seen.has(stage)) return undefined;
+    seen.add(stage);
+    const last = own[stage]?.at(-1)?.value;
+    const base = spec.stages[stage]?.base.stage;
+    return last ?? (base !== undefined ? finalOf(base, seen) : undefined);
+  };
+  return (i) => {
+    const stage = spec.stages.length ? i.stage : 0;
+    const here = lastBefore(own[stage] ?? [], i.span.line)?.value;
+    const base = spec.stages[stage]?.base.stage;
+    return here ?? (base !== undefined ? finalOf(base) : undefined);
+  };
 }

@@ -27,29 +27,33 @@ export function parseShell(parser: Parser, source: MappedText, shell: string[], 
   const at = (offset: number): Location => ({ file, ...source.position(offset) });
   if (!tree) return { text, shell, commands, hasPipe, pipelines, errors: [at(0)] };
 
-  const visit = (node: Node, pipeline: number | undefined, conditional: boolean): void => {
+  // An explicit stack, not recursion: `a && b && ...` nests one level per command, and a
+  // 20,000-command RUN must not exhaust the call stack. Children are pushed in reverse so
+  // commands come out in source order.
+  const stack: { node: Node; pipeline: number | undefined; conditional: boolean }[] = [{ node: tree.rootNode, pipeline: undefined, conditional: false }];
+  while (stack.length) {
+    const { node, pipeline, conditional } = stack.pop() as (typeof stack)[number];
     if (node.type === 'ERROR' || node.isMissing) errors.push(at(node.startIndex));
+    const next: (typeof stack)[number][] = [];
     if (node.type === 'command' || node.type === 'declaration_command' || node.type === 'unset_command') {
       commands.push(toCommand(node, pipeline, conditional, commands.length, at));
       // Substitutions inside the words run too (`$(curl ...)`).
-      for (const c of node.namedChildren) if (c) visit(c, undefined, true);
-      return;
-    }
-    if (node.type === 'pipeline') {
+      for (const c of node.namedChildren) if (c) next.push({ node: c, pipeline: undefined, conditional: true });
+    } else if (node.type === 'pipeline') {
       hasPipe = hasPipe || node.children.some((c) => c?.type === '|' || c?.type === '|&');
       const id = pipelines++;
-      for (const c of node.namedChildren) if (c) visit(c, id, conditional);
-      return;
+      for (const c of node.namedChildren) if (c) next.push({ node: c, pipeline: id, conditional });
+    } else {
+      // `a || b`: b runs only when a fails.
+      let afterOr = false;
+      for (const c of node.children) {
+        if (!c) continue;
+        if (node.type === 'list' && c.type === '||') afterOr = true;
+        if (c.isNamed || c.type === 'ERROR') next.push({ node: c, pipeline, conditional: conditional || afterOr || CONDITIONAL.has(node.type) });
+      }
     }
-    // `a || b`: b runs only when a fails.
-    let afterOr = false;
-    for (const c of node.children) {
-      if (!c) continue;
-      if (node.type === 'list' && c.type === '||') afterOr = true;
-      if (c.isNamed || c.type === 'ERROR') visit(c, pipeline, conditional || afterOr || CONDITIONAL.has(node.type));
-    }
-  };
-  visit(tree.rootNode, undefined, false);
+    for (let k = next.length - 1; k >= 0; k--) stack.push(next[k] as (typeof stack)[number]);
+  }
   tree.delete();
   return { text, shell, commands, hasPipe, pipelines, errors };
 }

@@ -76,17 +76,28 @@ export function installedPackages(f: Found, m: Manager): { words: ShellWord[]; m
   return { words: ops.slice(1), module: false };
 }
 
-/** Variables an instruction can see: ARGs anywhere (as hadolint counts them) and ENVs of its stage and the stages it is built on. */
-export function knownVariables(spec: DockerfileSpec, i: Instruction): Set<string> {
-  const out = new Set<string>();
-  for (const a of spec.instructions) if (a.keyword === 'ARG') for (const p of a.pairs ?? []) out.add(p.key);
-  const seen = new Set<number>();
-  for (let s = spec.stages[i.stage]; s && !seen.has(s.index); s = s.base.stage !== undefined ? spec.stages[s.base.stage] : undefined) {
-    seen.add(s.index);
-    for (const e of s.instructions) if (e.keyword === 'ENV') for (const p of e.pairs ?? []) out.add(p.key);
-  }
-  if (i.stage < 0) for (const e of spec.instructions) if (e.keyword === 'ENV') for (const p of e.pairs ?? []) out.add(p.key);
-  return out;
+/**
+ * Variables each instruction can see: ARGs anywhere (as hadolint counts them) and ENVs of
+ * its stage and the stages it is built on. Built once per file, looked up per stage.
+ */
+export function variableScopes(spec: DockerfileSpec): (i: Instruction) => ReadonlySet<string> {
+  const keys = (list: readonly Instruction[], keyword: string): string[] => list.flatMap((e) => (e.keyword === keyword ? (e.pairs ?? []).map((p) => p.key) : []));
+  const args = keys(spec.instructions, 'ARG');
+  const byStage = new Map<number, ReadonlySet<string>>();
+  const scope = (stage: number): ReadonlySet<string> => {
+    let out = byStage.get(stage);
+    if (out) return out;
+    const set = new Set(args);
+    const seen = new Set<number>();
+    for (let s = spec.stages[stage]; s && !seen.has(s.index); s = s.base.stage !== undefined ? spec.stages[s.base.stage] : undefined) {
+      seen.add(s.index);
+      for (const k of keys(s.instructions, 'ENV')) set.add(k);
+    }
+    if (stage < 0) for (const k of keys(spec.instructions, 'ENV')) set.add(k);
+    byStage.set(stage, (out = set));
+    return out;
+  };
+  return (i) => scope(i.stage);
 }
 
 /** `$x`/`${x}` references in a word, all of them known. */
@@ -97,10 +108,11 @@ export function variablesKnown(word: string, known: ReadonlySet<string>): boolea
 
 export function unpinnedRpm(spec: DockerfileSpec, m: Manager, pinned: (w: string) => boolean): Issue[] {
   const out: Issue[] = [];
+  const scopeOf = variableScopes(spec);
   for (const f of runCommands(spec, ...m.names)) {
     const pk = installedPackages(f, m);
     if (!pk) continue;
-    const known = knownVariables(spec, f.instruction);
+    const known = scopeOf(f.instruction);
     const loose = pk.words.filter((w) => !(pk.module ? w.value.includes(':') : pinned(w.value)) && !variablesKnown(w.value, known));
     if (loose.length) out.push({ message: `${f.command.name} ${pk.module ? 'module ' : ''}install without a version for ${loose.map((w) => w.value).join(', ')}`, at: loose[0]?.at ?? f.command.at, evidence: evidenceOf(f.command.text) });
   }

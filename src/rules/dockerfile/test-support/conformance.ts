@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { conformanceDir } from '../../../vuln/versioning/test-support/conformance.ts';
 import { isNotApplicable, type DockerfileRule, type DockerfileSettings, type Issue } from '../../rule.ts';
 import { parseDockerfile } from '../../../sources/dockerfile/parse.ts';
-import { ignoreFor, inlineIgnores } from '../../../lint/inline-ignores.ts';
+import { IgnoreIndex, inlineIgnores } from '../../../lint/inline-ignores.ts';
 import { DEFAULT_SETTINGS } from './lint-text.ts';
 import { ruleIds } from '../../../lint/rule-ids.ts';
 
@@ -58,8 +58,8 @@ export function runHadolintCases(code: string, rule: DockerfileRule, settingsFor
       const spec = await parseDockerfile(dockerfile, { file: 'Dockerfile' });
       const outcome = rule.check({ dockerfile: spec, settings: { ...DEFAULT_SETTINGS, ...settings } });
       // hadolint's cases include its ignore pragmas: judge what is left after them, as `moat lint` does.
-      const ignores = inlineIgnores(spec);
-      const issues: readonly Issue[] = (isNotApplicable(outcome) ? [] : outcome).filter((i) => !ignoreFor(ignores, ruleIds(rule.meta), i.at?.line));
+      const ignores = new IgnoreIndex(inlineIgnores(spec));
+      const issues: readonly Issue[] = (isNotApplicable(outcome) ? [] : outcome).filter((i) => !ignores.find(ruleIds(rule.meta), i.at?.line));
       const shown = `${JSON.stringify(dockerfile)} → ${JSON.stringify(issues.map((i) => `${i.at?.line}: ${i.message}`))}`;
       if (c.expect === 'ok') assert.equal(issues.length, 0, shown);
       else if (c.count !== undefined) assert.equal(issues.length, c.count, shown);
