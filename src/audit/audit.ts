@@ -4,6 +4,7 @@ import type { MoatConfig } from '../config/load.ts';
 import { checkResult, summarize } from '../findings/summary.ts';
 import type { ContainerSpec } from '../models/container-spec.ts';
 import type { DaemonSpec } from '../models/daemon-spec.ts';
+import type { HostSpec } from '../models/host-spec.ts';
 import type { ImageSpec } from '../models/image-spec.ts';
 import { EngineClient, type ClientOptions } from '../engine/client.ts';
 import { EngineError } from '../engine/errors.ts';
@@ -12,10 +13,11 @@ import { allRules } from '../rules/index.ts';
 import type { ContainerFacts, ContainerRule, DaemonRule, ExecInfo, HostRule, ImageRule, Need, ProcessInfo, Rule, SystemFacts } from '../rules/rule.ts';
 import { SCHEMA_VERSION, type Report, type ReportWarning } from '../report/model.ts';
 import { containerFromInspect } from '../sources/engine/container.ts';
-import { execFromInspect, imageFromInspect, processesFromTop } from '../sources/engine/image.ts';
-import { ContainerInspectSchema, ContainerSummarySchema, ExecInspectSchema, ImageInspectSchema, TopSchema, parseEngine } from '../sources/engine/inspect-schema.ts';
+import { execFromInspect, historyFromApi, imageFromInspect, processesFromTop } from '../sources/engine/image.ts';
+import { ContainerInspectSchema, ContainerSummarySchema, ExecInspectSchema, HistorySchema, ImageInspectSchema, TopSchema, parseEngine } from '../sources/engine/inspect-schema.ts';
 import { readDaemon } from '../sources/daemon/index.ts';
 import { readHost } from '../sources/host/index.ts';
+import { readContainerProcesses } from '../sources/host/processes.ts';
 import { mapLimit } from '../util/concurrency.ts';
 import { MoatError } from '../util/errors.ts';
 import { TOOL_VERSION } from '../version.ts';
@@ -56,7 +58,7 @@ export async function audit(opts: AuditOptions = {}): Promise<Report> {
   const client = opts.client ?? (await EngineClient.connect(opts.engine));
   try {
     const byTarget = splitRules(rules);
-    const needs = new Set<Need>(byTarget.container.flatMap((r) => r.meta.needs ?? []));
+    const needs = new Set<Need>([...byTarget.container, ...byTarget.image].flatMap((r) => r.meta.needs ?? []));
     if (byTarget.image.length > 0) needs.add('image');
 
     const [daemon, summaries] = await Promise.all([
@@ -72,7 +74,7 @@ export async function audit(opts: AuditOptions = {}): Promise<Report> {
       if (raw === undefined) return undefined;
       const container = containerFromInspect(parseEngine(ContainerInspectSchema, raw, `GET /containers/${id}/json`));
       const [processes, execs] = await Promise.all([
-        needs.has('processes') && container.state?.running ? readProcesses(client, container) : undefined,
+        needs.has('processes') && container.state?.running ? readProcesses(client, container, host) : undefined,
         needs.has('execs') ? readExecs(client, container) : undefined,
       ]);
       return { container, processes, execs };
@@ -84,7 +86,10 @@ export async function audit(opts: AuditOptions = {}): Promise<Report> {
       const imageIds = [...new Set(containers.map((c) => c.container.imageId).filter((i): i is string => !!i))];
       const found = await mapLimit(imageIds, CONCURRENCY, async (id) => {
         const raw = await client.getJson(`/images/${encodeURIComponent(id)}/json`, { allowMissing: true });
-        return raw === undefined ? undefined : imageFromInspect(parseEngine(ImageInspectSchema, raw, `GET /images/${id}/json`));
+        if (raw === undefined) return undefined;
+        const image = imageFromInspect(parseEngine(ImageInspectSchema, raw, `GET /images/${id}/json`));
+        if (needs.has('history')) image.history = await readHistory(client, id);
+        return image;
       });
       for (const img of found) if (img) images.set(img.id, img);
     }
@@ -170,7 +175,13 @@ export function selectContainers(list: ReadonlyArray<{ Id: string; Names?: strin
   return [...out];
 }
 
-async function readProcesses(client: EngineClient, c: ContainerSpec): Promise<ProcessInfo[] | undefined> {
+/** A running container's processes; with `host` (the daemon's own machine) read from /proc rather than the engine's `top`. */
+export async function readProcesses(client: EngineClient, c: ContainerSpec, host?: HostSpec): Promise<ProcessInfo[] | undefined> {
+  // On the daemon's own host /proc answers without the engine forking ps for each container.
+  if (host && c.state?.pid) {
+    const local = await readContainerProcesses(host.root, c.id, c.state.pid);
+    if (local) return local;
+  }
   // A container can stop between inspect and top (409/404): it then has no processes to judge.
   const res = await client.request('GET', `/containers/${encodeURIComponent(c.id)}/top`);
   if (res.status === 404 || res.status === 409) return undefined;
@@ -178,7 +189,13 @@ async function readProcesses(client: EngineClient, c: ContainerSpec): Promise<Pr
   return processesFromTop(parseEngine(TopSchema, JSON.parse(res.body.toString('utf8')), `GET /containers/${c.name}/top`));
 }
 
-async function readExecs(client: EngineClient, c: ContainerSpec): Promise<ExecInfo[]> {
+/** An image removed between its inspect and this read has no history to judge: `undefined`, and the rules that need it say so. */
+async function readHistory(client: EngineClient, id: string): Promise<ImageSpec['history']> {
+  const raw = await client.getJson(`/images/${encodeURIComponent(id)}/history`, { allowMissing: true });
+  return raw === undefined ? undefined : historyFromApi(parseEngine(HistorySchema, raw, `GET /images/${id}/history`));
+}
+
+export async function readExecs(client: EngineClient, c: ContainerSpec): Promise<ExecInfo[]> {
   const ids = c.state?.execIds ?? [];
   const execs = await Promise.all(
     ids.map(async (id) => {

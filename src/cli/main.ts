@@ -3,6 +3,8 @@ import { MoatError } from '../util/errors.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { auditCommand, type CommandIO } from './commands/audit.ts';
 import { rulesCommand } from './commands/rules.ts';
+import { watchCommand } from './commands/watch.ts';
+import { sbomCommand } from './commands/sbom.ts';
 import { lintCommand } from './commands/lint.ts';
 import { EXIT } from './exit-codes.ts';
 
@@ -13,6 +15,8 @@ Container security for Docker.
 Commands:
   audit     audit the Docker host, daemon and containers (CIS Docker Benchmark v1.6.0)
   rules     list the rules and their CIS ids
+  watch     follow the engine's events and alert on risky starts, exec, drift, OOM, restart loops
+  sbom      list an image's OS and packages (CycloneDX, SPDX, table, JSON)
   lint      lint Dockerfiles, compose files and docker run lines before they run
 
 Run 'moat <command> --help' for a command's options.
@@ -21,6 +25,8 @@ Options: -h, --help  show this help;  --version  print the version`;
 const COMMANDS: Record<string, (argv: string[], io: CommandIO) => Promise<number>> = {
   audit: auditCommand,
   rules: rulesCommand,
+  watch: watchCommand,
+  sbom: sbomCommand,
   lint: lintCommand,
 };
 

@@ -8,6 +8,7 @@ import { normalizeCapability } from '../models/normalize.ts';
 import type { Rule } from '../rules/rule.ts';
 import { MoatError, locatedMessage } from '../util/errors.ts';
 import { ConfigSchema, TOP_LEVEL_KEYS, RulesSectionSchema, IgnoreSchema, type MoatConfigData } from './schema.ts';
+import { WatchIgnoreSchema, WatchSectionSchema, type WatchSectionData } from './watch-schema.ts';
 import { didYouMean } from './suggest.ts';
 
 export const CONFIG_NAMES = ['moat.yaml', 'moat.yml', '.moat.yaml', '.moat.yml'] as const;
@@ -39,7 +40,20 @@ export interface MoatConfig {
   trust: { registries: string[]; baseImages: string[] };
   /** Upper-case, without `CAP_`. */
   allowedCapabilities: string[];
+  /** moat.yaml's `watch:` section, as written (defaults are `moat watch`'s); absent when there is none. */
+  watch?: WatchConfig;
 }
+
+export interface WatchIgnore {
+  kind: 'finding' | 'exec' | 'drift' | 'oom' | 'restart-loop' | 'resource';
+  container?: string;
+  match?: string;
+  reason: string;
+  expires?: string;
+  at: Location;
+}
+
+export type WatchConfig = Omit<WatchSectionData, 'ignore'> & { ignores: WatchIgnore[]; at: Location };
 
 export function emptyConfig(dir: string): MoatConfig {
   return { dir, rules: { disable: [], only: [], severity: new Map() }, ignores: [], trust: { registries: [], baseImages: [] }, allowedCapabilities: [] };
@@ -164,6 +178,10 @@ function resolveConfig(
   config.trust.registries = data.trust?.registries ?? [];
   config.trust.baseImages = data.trust?.baseImages ?? [];
   config.allowedCapabilities = (data.capabilities?.allowed ?? []).map(normalizeCapability);
+  if (data.watch) {
+    const { ignore = [], ...rest } = data.watch;
+    config.watch = { ...rest, at: valueLocation(doc, ['watch'], at), ignores: ignore.map((ig, i) => ({ ...ig, at: valueLocation(doc, ['watch', 'ignore', i], at) })) };
+  }
   return config;
 }
 
@@ -174,8 +192,12 @@ function unknownKeyHint(parent: (string | number)[], key: string): string {
     ignore: Object.keys(IgnoreSchema.entries),
     trust: ['registries', 'baseImages'],
     capabilities: ['allowed'],
+    watch: Object.keys(WatchSectionSchema.entries),
+    'watch.ignore': Object.keys(WatchIgnoreSchema.entries),
   };
-  const section = parent.length === 0 ? '' : String(parent[0]);
+  // Sections nest one level in watch: (watch.ignore entries); list indexes do not name a section.
+  const named = parent.filter((p): p is string => typeof p === 'string');
+  const section = named[0] === 'watch' && named[1] === 'ignore' ? 'watch.ignore' : (named[0] ?? '');
   const known = keysOf[section];
   if (!known) return '';
   const hint = didYouMean(key, known);

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { SEVERITIES } from '../findings/finding.ts';
+import { WatchSectionSchema } from './watch-schema.ts';
 
 /**
  * moat.yaml, version 1. Every section is optional; unknown keys are errors (a typo such
@@ -75,6 +76,7 @@ export const ConfigSchema = v.strictObject(
         'capabilities must be a mapping with allowed',
       ),
     ),
+    watch: v.optional(WatchSectionSchema),
   },
   'moat.yaml must be a mapping',
 );

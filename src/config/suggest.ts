@@ -36,7 +36,8 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   for (const c of candidates) {
     const lc = c.toLowerCase();
     if (lc === w) return c;
-    if (lc.endsWith(`-${w}`)) suffixed.push(c);
+    // Only the target prefix missing (`container-` of `container-privileged`), not more (`container-exec-`).
+    if (lc.endsWith(`-${w}`) && !lc.slice(0, -w.length - 1).includes('-')) suffixed.push(c);
     const dist = editDistance(w, lc);
     if (dist < bestDistance) {
       best = c;

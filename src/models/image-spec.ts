@@ -17,4 +17,15 @@ export interface ImageSpec {
   cmd?: string[];
   healthcheck?: Healthcheck;
   labels: Record<string, string>;
+  /** Build steps from `GET /images/{id}/history`, newest first as the engine lists them; `undefined` when not read (only rules that need it cause the read). */
+  history?: ImageHistoryEntry[];
+}
+
+export interface ImageHistoryEntry {
+  /** The step as the builder recorded it: `/bin/sh -c #(nop)  ENV A=b`, `RUN /bin/sh -c make # buildkit`. */
+  createdBy: string;
+  /** ISO time of the step, when recorded. */
+  created?: string;
+  /** Bytes the step added; 0 for metadata-only steps. */
+  size: number;
 }

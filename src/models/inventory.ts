@@ -50,8 +50,14 @@ export interface Package {
   purl: string;
   /** Path inside the image (no leading slash) of the file that proved the package. */
   foundIn: string;
-  /** Digest of the layer that last wrote `foundIn`, when known. */
+  /** Digest of the layer that last wrote `foundIn`, when known (the layer's diff_id: the digest of its uncompressed tar). */
   layer?: string;
+  /**
+   * Digest (diff_id) of the layer that installed the package, when the package manager's
+   * per-package files show it (dpkg's `info/<name>.list`). `layer` is often a later one:
+   * every `apt-get install` rewrites the status file.
+   */
+  addedIn?: string;
   /** Name and version of the analyzer that found it. */
   analyzer: string;
 }

@@ -9,10 +9,10 @@ import type { DockerfileSpec } from '../models/dockerfile-spec.ts';
 export type RuleTarget = 'container' | 'daemon' | 'host' | 'image' | 'dockerfile';
 
 /**
- * Facts that cost extra engine requests per container. A rule lists the ones it reads
- * so that `audit` fetches them only when such a rule is selected.
+ * Facts that cost extra engine requests per container (or per image: `history`). A rule
+ * lists the ones it reads so that `audit` fetches them only when such a rule is selected.
  */
-export type Need = 'processes' | 'image' | 'execs';
+export type Need = 'processes' | 'image' | 'execs' | 'history';
 
 export interface CisRef {
   /** Recommendation number in CIS Docker Benchmark v1.6.0, numbered as docker-bench-security does (e.g. `5.29`). */
@@ -72,7 +72,7 @@ export interface ContainerFacts {
   daemon?: DaemonSpec;
   host?: HostSpec;
   image?: ImageSpec;
-  /** Processes from the engine's `top` (running containers only). */
+  /** Processes of a running container: from the host's /proc (its cgroup) when the daemon is local, else the engine's `top`. */
   processes?: ProcessInfo[];
   /** Exec instances still known to the engine. */
   execs?: ExecInfo[];

@@ -27,12 +27,27 @@ async function sleeperBinary(): Promise<string> {
   return out;
 }
 
+/** A static binary that exits 0, compiled once per machine. */
+async function trueBinary(): Promise<string> {
+  const out = join(tmpdir(), 'moat-test-true-v1');
+  if (!existsSync(out)) {
+    await run('gcc', ['-static', '-Os', '-o', `${out}.tmp`, join(here, 'true.c')]);
+    await run('mv', [`${out}.tmp`, out]);
+  }
+  return out;
+}
+
 export const IMAGES = {
   /** No USER, no HEALTHCHECK: what most images look like. */
   plain: 'moat-test/plain:1',
   /** USER 10001 and a HEALTHCHECK: a well-built image. */
   hardened: 'moat-test/hardened:1',
+  /** Built the way CIS section 4 warns against: an index update alone, ADD, a password in ENV and a token build argument. */
+  risky: 'moat-test/risky:1',
 } as const;
+
+/** Not secrets: values shaped like the ones the image rules look for, so the test can check they are masked. */
+export const RISKY_IMAGE_VALUES = { password: 'moat-test-password-0001', token: 'moat-test-token-0002' } as const;
 
 let built: Promise<void> | undefined;
 
@@ -50,9 +65,15 @@ export function ensureTestImages(): Promise<void> {
         copyFileSync(bin, join(dir, 'sleeper'));
         const lines = ['FROM scratch', 'COPY sleeper /sleeper', 'COPY sleeper /usr/sbin/sshd', `LABEL ${TEST_LABEL.replace('=', '="')}"`];
         if (kind === 'hardened') lines.push('USER 10001:10001', 'HEALTHCHECK --interval=30s CMD ["/sleeper"]');
+        const buildArgs: string[] = [];
+        if (kind === 'risky') {
+          copyFileSync(await trueBinary(), join(dir, 'sh'));
+          lines.push('COPY sh /bin/sh', 'ADD sleeper /added', `ENV DB_PASSWORD=${RISKY_IMAGE_VALUES.password}`, 'ARG API_TOKEN', 'RUN apt-get update', 'RUN apt-get install -y nothing');
+          buildArgs.push('--build-arg', `API_TOKEN=${RISKY_IMAGE_VALUES.token}`);
+        }
         lines.push('CMD ["/sleeper"]');
         writeFileSync(join(dir, 'Dockerfile'), lines.join('\n') + '\n');
-        await docker('build', '-q', '-t', ref, dir);
+        await docker('build', '-q', ...buildArgs, '-t', ref, dir);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

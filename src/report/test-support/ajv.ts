@@ -8,9 +8,11 @@ const Ajv2020 = Ajv2020Module.default;
 const addFormats = addFormatsModule.default;
 
 /** A strict draft 2020-12 validator with formats (uri, date-time) checked. */
-export function compileSchema(schema: object, opts: { strict?: boolean } = {}): ValidateFunction {
+export function compileSchema(schema: object, opts: { strict?: boolean; refs?: Record<string, object> } = {}): ValidateFunction {
   const ajv = new Ajv2020({ allErrors: true, strict: opts.strict ?? true });
   addFormats(ajv);
+  // Other schemas `schema` refers to, by the name its $refs use (`finding.schema.json`).
+  for (const [key, s] of Object.entries(opts.refs ?? {})) ajv.addSchema(s, key);
   return ajv.compile(schema);
 }
 
@@ -19,3 +21,5 @@ export function readJson(path: string | URL): unknown {
 }
 
 export const FINDING_SCHEMA_URL = new URL('../../../docs/finding.schema.json', import.meta.url);
+
+export const ALERT_SCHEMA_URL = new URL('../../../docs/alert.schema.json', import.meta.url);

@@ -1,8 +1,5 @@
 import { containerRule } from '../rule.ts';
-
-/** Engine sockets, and the run directories that hold them (mounting the directory exposes the socket too). */
-const SOCKETS = /(^|\/)(docker|containerd|podman|crio|dockershim)\.sock$/;
-const SOCKET_DIRS = new Set(['/run', '/var/run', '/run/docker', '/var/run/docker', '/run/containerd', '/var/run/containerd']);
+import { isEngineSocketMount } from './support/engine-socket.ts';
 
 export default containerRule({
   meta: {
@@ -18,7 +15,7 @@ export default containerRule({
   },
   check({ container }) {
     return container.mounts
-      .filter((m) => m.type === 'bind' && (SOCKETS.test(m.source) || SOCKET_DIRS.has(m.source.replace(/\/+$/, ''))))
+      .filter(isEngineSocketMount)
       .map((m) => ({
         message: `${m.source} is mounted at ${m.target}${m.readOnly ? ' (read-only, which does not stop API calls)' : ''}`,
         at: m.at ?? container.where.mounts,

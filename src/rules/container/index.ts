@@ -1,15 +1,73 @@
 import type { ContainerRule } from '../rule.ts';
+import apparmor from './apparmor.ts';
+import breakoutPath from './breakout-path.ts';
+import capabilities from './capabilities.ts';
+import cgroupParent from './cgroup-parent.ts';
+import cpuShares from './cpu-shares.ts';
+import dangerousCapabilities from './dangerous-capabilities.ts';
+import defaultBridge from './default-bridge.ts';
+import dockerSocket from './docker-socket.ts';
+import execPrivileged from './exec-privileged.ts';
+import execRoot from './exec-root.ts';
+import healthcheck from './healthcheck.ts';
+import hostDevices from './host-devices.ts';
 import hostIpc from './host-ipc.ts';
 import hostNetwork from './host-network.ts';
 import hostPid from './host-pid.ts';
 import hostUserns from './host-userns.ts';
 import hostUts from './host-uts.ts';
-import dockerSocket from './docker-socket.ts';
+import imageFreshness from './image-freshness.ts';
 import memoryLimit from './memory-limit.ts';
+import mountPropagation from './mount-propagation.ts';
+import noNewPrivileges from './no-new-privileges.ts';
 import pidsLimit from './pids-limit.ts';
+import portsAllInterfaces from './ports-all-interfaces.ts';
 import privileged from './privileged.ts';
+import privilegedPorts from './privileged-ports.ts';
+import publishedPorts from './published-ports.ts';
+import restartPolicy from './restart-policy.ts';
+import rootUser from './root-user.ts';
 import rootfsWritable from './rootfs-writable.ts';
 import seccompUnconfined from './seccomp-unconfined.ts';
+import selinux from './selinux.ts';
+import sensitiveMounts from './sensitive-mounts.ts';
+import sshd from './sshd.ts';
+import ulimits from './ulimits.ts';
 
-/** Every container rule, listed explicitly (a test checks this list equals the folder). */
-export const containerRules: readonly ContainerRule[] = [privileged, hostNetwork, hostPid, hostIpc, hostUts, hostUserns, seccompUnconfined, dockerSocket, memoryLimit, rootfsWritable, pidsLimit];
+/** Every container rule, listed explicitly (a test checks this list equals the folder), in CIS order; the composite breakout rule last. */
+export const containerRules: readonly ContainerRule[] = [
+  rootUser,
+  apparmor,
+  selinux,
+  capabilities,
+  dangerousCapabilities,
+  privileged,
+  sensitiveMounts,
+  sshd,
+  privilegedPorts,
+  publishedPorts,
+  hostNetwork,
+  memoryLimit,
+  cpuShares,
+  rootfsWritable,
+  portsAllInterfaces,
+  restartPolicy,
+  hostPid,
+  hostIpc,
+  hostDevices,
+  ulimits,
+  mountPropagation,
+  hostUts,
+  seccompUnconfined,
+  execPrivileged,
+  execRoot,
+  cgroupParent,
+  noNewPrivileges,
+  healthcheck,
+  imageFreshness,
+  pidsLimit,
+  defaultBridge,
+  hostUserns,
+  dockerSocket,
+  breakoutPath,
+];

@@ -1,7 +1,7 @@
-import type { ImageSpec } from '../../models/image-spec.ts';
+import type { ImageHistoryEntry, ImageSpec } from '../../models/image-spec.ts';
 import type { ExecInfo, ProcessInfo } from '../../rules/rule.ts';
 import type * as v from 'valibot';
-import type { ExecInspectSchema, ImageInspectSchema, TopSchema } from './inspect-schema.ts';
+import type { ExecInspectSchema, HistorySchema, ImageInspectSchema, TopSchema } from './inspect-schema.ts';
 
 /** `GET /images/{id}/json` → ImageSpec. */
 export function imageFromInspect(i: v.InferOutput<typeof ImageInspectSchema>): ImageSpec {
@@ -20,6 +20,16 @@ export function imageFromInspect(i: v.InferOutput<typeof ImageInspectSchema>): I
     healthcheck: test.length === 0 ? undefined : { test, disabled: test[0] === 'NONE' },
     labels: cfg.Labels ?? {},
   };
+}
+
+/** `GET /images/{id}/history` → build steps, newest first (the engine's order). */
+export function historyFromApi(h: v.InferOutput<typeof HistorySchema>): ImageHistoryEntry[] {
+  return h.map((e) => ({
+    createdBy: e.CreatedBy ?? '',
+    // Seconds since the epoch; 0 when the builder recorded none.
+    ...(e.Created ? { created: new Date(e.Created * 1000).toISOString() } : {}),
+    size: e.Size ?? 0,
+  }));
 }
 
 /**

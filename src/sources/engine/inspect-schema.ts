@@ -112,6 +112,9 @@ export const ImageInspectSchema = v.object({
   ),
 });
 
+/** `GET /images/{id}/history`: newest step first. */
+export const HistorySchema = v.array(v.object({ Created: num, CreatedBy: str, Size: num }));
+
 export const TopSchema = v.object({ Titles: strList, Processes: v.nullish(v.array(v.array(v.string()))) });
 
 export const ExecInspectSchema = v.object({

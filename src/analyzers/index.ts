@@ -1,0 +1,7 @@
+import type { Analyzer } from './analyzer.ts';
+import { analyzer as apk } from './apk/index.ts';
+import { analyzer as dpkg } from './dpkg/index.ts';
+import { analyzer as osRelease } from './os-release/index.ts';
+
+/** Every analyzer, listed explicitly (a test checks this list equals the folders). OS analyzers run first whatever the order. */
+export const allAnalyzers: readonly Analyzer[] = [osRelease, dpkg, apk];

@@ -1,0 +1,56 @@
+import type { ImageConfig } from './sources/oci.ts';
+
+/**
+ * Where an image comes from. Every source (the engine, a `docker save` archive, an OCI
+ * layout, and next a registry) implements this one interface, and the reader
+ * (src/image/read-image.ts) does the rest: layer parsing, digest checks, merging.
+ *
+ * A source calls `visit` once for every blob that may be a layer, in whatever order its
+ * format delivers them. `docker save` puts manifest.json at the end of the stream, so the
+ * reader cannot know the layer order (or even which blobs are layers) while they stream
+ * past: it reads each blob into a per-blob record, and orders them by the manifest that
+ * `read` resolves with. A registry source knows the manifest first; it may call `visit`
+ * concurrently for several blobs. A visitor may stop reading a blob early (it is not a
+ * layer, or it is malformed): the source then discards the rest of it.
+ *
+ * A source checks what only it can check (the config's digest against its name, a blob's
+ * size against its descriptor) and reports in `ImageManifest` the digests the format
+ * gives for each layer; the reader checks every layer against them.
+ */
+export interface ImageSource {
+  /** For messages and SBOM metadata: `debian:12`, `docker-archive:/tmp/img.tar`, `oci:/srv/layout`. */
+  readonly name: string;
+  readonly kind: SourceKind;
+  read(visit: BlobVisitor, options: ReadOptions): Promise<ImageManifest>;
+}
+
+export type SourceKind = 'engine' | 'docker-archive' | 'oci-archive' | 'oci' | 'registry' | 'rootfs';
+
+export type BlobVisitor = (blob: { key: string; bytes: AsyncIterable<Buffer> }) => Promise<void>;
+
+export interface ReadOptions {
+  signal?: AbortSignal;
+  /** Which image of a multi-platform index: `linux/amd64`, `linux/arm64/v8`. Default: the host's. */
+  platform?: string;
+}
+
+export interface ImageManifest {
+  /** `sha256:…` of the config blob: the image id. */
+  configDigest: string;
+  config: ImageConfig;
+  /** Base layer first. `key` is what the blob was visited under. */
+  layers: ManifestLayer[];
+  repoTags: string[];
+  repoDigests: string[];
+  /** Which layout the bytes were in (for the SBOM and for messages). */
+  layout: 'docker-save-legacy' | 'docker-save-oci' | 'oci' | 'registry';
+}
+
+export interface ManifestLayer {
+  key: string;
+  /** Digest of the blob as stored, when the format names one (OCI descriptors, blob file names). */
+  digest?: string;
+  /** Size as stored, when the format says it. */
+  size?: number;
+  mediaType?: string;
+}

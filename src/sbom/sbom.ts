@@ -1,0 +1,48 @@
+import { scanImage, type ImageScan, type ScanOptions } from '../image/scan.ts';
+import type { ImageSource } from '../image/source.ts';
+import type { ImageTarget } from '../image/target.ts';
+import { toCycloneDx } from './cyclonedx.ts';
+import { toInventoryJson } from './json.ts';
+import { toSpdx } from './spdx.ts';
+import { toTable } from './table.ts';
+
+export const SBOM_FORMATS = ['cyclonedx', 'spdx', 'table', 'json'] as const;
+export type SbomFormat = (typeof SBOM_FORMATS)[number];
+
+export interface SbomOptions extends ScanOptions {
+  format: SbomFormat;
+  /** Document time (default now): fixed in tests for reproducible output. */
+  now?: Date;
+  /** Document UUID (default random): CycloneDX serialNumber, SPDX namespace. */
+  serial?: string;
+}
+
+export interface SbomResult {
+  /** The document, ready to write. */
+  text: string;
+  /** What it was made from: the inventory, layers and file metadata. */
+  scan: ImageScan;
+}
+
+/**
+ * An SBOM of an image or root file system: no printing, no exit. Throws MoatError (bad
+ * target, corrupt or hostile image) or EngineError (engine unreachable or gone); the
+ * inventory's `problems` say where it is incomplete, and every format carries them.
+ */
+export async function sbom(target: string | ImageTarget | ImageSource, options: SbomOptions): Promise<SbomResult> {
+  const scan = await scanImage(target, options);
+  return { text: renderSbom(scan, options.format, { now: options.now ?? new Date(), serial: options.serial }), scan };
+}
+
+export function renderSbom(scan: ImageScan, format: SbomFormat, opts: { now: Date; serial?: string }): string {
+  switch (format) {
+    case 'cyclonedx':
+      return JSON.stringify(toCycloneDx(scan, opts), null, 2) + '\n';
+    case 'spdx':
+      return JSON.stringify(toSpdx(scan, opts), null, 2) + '\n';
+    case 'json':
+      return JSON.stringify(toInventoryJson(scan, opts), null, 2) + '\n';
+    case 'table':
+      return toTable(scan);
+  }
+}
