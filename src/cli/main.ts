@@ -2,6 +2,7 @@ import { EngineError } from '../engine/errors.ts';
 import { MoatError } from '../util/errors.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { auditCommand, type CommandIO } from './commands/audit.ts';
+import { hardenCommand } from './commands/harden.ts';
 import { rulesCommand } from './commands/rules.ts';
 import { watchCommand } from './commands/watch.ts';
 import { sbomCommand } from './commands/sbom.ts';
@@ -17,6 +18,7 @@ Commands:
   rules     list the rules and their CIS ids
   watch     follow the engine's events and alert on risky starts, exec, drift, OOM, restart loops
   sbom      list an image's OS and packages (CycloneDX, SPDX, table, JSON)
+  harden    record what a container does and write least-privilege settings for it
   lint      lint Dockerfiles, compose files and docker run lines before they run
 
 Run 'moat <command> --help' for a command's options.
@@ -27,6 +29,7 @@ const COMMANDS: Record<string, (argv: string[], io: CommandIO) => Promise<number
   rules: rulesCommand,
   watch: watchCommand,
   sbom: sbomCommand,
+  harden: hardenCommand,
   lint: lintCommand,
 };
 
