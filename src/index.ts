@@ -55,3 +55,11 @@ export { harden, HARDEN_SCHEMA_VERSION, type HardenOptions, type HardenResult, t
 export { renderOutputs as renderHardenOutputs, OUTPUT_FILES as HARDEN_OUTPUT_FILES, type OutputFile as HardenOutputFile } from './harden/render.ts';
 export type { SeccompProfile } from './harden/seccomp-profile.ts';
 export type { HardenTarget, CreateBody } from './harden/target.ts';
+export { lint, type LintOptions } from './lint/lint.ts';
+export { FILE_KINDS, type FileKind, type Judged, type ReadContext } from './lint/file-kinds.ts';
+export { fixDockerfile, fixDiff, FIXABLE_RULES, type FixResult } from './lint/fix.ts';
+export { parseDockerfile, type ParseOptions } from './sources/dockerfile/parse.ts';
+export { dockerfileRules } from './rules/dockerfile/index.ts';
+export type { DockerfileRule, DockerfileFacts, DockerfileSettings } from './rules/rule.ts';
+export type { DockerfileSpec, Stage, Instruction, ImageRef, ShellScript, ShellCommand, ShellWord } from './models/dockerfile-spec.ts';
+export { findSecrets, maskSecret, redact, type SecretMatch } from './secrets/index.ts';

@@ -7,6 +7,7 @@ import { rulesCommand } from './commands/rules.ts';
 import { enforceCommand } from './commands/enforce.ts';
 import { watchCommand } from './commands/watch.ts';
 import { sbomCommand } from './commands/sbom.ts';
+import { lintCommand } from './commands/lint.ts';
 import { EXIT } from './exit-codes.ts';
 
 const HELP = `Usage: moat <command> [options]
@@ -20,6 +21,7 @@ Commands:
   watch     follow the engine's events and alert on risky starts, exec, drift, OOM, restart loops
   sbom      list an image's OS and packages (CycloneDX, SPDX, table, JSON)
   harden    record what a container does and write least-privilege settings for it
+  lint      lint Dockerfiles, compose files and docker run lines before they run
 
 Run 'moat <command> --help' for a command's options.
 Options: -h, --help  show this help;  --version  print the version`;
@@ -31,6 +33,7 @@ const COMMANDS: Record<string, (argv: string[], io: CommandIO) => Promise<number
   watch: watchCommand,
   sbom: sbomCommand,
   harden: hardenCommand,
+  lint: lintCommand,
 };
 
 export async function main(argv: string[], io: CommandIO): Promise<number> {
