@@ -26,6 +26,14 @@ export { containerFromRunArgs, type RunArgsOptions, type RunSpec } from './sourc
 export { findRunLines, type RunLine, type FindRunLinesOptions } from './sources/run/shell.ts';
 export { containerFromCreateRequest, type CreateRequestOptions, type CreateRequestSpec } from './sources/request/create-request.ts';
 export type { DoorWarning } from './sources/common/spec.ts';
+export { Enforcer, type EnforcerOptions, type Judgement, type JudgedFinding } from './enforce/enforcer.ts';
+export { startPluginServer, type PluginServer, type PluginServerOptions } from './enforce/server.ts';
+export { parseAuthzRequest, type AuthzRequest, type AuthzResponse } from './enforce/protocol.ts';
+export { routeOf, type Route, type EndpointKind } from './enforce/route.ts';
+export { fileSink as decisionFileSink, streamSink as decisionStreamSink, decisionLine, type DecisionLine, type DecisionSink } from './enforce/decision-log.ts';
+export { installPlugin, type InstallOptions, type InstallResult } from './enforce/install.ts';
+export { dryRun, type DryRunSource, type DryRunResult } from './enforce/dry-run.ts';
+export type { EnforceConfig, EnforceException } from './config/enforce.ts';
 export { openRegistryImage, RegistryClient, RegistryError, parseImageReference, parsePlatform, hostPlatform, formatPlatform, lookupCredentials, Secret } from './registry/index.ts';
 export type { OpenRegistryImageOptions, RegistryImage, RegistryLayer, RegistryOptions, RegistryErrorCode, ImageReference, Platform, Compression, ImageManifest, ImageIndex, ImageConfig, Descriptor, Credentials, ExplicitAuth } from './registry/index.ts';
 export { watch, type Watch, type WatchOptions, type WatchObserver } from './watch/watcher.ts';
@@ -47,6 +55,14 @@ export { harden, HARDEN_SCHEMA_VERSION, type HardenOptions, type HardenResult, t
 export { renderOutputs as renderHardenOutputs, OUTPUT_FILES as HARDEN_OUTPUT_FILES, type OutputFile as HardenOutputFile } from './harden/render.ts';
 export type { SeccompProfile } from './harden/seccomp-profile.ts';
 export type { HardenTarget, CreateBody } from './harden/target.ts';
+export { lint, type LintOptions } from './lint/lint.ts';
+export { FILE_KINDS, type FileKind, type Judged, type ReadContext } from './lint/file-kinds.ts';
+export { fixDockerfile, fixDiff, FIXABLE_RULES, type FixResult } from './lint/fix.ts';
+export { parseDockerfile, type ParseOptions } from './sources/dockerfile/parse.ts';
+export { dockerfileRules } from './rules/dockerfile/index.ts';
+export type { DockerfileRule, DockerfileFacts, DockerfileSettings } from './rules/rule.ts';
+export type { DockerfileSpec, Stage, Instruction, ImageRef, ShellScript, ShellCommand, ShellWord } from './models/dockerfile-spec.ts';
+export { findSecrets, maskSecret, redact, type SecretMatch } from './secrets/index.ts';
 
 // Vulnerabilities: version schemes, the OSV database, matching an inventory.
 export * as versioning from './vuln/versioning/index.ts';

@@ -6,8 +6,10 @@ import { hardenCommand } from './commands/harden.ts';
 import { rulesCommand } from './commands/rules.ts';
 import { dbCommand } from './commands/db.ts';
 import { scanCommand } from './commands/scan.ts';
+import { enforceCommand } from './commands/enforce.ts';
 import { watchCommand } from './commands/watch.ts';
 import { sbomCommand } from './commands/sbom.ts';
+import { lintCommand } from './commands/lint.ts';
 import { EXIT } from './exit-codes.ts';
 
 const HELP = `Usage: moat <command> [options]
@@ -19,9 +21,11 @@ Commands:
   rules     list the rules and their CIS ids
   db        manage the vulnerability database (import, update, status)
   scan      find known vulnerabilities in an image's or an SBOM's packages
+  enforce   authorization plugin: serve, install, test (moat enforce --help)
   watch     follow the engine's events and alert on risky starts, exec, drift, OOM, restart loops
   sbom      list an image's OS and packages (CycloneDX, SPDX, table, JSON)
   harden    record what a container does and write least-privilege settings for it
+  lint      lint Dockerfiles, compose files and docker run lines before they run
 
 Run 'moat <command> --help' for a command's options.
 Options: -h, --help  show this help;  --version  print the version`;
@@ -31,9 +35,11 @@ const COMMANDS: Record<string, (argv: string[], io: CommandIO) => Promise<number
   rules: rulesCommand,
   db: dbCommand,
   scan: scanCommand,
+  enforce: enforceCommand,
   watch: watchCommand,
   sbom: sbomCommand,
   harden: hardenCommand,
+  lint: lintCommand,
 };
 
 export async function main(argv: string[], io: CommandIO): Promise<number> {
