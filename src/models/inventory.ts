@@ -47,6 +47,8 @@ export interface Package {
   source?: { name: string; version?: string };
   arch?: string;
   licenses?: string[];
+  /** Who built and ships the package, as its metadata says (rpm's Vendor: `Red Hat, Inc.`). */
+  supplier?: string;
   purl: string;
   /** Path inside the image (no leading slash) of the file that proved the package. */
   foundIn: string;
