@@ -52,6 +52,11 @@ export interface Package {
   purl: string;
   /** Path inside the image (no leading slash) of the file that proved the package. */
   foundIn: string;
+  /**
+   * When `foundIn` is an archive (a jar): the file inside it that proved the package,
+   * through nested archives joined with `!/` (`BOOT-INF/lib/x-1.0.jar!/META-INF/maven/g/x/pom.properties`).
+   */
+  inArchive?: string;
   /** Digest of the layer that last wrote `foundIn`, when known (the layer's diff_id: the digest of its uncompressed tar). */
   layer?: string;
   /**
