@@ -170,9 +170,9 @@ function metered(budget: Budget, what: string): Transform {
 async function inflate(zip: ZipFile, entry: Entry, budget: Budget, what: string): Promise<Buffer> {
   const stream = await zip.openReadStreamPromise(entry);
   const chunks: Buffer[] = [];
-  await pipeline(stream, metered(budget, what), async function* (source: AsyncIterable<Buffer>) {
-    for await (const c of source) chunks.push(c);
-  });
+  const meter = stream.pipe(metered(budget, what));
+  stream.on('error', (e) => meter.destroy(e));
+  for await (const c of meter) chunks.push(c as Buffer);
   return Buffer.concat(chunks);
 }
 
