@@ -1,4 +1,6 @@
 import type { StreamConsumer } from './analyzer.ts';
+import type { FileInfo } from '../image/files/tree.ts';
+import type { InventoryProblem, Package } from '../models/inventory.ts';
 
 /** What a small-file consumer hands to `analyze`: the parse result, or why there is none. */
 export type SmallFileResult<R> = { ok: true; value: R } | { ok: false; message: string };
@@ -48,4 +50,22 @@ export function smallFileConsumer<R>(opts: { limit: number; parse: (bytes: Buffe
       chunks.length = 0;
     },
   };
+}
+
+/**
+ * Turns the small-file results of a scan into packages (each with the file that proved it
+ * and its layer) and problems (the file's path, then why).
+ */
+export function packagesFromResults<R>(
+  streamed: Array<{ file: FileInfo; result: SmallFileResult<R> }>,
+  analyzer: string,
+  toPackage: (value: R) => Omit<Package, 'foundIn' | 'layer' | 'analyzer'>,
+): { packages: Package[]; problems: InventoryProblem[] } {
+  const packages: Package[] = [];
+  const problems: InventoryProblem[] = [];
+  for (const { file, result } of streamed) {
+    if (!result.ok) problems.push({ analyzer, path: file.path, message: `/${file.path}: ${result.message}` });
+    else packages.push({ ...toPackage(result.value), foundIn: file.path, ...(file.layer ? { layer: file.layer.diffId } : {}), analyzer });
+  }
+  return { packages, problems };
 }

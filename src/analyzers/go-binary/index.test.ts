@@ -109,11 +109,12 @@ test('an executable over the size limit is a problem, not read', async () => {
 });
 
 test('module text: replacements, malformed lines; toolchain versions', () => {
-  const r = parseModinfo('path\tx\nmod\tx\tv1.0.0\t\ndep\ta\tv1.0.0\th1:x\n=>\tb\tv2.0.0\th1:y\ndep\tc\n=>\td\tv1\ndep\te\tv0.1.0\n=>\t/abs/dir\t(devel)\t\nbuild\tGOOS=linux\n');
+  const r = parseModinfo('path\tx\nmod\tx\tv1.0.0\t\ndep\ta\tv1.0.0\th1:x\n=>\tb\tv2.0.0\th1:y\ndep\tc\n=>\td\tv1\ndep\t/evil//path\tv1\ndep\te\tv0.1.0\n=>\t/abs/dir\t(devel)\t\nbuild\tGOOS=linux\n');
   assert.deepEqual(r.modules, [{ path: 'x', version: 'v1.0.0' }, { path: 'b', version: 'v2.0.0' }, { path: 'e', version: 'v0.1.0' }]);
-  assert.equal(r.problems.length, 2);
+  assert.equal(r.problems.length, 3);
   assert.match(r.problems[0] ?? '', /malformed "dep" line/);
   assert.match(r.problems[1] ?? '', /replacement line with nothing to replace/);
+  assert.match(r.problems[2] ?? '', /malformed "dep" line \("dep\\t\/evil\/\/path\\tv1"\)/);
   assert.equal(toolchainVersion('go1.22.3'), '1.22.3');
   assert.equal(toolchainVersion('go1.21rc2'), '1.21rc2');
   assert.equal(toolchainVersion('go1.20.4 X:boringcrypto'), '1.20.4');

@@ -63,6 +63,10 @@ export function toolchainVersion(v: string): string {
   return m ? (m[1] as string) : v.trim() || 'unknown';
 }
 
+// What cmd/go accepts in a module path (module.CheckPath) and a version, loosely: no spaces, no empty elements.
+const MODULE_PATH = /^[A-Za-z0-9.~_+!-]+(\/[A-Za-z0-9.~_+!-]+)*$/;
+const MODULE_VERSION = /^[^\s]{1,200}$/;
+
 export interface GoModule {
   path: string;
   version: string;
@@ -84,7 +88,7 @@ export function parseModinfo(text: string): { modules: GoModule[]; problems: str
     if (kind === 'path' || kind === 'build') continue;
     if (kind === 'mod' || kind === 'dep') {
       const [path, version] = [f[1] ?? '', f[2] ?? ''];
-      if (!path || !version) {
+      if (!MODULE_PATH.test(path) || !MODULE_VERSION.test(version)) {
         problems.push(`its build info has a malformed "${kind}" line (${JSON.stringify(line.slice(0, 200))}); that module is not listed`);
         last = undefined;
         continue;

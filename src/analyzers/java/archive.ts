@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
-import yauzl, { type Entry, type ZipFile } from 'yauzl';
+import type { Entry, ZipFile } from 'yauzl';
 import type { TempSpace } from '../../util/temp-space.ts';
 
 /**
@@ -54,6 +54,8 @@ export async function readArchive(source: Source, temp: () => TempSpace): Promis
 }
 
 async function openZip(source: Source): Promise<ZipFile> {
+  // Loaded when the first archive is read (10–19 ms), not by every command that imports the analyzers.
+  const { default: yauzl } = await import('yauzl');
   const options = { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true };
   return source.kind === 'buffer' ? yauzl.fromBufferPromise(source.data, options) : yauzl.openPromise(source.path, options);
 }

@@ -1,7 +1,6 @@
 import type { Analyzer, AnalyzerResult } from '../analyzer.ts';
-import type { InventoryProblem, Package } from '../../models/inventory.ts';
 import { purl } from '../purl.ts';
-import { smallFileConsumer, type SmallFileResult } from '../small-file.ts';
+import { packagesFromResults, smallFileConsumer, type SmallFileResult } from '../small-file.ts';
 
 /** A package.json larger than this is not a manifest npm wrote (the largest on the registry are a few hundred KiB). */
 export const MANIFEST_LIMIT = 1024 * 1024;
@@ -44,28 +43,11 @@ export const analyzer: Analyzer<SmallFileResult<Manifest>> = {
     return smallFileConsumer({ limit: MANIFEST_LIMIT, parse: parseManifest });
   },
   analyze(ctx) {
-    const packages: Package[] = [];
-    const problems: InventoryProblem[] = [];
-    for (const { file, result } of ctx.streamed) {
-      if (!result.ok) {
-        problems.push({ analyzer: 'npm', path: file.path, message: `/${file.path}: ${result.message}` });
-        continue;
-      }
-      const m = result.value;
+    return packagesFromResults(ctx.streamed, 'npm', (m) => {
       const slash = m.name.indexOf('/');
       const [namespace, name] = m.name.startsWith('@') ? [m.name.slice(0, slash), m.name.slice(slash + 1)] : [undefined, m.name];
-      packages.push({
-        type: 'npm',
-        name: m.name,
-        version: m.version,
-        ...(m.licenses.length ? { licenses: m.licenses } : {}),
-        purl: purl('npm', namespace, name, m.version),
-        foundIn: file.path,
-        ...(file.layer ? { layer: file.layer.diffId } : {}),
-        analyzer: 'npm',
-      });
-    }
-    return { packages, problems } satisfies AnalyzerResult;
+      return { type: 'npm', name: m.name, version: m.version, ...(m.licenses.length ? { licenses: m.licenses } : {}), purl: purl('npm', namespace, name, m.version) };
+    }) satisfies AnalyzerResult;
   },
 };
 

@@ -1,7 +1,6 @@
 import type { Analyzer, AnalyzerResult } from '../analyzer.ts';
-import type { InventoryProblem, Package } from '../../models/inventory.ts';
 import { purl } from '../purl.ts';
-import { smallFileConsumer, type SmallFileResult } from '../small-file.ts';
+import { packagesFromResults, smallFileConsumer, type SmallFileResult } from '../small-file.ts';
 import { headerEnd, parseMetadata, type Distribution } from './metadata.ts';
 
 /** The header block of a METADATA file is a few KiB; the long description after it is not read at all. */
@@ -39,25 +38,12 @@ export const analyzer: Analyzer<SmallFileResult<Distribution>> = {
     return smallFileConsumer({ limit: HEADER_LIMIT, parse: parseMetadata, enough: headerEnd });
   },
   analyze(ctx) {
-    const packages: Package[] = [];
-    const problems: InventoryProblem[] = [];
-    for (const { file, result } of ctx.streamed) {
-      if (!result.ok) {
-        problems.push({ analyzer: 'python', path: file.path, message: `/${file.path}: ${result.message}` });
-        continue;
-      }
-      const d = result.value;
-      packages.push({
-        type: 'pypi',
-        name: d.name,
-        version: d.version,
-        ...(d.licenses.length ? { licenses: d.licenses } : {}),
-        purl: purl('pypi', undefined, d.name, d.version),
-        foundIn: file.path,
-        ...(file.layer ? { layer: file.layer.diffId } : {}),
-        analyzer: 'python',
-      });
-    }
-    return { packages, problems } satisfies AnalyzerResult;
+    return packagesFromResults(ctx.streamed, 'python', (d) => ({
+      type: 'pypi',
+      name: d.name,
+      version: d.version,
+      ...(d.licenses.length ? { licenses: d.licenses } : {}),
+      purl: purl('pypi', undefined, d.name, d.version),
+    })) satisfies AnalyzerResult;
   },
 };
