@@ -7,12 +7,15 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchAnalyzers } from './analyzers.bench.ts';
 import { benchAudit } from './audit.bench.ts';
+import { benchHarden } from './harden.bench.ts';
+import { benchLint } from './lint.bench.ts';
 import { benchDoors } from './doors.bench.ts';
+import { benchEnforce } from './enforce.bench.ts';
 import { benchRegistry } from './registry.bench.ts';
 import { benchSbom } from './sbom.bench.ts';
 import { benchWatch } from './watch.bench.ts';
 
-const BENCHES: Record<string, () => Promise<void>> = { audit: benchAudit, doors: benchDoors, registry: benchRegistry, watch: benchWatch, sbom: benchSbom, analyzers: benchAnalyzers };
+const BENCHES: Record<string, () => Promise<void>> = { audit: benchAudit, doors: benchDoors, registry: benchRegistry, watch: benchWatch, sbom: benchSbom, harden: benchHarden, enforce: benchEnforce, lint: benchLint, analyzers: benchAnalyzers };
 
 const wanted = process.argv.slice(2);
 if (!existsSync(join(import.meta.dirname, '../dist/cli/bin.js'))) {

@@ -4,43 +4,19 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SCHEMA_VERSION } from '../src/report/model.ts';
 import { startSeveringProxy } from './support/severing-proxy.ts';
+import { runMoat, type Run } from './support/moat-cli.ts';
 import { TestContainers, ensureTestImages, HARDENED_FLAGS } from './support/engine.ts';
 
-const BIN = join(import.meta.dirname, '../src/cli/bin.ts');
 let dir: string;
 const containers = new TestContainers('cli');
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 function moat(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; prefix?: string[] } = {}): Promise<Run> {
-  const [cmd, ...pre] = opts.prefix ?? [process.execPath];
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd as string, [...(opts.prefix ? [...pre, process.execPath] : []), BIN, ...args], {
-      env: { ...process.env, NO_COLOR: '1', ...opts.env },
-      cwd: opts.cwd ?? dir,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runMoat(args, { ...opts, cwd: opts.cwd ?? dir });
 }
 
 /** One line, no stack trace, starting with `moat:`. */

@@ -53,7 +53,8 @@ export async function audit(opts: AuditOptions = {}): Promise<Report> {
   const started = new Date();
   const t0 = performance.now();
   const now = opts.now ?? started;
-  const rules = opts.rules ?? allRules;
+  // Dockerfile rules judge files, not a live engine: `moat lint` runs them.
+  const rules = (opts.rules ?? allRules).filter((r) => r.meta.target !== 'dockerfile');
   const client = opts.client ?? (await EngineClient.connect(opts.engine));
   try {
     const byTarget = splitRules(rules);

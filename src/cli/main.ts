@@ -2,9 +2,12 @@ import { EngineError } from '../engine/errors.ts';
 import { MoatError } from '../util/errors.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { auditCommand, type CommandIO } from './commands/audit.ts';
+import { hardenCommand } from './commands/harden.ts';
 import { rulesCommand } from './commands/rules.ts';
+import { enforceCommand } from './commands/enforce.ts';
 import { watchCommand } from './commands/watch.ts';
 import { sbomCommand } from './commands/sbom.ts';
+import { lintCommand } from './commands/lint.ts';
 import { EXIT } from './exit-codes.ts';
 
 const HELP = `Usage: moat <command> [options]
@@ -14,8 +17,11 @@ Container security for Docker.
 Commands:
   audit     audit the Docker host, daemon and containers (CIS Docker Benchmark v1.6.0)
   rules     list the rules and their CIS ids
+  enforce   authorization plugin: serve, install, test (moat enforce --help)
   watch     follow the engine's events and alert on risky starts, exec, drift, OOM, restart loops
   sbom      list an image's OS and packages (CycloneDX, SPDX, table, JSON)
+  harden    record what a container does and write least-privilege settings for it
+  lint      lint Dockerfiles, compose files and docker run lines before they run
 
 Run 'moat <command> --help' for a command's options.
 Options: -h, --help  show this help;  --version  print the version`;
@@ -23,8 +29,11 @@ Options: -h, --help  show this help;  --version  print the version`;
 const COMMANDS: Record<string, (argv: string[], io: CommandIO) => Promise<number>> = {
   audit: auditCommand,
   rules: rulesCommand,
+  enforce: enforceCommand,
   watch: watchCommand,
   sbom: sbomCommand,
+  harden: hardenCommand,
+  lint: lintCommand,
 };
 
 export async function main(argv: string[], io: CommandIO): Promise<number> {

@@ -10,6 +10,8 @@ import { MoatError, locatedMessage } from '../util/errors.ts';
 import { ConfigSchema, TOP_LEVEL_KEYS, RulesSectionSchema, IgnoreSchema, type MoatConfigData } from './schema.ts';
 import { WatchIgnoreSchema, WatchSectionSchema, type WatchSectionData } from './watch-schema.ts';
 import { didYouMean } from './suggest.ts';
+import { defaultEnforceConfig, resolveEnforce, type EnforceConfig } from './enforce.ts';
+import { EnforceExceptionSchema, EnforceSectionSchema } from './enforce-schema.ts';
 
 export const CONFIG_NAMES = ['moat.yaml', 'moat.yml', '.moat.yaml', '.moat.yml'] as const;
 
@@ -40,6 +42,8 @@ export interface MoatConfig {
   trust: { registries: string[]; baseImages: string[] };
   /** Upper-case, without `CAP_`. */
   allowedCapabilities: string[];
+  /** The policy `moat enforce` applies (defaults when the file has no `enforce:`). */
+  enforce: EnforceConfig;
   /** moat.yaml's `watch:` section, as written (defaults are `moat watch`'s); absent when there is none. */
   watch?: WatchConfig;
 }
@@ -56,7 +60,7 @@ export interface WatchIgnore {
 export type WatchConfig = Omit<WatchSectionData, 'ignore'> & { ignores: WatchIgnore[]; at: Location };
 
 export function emptyConfig(dir: string): MoatConfig {
-  return { dir, rules: { disable: [], only: [], severity: new Map() }, ignores: [], trust: { registries: [], baseImages: [] }, allowedCapabilities: [] };
+  return { dir, rules: { disable: [], only: [], severity: new Map() }, ignores: [], trust: { registries: [], baseImages: [] }, allowedCapabilities: [], enforce: defaultEnforceConfig() };
 }
 
 /** The first moat.yaml (or .yml, or a dot-file) in `cwd` or a directory above it. */
@@ -178,6 +182,7 @@ function resolveConfig(
   config.trust.registries = data.trust?.registries ?? [];
   config.trust.baseImages = data.trust?.baseImages ?? [];
   config.allowedCapabilities = (data.capabilities?.allowed ?? []).map(normalizeCapability);
+  if (data.enforce) config.enforce = resolveEnforce(data.enforce, rules, (path) => valueLocation(doc, path, at), fail);
   if (data.watch) {
     const { ignore = [], ...rest } = data.watch;
     config.watch = { ...rest, at: valueLocation(doc, ['watch'], at), ignores: ignore.map((ig, i) => ({ ...ig, at: valueLocation(doc, ['watch', 'ignore', i], at) })) };
@@ -192,12 +197,15 @@ function unknownKeyHint(parent: (string | number)[], key: string): string {
     ignore: Object.keys(IgnoreSchema.entries),
     trust: ['registries', 'baseImages'],
     capabilities: ['allowed'],
+    enforce: Object.keys(EnforceSectionSchema.entries),
+    'enforce.exceptions': Object.keys(EnforceExceptionSchema.entries),
     watch: Object.keys(WatchSectionSchema.entries),
     'watch.ignore': Object.keys(WatchIgnoreSchema.entries),
   };
-  // Sections nest one level in watch: (watch.ignore entries); list indexes do not name a section.
+  // Sections nest one level in watch: (watch.ignore entries) and enforce: (enforce.exceptions); list indexes do not name a section.
   const named = parent.filter((p): p is string => typeof p === 'string');
-  const section = named[0] === 'watch' && named[1] === 'ignore' ? 'watch.ignore' : (named[0] ?? '');
+  const nested = `${named[0] ?? ''}.${named[1] ?? ''}`;
+  const section = nested === 'watch.ignore' || nested === 'enforce.exceptions' ? nested : (named[0] ?? '');
   const known = keysOf[section];
   if (!known) return '';
   const hint = didYouMean(key, known);

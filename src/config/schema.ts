@@ -1,5 +1,7 @@
 import * as v from 'valibot';
 import { SEVERITIES } from '../findings/finding.ts';
+import { EnforceSectionSchema } from './enforce-schema.ts';
+import { isoDay, nonEmpty } from './fields.ts';
 import { WatchSectionSchema } from './watch-schema.ts';
 
 /**
@@ -7,19 +9,6 @@ import { WatchSectionSchema } from './watch-schema.ts';
  * as `ignores:` must not silently switch a setting off). Sections that later commands
  * read (lint, scan, enforce) are added here, so one file keeps one validated shape.
  */
-
-const nonEmpty = (what: string) => v.pipe(v.string(`${what} must be text`), v.trim(), v.minLength(1, `${what} must not be empty`));
-
-/** `YYYY-MM-DD` that is a real calendar day. */
-const isoDay = v.pipe(
-  v.string('expires must be a date written YYYY-MM-DD'),
-  v.trim(),
-  v.regex(/^\d{4}-\d{2}-\d{2}$/, 'expires must be a date written YYYY-MM-DD'),
-  v.check((s) => {
-    const d = new Date(`${s}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-  }, 'expires is not a calendar date'),
-);
 
 const tokenList = (what: string) => v.array(nonEmpty(what), `${what} must be a list`);
 
@@ -76,6 +65,7 @@ export const ConfigSchema = v.strictObject(
         'capabilities must be a mapping with allowed',
       ),
     ),
+    enforce: v.optional(EnforceSectionSchema),
     watch: v.optional(WatchSectionSchema),
   },
   'moat.yaml must be a mapping',

@@ -98,6 +98,7 @@ test('findings and checks built from every registered rule validate (rule metada
     image: { kind: 'image', id: `sha256:${'b'.repeat(64)}`, name: 'nginx:1.27' },
     daemon: { kind: 'daemon', id: 'dockerd' },
     host: { kind: 'host', id: 'web1' },
+    dockerfile: { kind: 'file', id: 'Dockerfile', name: 'Dockerfile' },
   };
   const report = sampleReport({ findings: [], checks: [] });
   for (const rule of allRules) {

@@ -2,12 +2,13 @@ import { containerRules } from './container/index.ts';
 import { daemonRules } from './daemon/index.ts';
 import { hostRules } from './host/index.ts';
 import { imageRules } from './image/index.ts';
+import { dockerfileRules } from './dockerfile/index.ts';
 import type { Rule } from './rule.ts';
 
-export { containerRules, daemonRules, hostRules, imageRules };
+export { containerRules, daemonRules, hostRules, imageRules, dockerfileRules };
 
-/** All rules, in report order: host, daemon, image, container (the benchmark's section order). */
-export const allRules: readonly Rule[] = [...hostRules, ...daemonRules, ...imageRules, ...containerRules];
+/** All rules, in report order: host, daemon, image, container (the benchmark's section order), then Dockerfile rules. */
+export const allRules: readonly Rule[] = [...hostRules, ...daemonRules, ...imageRules, ...containerRules, ...dockerfileRules];
 
 export function ruleById(id: string): Rule | undefined {
   return allRules.find((r) => r.meta.id === id);

@@ -6,7 +6,7 @@ import { allRules } from './index.ts';
 import { SEVERITIES } from '../findings/finding.ts';
 
 const here = import.meta.dirname;
-const TARGETS = ['container', 'daemon', 'host', 'image'] as const;
+const TARGETS = ['container', 'daemon', 'host', 'image', 'dockerfile'] as const;
 
 for (const target of TARGETS) {
   test(`the ${target} rule index lists exactly the modules in rules/${target}/`, () => {

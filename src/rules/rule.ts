@@ -4,8 +4,9 @@ import type { ContainerSpec } from '../models/container-spec.ts';
 import type { DaemonSpec } from '../models/daemon-spec.ts';
 import type { HostSpec } from '../models/host-spec.ts';
 import type { ImageSpec } from '../models/image-spec.ts';
+import type { DockerfileSpec } from '../models/dockerfile-spec.ts';
 
-export type RuleTarget = 'container' | 'daemon' | 'host' | 'image';
+export type RuleTarget = 'container' | 'daemon' | 'host' | 'image' | 'dockerfile';
 
 /**
  * Facts that cost extra engine requests per container (or per image: `history`). A rule
@@ -125,10 +126,32 @@ export interface ImageRule {
   check(facts: ImageFacts): Outcome;
 }
 
-export type Rule = ContainerRule | DaemonRule | HostRule | ImageRule;
+/** Settings a Dockerfile rule may read (from moat.yaml; the defaults apply without one). */
+export interface DockerfileSettings {
+  /**
+   * Registries base images may come from (`docker.io`, `ghcr.io`, `*.example.com`; `*` allows
+   * any). Empty: the rule on trusted registries has nothing to compare with and does not apply.
+   */
+  trustedRegistries: readonly string[];
+  /** Base images Dockerfiles may start from (`debian:12-slim`, `gcr.io/distroless/*`); empty: any. */
+  trustedBaseImages: readonly string[];
+}
+
+export interface DockerfileFacts {
+  dockerfile: DockerfileSpec;
+  settings: DockerfileSettings;
+}
+
+export interface DockerfileRule {
+  meta: RuleMeta<'dockerfile'>;
+  check(facts: DockerfileFacts): Outcome;
+}
+
+export type Rule = ContainerRule | DaemonRule | HostRule | ImageRule | DockerfileRule;
 
 /** Identity helpers that give rule modules their type without annotations. */
 export const containerRule = (r: ContainerRule): ContainerRule => r;
 export const daemonRule = (r: DaemonRule): DaemonRule => r;
 export const hostRule = (r: HostRule): HostRule => r;
 export const imageRule = (r: ImageRule): ImageRule => r;
+export const dockerfileRule = (r: DockerfileRule): DockerfileRule => r;

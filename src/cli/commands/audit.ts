@@ -87,15 +87,20 @@ export async function auditCommand(argv: string[], io: CommandIO): Promise<numbe
     now,
   });
 
-  const color = !values.output && shouldColor(io.stdout, io.env);
-  const text = renderReport(report, format, { color, verbose: values.verbose === true, cwd: io.cwd });
-  // The table shows warnings itself; a machine format or a file must not hide them from the person running it.
-  if (format !== 'table' || values.output) for (const w of report.warnings ?? []) io.stderr.write(`moat: warning: ${w.message}\n`);
-  if (values.output) {
-    writeOutput(values.output, text);
-    io.stderr.write(`moat: wrote ${values.output} (${report.findings.filter((f) => !f.suppressed).length} findings, ${report.checks.length} checks)\n`);
-  } else io.stdout.write(text.endsWith('\n') ? text : text + '\n');
+  deliverReport(report, format, { output: values.output, verbose: values.verbose === true }, io);
   return exitCodeFor(report, failOn);
+}
+
+/** Renders the report to standard output or `--output` (atomically), warnings to stderr. Shared by every reporting command. */
+export function deliverReport(report: Report, format: ReportFormat, opts: { output?: string; verbose: boolean }, io: CommandIO): void {
+  const color = !opts.output && shouldColor(io.stdout, io.env);
+  const text = renderReport(report, format, { color, verbose: opts.verbose, cwd: io.cwd });
+  // The table shows warnings itself; a machine format or a file must not hide them from the person running it.
+  if (format !== 'table' || opts.output) for (const w of report.warnings ?? []) io.stderr.write(`moat: warning: ${w.message}\n`);
+  if (opts.output) {
+    writeOutput(opts.output, text);
+    io.stderr.write(`moat: wrote ${opts.output} (${report.findings.filter((f) => !f.suppressed).length} findings, ${report.checks.length} checks)\n`);
+  } else io.stdout.write(text.endsWith('\n') ? text : text + '\n');
 }
 
 export function exitCodeFor(report: Report, failOn: Severity | 'none'): number {

@@ -62,9 +62,9 @@ test('several routes join into one finding', () => {
   assert.match(f.message, /^has 3 paths to root on the host/);
 });
 
-test('at the compose door an unset user makes the route likely, rated high', () => {
+test('at the compose door an unset user makes the route likely, rated medium', () => {
   const f = one(lintFacts({ user: undefined, mounts: [bind('/')] }));
-  assert.equal(f.severity, 'high');
+  assert.equal(f.severity, 'medium');
   assert.match(f.message, /\(likely\)/);
 });
 

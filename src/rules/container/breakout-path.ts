@@ -49,7 +49,7 @@ export default containerRule({
       '(8) a writable host disk or memory device, or a device cgroup rule allowing block devices with MKNOD, and root: edit the host file system beneath it.',
       "Root means user id 0 not remapped by user namespaces (under userns-remap only route 1 stays open); a non-root user needs a setuid binary as well, which only the image's files can show, so it is not claimed.",
       'Seccomp is not an ingredient: the default profile allows mount, init_module, open_by_handle_at and ptrace to a holder of the matching capability, and without it the extra reach needs a kernel bug.',
-      "A route whose ingredients are all established is critical; one that depends on something not known at this door (no user set and no image, the host's AppArmor or cgroup version) is high.",
+      "A route whose ingredients are all established is critical. One that depends on something not known at this door (no user set and no image, the host's AppArmor or cgroup version) is medium: each of its ingredients is already reported by its own rule at its own severity, so the route is an explanation there, not a second verdict that the image or host could overturn.",
     ].join(' '),
     remediation:
       "Break every route named in the finding at its cheapest ingredient: remove the socket or host-path mount (`-v`, compose `volumes:`), run as a non-root user (`--user 10001`, compose `user:`), drop the capability (`--cap-add`, compose `cap_add:`), remove `--privileged`, `--pid host` or `--device` (compose `privileged:`, `pid:`, `devices:`), and keep AppArmor or SELinux confinement (no `--security-opt apparmor=unconfined` or `label=disable`).",
@@ -125,7 +125,7 @@ export default containerRule({
       message: `has ${routes.length > 1 ? `${routes.length} paths` : 'a path'} to root on the host: ${routes.map(describe).join('; or ')}`,
       at: routes[0]?.ingredients[0]?.at,
       evidence: routes.map((r) => `${r.name}: ${r.ingredients.map((i) => i.fact).join(' + ')}`).join('; '),
-      severity: established ? 'critical' : 'high',
+      severity: established ? 'critical' : 'medium',
     }];
   },
 });

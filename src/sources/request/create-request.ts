@@ -26,6 +26,8 @@ export interface CreateRequestSpec {
    * plugin may still want to deny them.
    */
   warnings: DoorWarning[];
+  /** The body as dockerd decodes it, for callers that read fields the spec does not model (the enforce plugin reads mounts' VolumeOptions). */
+  decoded: GoStruct;
 }
 
 const MOUNT_TYPES = new Set<MountSpec['type']>(['bind', 'volume', 'tmpfs', 'npipe', 'cluster']);
@@ -195,7 +197,7 @@ function toSpec(root: GoStruct, name: string): CreateRequestSpec {
   where.sysctls = { path: hc.path('Sysctls') };
 
   for (const s of structsOf(root)) for (const o of s.oddities) warnings.push({ message: o, at: { path: o.split(' ')[0] ?? '' } });
-  return { spec, warnings };
+  return { spec, warnings, decoded: root };
 }
 
 /** `HostConfig.Binds`, `HostConfig.Mounts`, `HostConfig.Tmpfs` and anonymous `Volumes`, as dockerd turns them into mounts. */

@@ -11,6 +11,8 @@ const mount = go.struct({
   Target: go.string,
   ReadOnly: go.bool,
   BindOptions: go.ptr(go.struct({ Propagation: go.string })),
+  // Read for the enforce plugin: a `local` volume with `o=bind,device=/path` is a bind of that host path.
+  VolumeOptions: go.ptr(go.struct({ DriverConfig: go.ptr(go.struct({ Name: go.string, Options: go.map(go.string) })) })),
 });
 
 const hostConfigFields: Record<string, GoType> = {

@@ -6,11 +6,11 @@
  * depends on the shell (`$VAR`, `$(cmd)`, `~`) are kept literally and name what they
  * depend on.
  */
-import { createRequire } from 'node:module';
-import type { Node as SyntaxNode, Parser as TsParser } from 'web-tree-sitter';
+import type { Node as SyntaxNode } from 'web-tree-sitter';
 import type { Location } from '../../models/location.ts';
 import { MoatError } from '../../util/errors.ts';
 import type { DoorWarning } from '../common/spec.ts';
+import { bashParser } from '../common/bash.ts';
 
 export interface RunLine {
   /** The command's words, from `docker` on (wrappers such as `sudo` removed). */
@@ -30,22 +30,6 @@ export interface FindRunLinesOptions {
   kind?: 'shell' | 'makefile';
 }
 
-let parserPromise: Promise<TsParser> | undefined;
-
-/** tree-sitter's WASM runtime and the bash grammar, loaded once (~20 ms) on first use. */
-function shellParser(): Promise<TsParser> {
-  parserPromise ??= (async () => {
-    const { Parser, Language } = await import('web-tree-sitter');
-    const require = createRequire(import.meta.url);
-    await Parser.init();
-    const bash = await Language.load(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm'));
-    const p = new Parser();
-    p.setLanguage(bash);
-    return p;
-  })();
-  return parserPromise;
-}
-
 const MAKEFILE = /(^|\/)(GNUmakefile|[Mm]akefile)$|\.mk$/;
 /** Names a script or Makefile commonly keeps the docker binary in (`$(DOCKER) run`, `$DOCKER_CMD run`). */
 const DOCKER_VAR = /^\$(?:\(|\{)?(DOCKER(?:_(?:CMD|BIN|CLI|EXE))?)(?:\)|\})?$/i;
@@ -61,7 +45,7 @@ const SUDO_VALUE = new Set(['-u', '-g', '-C', '-D', '-h', '-p', '-r', '-t', '-U'
 export async function findRunLines(text: string, file: string, opts: FindRunLinesOptions = {}): Promise<RunLine[]> {
   const kind = opts.kind ?? (MAKEFILE.test(file) ? 'makefile' : 'shell');
   const { source, offsets } = kind === 'makefile' ? makefileRecipes(text) : { source: text, offsets: undefined };
-  const parser = await shellParser();
+  const parser = await bashParser();
   const tree = parser.parse(source);
   if (!tree) throw new MoatError('incomplete', `${file}: the shell parser gave no result`);
   const lines = lineStarts(text);

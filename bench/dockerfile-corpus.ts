@@ -1,0 +1,70 @@
+/**
+ * A deterministic corpus of realistic Dockerfiles (no network here to fetch a real one):
+ * the shapes real repositories have — multi-stage Go and Node builds, Debian and Alpine
+ * package installs in long continued RUNs, Python with pip, heredocs, cache mounts,
+ * ONBUILD, ARG before FROM, comments inside continuations — mixed by a seeded generator so
+ * every file differs. Used by the lint benchmark and by a test that every file lints.
+ */
+
+/** Park-Miller: same seed, same corpus, on every machine. */
+function rng(seed: number): () => number {
+  let s = seed % 2147483647 || 1;
+  return () => (s = (s * 48271) % 2147483647) / 2147483647;
+}
+
+const DEBIAN_PKGS = ['curl', 'ca-certificates', 'git', 'openssh-client', 'build-essential', 'libpq-dev', 'python3', 'python3-venv', 'gnupg', 'unzip', 'jq', 'tzdata', 'locales', 'libssl-dev', 'pkg-config'];
+const ALPINE_PKGS = ['curl', 'bash', 'git', 'openssl', 'ca-certificates', 'tini', 'su-exec', 'libstdc++', 'icu-libs', 'tzdata'];
+const PIP_PKGS = ['flask', 'gunicorn', 'requests', 'psycopg2-binary', 'celery', 'redis', 'boto3', 'pydantic', 'uvicorn', 'sqlalchemy'];
+const NPM_PKGS = ['pm2', 'typescript', 'node-gyp', 'yarn', 'serve'];
+
+export function generateCorpus(count: number, seed = 42): { name: string; text: string }[] {
+  const r = rng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
+  const some = <T>(xs: readonly T[], min: number, max: number): T[] => xs.filter(() => r() < 0.5).slice(0, min + Math.floor(r() * (max - min + 1))).concat(xs.slice(0, min)).filter((x, i, a) => a.indexOf(x) === i);
+  const pinned = (p: string): string => (r() < 0.5 ? `${p}=${1 + Math.floor(r() * 9)}.${Math.floor(r() * 20)}.${Math.floor(r() * 9)}-1` : p);
+  const out: { name: string; text: string }[] = [];
+  for (let n = 0; n < count; n++) {
+    const kind = pick(['go', 'node', 'python', 'debian', 'alpine', 'java', 'nginx'] as const);
+    const L: string[] = [];
+    if (r() < 0.3) L.push('# syntax=docker/dockerfile:1.7');
+    L.push(`# ${kind} service ${n}: built by CI, see docs/build.md`);
+    if (r() < 0.5) L.push(`ARG BASE_TAG=${pick(['12-slim', 'bookworm', '3.20', '22-alpine', 'latest'])}`);
+    if (kind === 'go') {
+      L.push(`FROM golang:1.${20 + Math.floor(r() * 4)} AS build`, 'WORKDIR /src', 'COPY go.mod go.sum ./', 'RUN --mount=type=cache,target=/go/pkg/mod go mod download');
+      L.push('COPY . .', 'RUN --mount=type=cache,target=/root/.cache/go-build \\', '    CGO_ENABLED=0 GOOS=linux go build -trimpath -ldflags="-s -w" -o /out/app ./cmd/app');
+      L.push(`FROM ${pick(['gcr.io/distroless/static:nonroot', 'alpine:3.20', 'scratch', 'debian:12-slim'])}`, 'COPY --from=build /out/app /app');
+      if (r() < 0.6) L.push('USER 65532:65532');
+      L.push('ENTRYPOINT ["/app"]');
+    } else if (kind === 'node') {
+      L.push(`FROM node:${pick(['20', '22-alpine', 'lts', 'latest'])} AS deps`, 'WORKDIR /app', 'COPY package.json package-lock.json ./', r() < 0.5 ? 'RUN npm ci --omit=dev' : `RUN npm install && npm install -g ${pick(NPM_PKGS)}`);
+      L.push('FROM deps AS build', 'COPY . .', 'RUN npm run build \\', '    # type check too', '    && npm test');
+      L.push(`FROM node:${pick(['20-slim', '22-alpine'])}`, 'ENV NODE_ENV=production PORT=3000', 'WORKDIR /app', 'COPY --from=deps /app/node_modules ./node_modules', 'COPY --from=build /app/dist ./dist', 'EXPOSE 3000');
+      L.push(r() < 0.5 ? 'USER node' : 'USER root', r() < 0.5 ? 'CMD ["node", "dist/server.js"]' : 'CMD node dist/server.js');
+    } else if (kind === 'python') {
+      L.push(`FROM python:3.${10 + Math.floor(r() * 3)}-slim`, 'ENV PYTHONDONTWRITEBYTECODE=1 \\', '    PYTHONUNBUFFERED=1');
+      L.push('RUN apt-get update \\', `    && apt-get install -y ${r() < 0.5 ? '--no-install-recommends ' : ''}\\`, ...some(DEBIAN_PKGS, 2, 5).map((p) => `       ${pinned(p)} \\`), '    && rm -rf /var/lib/apt/lists/*');
+      L.push('WORKDIR /srv', 'COPY requirements.txt .', `RUN pip install ${r() < 0.5 ? '--no-cache-dir ' : ''}-r requirements.txt${r() < 0.4 ? ` ${pick(PIP_PKGS)}` : ''}`);
+      L.push('COPY . .', 'RUN useradd --uid 10001 --no-create-home app && chown -R app /srv', 'USER app', 'HEALTHCHECK --interval=30s CMD ["python", "-c", "import urllib.request; urllib.request.urlopen(\'http://localhost:8000/health\')"]');
+      L.push('CMD ["gunicorn", "-b", "0.0.0.0:8000", "app:app"]');
+    } else if (kind === 'debian') {
+      L.push(`FROM debian:\${BASE_TAG:-12-slim}`, 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]');
+      L.push('RUN set -eux; \\', '    apt-get update; \\', `    apt-get install -y ${r() < 0.5 ? '--no-install-recommends' : ''} ${some(DEBIAN_PKGS, 2, 6).map(pinned).join(' ')}; \\`, '    if [ "$(dpkg --print-architecture)" = "amd64" ]; then \\', '        curl -fsSL https://example.com/tool.tar.gz | tar -xz -C /usr/local/bin; \\', '    fi; \\', '    rm -rf /var/lib/apt/lists/*');
+      L.push('RUN <<EOF', 'set -e', 'groupadd --gid 10001 app', 'useradd --uid 10001 --gid app --shell /bin/false app', 'mkdir -p /data && chown app:app /data', 'EOF');
+      L.push('COPY --chown=app:app entrypoint.sh /usr/local/bin/', 'COPY <<-"CONF" /etc/app/app.conf', '\tlisten = 0.0.0.0:8080', '\tdata = /data', '\tCONF');
+      L.push('VOLUME /data', 'EXPOSE 8080', 'USER app', 'ENTRYPOINT ["/usr/local/bin/entrypoint.sh"]');
+    } else if (kind === 'alpine') {
+      if (r() < 0.3) L.push('FROM alpine:3.20 AS tools', 'RUN wget -qO- https://example.com/install.sh | sh');
+      L.push(`FROM alpine:${pick(['3.19', '3.20', 'latest'])}`, `RUN apk add ${r() < 0.6 ? '--no-cache ' : ''}${some(ALPINE_PKGS, 2, 5).map((p) => (r() < 0.5 ? `${p}=1.${Math.floor(r() * 9)}-r0` : p)).join(' ')}`);
+      L.push('RUN addgroup -S app && adduser -S -G app app', 'WORKDIR /opt/app', r() < 0.3 ? 'ADD app.tar.gz /opt/app/' : 'COPY app/ /opt/app/', r() < 0.2 ? 'ADD https://example.com/config.json /etc/app/' : 'COPY config.json /etc/app/');
+      L.push('ONBUILD COPY . /opt/app/src', 'ONBUILD RUN make -C /opt/app/src', 'USER app', 'ENTRYPOINT ["/sbin/tini", "--"]', 'CMD ["/opt/app/run"]');
+    } else if (kind === 'java') {
+      L.push('FROM maven:3.9-eclipse-temurin-21 AS build', 'WORKDIR /build', 'COPY pom.xml .', 'RUN --mount=type=cache,target=/root/.m2 mvn -B dependency:go-offline', 'COPY src ./src', 'RUN --mount=type=cache,target=/root/.m2 mvn -B package -DskipTests');
+      L.push('FROM eclipse-temurin:21-jre', 'RUN groupadd -r app && useradd -r -g app app', 'COPY --from=build /build/target/*.jar /app/app.jar', 'USER app', 'EXPOSE 8080', 'HEALTHCHECK CMD curl -f http://localhost:8080/actuator/health || exit 1', 'ENTRYPOINT ["java", "-jar", "/app/app.jar"]');
+    } else {
+      L.push(`FROM nginx:${pick(['1.27-alpine', 'stable', 'latest'])}`, 'LABEL org.opencontainers.image.source="https://example.com/site" \\', '      maintainer="web team"');
+      L.push('RUN rm -rf /usr/share/nginx/html/* && \\', '    chmod -R 755 /var/cache/nginx', 'COPY nginx.conf /etc/nginx/nginx.conf', 'COPY dist/ /usr/share/nginx/html/', 'EXPOSE 80', r() < 0.2 ? 'EXPOSE 22' : '# no ssh', 'CMD ["nginx", "-g", "daemon off;"]');
+    }
+    out.push({ name: `${String(n).padStart(4, '0')}-${kind}.Dockerfile`, text: L.join('\n') + '\n' });
+  }
+  return out;
+}

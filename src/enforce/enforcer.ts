@@ -1,0 +1,180 @@
+/**
+ * The decision for one request: route it, read it into a subject, run the container rules
+ * `audit` and `lint` run, apply moat.yaml's policy. Pure apart from resolving bind sources
+ * on this host; the server around it bounds the time, size and concurrency.
+ */
+import { selectConfiguredRules } from '../config/apply.ts';
+import { defaultEnforceConfig, type EnforceConfig } from '../config/enforce.ts';
+import { emptyConfig, type MoatConfig } from '../config/load.ts';
+import type { Finding, Severity } from '../findings/finding.ts';
+import type { ContainerSpec, MountSpec } from '../models/container-spec.ts';
+import { formatLocation } from '../models/location.ts';
+import { runCheck } from '../rules/evaluate.ts';
+import { containerRules } from '../rules/container/index.ts';
+import type { ContainerFacts, ContainerRule } from '../rules/rule.ts';
+import { HostPathError, hostPathReadings } from './host-paths.ts';
+import { maskSecrets } from './mask.ts';
+import { actionFor, exceptionFor } from './policy.ts';
+import type { AuthzRequest } from './protocol.ts';
+import { REQUEST_REASONS, baselineSpec, envSecrets, interpret, type Subject } from './requests.ts';
+import { RouteError, routeOf, type EndpointKind, type Route } from './route.ts';
+
+export interface EnforcerOptions {
+  /** moat.yaml: its `enforce:` policy, rule selection (`rules.only`/`disable`) and severity overrides. */
+  config?: MoatConfig;
+  /** The container rules to judge with; default: the registry, narrowed by the config's selection. */
+  rules?: readonly ContainerRule[];
+  /** Where this host's files are read when resolving bind sources (default `/`). */
+  hostRoot?: string;
+  /** Clock for exception expiry. */
+  now?: () => Date;
+}
+
+export interface JudgedFinding {
+  rule: string;
+  severity: Severity;
+  message: string;
+  at?: string;
+  /** 'excepted': would deny, let through by an exception (its reason in `exception`). */
+  action: 'deny' | 'log' | 'excepted';
+  exception?: string;
+}
+
+export interface Judgement {
+  allow: boolean;
+  /** What the daemon shows the client on a denial. */
+  msg: string;
+  /** The first rule (or request reason, `enforce-*`) that denied; undefined when allowed. */
+  rule?: string;
+  endpoint: EndpointKind;
+  route?: Route;
+  subject?: { kind: Subject['kind']; name?: string; image?: string };
+  findings: JudgedFinding[];
+  /** Facts worth recording: resolved bind sources, door warnings (keys in another case, repeats). */
+  notes: string[];
+}
+
+const MAX_MSG = 2000;
+
+export class Enforcer {
+  readonly policy: EnforceConfig;
+  readonly rules: readonly ContainerRule[];
+  private readonly severity: MoatConfig['rules']['severity'];
+  private readonly hostRoot: string;
+  private readonly now: () => Date;
+  private readonly baseline: Set<string>;
+
+  constructor(opts: EnforcerOptions = {}) {
+    const config = opts.config ?? emptyConfig(process.cwd());
+    this.policy = config.enforce ?? defaultEnforceConfig();
+    this.rules = opts.rules ?? (selectConfiguredRules(containerRules, config, { checks: [], skip: [] }) as ContainerRule[]);
+    this.severity = config.rules.severity;
+    this.hostRoot = opts.hostRoot ?? '/';
+    this.now = opts.now ?? (() => new Date());
+    // A delta counts only what the baseline does not already show (a rule that fires on any container is not the request's doing).
+    this.baseline = new Set(this.findingsOf({ container: baselineSpec() }).findings.map(keyOf));
+  }
+
+  /** Judges one AuthZReq. Never throws: anything unexpected denies (fail closed). */
+  async judge(req: AuthzRequest): Promise<Judgement> {
+    let route: Route;
+    try {
+      route = routeOf(req.method, req.uri);
+    } catch (e) {
+      if (e instanceof RouteError) return denied('other', REQUEST_REASONS.unreadable, `${e.message}: the daemon would route it somewhere Moat cannot tell`);
+      throw e;
+    }
+    try {
+      const it = interpret(route, req);
+      if ('allow' in it) return { allow: true, msg: '', endpoint: route.kind, route, findings: [], notes: [] };
+      if ('deny' in it) return { ...denied(route.kind, it.deny.rule, it.deny.reason), route };
+      if ('unjudged' in it) {
+        if (this.policy.unjudged === 'allow') return { allow: true, msg: '', endpoint: route.kind, route, findings: [], notes: [`not judged: ${it.unjudged} (enforce.unjudged: allow)`] };
+        return { ...denied(route.kind, REQUEST_REASONS.unjudged, `Moat cannot judge ${it.unjudged}; set enforce.unjudged: allow in moat.yaml to let such requests through`), route };
+      }
+      return { ...(await this.judgeSubject(it.subject, req.user, route.kind)), route };
+    } catch (e) {
+      return { ...denied(route.kind, REQUEST_REASONS.unreadable, `Moat could not judge this request (${(e as Error).message}): denied rather than let through unchecked`), route };
+    }
+  }
+
+  /** Judges a spec that came from another door (`moat enforce test`): as the create request it stands for. */
+  judgeSpec(spec: ContainerSpec, user = ''): Promise<Judgement> {
+    return this.judgeSubject({ kind: 'container', mode: 'whole', spec, name: spec.name || undefined, image: spec.image, labels: spec.labels, secrets: envSecrets(spec.env), warnings: [] }, user, 'container-create');
+  }
+
+  private async judgeSubject(subject: Subject, user: string, endpoint: EndpointKind): Promise<Judgement> {
+    const notes = subject.warnings.map((w) => `${w.at?.path ? `${w.at.path}: ` : ''}${w.message}`);
+    try {
+      subject.spec.mounts = await this.resolveBinds(subject.spec.mounts, notes);
+    } catch (e) {
+      if (e instanceof HostPathError) return denied(endpoint, REQUEST_REASONS.unreadable, `a bind source cannot be resolved on this host: ${e.message}`);
+      throw e;
+    }
+    const facts: ContainerFacts = { container: subject.spec, ...(subject.execs ? { execs: subject.execs } : subject.mode === 'delta' ? { execs: [] } : {}) };
+    const { findings, errors } = this.findingsOf(facts);
+    const counted = subject.mode === 'delta' ? findings.filter((f) => !this.baseline.has(keyOf(f))) : findings;
+    const now = this.now();
+    const judged: JudgedFinding[] = counted.map((f) => {
+      const severity = this.severity.get(f.ruleId)?.severity ?? f.severity;
+      const at = formatLocation(f.location);
+      const base = { rule: f.ruleId, severity, message: maskSecrets(f.message, subject.secrets), ...(at ? { at: maskSecrets(at, subject.secrets) } : {}) };
+      if (actionFor(this.policy, f.ruleId, severity) === 'log') return { ...base, action: 'log' as const };
+      const ex = exceptionFor(this.policy, f.ruleId, { image: subject.image, labels: subject.labels, user }, now);
+      return ex ? { ...base, action: 'excepted' as const, exception: `${ex.reason} (${formatLocation(ex.at)})` } : { ...base, action: 'deny' as const };
+    });
+    const who = { kind: subject.kind, ...(subject.name ? { name: subject.name } : {}), ...(subject.image ? { image: subject.image } : {}) };
+    if (errors.length) {
+      return { ...denied(endpoint, REQUEST_REASONS.ruleError, `${errors.join('; ')}: denied rather than let through half-checked`), subject: who, findings: judged, notes };
+    }
+    const denying = judged.filter((f) => f.action === 'deny');
+    if (denying.length === 0) return { allow: true, msg: '', endpoint, subject: who, findings: judged, notes };
+    // The client sees why: each denying finding, and where a bind source led once resolved.
+    const reasons = [...denying.map((f) => `${f.rule} (${f.severity}): ${f.message}${f.at ? ` [${f.at}]` : ''}`), ...notes.filter((n) => n.startsWith('bind source '))];
+    return { allow: false, msg: clip(`moat: denied: ${reasons.join('; ')}`), rule: denying[0]?.rule, endpoint, subject: who, findings: judged, notes };
+  }
+
+  private findingsOf(facts: ContainerFacts): { findings: Finding[]; errors: string[] } {
+    const findings: Finding[] = [];
+    const errors: string[] = [];
+    const subject = { kind: 'container' as const, id: facts.container.id, name: facts.container.name };
+    for (const r of this.rules) {
+      const v = runCheck(r, facts, subject);
+      if (v.status === 'error') errors.push(v.reason ?? `rule ${r.meta.id} failed`);
+      findings.push(...v.findings);
+    }
+    return { findings, errors };
+  }
+
+  /** Each bind mount as written and as this host resolves its source (both readings when `..` makes them differ). */
+  private async resolveBinds(mounts: MountSpec[], notes: string[]): Promise<MountSpec[]> {
+    const out: MountSpec[] = [];
+    for (const m of mounts) {
+      if (m.type !== 'bind' || !m.source.startsWith('/')) {
+        out.push(m);
+        continue;
+      }
+      // The path as written is judged too: resolving must never make a mount look safer than it reads.
+      out.push(m);
+      for (const r of await hostPathReadings(m.source, this.hostRoot)) {
+        if (r === m.source) continue;
+        notes.push(`bind source ${m.source} resolves to ${r} on this host`);
+        out.push({ ...m, source: r });
+      }
+    }
+    return out;
+  }
+}
+
+function keyOf(f: Finding): string {
+  return `${f.ruleId}\u0000${f.message}`;
+}
+
+function denied(endpoint: EndpointKind, rule: string, reason: string): Judgement {
+  return { allow: false, msg: clip(`moat: denied: ${rule}: ${reason}`), rule, endpoint, findings: [], notes: [] };
+}
+
+function clip(s: string): string {
+  return s.length > MAX_MSG ? `${s.slice(0, MAX_MSG - 1)}…` : s;
+}
+

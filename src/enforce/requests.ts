@@ -1,0 +1,386 @@
+/**
+ * What each endpoint that matters asks of the daemon, as a ContainerSpec the container rules
+ * can judge. A create is the container's whole configuration. Every other endpoint changes
+ * or adds to something that exists (an exec in a container, new limits, a build container,
+ * a plugin's privileges, a volume that binds a host path, a network attachment): it is
+ * judged as a *delta*, the change laid over a hardened baseline, and only the findings the
+ * change brings count. The plugin does not ask the daemon about the target container: a call
+ * back into the daemon from inside its authorization hook would itself be authorized by this
+ * plugin, and the answer would come too late to bound the time a decision takes.
+ */
+import type { ContainerSpec, MountSpec } from '../models/container-spec.ts';
+import { normalizeCapabilities } from '../models/normalize.ts';
+import type { ExecInfo } from '../rules/rule.ts';
+import { blankSpec, type DoorWarning } from '../sources/common/spec.ts';
+import { containerFromCreateRequest } from '../sources/request/create-request.ts';
+import { GoJsonError, decodeGoJson, field, go, sliceItems, type GoStruct, type GoType } from '../sources/request/go-json.ts';
+import { MoatError } from '../util/errors.ts';
+import type { AuthzRequest } from './protocol.ts';
+import { versionLess, type Route } from './route.ts';
+
+/** Decisions that come from the request itself rather than from a rule. */
+export const REQUEST_REASONS = {
+  hiddenBody: 'enforce-hidden-body',
+  unreadable: 'enforce-unreadable',
+  legacyStart: 'enforce-legacy-start',
+  unjudged: 'enforce-unjudged',
+  timeout: 'enforce-timeout',
+  overload: 'enforce-overload',
+  malformed: 'enforce-malformed-request',
+  ruleError: 'enforce-rule-error',
+} as const;
+
+export interface Subject {
+  kind: 'container' | 'exec' | 'update' | 'build' | 'plugin' | 'volume' | 'network';
+  /** 'whole': the spec is everything the container will be; 'delta': only what the request adds counts. */
+  mode: 'whole' | 'delta';
+  spec: ContainerSpec;
+  /** The exec a request creates, for rules that judge exec instances. */
+  execs?: ExecInfo[];
+  name?: string;
+  image?: string;
+  labels: Record<string, string>;
+  /** Values that must never reach the log (environment values). */
+  secrets: string[];
+  warnings: DoorWarning[];
+}
+
+export type Interpretation = { subject: Subject } | { deny: { rule: string; reason: string } } | { allow: true } | { unjudged: string };
+
+const CVE = 'CVE-2026-34040';
+
+/**
+ * True when the client sent a body the daemon did not forward: dockerd drops bodies past
+ * 1 MiB, chunked ones (no Content-Length) and any whose Content-Type is not exactly
+ * `application/json`, and still acts on them.
+ */
+export function bodyHidden(req: AuthzRequest): boolean {
+  if (req.body && req.body.length > 0) return false;
+  const length = req.headers['content-length'];
+  return length === undefined || length.trim() !== '0';
+}
+
+function hiddenBody(what: string): Interpretation {
+  return {
+    deny: {
+      rule: REQUEST_REASONS.hiddenBody,
+      reason: `the daemon forwarded no body for this ${what}, so it cannot be checked (bodies over 1 MiB, chunked, or not sent as exactly application/json reach plugins empty: ${CVE}); send it as application/json under 1 MiB`,
+    },
+  };
+}
+
+function unreadable(what: string, e: unknown): Interpretation {
+  const message = e instanceof MoatError || e instanceof GoJsonError ? (e instanceof GoJsonError && e.path ? `at ${e.path}: ${e.message}` : e.message) : String(e);
+  return { deny: { rule: REQUEST_REASONS.unreadable, reason: `the ${what} body cannot be read (${message}); the daemon would act on something Moat could not check` } };
+}
+
+type Read<T> = { value: T | undefined } | { decided: Interpretation };
+
+/**
+ * The body decoded as `type` (Go semantics), or the decision when it is hidden (sent but not
+ * forwarded), missing where it is `required`, or unreadable. `value` is undefined for a truly empty body.
+ */
+function readBody<T>(req: AuthzRequest, type: GoType, what: string, required = false): Read<T> {
+  if (!req.body || req.body.length === 0) return required || bodyHidden(req) ? { decided: hiddenBody(what) } : { value: undefined };
+  try {
+    return { value: decodeGoJson(new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(req.body), type) as T };
+  } catch (e) {
+    return { decided: unreadable(what, e) };
+  }
+}
+
+/** Reads the request into a subject, or decides it outright (hidden body, unreadable, not judged). */
+export function interpret(route: Route, req: AuthzRequest): Interpretation {
+  switch (route.kind) {
+    case 'container-create':
+      return create(route, req);
+    case 'container-start':
+      return start(route, req);
+    case 'exec-create':
+      return exec(route, req);
+    case 'container-update':
+      return update(route, req);
+    case 'build':
+      return build(route);
+    case 'plugin-pull':
+    case 'plugin-upgrade':
+      return pluginPrivileges(route, req);
+    case 'plugin-set':
+      return pluginSet(route, req);
+    case 'volume-create':
+      return volumeCreate(req);
+    case 'network-create':
+      return networkCreate(req);
+    case 'network-connect':
+      return networkConnect(route, req);
+    case 'unjudged':
+      return { unjudged: route.what ?? route.path };
+    case 'other':
+      return { allow: true };
+  }
+}
+
+function create(route: Route, req: AuthzRequest): Interpretation {
+  if (!req.body || req.body.length === 0) return hiddenBody('container create');
+  let spec: ContainerSpec;
+  let warnings: DoorWarning[];
+  try {
+    let decoded: GoStruct;
+    ({ spec, warnings, decoded } = containerFromCreateRequest(req.body, { query: route.query }));
+    spec.mounts.push(...volumeOptionBinds(decoded));
+  } catch (e) {
+    return unreadable('create request', e);
+  }
+  return {
+    subject: { kind: 'container', mode: 'whole', spec, name: spec.name || undefined, image: spec.image, labels: spec.labels, secrets: envSecrets(spec.env), warnings },
+  };
+}
+
+/**
+ * `--mount type=volume,volume-opt=o=bind,volume-opt=device=/etc,...` creates a local volume
+ * that is a bind of a host path: the container gets `/etc` although the create door sees a
+ * volume. Those are judged as the bind mounts they are.
+ */
+function volumeOptionBinds(root: GoStruct): MountSpec[] {
+  // As dockerd's getHostConfig: HostConfig's Mounts, or the top-level ones when HostConfig is absent.
+  const hc = field<GoStruct>(root, 'HostConfig');
+  const mounts = sliceItems<GoStruct>(hc ? field(hc, 'Mounts') : field(root, 'Mounts'));
+  const out: MountSpec[] = [];
+  for (const [i, m] of mounts.entries()) {
+    if ((field<string>(m, 'Type') ?? '') !== 'volume') continue;
+    const dc = field<GoStruct>(field<GoStruct>(m, 'VolumeOptions'), 'DriverConfig');
+    const source = localBindSource(field<string>(dc, 'Name') ?? '', field<Map<string, string>>(dc, 'Options'));
+    if (source !== undefined) out.push({ type: 'bind', source, target: field<string>(m, 'Target') ?? '', readOnly: false, at: { path: `HostConfig.Mounts[${i}].VolumeOptions.DriverConfig.Options` } });
+  }
+  return out;
+}
+
+/** The host path a `local` volume binds (`o=bind`, `device=/path`), if it does. */
+function localBindSource(driver: string, opts: Map<string, string> | undefined): string | undefined {
+  if (driver !== '' && driver.toLowerCase() !== 'local') return undefined;
+  if (!opts) return undefined;
+  const lower = new Map([...opts].map(([k, val]) => [k.trim().toLowerCase(), val]));
+  const o = (lower.get('o') ?? '').split(',').map((s) => s.trim().toLowerCase());
+  const device = lower.get('device');
+  if (device === undefined || !(o.includes('bind') || o.includes('rbind'))) return undefined;
+  return device;
+}
+
+function start(route: Route, req: AuthzRequest): Interpretation {
+  // dockerd applies a HostConfig sent with start for API < 1.24 (and refuses one from 1.24 on).
+  if (route.apiVersion === undefined || !versionLess(route.apiVersion, '1.24')) return { allow: true };
+  const length = req.headers['content-length'];
+  const mayCarry = length === undefined || Number(length) > 7 || (req.body?.length ?? 0) > 0;
+  if (!mayCarry) return { allow: true };
+  return {
+    deny: {
+      rule: REQUEST_REASONS.legacyStart,
+      reason: `API ${route.apiVersion} lets a start request replace the container's HostConfig (privileges, mounts) after it was checked at create; send the configuration with the create request and start with an empty body`,
+    },
+  };
+}
+
+/** The configuration every delta is laid over: a container no rule finds anything wrong with. */
+export function baselineSpec(): ContainerSpec {
+  const s = blankSpec('request', 'baseline', 'baseline');
+  s.image = 'baseline';
+  s.user = '10001:10001';
+  s.capDrop = ['ALL'];
+  s.security = { selinuxLabels: [], selinuxDisabled: false, noNewPrivileges: true, raw: ['no-new-privileges'] };
+  s.namespaces = { network: 'none', ipc: 'private', cgroupns: 'private' };
+  s.networks = ['none'];
+  s.resources = { memory: 256 * 1024 * 1024, memorySwap: 256 * 1024 * 1024, cpuShares: 512, pidsLimit: 100, ulimits: [] };
+  s.readOnlyRootfs = true;
+  s.restartPolicy = { name: 'on-failure', maxRetries: 3 };
+  s.healthcheck = { test: ['CMD', '/healthcheck'], disabled: false };
+  return s;
+}
+
+function delta(kind: Subject['kind'], change: (s: ContainerSpec) => void, extra: Partial<Subject> = {}): Interpretation {
+  const spec = baselineSpec();
+  change(spec);
+  return { subject: { kind, mode: 'delta', spec, labels: {}, secrets: [], warnings: [], ...extra } };
+}
+
+const execBody = go.struct({ User: go.string, Privileged: go.bool, Cmd: go.strslice, Env: go.slice(go.string) });
+
+function exec(route: Route, req: AuthzRequest): Interpretation {
+  const read = readBody<GoStruct>(req, execBody, 'exec', true);
+  if ('decided' in read) return read.decided;
+  const s = read.value as GoStruct;
+  const user = field<string>(s, 'User') ?? '';
+  const privileged = field<boolean>(s, 'Privileged') === true;
+  const env = sliceItems<string>(field(s, 'Env'));
+  // The exec rules (CIS 5.23, 5.24) judge the exec itself; the container it enters is not changed by it.
+  return delta(
+    'exec',
+    () => undefined,
+    { name: route.target, execs: [{ id: 'request', user, privileged, command: field<string[]>(s, 'Cmd') ?? [], running: true }], secrets: envSecrets(env) },
+  );
+}
+
+const updateBody = go.struct({
+  Memory: go.int,
+  MemorySwap: go.int,
+  CpuShares: go.int,
+  NanoCpus: go.int,
+  CpuQuota: go.int,
+  CpusetCpus: go.string,
+  PidsLimit: go.ptr(go.int),
+  RestartPolicy: go.struct({ Name: go.string, MaximumRetryCount: go.int }),
+});
+
+function update(route: Route, req: AuthzRequest): Interpretation {
+  const read = readBody<GoStruct>(req, updateBody, 'container update');
+  if ('decided' in read) return read.decided;
+  const s = read.value;
+  if (!s) return { allow: true };
+  return delta(
+    'update',
+    (spec) => {
+      const r = spec.resources;
+      const at = (name: string) => ({ path: s.paths.get(name) ?? name });
+      // Zero means "leave as is" for every field but PidsLimit, where 0 and -1 mean unlimited.
+      const mem = field<number>(s, 'Memory');
+      if (mem) [r.memory, spec.where['resources.memory']] = [mem, at('Memory')];
+      const swap = field<number>(s, 'MemorySwap');
+      if (swap) [r.memorySwap, spec.where['resources.memorySwap']] = [swap, at('MemorySwap')];
+      const shares = field<number>(s, 'CpuShares');
+      if (shares) [r.cpuShares, spec.where['resources.cpuShares']] = [shares, at('CpuShares')];
+      const nano = field<number>(s, 'NanoCpus');
+      if (nano) [r.nanoCpus, spec.where['resources.nanoCpus']] = [nano, at('NanoCpus')];
+      const quota = field<number>(s, 'CpuQuota');
+      if (quota) [r.cpuQuota, spec.where['resources.cpuQuota']] = [quota, at('CpuQuota')];
+      const cpuset = field<string>(s, 'CpusetCpus');
+      if (cpuset) [r.cpusetCpus, spec.where['resources.cpusetCpus']] = [cpuset, at('CpusetCpus')];
+      if (s.fields.has('PidsLimit') && field<number>(s, 'PidsLimit') !== undefined) [r.pidsLimit, spec.where['resources.pidsLimit']] = [field<number>(s, 'PidsLimit'), at('PidsLimit')];
+      const rp = field<GoStruct>(s, 'RestartPolicy');
+      const rpName = field<string>(rp, 'Name');
+      if (rpName) [spec.restartPolicy, spec.where.restartPolicy] = [{ name: rpName, maxRetries: field<number>(rp, 'MaximumRetryCount') ?? 0 }, at('RestartPolicy')];
+    },
+    { name: route.target },
+  );
+}
+
+function build(route: Route): Interpretation {
+  const mode = route.query.get('networkmode') ?? '';
+  const parent = route.query.get('cgroupparent') ?? '';
+  return delta('build', (spec) => {
+    if (mode.trim().toLowerCase() === 'host') [spec.namespaces.network, spec.where['namespaces.network']] = ['host', { path: 'networkmode' }];
+    if (parent !== '') [spec.cgroupParent, spec.where.cgroupParent] = [parent, { path: 'cgroupparent' }];
+  }, { name: route.query.get('t') ?? undefined });
+}
+
+const privilegesBody = go.slice(go.struct({ Name: go.string, Value: go.slice(go.string) }));
+
+/**
+ * `docker plugin install` sends the privileges the user accepted; dockerd refuses a pull whose
+ * list differs from what the plugin's config asks, so the list is what the plugin gets. A
+ * plugin runs as root with them: the same danger as a container with the same settings.
+ */
+function pluginPrivileges(route: Route, req: AuthzRequest): Interpretation {
+  const read = readBody<unknown>(req, privilegesBody, 'plugin install');
+  if ('decided' in read) return read.decided;
+  const items = sliceItems<GoStruct>(read.value);
+  const remote = route.query.get('remote') ?? route.target ?? '';
+  return delta(
+    'plugin',
+    (spec) => {
+      for (const [i, p] of items.entries()) {
+        const name = (field<string>(p, 'Name') ?? '').trim().toLowerCase();
+        const values = sliceItems<string>(field(p, 'Value'));
+        const at = { path: `[${i}]` };
+        if (name === 'network' && values.some((x) => x.toLowerCase() === 'host')) [spec.namespaces.network, spec.where['namespaces.network']] = ['host', at];
+        else if (name === 'host pid namespace' && values.includes('true')) [spec.namespaces.pid, spec.where['namespaces.pid']] = ['host', at];
+        else if (name === 'host ipc namespace' && values.includes('true')) [spec.namespaces.ipc, spec.where['namespaces.ipc']] = ['host', at];
+        else if (name === 'mount') for (const src of values) spec.mounts.push({ type: 'bind', source: src, target: src, readOnly: false, at });
+        else if (name === 'device') for (const dev of values) spec.devices.push({ hostPath: dev, containerPath: dev, permissions: 'rwm', at });
+        else if (name === 'allow-all-devices' && values.includes('true')) [spec.deviceCgroupRules, spec.where.deviceCgroupRules] = [['a *:* rwm'], at];
+        else if (name === 'capabilities') [spec.capAdd, spec.where.capAdd] = [normalizeCapabilities(values), at];
+      }
+    },
+    { name: route.query.get('name') ?? route.target, image: remote },
+  );
+}
+
+const stringList = go.slice(go.string);
+
+/** `docker plugin set NAME mnt.source=/path dev.path=/dev/x`: a disabled plugin's mounts and devices re-pointed. */
+function pluginSet(route: Route, req: AuthzRequest): Interpretation {
+  const read = readBody<unknown>(req, stringList, 'plugin set');
+  if ('decided' in read) return read.decided;
+  const settings = sliceItems<string>(read.value);
+  return delta(
+    'plugin',
+    (spec) => {
+      for (const [i, kv] of settings.entries()) {
+        const eq = kv.indexOf('=');
+        if (eq < 0) continue;
+        const key = kv.slice(0, eq).trim().toLowerCase();
+        const value = kv.slice(eq + 1);
+        const at = { path: `[${i}]` };
+        if (key.endsWith('.source')) spec.mounts.push({ type: 'bind', source: value, target: value, readOnly: false, at });
+        else if (key.endsWith('.path')) spec.devices.push({ hostPath: value, containerPath: value, permissions: 'rwm', at });
+      }
+    },
+    { name: route.target, image: route.target },
+  );
+}
+
+const volumeBody = go.struct({ Name: go.string, Driver: go.string, DriverOpts: go.map(go.string), Labels: go.map(go.string) });
+
+function volumeCreate(req: AuthzRequest): Interpretation {
+  const read = readBody<GoStruct>(req, volumeBody, 'volume create');
+  if ('decided' in read) return read.decided;
+  const s = read.value;
+  if (!s) return { allow: true };
+  const name = field<string>(s, 'Name') ?? '';
+  const source = localBindSource(field<string>(s, 'Driver') ?? '', field<Map<string, string>>(s, 'DriverOpts'));
+  return delta(
+    'volume',
+    (spec) => {
+      if (source !== undefined) spec.mounts.push({ type: 'bind', source, target: `/${name || 'volume'}`, readOnly: false, at: { path: s.paths.get('DriverOpts') ?? 'DriverOpts' } });
+    },
+    { name, labels: Object.fromEntries(field<Map<string, string>>(s, 'Labels') ?? []) },
+  );
+}
+
+const networkBody = go.struct({ Name: go.string, Driver: go.string, Labels: go.map(go.string) });
+
+function networkCreate(req: AuthzRequest): Interpretation {
+  const read = readBody<GoStruct>(req, networkBody, 'network create');
+  if ('decided' in read) return read.decided;
+  const s = read.value;
+  if (!s) return { allow: true };
+  const driver = (field<string>(s, 'Driver') ?? '').trim().toLowerCase();
+  return delta(
+    'network',
+    (spec) => {
+      if (driver === 'host') [spec.namespaces.network, spec.where['namespaces.network']] = ['host', { path: s.paths.get('Driver') ?? 'Driver' }];
+    },
+    { name: field<string>(s, 'Name'), labels: Object.fromEntries(field<Map<string, string>>(s, 'Labels') ?? []) },
+  );
+}
+
+function networkConnect(route: Route, req: AuthzRequest): Interpretation {
+  const network = (route.target ?? '').trim().toLowerCase();
+  const read = readBody<GoStruct>(req, go.struct({ Container: go.string }), 'network connect');
+  if ('decided' in read) return read.decided;
+  const container = field<string>(read.value, 'Container');
+  return delta(
+    'network',
+    (spec) => {
+      if (network === 'host') [spec.namespaces.network, spec.where['namespaces.network']] = ['host', { path: 'network' }];
+    },
+    { name: container },
+  );
+}
+
+/** Values of `NAME=value` entries, to mask wherever they might be echoed. */
+export function envSecrets(env: readonly string[]): string[] {
+  return env.flatMap((e) => {
+    const eq = e.indexOf('=');
+    const value = eq < 0 ? '' : e.slice(eq + 1);
+    return value.length >= 4 ? [value] : [];
+  });
+}

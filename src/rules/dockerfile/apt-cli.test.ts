@@ -1,0 +1,4 @@
+import rule from './apt-cli.ts';
+import { runHadolintCases } from './test-support/conformance.ts';
+
+runHadolintCases('DL3027', rule);

@@ -1,0 +1,4 @@
+import rule from './shell-form.ts';
+import { runHadolintCases } from './test-support/conformance.ts';
+
+runHadolintCases('DL3025', rule);

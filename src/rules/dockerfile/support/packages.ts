@@ -1,0 +1,34 @@
+import type { Flag, ShellCommand, ShellWord } from '../../../models/dockerfile-spec.ts';
+import { hasOption, packagesAfter, subcommand, type Found } from './query.ts';
+
+/** apt-get options that take a value (so the next word is not a package). */
+export const APT_VALUED = ['-t', '--target-release', '-o', '--option', '-c', '--config-file'];
+
+export function isAptInstall(cmd: ShellCommand): boolean {
+  return cmd.name === 'apt-get' && subcommand(cmd) === 'install';
+}
+
+/** Packages named on `apt-get install` (not local `.deb` files, which have no version to pin). */
+export function aptPackages(cmd: ShellCommand): ShellWord[] {
+  return packagesAfter(cmd, 'install', APT_VALUED).filter((w) => !w.value.endsWith('.deb'));
+}
+
+/** `--mount=type=cache|tmpfs,target=...` targets of a RUN. */
+export function cacheMountTargets(flags: readonly Flag[]): string[] {
+  const out: string[] = [];
+  for (const f of flags) {
+    if (f.name !== 'mount' || !f.value) continue;
+    const opts = new Map(f.value.split(',').map((kv) => { const [k = '', v = ''] = kv.split('='); return [k.trim().toLowerCase(), v.trim()] as [string, string]; }));
+    const type = opts.get('type');
+    const target = opts.get('target') ?? opts.get('dst') ?? opts.get('destination');
+    if ((type === 'cache' || type === 'tmpfs') && target) out.push(target.replace(/\/+$/, ''));
+  }
+  return out;
+}
+
+/** Some command of the same RUN matches. */
+export function sameRun(found: Found, test: (c: ShellCommand) => boolean): boolean {
+  return found.script.commands.some(test);
+}
+
+export { hasOption };

@@ -1,0 +1,4 @@
+import rule from './workdir-relative.ts';
+import { runHadolintCases } from './test-support/conformance.ts';
+
+runHadolintCases('DL3000', rule);

@@ -1,0 +1,4 @@
+import rule from './yum-unpinned.ts';
+import { runHadolintCases } from './test-support/conformance.ts';
+
+runHadolintCases('DL3033', rule);

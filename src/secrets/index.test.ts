@@ -1,0 +1,72 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { findSecrets, isSecretAssignment, maskSecret, redact } from './index.ts';
+
+// Test values are assembled at run time so this file itself holds no scanner-triggering literal.
+const aws = 'AKIA' + 'IOSFODNN7EXAMPLE';
+const awsSecret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCY' + 'EXAMPLEKEY';
+const ghp = 'ghp_' + 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8';
+const glpat = 'glpat-' + 'xY3kL9mN2pQ7rS5tV8wZ';
+const slack = 'xoxb-' + '1234567890-0987654321-AbCdEfGhIjKlMnOp';
+const npm = 'npm_' + 'abcdefghijklmnopqrstuvwxyz0123456789';
+const gcp = 'AIza' + 'SyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q';
+const azure = 'AccountKey=' + 'A'.repeat(40) + 'b'.repeat(46) + '==';
+const key = '-----BEGIN ' + 'OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----';
+
+test('finds each kind of secret and names it', () => {
+  const cases: [string, string][] = [
+    [`ENV KEY=${aws}`, 'aws-access-key-id'],
+    [`aws_secret_access_key = ${awsSecret}`, 'aws-secret-access-key'],
+    [`token: ${ghp}`, 'github-token'],
+    [`export GITLAB=${glpat}`, 'gitlab-token'],
+    [`SLACK=${slack}`, 'slack-token'],
+    [`//registry.npmjs.org/:_authToken=${npm}`, 'npm-token'],
+    [`key=${gcp}`, 'gcp-api-key'],
+    [`DefaultEndpointsProtocol=https;AccountName=x;${azure};EndpointSuffix=core.windows.net`, 'azure-storage-key'],
+    [key, 'private-key'],
+    ['curl https://deploy:Zx9!qW2#rT7@example.com/x', 'url-credentials'],
+    ['DB_PASSWORD=Q7v!x9Lp2#sK', 'generic-assignment'],
+  ];
+  for (const [text, kind] of cases) assert.deepEqual(findSecrets(text).map((s) => s.kind), [kind], text);
+});
+
+test('placeholders, variables and low-entropy words are not secrets', () => {
+  for (const text of ['PASSWORD=changeme', 'TOKEN=${GITHUB_TOKEN}', 'password=aaaaaaaaaaaa', 'api_key=<your-key-here>', 'echo hello world', 'SECRET_FILE=/run/secrets/db']) {
+    assert.deepEqual(findSecrets(text), [], text);
+  }
+});
+
+test('a secret is masked: a short prefix and the length, never the value', () => {
+  const [s] = findSecrets(`x ${ghp} y`);
+  assert.ok(s);
+  assert.equal(s.masked, 'ghp_****(40 chars)');
+  assert.ok(!s.masked.includes(ghp.slice(4, 10)));
+  assert.equal(maskSecret('hunter22'), '****(8 chars)');
+  assert.equal(redact(`token ${ghp} end`), 'token ghp_****(40 chars) end');
+  assert.ok(!maskSecret(key).includes('b3Bl'));
+});
+
+test('secret-named assignments need a literal value', () => {
+  assert.equal(isSecretAssignment('DB_PASSWORD', 'hunter22'), true);
+  assert.equal(isSecretAssignment('GITHUB_TOKEN', '$TOKEN'), false);
+  assert.equal(isSecretAssignment('PATH', '/usr/bin'), false);
+  assert.equal(isSecretAssignment('API_KEY', undefined), false);
+});
+
+test('redact also masks the values of secret-named assignments, whatever their entropy', () => {
+  assert.equal(redact('ENV DB_PASSWORD=hunter22 USER=app'), 'ENV DB_PASSWORD=****(8 chars) USER=app');
+  assert.equal(redact('api_key: "abcdefgh"'), 'api_key: "****(8 chars)"');
+  assert.equal(redact("PASS='aaaa1111'"), 'PASS=****(8 chars)');
+  assert.equal(redact('TOKEN=$TOKEN'), 'TOKEN=$TOKEN');
+});
+
+test('scanning is linear: adversarial megabyte inputs take milliseconds, not minutes', () => {
+  for (const unit of ['a.', 'a-', 'a=', 'a://', 'password', 'x="', 'token ', 'ab:cd@']) {
+    const text = unit.repeat(Math.ceil((1024 * 1024) / unit.length));
+    const t0 = performance.now();
+    findSecrets(text);
+    redact(text);
+    const ms = performance.now() - t0;
+    assert.ok(ms < 3000, `${JSON.stringify(unit)}: ${ms.toFixed(0)} ms`);
+  }
+});

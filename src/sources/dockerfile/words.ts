@@ -1,0 +1,118 @@
+import type { KeyValue, Word } from '../../models/dockerfile-spec.ts';
+import type { MappedText } from './text.ts';
+
+export interface RawWord {
+  /** After quote and escape removal. */
+  value: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * Splits on blanks outside quotes, removing quotes and escapes, as BuildKit's word
+ * processing does for `ENV`, `LABEL` and `ARG` (`A="b c"` is one word `A=b c`).
+ */
+export function splitQuoted(text: string, escape: string): RawWord[] {
+  const out: RawWord[] = [];
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    while (i < n && isBlank(text[i])) i++;
+    if (i >= n) break;
+    const start = i;
+    let value = '';
+    let quote: string | undefined;
+    while (i < n) {
+      const c = text[i] as string;
+      if (quote) {
+        if (c === quote) quote = undefined;
+        else if (c === escape && quote === '"' && i + 1 < n) value += text[++i];
+        else value += c;
+        i++;
+        continue;
+      }
+      if (isBlank(c)) break;
+      if (c === '"' || c === "'") quote = c;
+      else if (c === escape && i + 1 < n) value += text[++i];
+      else value += c;
+      i++;
+    }
+    out.push({ value, start, end: i });
+  }
+  return out;
+}
+
+/** Plain whitespace split (COPY, ADD, FROM, EXPOSE, ... take their words as written). */
+export function splitBlank(text: string): RawWord[] {
+  const out: RawWord[] = [];
+  const re = /\S+/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) out.push({ value: m[0], start: m.index, end: m.index + m[0].length });
+  return out;
+}
+
+function isBlank(c: string | undefined): boolean {
+  return c === ' ' || c === '\t';
+}
+
+export function toWords(raw: readonly RawWord[], map: MappedText, file: string): Word[] {
+  return raw.map((w) => ({ value: w.value, at: { file, ...map.position(w.start) } }));
+}
+
+/**
+ * `ENV`/`LABEL`/`ARG` arguments as name/value pairs. BuildKit's two forms: `KEY=value ...`
+ * (quoted values), and the legacy `ENV KEY value with spaces` when the first word has no `=`.
+ */
+export function keyValues(keyword: string, text: string, map: MappedText, file: string, escape: string): KeyValue[] {
+  const words = splitQuoted(text, escape);
+  const first = words[0];
+  if (!first) return [];
+  const at = (offset: number) => ({ file, ...map.position(offset) });
+  if (keyword !== 'ARG' && !first.value.includes('=')) {
+    // Legacy form: the rest of the line, whitespace kept, is the value.
+    const rest = text.slice(first.end).replace(/^[ \t]+/, '');
+    const restStart = text.length - rest.length;
+    // The builder keeps the rest of the line as one value, blanks included; only quotes and escapes go.
+    const value = unquoteWhole(rest, escape);
+    return [{ key: first.value, value, at: at(first.start), ...(rest ? { valueAt: at(restStart) } : {}) }];
+  }
+  return words.map((w) => {
+    const eq = w.value.indexOf('=');
+    if (eq < 0) return { key: w.value, at: at(w.start) };
+    const rawEq = text.indexOf('=', w.start);
+    return { key: w.value.slice(0, eq), value: w.value.slice(eq + 1), at: at(w.start), valueAt: at(rawEq + 1) };
+  });
+}
+
+/** The strings of an exec-form (JSON array) argument, with the position of each string. */
+export function jsonWords(text: string, map: MappedText, file: string): Word[] | undefined {
+  const trimmed = text.trim();
+  if (!trimmed.startsWith('[')) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(trimmed);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(parsed) || !parsed.every((s) => typeof s === 'string')) return undefined;
+  const starts: number[] = [];
+  const re = /"(?:[^"\\]|\\.)*"/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) starts.push(m.index);
+  return (parsed as string[]).map((value, i) => ({ value, at: { file, ...map.position(starts[i] ?? 0) } }));
+}
+
+/** Quote and escape removal over a whole string, blanks kept (the legacy `ENV KEY value` form). */
+function unquoteWhole(text: string, escape: string): string {
+  let out = '';
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    if (quote) {
+      if (c === quote) quote = undefined;
+      else if (c === escape && quote === '"' && i + 1 < text.length) out += text[++i];
+      else out += c;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === escape && i + 1 < text.length) out += text[++i];
+    else out += c;
+  }
+  return out;
+}

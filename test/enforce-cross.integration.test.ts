@@ -1,0 +1,108 @@
+/**
+ * Same rule, same verdict: for each insecure setting, the rule ids `moat enforce` denies a real
+ * `docker create` with (a second dockerd with the plugin) are flagged by the lint side and by
+ * `audit` of the same container created on the machine's engine.
+ *
+ * The lint side: `moat lint` (branch dockerfile) has not landed on main, so the lint verdict is
+ * what it will run for a `docker run` line: the run-line door (findRunLines +
+ * containerFromRunArgs) judged by the container rules registry.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { audit } from '../src/audit/audit.ts';
+import { Enforcer } from '../src/enforce/enforcer.ts';
+import { startPluginServer, type PluginServer } from '../src/enforce/server.ts';
+import { severityRank } from '../src/findings/finding.ts';
+import { lint } from '../src/lint/lint.ts';
+import { containerRules } from '../src/rules/container/index.ts';
+import { docker, ensureTestImages, IMAGES, TEST_LABEL } from './support/engine.ts';
+import { loadImage, startSecondDaemon, type SecondDaemon } from './support/second-daemon.ts';
+
+const PLUGIN = `moat-cross-${process.pid}`;
+/**
+ * The plain image (no USER, no HEALTHCHECK): what lint and enforce must assume when they do not
+ * know the image (root, no health check) is then what audit sees, so the three judge the same facts.
+ */
+const IMAGE = IMAGES.plain;
+
+/** `denied`: what the default policy (deny high and critical) must decide. */
+const CASES: Array<{ name: string; flags: string; denied: boolean }> = [
+  { name: 'privileged', flags: '--privileged --network none', denied: true },
+  { name: 'socket-v', flags: '-v /var/run/docker.sock:/var/run/docker.sock --network none', denied: true },
+  { name: 'socket-mount', flags: '--mount type=bind,source=/run/docker.sock,target=/s,readonly --network none', denied: true },
+  { name: 'host-network', flags: '--network host', denied: true },
+  { name: 'host-pid', flags: '--pid host --network none', denied: true },
+  { name: 'host-ipc', flags: '--ipc host --network none', denied: true },
+  { name: 'host-uts', flags: '--uts host --network none', denied: false },
+  { name: 'host-userns', flags: '--userns host --network none', denied: false },
+  { name: 'seccomp', flags: '--security-opt seccomp=unconfined --network none', denied: true },
+  { name: 'everything', flags: '--privileged --pid host --network host -v /var/run:/hostrun --security-opt seccomp:unconfined', denied: true },
+  { name: 'limits-only', flags: '--network none', denied: false },
+  { name: 'hardened', flags: '--network none --memory 64m --pids-limit 50 --read-only --cap-drop ALL', denied: false },
+];
+
+let dir: string;
+let daemon: SecondDaemon;
+let server: PluginServer;
+const onEngine: string[] = [];
+
+before(async () => {
+  await ensureTestImages();
+  dir = mkdtempSync(join(tmpdir(), 'moat-enforce-cross-'));
+  const socketPath = join(dir, 'plugin.sock');
+  server = await startPluginServer({ socketPath, enforcer: new Enforcer() });
+  daemon = await startSecondDaemon({ plugins: [PLUGIN], prepare: ({ pluginSockets }) => symlinkSync(socketPath, join(pluginSockets, `${PLUGIN}.sock`)) });
+  await loadImage(daemon, IMAGE);
+});
+
+after(async () => {
+  await daemon?.stop();
+  await server?.close();
+  if (onEngine.length) await docker('rm', '-f', '-v', ...onEngine).catch(() => undefined);
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Rule ids named in a denial message (`rule-id (severity): message`). */
+function deniedIds(stderr: string): string[] {
+  return [...stderr.matchAll(/(container-[a-z0-9-]+) \((critical|high|medium|low|info)\)/g)].map((m) => m[1] as string).sort();
+}
+
+/** What `moat lint` (the library call behind it) reports for a deploy script holding the line. */
+async function lintIds(line: string, name: string): Promise<Array<{ id: string; severity: string }>> {
+  const script = join(dir, `${name}.sh`);
+  writeFileSync(script, `#!/bin/sh\nset -e\n${line}\n`);
+  const report = await lint({ paths: [script], cwd: dir, rules: containerRules });
+  // Every case sets no user, so lint, not knowing the image, always has the root-user finding at the line.
+  assert.ok(report.findings.some((f) => f.location?.line === 3), `lint found the run line in ${script}`);
+  return report.findings.map((f) => ({ id: f.ruleId, severity: f.severity }));
+}
+
+for (const c of CASES) {
+  test(`enforce, lint and audit agree: ${c.name}`, async () => {
+    const flags = c.flags.split(' ');
+    const line = `docker create ${c.flags} ${IMAGE}`;
+
+    const enforced = await daemon.dockerResult('create', ...flags, IMAGE);
+    const denied = enforced.code === 0 ? [] : deniedIds(enforced.stderr);
+    if (enforced.code === 0) await daemon.docker('rm', '-f', enforced.stdout);
+    else assert.ok(denied.length > 0, `a denial names its rules: ${enforced.stderr}`);
+
+    const linted = await lintIds(line, c.name);
+    const name = `moat-test-cross-${process.pid}-${c.name}`;
+    onEngine.push(name);
+    await docker('create', '--name', name, '--label', TEST_LABEL, ...flags, IMAGE);
+    const report = await audit({ rules: containerRules, containers: [name], all: true });
+    const audited = new Set(report.findings.filter((f) => f.subject.name === name).map((f) => f.ruleId));
+
+    // The default policy denies high and critical findings: exactly the lint side's rules at that level.
+    const lintHigh = [...new Set(linted.filter((f) => severityRank(f.severity as 'high') >= severityRank('high')).map((f) => f.id))].sort();
+    assert.deepEqual([...new Set(denied)].sort(), lintHigh, `${line}: enforce denied ${denied.join(', ') || 'nothing'}, lint flags ${lintHigh.join(', ') || 'nothing'} at high or above`);
+    for (const id of denied) assert.ok(audited.has(id), `${line}: enforce denied with ${id}, audit does not flag it (audit: ${[...audited].join(', ')})`);
+    for (const id of new Set(linted.map((f) => f.id))) assert.ok(audited.has(id), `${line}: lint flags ${id}, audit does not`);
+    if (c.denied) assert.notEqual(enforced.code, 0, `${line} must be denied`);
+    else assert.equal(enforced.code, 0, `${line} must be allowed (its findings are below high): ${enforced.stderr}`);
+  });
+}
