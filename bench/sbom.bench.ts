@@ -26,7 +26,7 @@ interface Sample {
   packages: number;
 }
 
-function runSbom(target: string): Sample {
+export function runSbom(target: string): Sample {
   const t0 = performance.now();
   const r = spawnSync(process.execPath, ['--import', join(root, 'bench/rss-probe.ts'), join(root, 'dist/cli/bin.js'), 'sbom', target, '--format', 'cyclonedx'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const ms = performance.now() - t0;
@@ -37,7 +37,7 @@ function runSbom(target: string): Sample {
   return { ms, cpuMs: cpu ? Number(cpu[1]) / 1000 : NaN, rssMb: m ? Number(m[1]) / 1024 : NaN, packages: doc.components.filter((c) => c.type === 'library').length };
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 export async function benchSbom(): Promise<void> {
   await ensureDebianImages();

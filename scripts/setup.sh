@@ -32,6 +32,13 @@ if [ "${1:-}" = "--test" ]; then
     as_root apt-get update -qq
     DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq debootstrap >/dev/null
   fi
+  # Analyzer tests: rpm and BerkeleyDB's db_load make real rpm databases, Go builds real Go
+  # binaries (go version -m is the oracle), zip/unzip make and list real jars.
+  if ! command -v rpmbuild >/dev/null 2>&1 || ! command -v db5.3_load >/dev/null 2>&1 || ! command -v go >/dev/null 2>&1 || ! command -v zip >/dev/null 2>&1 || ! command -v unzip >/dev/null 2>&1; then
+    echo "setup: installing rpm, db5.3-util, golang-go, zip and unzip from apt (analyzer tests)" >&2
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq rpm db5.3-util golang-go zip unzip >/dev/null
+  fi
 fi
 
 if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

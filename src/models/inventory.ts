@@ -47,9 +47,16 @@ export interface Package {
   source?: { name: string; version?: string };
   arch?: string;
   licenses?: string[];
+  /** Who built and ships the package, as its metadata says (rpm's Vendor: `Red Hat, Inc.`). */
+  supplier?: string;
   purl: string;
   /** Path inside the image (no leading slash) of the file that proved the package. */
   foundIn: string;
+  /**
+   * When `foundIn` is an archive (a jar): the file inside it that proved the package,
+   * through nested archives joined with `!/` (`BOOT-INF/lib/x-1.0.jar!/META-INF/maven/g/x/pom.properties`).
+   */
+  inArchive?: string;
   /** Digest of the layer that last wrote `foundIn`, when known (the layer's diff_id: the digest of its uncompressed tar). */
   layer?: string;
   /**

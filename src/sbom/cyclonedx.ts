@@ -45,6 +45,7 @@ export function toCycloneDx(scan: ImageScan, opts: { now: Date; serial?: string 
       type: 'library',
       name: p.name,
       version: p.version,
+      ...(p.supplier ? { supplier: { name: p.supplier } } : {}),
       purl: p.purl,
       ...(p.licenses?.length ? { licenses: p.licenses.map((name) => ({ license: { name } })) } : {}),
       evidence: {

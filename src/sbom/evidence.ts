@@ -4,7 +4,7 @@ import type { Package } from '../models/inventory.ts';
 
 /** What proves a package, for every SBOM format: the file, its digests, and the layers. */
 export interface Evidence {
-  /** `/var/lib/dpkg/status` */
+  /** `/var/lib/dpkg/status`; inside an archive `/app.jar!/META-INF/maven/g/a/pom.properties` */
   location: string;
   /** diff_id of the layer that last wrote the file. */
   layer?: string;
@@ -20,7 +20,7 @@ export function evidenceOf(scan: ImageScan, p: Package): Evidence {
   const layer = p.layer ? scan.layers.find((l) => l.diffId === p.layer) : undefined;
   const file = scan.files.stat(p.foundIn, false);
   return {
-    location: `/${p.foundIn}`,
+    location: `/${p.foundIn}${p.inArchive ? `!/${p.inArchive}` : ''}`,
     ...(p.layer ? { layer: p.layer } : {}),
     ...(layer ? { layerNumber: layer.index + 1, ...(layer.createdBy ? { createdBy: layer.createdBy } : {}) } : {}),
     ...(p.addedIn && p.addedIn !== p.layer ? { addedIn: p.addedIn } : {}),

@@ -38,6 +38,7 @@ export function toSpdx(scan: ImageScan, opts: { now: Date; serial?: string }): o
       name: p.name,
       versionInfo: p.version,
       ...noassert,
+      ...(p.supplier ? { supplier: `Organization: ${p.supplier}` } : {}),
       ...(p.licenses?.length ? { licenseDeclared: 'NOASSERTION', licenseComments: `as the package manager declares it: ${p.licenses.join('; ')}` } : {}),
       filesAnalyzed: false,
       primaryPackagePurpose: 'LIBRARY',

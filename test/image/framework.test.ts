@@ -64,7 +64,7 @@ test('an analyzer that throws becomes a problem; the others still run', async ()
   const scan = await scanImage(`docker-archive:${path}`, { analyzers: [broken, ...allAnalyzers] });
   assert.equal(scan.inventory.os?.id, 'alpine');
   assert.deepEqual(scan.inventory.problems, [{ analyzer: 'test-broken', message: 'the test-broken analyzer failed: boom' }]);
-  assert.deepEqual(scan.inventory.analyzers.map((a) => a.name), ['test-broken', 'os-release', 'dpkg', 'apk']);
+  assert.deepEqual(scan.inventory.analyzers.map((a) => a.name), ['test-broken', ...allAnalyzers.map((a) => a.name)]);
 });
 
 test('a consumer that fails on a file is a problem for that file only', async () => {

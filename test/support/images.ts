@@ -21,6 +21,8 @@ export const DEBIAN_IMAGES = {
   base: 'moat-test/image-debian:12-minbase-v1',
   /** base + `apt-get install curl openssl` (a second layer, with deletions). */
   curl: 'moat-test/image-debian-curl:12-v1',
+  /** base + Debian's python3-yaml (dist-info), python3-six and python3-idna (egg-info) and libcommons-lang3-java (a jar with pom.properties). */
+  langs: 'moat-test/image-debian-langs:12-v1',
 } as const;
 
 const MIRROR = 'http://deb.debian.org/debian';
@@ -81,26 +83,30 @@ async function makeRootfs(): Promise<string> {
 
 let images: Promise<void> | undefined;
 
-/** Both Debian images in the engine, built unless present. */
+/** The Debian images in the engine, built unless present. */
 export function ensureDebianImages(): Promise<void> {
   images ??= withBuildLock(async () => {
     if (!(await haveImage(DEBIAN_IMAGES.base))) {
       const dir = await makeRootfs();
       await pipeTarInto(dir, ['import', '--change', `LABEL ${TEST_LABEL}`, '-', DEBIAN_IMAGES.base]);
     }
-    if (!(await haveImage(DEBIAN_IMAGES.curl))) {
-      const ctx = mkdtempSync(join(tmpdir(), 'moat-img-curl-'));
+    for (const [ref, packages] of [
+      [DEBIAN_IMAGES.curl, 'curl openssl'],
+      [DEBIAN_IMAGES.langs, '--no-install-recommends python3-yaml python3-six python3-idna libcommons-lang3-java'],
+    ] as const) {
+      if (await haveImage(ref)) continue;
+      const ctx = mkdtempSync(join(tmpdir(), 'moat-img-apt-'));
       try {
         writeFileSync(
           join(ctx, 'Dockerfile'),
           [
             `FROM ${DEBIAN_IMAGES.base}`,
             `LABEL ${TEST_LABEL}`,
-            'RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y curl openssl && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin',
+            `RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y ${packages} && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin`,
             'CMD ["/bin/bash"]',
           ].join('\n') + '\n',
         );
-        await docker('build', '-q', '-t', DEBIAN_IMAGES.curl, ctx);
+        await docker('build', '-q', '-t', ref, ctx);
       } finally {
         rmSync(ctx, { recursive: true, force: true });
       }

@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { FileTree, type Inode } from '../../image/files/tree.ts';
 import type { Analyzer, AnalyzerResult, FileHeader } from '../analyzer.ts';
 import { runAnalyzers } from '../run.ts';
+import { scanImage } from '../../image/scan.ts';
 import type { Inventory } from '../../models/inventory.ts';
 
 /** A merged view made directly: `{ 'etc/os-release': '…' }` files, `'-> target'` symlinks, `null` directories. Every file's content is kept. */
@@ -42,3 +46,30 @@ export async function analyze(spec: Record<string, string | null>, analyzers: re
 }
 
 export type { AnalyzerResult };
+
+export type DiskSpec = Record<string, string | Buffer | { data: string | Buffer; mode: number } | null>;
+
+/**
+ * Writes a root file system to a temp directory (`null` directories, `'-> target'`
+ * symlinks, `{ data, mode }` for executables) and scans it the way `moat sbom --rootfs`
+ * does: stream consumers see the bytes as in an image pass.
+ */
+export async function scanFiles(spec: DiskSpec, analyzers: readonly Analyzer[]): Promise<Inventory> {
+  const root = mkdtempSync(join(tmpdir(), 'moat-analyzer-'));
+  try {
+    for (const [path, value] of Object.entries(spec)) {
+      const abs = join(root, path);
+      if (value === null) {
+        mkdirSync(abs, { recursive: true });
+        continue;
+      }
+      mkdirSync(dirname(abs), { recursive: true });
+      if (typeof value === 'string' && value.startsWith('-> ')) symlinkSync(value.slice(3), abs);
+      else if (typeof value === 'object' && !Buffer.isBuffer(value)) writeFileSync(abs, value.data, { mode: value.mode });
+      else writeFileSync(abs, value);
+    }
+    return (await scanImage({ kind: 'rootfs', dir: root }, { analyzers })).inventory;
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
