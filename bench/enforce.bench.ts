@@ -16,6 +16,7 @@ import { Agent, request } from 'node:http';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSecondDaemon } from '../test/support/second-daemon.ts';
+import { MOAT_CLI } from './support/moat-cli.ts';
 
 const RATE = 500;
 const SECONDS = Number(process.env.MOAT_BENCH_SECONDS ?? 10);
@@ -97,7 +98,7 @@ async function timerLateness(): Promise<string> {
 
 async function startShippedPlugin(dir: string): Promise<{ socket: string; pid: number | undefined; stop: () => Promise<void> }> {
   const socket = join(dir, 'plugin.sock');
-  const child = spawn(process.execPath, [join(import.meta.dirname, '../dist/moat/bin.js'), 'enforce', 'serve', '--socket', socket, '--log', join(dir, 'decisions.jsonl')], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [...MOAT_CLI, 'enforce', 'serve', '--socket', socket, '--log', join(dir, 'decisions.jsonl')], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr.on('data', (c: Buffer) => (err += c.toString()));
   const deadline = Date.now() + 15_000;
