@@ -15,7 +15,7 @@ test('one finding per secret, located by file and line, value masked; unread can
   const out = issues(rule, { image: imageSpec({ files }), now });
   assert.equal(out.length, 2);
   assert.equal(out[0]?.severity ?? rule.meta.severity, 'high');
-  assert.match(out[0]?.message ?? '', /\/root\/\.aws\/credentials:2 holds a AWS access key id \(layer 2\)/);
+  assert.match(out[0]?.message ?? '', /\/root\/\.aws\/credentials:2 holds a secret \(AWS access key id\) \(layer 2\)/);
   assert.equal(out[0]?.evidence, '/root/.aws/credentials:2: AKIA****(20 chars)');
   assert.equal(out[1]?.severity, 'info');
   assert.match(out[1]?.message ?? '', /app\/\.env may hold credentials but was not checked: larger than/);

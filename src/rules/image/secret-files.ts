@@ -20,7 +20,7 @@ export default imageRule({
     if (!files) return { notApplicable: "the image's files were not read (run moat scan IMAGE)" };
     const name = imageName(image);
     const out: Issue[] = files.secrets.map((s) => ({
-      message: `${name}: /${s.path}:${s.line} holds a ${s.label}${s.layer ? ` (layer ${s.layer.index + 1})` : ''}`,
+      message: `${name}: /${s.path}:${s.line} holds a secret (${s.label})${s.layer ? ` (layer ${s.layer.index + 1})` : ''}`,
       at: { path: `/${s.path}` },
       evidence: `/${s.path}:${s.line}: ${s.masked}`,
     }));
