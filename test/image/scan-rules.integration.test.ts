@@ -30,7 +30,7 @@ const FAKE = {
 };
 
 interface Report {
-  findings: Array<{ ruleId: string; severity: string; message: string; evidence?: string; vulnerability?: { id: string } }>;
+  findings: Array<{ ruleId: string; severity: string; message: string; evidence?: string; suppressed?: unknown; vulnerability?: { id: string } }>;
   checks: Array<{ ruleId: string; status: string; reason?: string }>;
   warnings?: Array<{ message: string }>;
 }
@@ -126,7 +126,7 @@ test('moat.yaml ignores and rule selection apply to image rules', async () => {
   mkdirSync(cfgDir, { recursive: true });
   writeFileSync(join(cfgDir, 'moat.yaml'), 'rules:\n  disable: [image-unneeded-tools]\nignore:\n  - rule: image-secret-files\n    subject: "moat-test/scan-rules:*"\n    reason: test fixtures, not real credentials\n');
   const r = await runMoat(['scan', REF, '--no-vulns', '--format', 'json', '--fail-on', 'high'], { cwd: cfgDir, env: NO_DB });
-  const report = JSON.parse(r.stdout) as Report & { findings: Array<{ suppressed?: unknown }> };
+  const report = JSON.parse(r.stdout) as Report;
   assert.ok(!report.checks.some((c) => c.ruleId === 'image-unneeded-tools'));
   const secrets = report.findings.filter((f) => f.ruleId === 'image-secret-files');
   assert.equal(secrets.length, 3);

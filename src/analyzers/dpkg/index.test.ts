@@ -50,9 +50,9 @@ test('installed packages with source name and version; removed, purged and half-
   assert.deepEqual(
     inv.packages.map((p) => [p.name, p.version, p.source?.name, p.source?.version, p.arch, p.purl, p.foundIn, p.analyzer]),
     [
-      ['bsdutils', '1:2.38.1-5+deb12u3', 'util-linux', '2.38.1-5+deb12u3', 'amd64', 'pkg:deb/debian/bsdutils@1:2.38.1-5+deb12u3?arch=amd64&distro=debian-12', 'var/lib/dpkg/status', 'dpkg@1'],
-      ['libssl3', '3.0.15-1~deb12u1', 'openssl', '3.0.15-1~deb12u1', 'amd64', 'pkg:deb/debian/libssl3@3.0.15-1~deb12u1?arch=amd64&distro=debian-12', 'var/lib/dpkg/status', 'dpkg@1'],
-      ['unpacked-only', '3.0', 'unpacked-only', '3.0', 'amd64', 'pkg:deb/debian/unpacked-only@3.0?arch=amd64&distro=debian-12', 'var/lib/dpkg/status', 'dpkg@1'],
+      ['bsdutils', '1:2.38.1-5+deb12u3', 'util-linux', '2.38.1-5+deb12u3', 'amd64', 'pkg:deb/debian/bsdutils@1:2.38.1-5+deb12u3?arch=amd64&distro=debian-12', 'var/lib/dpkg/status', 'dpkg@2'],
+      ['libssl3', '3.0.15-1~deb12u1', 'openssl', '3.0.15-1~deb12u1', 'amd64', 'pkg:deb/debian/libssl3@3.0.15-1~deb12u1?arch=amd64&distro=debian-12', 'var/lib/dpkg/status', 'dpkg@2'],
+      ['unpacked-only', '3.0', 'unpacked-only', '3.0', 'amd64', 'pkg:deb/debian/unpacked-only@3.0?arch=amd64&distro=debian-12', 'var/lib/dpkg/status', 'dpkg@2'],
     ],
   );
   assert.deepEqual(inv.problems, []);
