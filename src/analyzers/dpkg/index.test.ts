@@ -107,10 +107,19 @@ test('control parsing: continuation lines, CRLF, Source forms', () => {
   assert.deepEqual(sourceOf(f('src (0.9-1)'), 'bin', '1.0'), { name: 'src', version: '0.9-1' });
 });
 
-test('wants the status database and status.d files only', () => {
+test('wants the status database and status.d files as content, and file lists as a stream', () => {
   assert.equal(analyzer.want(header('var/lib/dpkg/status')), 'content');
   assert.equal(analyzer.want(header('var/lib/dpkg/status.d/libc6')), 'content');
   assert.equal(analyzer.want(header('var/lib/dpkg/status.d/libc6.md5sums')), undefined);
   assert.equal(analyzer.want(header('var/lib/dpkg/status-old')), undefined);
-  assert.equal(analyzer.want(header('var/lib/dpkg/info/libc6.list')), undefined);
+  assert.equal(analyzer.want(header('var/lib/dpkg/info/libc6.list')), 'stream');
+  assert.equal(analyzer.want(header('var/lib/dpkg/info/libc6.md5sums')), undefined);
+});
+
+test('file lists keep only the lines that could prove a language package, across chunk boundaries', async () => {
+  const { proofLines } = await import('./index.ts');
+  const c = proofLines();
+  const text = '/.\n/usr/lib/python3/dist-packages/yaml\n/usr/lib/python3/dist-packages/PyYAML-6.0.dist-info/METADATA\n/usr/share/java/x.jar\n/usr/bin/x\n/usr/share/nodejs/y/package.json';
+  for (let i = 0; i < text.length; i += 7) c.write(Buffer.from(text.slice(i, i + 7)));
+  assert.deepEqual(await c.end(), ['/usr/lib/python3/dist-packages/PyYAML-6.0.dist-info/METADATA', '/usr/share/java/x.jar', '/usr/share/nodejs/y/package.json']);
 });

@@ -1,6 +1,7 @@
 import { LANGUAGE_PROOF, readText, type Analyzer, type AnalysisContext, type AnalyzerResult, type StreamConsumer } from '../analyzer.ts';
 import type { InventoryProblem, Package } from '../../models/inventory.ts';
 import { distroQualifier, purl } from '../purl.ts';
+import { StringDecoder } from 'node:string_decoder';
 import { parseControl, sourceOf } from './control.ts';
 
 const STATUS = 'var/lib/dpkg/status';
@@ -60,6 +61,8 @@ export const analyzer: Analyzer<string[]> = {
  */
 export function proofLines(): StreamConsumer<string[]> {
   const kept: string[] = [];
+  // A chunk may end inside a multi-byte character of a path.
+  const decoder = new StringDecoder('utf8');
   let rest = '';
   const take = (line: string): void => {
     const l = line.replace(/\r$/, '');
@@ -67,7 +70,7 @@ export function proofLines(): StreamConsumer<string[]> {
   };
   return {
     write(chunk) {
-      const text = rest + chunk.toString('utf8');
+      const text = rest + decoder.write(chunk);
       const lines = text.split('\n');
       rest = lines.pop() ?? '';
       // A line longer than any path is not one: drop it rather than grow without bound.
@@ -75,6 +78,7 @@ export function proofLines(): StreamConsumer<string[]> {
       for (const l of lines) take(l);
     },
     end() {
+      rest += decoder.end();
       if (rest) take(rest);
       return kept.length ? kept : undefined;
     },
