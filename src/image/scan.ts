@@ -71,7 +71,7 @@ export interface ScannedImage {
 export async function scanImage(target: string | ImageTarget | ImageSource, options: ScanOptions = {}): Promise<ImageScan> {
   const analyzers = options.analyzers ?? allAnalyzers;
   // The collector asks for contents as analyzers do, but finds no packages: it reads, it is not recorded.
-  const wanting = options.fileFacts ? [...analyzers, fileFactsWanter] : analyzers;
+  const wanting = options.fileFacts ? [...analyzers, fileFactsWanter()] : analyzers;
   const temp = new TempSpace('moat-scan-');
   try {
     const t = typeof target === 'string' ? parseTarget(target) : target;

@@ -16,8 +16,13 @@ function tree(entries: Array<[string, Partial<Inode> & { text?: string }]>): Fil
 test('secret candidates are chosen by name; CA bundles are not', () => {
   for (const p of ['app/.env', 'app/.env.production', 'root/.npmrc', 'home/u/.pypirc', 'root/.aws/credentials', 'root/.docker/config.json', 'root/.ssh/id_ed25519', 'srv/tls/server.key', 'srv/tls/cert.pem', 'root/.netrc', 'root/.git-credentials']) assert.ok(isSecretCandidate(p), p);
   for (const p of ['etc/ssl/certs/ca-certificates.pem', 'usr/share/ca-certificates/mozilla/x.pem', 'app/config.json', 'usr/bin/env', 'app/credentials']) assert.ok(!isSecretCandidate(p), p);
-  assert.equal(fileFactsWanter.want({ path: 'root/.npmrc', type: 'file', size: 10, mode: 0o600, uid: 0, gid: 0 }), 'content');
-  assert.equal(fileFactsWanter.want({ path: 'root/.npmrc', type: 'file', size: SECRET_FILE_LIMIT + 1, mode: 0o600, uid: 0, gid: 0 }), undefined);
+  const w = fileFactsWanter(25);
+  const h = (size: number) => ({ path: 'root/.npmrc', type: 'file' as const, size, mode: 0o600, uid: 0, gid: 0 });
+  assert.equal(w.want(h(10)), 'content');
+  assert.equal(w.want(h(10)), 'content');
+  assert.equal(w.want(h(10)), undefined, 'past the budget: not kept');
+  assert.equal(fileFactsWanter().want(h(SECRET_FILE_LIMIT + 1)), undefined);
+  assert.equal(fileFactsWanter().want({ ...h(10), path: 'usr/bin/ls' }), undefined);
 });
 
 test('facts from one walk: setuid, world-writable under system paths only, tools in executable dirs, secrets masked with lines', async () => {

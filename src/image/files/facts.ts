@@ -36,19 +36,28 @@ export function isSecretCandidate(path: string): boolean {
   return false;
 }
 
+/** Bytes of candidates kept over one scan: an image of 100,000 `*.key` files must not fill memory. */
+export const SECRET_BUDGET = 64 * 1024 * 1024;
+
 /**
- * Asks the layer reader to keep secret candidates' contents; it finds no packages (it is
- * not in the analyzer registry, and its name is not recorded in inventories).
+ * Asks the layer reader to keep secret candidates' contents, within SECRET_BUDGET bytes
+ * over the whole scan (one per scan: it counts); it finds no packages (it is not in the
+ * analyzer registry, and its name is not recorded in inventories).
  */
-export const fileFactsWanter: Analyzer = {
-  name: 'file-facts',
-  version: 1,
-  kind: 'packages',
-  want(file: FileHeader) {
-    return file.size <= SECRET_FILE_LIMIT && isSecretCandidate(file.path) ? 'content' : undefined;
-  },
-  analyze: () => ({}),
-};
+export function fileFactsWanter(budget = SECRET_BUDGET): Analyzer {
+  let left = budget;
+  return {
+    name: 'file-facts',
+    version: 1,
+    kind: 'packages',
+    want(file: FileHeader) {
+      if (file.size > SECRET_FILE_LIMIT || file.size > left || !isSecretCandidate(file.path)) return undefined;
+      left -= file.size;
+      return 'content';
+    },
+    analyze: () => ({}),
+  };
+}
 
 /**
  * System paths where a world-writable entry lets any user of the container replace code
@@ -121,7 +130,7 @@ export async function collectFileFacts(files: FileTree): Promise<ImageFileFacts>
   }
   for (const f of candidates) {
     if (f.content !== 'kept') {
-      facts.secretsNotChecked.push({ path: f.path, reason: f.size > SECRET_FILE_LIMIT ? `larger than ${SECRET_FILE_LIMIT} bytes (${f.size})` : 'its content was not kept' });
+      facts.secretsNotChecked.push({ path: f.path, reason: f.size > SECRET_FILE_LIMIT ? `larger than ${SECRET_FILE_LIMIT} bytes (${f.size})` : `past the ${SECRET_BUDGET / 1024 / 1024} MiB Moat reads of credential files per image` });
       continue;
     }
     const text = (await files.readFile(f.path)).toString('utf8');

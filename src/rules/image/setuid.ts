@@ -1,5 +1,5 @@
 import { imageRule } from '../rule.ts';
-import { describeRef, listPaths } from './support/files.ts';
+import { listPaths, refLines } from './support/files.ts';
 import { imageName } from './support/subject.ts';
 
 export default imageRule({
@@ -18,7 +18,6 @@ export default imageRule({
     const files = image.files;
     if (!files) return [{ message: `${imageName(image)}: setuid/setgid files not checked: this command reads only the image's configuration; run \`moat scan ${imageName(image)}\` to read its files`, severity: 'info', at: { path: 'Id' }, evidence: image.id }];
     if (files.setuid.length === 0) return [];
-    const shown = files.setuid.slice(0, 50).map(describeRef);
-    return [{ message: `${imageName(image)}: ${files.setuid.length} setuid/setgid file(s): ${listPaths(files.setuid.map((f) => f.path))}`, at: { path: `/${files.setuid[0]?.path}` }, evidence: shown.join('\n') + (files.setuid.length > 50 ? `\n... and ${files.setuid.length - 50} more` : '') }];
+    return [{ message: `${imageName(image)}: ${files.setuid.length} setuid/setgid file(s): ${listPaths(files.setuid.map((f) => f.path))}`, at: { path: `/${files.setuid[0]?.path}` }, evidence: refLines(files.setuid) }];
   },
 });

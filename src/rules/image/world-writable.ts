@@ -1,5 +1,5 @@
 import { imageRule } from '../rule.ts';
-import { describeRef, listPaths } from './support/files.ts';
+import { listPaths, refLines } from './support/files.ts';
 import { imageName } from './support/subject.ts';
 
 export default imageRule({
@@ -18,6 +18,6 @@ export default imageRule({
     if (!files) return { notApplicable: "the image's files were not read (run moat scan IMAGE)" };
     const ww = files.worldWritable;
     if (ww.length === 0) return [];
-    return [{ message: `${imageName(image)}: ${ww.length} world-writable entr${ww.length === 1 ? 'y' : 'ies'} in system paths: ${listPaths(ww.map((f) => f.path))}`, at: { path: `/${ww[0]?.path}` }, evidence: ww.slice(0, 50).map(describeRef).join('\n') + (ww.length > 50 ? `\n... and ${ww.length - 50} more` : '') }];
+    return [{ message: `${imageName(image)}: ${ww.length} world-writable entr${ww.length === 1 ? 'y' : 'ies'} in system paths: ${listPaths(ww.map((f) => f.path))}`, at: { path: `/${ww[0]?.path}` }, evidence: refLines(ww) }];
   },
 });

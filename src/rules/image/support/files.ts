@@ -9,3 +9,8 @@ export function describeRef(f: ImageFileRef): string {
 export function listPaths(paths: readonly string[], n = 5): string {
   return paths.slice(0, n).map((p) => `/${p}`).join(', ') + (paths.length > n ? `, ... (${paths.length} in all)` : '');
 }
+
+/** Evidence listing entries one per line, at most `n`, then how many more. */
+export function refLines(refs: readonly ImageFileRef[], n = 50): string {
+  return refs.slice(0, n).map(describeRef).join('\n') + (refs.length > n ? `\n... and ${refs.length - n} more` : '');
+}
