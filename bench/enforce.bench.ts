@@ -2,7 +2,7 @@
  * What `moat enforce` adds to each Docker API call, at 500 API calls per second (open loop:
  * calls are sent on schedule whether or not earlier ones have been answered).
  *
- * 1. The plugin as shipped (`dist/cli/bin.js enforce serve`, logging to a file), driven the
+ * 1. The plugin as shipped (`dist/moat/bin.js enforce serve`, logging to a file), driven the
  *    way dockerd drives it: per API call one AuthZReq then one AuthZRes over keep-alive
  *    connections, with a mix of reads, creates (the CLI's 1.1 KB body), execs and starts.
  *    The figure is the time of those two plugin calls: what the daemon waits for.
@@ -97,7 +97,7 @@ async function timerLateness(): Promise<string> {
 
 async function startShippedPlugin(dir: string): Promise<{ socket: string; pid: number | undefined; stop: () => Promise<void> }> {
   const socket = join(dir, 'plugin.sock');
-  const child = spawn(process.execPath, [join(import.meta.dirname, '../dist/cli/bin.js'), 'enforce', 'serve', '--socket', socket, '--log', join(dir, 'decisions.jsonl')], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [join(import.meta.dirname, '../dist/moat/bin.js'), 'enforce', 'serve', '--socket', socket, '--log', join(dir, 'decisions.jsonl')], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr.on('data', (c: Buffer) => (err += c.toString()));
   const deadline = Date.now() + 15_000;

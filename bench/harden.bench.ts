@@ -18,7 +18,7 @@ interface Passes {
 
 function hardenRun(name: string): { ms: number; result: Passes } {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [join(root, 'dist/cli/bin.js'), 'harden', name, '--yes', '--duration', '20s', '--format', 'json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [join(root, 'dist/moat/bin.js'), 'harden', name, '--yes', '--duration', '20s', '--format', 'json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`moat harden exited ${r.status}: ${r.stderr}`);
   return { ms, result: JSON.parse(r.stdout) as Passes };

@@ -47,7 +47,7 @@ export async function benchLint(): Promise<void> {
     const cliRuns: number[] = [];
     for (let k = 0; k < RUNS; k++) {
       const s = performance.now();
-      const r = spawnSync(process.execPath, [join(root, 'dist/cli/bin.js'), 'lint', dir, '--format', 'json', '--fail-on', 'none'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      const r = spawnSync(process.execPath, [join(root, 'dist/moat/bin.js'), 'lint', dir, '--format', 'json', '--fail-on', 'none'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
       cliRuns.push(performance.now() - s);
       if (r.status !== 0) throw new Error(`moat lint exited ${r.status}: ${r.stderr}`);
     }

@@ -28,7 +28,7 @@ interface Sample {
 
 export function runSbom(target: string): Sample {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', join(root, 'bench/rss-probe.ts'), join(root, 'dist/cli/bin.js'), 'sbom', target, '--format', 'cyclonedx'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, ['--import', join(root, 'bench/rss-probe.ts'), join(root, 'dist/moat/bin.js'), 'sbom', target, '--format', 'cyclonedx'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`moat sbom exited ${r.status}: ${r.stderr}`);
   const m = /MOAT_BENCH_MAXRSS_KB=(\d+)/.exec(r.stderr);
