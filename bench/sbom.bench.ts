@@ -37,6 +37,35 @@ export function runSbom(target: string): Sample {
   return { ms, cpuMs: cpu ? Number(cpu[1]) / 1000 : NaN, rssMb: m ? Number(m[1]) / 1024 : NaN, packages: doc.components.filter((c) => c.type === 'library').length };
 }
 
+/**
+ * `moat scan IMAGE --no-vulns` (inventory + file facts + image rules) against `moat sbom`
+ * (inventory only) on the same image: the cost of the file facts and rules, in wall time,
+ * CPU and peak RSS.
+ */
+function runCli(args: string[]): Omit<Sample, 'packages'> {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, ['--import', join(root, 'bench/rss-probe.ts'), join(root, 'dist/cli/bin.js'), ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, MOAT_DB: join(tmpdir(), 'moat-bench-no-db.sqlite') } });
+  const ms = performance.now() - t0;
+  // scan exits 1 when the image has findings at or above --fail-on; --fail-on none keeps 0.
+  if (r.status !== 0) throw new Error(`moat ${args[0]} exited ${r.status}: ${r.stderr}`);
+  const m = /MOAT_BENCH_MAXRSS_KB=(\d+)/.exec(r.stderr);
+  const cpu = /MOAT_BENCH_CPU_US=(\d+)/.exec(r.stderr);
+  return { ms, cpuMs: cpu ? Number(cpu[1]) / 1000 : NaN, rssMb: m ? Number(m[1]) / 1024 : NaN };
+}
+
+export function benchScanRules(image: string): void {
+  console.log(`\nfile facts and image rules: moat scan --no-vulns vs moat sbom on ${image} (median of ${RUNS}, engine stream)`);
+  console.log('command                              wall s   Moat CPU s   peak RSS MB');
+  for (const [label, args] of [
+    ['moat sbom --format json', ['sbom', image, '--format', 'json']],
+    ['moat scan --no-vulns --format json', ['scan', image, '--no-vulns', '--format', 'json', '--fail-on', 'none']],
+  ] as const) {
+    runCli([...args]); // warm the page cache
+    const samples = Array.from({ length: RUNS }, () => runCli([...args]));
+    console.log(`${label.padEnd(35)}  ${(median(samples.map((x) => x.ms)) / 1000).toFixed(2).padStart(6)}  ${(median(samples.map((x) => x.cpuMs)) / 1000).toFixed(2).padStart(11)}  ${Math.max(...samples.map((x) => x.rssMb)).toFixed(0).padStart(12)}`);
+  }
+}
+
 export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 export async function benchSbom(): Promise<void> {
@@ -68,6 +97,7 @@ export async function benchSbom(): Promise<void> {
       console.log(`${label.padEnd(22)}  ${s.toFixed(2).padStart(6)}  ${(mb / s).toFixed(0).padStart(5)}  ${cpu.toFixed(2).padStart(11)}  ${Math.max(...samples.map((x) => x.rssMb)).toFixed(0).padStart(12)}  ${String(samples[0]?.packages).padStart(9)}`);
     }
     console.log('\ncdxgen 12.8.4 (the issue, 289 MB image): 12.5 s, 288 MB peak RSS, 17 of 105 packages missing');
+    benchScanRules(DEBIAN_IMAGES.langs);
   } finally {
     await reg.stop();
     rmSync(work, { recursive: true, force: true });

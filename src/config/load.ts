@@ -52,6 +52,8 @@ export interface MoatConfig {
   trust: { registries: string[]; baseImages: string[] };
   /** Upper-case, without `CAP_`. */
   allowedCapabilities: string[];
+  /** `images:`: settings of image rules; `maxAgeDays` absent when not set. */
+  images: { maxAgeDays?: number };
   /** The policy `moat enforce` applies (defaults when the file has no `enforce:`). */
   enforce: EnforceConfig;
   /** moat.yaml's `watch:` section, as written (defaults are `moat watch`'s); absent when there is none. */
@@ -70,7 +72,7 @@ export interface WatchIgnore {
 export type WatchConfig = Omit<WatchSectionData, 'ignore'> & { ignores: WatchIgnore[]; at: Location };
 
 export function emptyConfig(dir: string): MoatConfig {
-  return { dir, rules: { disable: [], only: [], severity: new Map() }, ignores: [], trust: { registries: [], baseImages: [] }, allowedCapabilities: [], enforce: defaultEnforceConfig() };
+  return { dir, rules: { disable: [], only: [], severity: new Map() }, ignores: [], trust: { registries: [], baseImages: [] }, allowedCapabilities: [], images: {}, enforce: defaultEnforceConfig() };
 }
 
 /** The first moat.yaml (or .yml, or a dot-file) in `cwd` or a directory above it. */
@@ -193,6 +195,7 @@ function resolveConfig(
   config.trust.registries = data.trust?.registries ?? [];
   config.trust.baseImages = data.trust?.baseImages ?? [];
   config.allowedCapabilities = (data.capabilities?.allowed ?? []).map(normalizeCapability);
+  if (data.images?.maxAgeDays !== undefined) config.images.maxAgeDays = Number(data.images.maxAgeDays);
   if (data.enforce) config.enforce = resolveEnforce(data.enforce, rules, (path) => valueLocation(doc, path, at), fail);
   if (data.watch) {
     const { ignore = [], ...rest } = data.watch;
@@ -208,6 +211,7 @@ function unknownKeyHint(parent: (string | number)[], key: string): string {
     ignore: Object.keys(IgnoreSchema.entries),
     trust: ['registries', 'baseImages'],
     capabilities: ['allowed'],
+    images: ['maxAgeDays'],
     enforce: Object.keys(EnforceSectionSchema.entries),
     'enforce.exceptions': Object.keys(EnforceExceptionSchema.entries),
     watch: Object.keys(WatchSectionSchema.entries),
