@@ -39,7 +39,7 @@ interface CliRun {
 
 function runCli(dir: string): CliRun {
   const s = performance.now();
-  const r = spawnSync(process.execPath, ['--import', join(root, 'bench/rss-probe.ts'), ...MOAT_CLI, 'lint', dir, '--format', 'json', '--fail-on', 'none'], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, ['--import', join(root, 'bench/rss-probe.mjs'), ...MOAT_CLI, 'lint', dir, '--format', 'json', '--fail-on', 'none'], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
   const ms = performance.now() - s;
   if (r.status !== 0) throw new Error(`moat lint exited ${r.status}: ${r.stderr}`);
   const rss = /MOAT_BENCH_MAXRSS_KB=(\d+)/.exec(r.stderr);

@@ -38,7 +38,7 @@ async function buildImage(): Promise<void> {
 }
 
 function pull(ref: string, concurrency: number, mode: string): { mbps: number; rssMb: number; mb: number } {
-  const r = spawnSync(process.execPath, ['--import', join(root, 'bench/rss-probe.ts'), join(root, 'bench/registry-pull.ts'), ref, String(concurrency), mode], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', join(root, 'bench/rss-probe.mjs'), join(root, 'bench/registry-pull.ts'), ref, String(concurrency), mode], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`pull exited ${r.status}: ${r.stderr}`);
   const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { bytes: number; ms: number };
   const rss = /MOAT_BENCH_MAXRSS_KB=(\d+)/.exec(r.stderr);

@@ -28,7 +28,7 @@ interface Sample {
 
 export function runSbom(target: string): Sample {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', join(root, 'bench/rss-probe.ts'), join(root, 'dist/moat/bin.js'), 'sbom', target, '--format', 'cyclonedx'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, ['--import', join(root, 'bench/rss-probe.mjs'), join(root, 'dist/moat/bin.js'), 'sbom', target, '--format', 'cyclonedx'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`moat sbom exited ${r.status}: ${r.stderr}`);
   const m = /MOAT_BENCH_MAXRSS_KB=(\d+)/.exec(r.stderr);
@@ -44,7 +44,7 @@ export function runSbom(target: string): Sample {
  */
 function runCli(args: string[]): Omit<Sample, 'packages'> {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', join(root, 'bench/rss-probe.ts'), join(root, 'dist/cli/bin.js'), ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, MOAT_DB: join(tmpdir(), 'moat-bench-no-db.sqlite') } });
+  const r = spawnSync(process.execPath, ['--import', join(root, 'bench/rss-probe.mjs'), join(root, 'dist/cli/bin.js'), ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, MOAT_DB: join(tmpdir(), 'moat-bench-no-db.sqlite') } });
   const ms = performance.now() - t0;
   // scan exits 1 when the image has findings at or above --fail-on; --fail-on none keeps 0.
   if (r.status !== 0) throw new Error(`moat ${args[0]} exited ${r.status}: ${r.stderr}`);

@@ -10,7 +10,7 @@ import type { ImageSpec } from '../models/image-spec.ts';
 import { EngineClient, type ClientOptions } from '../engine/client.ts';
 import { EngineError } from '../engine/errors.ts';
 import { runCheck, type Verdict } from '../rules/evaluate.ts';
-import { allRules } from '../rules/index.ts';
+import { auditRules } from '../rules/audit-rules.ts';
 import type { ContainerFacts, ContainerRule, DaemonRule, ExecInfo, HostRule, ImageRule, Need, ProcessInfo, Rule, SystemFacts } from '../rules/rule.ts';
 import { SCHEMA_VERSION, type Report, type ReportWarning } from '../report/model.ts';
 import { containerFromInspect } from '../sources/engine/container.ts';
@@ -55,7 +55,7 @@ export async function audit(opts: AuditOptions = {}): Promise<Report> {
   const t0 = performance.now();
   const now = opts.now ?? started;
   // Dockerfile rules judge files, not a live engine: `moat lint` runs them.
-  const rules = (opts.rules ?? allRules).filter((r) => r.meta.target !== 'dockerfile');
+  const rules = (opts.rules ?? auditRules).filter((r) => r.meta.target !== 'dockerfile');
   const client = opts.client ?? (await EngineClient.connect(opts.engine));
   try {
     const byTarget = splitRules(rules);

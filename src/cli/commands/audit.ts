@@ -2,9 +2,9 @@ import { audit } from '../../audit/audit.ts';
 import { isSeverity, severityRank, type Severity } from '../../findings/finding.ts';
 import { renderReport, REPORT_FORMATS, type ReportFormat } from '../../report/index.ts';
 import { shouldColor } from '../../report/table.ts';
-import { allRules } from '../../rules/index.ts';
+import { auditRules } from '../../rules/audit-rules.ts';
 import { selectConfiguredRules } from '../../config/apply.ts';
-import { loadConfig } from '../../config/load.ts';
+import { findConfigFile, loadConfig } from '../../config/load.ts';
 import { MoatError } from '../../util/errors.ts';
 import { parseCommandArgs, splitList } from '../args.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -69,8 +69,12 @@ export async function auditCommand(argv: string[], io: CommandIO): Promise<numbe
   }
   const format = parseFormat(values.format);
   const failOn = parseFailOn(values['fail-on'] ?? 'high');
-  const config = loadConfig({ cwd: io.cwd, file: values.config, rules: allRules });
-  const rules = selectConfiguredRules(allRules, config, { checks: splitList(values.checks), skip: splitList(values.skip) });
+  // A moat.yaml is shared with lint: its rule ids are checked against every rule, Dockerfile ones
+  // included, which are loaded only then.
+  const hasConfig = values.config !== undefined || findConfigFile(io.cwd) !== undefined;
+  const known = hasConfig ? (await import('../../rules/index.ts')).allRules : auditRules;
+  const config = loadConfig({ cwd: io.cwd, file: values.config, rules: known });
+  const rules = selectConfiguredRules(auditRules, config, { checks: splitList(values.checks), skip: splitList(values.skip) });
   const timeoutMs = values.timeout === undefined ? undefined : parsePositiveInt('--timeout', values.timeout);
   const { resolveEndpoint } = await import('../../engine/endpoint.ts');
 
