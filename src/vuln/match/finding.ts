@@ -7,7 +7,8 @@ import type { Finding, VulnerabilityDetails } from '../../findings/finding.ts';
 import type { Package } from '../../models/inventory.ts';
 import { schemeFor, type MatchKey } from '../ecosystems.ts';
 import type { Hit } from './match.ts';
-import { rateFinding } from './severity.ts';
+import { rateFinding, type Rated } from './severity.ts';
+import type { StoredSeverity } from '../osv/normalize.ts';
 
 export const VULN_RULE_ID = 'package-vulnerable';
 export const VULN_RULE_TITLE = 'Package with a known vulnerability';
@@ -23,36 +24,70 @@ function byRank(a: string, b: string): number {
   return idRank(a) - idRank(b) || (a < b ? -1 : a > b ? 1 : 0);
 }
 
-export function vulnerabilityFinding(pkg: Package, key: MatchKey, hits: readonly Hit[]): Finding {
-  const all = new Set<string>();
-  for (const h of hits) {
-    all.add(h.advisory.id);
-    for (const a of h.advisory.aliases) all.add(a);
-    if (h.advisory.upstream.length === 1) all.add(h.advisory.upstream[0] as string);
-  }
-  const sorted = [...all].sort(byRank);
-  const id = sorted[0] as string;
-  const ecosystem = (hits[0] as Hit).ecosystem;
-  const fixedVersion = highestFix(ecosystem, hits);
-  const rated = rateFinding(hits.flatMap((h) => h.severity));
-  const summary = hits.map((h) => h.advisory.summary).find((s) => s !== undefined);
-  const urls = [...new Set(hits.flatMap((h) => h.advisory.urls))].slice(0, MAX_URLS);
-  const others = sorted.filter((x) => x !== id);
+/** What one group of hits says, whichever package it is reported for. */
+export interface Vulnerability {
+  id: string;
+  ids: string[];
+  /** `ids` without `id`. */
+  others: string[];
+  ecosystem: string;
+  fixedVersion?: string;
+  rated: Rated;
+  summary?: string;
+  urls: string[];
+}
 
+export function describeHits(hits: readonly Hit[]): Vulnerability {
+  const all = new Set<string>();
+  let summary: string | undefined;
+  const urls = new Set<string>();
+  const severities: StoredSeverity[] = [];
+  for (const h of hits) {
+    const a = h.advisory;
+    all.add(a.id);
+    for (const x of a.aliases) all.add(x);
+    if (a.upstream.length === 1) all.add(a.upstream[0] as string);
+    if (summary === undefined) summary = a.summary;
+    for (const u of a.urls) urls.add(u);
+    for (const s of h.severity) severities.push(s);
+  }
+  const ids = [...all].sort(byRank);
+  const id = ids[0] as string;
+  const ecosystem = (hits[0] as Hit).ecosystem;
+  const v: Vulnerability = { id, ids, others: ids.slice(1), ecosystem, rated: rateFinding(severities), urls: [...urls].slice(0, MAX_URLS) };
+  const fixedVersion = highestFix(ecosystem, hits);
+  if (fixedVersion !== undefined) v.fixedVersion = fixedVersion;
+  if (summary !== undefined) v.summary = summary;
+  return v;
+}
+
+export function vulnerabilityFinding(pkg: Package, key: MatchKey, hits: readonly Hit[]): Finding {
+  return findingFor(pkg, key, describeHits(hits));
+}
+
+/**
+ * The finding for one package. Fields are assigned in the published order rather than
+ * spread in: a scan builds thousands of these, and conditional spreads cost more than
+ * the matching that found them.
+ */
+export function findingFor(pkg: Package, key: MatchKey, v: Vulnerability): Finding {
+  const { id, others, ecosystem, fixedVersion, rated, summary, urls } = v;
+  const affected: VulnerabilityDetails['package'] = { type: pkg.type, name: pkg.name, version: pkg.version };
+  if (pkg.source !== undefined) affected.source = pkg.source;
   const vulnerability: VulnerabilityDetails = {
     id,
-    ids: [id, ...others],
+    ids: v.ids.slice(),
     ecosystem,
-    package: { type: pkg.type, name: pkg.name, version: pkg.version, ...(pkg.source !== undefined ? { source: pkg.source } : {}) },
+    package: affected,
     matchedAs: { name: key.name, version: key.version },
     status: fixedVersion === undefined ? 'unfixed' : 'fixed',
-    ...(fixedVersion !== undefined ? { fixedVersion } : {}),
-    severitySource: rated.basis,
-    ...(rated.cvss !== undefined ? { cvss: rated.cvss } : {}),
-    ...(summary !== undefined ? { summary } : {}),
-    foundIn: pkg.foundIn,
-    ...(pkg.layer !== undefined ? { layer: pkg.layer } : {}),
-  };
+  } as VulnerabilityDetails;
+  if (fixedVersion !== undefined) vulnerability.fixedVersion = fixedVersion;
+  vulnerability.severitySource = rated.basis;
+  if (rated.cvss !== undefined) vulnerability.cvss = rated.cvss;
+  if (summary !== undefined) vulnerability.summary = summary;
+  vulnerability.foundIn = pkg.foundIn;
+  if (pkg.layer !== undefined) vulnerability.layer = pkg.layer;
   const what = `${pkg.name} ${pkg.version}${key.via !== undefined ? ` (${key.via})` : ''}`;
   const fix = fixedVersion === undefined ? 'no fixed version is published yet' : `fixed in ${fixedVersion}`;
   return {
@@ -67,7 +102,7 @@ export function vulnerabilityFinding(pkg: Package, key: MatchKey, hits: readonly
       fixedVersion === undefined
         ? `No fix is published for ${key.name} in ${ecosystem} yet: watch ${id}, or remove or replace the package where it is not needed.`
         : `Upgrade ${key.name} to ${fixedVersion} or later (${ecosystem}); for an image, rebuild it on an updated base or package set.`,
-    references: urls.length > 0 ? { urls } : {},
+    references: urls.length > 0 ? { urls: urls.slice() } : {},
     vulnerability,
   };
 }
