@@ -24,7 +24,7 @@ function byRank(a: string, b: string): number {
   return idRank(a) - idRank(b) || (a < b ? -1 : a > b ? 1 : 0);
 }
 
-/** What one group of hits says, whichever package it is reported for. */
+/** What one group of hits (one vulnerability) says, whichever package it is reported for. */
 export interface Vulnerability {
   id: string;
   ids: string[];
@@ -61,14 +61,9 @@ export function describeHits(hits: readonly Hit[]): Vulnerability {
   return v;
 }
 
-export function vulnerabilityFinding(pkg: Package, key: MatchKey, hits: readonly Hit[]): Finding {
-  return findingFor(pkg, key, describeHits(hits));
-}
-
 /**
- * The finding for one package. Fields are assigned in the published order rather than
- * spread in: a scan builds thousands of these, and conditional spreads cost more than
- * the matching that found them.
+ * The finding for one package. Optional fields are assigned in the published key order;
+ * arrays are copied, since one `Vulnerability` serves every package sharing a source.
  */
 export function findingFor(pkg: Package, key: MatchKey, v: Vulnerability): Finding {
   const { id, others, ecosystem, fixedVersion, rated, summary, urls } = v;

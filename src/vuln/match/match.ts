@@ -11,7 +11,7 @@ import type { Candidate, PackageName, VulnDatabase } from '../db/vuln-database.t
 import { matchKey, type KeyResult, type MatchKey } from '../ecosystems.ts';
 import type { AdvisoryRow, StoredSeverity } from '../osv/normalize.ts';
 import { evaluate } from './evaluate.ts';
-import { vulnerabilityFinding } from './finding.ts';
+import { describeHits, findingFor, type Vulnerability } from './finding.ts';
 
 export interface MatchOptions {
   /** Leave out vulnerabilities that have no fixed version yet. */
@@ -38,9 +38,6 @@ export interface Hit {
   severity: StoredSeverity[];
 }
 
-/** What one package name at one version came to: why it cannot be matched, or its advisories grouped per vulnerability. */
-type Outcome = { invalid: string } | { groups: Hit[][] };
-
 /**
  * Packages are looked up all at once (one query for every distinct name), each distinct
  * (name, version) is evaluated once (the binary packages of one Debian source share it),
@@ -50,8 +47,8 @@ type Outcome = { invalid: string } | { groups: Hit[][] };
 interface Evaluation {
   invalid?: string;
   matched: Array<{ c: Candidate; fixed?: string }>;
-  /** `matched` as hits grouped per vulnerability, made once for every package sharing the name and version. */
-  groups?: Hit[][];
+  /** `matched` grouped per vulnerability, made once for every package sharing the name and version. */
+  vulnerabilities?: Vulnerability[];
 }
 
 /**
@@ -114,14 +111,14 @@ export function matchInventory(db: VulnDatabase, inventory: Inventory, options: 
       result.notMatched.push({ package: label(pkg), reason: e.invalid });
       return;
     }
-    e.groups ??= groupHits(
+    e.vulnerabilities ??= groupHits(
       e.matched.map(({ c, fixed }): Hit => {
         const advisory = db.advisory(c.advisory);
         return { advisory, ecosystem: c.ecosystem, ...(fixed !== undefined ? { fixed } : {}), severity: [...advisory.severity, ...c.severity()] };
       }),
-    );
-    for (const group of e.groups) {
-      const finding = vulnerabilityFinding(pkg, key, group);
+    ).map(describeHits);
+    for (const vulnerability of e.vulnerabilities) {
+      const finding = findingFor(pkg, key, vulnerability);
       // The same package found twice (two copies of one jar) is reported where each copy is.
       const dedupe = `${finding.vulnerability?.id}\u0000${pkg.purl}\u0000${pkg.foundIn}`;
       if (seen.has(dedupe)) continue;
