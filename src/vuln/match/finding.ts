@@ -37,28 +37,45 @@ export interface Vulnerability {
   urls: string[];
 }
 
+/**
+ * Small arrays and an insertion sort rather than Sets and `Array.prototype.sort`: a group
+ * has a handful of ids and links, and a scan describes thousands of groups.
+ */
 export function describeHits(hits: readonly Hit[]): Vulnerability {
-  const all = new Set<string>();
+  const ids: string[] = [];
+  const urls: string[] = [];
   let summary: string | undefined;
-  const urls = new Set<string>();
-  const severities: StoredSeverity[] = [];
+  let severities: readonly StoredSeverity[] = hits.length === 1 ? (hits[0] as Hit).severity : [];
   for (const h of hits) {
     const a = h.advisory;
-    all.add(a.id);
-    for (const x of a.aliases) all.add(x);
-    if (a.upstream.length === 1) all.add(a.upstream[0] as string);
+    addNew(ids, a.id);
+    for (const x of a.aliases) addNew(ids, x);
+    if (a.upstream.length === 1) addNew(ids, a.upstream[0] as string);
     if (summary === undefined) summary = a.summary;
-    for (const u of a.urls) urls.add(u);
-    for (const s of h.severity) severities.push(s);
+    for (const u of a.urls) if (urls.length < MAX_URLS) addNew(urls, u);
+    if (hits.length > 1) severities = severities.concat(h.severity);
   }
-  const ids = [...all].sort(byRank);
+  sortByRank(ids);
   const id = ids[0] as string;
   const ecosystem = (hits[0] as Hit).ecosystem;
-  const v: Vulnerability = { id, ids, others: ids.slice(1), ecosystem, rated: rateFinding(severities), urls: [...urls].slice(0, MAX_URLS) };
+  const v: Vulnerability = { id, ids, others: ids.slice(1), ecosystem, rated: rateFinding(severities), urls };
   const fixedVersion = highestFix(ecosystem, hits);
   if (fixedVersion !== undefined) v.fixedVersion = fixedVersion;
   if (summary !== undefined) v.summary = summary;
   return v;
+}
+
+function addNew(list: string[], x: string): void {
+  if (!list.includes(x)) list.push(x);
+}
+
+function sortByRank(ids: string[]): void {
+  for (let i = 1; i < ids.length; i++) {
+    const x = ids[i] as string;
+    let j = i - 1;
+    for (; j >= 0 && byRank(ids[j] as string, x) > 0; j--) ids[j + 1] = ids[j] as string;
+    ids[j + 1] = x;
+  }
 }
 
 /**

@@ -114,7 +114,10 @@ export function matchInventory(db: VulnDatabase, inventory: Inventory, options: 
     e.vulnerabilities ??= groupHits(
       e.matched.map(({ c, fixed }): Hit => {
         const advisory = db.advisory(c.advisory);
-        return { advisory, ecosystem: c.ecosystem, ...(fixed !== undefined ? { fixed } : {}), severity: [...advisory.severity, ...c.severity()] };
+        const own = c.severity();
+        const hit: Hit = { advisory, ecosystem: c.ecosystem, severity: own.length === 0 ? advisory.severity : advisory.severity.concat(own) };
+        if (fixed !== undefined) hit.fixed = fixed;
+        return hit;
       }),
     ).map(describeHits);
     for (const vulnerability of e.vulnerabilities) {
@@ -149,6 +152,8 @@ function label(pkg: Package): string {
  * listed in each of their findings that exists, and stands alone otherwise.
  */
 export function groupHits(hits: readonly Hit[]): Hit[][] {
+  // One hit is one group whatever its ids say (the common case, spared the bookkeeping).
+  if (hits.length <= 1) return hits.length === 0 ? [] : [[hits[0] as Hit]];
   const parent = new Map<string, string>();
   const find = (x: string): string => {
     let root = x;
