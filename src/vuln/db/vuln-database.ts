@@ -192,7 +192,7 @@ export class VulnDatabase {
       (r) => ({ ecosystem: r.ecosystem, advisories: Number(r.n) }),
     );
     const sources = this.sources();
-    const times = sources.map((s) => s.dataTime).filter((t): t is string => t !== undefined).sort();
+    const dataTime = oldestDataTime(sources);
     return {
       file: this.file,
       sizeBytes,
@@ -201,9 +201,22 @@ export class VulnDatabase {
       advisories,
       ecosystems,
       sources,
-      ...(times[0] !== undefined ? { dataTime: times[0] } : {}),
+      ...(dataTime !== undefined ? { dataTime } : {}),
     };
   }
+
+  /**
+   * What `staleWarning` needs, without the counts `status` makes (a scan of the whole
+   * `affected` table: seconds on a full database, for every scan).
+   */
+  freshness(): Pick<DatabaseStatus, 'file' | 'dataTime'> {
+    const dataTime = oldestDataTime(this.sources());
+    return dataTime !== undefined ? { file: this.file, dataTime } : { file: this.file };
+  }
+}
+
+function oldestDataTime(sources: readonly SourceInfo[]): string | undefined {
+  return sources.map((s) => s.dataTime).filter((t): t is string => t !== undefined).sort()[0];
 }
 
 /**
