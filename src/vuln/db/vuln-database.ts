@@ -141,8 +141,10 @@ export class VulnDatabase {
     for (let start = 0; start < names.length; start += LOOKUP_CHUNK) {
       const chunk = names.slice(start, start + LOOKUP_CHUNK);
       const rows = this.byPackages.all(JSON.stringify(chunk.map((n) => [n.ecosystem, n.name]))) as unknown as Array<[number, number, string, string | null, string | null]>;
-      for (const [i, advisory, ranges, versions, severity] of rows) {
-        each(start + i, new CandidateRow(advisory, (chunk[i] as PackageName).ecosystem, JSON.parse(ranges) as StoredRange[], versions, severity));
+      // Indexed, not destructured: array destructuring runs the iterator protocol per row.
+      for (const r of rows) {
+        const i = r[0];
+        each(start + i, new CandidateRow(r[1], (chunk[i] as PackageName).ecosystem, JSON.parse(r[2]) as StoredRange[], r[3], r[4]));
       }
     }
   }

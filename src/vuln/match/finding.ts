@@ -14,6 +14,7 @@ export const VULN_RULE_ID = 'package-vulnerable';
 export const VULN_RULE_TITLE = 'Package with a known vulnerability';
 
 const MAX_URLS = 5;
+const SINGLE_SPACED = /^\S+(?: \S+)*$/;
 
 /** CVE first (the id scanners and people share), then GHSA, then the rest by text. */
 function idRank(id: string): number {
@@ -120,7 +121,8 @@ export function findingFor(pkg: Package, key: MatchKey, v: Vulnerability): Findi
 }
 
 function oneLine(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
+  // Most summaries are one line already: testing is far cheaper than replacing.
+  const line = SINGLE_SPACED.test(text) ? text : text.replace(/\s+/g, ' ').trim();
   return line.length > 200 ? `${line.slice(0, 199)}…` : line;
 }
 

@@ -45,6 +45,7 @@ export interface Hit {
  */
 /** What one package name at one version came to: why it cannot be matched, or the entries that cover it. */
 interface Evaluation {
+  version: string;
   invalid?: string;
   matched: Array<{ c: Candidate; fixed?: string }>;
   /** `matched` grouped per vulnerability, made once for every package sharing the name and version. */
@@ -62,7 +63,8 @@ export function matchInventory(db: VulnDatabase, inventory: Inventory, options: 
   const keyed = inventory.packages.map((pkg) => matchKey(pkg, inventory.os));
   const nameIndex = new Map<string, number>();
   const names: PackageName[] = [];
-  const byName: Array<Map<string, Evaluation>> = [];
+  // Per name, its versions in the inventory: nearly always one, so a list, not a Map.
+  const byName: Evaluation[][] = [];
   const evaluations = keyed.map((k): Evaluation | undefined => {
     if ('skip' in k) return undefined;
     const id = `${k.key.ecosystem}\u0000${k.key.name}`;
@@ -71,23 +73,23 @@ export function matchInventory(db: VulnDatabase, inventory: Inventory, options: 
       index = names.length;
       nameIndex.set(id, index);
       names.push({ ecosystem: k.key.ecosystem, name: k.key.name });
-      byName.push(new Map());
+      byName.push([]);
     }
-    const versions = byName[index] as Map<string, Evaluation>;
-    let e = versions.get(k.key.version);
+    const versions = byName[index] as Evaluation[];
+    let e = versions.find((x) => x.version === k.key.version);
     if (e === undefined) {
-      e = { matched: [] };
-      versions.set(k.key.version, e);
+      e = { version: k.key.version, matched: [] };
+      versions.push(e);
     }
     return e;
   });
 
   const advisories: number[] = [];
   db.eachCandidate(names, (index, c) => {
-    for (const [version, e] of byName[index] as Map<string, Evaluation>) {
+    for (const e of byName[index] as Evaluation[]) {
       // The first entry whose scheme cannot read the version decides: the package is not matched.
       if (e.invalid !== undefined) continue;
-      const verdict = evaluate(c.ecosystem, version, c);
+      const verdict = evaluate(c.ecosystem, e.version, c);
       if ('invalid' in verdict) e.invalid = verdict.invalid;
       else if (verdict.affected) {
         e.matched.push(verdict.fixed !== undefined ? { c, fixed: verdict.fixed } : { c });
