@@ -38,11 +38,6 @@ export interface Hit {
   severity: StoredSeverity[];
 }
 
-/**
- * Packages are looked up all at once (one query for every distinct name), each distinct
- * (name, version) is evaluated once (the binary packages of one Debian source share it),
- * and only the advisories that matched are read, in one more query.
- */
 /** What one package name at one version came to: why it cannot be matched, or the entries that cover it. */
 interface Evaluation {
   version: string;
