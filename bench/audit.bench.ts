@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureTestImages, docker, IMAGES, TEST_LABEL } from '../test/support/engine.ts';
+import { MOAT_CLI } from './support/moat-cli.ts';
 
 const root = join(import.meta.dirname, '..');
 const node = process.execPath;
@@ -22,7 +23,7 @@ interface Sample {
 function runAudit(): Sample {
   const t0 = performance.now();
   // A JSON report for 100 containers passes spawnSync's default 1 MiB output cap, which kills the child.
-  const r = spawnSync(node, ['--import', join(root, 'bench/rss-probe.ts'), join(root, 'dist/cli/bin.js'), 'audit', '--format', 'json', '--fail-on', 'none'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(node, ['--import', join(root, 'bench/rss-probe.ts'), ...MOAT_CLI, 'audit', '--format', 'json', '--fail-on', 'none'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`moat audit exited ${r.status}: ${r.stderr}`);
   const m = /MOAT_BENCH_MAXRSS_KB=(\d+)/.exec(r.stderr);

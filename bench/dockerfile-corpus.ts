@@ -68,3 +68,39 @@ export function generateCorpus(count: number, seed = 42): { name: string; text: 
   }
   return out;
 }
+
+const IMAGES = ['postgres:16', 'redis:7-alpine', 'nginx:1.27', 'registry.example.com/team/api:2.4.1', 'grafana/grafana:11.2.0', 'traefik:v3.1', 'node:22-alpine', 'python:3.12-slim'];
+
+/**
+ * Compose files of the shapes real projects have: several services, anchors and merge keys
+ * for shared settings, `${VAR:-default}` interpolation, profiles, healthchecks, and a share of
+ * the risky settings (privileged, the engine socket, host network, added capabilities) that the
+ * container rules exist for.
+ */
+export function generateComposeCorpus(count: number, seed = 7): { name: string; text: string }[] {
+  const r = rng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
+  const out: { name: string; text: string }[] = [];
+  for (let n = 0; n < count; n++) {
+    const L: string[] = [`# stack ${n}`, 'x-common: &common', '  restart: unless-stopped', '  logging:', '    driver: json-file', '    options: { max-size: "10m", max-file: "3" }', 'services:'];
+    const services = 2 + Math.floor(r() * 5);
+    for (let s = 0; s < services; s++) {
+      L.push(`  svc${s}:`, '    <<: *common', `    image: ${pick(IMAGES)}`);
+      if (r() < 0.5) L.push('    ports:', `      - "${r() < 0.6 ? '127.0.0.1:' : ''}\${PORT_${s}:-${8000 + s}}:${80 + s}"`);
+      if (r() < 0.6) L.push('    environment:', '      TZ: UTC', `      DATABASE_URL: \${DATABASE_URL:-postgres://app@db:5432/app}`);
+      if (r() < 0.5) L.push('    volumes:', `      - data${s}:/var/lib/data`, ...(r() < 0.15 ? ['      - /var/run/docker.sock:/var/run/docker.sock'] : []), ...(r() < 0.3 ? ['      - ./config:/etc/app:ro'] : []));
+      if (r() < 0.1) L.push('    privileged: true');
+      if (r() < 0.1) L.push('    network_mode: host');
+      if (r() < 0.2) L.push('    cap_add: [NET_ADMIN]');
+      if (r() < 0.5) L.push('    cap_drop: [ALL]', '    read_only: true', '    security_opt: ["no-new-privileges:true"]');
+      if (r() < 0.4) L.push(`    user: "${1000 + s}:${1000 + s}"`);
+      if (r() < 0.4) L.push('    mem_limit: 512m', '    pids_limit: 200');
+      if (r() < 0.4) L.push('    healthcheck:', '      test: ["CMD", "wget", "-qO-", "http://localhost/health"]', '      interval: 30s');
+      if (r() < 0.2) L.push('    profiles: [debug]');
+      if (s > 0 && r() < 0.5) L.push('    depends_on: [svc0]');
+    }
+    L.push('volumes:', ...Array.from({ length: services }, (_, s) => `  data${s}: {}`));
+    out.push({ name: `compose-${String(n).padStart(4, '0')}.yaml`, text: L.join('\n') + '\n' });
+  }
+  return out;
+}

@@ -2,7 +2,7 @@
  * What `moat enforce` adds to each Docker API call, at 500 API calls per second (open loop:
  * calls are sent on schedule whether or not earlier ones have been answered).
  *
- * 1. The plugin as shipped (`dist/cli/bin.js enforce serve`, logging to a file), driven the
+ * 1. The plugin as shipped (`dist/moat/bin.js enforce serve`, logging to a file), driven the
  *    way dockerd drives it: per API call one AuthZReq then one AuthZRes over keep-alive
  *    connections, with a mix of reads, creates (the CLI's 1.1 KB body), execs and starts.
  *    The figure is the time of those two plugin calls: what the daemon waits for.
@@ -16,6 +16,7 @@ import { Agent, request } from 'node:http';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSecondDaemon } from '../test/support/second-daemon.ts';
+import { MOAT_CLI } from './support/moat-cli.ts';
 
 const RATE = 500;
 const SECONDS = Number(process.env.MOAT_BENCH_SECONDS ?? 10);
@@ -97,7 +98,7 @@ async function timerLateness(): Promise<string> {
 
 async function startShippedPlugin(dir: string): Promise<{ socket: string; pid: number | undefined; stop: () => Promise<void> }> {
   const socket = join(dir, 'plugin.sock');
-  const child = spawn(process.execPath, [join(import.meta.dirname, '../dist/cli/bin.js'), 'enforce', 'serve', '--socket', socket, '--log', join(dir, 'decisions.jsonl')], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [...MOAT_CLI, 'enforce', 'serve', '--socket', socket, '--log', join(dir, 'decisions.jsonl')], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr.on('data', (c: Buffer) => (err += c.toString()));
   const deadline = Date.now() + 15_000;

@@ -5,11 +5,10 @@
  * and lost (the share Moat kept up with) and the passes needed until one lost nothing.
  */
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { docker, TEST_LABEL } from '../test/support/engine.ts';
 import { ensureProbeImage, PROBE_IMAGE } from '../test/support/harden-probe.ts';
+import { MOAT_CLI } from './support/moat-cli.ts';
 
-const root = join(import.meta.dirname, '..');
 
 interface Passes {
   recording: { passes: Array<{ records: number; lost: number; newSyscalls: number }> };
@@ -18,7 +17,7 @@ interface Passes {
 
 function hardenRun(name: string): { ms: number; result: Passes } {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [join(root, 'dist/cli/bin.js'), 'harden', name, '--yes', '--duration', '20s', '--format', 'json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [...MOAT_CLI, 'harden', name, '--yes', '--duration', '20s', '--format', 'json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`moat harden exited ${r.status}: ${r.stderr}`);
   return { ms, result: JSON.parse(r.stdout) as Passes };

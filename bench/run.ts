@@ -31,7 +31,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
 };
 
 const wanted = process.argv.slice(2);
-if (!existsSync(join(import.meta.dirname, '../dist/cli/bin.js'))) {
+if (!existsSync(join(import.meta.dirname, '../dist/moat/bin.js'))) {
   console.error('bench: run `npm run build` first');
   process.exit(2);
 }

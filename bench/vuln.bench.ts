@@ -68,7 +68,7 @@ export async function benchVuln(): Promise<void> {
   rmSync(db, { force: true });
 
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', path.join(root, 'bench/rss-probe.ts'), path.join(root, 'dist/cli/bin.js'), 'db', 'import', '--db', db, zip], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', path.join(root, 'bench/rss-probe.ts'), path.join(root, 'dist/moat/bin.js'), 'db', 'import', '--db', db, zip], { encoding: 'utf8' });
   const importS = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`moat db import exited ${r.status}: ${r.stderr}`);
   const rssMb = Number(/MOAT_BENCH_MAXRSS_KB=(\d+)/.exec(r.stderr)?.[1] ?? NaN) / 1024;

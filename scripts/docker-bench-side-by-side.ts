@@ -22,7 +22,7 @@ if (!dbsArg || !outArg) {
 const dbs = resolve(dbsArg);
 const out = resolve(outArg);
 const root = join(import.meta.dirname, '..');
-const moatBin = join(root, 'dist/cli/bin.js');
+const moatBin = join(root, 'dist/moat/bin.js');
 if (!existsSync(join(dbs, 'docker-bench-security.sh'))) {
   console.error(`no docker-bench-security.sh in ${dbs}: clone docker-bench-security there first`);
   process.exit(2);
@@ -76,7 +76,7 @@ try {
       moatRunningMs: Math.round(moatRunning.ms),
       commands: {
         dockerBench: `sh ${benchArgs.join(' ').replace(out + '/', '')}`,
-        moat: `node dist/cli/bin.js audit --all --format json --fail-on none --container NAME... (median of 5; ${names.length} containers, ${running.size} of them running)`,
+        moat: `node dist/moat/bin.js audit --all --format json --fail-on none --container NAME... (median of 5; ${names.length} containers, ${running.size} of them running)`,
       },
     },
   };

@@ -99,4 +99,14 @@ export interface AnalyzerResult {
   os?: OsRelease;
   packages?: Package[];
   problems?: InventoryProblem[];
+  /**
+   * OS package analyzers: files their packages installed that could prove a language
+   * package (`*.dist-info/METADATA`, `package.json`, `*.jar`), as resolved paths in the
+   * merged view. A language package proved by one of them is folded into the OS package
+   * (see runAnalyzers).
+   */
+  owned?: ReadonlyArray<{ path: string; by: string }>;
 }
+
+/** Files of an OS package's list that could prove a language package: only these are kept from dpkg's and apk's file lists. */
+export const LANGUAGE_PROOF = /\.(dist-info|egg-info)(\/METADATA|\/PKG-INFO)?$|\.egg\/EGG-INFO\/PKG-INFO$|\/package\.json$|\.jar$/;

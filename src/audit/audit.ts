@@ -1,5 +1,6 @@
 import type { Subject } from '../findings/finding.ts';
 import { applyConfig } from '../config/apply.ts';
+import { imageSettings } from '../config/image-settings.ts';
 import type { MoatConfig } from '../config/load.ts';
 import { checkResult, summarize } from '../findings/summary.ts';
 import type { ContainerSpec } from '../models/container-spec.ts';
@@ -107,9 +108,10 @@ export async function audit(opts: AuditOptions = {}): Promise<Report> {
     const hostSubject: Subject = { kind: 'host', id: daemon.info.name || 'localhost', name: daemon.info.name || undefined };
     for (const r of byTarget.host) record(r, runCheck(r, system, hostSubject));
     for (const r of byTarget.daemon) record(r, runCheck(r, system, daemonSubject));
+    const settings = imageSettings(opts.config);
     for (const img of images.values()) {
       const subject: Subject = { kind: 'image', id: img.id, name: img.repoTags[0] };
-      for (const r of byTarget.image) record(r, runCheck(r, { image: img, now }, subject));
+      for (const r of byTarget.image) record(r, runCheck(r, { image: img, now, settings }, subject));
     }
     for (const { container, processes, execs } of containers) {
       const facts: ContainerFacts = { container, daemon, host, image: container.imageId ? images.get(container.imageId) : undefined, processes, execs };

@@ -119,3 +119,10 @@ test('moat.yaml is found in the working directory or the nearest one above it; -
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('images.maxAgeDays is read as a number; anything else is a located error', () => {
+  assert.equal(parse('images:\n  maxAgeDays: 30\n').images.maxAgeDays, 30);
+  assert.equal(parse('version: 1\n').images.maxAgeDays, undefined);
+  assert.match(errorOf('images:\n  maxAgeDays: soon\n'), /^\/repo\/moat\.yaml:2:15: images\.maxAgeDays: images\.maxAgeDays must be a whole number of days/);
+  assert.match(errorOf('images:\n  maxAge: 3\n'), /unknown key "maxAge".*maxAgeDays/);
+});

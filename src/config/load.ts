@@ -1,7 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import * as v from 'valibot';
-import { LineCounter, isMap, isScalar, parseDocument, type Document } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as YamlModule from 'yaml';
+import type { Document } from 'yaml';
 import type { Severity } from '../findings/finding.ts';
 import type { Location } from '../models/location.ts';
 import { normalizeCapability } from '../models/normalize.ts';
@@ -12,6 +14,14 @@ import { WatchIgnoreSchema, WatchSectionSchema, type WatchSectionData } from './
 import { didYouMean } from './suggest.ts';
 import { defaultEnforceConfig, resolveEnforce, type EnforceConfig } from './enforce.ts';
 import { EnforceExceptionSchema, EnforceSectionSchema } from './enforce-schema.ts';
+
+/**
+ * The YAML parser, loaded when a moat.yaml is there to read: it costs ~60 ms to load, and
+ * most runs (a CI audit) have no moat.yaml. Synchronous, so config loading stays synchronous.
+ */
+function yaml(): typeof YamlModule {
+  return createRequire(import.meta.url)('yaml') as typeof YamlModule;
+}
 
 export const CONFIG_NAMES = ['moat.yaml', 'moat.yml', '.moat.yaml', '.moat.yml'] as const;
 
@@ -42,6 +52,8 @@ export interface MoatConfig {
   trust: { registries: string[]; baseImages: string[] };
   /** Upper-case, without `CAP_`. */
   allowedCapabilities: string[];
+  /** `images:`: settings of image rules; `maxAgeDays` absent when not set. */
+  images: { maxAgeDays?: number };
   /** The policy `moat enforce` applies (defaults when the file has no `enforce:`). */
   enforce: EnforceConfig;
   /** moat.yaml's `watch:` section, as written (defaults are `moat watch`'s); absent when there is none. */
@@ -60,7 +72,7 @@ export interface WatchIgnore {
 export type WatchConfig = Omit<WatchSectionData, 'ignore'> & { ignores: WatchIgnore[]; at: Location };
 
 export function emptyConfig(dir: string): MoatConfig {
-  return { dir, rules: { disable: [], only: [], severity: new Map() }, ignores: [], trust: { registries: [], baseImages: [] }, allowedCapabilities: [], enforce: defaultEnforceConfig() };
+  return { dir, rules: { disable: [], only: [], severity: new Map() }, ignores: [], trust: { registries: [], baseImages: [] }, allowedCapabilities: [], images: {}, enforce: defaultEnforceConfig() };
 }
 
 /** The first moat.yaml (or .yml, or a dot-file) in `cwd` or a directory above it. */
@@ -109,6 +121,7 @@ export function loadConfig(opts: LoadOptions): MoatConfig {
 
 /** Parses moat.yaml text; `file` names it in messages and anchors relative paths. */
 export function parseConfig(text: string, file: string, rules: readonly Rule[]): MoatConfig {
+  const { LineCounter, isMap, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text.startsWith('\uFEFF') ? text.slice(1) : text, {
     lineCounter,
@@ -182,6 +195,7 @@ function resolveConfig(
   config.trust.registries = data.trust?.registries ?? [];
   config.trust.baseImages = data.trust?.baseImages ?? [];
   config.allowedCapabilities = (data.capabilities?.allowed ?? []).map(normalizeCapability);
+  if (data.images?.maxAgeDays !== undefined) config.images.maxAgeDays = Number(data.images.maxAgeDays);
   if (data.enforce) config.enforce = resolveEnforce(data.enforce, rules, (path) => valueLocation(doc, path, at), fail);
   if (data.watch) {
     const { ignore = [], ...rest } = data.watch;
@@ -197,6 +211,7 @@ function unknownKeyHint(parent: (string | number)[], key: string): string {
     ignore: Object.keys(IgnoreSchema.entries),
     trust: ['registries', 'baseImages'],
     capabilities: ['allowed'],
+    images: ['maxAgeDays'],
     enforce: Object.keys(EnforceSectionSchema.entries),
     'enforce.exceptions': Object.keys(EnforceExceptionSchema.entries),
     watch: Object.keys(WatchSectionSchema.entries),
@@ -226,6 +241,7 @@ function valueLocation(doc: Document, path: (string | number)[], at: (o: number 
 function keyLocation(doc: Document, path: (string | number)[], at: (o: number | undefined) => Location): Location {
   const parent = path.length > 1 ? doc.getIn(path.slice(0, -1), true) : doc.contents;
   const key = path[path.length - 1];
+  const { isMap, isScalar } = yaml();
   if (isMap(parent)) {
     for (const pair of parent.items) {
       if (isScalar(pair.key) && String(pair.key.value) === String(key) && pair.key.range) return at(pair.key.range[0]);

@@ -65,6 +65,15 @@ export const ConfigSchema = v.strictObject(
         'capabilities must be a mapping with allowed',
       ),
     ),
+    images: v.optional(
+      v.strictObject(
+        {
+          /** Days after which an image's build date is a finding (image-scan-rebuild); `moat scan` uses 90 when unset. */
+          maxAgeDays: v.optional(v.pipe(v.string('images.maxAgeDays must be a whole number of days'), v.trim(), v.regex(/^\d{1,5}$/, 'images.maxAgeDays must be a whole number of days (like 90)'))),
+        },
+        'images must be a mapping with maxAgeDays',
+      ),
+    ),
     enforce: v.optional(EnforceSectionSchema),
     watch: v.optional(WatchSectionSchema),
   },

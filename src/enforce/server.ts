@@ -7,7 +7,8 @@
  */
 import { connect } from 'node:net';
 import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { http } from '../util/node-http.ts';
 import type { Socket } from 'node:net';
 import { MoatError } from '../util/errors.ts';
 import { decisionLine, type DecisionSink } from './decision-log.ts';
@@ -45,7 +46,7 @@ export async function startPluginServer(opts: PluginServerOptions): Promise<Plug
   let inFlight = 0;
   const sockets = new Set<Socket>();
 
-  const server: Server = createServer(
+  const server: Server = http.createServer(
     // Bounds on the HTTP layer itself, so a connection that never finishes its headers is cut.
     { headersTimeout: Math.max(2 * timeoutMs, 2000), requestTimeout: Math.max(4 * timeoutMs, 4000), keepAliveTimeout: 120_000, maxHeaderSize: 64 * 1024 },
     (req, res) => {

@@ -1,5 +1,5 @@
-import http from 'node:http';
-import https from 'node:https';
+import type * as httpT from 'node:http';
+import { http, https } from '../util/node-http.ts';
 import { PassThrough, type Readable } from 'node:stream';
 import { EngineError } from './errors.ts';
 import { resolveEndpoint, type Endpoint } from './endpoint.ts';
@@ -31,7 +31,7 @@ export function compareApiVersions(a: string, b: string): number {
 export class EngineClient {
   readonly endpoint: Endpoint;
   apiVersion = MIN_API_VERSION;
-  private readonly agent: http.Agent;
+  private readonly agent: httpT.Agent;
   private readonly timeoutMs: number;
 
   constructor(options: ClientOptions = {}) {
@@ -181,14 +181,14 @@ export class EngineClient {
 
 export interface StreamResponse {
   status: number;
-  headers: http.IncomingHttpHeaders;
+  headers: httpT.IncomingHttpHeaders;
   /** The answer's bytes; errors with an EngineError when the connection breaks early. */
   body: Readable;
 }
 
 export interface RawResponse {
   status: number;
-  headers: http.IncomingHttpHeaders;
+  headers: httpT.IncomingHttpHeaders;
   body: Buffer;
 }
 

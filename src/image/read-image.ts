@@ -34,6 +34,8 @@ export interface ReadImageOptions {
   platform?: string;
   /** Bytes read so far (as stored), for progress display. */
   onBytes?: (n: number) => void;
+  /** Called as each blob has been read through. */
+  onLayer?: () => void;
 }
 
 /**
@@ -50,6 +52,7 @@ export async function readImage(source: ImageSource, options: ReadImageOptions):
     async ({ key, bytes }) => {
       try {
         records.set(key, await readLayer(bytes, { analyzers: options.analyzers, temp: options.temp, budget, onBytes: options.onBytes, signal: options.signal }));
+        options.onLayer?.();
       } catch (e) {
         // A blob that fails to parse may not be a layer at all (an OCI layout holds
         // signatures and attestations too): it is an error only if the manifest uses it.

@@ -2,9 +2,10 @@ import type { Analyzer } from '../analyzers/analyzer.ts';
 import { allAnalyzers } from '../analyzers/index.ts';
 import { runAnalyzers } from '../analyzers/run.ts';
 import type { ClientOptions } from '../engine/client.ts';
-import type { ImageSpec } from '../models/image-spec.ts';
+import type { ImageFileFacts, ImageSpec } from '../models/image-spec.ts';
 import type { Inventory } from '../models/inventory.ts';
 import { TempSpace } from '../util/temp-space.ts';
+import { collectFileFacts, fileFactsWanter } from './files/facts.ts';
 import type { FileTree } from './files/tree.ts';
 import { readImage, type LayerInfo } from './read-image.ts';
 import type { ImageManifest, ImageSource, SourceKind } from './source.ts';
@@ -30,6 +31,14 @@ export interface ScanOptions {
   registry?: OpenRegistryImageOptions;
   /** Called as bytes are read (as stored), for progress displays. */
   onBytes?: (n: number) => void;
+  /** Called as each layer has been read, for progress displays. */
+  onLayer?: () => void;
+  /**
+   * Collect the file-tree facts image rules judge (`fileFacts`, and `image.spec.files`):
+   * setuid and world-writable entries, tools present, secrets in credential files (whose
+   * contents are then kept, size-capped, until the scan returns). Default false.
+   */
+  fileFacts?: boolean;
 }
 
 export interface ImageScan {
@@ -42,6 +51,8 @@ export interface ImageScan {
   /** The merged file system: metadata of every entry (contents are released once the scan returns). */
   files: FileTree;
   inventory: Inventory;
+  /** With `fileFacts`: what the file tree says (the same object as `image.spec.files`). */
+  fileFacts?: ImageFileFacts;
 }
 
 export interface ScannedImage {
@@ -59,31 +70,39 @@ export interface ScannedImage {
  */
 export async function scanImage(target: string | ImageTarget | ImageSource, options: ScanOptions = {}): Promise<ImageScan> {
   const analyzers = options.analyzers ?? allAnalyzers;
+  // The collector asks for contents as analyzers do, but finds no packages: it reads, it is not recorded.
+  const wanting = options.fileFacts ? [...analyzers, fileFactsWanter()] : analyzers;
   const temp = new TempSpace('moat-scan-');
   try {
     const t = typeof target === 'string' ? parseTarget(target) : target;
     if ('kind' in t && t.kind === 'rootfs' && !('read' in t)) {
-      const { files, problems } = await readRootfs(t.dir, { analyzers, temp, signal: options.signal });
+      const { files, problems } = await readRootfs(t.dir, { analyzers: wanting, temp, signal: options.signal });
       const inventory = await runAnalyzers(files, analyzers, problems);
+      const fileFacts = options.fileFacts ? await collectFileFacts(files) : undefined;
       files.releaseContents();
-      return { target: { name: describeTarget(t), kind: 'rootfs' }, layers: [], files, inventory };
+      return { target: { name: describeTarget(t), kind: 'rootfs' }, layers: [], files, inventory, ...(fileFacts ? { fileFacts } : {}) };
     }
     const source = 'read' in t ? t : sourceFor(t, options);
-    const read = await readImage(source, { analyzers, temp, signal: options.signal, platform: options.platform, onBytes: options.onBytes });
+    const read = await readImage(source, { analyzers: wanting, temp, signal: options.signal, platform: options.platform, onBytes: options.onBytes, onLayer: options.onLayer });
     const inventory = await runAnalyzers(read.files, analyzers, read.problems);
+    const fileFacts = options.fileFacts ? await collectFileFacts(read.files) : undefined;
     read.files.releaseContents();
     const { manifest } = read;
+    const spec = specFromConfig(manifest);
+    spec.history = historyFromConfig(manifest, read.layers);
+    if (fileFacts) spec.files = fileFacts;
     return {
       target: { name: source.name, kind: source.kind },
       image: {
         id: manifest.configDigest,
-        spec: specFromConfig(manifest),
+        spec,
         ...(manifest.config.os && manifest.config.architecture ? { platform: platformString({ os: manifest.config.os, architecture: manifest.config.architecture, variant: manifest.config.variant }) } : {}),
         layout: manifest.layout,
       },
       layers: read.layers,
       files: read.files,
       inventory,
+      ...(fileFacts ? { fileFacts } : {}),
     };
   } finally {
     temp.dispose();
@@ -120,4 +139,18 @@ function specFromConfig(m: ImageManifest): ImageSpec {
     ...(test.length ? { healthcheck: { test, disabled: test[0] === 'NONE' } } : {}),
     labels: c.Labels ?? {},
   };
+}
+
+/**
+ * The config's history as the engine's history endpoint lists it (newest first), so rules
+ * read it the same way through either door. A step's size is its layer's stored size (the
+ * config does not record the engine's uncompressed figure); metadata steps are 0.
+ */
+function historyFromConfig(m: ImageManifest, layers: readonly LayerInfo[]): NonNullable<ImageSpec['history']> {
+  let layer = 0;
+  const out = (m.config.history ?? []).map((h) => {
+    const size = h.empty_layer ? 0 : (layers[layer++]?.size ?? 0);
+    return { createdBy: h.created_by ?? '', ...(h.created ? { created: h.created } : {}), size };
+  });
+  return out.reverse();
 }

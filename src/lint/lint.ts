@@ -54,20 +54,42 @@ export async function lint(opts: LintOptions): Promise<Report> {
   const warnings: ReportWarning[] = [];
   const pending = new Map<FileKind, FoundFile[]>();
   const errors: string[] = [];
-  const judged: { file: FoundFile; models: Judged[] }[] = [];
+  const verdicts = new Map<string, Verdict[]>(rules.map((r) => [r.meta.id, []]));
+  const dockerfileRules = rules.filter((r): r is DockerfileRule => r.meta.target === 'dockerfile');
+  const containerRules = rules.filter((r): r is ContainerRule => r.meta.target === 'container');
+  const known = new Set(allRules.flatMap((r) => ruleIds(r.meta)));
+  // What the report says of the files; their models are judged as each file is read and then
+  // dropped, so memory follows the findings, not the size of the tree.
+  const linted = new Map<string, number>();
+  const judgedTargets = new Set<string>(['dockerfile']);
   for (const f of files) {
     if (!f.kind.read) {
       pending.set(f.kind, [...(pending.get(f.kind) ?? []), f]);
       continue;
     }
+    let models: Judged[];
     try {
       const bytes = readInput(f.path, f.display, MAX_DOCKERFILE_BYTES);
       const read = await f.kind.read(bytes, { file: f.display, path: f.path, env: opts.env ?? process.env });
-      judged.push({ file: f, models: read.models });
+      models = read.models;
       warnings.push(...read.warnings.map((w) => ({ message: w.at ? `${formatLocation(w.at)}: ${w.message}` : `${f.display}: ${w.message}`, ...(w.at ? { location: w.at } : {}) })));
     } catch (e) {
       if (!(e instanceof MoatError)) throw e;
       errors.push(e.message);
+      continue;
+    }
+    // Once a file has failed the report will not be written: reading on only names the other failures.
+    if (errors.length) continue;
+    linted.set(f.kind.title, (linted.get(f.kind.title) ?? 0) + 1);
+    for (const m of models) {
+      judgedTargets.add(m.target);
+      if (m.target === 'dockerfile') {
+        const ignores = new IgnoreIndex(inlineIgnores(m.dockerfile));
+        for (const r of dockerfileRules) verdicts.get(r.meta.id)?.push(suppressInline(masked(runCheck(r, { dockerfile: m.dockerfile, settings }, m.subject)), r, ignores));
+        warnings.push(...unknownIgnores(m.dockerfile, known));
+      } else {
+        for (const r of containerRules) verdicts.get(r.meta.id)?.push(masked(runCheck(r, { container: m.container }, m.subject)));
+      }
     }
   }
   if (errors.length) {
@@ -78,31 +100,14 @@ export async function lint(opts: LintOptions): Promise<Report> {
     warnings.push({ message: `${plural(list.length, kind.title)} found but not linted: ${kind.pending ?? 'no door reads them'} (${list.slice(0, 3).map((f) => f.display).join(', ')}${list.length > 3 ? ', ...' : ''})`, location: { file: list[0]?.display ?? '' } });
   }
 
-  const verdicts = new Map<string, Verdict[]>(rules.map((r) => [r.meta.id, []]));
-  const dockerfileRules = rules.filter((r): r is DockerfileRule => r.meta.target === 'dockerfile');
-  const containerRules = rules.filter((r): r is ContainerRule => r.meta.target === 'container');
-  const known = new Set(allRules.flatMap((r) => ruleIds(r.meta)));
-  for (const { models } of judged) {
-    for (const m of models) {
-      if (m.target === 'dockerfile') {
-        const ignores = new IgnoreIndex(inlineIgnores(m.dockerfile));
-        for (const r of dockerfileRules) verdicts.get(r.meta.id)?.push(suppressInline(masked(runCheck(r, { dockerfile: m.dockerfile, settings }, m.subject)), r, ignores));
-        warnings.push(...unknownIgnores(m.dockerfile, known));
-      } else {
-        for (const r of containerRules) verdicts.get(r.meta.id)?.push(masked(runCheck(r, { container: m.container }, m.subject)));
-      }
-    }
-  }
-
   // A rule set whose models never came through a door (no compose file was read) has nothing to say.
-  const judgedTargets = new Set<string>(['dockerfile', ...judged.flatMap((j) => j.models.map((m) => m.target))]);
   const ran = rules.filter((r) => judgedTargets.has(r.meta.target));
   const raw = ran.flatMap((r) => verdicts.get(r.meta.id) ?? []).flatMap((v) => v.findings);
   const applied = applyConfig(raw, config, { now, ran });
   warnings.push(...applied.warnings);
   const byRule = Map.groupBy(applied.findings, (f) => f.ruleId);
   const checks = ran.map((r) => checkResult(r.meta, verdicts.get(r.meta.id) ?? [], byRule.get(r.meta.id) ?? []));
-  const counts = [...Map.groupBy(judged, (j) => j.file.kind.title)].map(([title, list]) => plural(list.length, title));
+  const counts = [...linted].map(([title, n]) => plural(n, title));
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'moat', version: TOOL_VERSION },

@@ -14,6 +14,19 @@ export interface Inventory {
    * status file): never a silent empty list.
    */
   problems: InventoryProblem[];
+  /**
+   * Language packages left out because an OS package owns the file that proved them
+   * (Debian's python3-yaml installs `yaml-*.dist-info`): reported once, as the OS
+   * package, as Syft does by default. Absent when none was folded.
+   */
+  folded?: FoldedPackage[];
+}
+
+export interface FoldedPackage {
+  purl: string;
+  foundIn: string;
+  /** The OS package that owns `foundIn`, as `type:name` (`deb:python3-yaml`). */
+  ownedBy: string;
 }
 
 export interface OsRelease {

@@ -1,5 +1,6 @@
-import http from 'node:http';
-import https from 'node:https';
+import type * as httpT from 'node:http';
+import type * as httpsT from 'node:https';
+import { http, https } from '../util/node-http.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RegistryError } from './errors.ts';
 
@@ -38,7 +39,7 @@ export interface TransportOptions {
   retry: RetryPolicy;
   signal?: AbortSignal;
   tlsFor(hostPort: string): TlsSettings;
-  agents: { http: http.Agent; https: https.Agent };
+  agents: { http: httpT.Agent; https: httpsT.Agent };
 }
 
 export interface SendRequest {
@@ -52,7 +53,7 @@ export interface SendRequest {
   what: string;
 }
 
-export function createAgents(): { http: http.Agent; https: https.Agent } {
+export function createAgents(): { http: httpT.Agent; https: httpsT.Agent } {
   return { http: new http.Agent({ keepAlive: true, maxSockets: 8 }), https: new https.Agent({ keepAlive: true, maxSockets: 8 }) };
 }
 
@@ -60,9 +61,9 @@ export function createAgents(): { http: http.Agent; https: https.Agent } {
  * Sends a request, following redirects and retrying as the policy allows, and resolves
  * with the final response (any status: the caller judges it). The body is unread.
  */
-export async function send(req: SendRequest, t: TransportOptions): Promise<http.IncomingMessage> {
+export async function send(req: SendRequest, t: TransportOptions): Promise<httpT.IncomingMessage> {
   for (let attempt = 0; ; attempt++) {
-    let res: http.IncomingMessage;
+    let res: httpT.IncomingMessage;
     try {
       res = await followRedirects(req, t);
     } catch (e) {
@@ -101,7 +102,7 @@ async function backoff(attempt: number, retryAfter: string | string[] | undefine
   }
 }
 
-async function followRedirects(req: SendRequest, t: TransportOptions): Promise<http.IncomingMessage> {
+async function followRedirects(req: SendRequest, t: TransportOptions): Promise<httpT.IncomingMessage> {
   let url = req.url;
   for (let hop = 0; ; hop++) {
     const sameOrigin = req.authorization !== undefined && url.origin === req.authorization.origin;
@@ -122,12 +123,12 @@ async function followRedirects(req: SendRequest, t: TransportOptions): Promise<h
   }
 }
 
-function once(method: string, url: URL, headers: Record<string, string>, body: Buffer | undefined, what: string, t: TransportOptions): Promise<http.IncomingMessage> {
+function once(method: string, url: URL, headers: Record<string, string>, body: Buffer | undefined, what: string, t: TransportOptions): Promise<httpT.IncomingMessage> {
   const secure = url.protocol === 'https:';
   const tls = secure ? t.tlsFor(url.host) : undefined;
   return new Promise((resolve, reject) => {
-    let response: http.IncomingMessage | undefined;
-    const options: https.RequestOptions = {
+    let response: httpT.IncomingMessage | undefined;
+    const options: httpsT.RequestOptions = {
       method,
       headers: body ? { ...headers, 'Content-Length': String(body.length) } : headers,
       agent: secure ? t.agents.https : t.agents.http,
@@ -202,7 +203,7 @@ function opensslReason(message: string): string {
 }
 
 /** Reads a whole (small) body, refusing more than `limit` bytes. */
-export async function readBody(res: http.IncomingMessage, limit: number, what: string, host: string): Promise<Buffer> {
+export async function readBody(res: httpT.IncomingMessage, limit: number, what: string, host: string): Promise<Buffer> {
   const declared = Number(res.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
     res.destroy();

@@ -104,6 +104,17 @@ export interface SystemFacts {
 export interface ImageFacts {
   image: ImageSpec;
   now: Date;
+  /** From moat.yaml; absent at doors that have none (rules then keep their manual review). */
+  settings?: ImageSettings;
+}
+
+/** Settings image rules read (moat.yaml `images:` and `trust:`). */
+export interface ImageSettings {
+  /** Older images are a finding (image-scan-rebuild); absent: the age is reported for review. */
+  maxAgeDays?: number;
+  /** As DockerfileSettings: empty lists leave image-trusted-base a manual review. */
+  trustedRegistries: readonly string[];
+  trustedBaseImages: readonly string[];
 }
 
 export interface ContainerRule {

@@ -79,6 +79,8 @@ export function toCycloneDx(scan: ImageScan, opts: { now: Date; serial?: string 
       properties: [
         ...scan.inventory.analyzers.map((a) => ({ name: 'moat:analyzer', value: `${a.name}@${a.version}` })),
         ...scan.inventory.problems.map((p) => ({ name: 'moat:problem', value: `${p.analyzer}: ${p.message}` })),
+        // Language packages reported once, as the OS package that owns their proving file.
+        ...(scan.inventory.folded ? [{ name: 'moat:folded-packages', value: String(scan.inventory.folded.length) }] : []),
       ],
     },
     components,

@@ -2,7 +2,7 @@ import type { ImageScan } from '../image/scan.ts';
 import { TOOL_VERSION } from '../version.ts';
 
 /** Semantic version of the `moat sbom --format json` document (docs/inventory.schema.json; versioned as the finding schema is, docs/output-formats.md). */
-export const INVENTORY_SCHEMA_VERSION = '1.1.0';
+export const INVENTORY_SCHEMA_VERSION = '1.2.0';
 
 /** For tools: the inventory model as it is, with what was scanned and its layers. */
 export function toInventoryJson(scan: ImageScan, opts: { now: Date }): object {
@@ -19,5 +19,6 @@ export function toInventoryJson(scan: ImageScan, opts: { now: Date }): object {
     packages: scan.inventory.packages,
     analyzers: scan.inventory.analyzers,
     problems: scan.inventory.problems,
+    ...(scan.inventory.folded ? { folded: scan.inventory.folded } : {}),
   };
 }

@@ -1,4 +1,5 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
+import { http } from '../util/node-http.ts';
 import type { AddressInfo } from 'node:net';
 import { MoatError } from '../util/errors.ts';
 import type { Sink } from './sinks/sink.ts';
@@ -73,7 +74,7 @@ export async function startMetrics(addr: MetricsAddress, sinks: readonly Sink[])
   sinkGauge('moat_watch_sink_failures_total', 'Failed delivery attempts, by sink.', (s) => s.failures, 'counter');
   connected.set(1);
 
-  const server: Server = createServer((req, res) => {
+  const server: Server = http.createServer((req, res) => {
     if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('moat watch serves /metrics only\n');
       return;

@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { scanImage, type ImageScan } from '../../src/image/scan.ts';
+import { allAnalyzers } from '../../src/analyzers/index.ts';
 import type { Package } from '../../src/models/inventory.ts';
 import { docker, TEST_LABEL } from '../support/engine.ts';
 import { DEBIAN_IMAGES, dockerExport, ensureDebianImages } from '../support/images.ts';
@@ -29,7 +30,9 @@ const ROOT = join(import.meta.dirname, '../..');
 const IMAGE = `moat-test/analyzers-${process.pid}:1`;
 let work: string;
 let scratch: ImageScan;
+/** Without dpkg, so the language analyzers are judged on their own (with it, what dpkg owns is folded: tested below). */
 let langs: ImageScan;
+let langsAll: ImageScan;
 let exported: string;
 let npmTree: Array<{ path: string; name: string; version: string }>;
 
@@ -89,7 +92,8 @@ before(async () => {
   writeFileSync(join(ctx, 'Dockerfile'), ['FROM scratch', `LABEL ${TEST_LABEL.replace('=', '="')}"`, 'COPY . /', 'CMD ["/usr/local/bin/moatapp"]'].join('\n') + '\n');
   await docker('build', '-q', '-t', IMAGE, ctx);
   scratch = await scanImage(IMAGE);
-  langs = await scanImage(DEBIAN_IMAGES.langs);
+  langs = await scanImage(DEBIAN_IMAGES.langs, { analyzers: allAnalyzers.filter((a) => a.name !== 'dpkg') });
+  langsAll = await scanImage(DEBIAN_IMAGES.langs);
   exported = join(work, 'langs-export');
   await dockerExport(DEBIAN_IMAGES.langs, exported);
 });
@@ -159,6 +163,21 @@ test("java: Debian's jars equal unzip's view of their pom.properties; the same j
   assert.ok(expected.some((l) => l.includes('org.apache.commons:commons-lang3')), expected.join('\n'));
   assert.deepEqual(of(langs, 'maven').map((p) => `${p.foundIn} ${p.name} ${p.version}`).sort(), expected.sort());
   assert.deepEqual(langs.inventory.problems, []);
+});
+
+test("dpkg-owned language packages are folded into the Debian package, as dpkg -S on the exported image says", async () => {
+  const folded = langsAll.inventory.folded ?? [];
+  const proofs = [...of(langs, 'pypi'), ...of(langs, 'maven')];
+  assert.ok(proofs.length >= 4);
+  // Every language package of the image is a Debian package's file here: none is left, each is recorded.
+  assert.deepEqual([...of(langsAll, 'pypi'), ...of(langsAll, 'maven')], []);
+  assert.deepEqual(folded.map((f) => f.purl).sort(), proofs.map((p) => p.purl).sort());
+  for (const f of folded) {
+    const { stdout } = await run('dpkg', [`--admindir=${join(exported, 'var/lib/dpkg')}`, '-S', `/${f.foundIn}`]);
+    assert.equal(`deb:${stdout.split(':')[0]}`, f.ownedBy, f.foundIn);
+  }
+  assert.ok(langsAll.inventory.analyzers.some((a) => a.name === 'dpkg' && a.version === 2));
+  assert.equal(langsAll.inventory.packages.length, langs.inventory.packages.length - proofs.length + of(langsAll, 'deb').length);
 });
 
 function moat(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {

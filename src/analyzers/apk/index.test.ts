@@ -48,3 +48,22 @@ test('no database, no packages and no problem; wants only the database', async (
   assert.equal(analyzer.want(header('lib/apk/db/installed')), 'content');
   assert.equal(analyzer.want(header('lib/apk/db/scripts.tar')), undefined);
 });
+
+test('a language package whose proving file an apk package installed is folded into it; others stay', async () => {
+  const { analyzer: python } = await import('../python/index.ts');
+  const { scanFiles } = await import('../test-support/files.ts');
+  const db = 'P:py3-six\nV:1.16.0-r9\nA:noarch\no:py3-six\nF:usr/lib/python3.12/site-packages/six-1.16.0.dist-info\nR:METADATA\nR:RECORD\n\n';
+  const meta = (n: string, v: string) => `Metadata-Version: 2.1\nName: ${n}\nVersion: ${v}\n\n`;
+  const inv = await scanFiles(
+    {
+      'etc/alpine-release': '3.20.3\n',
+      'lib/apk/db/installed': db,
+      'usr/lib/python3.12/site-packages/six-1.16.0.dist-info/METADATA': meta('six', '1.16.0'),
+      'app/venv/lib/python3.12/site-packages/requests-2.32.0.dist-info/METADATA': meta('requests', '2.32.0'),
+    },
+    [osRelease, analyzer, python],
+  );
+  assert.deepEqual(inv.packages.map((p) => `${p.type}:${p.name}`), ['apk:py3-six', 'pypi:requests']);
+  assert.deepEqual(inv.folded, [{ purl: 'pkg:pypi/six@1.16.0', foundIn: 'usr/lib/python3.12/site-packages/six-1.16.0.dist-info/METADATA', ownedBy: 'apk:py3-six' }]);
+  assert.equal(analyzer.version, 2);
+});

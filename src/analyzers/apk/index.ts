@@ -1,4 +1,4 @@
-import { readText, type Analyzer } from '../analyzer.ts';
+import { LANGUAGE_PROOF, readText, type Analyzer } from '../analyzer.ts';
 import type { InventoryProblem, Package } from '../../models/inventory.ts';
 import { distroQualifier, purl } from '../purl.ts';
 
@@ -11,7 +11,7 @@ const INSTALLED = 'lib/apk/db/installed';
  */
 export const analyzer: Analyzer = {
   name: 'apk',
-  version: 1,
+  version: 2,
   kind: 'packages',
   want(file) {
     return file.path === INSTALLED ? 'content' : undefined;
@@ -45,9 +45,27 @@ export const analyzer: Analyzer = {
         analyzer: 'apk',
       });
     }
-    return { packages, problems };
+    return { packages, problems, owned: ownedFiles(text).map((o) => ({ path: ctx.files.stat(o.path, false)?.path ?? o.path, by: o.by })) };
   },
 };
+
+/** `F:dir` then `R:file` lines of each record: the files its package installed (those that could prove a language package). */
+function ownedFiles(text: string): Array<{ path: string; by: string }> {
+  const out: Array<{ path: string; by: string }> = [];
+  let pkg = '';
+  let dir = '';
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/\r$/, '');
+    if (line === '') pkg = dir = '';
+    else if (line.startsWith('P:')) pkg = line.slice(2);
+    else if (line.startsWith('F:')) dir = line.slice(2);
+    else if (line.startsWith('R:') && pkg) {
+      const path = dir ? `${dir}/${line.slice(2)}` : line.slice(2);
+      if (LANGUAGE_PROOF.test(`/${path}`)) out.push({ path, by: `apk:${pkg}` });
+    }
+  }
+  return out;
+}
 
 function* records(text: string): Generator<{ fields: Map<string, string>; line: number }> {
   let fields = new Map<string, string>();

@@ -50,9 +50,9 @@ test('installed packages with source name and version; removed, purged and half-
   assert.deepEqual(
     inv.packages.map((p) => [p.name, p.version, p.source?.name, p.source?.version, p.arch, p.purl, p.foundIn, p.analyzer]),
     [
-      ['bsdutils', '1:2.38.1-5+deb12u3', 'util-linux', '2.38.1-5+deb12u3', 'amd64', 'pkg:deb/debian/bsdutils@1:2.38.1-5+deb12u3?arch=amd64&distro=debian-12', 'var/lib/dpkg/status', 'dpkg@1'],
-      ['libssl3', '3.0.15-1~deb12u1', 'openssl', '3.0.15-1~deb12u1', 'amd64', 'pkg:deb/debian/libssl3@3.0.15-1~deb12u1?arch=amd64&distro=debian-12', 'var/lib/dpkg/status', 'dpkg@1'],
-      ['unpacked-only', '3.0', 'unpacked-only', '3.0', 'amd64', 'pkg:deb/debian/unpacked-only@3.0?arch=amd64&distro=debian-12', 'var/lib/dpkg/status', 'dpkg@1'],
+      ['bsdutils', '1:2.38.1-5+deb12u3', 'util-linux', '2.38.1-5+deb12u3', 'amd64', 'pkg:deb/debian/bsdutils@1:2.38.1-5+deb12u3?arch=amd64&distro=debian-12', 'var/lib/dpkg/status', 'dpkg@2'],
+      ['libssl3', '3.0.15-1~deb12u1', 'openssl', '3.0.15-1~deb12u1', 'amd64', 'pkg:deb/debian/libssl3@3.0.15-1~deb12u1?arch=amd64&distro=debian-12', 'var/lib/dpkg/status', 'dpkg@2'],
+      ['unpacked-only', '3.0', 'unpacked-only', '3.0', 'amd64', 'pkg:deb/debian/unpacked-only@3.0?arch=amd64&distro=debian-12', 'var/lib/dpkg/status', 'dpkg@2'],
     ],
   );
   assert.deepEqual(inv.problems, []);
@@ -107,10 +107,19 @@ test('control parsing: continuation lines, CRLF, Source forms', () => {
   assert.deepEqual(sourceOf(f('src (0.9-1)'), 'bin', '1.0'), { name: 'src', version: '0.9-1' });
 });
 
-test('wants the status database and status.d files only', () => {
+test('wants the status database and status.d files as content, and file lists as a stream', () => {
   assert.equal(analyzer.want(header('var/lib/dpkg/status')), 'content');
   assert.equal(analyzer.want(header('var/lib/dpkg/status.d/libc6')), 'content');
   assert.equal(analyzer.want(header('var/lib/dpkg/status.d/libc6.md5sums')), undefined);
   assert.equal(analyzer.want(header('var/lib/dpkg/status-old')), undefined);
-  assert.equal(analyzer.want(header('var/lib/dpkg/info/libc6.list')), undefined);
+  assert.equal(analyzer.want(header('var/lib/dpkg/info/libc6.list')), 'stream');
+  assert.equal(analyzer.want(header('var/lib/dpkg/info/libc6.md5sums')), undefined);
+});
+
+test('file lists keep only the lines that could prove a language package, across chunk boundaries', async () => {
+  const { proofLines } = await import('./index.ts');
+  const c = proofLines();
+  const text = '/.\n/usr/lib/python3/dist-packages/yaml\n/usr/lib/python3/dist-packages/PyYAML-6.0.dist-info/METADATA\n/usr/share/java/x.jar\n/usr/bin/x\n/usr/share/nodejs/y/package.json';
+  for (let i = 0; i < text.length; i += 7) c.write(Buffer.from(text.slice(i, i + 7)));
+  assert.deepEqual(await c.end(), ['/usr/lib/python3/dist-packages/PyYAML-6.0.dist-info/METADATA', '/usr/share/java/x.jar', '/usr/share/nodejs/y/package.json']);
 });

@@ -1,10 +1,12 @@
-import { readText, type Analyzer, type AnalysisContext, type AnalyzerResult } from '../analyzer.ts';
+import { LANGUAGE_PROOF, readText, type Analyzer, type AnalysisContext, type AnalyzerResult, type StreamConsumer } from '../analyzer.ts';
 import type { InventoryProblem, Package } from '../../models/inventory.ts';
 import { distroQualifier, purl } from '../purl.ts';
+import { StringDecoder } from 'node:string_decoder';
 import { parseControl, sourceOf } from './control.ts';
 
 const STATUS = 'var/lib/dpkg/status';
 const STATUS_D = 'var/lib/dpkg/status.d/';
+const INFO = 'var/lib/dpkg/info/';
 
 /**
  * dpkg states whose files are on disk. `not-installed` (purged), `config-files` (removed,
@@ -20,12 +22,14 @@ const PRESENT = new Set(['installed', 'unpacked', 'half-configured', 'triggers-a
  * installed). Each package keeps its source package and version (`Source: name (version)`,
  * defaulting to its own), which is what Debian advisories name.
  */
-export const analyzer: Analyzer = {
+export const analyzer: Analyzer<string[]> = {
   name: 'dpkg',
-  version: 1,
+  version: 2,
   kind: 'packages',
   want(file) {
     if (file.path === STATUS) return 'content';
+    // Each package's file list: only the lines that could prove a language package are kept.
+    if (file.path.startsWith(INFO) && file.path.endsWith('.list') && !file.path.slice(INFO.length).includes('/')) return 'stream';
     if (file.path.startsWith(STATUS_D) && !file.path.endsWith('.md5sums') && !file.path.slice(STATUS_D.length).includes('/')) return 'content';
     return undefined;
   },
@@ -41,9 +45,45 @@ export const analyzer: Analyzer = {
       packages.push(...found.packages.map((p) => ({ ...p, ...(info.layer ? { layer: info.layer.diffId } : {}) })));
       problems.push(...found.problems);
     }
-    return { packages: dedupe(packages), problems } satisfies AnalyzerResult;
+    const owned = ctx.streamed.flatMap(({ file, result }) => {
+      const by = `deb:${file.path.slice(INFO.length, -'.list'.length).replace(/:[^:]*$/, '')}`;
+      return result.map((line) => ({ path: ctx.files.stat(line, false)?.path ?? line.replace(/^\/+/, ''), by }));
+    });
+    return { packages: dedupe(packages), problems, owned } satisfies AnalyzerResult;
   },
+  consume: () => proofLines(),
 };
+
+/**
+ * Lines of a file list (`/usr/lib/python3/dist-packages/yaml-6.0.dist-info/METADATA`) that
+ * match LANGUAGE_PROOF; everything else passes by unkept, so a list of 10,000 files
+ * costs a line buffer.
+ */
+export function proofLines(): StreamConsumer<string[]> {
+  const kept: string[] = [];
+  // A chunk may end inside a multi-byte character of a path.
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  const take = (line: string): void => {
+    const l = line.replace(/\r$/, '');
+    if (l.length < 4096 && LANGUAGE_PROOF.test(l)) kept.push(l);
+  };
+  return {
+    write(chunk) {
+      const text = rest + decoder.write(chunk);
+      const lines = text.split('\n');
+      rest = lines.pop() ?? '';
+      // A line longer than any path is not one: drop it rather than grow without bound.
+      if (rest.length > 8192) rest = '';
+      for (const l of lines) take(l);
+    },
+    end() {
+      rest += decoder.end();
+      if (rest) take(rest);
+      return kept.length ? kept : undefined;
+    },
+  };
+}
 
 function parseStatus(text: string, path: string, ctx: AnalysisContext, statusD: boolean): { packages: Package[]; problems: InventoryProblem[] } {
   const { paragraphs, errors } = parseControl(text);

@@ -5,6 +5,7 @@ import { parseCommandArgs } from '../args.ts';
 import { EXIT } from '../exit-codes.ts';
 import { writeOutput } from '../output.ts';
 import type { CommandIO } from './audit.ts';
+import { Progress } from '../progress.ts';
 
 export const SBOM_HELP = `Usage: moat sbom TARGET [options]
        moat sbom --rootfs DIR [options]
@@ -86,7 +87,7 @@ export async function sbomCommand(argv: string[], io: CommandIO): Promise<number
       ...(values.platform ? { platform: values.platform } : {}),
       ...(target.kind === 'engine' ? { engine: { endpoint: resolveEndpoint(io.env, values.host), ...(timeoutMs ? { timeoutMs } : {}) } } : {}),
       ...(target.kind === 'registry' ? { registry: { env: io.env, ...(values['insecure-registry'] ? { insecure: values['insecure-registry'] } : {}), ...(timeoutMs ? { timeoutMs } : {}) } } : {}),
-      ...(progress ? { onBytes: (n: number) => progress.add(n) } : {}),
+      ...(progress ? { onBytes: (n: number) => progress.add(n), onLayer: () => progress.layerDone() } : {}),
     });
     progress?.clear();
     for (const p of result.scan.inventory.problems) io.stderr.write(`moat: warning: ${p.analyzer}: ${p.message}\n`);
@@ -105,27 +106,4 @@ export async function sbomCommand(argv: string[], io: CommandIO): Promise<number
 function positiveInt(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) <= 0) throw new MoatError('usage', `sbom: --timeout takes a positive whole number of milliseconds, not "${value}"`);
   return Number(value);
-}
-
-/** One rewritten line on a terminal's stderr, at most ten times a second. */
-class Progress {
-  private bytes = 0;
-  private last = 0;
-  private shown = false;
-  private readonly out: NodeJS.WritableStream;
-  constructor(out: NodeJS.WritableStream) {
-    this.out = out;
-  }
-  add(n: number): void {
-    this.bytes += n;
-    const now = Date.now();
-    if (now - this.last < 100) return;
-    this.last = now;
-    this.shown = true;
-    this.out.write(`\r\u001b[Kreading image: ${(this.bytes / 1024 / 1024).toFixed(0)} MB`);
-  }
-  clear(): void {
-    if (this.shown) this.out.write('\r\u001b[K');
-    this.shown = false;
-  }
 }

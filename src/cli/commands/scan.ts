@@ -1,6 +1,12 @@
 import { isSeverity, type Severity } from '../../findings/finding.ts';
 import type { ImageTarget } from '../../image/target.ts';
+import type { ImageScan } from '../../image/scan.ts';
 import type { Inventory } from '../../models/inventory.ts';
+import type { Report } from '../../report/model.ts';
+import type { ImageRule } from '../../rules/rule.ts';
+import type { VulnPart } from '../../scan/image-report.ts';
+import type { VulnDatabase } from '../../vuln/db/vuln-database.ts';
+import { Progress } from '../progress.ts';
 import { renderReport } from '../../report/index.ts';
 import { shouldColor } from '../../report/table.ts';
 import { MoatError } from '../../util/errors.ts';
@@ -12,16 +18,22 @@ import { exitCodeFor, parseFailOn, parseFormat, type CommandIO } from './audit.t
 export const SCAN_HELP = `Usage: moat scan TARGET [options]
        moat scan --sbom FILE [options]
 
-Finds known vulnerabilities (OSV advisories) in the packages of an image (read once as a
-stream, as moat sbom reads it) or of an SBOM (CycloneDX 1.4-1.6 or SPDX 2.2/2.3 JSON,
-packages read from their package URLs). Debian and Ubuntu packages are matched through
-their source package, Alpine packages through their origin.
+Reads an image once as a stream (as moat sbom reads it) and reports, in one report, the
+image rules (user, healthcheck, setuid/setgid and world-writable files, secrets in ENV,
+labels, history and credential files, EXPOSE 22, tools a final image rarely needs, age,
+base image, ADD; see moat rules) and the known vulnerabilities (OSV advisories) of its
+packages. Debian and Ubuntu packages are matched through their source package, Alpine
+packages through their origin. With --sbom (CycloneDX 1.4-1.6 or SPDX 2.2/2.3 JSON,
+packages read from their package URLs) only vulnerabilities are checked: an SBOM has no
+image configuration or files. Without a database the image rules still run, and the
+report marks vulnerabilities as not checked (exit 2); --no-vulns runs the rules alone.
 
 TARGET: IMAGE (local engine), registry:REF, docker-archive:PATH, oci-archive:PATH, oci:DIR,
 rootfs:DIR, or a PATH ending in .tar, .tar.gz or .tgz (see moat sbom --help)
 
 Options:
       --sbom FILE           scan the packages this SBOM lists instead of an image
+      --no-vulns            image rules only: do not match vulnerabilities (no database needed)
       --rootfs DIR          scan a root file system directory (same as rootfs:DIR)
       --platform P          os/arch[/variant] to pick from a multi-platform index
   -H, --host URL            engine to read images from (default: DOCKER_HOST, else the local socket)
@@ -35,18 +47,23 @@ Options:
                             the findings they cover, with their justification (repeatable)
       --max-db-age DAYS     warn when the data is older than DAYS (default 7, or MOAT_DB_MAX_AGE_DAYS)
       --config FILE         moat.yaml to use (default: moat.yaml in the working directory or above):
-                            ignores by rule, package or vulnerability id, severity overrides
+                            ignores by rule, package or vulnerability id, severity overrides,
+                            rules.only/disable, images.maxAgeDays (default 90), trust lists
   -f, --format FORMAT       table (default), json, sarif or html
   -o, --output FILE         write the report to FILE instead of standard output
       --fail-on SEVERITY    exit 1 when a finding is at or above SEVERITY (default high; none never fails)
   -v, --verbose             table: also list suppressed findings
   -h, --help                show this help
 
+Progress (bytes read, layers done) is shown on standard error when it is a terminal.
+
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
-2 usage error or no database, 3 the scan could not complete.`;
+2 usage error or no database (for an image the report of its rules is still written),
+3 the scan could not complete.`;
 
 const OPTIONS = {
   sbom: { type: 'string' },
+  'no-vulns': { type: 'boolean' },
   rootfs: { type: 'string' },
   platform: { type: 'string' },
   host: { type: 'string', short: 'H' },
@@ -80,61 +97,79 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
   const maxAge = parseDays(values['max-db-age'] ?? io.env['MOAT_DB_MAX_AGE_DAYS'] ?? '7');
   const timeoutMs = values.timeout === undefined ? undefined : parseTimeout(values.timeout);
 
+  const noVulns = values['no-vulns'] === true;
+  if (noVulns && values.sbom !== undefined) throw new MoatError('usage', 'scan: --no-vulns with --sbom leaves nothing to check (an SBOM gets only the vulnerability match)');
+  const started = new Date();
+
   const path = await import('node:path');
+  const { existsSync } = await import('node:fs');
   const { resolveDbPath } = await import('../../vuln/db/location.ts');
-  const { VulnDatabase } = await import('../../vuln/db/vuln-database.ts');
+  const { VulnDatabase: Database } = await import('../../vuln/db/vuln-database.ts');
+  const { noDatabaseMessage } = await import('../../vuln/db/database.ts');
   const { readVex } = await import('../../vuln/vex/openvex.ts');
   const { scanInventory, VULN_RULE } = await import('../../vuln/scan.ts');
   const { loadConfig } = await import('../../config/load.ts');
-  const { allRules } = await import('../../rules/index.ts');
+  const { selectConfiguredRules } = await import('../../config/apply.ts');
+  const { imageSettings, DEFAULT_MAX_IMAGE_AGE_DAYS } = await import('../../config/image-settings.ts');
+  const { allRules, imageRules } = await import('../../rules/index.ts');
+  const { imageScanReport } = await import('../../scan/image-report.ts');
   const config = loadConfig({ cwd: io.cwd, file: values.config, rules: [...allRules, VULN_RULE] });
   const vex = (values.vex ?? []).flatMap((f) => readVex(path.resolve(io.cwd, f)));
-  // Opened first: reading a large image only to learn there is no database would waste minutes.
-  const db = VulnDatabase.open(resolveDbPath(io.env, values.db, io.cwd));
-  let result;
+  const dbPath = resolveDbPath(io.env, values.db, io.cwd);
+  // An SBOM has nothing but packages: without a database there is nothing to do. An image
+  // still gets its rules, and the report says vulnerabilities were not checked.
+  const missingDb = !noVulns && values.sbom === undefined && !existsSync(dbPath);
+  // Opened first: reading a large image only to learn the database is unusable would waste minutes.
+  const db: VulnDatabase | undefined = noVulns || missingDb ? undefined : Database.open(dbPath);
+  const matchOptions = { ignoreUnfixed: values['ignore-unfixed'] === true, ...(severities !== undefined ? { severities } : {}), vex, config, maxDbAgeDays: maxAge };
+  const describe = (what: string, inventory: Inventory): string => `${what} (${inventory.packages.length} packages${inventory.os ? `, ${inventory.os.id} ${inventory.os.versionId ?? ''}`.trimEnd() : ''})`;
+  let report: Report;
+  let warnings: string[];
   try {
-    let inventory: Inventory;
-    let what: string;
     if (values.sbom !== undefined) {
       const { readSbom } = await import('../../sources/sbom/index.ts');
-      inventory = readSbom(path.resolve(io.cwd, values.sbom));
-      what = `sbom ${values.sbom}`;
+      const inventory = readSbom(path.resolve(io.cwd, values.sbom));
+      ({ report, warnings } = scanInventory(db as VulnDatabase, inventory, { description: describe(`sbom ${values.sbom}`, inventory), ...matchOptions }));
+      const note = "image rules not run: an SBOM lists packages, not an image's configuration or files (scan the image itself for them)";
+      warnings.push(note);
+      report.warnings = [...(report.warnings ?? []), { message: note }];
     } else {
       const { parseTarget } = await import('../../image/target.ts');
       const target: ImageTarget = values.rootfs !== undefined ? { kind: 'rootfs', dir: values.rootfs } : parseTarget(positionals[0] as string);
-      const scanned = await readImageInventory(target, { ...values, timeoutMs }, io);
-      inventory = scanned.inventory;
-      what = scanned.name;
+      const scanned = await readImageScan(target, { ...values, timeoutMs }, io);
+      const description = describe(scanned.target.name, scanned.inventory);
+      const vulns: VulnPart = db
+        ? { result: scanInventory(db, scanned.inventory, { description, ...matchOptions }) }
+        : noVulns
+          ? { notChecked: 'vulnerabilities not checked (--no-vulns)', error: false }
+          : { notChecked: `${noDatabaseMessage(dbPath)}; vulnerabilities not checked`, error: true };
+      const rules = selectConfiguredRules(imageRules, config, { checks: [], skip: [] }) as ImageRule[];
+      ({ report, warnings } = imageScanReport(scanned, { rules, settings: imageSettings(config, DEFAULT_MAX_IMAGE_AGE_DAYS), config, now: started, vulns, description }));
     }
-    result = scanInventory(db, inventory, {
-      description: `${what} (${inventory.packages.length} packages${inventory.os ? `, ${inventory.os.id} ${inventory.os.versionId ?? ''}`.trimEnd() : ''})`,
-      ignoreUnfixed: values['ignore-unfixed'] === true,
-      ...(severities !== undefined ? { severities } : {}),
-      vex,
-      config,
-      maxDbAgeDays: maxAge,
-    });
   } finally {
-    db.close();
+    db?.close();
   }
-  const { report } = result;
   // The table shows warnings itself; a machine format or a file must not hide them from the person running it.
-  if (format !== 'table' || values.output) for (const w of result.warnings) io.stderr.write(`moat: warning: ${w}\n`);
+  if (format !== 'table' || values.output) for (const w of warnings) io.stderr.write(`moat: warning: ${w}\n`);
   const color = !values.output && shouldColor(io.stdout, io.env);
   const text = renderReport(report, format, { color, verbose: values.verbose === true, cwd: io.cwd });
   if (values.output) {
     writeOutput(values.output, text);
     io.stderr.write(`moat: wrote ${values.output} (${report.findings.filter((f) => !f.suppressed).length} findings)\n`);
   } else io.stdout.write(text.endsWith('\n') ? text : text + '\n');
+  if (missingDb) {
+    io.stderr.write(`moat: ${noDatabaseMessage(dbPath)}; the image rules ran, vulnerabilities were not checked (--no-vulns runs the rules alone)\n`);
+    return EXIT.usage;
+  }
   return exitCodeFor(report, failOn);
 }
 
-/** The image's inventory, read as `moat sbom` reads it; Ctrl-C stops the read cleanly. */
-async function readImageInventory(
+/** The image read as `moat sbom` reads it, with the file facts image rules judge; Ctrl-C stops the read cleanly. */
+async function readImageScan(
   target: ImageTarget,
   opts: { platform?: string; host?: string; 'insecure-registry'?: string[]; timeoutMs?: number },
   io: CommandIO,
-): Promise<{ inventory: Inventory; name: string }> {
+): Promise<ImageScan> {
   if (opts.platform !== undefined && !/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(opts.platform)) {
     throw new MoatError('usage', `scan: --platform "${opts.platform}" is not os/arch[/variant] (like linux/amd64)`);
   }
@@ -144,15 +179,18 @@ async function readImageInventory(
   const onSignal = (sig: NodeJS.Signals): void => controller.abort(new MoatError('incomplete', `interrupted (${sig}): no report was written`));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  const progress = io.stderr.isTTY ? new Progress(io.stderr) : undefined;
   try {
-    const scan = await scanImage(target, {
+    return await scanImage(target, {
       signal: controller.signal,
+      fileFacts: true,
+      ...(progress ? { onBytes: (n: number) => progress.add(n), onLayer: () => progress.layerDone() } : {}),
       ...(opts.platform ? { platform: opts.platform } : {}),
       ...(target.kind === 'engine' ? { engine: { endpoint: resolveEndpoint(io.env, opts.host), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) } } : {}),
       ...(target.kind === 'registry' ? { registry: { env: io.env, ...(opts['insecure-registry'] ? { insecure: opts['insecure-registry'] } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) } } : {}),
     });
-    return { inventory: scan.inventory, name: scan.target.name };
   } finally {
+    progress?.clear();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

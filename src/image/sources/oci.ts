@@ -48,7 +48,7 @@ export const ImageConfig = v.object({
     }),
   ),
   rootfs: v.object({ type: v.string(), diff_ids: v.array(digest) }),
-  history: v.nullish(v.array(v.object({ created_by: str, empty_layer: v.nullish(v.boolean()), comment: str }))),
+  history: v.nullish(v.array(v.object({ created: str, created_by: str, empty_layer: v.nullish(v.boolean()), comment: str }))),
 });
 export type ImageConfig = v.InferOutput<typeof ImageConfig>;
 

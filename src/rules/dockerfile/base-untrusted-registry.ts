@@ -2,6 +2,7 @@ import type { Location } from '../../models/location.ts';
 import { dockerfileRule, notApplicable, type Issue } from '../rule.ts';
 import { executable } from './support/query.ts';
 import { parseImageRef } from '../../sources/dockerfile/image-ref.ts';
+import { baseMatches, registryMatches } from '../trust.ts';
 
 export default dockerfileRule({
   meta: {
@@ -42,29 +43,3 @@ export default dockerfileRule({
     return out;
   },
 });
-
-/**
- * `*` matches all; `*.example.com` any subdomain; a host matches itself (`docker.io` also
- * covers Docker Hub's other names); `host/path` matches repositories under that path
- * (`docker.io/library` is the official images).
- */
-function registryMatches(pattern: string, registry: string, repository: string): boolean {
-  const p = pattern.toLowerCase().replace(/\/+$/, '');
-  const r = registry.toLowerCase();
-  const host = r === 'index.docker.io' || r === 'registry-1.docker.io' ? 'docker.io' : r;
-  if (p === '*') return true;
-  if (p.startsWith('*.')) return host.endsWith(p.slice(1));
-  const [pHost, ...pPath] = p.split('/');
-  if (pHost !== host) return false;
-  const prefix = pPath.join('/');
-  return prefix === '' || repository.toLowerCase() === prefix || repository.toLowerCase().startsWith(`${prefix}/`);
-}
-
-/** `debian:12-slim` (that tag), `debian` (any tag), `gcr.io/distroless/*` (glob over the name); Docker Hub names as written. */
-function baseMatches(pattern: string, registry: string | undefined, repository: string, tag: string | undefined): boolean {
-  const name = `${registry ? `${registry}/` : ''}${repository}`.replace(/^(docker\.io\/)?(library\/)?/, '');
-  const p = pattern.replace(/^(docker\.io\/)?(library\/)?/, '');
-  const [pName = '', pTag] = p.split(/:(?=[^/]*$)/);
-  const glob = (g: string, s: string): boolean => new RegExp(`^${g.split('*').map((x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(s);
-  return glob(pName, name) && (pTag === undefined || (tag !== undefined && glob(pTag, tag)));
-}

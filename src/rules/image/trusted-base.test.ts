@@ -14,3 +14,16 @@ test('one info per image saying where it came from', () => {
   const pulled = issues(rule, { image: imageSpec({ repoDigests: ['debian@sha256:' + 'c'.repeat(64)], labels: { 'org.opencontainers.image.base.name': 'docker.io/library/debian:12' } }), now });
   assert.match(pulled[0]?.message ?? '', /pulled as debian@sha256:c+; base docker\.io\/library\/debian:12/);
 });
+
+test('with trusted lists: the base label (else the tag) is judged, untrusted is high', () => {
+  const settings = { trustedRegistries: ['docker.io/library'], trustedBaseImages: [] };
+  const label = (base: string) => ({ 'org.opencontainers.image.base.name': base });
+  assert.deepEqual(issues(rule, { image: imageSpec({ labels: label('docker.io/library/debian:12') }), now, settings }), []);
+  const bad = issues(rule, { image: imageSpec({ labels: label('quay.io/someone/base:1') }), now, settings });
+  assert.equal(bad[0]?.severity, 'high');
+  assert.match(bad[0]?.message ?? '', /its base quay\.io\/someone\/base:1: it comes from quay\.io, not a trusted registry/);
+  const byTag = issues(rule, { image: imageSpec(), now, settings: { trustedRegistries: [], trustedBaseImages: ['debian:12*'] } });
+  assert.match(byTag[0]?.message ?? '', /its name registry\.example\/app:1\.2\.3 \(no base label\): it is not one of the trusted base images/);
+  const untagged = issues(rule, { image: imageSpec({ repoTags: [] }), now, settings });
+  assert.equal(untagged[0]?.severity ?? rule.meta.severity, 'info');
+});

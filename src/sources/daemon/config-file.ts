@@ -1,10 +1,10 @@
 /**
  * daemon.json: validated with JSON's own rules (dockerd's decoder is strict JSON, so
  * a file JSON.parse rejects is one dockerd refuses), and every top-level key located
- * at its line and column. Valid JSON is valid YAML 1.2, so the `yaml` parser, which
- * keeps source ranges, supplies the positions.
+ * at its line and column, from jsonc-parser's syntax tree (8 ms to load against ~60 ms for
+ * the `yaml` parser, in a command whose budget is 300 ms).
  */
-import { LineCounter, isMap, isScalar, parseDocument } from 'yaml';
+import { parseTree } from 'jsonc-parser';
 import type { DaemonOption } from '../../models/daemon-spec.ts';
 import { MoatError, locatedMessage } from '../../util/errors.ts';
 import { findJsonSyntaxError, lineColumn } from './json-syntax.ts';
@@ -45,12 +45,14 @@ export function parseDaemonJson(text: string, file: string): DaemonOption[] {
 
 /** Line and column of each top-level key; a repeated key keeps its last position, as JSON.parse keeps its last value. */
 function keyPositions(text: string): Map<string, { line: number; col: number }> {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: false });
   const out = new Map<string, { line: number; col: number }>();
-  if (!isMap(doc.contents)) return out;
-  for (const pair of doc.contents.items) {
-    if (isScalar(pair.key) && pair.key.range) out.set(String(pair.key.value), lineCounter.linePos(pair.key.range[0]));
+  const tree = parseTree(text, [], { disallowComments: true, allowTrailingComma: false });
+  if (tree?.type !== 'object') return out;
+  for (const prop of tree.children ?? []) {
+    const key = prop.children?.[0];
+    if (key?.type !== 'string') continue;
+    const { line, column } = lineColumn(text, key.offset);
+    out.set(String(key.value), { line, col: column });
   }
   return out;
 }

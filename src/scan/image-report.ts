@@ -1,0 +1,96 @@
+/**
+ * `moat scan`'s one report: the image rules judged on the scanned ImageSpec (with its
+ * file facts) and the vulnerability match of its inventory, side by side in the same
+ * finding schema. When the vulnerability part was not done (no database, or the caller
+ * chose to skip it) the report says so in a check and a warning: never a silent pass.
+ */
+import { applyConfig } from '../config/apply.ts';
+import type { MoatConfig } from '../config/load.ts';
+import type { Finding, Subject } from '../findings/finding.ts';
+import { checkResult, summarize } from '../findings/summary.ts';
+import type { ImageScan } from '../image/scan.ts';
+import type { CheckResult, Report, ReportWarning } from '../report/model.ts';
+import { runCheck } from '../rules/evaluate.ts';
+import type { ImageRule, ImageSettings } from '../rules/rule.ts';
+import { SCHEMA_VERSION } from '../report/model.ts';
+import { TOOL_VERSION } from '../version.ts';
+import { VULN_RULE_META, type ScanResult } from '../vuln/scan.ts';
+
+/** The vulnerability part: the match's result, or why there is none. */
+export type VulnPart =
+  | { result: ScanResult }
+  /** `error`: it should have run and could not (no database): the check is an error and the report is incomplete. */
+  | { notChecked: string; error: boolean };
+
+export interface ImageReportOptions {
+  rules: readonly ImageRule[];
+  settings: ImageSettings;
+  config?: MoatConfig;
+  /** When the scan started: ages are judged against it, and the report's duration counts from it. */
+  now: Date;
+  vulns: VulnPart;
+  /** What was scanned, for people. */
+  description: string;
+}
+
+export interface ImageReport {
+  report: Report;
+  /** Also in `report.warnings`. */
+  warnings: string[];
+}
+
+export function imageScanReport(scan: ImageScan, opts: ImageReportOptions): ImageReport {
+  const started = opts.now;
+  const warnings: ReportWarning[] = [];
+  let findings: Finding[] = [];
+  const checks: CheckResult[] = [];
+
+  if (scan.image) {
+    const image = scan.image.spec;
+    const subject: Subject = { kind: 'image', id: image.id, name: image.repoTags[0] ?? scan.target.name };
+    const verdicts = opts.rules.map((r) => ({ rule: r, verdict: runCheck(r, { image, now: opts.now, settings: opts.settings }, subject) }));
+    let ruleFindings = verdicts.flatMap((v) => v.verdict.findings);
+    if (opts.config) {
+      const applied = applyConfig(ruleFindings, opts.config, { now: started, ran: opts.rules });
+      ruleFindings = applied.findings;
+      warnings.push(...applied.warnings);
+    }
+    const byRule = Map.groupBy(ruleFindings, (f) => f.ruleId);
+    for (const { rule, verdict } of verdicts) checks.push(checkResult(rule.meta, [verdict], byRule.get(rule.meta.id) ?? []));
+    findings = ruleFindings;
+  } else {
+    warnings.push({ message: `image rules judge an image's configuration and were not run on ${scan.target.name} (a root file system has none)` });
+  }
+
+  if ('result' in opts.vulns) {
+    const { report } = opts.vulns.result;
+    findings = [...findings, ...report.findings];
+    checks.push(...report.checks);
+    warnings.push(...(report.warnings ?? []));
+  } else {
+    warnings.push({ message: opts.vulns.notChecked });
+    if (opts.vulns.error) {
+      const check = checkResult(VULN_RULE_META, [{ status: 'error', findings: [], reason: opts.vulns.notChecked }], []);
+      checks.push(check);
+    }
+    // scanInventory reports these with the match; without one they must still be seen.
+    for (const p of scan.inventory.problems) warnings.push({ message: `${p.path ? `${p.path}: ` : ''}${p.message}` });
+  }
+
+  const finished = new Date();
+  const report: Report = {
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: 'moat', version: TOOL_VERSION },
+    command: 'scan',
+    target: { description: opts.description },
+    startedAt: started.toISOString(),
+    finishedAt: finished.toISOString(),
+    durationMs: Math.max(0, finished.getTime() - started.getTime()),
+    findings,
+    checks,
+    summary: summarize(checks, findings),
+    ...(opts.config?.file !== undefined ? { config: opts.config.file } : {}),
+    ...(warnings.length > 0 ? { warnings } : {}),
+  };
+  return { report, warnings: warnings.map((w) => w.message) };
+}
