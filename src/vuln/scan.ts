@@ -15,7 +15,6 @@ import { staleWarning, type VulnDatabase } from './db/vuln-database.ts';
 import { matchInventory, type MatchOptions, type MatchResult } from './match/match.ts';
 import { VULN_RULE_ID, VULN_RULE_TITLE } from './match/finding.ts';
 import { applyVex, type VexStatement } from './vex/openvex.ts';
-import { statSync } from 'node:fs';
 
 export interface ScanOptions extends MatchOptions {
   /** What was scanned, for people: `sbom app.cdx.json`. */
@@ -60,13 +59,7 @@ export function scanInventory(db: VulnDatabase, inventory: Inventory, options: S
   const started = options.now ?? new Date();
   const t0 = performance.now();
   const warnings: string[] = [];
-  let size = 0;
-  try {
-    size = statSync(db.file).size;
-  } catch {
-    /* the size is only for the status line */
-  }
-  const stale = staleWarning(db.status(size), options.maxDbAgeDays ?? 7, started);
+  const stale = staleWarning(db.freshness(), options.maxDbAgeDays ?? 7, started);
   if (stale !== undefined) warnings.push(stale);
 
   const match = matchInventory(db, inventory, options);

@@ -7,10 +7,11 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { MoatError } from '../../util/errors.ts';
 import { bulkRecord } from '../test-support/osv-generator.ts';
 import { tempDir } from '../test-support/temp.ts';
-import { buildDatabase, openDatabase } from './database.ts';
+import { buildDatabase, DB_SCHEMA, openDatabase } from './database.ts';
 import { importPaths } from './import.ts';
 import { VulnDatabase } from './vuln-database.ts';
 
@@ -65,4 +66,22 @@ test('a failing build leaves no file behind and the old database unchanged; othe
   writeFileSync(notDb, 'hello');
   assert.throws(() => openDatabase(notDb), (e: unknown) => e instanceof MoatError && /not a Moat vulnerability database/.test(e.message));
   assert.throws(() => openDatabase(path.join(dir, 'missing.sqlite')), (e: unknown) => e instanceof MoatError && e.kind === 'config' && /moat db update/.test(e.message));
+});
+
+test('a database of the previous schema (ranges not yet stored in scheme order) is refused with how to rebuild it', async () => {
+  const file = path.join(dir, 'old-schema', 'osv.sqlite');
+  const small = path.join(dir, 'old-schema.json');
+  writeFileSync(small, JSON.stringify(bulkRecord(3)));
+  await importPaths(file, [small]);
+  const raw = new DatabaseSync(file);
+  raw.prepare("UPDATE meta SET value = ? WHERE key = 'schema'").run(String(DB_SCHEMA - 1));
+  raw.close();
+  const refused = (e: unknown): boolean =>
+    e instanceof MoatError && e.kind === 'config' && e.message.includes(`database schema ${DB_SCHEMA - 1}, this Moat reads schema ${DB_SCHEMA}: rebuild it with \`moat db update\` or \`moat db import --replace\``);
+  assert.throws(() => VulnDatabase.open(file), refused);
+  await assert.rejects(importPaths(file, [small]), refused, 'an import does not add to a file it cannot read');
+  await importPaths(file, [small], { replace: true });
+  const db = VulnDatabase.open(file);
+  assert.equal(db.status(0).advisories, 1);
+  db.close();
 });

@@ -13,8 +13,11 @@ import { DatabaseSync } from 'node:sqlite';
 import { MoatError } from '../../util/errors.ts';
 import { isRunning } from '../../util/process-alive.ts';
 
-/** Bumped when the tables change: an older or newer file is rebuilt, not misread. */
-export const DB_SCHEMA = 2;
+/**
+ * Bumped when the tables change: an older or newer file is rebuilt, not misread.
+ * 3: `affected.ranges` holds events ordered by the ecosystem's scheme (osv/normalize.ts).
+ */
+export const DB_SCHEMA = 3;
 
 const SCHEMA_SQL = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -32,8 +35,9 @@ CREATE INDEX advisories_source ON advisories (source);
 -- matching reads half the pages it read through a secondary index.
 CREATE TABLE affected (
   ecosystem TEXT NOT NULL, name TEXT NOT NULL, advisory INTEGER NOT NULL, seq INTEGER NOT NULL,
-  -- JSON each, read only as far as matching needs: ranges always, versions when no range
-  -- matched (sorted by the ecosystem's scheme, for a binary search), severity on a match.
+  -- JSON each, read only as far as matching needs: ranges always (events already in the
+  -- scheme's order, see StoredRange), versions when no range matched (sorted by the
+  -- scheme, for a binary search), severity on a match.
   ranges TEXT NOT NULL, versions TEXT, severity TEXT,
   PRIMARY KEY (ecosystem, name, advisory, seq)
 ) WITHOUT ROWID;

@@ -43,6 +43,19 @@ class CandidateRow implements Candidate {
   }
 }
 
+/** An OSV package: its ecosystem and its normalised name. */
+export interface PackageName {
+  ecosystem: string;
+  name: string;
+}
+
+const ADVISORY_CACHE = 100_000;
+const LOOKUP_CHUNK = 256;
+
+function advisoryOf(id: string, modified: string, data: string): AdvisoryRow {
+  return { id, modified, ...(JSON.parse(data) as Omit<AdvisoryRow, 'id' | 'modified'>) };
+}
+
 export interface SourceInfo {
   name: string;
   kind: 'import' | 'update';
@@ -73,15 +86,25 @@ export interface DatabaseStatus {
 export class VulnDatabase {
   readonly file: string;
   private readonly db: DatabaseSync;
-  private readonly byPackage: StatementSync;
+  private readonly byPackages: StatementSync;
   private readonly byRow: StatementSync;
+  private readonly byRows: StatementSync;
   private readonly advisoryCache = new Map<number, AdvisoryRow>();
 
   private constructor(file: string, db: DatabaseSync) {
     this.file = file;
     this.db = db;
-    this.byPackage = db.prepare('SELECT advisory, ecosystem, ranges, versions, severity FROM affected WHERE ecosystem = ? AND name = ?');
     this.byRow = db.prepare('SELECT id, modified, data FROM advisories WHERE rowid = ?');
+    // Rows in primary-key order per package, as the one-package statement gave them:
+    // the order of hits decides a finding's summary and links.
+    this.byPackages = db.prepare(
+      `SELECT j.key, a.advisory, a.ranges, a.versions, a.severity FROM json_each(?) j
+       CROSS JOIN affected a ON a.ecosystem = j.value ->> 0 AND a.name = j.value ->> 1
+       ORDER BY j.key, a.advisory, a.seq`,
+    );
+    this.byPackages.setReturnArrays(true);
+    this.byRows = db.prepare('SELECT rowid, id, modified, data FROM advisories WHERE rowid IN (SELECT value FROM json_each(?))');
+    this.byRows.setReturnArrays(true);
   }
 
   /** @throws MoatError (config) when there is no usable database at `file`. */
@@ -103,8 +126,37 @@ export class VulnDatabase {
 
   /** Every affected entry naming `name` in `ecosystem`. */
   candidates(ecosystem: string, name: string): Candidate[] {
-    const rows = this.byPackage.all(ecosystem, name) as Array<{ advisory: number; ecosystem: string; ranges: string; versions: string | null; severity: string | null }>;
-    return rows.map((r) => new CandidateRow(r.advisory, r.ecosystem, JSON.parse(r.ranges) as StoredRange[], r.versions, r.severity));
+    const out: Candidate[] = [];
+    this.eachCandidate([{ ecosystem, name }], (_, c) => out.push(c));
+    return out;
+  }
+
+  /**
+   * Calls `each` with every affected entry naming one of `names` (and the index of that
+   * name), each name's entries in primary-key order. Names are looked up a chunk per
+   * statement: a statement per package cost more than reading its rows, and one chunk's
+   * rows are garbage before the next chunk is read, so memory stays small.
+   */
+  eachCandidate(names: readonly PackageName[], each: (index: number, candidate: Candidate) => void): void {
+    for (let start = 0; start < names.length; start += LOOKUP_CHUNK) {
+      const chunk = names.slice(start, start + LOOKUP_CHUNK);
+      const rows = this.byPackages.all(JSON.stringify(chunk.map((n) => [n.ecosystem, n.name]))) as unknown as Array<[number, number, string, string | null, string | null]>;
+      // Indexed, not destructured: array destructuring runs the iterator protocol per row.
+      for (const r of rows) {
+        const i = r[0];
+        each(start + i, new CandidateRow(r[1], (chunk[i] as PackageName).ecosystem, JSON.parse(r[2]) as StoredRange[], r[3], r[4]));
+      }
+    }
+  }
+
+  /** Reads the advisories of `rowids` into the cache `advisory` answers from, in one query. */
+  loadAdvisories(rowids: Iterable<number>): void {
+    const missing = [...new Set(rowids)].filter((r) => !this.advisoryCache.has(r));
+    if (missing.length === 0) return;
+    if (this.advisoryCache.size + missing.length > ADVISORY_CACHE) this.advisoryCache.clear();
+    for (const [rowid, id, modified, data] of this.byRows.all(JSON.stringify(missing)) as unknown as Array<[number, string, string, string]>) {
+      this.advisoryCache.set(rowid, advisoryOf(id, modified, data));
+    }
   }
 
   /** The advisory of a candidate (cached: one advisory names many packages). */
@@ -112,8 +164,8 @@ export class VulnDatabase {
     let advisory = this.advisoryCache.get(rowid);
     if (advisory === undefined) {
       const r = this.byRow.get(rowid) as { id: string; modified: string; data: string };
-      advisory = { id: r.id, modified: r.modified, ...(JSON.parse(r.data) as Omit<AdvisoryRow, 'id' | 'modified'>) };
-      if (this.advisoryCache.size >= 100_000) this.advisoryCache.clear();
+      advisory = advisoryOf(r.id, r.modified, r.data);
+      if (this.advisoryCache.size >= ADVISORY_CACHE) this.advisoryCache.clear();
       this.advisoryCache.set(rowid, advisory);
     }
     return advisory;
@@ -142,7 +194,7 @@ export class VulnDatabase {
       (r) => ({ ecosystem: r.ecosystem, advisories: Number(r.n) }),
     );
     const sources = this.sources();
-    const times = sources.map((s) => s.dataTime).filter((t): t is string => t !== undefined).sort();
+    const dataTime = oldestDataTime(sources);
     return {
       file: this.file,
       sizeBytes,
@@ -151,9 +203,22 @@ export class VulnDatabase {
       advisories,
       ecosystems,
       sources,
-      ...(times[0] !== undefined ? { dataTime: times[0] } : {}),
+      ...(dataTime !== undefined ? { dataTime } : {}),
     };
   }
+
+  /**
+   * What `staleWarning` needs, without the counts `status` makes (a scan of the whole
+   * `affected` table: seconds on a full database, for every scan).
+   */
+  freshness(): Pick<DatabaseStatus, 'file' | 'dataTime'> {
+    const dataTime = oldestDataTime(this.sources());
+    return dataTime !== undefined ? { file: this.file, dataTime } : { file: this.file };
+  }
+}
+
+function oldestDataTime(sources: readonly SourceInfo[]): string | undefined {
+  return sources.map((s) => s.dataTime).filter((t): t is string => t !== undefined).sort()[0];
 }
 
 /**

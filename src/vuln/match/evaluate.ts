@@ -2,10 +2,12 @@
  * Whether one affected entry covers an installed version, and the version that fixes it.
  */
 import { schemeFor } from '../ecosystems.ts';
-import { inRange, inSortedVersions } from '../versioning/range.ts';
+import { inOrderedEvents, inSortedVersions } from '../versioning/range.ts';
 import type { StoredRange } from '../osv/normalize.ts';
 
 export type Verdict = { affected: false } | { affected: true; fixed?: string } | { invalid: string };
+
+const NOT_AFFECTED: Verdict = { affected: false };
 
 export function evaluate(ecosystem: string, version: string, entry: { ranges: readonly StoredRange[]; versions(): readonly string[] | undefined }): Verdict {
   let fixed: string | undefined;
@@ -14,12 +16,16 @@ export function evaluate(ecosystem: string, version: string, entry: { ranges: re
     const scheme = schemeFor(ecosystem, range.type);
     if (scheme === undefined) continue;
     if (!scheme.isValid(version)) return { invalid: `installed version ${JSON.stringify(version)} is not a valid ${scheme.name} version` };
-    if (!inRange(scheme, version, range.events)) continue;
+    if (!inOrderedEvents(scheme, version, range)) continue;
     affected = true;
-    // The fix is the first `fixed` above the installed version.
-    for (const e of range.events) {
-      if (e.fixed === undefined || scheme.compare(e.fixed, version) <= 0) continue;
-      if (fixed === undefined || scheme.compare(e.fixed, fixed) < 0) fixed = e.fixed;
+    // The fix is the lowest `fixed` above the installed version: events are in the
+    // scheme's order, so the first one above it (ties keep the record's order).
+    const { kinds, versions } = range;
+    for (let i = kinds.indexOf('f'); i >= 0; i = kinds.indexOf('f', i + 1)) {
+      const at = versions[i] as string;
+      if (scheme.compare(at, version) <= 0) continue;
+      if (fixed === undefined || scheme.compare(at, fixed) < 0) fixed = at;
+      break;
     }
   }
   if (!affected) {
@@ -27,6 +33,6 @@ export function evaluate(ecosystem: string, version: string, entry: { ranges: re
     const scheme = schemeFor(ecosystem, 'ECOSYSTEM');
     if (versions !== undefined && scheme !== undefined && inSortedVersions(scheme, version, versions)) affected = true;
   }
-  if (!affected) return { affected: false };
+  if (!affected) return NOT_AFFECTED;
   return fixed === undefined ? { affected: true } : { affected: true, fixed };
 }

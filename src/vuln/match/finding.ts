@@ -7,12 +7,14 @@ import type { Finding, VulnerabilityDetails } from '../../findings/finding.ts';
 import type { Package } from '../../models/inventory.ts';
 import { schemeFor, type MatchKey } from '../ecosystems.ts';
 import type { Hit } from './match.ts';
-import { rateFinding } from './severity.ts';
+import { rateFinding, type Rated } from './severity.ts';
+import type { StoredSeverity } from '../osv/normalize.ts';
 
 export const VULN_RULE_ID = 'package-vulnerable';
 export const VULN_RULE_TITLE = 'Package with a known vulnerability';
 
 const MAX_URLS = 5;
+const SINGLE_SPACED = /^\S+(?: \S+)*$/;
 
 /** CVE first (the id scanners and people share), then GHSA, then the rest by text. */
 function idRank(id: string): number {
@@ -23,36 +25,82 @@ function byRank(a: string, b: string): number {
   return idRank(a) - idRank(b) || (a < b ? -1 : a > b ? 1 : 0);
 }
 
-export function vulnerabilityFinding(pkg: Package, key: MatchKey, hits: readonly Hit[]): Finding {
-  const all = new Set<string>();
-  for (const h of hits) {
-    all.add(h.advisory.id);
-    for (const a of h.advisory.aliases) all.add(a);
-    if (h.advisory.upstream.length === 1) all.add(h.advisory.upstream[0] as string);
-  }
-  const sorted = [...all].sort(byRank);
-  const id = sorted[0] as string;
-  const ecosystem = (hits[0] as Hit).ecosystem;
-  const fixedVersion = highestFix(ecosystem, hits);
-  const rated = rateFinding(hits.flatMap((h) => h.severity));
-  const summary = hits.map((h) => h.advisory.summary).find((s) => s !== undefined);
-  const urls = [...new Set(hits.flatMap((h) => h.advisory.urls))].slice(0, MAX_URLS);
-  const others = sorted.filter((x) => x !== id);
+/** What one group of hits (one vulnerability) says, whichever package it is reported for. */
+export interface Vulnerability {
+  id: string;
+  ids: string[];
+  /** `ids` without `id`. */
+  others: string[];
+  ecosystem: string;
+  fixedVersion?: string;
+  rated: Rated;
+  summary?: string;
+  urls: string[];
+}
 
+/**
+ * Small arrays and an insertion sort rather than Sets and `Array.prototype.sort`: a group
+ * has a handful of ids and links, and a scan describes thousands of groups.
+ */
+export function describeHits(hits: readonly Hit[]): Vulnerability {
+  const ids: string[] = [];
+  const urls: string[] = [];
+  let summary: string | undefined;
+  let severities: readonly StoredSeverity[] = hits.length === 1 ? (hits[0] as Hit).severity : [];
+  for (const h of hits) {
+    const a = h.advisory;
+    addNew(ids, a.id);
+    for (const x of a.aliases) addNew(ids, x);
+    if (a.upstream.length === 1) addNew(ids, a.upstream[0] as string);
+    if (summary === undefined) summary = a.summary;
+    for (const u of a.urls) if (urls.length < MAX_URLS) addNew(urls, u);
+    if (hits.length > 1) severities = severities.concat(h.severity);
+  }
+  sortByRank(ids);
+  const id = ids[0] as string;
+  const ecosystem = (hits[0] as Hit).ecosystem;
+  const v: Vulnerability = { id, ids, others: ids.slice(1), ecosystem, rated: rateFinding(severities), urls };
+  const fixedVersion = highestFix(ecosystem, hits);
+  if (fixedVersion !== undefined) v.fixedVersion = fixedVersion;
+  if (summary !== undefined) v.summary = summary;
+  return v;
+}
+
+function addNew(list: string[], x: string): void {
+  if (!list.includes(x)) list.push(x);
+}
+
+function sortByRank(ids: string[]): void {
+  for (let i = 1; i < ids.length; i++) {
+    const x = ids[i] as string;
+    let j = i - 1;
+    for (; j >= 0 && byRank(ids[j] as string, x) > 0; j--) ids[j + 1] = ids[j] as string;
+    ids[j + 1] = x;
+  }
+}
+
+/**
+ * The finding for one package. Optional fields are assigned in the published key order;
+ * arrays are copied, since one `Vulnerability` serves every package sharing a source.
+ */
+export function findingFor(pkg: Package, key: MatchKey, v: Vulnerability): Finding {
+  const { id, others, ecosystem, fixedVersion, rated, summary, urls } = v;
+  const affected: VulnerabilityDetails['package'] = { type: pkg.type, name: pkg.name, version: pkg.version };
+  if (pkg.source !== undefined) affected.source = pkg.source;
   const vulnerability: VulnerabilityDetails = {
     id,
-    ids: [id, ...others],
+    ids: v.ids.slice(),
     ecosystem,
-    package: { type: pkg.type, name: pkg.name, version: pkg.version, ...(pkg.source !== undefined ? { source: pkg.source } : {}) },
+    package: affected,
     matchedAs: { name: key.name, version: key.version },
     status: fixedVersion === undefined ? 'unfixed' : 'fixed',
-    ...(fixedVersion !== undefined ? { fixedVersion } : {}),
-    severitySource: rated.basis,
-    ...(rated.cvss !== undefined ? { cvss: rated.cvss } : {}),
-    ...(summary !== undefined ? { summary } : {}),
-    foundIn: pkg.foundIn,
-    ...(pkg.layer !== undefined ? { layer: pkg.layer } : {}),
-  };
+  } as VulnerabilityDetails;
+  if (fixedVersion !== undefined) vulnerability.fixedVersion = fixedVersion;
+  vulnerability.severitySource = rated.basis;
+  if (rated.cvss !== undefined) vulnerability.cvss = rated.cvss;
+  if (summary !== undefined) vulnerability.summary = summary;
+  vulnerability.foundIn = pkg.foundIn;
+  if (pkg.layer !== undefined) vulnerability.layer = pkg.layer;
   const what = `${pkg.name} ${pkg.version}${key.via !== undefined ? ` (${key.via})` : ''}`;
   const fix = fixedVersion === undefined ? 'no fixed version is published yet' : `fixed in ${fixedVersion}`;
   return {
@@ -67,13 +115,14 @@ export function vulnerabilityFinding(pkg: Package, key: MatchKey, hits: readonly
       fixedVersion === undefined
         ? `No fix is published for ${key.name} in ${ecosystem} yet: watch ${id}, or remove or replace the package where it is not needed.`
         : `Upgrade ${key.name} to ${fixedVersion} or later (${ecosystem}); for an image, rebuild it on an updated base or package set.`,
-    references: urls.length > 0 ? { urls } : {},
+    references: urls.length > 0 ? { urls: urls.slice() } : {},
     vulnerability,
   };
 }
 
 function oneLine(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
+  // Most summaries are one line already: testing is far cheaper than replacing.
+  const line = SINGLE_SPACED.test(text) ? text : text.replace(/\s+/g, ' ').trim();
   return line.length > 200 ? `${line.slice(0, 199)}…` : line;
 }
 

@@ -7,11 +7,11 @@
 import type { Finding, Severity } from '../../findings/finding.ts';
 import { severityRank } from '../../findings/finding.ts';
 import type { Inventory, Package } from '../../models/inventory.ts';
-import type { VulnDatabase } from '../db/vuln-database.ts';
-import { matchKey, type MatchKey } from '../ecosystems.ts';
+import type { Candidate, PackageName, VulnDatabase } from '../db/vuln-database.ts';
+import { matchKey, type KeyResult, type MatchKey } from '../ecosystems.ts';
 import type { AdvisoryRow, StoredSeverity } from '../osv/normalize.ts';
 import { evaluate } from './evaluate.ts';
-import { vulnerabilityFinding } from './finding.ts';
+import { describeHits, findingFor, type Vulnerability } from './finding.ts';
 
 export interface MatchOptions {
   /** Leave out vulnerabilities that have no fixed version yet. */
@@ -38,35 +38,87 @@ export interface Hit {
   severity: StoredSeverity[];
 }
 
+/** What one package name at one version came to: why it cannot be matched, or the entries that cover it. */
+interface Evaluation {
+  version: string;
+  invalid?: string;
+  matched: Array<{ c: Candidate; fixed?: string }>;
+  /** `matched` grouped per vulnerability, made once for every package sharing the name and version. */
+  vulnerabilities?: Vulnerability[];
+}
+
+/**
+ * Every distinct package name is looked up at once (db.eachCandidate), each distinct
+ * (name, version) is evaluated once, as its candidates stream past (the binary packages
+ * of one Debian source share one), and only the advisories that matched are read, in
+ * one more query.
+ */
 export function matchInventory(db: VulnDatabase, inventory: Inventory, options: MatchOptions = {}): MatchResult {
   const result: MatchResult = { findings: [], packagesMatched: 0, notMatched: [], hidden: { unfixed: 0, bySeverity: 0 } };
-  const seen = new Set<string>();
-  for (const pkg of inventory.packages) {
-    const keyed = matchKey(pkg, inventory.os);
-    if ('skip' in keyed) {
-      result.notMatched.push({ package: label(pkg), reason: keyed.skip });
-      continue;
+  const keyed = inventory.packages.map((pkg) => matchKey(pkg, inventory.os));
+  const nameIndex = new Map<string, number>();
+  const names: PackageName[] = [];
+  // Per name, its versions in the inventory: nearly always one, so a list, not a Map.
+  const byName: Evaluation[][] = [];
+  const evaluations = keyed.map((k): Evaluation | undefined => {
+    if ('skip' in k) return undefined;
+    const id = `${k.key.ecosystem}\u0000${k.key.name}`;
+    let index = nameIndex.get(id);
+    if (index === undefined) {
+      index = names.length;
+      nameIndex.set(id, index);
+      names.push({ ecosystem: k.key.ecosystem, name: k.key.name });
+      byName.push([]);
     }
-    const key = keyed.key;
-    result.packagesMatched++;
-    const hits: Hit[] = [];
-    let invalid: string | undefined;
-    for (const c of db.candidates(key.ecosystem, key.name)) {
-      const verdict = evaluate(c.ecosystem, key.version, c);
-      if ('invalid' in verdict) {
-        invalid = verdict.invalid;
-        break;
+    const versions = byName[index] as Evaluation[];
+    let e = versions.find((x) => x.version === k.key.version);
+    if (e === undefined) {
+      e = { version: k.key.version, matched: [] };
+      versions.push(e);
+    }
+    return e;
+  });
+
+  const advisories: number[] = [];
+  db.eachCandidate(names, (index, c) => {
+    for (const e of byName[index] as Evaluation[]) {
+      // The first entry whose scheme cannot read the version decides: the package is not matched.
+      if (e.invalid !== undefined) continue;
+      const verdict = evaluate(c.ecosystem, e.version, c);
+      if ('invalid' in verdict) e.invalid = verdict.invalid;
+      else if (verdict.affected) {
+        e.matched.push(verdict.fixed !== undefined ? { c, fixed: verdict.fixed } : { c });
+        advisories.push(c.advisory);
       }
-      if (!verdict.affected) continue;
-      const advisory = db.advisory(c.advisory);
-      hits.push({ advisory, ecosystem: c.ecosystem, ...(verdict.fixed !== undefined ? { fixed: verdict.fixed } : {}), severity: [...advisory.severity, ...c.severity()] });
     }
-    if (invalid !== undefined) {
-      result.notMatched.push({ package: label(pkg), reason: invalid });
-      continue;
+  });
+  db.loadAdvisories(advisories);
+
+  const seen = new Set<string>();
+  inventory.packages.forEach((pkg, i) => {
+    const k = keyed[i] as KeyResult;
+    if ('skip' in k) {
+      result.notMatched.push({ package: label(pkg), reason: k.skip });
+      return;
     }
-    for (const group of groupHits(hits)) {
-      const finding = vulnerabilityFinding(pkg, key, group);
+    const key = k.key;
+    result.packagesMatched++;
+    const e = evaluations[i] as Evaluation;
+    if (e.invalid !== undefined) {
+      result.notMatched.push({ package: label(pkg), reason: e.invalid });
+      return;
+    }
+    e.vulnerabilities ??= groupHits(
+      e.matched.map(({ c, fixed }): Hit => {
+        const advisory = db.advisory(c.advisory);
+        const own = c.severity();
+        const hit: Hit = { advisory, ecosystem: c.ecosystem, severity: own.length === 0 ? advisory.severity : advisory.severity.concat(own) };
+        if (fixed !== undefined) hit.fixed = fixed;
+        return hit;
+      }),
+    ).map(describeHits);
+    for (const vulnerability of e.vulnerabilities) {
+      const finding = findingFor(pkg, key, vulnerability);
       // The same package found twice (two copies of one jar) is reported where each copy is.
       const dedupe = `${finding.vulnerability?.id}\u0000${pkg.purl}\u0000${pkg.foundIn}`;
       if (seen.has(dedupe)) continue;
@@ -81,7 +133,7 @@ export function matchInventory(db: VulnDatabase, inventory: Inventory, options: 
       }
       result.findings.push(finding);
     }
-  }
+  });
   result.findings.sort(compareFindings);
   return result;
 }
@@ -97,6 +149,8 @@ function label(pkg: Package): string {
  * listed in each of their findings that exists, and stands alone otherwise.
  */
 export function groupHits(hits: readonly Hit[]): Hit[][] {
+  // One hit is one group whatever its ids say (the common case, spared the bookkeeping).
+  if (hits.length <= 1) return hits.length === 0 ? [] : [[hits[0] as Hit]];
   const parent = new Map<string, string>();
   const find = (x: string): string => {
     let root = x;

@@ -6,6 +6,7 @@
  */
 import { scoreVector, type CvssScore } from '../cvss/index.ts';
 import { normalizeName, schemeFor } from '../ecosystems.ts';
+import { orderEvents, type OrderedEvents } from '../versioning/range.ts';
 import type { OsvAffected, OsvRecord } from './schema.ts';
 
 export interface StoredSeverity {
@@ -24,9 +25,12 @@ export interface StoredEvent {
   limit?: string;
 }
 
-export interface StoredRange {
+/**
+ * A range as the database stores it: its events already ordered by the ecosystem's
+ * scheme (`orderEvents`), so matching neither re-sorts nor re-reads them per package.
+ */
+export interface StoredRange extends OrderedEvents {
   type: 'ECOSYSTEM' | 'SEMVER';
-  events: StoredEvent[];
 }
 
 export interface AdvisoryRow {
@@ -121,7 +125,8 @@ function normalizeAffected(entry: OsvAffected, dropped: string[]): AffectedRow |
       dropped.push(`${where}: ${range.type} range dropped: ${problem}`);
       continue;
     }
-    ranges.push({ type: range.type, events });
+    // Every version was checked above: ordering them cannot fail.
+    ranges.push({ type: range.type, ...orderEvents(scheme, events) });
   }
   const versions = entry.versions !== undefined && entry.versions.length > 0 ? sortedVersions(pkg.ecosystem, unique(entry.versions)) : undefined;
   if (ranges.length === 0 && versions === undefined) return undefined;

@@ -22,6 +22,21 @@ interface Step {
 }
 
 /**
+ * A range's events ordered by the scheme, as `inRange` evaluates them: `kinds` holds one
+ * letter per event (`i` introduced, `f` fixed, `l` last_affected), `versions` the
+ * event's version at the same index, and `limits` the `limit` events apart. The
+ * vulnerability database stores ranges in this form (ordered once, at import), so that
+ * matching walks them without sorting or allocating.
+ */
+export interface OrderedEvents {
+  readonly kinds: string;
+  readonly versions: readonly string[];
+  readonly limits: readonly string[];
+}
+
+const LETTER: Readonly<Record<Exclude<Kind, 'limit'>, string>> = { introduced: 'i', fixed: 'f', last_affected: 'l' };
+
+/**
  * Whether `version` falls inside the range described by `events`.
  *
  * Events are ordered by `scheme` before evaluation, as the schema requires, so the input
@@ -36,7 +51,15 @@ export function inRange(scheme: VersionScheme, version: string, events: readonly
   // Checked up front so that a range that never calls compare (e.g. only `introduced: "0"`)
   // still refuses a version the scheme cannot order.
   if (!scheme.isValid(version)) throw invalidVersion(scheme.name, version);
+  return inOrderedEvents(scheme, version, orderEvents(scheme, events));
+}
 
+/**
+ * `events` ordered by `scheme` (a stable sort: events of equal version keep their
+ * timeline order; `introduced: "0"` first).
+ * @throws TypeError as `inRange` does for a malformed event or an invalid version.
+ */
+export function orderEvents(scheme: VersionScheme, events: readonly OsvEvent[]): OrderedEvents {
   const steps: Step[] = [];
   const limits: string[] = [];
   for (const event of events) {
@@ -44,20 +67,28 @@ export function inRange(scheme: VersionScheme, version: string, events: readonly
     if (step.kind === 'limit') limits.push(step.version);
     else steps.push(step);
   }
+  steps.sort((x, y) => orderSteps(scheme, x, y));
+  return { kinds: steps.map((s) => LETTER[s.kind as Exclude<Kind, 'limit'>]).join(''), versions: steps.map((s) => s.version), limits };
+}
 
+/**
+ * `inRange` over events `orderEvents` ordered. `version` must be valid in `scheme`
+ * (the caller checks it once, not once per range).
+ */
+export function inOrderedEvents(scheme: VersionScheme, version: string, ordered: OrderedEvents): boolean {
+  const { kinds, versions, limits } = ordered;
   if (limits.length > 0 && !limits.some((limit) => limit.includes('*') || scheme.compare(version, limit) < 0)) {
     return false;
   }
-
-  steps.sort((x, y) => orderSteps(scheme, x, y));
-
   let vulnerable = false;
-  for (const step of steps) {
-    if (step.kind === 'introduced') {
-      if (isBeginning(step) || scheme.compare(version, step.version) >= 0) vulnerable = true;
-    } else if (step.kind === 'fixed') {
-      if (scheme.compare(version, step.version) >= 0) vulnerable = false;
-    } else if (scheme.compare(version, step.version) > 0) {
+  for (let i = 0; i < kinds.length; i++) {
+    const kind = kinds.charCodeAt(i);
+    const at = versions[i] as string;
+    if (kind === 105 /* i */) {
+      if (at === '0' || scheme.compare(version, at) >= 0) vulnerable = true;
+    } else if (kind === 102 /* f */) {
+      if (scheme.compare(version, at) >= 0) vulnerable = false;
+    } else if (scheme.compare(version, at) > 0) {
       vulnerable = false;
     }
   }
