@@ -21,7 +21,7 @@ await build({
   splitting: true,
   format: 'esm',
   platform: 'node',
-  target: 'node22.12',
+  target: 'node22.16',
   packages: 'external',
   chunkNames: 'chunk-[hash]',
   sourcemap: 'linked',
