@@ -1,8 +1,9 @@
+import { buildReport } from '../report/build.ts';
 import type { Subject } from '../findings/finding.ts';
 import { applyConfig } from '../config/apply.ts';
 import { imageSettings } from '../config/image-settings.ts';
 import type { MoatConfig } from '../config/load.ts';
-import { checkResult, summarize } from '../findings/summary.ts';
+import { checkResult } from '../findings/summary.ts';
 import type { ContainerSpec } from '../models/container-spec.ts';
 import type { DaemonSpec } from '../models/daemon-spec.ts';
 import type { HostSpec } from '../models/host-spec.ts';
@@ -12,7 +13,7 @@ import { EngineError } from '../engine/errors.ts';
 import { runCheck, type Verdict } from '../rules/evaluate.ts';
 import { auditRules } from '../rules/audit-rules.ts';
 import type { ContainerFacts, ContainerRule, DaemonRule, ExecInfo, HostRule, ImageRule, Need, ProcessInfo, Rule, SystemFacts } from '../rules/rule.ts';
-import { SCHEMA_VERSION, type Report, type ReportWarning } from '../report/model.ts';
+import type { Report, ReportWarning } from '../report/model.ts';
 import { containerFromInspect } from '../sources/engine/container.ts';
 import { execFromInspect, historyFromApi, imageFromInspect, processesFromTop } from '../sources/engine/image.ts';
 import { ContainerInspectSchema, ContainerSummarySchema, ExecInspectSchema, HistorySchema, ImageInspectSchema, TopSchema, parseEngine } from '../sources/engine/inspect-schema.ts';
@@ -21,7 +22,6 @@ import { readHost } from '../sources/host/index.ts';
 import { readContainerProcesses } from '../sources/host/processes.ts';
 import { mapLimit } from '../util/concurrency.ts';
 import { MoatError } from '../util/errors.ts';
-import { TOOL_VERSION } from '../version.ts';
 
 export interface AuditOptions {
   /** An open client; otherwise one is made from `engine` options (DOCKER_HOST by default) and closed afterwards. */
@@ -125,10 +125,7 @@ export async function audit(opts: AuditOptions = {}): Promise<Report> {
     const findingsByRule = Map.groupBy(findings, (f) => f.ruleId);
     const checks = rules.map((r) => checkResult(r.meta, verdicts.get(r.meta.id) ?? [], findingsByRule.get(r.meta.id) ?? []));
 
-    const finished = new Date();
-    return {
-      schemaVersion: SCHEMA_VERSION,
-      tool: { name: 'moat', version: TOOL_VERSION },
+    return buildReport({
       command: 'audit',
       target: {
         description: `${client.endpoint.display} (Docker ${daemon.version.engine}${daemon.info.name ? `, host ${daemon.info.name}` : ''})`,
@@ -137,15 +134,13 @@ export async function audit(opts: AuditOptions = {}): Promise<Report> {
         hostname: daemon.info.name || undefined,
         containers: containers.length,
       },
-      startedAt: started.toISOString(),
-      finishedAt: finished.toISOString(),
-      durationMs: Math.round(performance.now() - t0),
+      started,
+      durationMs: performance.now() - t0,
       findings,
       checks,
-      summary: summarize(checks, findings),
-      ...(opts.config?.file ? { config: opts.config.file } : {}),
-      ...(warnings.length ? { warnings } : {}),
-    };
+      ...(opts.config?.file ? { configFile: opts.config.file } : {}),
+      warnings,
+    });
   } finally {
     if (!opts.client) client.close();
   }

@@ -1,16 +1,16 @@
+import { buildReport } from '../report/build.ts';
 import { applyConfig } from '../config/apply.ts';
 import { emptyConfig, type MoatConfig } from '../config/load.ts';
 import type { Finding } from '../findings/finding.ts';
-import { checkResult, summarize } from '../findings/summary.ts';
+import { checkResult } from '../findings/summary.ts';
 import { formatLocation } from '../models/location.ts';
 import type { DockerfileSpec } from '../models/dockerfile-spec.ts';
-import { SCHEMA_VERSION, type Report, type ReportWarning } from '../report/model.ts';
+import type { Report, ReportWarning } from '../report/model.ts';
 import { runCheck, type Verdict } from '../rules/evaluate.ts';
 import { allRules } from '../rules/index.ts';
 import type { ContainerRule, DockerfileRule, DockerfileSettings, Rule } from '../rules/rule.ts';
 import { MAX_DOCKERFILE_BYTES } from '../sources/dockerfile/text.ts';
 import { MoatError } from '../util/errors.ts';
-import { TOOL_VERSION } from '../version.ts';
 import { FILE_KINDS, type FileKind, type Judged } from './file-kinds.ts';
 import { IgnoreIndex, inlineIgnores } from './inline-ignores.ts';
 import { redact } from '../secrets/index.ts';
@@ -108,20 +108,16 @@ export async function lint(opts: LintOptions): Promise<Report> {
   const byRule = Map.groupBy(applied.findings, (f) => f.ruleId);
   const checks = ran.map((r) => checkResult(r.meta, verdicts.get(r.meta.id) ?? [], byRule.get(r.meta.id) ?? []));
   const counts = [...linted].map(([title, n]) => plural(n, title));
-  return {
-    schemaVersion: SCHEMA_VERSION,
-    tool: { name: 'moat', version: TOOL_VERSION },
+  return buildReport({
     command: 'lint',
     target: { description: `${counts.length ? counts.join(', ') : 'no files to lint'} in ${opts.paths.join(' ')}` },
-    startedAt: started.toISOString(),
-    finishedAt: new Date().toISOString(),
-    durationMs: Math.round(performance.now() - t0),
+    started,
+    durationMs: performance.now() - t0,
     findings: applied.findings,
     checks,
-    summary: summarize(checks, applied.findings),
-    ...(config.file ? { config: config.file } : {}),
-    ...(warnings.length ? { warnings } : {}),
-  };
+    ...(config.file ? { configFile: config.file } : {}),
+    warnings,
+  });
 }
 
 /** Marks findings an inline ignore covers; they stay in the report, suppressed, with the ignore's reason. */

@@ -4,16 +4,15 @@
  * finding schema. When the vulnerability part was not done (no database, or the caller
  * chose to skip it) the report says so in a check and a warning: never a silent pass.
  */
+import { buildReport } from '../report/build.ts';
 import { applyConfig } from '../config/apply.ts';
 import type { MoatConfig } from '../config/load.ts';
 import type { Finding, Subject } from '../findings/finding.ts';
-import { checkResult, summarize } from '../findings/summary.ts';
+import { checkResult } from '../findings/summary.ts';
 import type { ImageScan } from '../image/scan.ts';
 import type { CheckResult, Report, ReportWarning } from '../report/model.ts';
 import { runCheck } from '../rules/evaluate.ts';
 import type { ImageRule, ImageSettings } from '../rules/rule.ts';
-import { SCHEMA_VERSION } from '../report/model.ts';
-import { TOOL_VERSION } from '../version.ts';
 import { VULN_RULE_META, type ScanResult } from '../vuln/scan.ts';
 
 /** The vulnerability part: the match's result, or why there is none. */
@@ -77,20 +76,15 @@ export function imageScanReport(scan: ImageScan, opts: ImageReportOptions): Imag
     for (const p of scan.inventory.problems) warnings.push({ message: `${p.path ? `${p.path}: ` : ''}${p.message}` });
   }
 
-  const finished = new Date();
-  const report: Report = {
-    schemaVersion: SCHEMA_VERSION,
-    tool: { name: 'moat', version: TOOL_VERSION },
+  const report = buildReport({
     command: 'scan',
     target: { description: opts.description },
-    startedAt: started.toISOString(),
-    finishedAt: finished.toISOString(),
-    durationMs: Math.max(0, finished.getTime() - started.getTime()),
+    started,
+    durationMs: Date.now() - started.getTime(),
     findings,
     checks,
-    summary: summarize(checks, findings),
-    ...(opts.config?.file !== undefined ? { config: opts.config.file } : {}),
-    ...(warnings.length > 0 ? { warnings } : {}),
-  };
+    ...(opts.config?.file !== undefined ? { configFile: opts.config.file } : {}),
+    warnings,
+  });
   return { report, warnings: warnings.map((w) => w.message) };
 }

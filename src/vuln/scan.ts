@@ -3,14 +3,14 @@
  * suppressions applied, one check (`package-vulnerable`) summarising them, and the
  * warnings a person must see (stale data, packages that could not be matched).
  */
+import { buildReport } from '../report/build.ts';
 import { applyConfig } from '../config/apply.ts';
 import type { MoatConfig } from '../config/load.ts';
 import type { Finding } from '../findings/finding.ts';
-import { checkResult, summarize } from '../findings/summary.ts';
+import { checkResult } from '../findings/summary.ts';
 import type { Inventory } from '../models/inventory.ts';
-import { SCHEMA_VERSION, type Report, type ReportWarning } from '../report/model.ts';
+import type { Report, ReportWarning } from '../report/model.ts';
 import type { ImageRule, RuleMeta } from '../rules/rule.ts';
-import { TOOL_VERSION } from '../version.ts';
 import { staleWarning, type VulnDatabase } from './db/vuln-database.ts';
 import { matchInventory, type MatchOptions, type MatchResult } from './match/match.ts';
 import { VULN_RULE_ID, VULN_RULE_TITLE } from './match/finding.ts';
@@ -82,20 +82,15 @@ export function scanInventory(db: VulnDatabase, inventory: Inventory, options: S
   const verdicts = Array.from({ length: match.packagesMatched }, () => ({ status: 'pass' as const, findings: [] }));
   const check = checkResult(VULN_RULE_META, verdicts, findings);
   if (verdicts.length === 0 && check.status === 'not-applicable') check.reason = 'no package in the inventory could be matched against advisories';
-  const finished = new Date(started.getTime() + (performance.now() - t0));
-  const report: Report = {
-    schemaVersion: SCHEMA_VERSION,
-    tool: { name: 'moat', version: TOOL_VERSION },
+  const report = buildReport({
     command: 'scan',
     target: { description: options.description },
-    startedAt: started.toISOString(),
-    finishedAt: finished.toISOString(),
-    durationMs: Math.round(performance.now() - t0),
+    started,
+    durationMs: performance.now() - t0,
     findings,
     checks: [check],
-    summary: summarize([check], findings),
-    ...(options.config?.file !== undefined ? { config: options.config.file } : {}),
-    ...(reportWarnings.length > 0 ? { warnings: reportWarnings } : {}),
-  };
+    ...(options.config?.file !== undefined ? { configFile: options.config.file } : {}),
+    warnings: reportWarnings,
+  });
   return { report, match, warnings };
 }

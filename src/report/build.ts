@@ -1,0 +1,35 @@
+import type { Finding } from '../findings/finding.ts';
+import { summarize } from '../findings/summary.ts';
+import { TOOL_VERSION } from '../version.ts';
+import { SCHEMA_VERSION, type CheckResult, type Report, type ReportTarget, type ReportWarning } from './model.ts';
+
+export interface ReportParts {
+  command: Report['command'];
+  target: ReportTarget;
+  started: Date;
+  /** Measured by the caller (a monotonic clock); the report's end time is now. */
+  durationMs: number;
+  findings: Finding[];
+  checks: CheckResult[];
+  /** The moat.yaml that applied, if any. */
+  configFile?: string;
+  warnings: readonly ReportWarning[];
+}
+
+/** The one report envelope every command fills: the summary is always computed from the checks and findings given. */
+export function buildReport(p: ReportParts): Report {
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: 'moat', version: TOOL_VERSION },
+    command: p.command,
+    target: p.target,
+    startedAt: p.started.toISOString(),
+    finishedAt: new Date().toISOString(),
+    durationMs: Math.max(0, Math.round(p.durationMs)),
+    findings: p.findings,
+    checks: p.checks,
+    summary: summarize(p.checks, p.findings),
+    ...(p.configFile ? { config: p.configFile } : {}),
+    ...(p.warnings.length ? { warnings: [...p.warnings] } : {}),
+  };
+}
