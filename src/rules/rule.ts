@@ -12,7 +12,8 @@ export type RuleTarget = 'container' | 'daemon' | 'host' | 'image' | 'dockerfile
  * Facts that cost extra engine requests per container (or per image: `history`). A rule
  * lists the ones it reads so that `audit` fetches them only when such a rule is selected.
  */
-export type Need = 'processes' | 'image' | 'execs' | 'history';
+/** `files`: the image's file tree (only `moat scan` reads it); such a rule runs on a root file system too. */
+export type Need = 'processes' | 'image' | 'execs' | 'history' | 'files';
 
 export interface CisRef {
   /** Recommendation number in CIS Docker Benchmark v1.6.0, numbered as docker-bench-security does (e.g. `5.29`). */

@@ -10,6 +10,7 @@ import type { MoatConfig } from '../config/load.ts';
 import type { Finding, Subject } from '../findings/finding.ts';
 import { checkResult } from '../findings/summary.ts';
 import type { ImageScan } from '../image/scan.ts';
+import type { ImageSpec } from '../models/image-spec.ts';
 import type { CheckResult, Report, ReportWarning } from '../report/model.ts';
 import { runCheck } from '../rules/evaluate.ts';
 import type { ImageRule, ImageSettings } from '../rules/rule.ts';
@@ -44,21 +45,25 @@ export function imageScanReport(scan: ImageScan, opts: ImageReportOptions): Imag
   let findings: Finding[] = [];
   const checks: CheckResult[] = [];
 
-  if (scan.image) {
-    const image = scan.image.spec;
+  // A root file system has files but no image configuration: only the rules that judge files alone run on it.
+  const image: ImageSpec | undefined = scan.image ? scan.image.spec : scan.fileFacts ? { id: scan.target.name, repoTags: [scan.target.name], repoDigests: [], env: [], exposedPorts: [], labels: {}, files: scan.fileFacts } : undefined;
+  const rules = scan.image ? opts.rules : opts.rules.filter((r) => r.meta.needs?.includes('files'));
+  if (image) {
     const subject: Subject = { kind: 'image', id: image.id, name: image.repoTags[0] ?? scan.target.name };
-    const verdicts = opts.rules.map((r) => ({ rule: r, verdict: runCheck(r, { image, now: opts.now, settings: opts.settings }, subject) }));
+    const verdicts = rules.map((r) => ({ rule: r, verdict: runCheck(r, { image, now: opts.now, settings: opts.settings }, subject) }));
     let ruleFindings = verdicts.flatMap((v) => v.verdict.findings);
     if (opts.config) {
-      const applied = applyConfig(ruleFindings, opts.config, { now: started, ran: opts.rules });
+      const applied = applyConfig(ruleFindings, opts.config, { now: started, ran: rules });
       ruleFindings = applied.findings;
       warnings.push(...applied.warnings);
     }
     const byRule = Map.groupBy(ruleFindings, (f) => f.ruleId);
     for (const { rule, verdict } of verdicts) checks.push(checkResult(rule.meta, [verdict], byRule.get(rule.meta.id) ?? []));
     findings = ruleFindings;
-  } else {
-    warnings.push({ message: `image rules judge an image's configuration and were not run on ${scan.target.name} (a root file system has none)` });
+  }
+  if (!scan.image) {
+    const skipped = opts.rules.filter((r) => !rules.includes(r)).map((r) => r.meta.id);
+    if (skipped.length) warnings.push({ message: `${scan.target.name} is a root file system, with no image configuration: only the file rules ran (${rules.map((r) => r.meta.id).join(', ') || 'none'}); not run: ${skipped.join(', ')}` });
   }
 
   if ('result' in opts.vulns) {

@@ -25,7 +25,8 @@ base image, ADD; see moat rules) and the known vulnerabilities (OSV advisories) 
 packages. Debian and Ubuntu packages are matched through their source package, Alpine
 packages through their origin. With --sbom (CycloneDX 1.4-1.6 or SPDX 2.2/2.3 JSON,
 packages read from their package URLs) only vulnerabilities are checked: an SBOM has no
-image configuration or files. Without a database the image rules still run, and the
+image configuration or files. A root file system (rootfs:DIR) has files but no
+configuration: only the rules that judge files run on it. Without a database the image rules still run, and the
 report marks vulnerabilities as not checked (exit 2); --no-vulns runs the rules alone.
 
 TARGET: IMAGE (local engine), registry:REF, docker-archive:PATH, oci-archive:PATH, oci:DIR,

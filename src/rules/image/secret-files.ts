@@ -13,6 +13,8 @@ export default imageRule({
       "A credential file copied into an image (`.env`, `.npmrc` or `.pypirc` with a token, `~/.aws/credentials`, `~/.docker/config.json`, `.git-credentials`, `.netrc`, SSH and TLS private keys) is readable by anyone who can pull the image, and stays in the layer that added it even when a later step deletes it. `moat scan` reads the contents of such files only (by name, at most 1 MiB each, 64 MiB per image) and looks for the token formats and assignments image-secrets knows; values are masked. Files too large to read are listed as not checked. `moat audit` does not read files: the rule does not apply there.",
     remediation: 'Remove the file from the build context (`.dockerignore`) and from every layer (a later `RUN rm` does not remove it from the image), rotate the credential, and pass build secrets with `RUN --mount=type=secret,id=NAME` instead.',
     cwe: ['CWE-798', 'CWE-522'],
+    // Judged from the file tree alone: these also run on a root file system, which has no image configuration.
+    needs: ['files'],
     urls: ['https://docs.docker.com/build/building/secrets/'],
   },
   check({ image }) {

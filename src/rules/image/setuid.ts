@@ -13,6 +13,8 @@ export default imageRule({
     rationale: "Setuid and setgid binaries let a non-root process become root (or another group) inside the container; few workloads need any. `moat scan` reads the image's files and lists every regular file with either bit, with its mode, owner and the layer that wrote it (one finding per image, the files in the evidence). `moat audit` reads only the image's configuration, so there it reports an info finding saying the files were not checked (run `moat scan IMAGE`), never a pass. `--security-opt no-new-privileges` (container-no-new-privileges) neutralises them at run time.",
     remediation: 'Strip the bits at the end of the Dockerfile, keeping only binaries that need them: `RUN find / -xdev -perm /6000 -type f -exec chmod a-s {} + || true`; run containers with `--security-opt no-new-privileges`.',
     cwe: ['CWE-250'],
+    // Judged from the file tree alone: these also run on a root file system, which has no image configuration.
+    needs: ['files'],
   },
   check({ image }) {
     const files = image.files;

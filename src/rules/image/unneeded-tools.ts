@@ -24,6 +24,8 @@ export default imageRule({
       "An SSH server, a package manager (apt, dpkg, apk, yum, dnf, rpm, pip, npm), a compiler (gcc, cc, clang, go, rustc, javac) or a shell in the final image is what an attacker who gets code execution uses next: to install tools, build exploits or script. Moat looks for them in the usual executable directories (/bin, /sbin, /usr/bin, /usr/sbin, /usr/local/bin...) and reports one finding per category with the paths that prove it: low for SSH servers, package managers and compilers, info for shells. Needs the image's files (`moat scan`); not applicable in `moat audit`.",
     remediation: 'Use a multi-stage build and copy only the application into a minimal final stage (distroless, `-slim`, or `FROM scratch` for static binaries); remove package managers and shells from the final stage when nothing runs them.',
     cwe: ['CWE-1104'],
+    // Judged from the file tree alone: these also run on a root file system, which has no image configuration.
+    needs: ['files'],
   },
   check({ image }) {
     const files = image.files;
