@@ -5,7 +5,6 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createConnection, createServer, type Socket } from 'node:net';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,31 +12,12 @@ import { join } from 'node:path';
 import { DEBIAN_IMAGES, ensureDebianImages, ensureDebianRootfs } from './support/images.ts';
 import { dockerSaveLegacy, file, makeTar } from './support/tar.ts';
 import { cycloneDxValidator, spdxValidator } from '../src/sbom/test-support/schemas.ts';
+import { runMoat, type Run, type RunOptions } from './support/moat-cli.ts';
 
-const BIN = join(import.meta.dirname, '../src/cli/bin.ts');
 let work: string;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function moat(args: string[], opts: { env?: NodeJS.ProcessEnv; onSpawn?: (kill: (s: NodeJS.Signals) => void, stderr: () => string) => void } = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1', ...opts.env }, cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    opts.onSpawn?.((s) => child.kill(s), () => stderr);
-  });
+function moat(args: string[], opts: Pick<RunOptions, 'env' | 'onSpawn'> = {}): Promise<Run> {
+  return runMoat(args, { ...opts, cwd: work, timeoutMs: 60_000 });
 }
 
 function oneLineError(r: Run, code: number, pattern: RegExp): void {

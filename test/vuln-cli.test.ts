@@ -4,37 +4,18 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { compileSchema, FINDING_SCHEMA_URL, readJson } from '../src/report/test-support/ajv.ts';
 import { tempDir } from '../src/vuln/test-support/temp.ts';
 import { ZipWriter } from '../src/vuln/test-support/zip-writer.ts';
+import { runMoat, type Run } from './support/moat-cli.ts';
 
-const BIN = path.join(import.meta.dirname, '../src/cli/bin.ts');
 const dir = tempDir('vuln-cli');
 const db = path.join(dir, 'cache', 'osv.sqlite');
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 function moat(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1', MOAT_DB: db, ...env }, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runMoat(args, { cwd: dir, env: { MOAT_DB: db, ...env }, timeoutMs: 60_000 });
 }
 
 const OLD = '2020-01-01T00:00:00Z';

@@ -9,11 +9,19 @@ export interface Run {
   stderr: string;
 }
 
-/**
- * Runs the CLI from source as a user would (NO_COLOR set, no stdin), killed after 30 s.
- * `prefix` runs it under another program (`['setpriv', '--reuid', ...]`).
- */
-export function runMoat(args: readonly string[], opts: { env?: NodeJS.ProcessEnv; cwd: string; prefix?: string[] }): Promise<Run> {
+export interface RunOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Runs it under another program (`['setpriv', '--reuid', ...]`). */
+  prefix?: string[];
+  /** Killed after this (default 30 s). */
+  timeoutMs?: number;
+  /** Called once it runs: a way to signal it and to read its stderr so far (interrupt tests). */
+  onSpawn?: (kill: (s: NodeJS.Signals) => void, stderr: () => string) => void;
+}
+
+/** Runs the CLI from source as a user would (NO_COLOR set, no stdin). */
+export function runMoat(args: readonly string[], opts: RunOptions): Promise<Run> {
   const [cmd, ...pre] = opts.prefix ?? [process.execPath];
   return new Promise((resolve, reject) => {
     const child = spawn(cmd as string, [...(opts.prefix ? [...pre, process.execPath] : []), BIN, ...args], {
@@ -25,11 +33,12 @@ export function runMoat(args: readonly string[], opts: { env?: NodeJS.ProcessEnv
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));
     child.stderr.on('data', (c) => (stderr += c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
+    opts.onSpawn?.((sig) => child.kill(sig), () => stderr);
   });
 }

@@ -5,7 +5,7 @@ import { parseCommandArgs } from '../args.ts';
 import { EXIT } from '../exit-codes.ts';
 import { writeOutput } from '../output.ts';
 import type { CommandIO } from './audit.ts';
-import { Progress } from '../progress.ts';
+import { withImageRead } from '../image-read.ts';
 
 export const SBOM_HELP = `Usage: moat sbom TARGET [options]
        moat sbom --rootfs DIR [options]
@@ -69,41 +69,11 @@ export async function sbomCommand(argv: string[], io: CommandIO): Promise<number
     if (t === undefined) throw new MoatError('usage', `sbom: no TARGET: give ${TARGET_SYNTAX} (see moat sbom --help)`);
     target = parseTarget(t);
   }
-  if (values.platform !== undefined && !/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(values.platform)) {
-    throw new MoatError('usage', `sbom: --platform "${values.platform}" is not os/arch[/variant] (like linux/amd64 or linux/arm64/v8)`);
-  }
-  const timeoutMs = values.timeout === undefined ? undefined : positiveInt(values.timeout);
-  const { resolveEndpoint } = await import('../../engine/endpoint.ts');
-
-  const controller = new AbortController();
-  const onSignal = (sig: NodeJS.Signals): void => controller.abort(new MoatError('incomplete', `interrupted (${sig}): nothing was written`));
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  const progress = io.stderr.isTTY ? new Progress(io.stderr) : undefined;
-  try {
-    const result = await sbom(target, {
-      format,
-      signal: controller.signal,
-      ...(values.platform ? { platform: values.platform } : {}),
-      ...(target.kind === 'engine' ? { engine: { endpoint: resolveEndpoint(io.env, values.host), ...(timeoutMs ? { timeoutMs } : {}) } } : {}),
-      ...(target.kind === 'registry' ? { registry: { env: io.env, ...(values['insecure-registry'] ? { insecure: values['insecure-registry'] } : {}), ...(timeoutMs ? { timeoutMs } : {}) } } : {}),
-      ...(progress ? { onBytes: (n: number) => progress.add(n), onLayer: () => progress.layerDone() } : {}),
-    });
-    progress?.clear();
-    for (const p of result.scan.inventory.problems) io.stderr.write(`moat: warning: ${p.analyzer}: ${p.message}\n`);
-    if (values.output) {
-      writeOutput(values.output, result.text);
-      io.stderr.write(`moat: wrote ${values.output} (${format}, ${result.scan.inventory.packages.length} packages)\n`);
-    } else io.stdout.write(result.text);
-    return EXIT.ok;
-  } finally {
-    progress?.clear();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
-}
-
-function positiveInt(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) <= 0) throw new MoatError('usage', `sbom: --timeout takes a positive whole number of milliseconds, not "${value}"`);
-  return Number(value);
+  const result = await withImageRead('sbom', target, values, io, (options) => sbom(target, { ...options, format }));
+  for (const p of result.scan.inventory.problems) io.stderr.write(`moat: warning: ${p.analyzer}: ${p.message}\n`);
+  if (values.output) {
+    writeOutput(values.output, result.text);
+    io.stderr.write(`moat: wrote ${values.output} (${format}, ${result.scan.inventory.packages.length} packages)\n`);
+  } else io.stdout.write(result.text);
+  return EXIT.ok;
 }

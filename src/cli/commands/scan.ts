@@ -1,12 +1,11 @@
 import { isSeverity, type Severity } from '../../findings/finding.ts';
 import type { ImageTarget } from '../../image/target.ts';
-import type { ImageScan } from '../../image/scan.ts';
 import type { Inventory } from '../../models/inventory.ts';
 import type { Report } from '../../report/model.ts';
 import type { ImageRule } from '../../rules/rule.ts';
 import type { VulnPart } from '../../scan/image-report.ts';
 import type { VulnDatabase } from '../../vuln/db/vuln-database.ts';
-import { Progress } from '../progress.ts';
+import { checkImageReadFlags, withImageRead } from '../image-read.ts';
 import { renderReport } from '../../report/index.ts';
 import { shouldColor } from '../../report/table.ts';
 import { MoatError } from '../../util/errors.ts';
@@ -96,7 +95,7 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
   const failOn = parseFailOn(values['fail-on'] ?? 'high');
   const severities = parseSeverities(splitList(values.severity));
   const maxAge = parseDays(values['max-db-age'] ?? io.env['MOAT_DB_MAX_AGE_DAYS'] ?? '7');
-  const timeoutMs = values.timeout === undefined ? undefined : parseTimeout(values.timeout);
+  checkImageReadFlags('scan', values);
 
   const noVulns = values['no-vulns'] === true;
   if (noVulns && values.sbom !== undefined) throw new MoatError('usage', 'scan: --no-vulns with --sbom leaves nothing to check (an SBOM gets only the vulnerability match)');
@@ -137,7 +136,7 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
     } else {
       const { parseTarget } = await import('../../image/target.ts');
       const target: ImageTarget = values.rootfs !== undefined ? { kind: 'rootfs', dir: values.rootfs } : parseTarget(positionals[0] as string);
-      const scanned = await readImageScan(target, { ...values, timeoutMs }, io);
+      const scanned = await withImageRead('scan', target, values, io, async (options) => (await import('../../image/scan.ts')).scanImage(target, { ...options, fileFacts: true }));
       const description = describe(scanned.target.name, scanned.inventory);
       const vulns: VulnPart = db
         ? { result: scanInventory(db, scanned.inventory, { description, ...matchOptions }) }
@@ -163,43 +162,6 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
     return EXIT.usage;
   }
   return exitCodeFor(report, failOn);
-}
-
-/** The image read as `moat sbom` reads it, with the file facts image rules judge; Ctrl-C stops the read cleanly. */
-async function readImageScan(
-  target: ImageTarget,
-  opts: { platform?: string; host?: string; 'insecure-registry'?: string[]; timeoutMs?: number },
-  io: CommandIO,
-): Promise<ImageScan> {
-  if (opts.platform !== undefined && !/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(opts.platform)) {
-    throw new MoatError('usage', `scan: --platform "${opts.platform}" is not os/arch[/variant] (like linux/amd64)`);
-  }
-  const { scanImage } = await import('../../image/scan.ts');
-  const { resolveEndpoint } = await import('../../engine/endpoint.ts');
-  const controller = new AbortController();
-  const onSignal = (sig: NodeJS.Signals): void => controller.abort(new MoatError('incomplete', `interrupted (${sig}): no report was written`));
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  const progress = io.stderr.isTTY ? new Progress(io.stderr) : undefined;
-  try {
-    return await scanImage(target, {
-      signal: controller.signal,
-      fileFacts: true,
-      ...(progress ? { onBytes: (n: number) => progress.add(n), onLayer: () => progress.layerDone() } : {}),
-      ...(opts.platform ? { platform: opts.platform } : {}),
-      ...(target.kind === 'engine' ? { engine: { endpoint: resolveEndpoint(io.env, opts.host), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) } } : {}),
-      ...(target.kind === 'registry' ? { registry: { env: io.env, ...(opts['insecure-registry'] ? { insecure: opts['insecure-registry'] } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) } } : {}),
-    });
-  } finally {
-    progress?.clear();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
-}
-
-function parseTimeout(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) <= 0) throw new MoatError('usage', `scan: --timeout takes a positive whole number of milliseconds, not "${value}"`);
-  return Number(value);
 }
 
 function parseSeverities(list: string[]): Severity[] | undefined {
