@@ -1,4 +1,4 @@
-/** Runs a Dockerfile rule over hadolint's own spec cases (shared/conformance/hadolint/cases.jsonl). */
+/** Runs a Dockerfile rule over hadolint's own spec cases (test/conformance/hadolint/cases.jsonl). */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';

@@ -13,15 +13,15 @@ export interface Pair {
 }
 
 /**
- * The conformance data lives in `shared/conformance`, beside the repository (CI clones
- * main with shared/ next to it); MOAT_CONFORMANCE_DIR points elsewhere when needed.
+ * The conformance data is vendored in `test/conformance` (see its README for where each file
+ * came from), so a plain clone runs these checks; MOAT_CONFORMANCE_DIR points elsewhere when needed.
  * A missing file fails the test: these checks must never pass by not running.
  */
 export function conformanceDir(): string {
   const fromEnv = process.env['MOAT_CONFORMANCE_DIR'];
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
   const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-  return path.resolve(repoRoot, '..', 'shared', 'conformance');
+  return path.resolve(repoRoot, 'test', 'conformance');
 }
 
 export function readPairs(file: string): Pair[] {
