@@ -10,10 +10,13 @@
  * whole before anything goes to stdout, so stopping here never truncates a file.
  */
 export function stopQuietlyWhenReaderLeaves(proc: Pick<NodeJS.Process, 'stdout' | 'stderr' | 'exit'>): void {
-  proc.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  const onStdoutError = (e: NodeJS.ErrnoException): void => {
+    // A command that listens itself (watch's stdout sink, one sink among others) decides.
+    if (proc.stdout.listeners('error').some((l) => l !== onStdoutError)) return;
     if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') proc.exit(0);
     throw e;
-  });
+  };
+  proc.stdout.on('error', onStdoutError);
   // A closed stderr (`moat ... 2>&- `, a log collector gone) must not turn a warning into a crash.
   proc.stderr.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
