@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { main } from './main.ts';
+import { stopQuietlyWhenReaderLeaves } from './closed-output.ts';
 
+stopQuietlyWhenReaderLeaves(process);
 main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }).then(
   (code) => {
     process.exitCode = code;

@@ -3,6 +3,7 @@ import { MoatError } from '../util/errors.ts';
 import { TOOL_VERSION } from '../version.ts';
 import type { CommandIO } from './commands/audit.ts';
 import { EXIT } from './exit-codes.ts';
+import { maskText } from '../secrets/mask.ts';
 
 const HELP = `Usage: moat <command> [options]
 
@@ -61,15 +62,16 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
 
 /** One line on stderr and the documented exit code; a stack trace only with MOAT_DEBUG=1. */
 function reportError(e: unknown, io: CommandIO): number {
-  if (io.env.MOAT_DEBUG && e instanceof Error) io.stderr.write(`${e.stack}\n`);
+  if (io.env.MOAT_DEBUG && e instanceof Error) io.stderr.write(`${maskText(e.stack ?? '')}\n`);
+  // Errors echo their input (a flag's value, a URL, a line of a file): masked like every output.
   if (e instanceof MoatError) {
-    io.stderr.write(`moat: ${e.message}\n`);
+    io.stderr.write(`moat: ${maskText(e.message)}\n`);
     return e.kind === 'incomplete' ? EXIT.incomplete : EXIT.usage;
   }
   if (e instanceof EngineError) {
-    io.stderr.write(`moat: ${e.message}\n`);
+    io.stderr.write(`moat: ${maskText(e.message)}\n`);
     return e.kind === 'config' ? EXIT.usage : EXIT.incomplete;
   }
-  io.stderr.write(`moat: internal error: ${e instanceof Error ? e.message : String(e)} (set MOAT_DEBUG=1 for details, and please report it)\n`);
+  io.stderr.write(`moat: internal error: ${maskText(e instanceof Error ? e.message : String(e))} (set MOAT_DEBUG=1 for details, and please report it)\n`);
   return EXIT.incomplete;
 }

@@ -136,7 +136,7 @@ test('a rule that throws denies (fail closed), environment values never reach me
   const thrower = containerRule({ meta: { ...leaky.meta, id: 'container-test-throw' }, check: () => { throw new Error('kaput'); } });
   const echo = await new Enforcer({ rules: [leaky] }).judge(create({}, { Env: ['TOKEN=supersecretvalue'] }));
   assert.doesNotMatch(JSON.stringify(echo), /supersecretvalue/);
-  assert.match(echo.msg, /env TOKEN=su\*\*\*\*\(16 chars\)/);
+  assert.match(echo.msg, /env TOKEN=\*\*\*\*\(16 chars\)/);
   const broken = await new Enforcer({ rules: [...containerRules, thrower] }).judge(create({ NetworkMode: 'none' }));
   assert.equal(broken.allow, false);
   assert.equal(broken.rule, 'enforce-rule-error');

@@ -1,15 +1,13 @@
 /**
  * Nothing a request carries as a secret reaches the decision log in full: environment values
- * are replaced wherever a rule's message or evidence repeats them, and query strings keep only
- * the parameters that name things (build args, auth and filters are masked). The masked form
- * is watch's (`s3****(12 chars)`), so every Moat log reads the same.
+ * are replaced wherever a rule's message or evidence repeats them, secret-looking text (an exec
+ * command's `--password=...`) is masked, and query strings keep only the parameters that name
+ * things (build args, auth and filters are masked). The mask is Moat's one (src/secrets/mask.ts).
  */
-import { maskSecret as maskValue } from '../watch/mask.ts';
+import { maskSecret as maskValue, maskText } from '../secrets/mask.ts';
 
 export function maskSecrets(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) if (s.length >= 4 && out.includes(s)) out = out.split(s).join(maskValue(s));
-  return out;
+  return maskText(text, secrets);
 }
 
 const SAFE_QUERY = new Set(['name', 'networkmode', 'remote', 't', 'fromimage', 'tag', 'force', 'all', 'platform', 'version', 'id', 'container', 'detachkeys', 'signal', 'timeout', 'v', 'link', 'dockerfile', 'q', 'nocache', 'pull', 'rm', 'forcerm']);

@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { maskSecret } from '../secrets/mask.ts';
 
 /**
  * A password or token. The value lives in a private field, so `console.log`, `inspect`,
@@ -27,7 +28,5 @@ export class Secret {
   }
 }
 
-/** Never more than the first two characters of a long secret, and none of a short one. */
-export function mask(value: string): string {
-  return value.length >= 12 ? `${value.slice(0, 2)}${'*'.repeat(8)}` : '*'.repeat(8);
-}
+/** Moat's one mask (src/secrets/mask.ts): the length, and a prefix only when it names a token's type. */
+export const mask = maskSecret;

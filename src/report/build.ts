@@ -1,5 +1,6 @@
 import type { Finding } from '../findings/finding.ts';
 import { summarize } from '../findings/summary.ts';
+import { maskText } from '../secrets/mask.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { SCHEMA_VERSION, type CheckResult, type Report, type ReportTarget, type ReportWarning } from './model.ts';
 
@@ -16,20 +17,35 @@ export interface ReportParts {
   warnings: readonly ReportWarning[];
 }
 
-/** The one report envelope every command fills: the summary is always computed from the checks and findings given. */
+/**
+ * The one report envelope every command fills: the summary is always computed from the checks
+ * and findings given. Every format (table, json, sarif, html) is rendered from it, so this is
+ * where text quoted from what was examined (a RUN line, an exec command, an ENV pair, a
+ * target's URL) is masked, whatever rule or door wrote it.
+ */
 export function buildReport(p: ReportParts): Report {
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'moat', version: TOOL_VERSION },
     command: p.command,
-    target: p.target,
+    target: { ...p.target, description: maskText(p.target.description), ...(p.target.endpoint !== undefined ? { endpoint: maskText(p.target.endpoint) } : {}) },
     startedAt: p.started.toISOString(),
     finishedAt: new Date().toISOString(),
     durationMs: Math.max(0, Math.round(p.durationMs)),
-    findings: p.findings,
-    checks: p.checks,
+    findings: p.findings.map(maskFinding),
+    checks: p.checks.map((c) => (c.reason === undefined ? c : { ...c, reason: maskText(c.reason) })),
     summary: summarize(p.checks, p.findings),
     ...(p.configFile ? { config: p.configFile } : {}),
-    ...(p.warnings.length ? { warnings: [...p.warnings] } : {}),
+    ...(p.warnings.length ? { warnings: p.warnings.map((w) => ({ ...w, message: maskText(w.message) })) } : {}),
   };
+}
+
+/** A vulnerability finding's text is built from advisory and package data, not quoted input: left as it is (there can be thousands). */
+function maskFinding(f: Finding): Finding {
+  if (f.vulnerability) return f;
+  const message = maskText(f.message);
+  const evidence = f.evidence === undefined ? undefined : maskText(f.evidence);
+  const name = f.subject.name === undefined ? undefined : maskText(f.subject.name);
+  if (message === f.message && evidence === f.evidence && name === f.subject.name) return f;
+  return { ...f, message, ...(evidence !== undefined ? { evidence } : {}), ...(name !== undefined && name !== f.subject.name ? { subject: { ...f.subject, name } } : {}) };
 }

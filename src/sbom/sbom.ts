@@ -1,6 +1,7 @@
 import { scanImage, type ImageScan, type ScanOptions } from '../image/scan.ts';
 import type { ImageSource } from '../image/source.ts';
 import type { ImageTarget } from '../image/target.ts';
+import { maskText } from '../secrets/mask.ts';
 import { toCycloneDx } from './cyclonedx.ts';
 import { toInventoryJson } from './json.ts';
 import { toSpdx } from './spdx.ts';
@@ -34,7 +35,8 @@ export async function sbom(target: string | ImageTarget | ImageSource, options: 
   return { text: renderSbom(scan, options.format, { now: options.now ?? new Date(), serial: options.serial }), scan };
 }
 
-export function renderSbom(scan: ImageScan, format: SbomFormat, opts: { now: Date; serial?: string }): string {
+export function renderSbom(given: ImageScan, format: SbomFormat, opts: { now: Date; serial?: string }): string {
+  const scan = masked(given);
   switch (format) {
     case 'cyclonedx':
       return JSON.stringify(toCycloneDx(scan, opts), null, 2) + '\n';
@@ -45,4 +47,16 @@ export function renderSbom(scan: ImageScan, format: SbomFormat, opts: { now: Dat
     case 'table':
       return toTable(scan);
   }
+}
+
+/**
+ * What an SBOM quotes from the image, masked as `moat scan` masks it: layer history
+ * (`RUN NPM_TOKEN=npm_... npm ci`, `curl -u deploy:pw`) and problems that echo file text.
+ */
+function masked(scan: ImageScan): ImageScan {
+  return {
+    ...scan,
+    layers: scan.layers.map((l) => (l.createdBy ? { ...l, createdBy: maskText(l.createdBy) } : l)),
+    inventory: { ...scan.inventory, problems: scan.inventory.problems.map((p) => ({ ...p, message: maskText(p.message) })) },
+  };
 }

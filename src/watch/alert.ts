@@ -1,4 +1,5 @@
 import type { Finding, Severity } from '../findings/finding.ts';
+import { maskText } from '../secrets/mask.ts';
 
 /** Bumped on any change to the alert's JSON shape (docs/alert.schema.json). */
 export const ALERT_SCHEMA_VERSION = '1.0.0';
@@ -79,7 +80,12 @@ export interface Alert {
   details?: AlertDetails;
 }
 
+/**
+ * Every alert is made here, so this is where what it quotes (a finding's evidence, a command
+ * in the message) is masked, before any sink (stdout, file, webhook, syslog) sees it.
+ */
 export function makeAlert(a: Omit<Alert, 'schemaVersion' | 'time'> & { time?: Date }): Alert {
   const { time, ...rest } = a;
-  return { schemaVersion: ALERT_SCHEMA_VERSION, time: (time ?? new Date()).toISOString(), ...rest };
+  const finding = rest.finding ? { ...rest.finding, message: maskText(rest.finding.message), ...(rest.finding.evidence !== undefined ? { evidence: maskText(rest.finding.evidence) } : {}) } : undefined;
+  return { schemaVersion: ALERT_SCHEMA_VERSION, time: (time ?? new Date()).toISOString(), ...rest, message: maskText(rest.message), ...(finding ? { finding } : {}) };
 }

@@ -15,7 +15,7 @@ test('health-check commands as the engine runs them: CMD-SHELL through /bin/sh -
 
 test('exec details come from /exec/{id}/json when it is there; privileged or root execs are high', () => {
   const d = execDetails('e1', '/tool', { id: 'e1', user: '0', privileged: false, command: ['/tool', '--token', 'abcdefgh'], running: true });
-  assert.deepEqual(d, { execId: 'e1', command: ['/tool', '--token', 'ab****(8 chars)'], user: '0', privileged: false });
+  assert.deepEqual(d, { execId: 'e1', command: ['/tool', '--token', '****(8 chars)'], user: '0', privileged: false });
   assert.equal(execSeverity(d), 'high');
   assert.equal(execSeverity({ ...d, user: 'app', privileged: true }), 'high');
   assert.equal(execSeverity({ ...d, user: 'app' }), 'medium');

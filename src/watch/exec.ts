@@ -1,7 +1,7 @@
 import type { ExecInfo } from '../rules/rule.ts';
 import type { Severity } from '../findings/finding.ts';
 import type { ExecDetails } from './alert.ts';
-import { maskArgv } from './mask.ts';
+import { maskArgv } from '../secrets/mask.ts';
 
 /**
  * The command lines the engine runs for a container's health check, as exec events show

@@ -12,6 +12,7 @@ import { MoatError } from '../../util/errors.ts';
 import { parseCommandArgs } from '../args.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { CommandIO } from './audit.ts';
+import { maskText } from '../../secrets/mask.ts';
 
 export const ENFORCE_HELP = `Usage: moat enforce <serve|install|test> [options]
 
@@ -175,7 +176,8 @@ async function test(argv: string[], io: CommandIO): Promise<number> {
   if (sources.length === 0) throw new MoatError('usage', 'enforce test needs --run "docker run ..." or a file (compose file or shell script)');
   const config = loadConfig({ cwd: io.cwd, file: values.config, rules: allRules });
   const enforcer = new Enforcer({ config });
-  const results = await dryRun(enforcer, sources, { cwd: io.cwd, env: io.env, user: values.user });
+  // `what` quotes the run line or the compose service as written: masked like every output.
+  const results = (await dryRun(enforcer, sources, { cwd: io.cwd, env: io.env, user: values.user })).map((r) => ({ ...r, what: maskText(r.what) }));
   if (format === 'json') {
     io.stdout.write(
       `${JSON.stringify(

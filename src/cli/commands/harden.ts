@@ -119,7 +119,7 @@ export async function hardenCommand(argv: string[], io: HardenIO): Promise<numbe
     } catch (e) {
       throw new MoatError('usage', `cannot create --output-dir ${outDir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
-    for (const name of OUTPUT_FILES) writeOutput(join(outDir, name), files[name]);
+    for (const name of OUTPUT_FILES) writeOutput(join(outDir, name), files[name], '--output-dir file');
   }
   if (format === 'json') io.stdout.write(JSON.stringify(result, null, 2) + '\n');
   else if (outDir) io.stdout.write(summary(result, outDir));

@@ -49,7 +49,7 @@ test('facts from one walk: setuid, world-writable under system paths only, tools
     ['shell', 'sh', ['usr/bin/sh']],
   ]);
   assert.deepEqual(f.secrets.map((s) => [s.path, s.line, s.kind, s.masked]), [
-    ['root/.docker/config.json', 1, 'docker-config-auth', 'dXNl****(20 chars)'],
+    ['root/.docker/config.json', 1, 'docker-config-auth', '****(20 chars)'],
     ['root/.netrc', 3, 'netrc-password', '****(10 chars)'],
   ]);
   assert.deepEqual(f.secretsNotChecked, [{ path: 'app/.env', reason: `larger than ${SECRET_FILE_LIMIT} bytes (${SECRET_FILE_LIMIT + 5})` }]);

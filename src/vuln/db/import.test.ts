@@ -174,3 +174,71 @@ test('counts nesting without recursion, ignoring brackets inside strings', () =>
   assert.equal(nestingDepth('"\\"[["', 64), 0);
   assert.equal(nestingDepth('['.repeat(1_000_000), 64), 65);
 });
+
+/** A record of about `bytes` that deflates about 40 to 1: well under the per-entry ratio check. */
+function bulkyRecord(id: string, bytes: number): string {
+  let seed = 1;
+  const noise = Buffer.alloc(bytes);
+  for (let i = 0; i < bytes; i++) {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    noise[i] = (seed >>> 16) % 100 === 0 ? 0x61 + ((seed >>> 8) % 26) : 0x20;
+  }
+  return JSON.stringify(record(id, { details: noise.toString('latin1') }));
+}
+
+test('a zip whose directory repeats one 15 MiB entry 4,000 times is refused in seconds, naming the entry', async () => {
+  const zipFile = path.join(dir, 'repeated.zip');
+  const zip = new ZipWriter(zipFile);
+  zip.add('GHSA-first.json', JSON.stringify(record('CVE-9999-0300')));
+  zip.add('GHSA-big.json', bulkyRecord('CVE-9999-0301', 15 * 1024 * 1024));
+  zip.repeatLast(4000);
+  zip.close();
+  const size = statSync(zipFile).size;
+  assert.ok(size < 1024 * 1024, `${size} bytes`);
+  const started = Date.now();
+  await assert.rejects(importPaths(fresh(), [zipFile]), (e: unknown) => {
+    assert.ok(e instanceof MoatError, String(e));
+    assert.match(e.message, /repeated\.zip:GHSA-big\.json: its data overlaps entry of the same name \(a zip listing the same bytes many times\): refusing the archive/);
+    return true;
+  });
+  assert.ok(Date.now() - started < 60_000, `took ${Date.now() - started} ms`);
+});
+
+test('overlapping entries with different names are refused, naming both', async () => {
+  const zipFile = path.join(dir, 'overlap.zip');
+  const zip = new ZipWriter(zipFile);
+  zip.add('a.json', JSON.stringify(record('CVE-9999-0310')));
+  zip.repeatLast(1);
+  zip.close();
+  // The copy in the directory gets another name of the same length: b.json.
+  const bytes = readFileSync(zipFile);
+  const second = bytes.lastIndexOf(Buffer.from('a.json'));
+  bytes.write('b', second);
+  writeFileSync(zipFile, bytes);
+  await assert.rejects(importPaths(fresh(), [zipFile]), /overlap\.zip:b\.json: its data overlaps entry "a\.json"/);
+});
+
+test('the uncompressed total is bounded by the archive\'s real size', async () => {
+  const zipFile = path.join(dir, 'inflating.zip');
+  const zip = new ZipWriter(zipFile);
+  // 1 MiB each, just under the per-entry ratio check, each its own bytes.
+  for (let i = 0; i < 40; i++) zip.add(`GHSA-${i}.json`, JSON.stringify(record(`CVE-9999-04${String(i).padStart(2, '0')}`, { details: ' '.repeat(1024 * 1024 - 400) })));
+  zip.close();
+  const size = statSync(zipFile).size;
+  assert.ok(size < 200_000, `${size} bytes`);
+  await assert.rejects(importPaths(fresh(), [zipFile], { limits: { maxRecordBytes: 4 * 1024 * 1024 } }), (e: unknown) => {
+    assert.ok(e instanceof MoatError);
+    assert.match(e.message, /inflating\.zip:GHSA-\d+\.json: the entries up to this one inflate to more than \d+ MiB, 100 times the archive's \d+ bytes/);
+    return true;
+  });
+});
+
+test('a FIFO named x.zip (or x.json) is refused at once instead of hanging', async () => {
+  const { spawnSync } = await import('node:child_process');
+  for (const name of ['x.zip', 'x.json']) {
+    const fifo = path.join(dir, name);
+    assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+    await assert.rejects(importPaths(fresh(), [fifo]), (e: unknown) => e instanceof MoatError && e.kind === 'usage' && e.message === `${fifo}: a FIFO, not a regular file: give OSV JSON records, an OSV all.zip or a directory of them`);
+  }
+  await assert.rejects(importPaths(fresh(), ['/dev/zero']), /\/dev\/zero: a character device, not a regular file/);
+});

@@ -9,7 +9,7 @@
  * with a reason. Problems with the source as a whole (unreadable, not a zip, truncated)
  * throw a MoatError: the import then fails and the previous database stays.
  */
-import { fstatSync, openSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, type Stats } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import yauzl from 'yauzl';
@@ -27,6 +27,13 @@ export interface ReadLimits {
   maxRatio: number;
   /** Uncompressed bytes one source may produce in total. */
   maxTotalBytes: number;
+  /**
+   * Uncompressed bytes an archive may produce per byte of its real size (with a floor of
+   * maxRecordBytes, for tiny archives). OSV's all.zip inflates about 10 to 1: the bound is
+   * the file on disk, never what its directory claims, so repeating one entry 4,000 times
+   * in a 350 KB archive is refused before a minute of inflating.
+   */
+  maxTotalRatio: number;
 }
 
 export const DEFAULT_LIMITS: ReadLimits = {
@@ -34,6 +41,7 @@ export const DEFAULT_LIMITS: ReadLimits = {
   maxDepth: 64,
   maxRatio: 1000,
   maxTotalBytes: 64 * 1024 * 1024 * 1024,
+  maxTotalRatio: 100,
 };
 
 export interface RecordSink {
@@ -52,6 +60,8 @@ export async function readSource(file: string, limits: ReadLimits, sink: RecordS
     throw new MoatError('usage', `${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`);
   }
   if (info.isDirectory()) return readDirectory(file, limits, sink);
+  // A FIFO named x.zip would block the read forever, a device would never end.
+  if (!info.isFile()) throw new MoatError('usage', `${file}: ${fileKind(info)}, not a regular file: give OSV JSON records, an OSV all.zip or a directory of them`);
   if (/\.zip$/i.test(file)) return readZip(file, limits, sink);
   if (/\.json$/i.test(file)) return readJsonFile(file, info.size, limits, sink);
   throw new MoatError('usage', `${file}: not a .json file, a .zip file or a directory: give OSV JSON records or an OSV all.zip`);
@@ -93,6 +103,14 @@ function deliver(text: string, where: string, limits: ReadLimits, sink: RecordSi
   sink.record(text, where);
 }
 
+function fileKind(info: Stats): string {
+  if (info.isFIFO()) return 'a FIFO';
+  if (info.isCharacterDevice()) return 'a character device';
+  if (info.isBlockDevice()) return 'a block device';
+  if (info.isSocket()) return 'a socket';
+  return 'not a file';
+}
+
 function mib(bytes: number): string {
   return `${Math.round(bytes / 1024 / 1024)} MiB`;
 }
@@ -108,13 +126,20 @@ function unsafeName(name: string): string | undefined {
 
 async function readZip(file: string, limits: ReadLimits, sink: RecordSink): Promise<void> {
   let fd: number;
-  let size: number;
   try {
-    fd = openSync(file, 'r');
-    size = fstatSync(fd).size;
+    // Non-blocking: something swapped in for the file since it was checked must not hang the open.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
     throw new MoatError('incomplete', `${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
+  const info = fstatSync(fd);
+  if (!info.isFile()) {
+    closeSync(fd);
+    throw new MoatError('usage', `${file}: ${fileKind(info)}, not a regular file: give an OSV all.zip`);
+  }
+  const size = info.size;
+  const maxTotal = Math.min(limits.maxTotalBytes, Math.max(size * limits.maxTotalRatio, limits.maxRecordBytes));
+  const spans = new Spans();
   const reader = new BlockReader(fd, size);
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => {
     // Names are checked here rather than by yauzl, which would abort the whole archive.
@@ -154,13 +179,18 @@ async function readZip(file: string, limits: ReadLimits, sink: RecordSink): Prom
         sink.skip(`compression ratio above ${limits.maxRatio}:1 (a zip bomb?)`, where);
         return next();
       }
-      total += entry.uncompressedSize;
-      if (total > limits.maxTotalBytes) {
-        return fail(new MoatError('incomplete', `${file}: more than ${mib(limits.maxTotalBytes)} uncompressed: refusing the archive (a zip bomb?)`));
-      }
       let bytes: Buffer;
       try {
-        bytes = entryBytes(reader, entry, limits.maxRecordBytes);
+        const data = entryData(reader, entry);
+        const other = spans.claim(data.start - data.headerBytes, data.start + entry.compressedSize, name);
+        if (other !== undefined) {
+          return fail(new MoatError('incomplete', `${where}: its data overlaps entry ${other === name ? 'of the same name' : JSON.stringify(other)} (a zip listing the same bytes many times): refusing the archive`));
+        }
+        total += entry.uncompressedSize;
+        if (total > maxTotal) {
+          return fail(new MoatError('incomplete', `${where}: the entries up to this one inflate to more than ${mib(maxTotal)}, ${limits.maxTotalRatio} times the archive's ${size} bytes: refusing the archive (a zip bomb?)`));
+        }
+        bytes = entryBytes(reader, entry, data.start, limits.maxRecordBytes);
       } catch (e) {
         sink.skip(`unreadable entry (${(e as Error).message})`, where);
         return next();
@@ -183,16 +213,50 @@ async function readZip(file: string, limits: ReadLimits, sink: RecordSink): Prom
   });
 }
 
+/** Where an entry's stored bytes start, after its local header (which the directory points at). */
+function entryData(reader: BlockReader, entry: yauzl.Entry): { start: number; headerBytes: number } {
+  const header = reader.slice(entry.relativeOffsetOfLocalHeader, entry.relativeOffsetOfLocalHeader + 30);
+  if (header.length < 30 || header.readUInt32LE(0) !== 0x04034b50) throw new Error('no local file header where the directory says');
+  const headerBytes = 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
+  return { start: entry.relativeOffsetOfLocalHeader + headerBytes, headerBytes };
+}
+
+/**
+ * The byte ranges of the entries read so far. Each byte of the archive is read for one
+ * entry at most, so the work is bounded by the file's size, not by its directory. Real
+ * archives list entries in file order, which makes each claim a constant-time append.
+ */
+class Spans {
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+  private readonly names: string[] = [];
+
+  /** Records [start, end) for `name`; returns the name of an entry it overlaps instead, if any. */
+  claim(start: number, end: number, name: string): string | undefined {
+    // First span starting at or after `start`.
+    let lo = 0;
+    let hi = this.starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.starts[mid] as number) < start) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > 0 && (this.ends[lo - 1] as number) > start) return this.names[lo - 1];
+    if (lo < this.starts.length && (this.starts[lo] as number) < Math.max(end, start + 1)) return this.names[lo];
+    this.starts.splice(lo, 0, start);
+    this.ends.splice(lo, 0, end);
+    this.names.splice(lo, 0, name);
+    return undefined;
+  }
+}
+
 /**
  * One entry's bytes, inflated in one synchronous call bounded by `max`: a stream and a
  * zlib context per entry cost more than the records themselves. The sizes and CRC the
  * central directory declares must hold, or the entry is refused.
  */
-function entryBytes(reader: BlockReader, entry: yauzl.Entry, max: number): Buffer {
+function entryBytes(reader: BlockReader, entry: yauzl.Entry, start: number, max: number): Buffer {
   if ((entry.generalPurposeBitFlag & 0x1) !== 0) throw new Error('encrypted');
-  const header = reader.slice(entry.relativeOffsetOfLocalHeader, entry.relativeOffsetOfLocalHeader + 30);
-  if (header.length < 30 || header.readUInt32LE(0) !== 0x04034b50) throw new Error('no local file header where the directory says');
-  const start = entry.relativeOffsetOfLocalHeader + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
   const stored = reader.slice(start, start + entry.compressedSize);
   let data: Buffer;
   if (entry.compressionMethod === 0) data = stored;

@@ -57,6 +57,18 @@ export class ZipWriter {
     this.count++;
   }
 
+  /**
+   * Lists the last entry `times` more times in the central directory, every copy pointing at
+   * the same bytes: a small archive whose directory promises far more than the file holds.
+   */
+  repeatLast(times: number): void {
+    const header = this.central.at(-2);
+    const name = this.central.at(-1);
+    if (header === undefined || name === undefined) throw new Error('repeatLast: no entry yet');
+    for (let i = 0; i < times; i++) this.central.push(header, name);
+    this.count += times;
+  }
+
   close(): void {
     const start = this.offset;
     for (const b of this.central) this.write(b);

@@ -102,5 +102,5 @@ test('a 4xx the endpoint will never accept drops that alert (counted) instead of
 test('webhook URLs: only http(s); a password in one is never shown', () => {
   assert.throws(() => parseWebhookUrl('ftp://x'), /http:\/\/ or https:\/\//);
   assert.throws(() => parseWebhookUrl('not a url'), /is not a URL/);
-  assert.equal(displayUrl(new URL('https://u:s3cret@hooks.example/x?token=abc')), 'https://u:****@hooks.example/x?%E2%80%A6');
+  assert.equal(displayUrl(new URL('https://u:s3cret@hooks.example/x?token=abc')), 'https://u:****(6 chars)@hooks.example/x?%E2%80%A6');
 });

@@ -1,3 +1,4 @@
+import { maskText, maskUrl } from '../../secrets/mask.ts';
 import { MoatError } from '../../util/errors.ts';
 import type { Alert } from '../alert.ts';
 import { DeliveryQueue, PermanentDeliveryError } from './delivery-queue.ts';
@@ -14,12 +15,23 @@ export interface WebhookOptions {
   onFailure?: (message: string) => void;
 }
 
-/** The URL as it may be shown: a password or token in it is masked. */
+/** The URL as it may be shown: a password masked, the query (tokens travel there) left out. */
 export function displayUrl(u: URL): string {
-  const shown = new URL(u.href);
-  if (shown.password) shown.password = '****';
-  if (shown.search) shown.search = '?…';
-  return shown.href;
+  return maskUrl(u);
+}
+
+/**
+ * fetch refuses a URL with credentials in it (and its error repeats the URL, password and
+ * all), so `https://user:pw@host/hook` becomes the bare URL and an `Authorization: Basic`
+ * header, as curl and browsers send it.
+ */
+export function webhookTarget(u: URL): { url: URL; headers: Record<string, string> } {
+  if (!u.username && !u.password) return { url: u, headers: {} };
+  const bare = new URL(u.href);
+  bare.username = '';
+  bare.password = '';
+  const basic = Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64');
+  return { url: bare, headers: { authorization: `Basic ${basic}` } };
 }
 
 export function parseWebhookUrl(raw: string): URL {
@@ -27,7 +39,7 @@ export function parseWebhookUrl(raw: string): URL {
   try {
     u = new URL(raw);
   } catch {
-    throw new MoatError('usage', `--webhook "${raw.slice(0, 80)}" is not a URL: use http://HOST:PORT/PATH or https://...`);
+    throw new MoatError('usage', `--webhook "${maskText(raw).slice(0, 80)}" is not a URL: use http://HOST:PORT/PATH or https://...`);
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new MoatError('usage', `--webhook must be an http:// or https:// URL, not ${u.protocol}//`);
   return u;
@@ -39,16 +51,18 @@ export function parseWebhookUrl(raw: string): URL {
  * 4xx means the endpoint will never take this alert, so it is dropped and counted.
  */
 export function webhookSink(opts: WebhookOptions): Sink {
-  const url = parseWebhookUrl(opts.url);
-  const shown = displayUrl(url);
+  const given = parseWebhookUrl(opts.url);
+  const shown = displayUrl(given);
+  const { url, headers: auth } = webhookTarget(given);
+  const secrets = [given.password, decodeURIComponent(given.password)].filter((p) => p.length > 0);
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const deliver = async (a: Alert): Promise<void> => {
     let res: Response;
     try {
-      res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': 'moat-watch' }, body: alertLine(a), signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
+      res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': 'moat-watch', ...auth }, body: alertLine(a), signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
     } catch (e) {
       const cause = (e as { cause?: { code?: string } }).cause?.code;
-      throw new Error(`webhook ${shown}: ${cause ?? (e as Error).message}`);
+      throw new Error(`webhook ${shown}: ${cause ?? maskText((e as Error).message, secrets)}`);
     }
     await res.body?.cancel().catch(() => undefined);
     if (res.ok) return;

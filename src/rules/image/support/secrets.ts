@@ -1,3 +1,5 @@
+import { maskSecret } from '../../../secrets/mask.ts';
+
 /**
  * Secret-looking names and values in image metadata (ENV, LABEL, build arguments).
  * Values are never reported in full: `mask` keeps at most a type prefix.
@@ -43,8 +45,5 @@ export function secretIn(name: string, value: string): SecretHit | undefined {
   return undefined;
 }
 
-/** `AKIA… (20 characters)`: a type prefix for long values, nothing of short ones. */
-export function mask(value: string): string {
-  const keep = value.length >= 16 ? value.slice(0, 4) : '';
-  return `${keep}…(${value.length} characters)`;
-}
+/** Moat's one mask (src/secrets/mask.ts): `AKIA****(20 chars)`. */
+export const mask = maskSecret;
