@@ -39,8 +39,31 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   },
 ];
 
-/** Names of variables and labels that hold secrets (`DB_PASSWORD`, `GITHUB_TOKEN`, `api_key`). */
-export const SECRET_NAME = /(?:^|[_.-])(?:password|passwd|pwd|pass|secret|token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|auth|credentials?)(?:$|[_.-])|(?:password|secret|token|apikey)$/i;
+/**
+ * Names of variables and labels that hold secrets (`DB_PASSWORD`, `GITHUB_TOKEN`, `api_key`),
+ * compound words among them (`LDAP_ROOTPASS`, `DBPASSWD`, `CLIENTSECRET`, `LICENSE_KEY`).
+ * Use `isSecretName`, which also leaves out the names that only describe a secret.
+ */
+export const SECRET_NAME =
+  /(?:^|[_.-])(?:password|passwd|pwd|pass|secret|token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|auth|credentials?)(?:$|[_.-])|(?:password|secret|token|apikey)$|(?:^|[_.-])[a-z0-9]*(?:pass|passwd|password|passphrase|secret|token)(?:$|[_.-])|(?:^|[_.-])(?:license|licence|master|encryption|signing|app|client|session|cipher|crypt|hmac|jwt|shared)?[_.-]?key(?:$|[_.-])/i;
+
+/**
+ * Names that describe a secret without holding it: its version, file, URL, user, length...
+ * (`DOCKER_AUTH_VERSION`, `PASSWORD_FILE`, `TOKEN_URL`), public key material (`GPG_KEY`
+ * holds a fingerprint), and words that only end like one (`BYPASS`, `COMPASS`).
+ */
+const DESCRIBES_SECRET =
+  /[_.-](?:version|ver|file|path|dir|url|uri|host|hostname|port|user|username|login|name|type|mode|method|enabled?|disabled?|required|expiry|expires|expiration|ttl|timeout|length|len|size|min|max|header|alg|algorithm|provider|backend|plugin|endpoint|realm|scope|issuer|audience|domain|location|format|count|prefix|suffix|policy|strategy|server|keyserver|fingerprint|digest|lifetime|validity|rotation|store|vault)$|(?:^|[_.-])(?:gpg|pgp|gnupg|pub|public|publickey|pubkey|keyserver|keyring|keyid|fingerprint|primary|foreign|sort|cache|hot|idempotency|partition|routing|shard|object|s3|bucket|recv|trusted|signed)(?:$|[_.-])|(?:^|[_.-])(?:by|com|encom|over|tres|sur)pass(?:$|[_.-])|^(?:old)?pwd$/i;
+
+/** A variable or label whose name says it holds a secret (not one that only describes it). */
+export function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name) && !DESCRIBES_SECRET.test(name);
+}
+
+/** `1.5.0`, `v2.3`, `12.2-1+deb12u3`: a version number, which no secret looks like. */
+export function isVersion(value: string): boolean {
+  return /^v?\d+(?:\.\d+){1,3}(?:[-+~][0-9A-Za-z.+~-]{1,64})?$/.test(value.trim());
+}
 
 /** Values that are obviously not the secret itself. */
 export function isPlaceholder(value: string): boolean {

@@ -99,3 +99,46 @@ test('build, network_mode, long syntax and deploy limits', () => {
   assert.equal(a?.mounts[0]?.source, '/var/run/docker.sock');
   assert.deepEqual(r.specs[1]?.networks, ['p_default']);
 });
+
+test('a version-1 file (services at the top level) is read like later versions: net, links, volumes_from, cap_add, privileged, docker.sock', () => {
+  const v1 = [
+    'web:',
+    '  build: ./web',
+    '  dockerfile: Dockerfile.prod',
+    '  net: host',
+    '  links: [db]',
+    '  privileged: true',
+    '  log_driver: syslog',
+    'db:',
+    '  image: postgres:9.6',
+    '  cap_add: [SYS_ADMIN]',
+    '  volumes:',
+    '    - /var/run/docker.sock:/var/run/docker.sock',
+    '    - pgdata:/var/lib/postgresql/data',
+    '  volumes_from: [web]',
+    'cache:',
+    '  image: redis',
+    '  net: "container:db"',
+    '',
+  ].join('\n');
+  const r = containersFromCompose(v1, { file: '/srv/legacy/docker-compose.yml', env: {} });
+  const [web, db, cache] = r.specs;
+  assert.deepEqual(r.specs.map((s) => s.name), ['web', 'db', 'cache']);
+  assert.equal(web?.privileged, true);
+  assert.deepEqual(web?.where.privileged, { file: '/srv/legacy/docker-compose.yml', line: 6, column: 3 });
+  assert.equal(web?.namespaces.network, 'host');
+  assert.deepEqual(web?.build, { context: '/srv/legacy/web', dockerfile: 'Dockerfile.prod' });
+  assert.deepEqual(db?.capAdd, ['SYS_ADMIN']);
+  assert.deepEqual(db?.mounts.map((m) => [m.type, m.source, m.target]), [['bind', '/var/run/docker.sock', '/var/run/docker.sock'], ['volume', 'pgdata', '/var/lib/postgresql/data']]);
+  assert.equal(db?.namespaces.network, 'bridge', 'version 1 had no project network: the default bridge');
+  assert.equal(cache?.namespaces.network, 'container:db');
+  assert.ok(r.warnings.some((w) => /version-1 compose file/.test(w.message) && w.at?.line === 1));
+  assert.ok(r.warnings.some((w) => /volumes_from of service db/.test(w.message)));
+  assert.ok(!r.warnings.some((w) => /unknown (top-level|service) key/.test(w.message)), JSON.stringify(r.warnings));
+});
+
+test('a file without services: whose top-level mappings are not services is not taken for version 1', () => {
+  const r = containersFromCompose('networks:\n  front: {}\nweb:\n  restart: always\n', { file: '/srv/c.yaml', env: {} });
+  assert.deepEqual(r.specs, []);
+  assert.ok(r.warnings.some((w) => /unknown top-level key "web"/.test(w.message)));
+});

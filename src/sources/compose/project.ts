@@ -12,6 +12,7 @@ import { MoatError } from '../../util/errors.ts';
 import type { DoorWarning } from '../common/spec.ts';
 import { ValueError } from '../common/values.ts';
 import { interpolate } from './interpolate.ts';
+import { fromVersion1, isVersion1 } from './v1.ts';
 import { keyValues, serviceToSpec, type ProjectNames } from './service.ts';
 import { describe, expectMap, loadYaml, locatedError, type LMap, type LNode } from './yaml-tree.ts';
 
@@ -59,7 +60,8 @@ class Loader {
   }
 
   parse(text: string, file: string): Loaded {
-    const tree = expectMap(loadYaml(text, file, dirname(resolve(file)), { vars: this.vars, warnings: this.warnings }), 'a compose file');
+    const read = expectMap(loadYaml(text, file, dirname(resolve(file)), { vars: this.vars, warnings: this.warnings }), 'a compose file');
+    const tree = isVersion1(read) ? fromVersion1(read, this.warnings) : read;
     const loaded = { tree, file };
     this.cache.set(resolve(file), loaded);
     return loaded;
@@ -221,7 +223,7 @@ function resolveExtends(name: string, svc: LMap, file: Loaded, loader: Loader, c
 function asKeyValueMap(n: LNode, key: string): LMap {
   if (n.kind === 'map') return n;
   const entries = new Map<string, LNode>();
-  for (const kv of keyValues(n, key)) entries.set(kv.key, { kind: 'scalar', value: kv.value ?? null, at: kv.at, dir: n.dir });
+  for (const kv of keyValues(n, key)) entries.set(kv.key, { kind: 'scalar', value: kv.value ?? null, at: kv.at, dir: n.dir, ...(kv.value !== undefined && !kv.literal ? { interpolated: true } : {}) });
   return { kind: 'map', entries, at: n.at, dir: n.dir };
 }
 

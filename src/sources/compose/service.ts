@@ -87,16 +87,16 @@ function list(n: LNode, key: string): LNode[] {
 }
 
 /** `environment`, `labels`, `sysctls`: a mapping or a list of KEY=VALUE; `undefined` value = KEY alone / null. */
-export function keyValues(n: LNode, key: string): Array<{ key: string; value: string | undefined; at: Location }> {
+export function keyValues(n: LNode, key: string): Array<{ key: string; value: string | undefined; at: Location; literal: boolean }> {
   if (n.kind === 'map') {
     return [...n.entries].map(([k, v]) => {
       if (v.kind !== 'scalar') throw locatedError(v.at, `${key}.${k} must be a string, number or boolean, found ${describe(v)}`);
-      return { key: k, value: v.value === null ? undefined : String(v.value), at: v.at };
+      return { key: k, value: v.value === null ? undefined : String(v.value), at: v.at, literal: v.value !== null && !v.interpolated };
     });
   }
   return list(n, key).map((i) => {
     const [k, v] = splitKeyValue(str(i, key));
-    return { key: k, value: v, at: i.at };
+    return { key: k, value: v, at: i.at, literal: v !== undefined && !(i.kind === 'scalar' && i.interpolated) };
   });
 }
 
@@ -226,10 +226,12 @@ export function serviceToSpec(name: string, svc: LMap, names: ProjectNames, warn
   const env = get('environment');
   if (env) {
     // `NAME` without a value takes the variable from compose's environment, or is left out when unset.
-    spec.env = keyValues(env, 'environment').flatMap(({ key, value }) => {
+    const entries = keyValues(env, 'environment');
+    spec.env = entries.flatMap(({ key, value }) => {
       const v = value ?? names.env[key];
       return v === undefined ? [] : [`${key}=${v}`];
     });
+    spec.envWritten = Object.fromEntries(entries.filter((kv) => kv.literal).map((kv) => [kv.key, kv.at]));
     set('env', env.at);
   }
   if (get('env_file')) warnings.push({ message: `env_file of service ${name} is not read: the variables in it are not checked`, at: get('env_file')?.at });
