@@ -142,3 +142,9 @@ test('a file without services: whose top-level mappings are not services is not 
   assert.deepEqual(r.specs, []);
   assert.ok(r.warnings.some((w) => /unknown top-level key "web"/.test(w.message)));
 });
+
+test('issue 12: deploy.restart_policy.condition: unless-stopped is accepted and becomes the engine policy unless-stopped', () => {
+  const r = containersFromCompose('services:\n  a:\n    image: x\n    deploy:\n      restart_policy:\n        condition: unless-stopped\n', { file: '/srv/c.yaml', env: {} });
+  assert.deepEqual(r.specs[0]?.restartPolicy, { name: 'unless-stopped', maxRetries: 0 });
+  assert.throws(() => containersFromCompose('services:\n  a:\n    image: x\n    deploy: {restart_policy: {condition: sometimes}}\n', { file: '/srv/c.yaml', env: {} }), /c\.yaml:4:31: invalid restart condition "sometimes"/);
+});

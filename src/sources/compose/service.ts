@@ -395,7 +395,8 @@ function resourcesOf(spec: ContainerSpec, e: Map<string, LNode>, set: (f: Contai
   }
 }
 
-const CONDITIONS: Record<string, string> = { none: 'no', 'on-failure': 'on-failure', any: 'always' };
+/** Swarm's conditions and the engine's policies; Docker Compose also takes `unless-stopped` (and passes it to the engine as is). */
+const CONDITIONS: Record<string, string> = { none: 'no', 'on-failure': 'on-failure', any: 'always', 'unless-stopped': 'unless-stopped' };
 
 function restartOf(spec: ContainerSpec, restart: LNode | undefined, deploy: LNode | undefined, set: (f: ContainerField, at: Location) => void): void {
   if (restart) {
@@ -408,7 +409,7 @@ function restartOf(spec: ContainerSpec, restart: LNode | undefined, deploy: LNod
   const m = expectMap(policy, 'deploy.restart_policy');
   const cond = m.entries.get('condition');
   const c = cond ? str(cond, 'deploy.restart_policy.condition') : 'any';
-  if (!CONDITIONS[c]) throw locatedError(cond?.at ?? m.at, `invalid restart condition "${c}" (none, on-failure, any)`);
+  if (!CONDITIONS[c]) throw locatedError(cond?.at ?? m.at, `invalid restart condition "${c}" (none, on-failure, any, unless-stopped)`);
   const attempts = m.entries.get('max_attempts');
   spec.restartPolicy = { name: CONDITIONS[c] as string, maxRetries: attempts ? int(attempts, 'deploy.restart_policy.max_attempts') : 0 };
   set('restartPolicy', policy.at);
