@@ -56,13 +56,52 @@ export function isDockerfileName(name: string): boolean {
   return /^(dockerfile|containerfile)(\.[^/]+)?$/.test(n) || /^[^/]+\.(dockerfile|containerfile)$/.test(n);
 }
 
+const TEMPLATE_SUFFIX = /\.(template|tmpl|tpl|gotmpl|j2|jinja2?|erb|mustache|hbs|in)$/i;
+
+/** `Dockerfile.template`, `Dockerfile-alpine.tmpl`, `app.Dockerfile.j2`: a generator's input, not a Dockerfile. */
+export function isDockerfileTemplateName(name: string): boolean {
+  if (!TEMPLATE_SUFFIX.test(name)) return false;
+  const stem = name.replace(TEMPLATE_SUFFIX, '');
+  return /^(dockerfile|containerfile)([.-][^/]*)?$/i.test(stem) || /\.(dockerfile|containerfile)$/i.test(stem);
+}
+
+/**
+ * Where a file named like a Dockerfile shows it is a template: a FROM built from
+ * `{{ ... }}` (Go, jq, Jinja), `{% ... %}` or `%%VAR%%` placeholders, or a line of template
+ * control (`{{ if ... }}`). Linting it would report the placeholders, or findings the
+ * generated Dockerfiles already get.
+ */
+export function templateMarker(text: string): { line: number; marker: string } | undefined {
+  const m = TEMPLATE_MARKER.exec(text);
+  if (!m) return undefined;
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < m.index; i = text.indexOf('\n', i + 1)) line++;
+  return { line, marker: (m[1] ?? m[2] ?? '').trim() };
+}
+
+const TEMPLATE_MARKER = /^[ \t]*FROM[ \t][^\n]*?(\{\{|\{%|%%[A-Za-z_][A-Za-z0-9_]*%%)|^[ \t]*(\{\{-?[ \t]*(?:if|range|for|end|else|define|template|with|block|def|include|import)\b|\{%-?[ \t]*[a-z]+)/im;
+
+const SKIPPED_TEMPLATE = 'Dockerfile templates (jq, Go or Jinja placeholders) are skipped: lint the Dockerfiles generated from them';
+
+/** Named like a Dockerfile template: recognised and listed in a note, never linted as a Dockerfile. */
+export const dockerfileTemplateKind: FileKind = {
+  id: 'dockerfile-template',
+  title: 'Dockerfile template',
+  targets: [],
+  matches: isDockerfileTemplateName,
+  pending: SKIPPED_TEMPLATE,
+};
+
 export const dockerfileKind: FileKind = {
   id: 'dockerfile',
   title: 'Dockerfile',
   targets: ['dockerfile'],
   matches: isDockerfileName,
   async read(bytes, ctx) {
-    const dockerfile = await parseDockerfile(bytes, { file: ctx.file });
+    const text = decodeDockerfile(bytes, ctx.file, 'Dockerfile');
+    const template = templateMarker(text);
+    if (template) return { models: [], warnings: [{ message: `a Dockerfile template ("${template.marker.slice(0, 40)}"), not a Dockerfile: skipped; lint the Dockerfiles generated from it`, at: { file: ctx.file, line: template.line } }] };
+    const dockerfile = await parseDockerfile(text, { file: ctx.file });
     return { models: [{ target: 'dockerfile', subject: { kind: 'file', id: ctx.file, name: ctx.file }, dockerfile }], warnings: [] };
   },
 };
@@ -113,7 +152,7 @@ export const makefileKind: FileKind = {
 };
 
 /** Every kind, in matching order (the first that matches a name wins). */
-export const FILE_KINDS: readonly FileKind[] = [dockerfileKind, composeKind, shellScriptKind, makefileKind];
+export const FILE_KINDS: readonly FileKind[] = [dockerfileTemplateKind, dockerfileKind, composeKind, shellScriptKind, makefileKind];
 
 export function kindOf(name: string, kinds: readonly FileKind[] = FILE_KINDS): FileKind | undefined {
   return kinds.find((k) => k.matches(name));
