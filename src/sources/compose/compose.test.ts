@@ -148,3 +148,17 @@ test('issue 12: deploy.restart_policy.condition: unless-stopped is accepted and 
   assert.deepEqual(r.specs[0]?.restartPolicy, { name: 'unless-stopped', maxRetries: 0 });
   assert.throws(() => containersFromCompose('services:\n  a:\n    image: x\n    deploy: {restart_policy: {condition: sometimes}}\n', { file: '/srv/c.yaml', env: {} }), /c\.yaml:4:31: invalid restart condition "sometimes"/);
 });
+
+test('hostile input: ${X:- nested 20,000 deep and a .env that doubles a variable 63 times are located errors, in bounded time', () => {
+  const deep = `services:\n  a:\n    image: "${'${X:-'.repeat(20_000)}x${'}'.repeat(20_000)}"\n`;
+  const t0 = performance.now();
+  assert.throws(() => containersFromCompose(deep, { file: 'c.yaml', cwd: '/nonexistent', env: {} }), (e: unknown) => e instanceof MoatError && /^c\.yaml:3:12: variables nest more than 100 levels deep/.test(e.message));
+  const lines = ['A0=xxxxxxxx', ...Array.from({ length: 63 }, (_, i) => `A${i + 1}=\${A${i}}\${A${i}}`)];
+  const dir = project({ '.env': `# doubling\n${lines.join('\n')}\n`, 'compose.yaml': 'services:\n  a:\n    image: x\n    environment: {V: "${A63}"}\n' });
+  try {
+    assert.throws(() => containersFromCompose('services:\n  a:\n    image: x\n    environment: {V: "${A63}"}\n', { file: join(dir, 'compose.yaml'), env: {} }), (e: unknown) => e instanceof MoatError && e.message.startsWith(`${join(dir, '.env')}:20: A18: the value grows past 1 MiB`));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.ok(performance.now() - t0 < 5000, `${(performance.now() - t0).toFixed(0)} ms`);
+});
