@@ -49,7 +49,8 @@ test('item 3: a Makefile with make variables over tabbed backslash lines, unless
   });
   // A run line's container has no name of its own.
   assert.deepEqual(found(r, 'container-host-pid'), [' Makefile:10']);
-  assert.deepEqual(found(r, 'container-restart-policy'), [], 'unless-stopped is a restart policy');
+  // Read, and mapped to the engine's unless-stopped (which the restart rule then judges as it judges `restart: unless-stopped`).
+  assert.deepEqual(r.findings.filter((f) => f.ruleId === 'container-restart-policy').map((f) => [f.location?.line, f.evidence]), [[5, 'RestartPolicy: unless-stopped']]);
   assert.ok(!r.findings.some((f) => f.location?.file?.startsWith('Dockerfile.template') || f.location?.file === 'variants/Dockerfile'));
   const notes = (r.warnings ?? []).map((w) => w.message);
   assert.ok(notes.some((m) => /^1 Dockerfile template found but not linted: .*\(Dockerfile\.template\)$/.test(m)), JSON.stringify(notes));
