@@ -1,6 +1,6 @@
-import { entropy, isPlaceholder, isSecretName, isVersion, SECRET_PATTERNS } from './patterns.ts';
+import { entropy, isKeyFingerprint, isPlaceholder, isSecretName, isVersion, SECRET_PATTERNS } from './patterns.ts';
 
-export { entropy, isPlaceholder, isSecretName, isVersion, SECRET_NAME, SECRET_PATTERNS, type SecretPattern } from './patterns.ts';
+export { entropy, isKeyFingerprint, isPlaceholder, isSecretName, isVersion, SECRET_NAME, SECRET_PATTERNS, type SecretPattern } from './patterns.ts';
 
 /** The patterns compiled once, global (findSecrets is called for every finding's evidence). */
 const GLOBAL = SECRET_PATTERNS.map((p) => ({ p, re: new RegExp(p.regex.source, p.regex.flags.includes('g') ? p.regex.flags : `${p.regex.flags}g`) }));
@@ -38,9 +38,9 @@ export function findSecrets(text: string): SecretMatch[] {
   return out.sort((a, b) => a.start - b.start);
 }
 
-/** A variable or label named like a secret holding a literal value (`DB_PASSWORD=hunter22`). */
+/** A variable or label named like a secret holding a literal value (`DB_PASSWORD=hunter22`): not a placeholder, a version number or a public key fingerprint. */
 export function isSecretAssignment(name: string, value: string | undefined): boolean {
-  return value !== undefined && isSecretName(name) && !isPlaceholder(value) && !isVersion(value) && value.length >= 4;
+  return value !== undefined && isSecretName(name) && !isPlaceholder(value) && !isVersion(value) && !isKeyFingerprint(value) && value.length >= 4;
 }
 
 /**
