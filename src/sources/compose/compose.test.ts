@@ -162,3 +162,8 @@ test('hostile input: ${X:- nested 20,000 deep and a .env that doubles a variable
   }
   assert.ok(performance.now() - t0 < 5000, `${(performance.now() - t0).toFixed(0)} ms`);
 });
+
+test('services at the top level beside version: "2" and volumes: are read too, never passed in silence', () => {
+  const r = containersFromCompose('version: "2"\nvolumes:\n  data: {}\napp:\n  image: x\n  privileged: true\n  volumes: ["data:/d"]\n', { file: '/srv/p/c.yaml', env: {} });
+  assert.deepEqual(r.specs.map((s) => [s.name, s.privileged, s.mounts[0]?.source]), [['app', true, 'p_data']]);
+});

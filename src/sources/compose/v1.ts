@@ -11,7 +11,11 @@ import type { LMap, LNode } from './yaml-tree.ts';
 /** Keys that only version 1 has, and what later versions call them. */
 const RENAMED: Record<string, string> = { net: 'network_mode' };
 /** Keys of later versions that mean a file is not version 1. */
-const LATER_TOP_KEYS = ['services', 'version', 'include', 'name'];
+const LATER_TOP_KEYS = ['services', 'include'];
+/** Top-level keys of later versions, kept as they are when they do not look like a service (a file that mixes `version: "2"` with services at the top level). */
+const RESOURCE_KEYS = new Set(['version', 'name', 'networks', 'volumes', 'configs', 'secrets']);
+
+const looksLikeService = (v: LNode): boolean => v.kind === 'map' && (v.entries.has('image') || v.entries.has('build') || v.entries.has('extends'));
 
 /**
  * A file is version 1 when it has none of the later top-level keys and at least one
@@ -23,6 +27,10 @@ export function isVersion1(tree: LMap): boolean {
   return [...tree.entries].some(([k, v]) => !k.startsWith('x-') && v.kind === 'map' && (v.entries.has('image') || v.entries.has('build')));
 }
 
+function resource(name: string, node: LNode): boolean {
+  return RESOURCE_KEYS.has(name) && !looksLikeService(node);
+}
+
 /**
  * The version-1 tree as a later version writes it: every top-level mapping a service;
  * `net` → `network_mode`, `dockerfile` → `build.dockerfile`, `log_driver`/`log_opt` →
@@ -32,8 +40,13 @@ export function isVersion1(tree: LMap): boolean {
 export function fromVersion1(tree: LMap, warnings: DoorWarning[]): LMap {
   const services = new Map<string, LNode>();
   const volumes = new Map<string, LNode>();
+  const kept = new Map<string, LNode>();
   for (const [name, node] of tree.entries) {
     if (name.startsWith('x-')) continue;
+    if (resource(name, node)) {
+      kept.set(name, node);
+      continue;
+    }
     if (node.kind !== 'map') {
       warnings.push({ message: `top-level key "${name}" of a version-1 compose file is not a service (a mapping): ignored`, at: node.at });
       continue;
@@ -44,8 +57,10 @@ export function fromVersion1(tree: LMap, warnings: DoorWarning[]): LMap {
   }
   warnings.push({ message: 'version-1 compose file (services at the top level, no services: key): read as later versions are; Docker Compose v2 no longer accepts this format, move the services under services:', at: tree.at });
   const at = tree.at;
-  const entries = new Map<string, LNode>([['services', { kind: 'map', entries: services, at, dir: tree.dir }]]);
-  if (volumes.size) entries.set('volumes', { kind: 'map', entries: volumes, at, dir: tree.dir });
+  const entries = new Map<string, LNode>([...kept, ['services', { kind: 'map', entries: services, at, dir: tree.dir }]]);
+  const declared = kept.get('volumes');
+  if (declared?.kind === 'map') for (const [k, v] of declared.entries) volumes.set(k, v);
+  if (volumes.size) entries.set('volumes', { kind: 'map', entries: volumes, at: declared?.at ?? at, dir: tree.dir });
   return { kind: 'map', entries, at, dir: tree.dir };
 }
 
@@ -69,7 +84,7 @@ function service(node: LMap): LMap {
     if (opts) logging.set('options', opts);
     entries.set('logging', { kind: 'map', entries: logging, at: (driver ?? opts)?.at ?? node.at, dir: node.dir });
   }
-  if (!entries.has('network_mode') && !entries.has('networks')) {
+  if (!entries.has('network_mode') && !entries.has('networks') && !entries.has('extends')) {
     entries.set('network_mode', { kind: 'scalar', value: 'bridge', at: node.at, dir: node.dir });
   }
   return { kind: 'map', entries, at: node.at, dir: node.dir };
