@@ -112,7 +112,8 @@ export const composeKind: FileKind = {
   id: 'compose',
   title: 'compose file',
   targets: ['container'],
-  matches: (name) => /^(docker-)?compose[^/]*\.ya?ml$/i.test(name),
+  // fig.yml: the name compose files had in version 1 (Fig).
+  matches: (name) => /^(docker-)?compose[^/]*\.ya?ml$|^fig\.ya?ml$/i.test(name),
   async read(bytes, ctx) {
     const { containersFromCompose } = await import('../sources/compose/project.ts');
     const text = decodeDockerfile(bytes, ctx.file, 'compose file');

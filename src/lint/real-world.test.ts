@@ -31,11 +31,13 @@ const found = (r: Report, rule: string): string[] => r.findings.filter((f) => f.
 
 test('item 2: a version-1 compose file is judged like later versions: privileged and docker.sock are found, not passed', async () => {
   const r = await lintFiles({
+    'old/fig.yml': 'db:\n  image: mysql:5.6\n  volume_driver: local\n  cap_add: [ALL]\n',
     'docker-compose.yml': 'proxy:\n  image: jwilder/nginx-proxy\n  ports: ["80:80"]\n  volumes:\n    - /var/run/docker.sock:/tmp/docker.sock:ro\nagent:\n  build: .\n  net: host\n  privileged: true\n  links: [proxy]\n',
   });
   assert.deepEqual(found(r, 'container-docker-socket'), ['proxy docker-compose.yml:5']);
   assert.deepEqual(found(r, 'container-privileged'), ['agent docker-compose.yml:9']);
   assert.deepEqual(found(r, 'container-host-network'), ['agent docker-compose.yml:8']);
+  assert.deepEqual(found(r, 'container-dangerous-capabilities'), ['db old/fig.yml:4'], 'fig.yml, the version-1 name, is a compose file');
   assert.ok(!r.warnings?.some((w) => /unknown (top-level|service) key/.test(w.message)), JSON.stringify(r.warnings));
   assert.ok(r.warnings?.some((w) => /^docker-compose\.yml:1:1: version-1 compose file/.test(w.message)));
 });

@@ -67,7 +67,8 @@ export function fromVersion1(tree: LMap, warnings: DoorWarning[]): LMap {
 function service(node: LMap): LMap {
   const entries = new Map<string, LNode>();
   for (const [k, v] of node.entries) {
-    if (k === 'dockerfile' || k === 'log_driver' || k === 'log_opt') continue;
+    // volume_driver names the plugin for the service's named volumes: nothing a rule judges.
+    if (k === 'dockerfile' || k === 'log_driver' || k === 'log_opt' || k === 'volume_driver') continue;
     entries.set(RENAMED[k] ?? k, v);
   }
   const dockerfile = node.entries.get('dockerfile');
