@@ -24,10 +24,11 @@ test('issue 12: other interpreters reading the download as their program (php, n
     'RUN curl -sSL https://x.example/i.sh | bash -s -- --yes',
     'RUN curl -sSL https://x.example/get-pip.py | python3.11',
     'RUN curl -sSL https://x.example/i.php | sudo -E php8.2',
+    'RUN curl -sSL https://x.example/i.sh | sudo -u app env HOME=/home/app bash',
     '',
   ].join('\n');
   const issues = await issuesOf(text, rule);
-  assert.deepEqual(issues.map((i) => i.at?.line), [2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.deepEqual(issues.map((i) => i.at?.line), [2, 3, 4, 5, 6, 7, 8, 9, 10]);
   assert.match(issues[0]?.message ?? '', /piped into php/);
 });
 

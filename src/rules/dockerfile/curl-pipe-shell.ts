@@ -37,7 +37,10 @@ function interpreterOf(c: ShellCommand): { name: string; args: readonly ShellWor
   let words = c.argv;
   while (words.length && ['sudo', 'env', 'exec', 'command'].includes(words[0]?.value.split('/').pop() ?? '')) {
     words = words.slice(1);
-    while (words.length && (words[0]?.value.startsWith('-') || /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0]?.value ?? ''))) words = words.slice(1);
+    while (words.length && (words[0]?.value.startsWith('-') || /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0]?.value ?? ''))) {
+      // `sudo -u app bash`: the option's value is not the command.
+      words = words.slice(/^-[ugCDhprtU]$/.test(words[0]?.value ?? '') ? 2 : 1);
+    }
   }
   const base = (words[0]?.value.split('/').pop() ?? '').replace(/[\d.]+$/, '');
   return SHELLS.has(base) ? { name: base, args: words.slice(1) } : undefined;
