@@ -5,6 +5,7 @@ import type { DockerfileSpec } from '../models/dockerfile-spec.ts';
 import type { Location } from '../models/location.ts';
 import { parseDockerfile } from '../sources/dockerfile/parse.ts';
 import { decodeDockerfile } from '../sources/dockerfile/text.ts';
+import { MoatError } from '../util/errors.ts';
 import type { RuleTarget } from '../rules/rule.ts';
 
 /**
@@ -67,19 +68,21 @@ export function isDockerfileTemplateName(name: string): boolean {
 
 /**
  * Where a file named like a Dockerfile shows it is a template: a FROM built from
- * `{{ ... }}` (Go, jq, Jinja), `{% ... %}` or `%%VAR%%` placeholders, or a line of template
- * control (`{{ if ... }}`). Linting it would report the placeholders, or findings the
- * generated Dockerfiles already get.
+ * `{{ ... }}` (Go, jq, Jinja), `{% ... %}` or `%%VAR%%` placeholders (`from`), or a line of
+ * template control such as `{{ if ... }}` (`control`: only asked once the file fails to
+ * parse, since a heredoc may hold such lines). Linting a template would report its
+ * placeholders, or findings the generated Dockerfiles already get.
  */
-export function templateMarker(text: string): { line: number; marker: string } | undefined {
-  const m = TEMPLATE_MARKER.exec(text);
+export function templateMarker(text: string, kind: 'from' | 'control'): { line: number; marker: string } | undefined {
+  const m = (kind === 'from' ? FROM_TEMPLATE : CONTROL_TEMPLATE).exec(text);
   if (!m) return undefined;
   let line = 1;
   for (let i = text.indexOf('\n'); i >= 0 && i < m.index; i = text.indexOf('\n', i + 1)) line++;
-  return { line, marker: (m[1] ?? m[2] ?? '').trim() };
+  return { line, marker: (m[1] ?? '').trim() };
 }
 
-const TEMPLATE_MARKER = /^[ \t]*FROM[ \t][^\n]*?(\{\{|\{%|%%[A-Za-z_][A-Za-z0-9_]*%%)|^[ \t]*(\{\{-?[ \t]*(?:if|range|for|end|else|define|template|with|block|def|include|import)\b|\{%-?[ \t]*[a-z]+)/im;
+const FROM_TEMPLATE = /^[ \t]*FROM[ \t][^\n]*?(\{\{|\{%|%%[A-Za-z_][A-Za-z0-9_]*%%)/im;
+const CONTROL_TEMPLATE = /^[ \t]*(\{\{-?[ \t]*(?:if|range|for|end|else|define|template|with|block|def|include|import)\b|\{%-?[ \t]*[a-z]+|\{\{)/m;
 
 const SKIPPED_TEMPLATE = 'Dockerfile templates (jq, Go or Jinja placeholders) are skipped: lint the Dockerfiles generated from them';
 
@@ -99,9 +102,17 @@ export const dockerfileKind: FileKind = {
   matches: isDockerfileName,
   async read(bytes, ctx) {
     const text = decodeDockerfile(bytes, ctx.file, 'Dockerfile');
-    const template = templateMarker(text);
-    if (template) return { models: [], warnings: [{ message: `a Dockerfile template ("${template.marker.slice(0, 40)}"), not a Dockerfile: skipped; lint the Dockerfiles generated from it`, at: { file: ctx.file, line: template.line } }] };
-    const dockerfile = await parseDockerfile(text, { file: ctx.file });
+    const skipped = (t: { line: number; marker: string }): ReadResult => ({ models: [], warnings: [{ message: `a Dockerfile template ("${t.marker.slice(0, 40)}"), not a Dockerfile: skipped; lint the Dockerfiles generated from it`, at: { file: ctx.file, line: t.line } }] });
+    const fromTemplate = templateMarker(text, 'from');
+    if (fromTemplate) return skipped(fromTemplate);
+    let dockerfile: DockerfileSpec;
+    try {
+      dockerfile = await parseDockerfile(text, { file: ctx.file });
+    } catch (e) {
+      const control = e instanceof MoatError ? templateMarker(text, 'control') : undefined;
+      if (control) return skipped(control);
+      throw e;
+    }
     return { models: [{ target: 'dockerfile', subject: { kind: 'file', id: ctx.file, name: ctx.file }, dockerfile }], warnings: [] };
   },
 };

@@ -81,3 +81,12 @@ test('item 5: compound secret names, curl | php, secrets in compose environment:
   assert.deepEqual(found(r, 'container-env-secrets'), ['db compose.yaml:5', 'ldap compose.yaml:11']);
   assert.ok(!JSON.stringify(r).includes(PASSWORD), 'a secret reached the report');
 });
+
+test('item 3: template lines only make a file a template when it does not parse: a heredoc of Jinja is linted', async () => {
+  const r = await lintFiles({
+    'jq/Dockerfile': 'FROM debian:12\n{{ if env.variant == "slim" then ( -}}\nRUN true\n{{ ) else "" end -}}\n',
+    'heredoc/Dockerfile': 'FROM debian:12\nCOPY <<EOF /etc/app.conf.j2\n{% if debug %}\nlevel = debug\n{% endif %}\nEOF\nUSER root\n',
+  });
+  assert.ok(r.warnings?.some((w) => /^jq\/Dockerfile:2: a Dockerfile template \("\{\{ if"\)/.test(w.message)), JSON.stringify(r.warnings));
+  assert.deepEqual(found(r, 'dockerfile-last-user-root'), ['heredoc/Dockerfile heredoc/Dockerfile:7']);
+});
