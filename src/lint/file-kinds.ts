@@ -5,6 +5,7 @@ import type { DockerfileSpec } from '../models/dockerfile-spec.ts';
 import type { Location } from '../models/location.ts';
 import { parseDockerfile } from '../sources/dockerfile/parse.ts';
 import { decodeDockerfile } from '../sources/dockerfile/text.ts';
+import { MoatError } from '../util/errors.ts';
 import type { RuleTarget } from '../rules/rule.ts';
 
 /**
@@ -56,13 +57,62 @@ export function isDockerfileName(name: string): boolean {
   return /^(dockerfile|containerfile)(\.[^/]+)?$/.test(n) || /^[^/]+\.(dockerfile|containerfile)$/.test(n);
 }
 
+const TEMPLATE_SUFFIX = /\.(template|tmpl|tpl|gotmpl|j2|jinja2?|erb|mustache|hbs|in)$/i;
+
+/** `Dockerfile.template`, `Dockerfile-alpine.tmpl`, `app.Dockerfile.j2`: a generator's input, not a Dockerfile. */
+export function isDockerfileTemplateName(name: string): boolean {
+  if (!TEMPLATE_SUFFIX.test(name)) return false;
+  const stem = name.replace(TEMPLATE_SUFFIX, '');
+  return /^(dockerfile|containerfile)([.-][^/]*)?$/i.test(stem) || /\.(dockerfile|containerfile)$/i.test(stem);
+}
+
+/**
+ * Where a file named like a Dockerfile shows it is a template: a FROM built from
+ * `{{ ... }}` (Go, jq, Jinja), `{% ... %}` or `%%VAR%%` placeholders (`from`), or a line of
+ * template control such as `{{ if ... }}` (`control`: only asked once the file fails to
+ * parse, since a heredoc may hold such lines). Linting a template would report its
+ * placeholders, or findings the generated Dockerfiles already get.
+ */
+export function templateMarker(text: string, kind: 'from' | 'control'): { line: number; marker: string } | undefined {
+  const m = (kind === 'from' ? FROM_TEMPLATE : CONTROL_TEMPLATE).exec(text);
+  if (!m) return undefined;
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < m.index; i = text.indexOf('\n', i + 1)) line++;
+  return { line, marker: (m[1] ?? '').trim() };
+}
+
+const FROM_TEMPLATE = /^[ \t]*FROM[ \t][^\n]*?(\{\{|\{%|%%[A-Za-z_][A-Za-z0-9_]*%%)/im;
+const CONTROL_TEMPLATE = /^[ \t]*(\{\{-?[ \t]*(?:if|range|for|end|else|define|template|with|block|def|include|import)\b|\{%-?[ \t]*[a-z]+|\{\{)/m;
+
+const SKIPPED_TEMPLATE = 'Dockerfile templates (jq, Go or Jinja placeholders) are skipped: lint the Dockerfiles generated from them';
+
+/** Named like a Dockerfile template: recognised and listed in a note, never linted as a Dockerfile. */
+export const dockerfileTemplateKind: FileKind = {
+  id: 'dockerfile-template',
+  title: 'Dockerfile template',
+  targets: [],
+  matches: isDockerfileTemplateName,
+  pending: SKIPPED_TEMPLATE,
+};
+
 export const dockerfileKind: FileKind = {
   id: 'dockerfile',
   title: 'Dockerfile',
   targets: ['dockerfile'],
   matches: isDockerfileName,
   async read(bytes, ctx) {
-    const dockerfile = await parseDockerfile(bytes, { file: ctx.file });
+    const text = decodeDockerfile(bytes, ctx.file, 'Dockerfile');
+    const skipped = (t: { line: number; marker: string }): ReadResult => ({ models: [], warnings: [{ message: `a Dockerfile template ("${t.marker.slice(0, 40)}"), not a Dockerfile: skipped; lint the Dockerfiles generated from it`, at: { file: ctx.file, line: t.line } }] });
+    const fromTemplate = templateMarker(text, 'from');
+    if (fromTemplate) return skipped(fromTemplate);
+    let dockerfile: DockerfileSpec;
+    try {
+      dockerfile = await parseDockerfile(text, { file: ctx.file });
+    } catch (e) {
+      const control = e instanceof MoatError ? templateMarker(text, 'control') : undefined;
+      if (control) return skipped(control);
+      throw e;
+    }
     return { models: [{ target: 'dockerfile', subject: { kind: 'file', id: ctx.file, name: ctx.file }, dockerfile }], warnings: [] };
   },
 };
@@ -73,7 +123,8 @@ export const composeKind: FileKind = {
   id: 'compose',
   title: 'compose file',
   targets: ['container'],
-  matches: (name) => /^(docker-)?compose[^/]*\.ya?ml$/i.test(name),
+  // fig.yml: the name compose files had in version 1 (Fig).
+  matches: (name) => /^(docker-)?compose[^/]*\.ya?ml$|^fig\.ya?ml$/i.test(name),
   async read(bytes, ctx) {
     const { containersFromCompose } = await import('../sources/compose/project.ts');
     const text = decodeDockerfile(bytes, ctx.file, 'compose file');
@@ -113,7 +164,7 @@ export const makefileKind: FileKind = {
 };
 
 /** Every kind, in matching order (the first that matches a name wins). */
-export const FILE_KINDS: readonly FileKind[] = [dockerfileKind, composeKind, shellScriptKind, makefileKind];
+export const FILE_KINDS: readonly FileKind[] = [dockerfileTemplateKind, dockerfileKind, composeKind, shellScriptKind, makefileKind];
 
 export function kindOf(name: string, kinds: readonly FileKind[] = FILE_KINDS): FileKind | undefined {
   return kinds.find((k) => k.matches(name));

@@ -100,3 +100,11 @@ test('writes are atomic: the mode is kept, no temp file is left, and a failed wr
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('issue 12: RUN apt-get update alone is never given rm -rf /var/lib/apt/lists (the next RUN installs from them), nor a RUN that dist-cleans', async () => {
+  const text = 'FROM debian:12\nRUN apt-get update\nRUN apt-get install -y --no-install-recommends curl\nRUN apt-get update && apt-get install -y --no-install-recommends wget && apt-get dist-clean\n';
+  const spec = await parseDockerfile(text, { file: 'Dockerfile' });
+  const fix = fixDockerfile(text, spec);
+  assert.equal(fix.after, text);
+  assert.deepEqual(fix.applied, []);
+});

@@ -2,7 +2,7 @@ import { chmodSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node
 import { basename, dirname, join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import type { DockerfileSpec, Instruction, ShellCommand } from '../models/dockerfile-spec.ts';
-import { aptPackages, isAptInstall } from '../rules/dockerfile/support/packages.ts';
+import { aptPackages, cleansAptLists, installsApt, isAptInstall, updatesApt } from '../rules/dockerfile/support/packages.ts';
 import { addSources, isArchive, isUrl } from '../rules/dockerfile/support/add.ts';
 import { hasOption, operands } from '../rules/dockerfile/support/query.ts';
 import { MoatError } from '../util/errors.ts';
@@ -34,7 +34,7 @@ export interface FixResult {
  * Rewrites a Dockerfile to satisfy the fixable rules (only those in `rules`):
  * - `ADD` of local, non-archive files → `COPY`;
  * - `apt-get install` gains `--no-install-recommends`;
- * - a RUN that runs `apt-get update` ends with `&& rm -rf /var/lib/apt/lists/*`;
+ * - a RUN that runs `apt-get update` and installs ends with `&& rm -rf /var/lib/apt/lists/*`;
  * - a one-line shell-form `CMD` made of plain words → exec (JSON) form.
  * Anything less clear-cut (variables, globs, redirections, heredocs, comments at the end
  * of a RUN) is left for a person: a fix that guesses is worse than none.
@@ -103,9 +103,8 @@ function noRecommends(commands: readonly ShellCommand[]): Edit[] {
 function cleanLists(i: Instruction, lines: readonly string[]): Edit[] {
   const script = i.shell;
   if (!script || script.errors.length) return [];
-  const updates = script.commands.some((c) => c.name === 'apt-get' && operands(c)[0]?.value === 'update');
-  const cleans = script.commands.some((c) => c.name === 'rm' && operands(c).some((w) => w.value.startsWith('/var/lib/apt/lists')));
-  if (!updates || cleans || i.flags.some((f) => f.name === 'mount' && /\/var\/lib\/apt/.test(f.value ?? ''))) return [];
+  // Only the RUN that installs may drop the lists: after an update alone they are what the next RUN installs from.
+  if (!updatesApt(i) || !installsApt(i) || cleansAptLists(i) || i.flags.some((f) => f.name === 'mount' && /\/var\/lib\/apt/.test(f.value ?? ''))) return [];
   const last = lines[i.span.endLine - 1] ?? '';
   const trimmed = last.replace(/\s+$/, '');
   // A trailing comment, separator or operator would swallow or break the appended command.

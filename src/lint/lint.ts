@@ -95,7 +95,7 @@ export async function lint(opts: LintOptions): Promise<Report> {
   if (errors.length) {
     throw new MoatError('incomplete', errors.length === 1 ? (errors[0] as string) : `${errors.length} files could not be linted:\n  ${errors.join('\n  ')}`);
   }
-  if (files.length === 0) warnings.push({ message: `nothing to lint in ${opts.paths.join(' ')}: no ${kinds.map((k) => `${k.title}s`).join(', ')} found (or all are ignored by .gitignore/.dockerignore)` });
+  if (files.length === 0) warnings.push({ message: `nothing to lint in ${opts.paths.join(' ')}: no ${kinds.filter((k) => k.targets.length).map((k) => `${k.title}s`).join(', ')} found (or all are ignored by .gitignore/.dockerignore)` });
   for (const [kind, list] of pending) {
     warnings.push({ message: `${plural(list.length, kind.title)} found but not linted: ${kind.pending ?? 'no door reads them'} (${list.slice(0, 3).map((f) => f.display).join(', ')}${list.length > 3 ? ', ...' : ''})`, location: { file: list[0]?.display ?? '' } });
   }

@@ -43,6 +43,13 @@ export interface ContainerSpec {
   healthcheck?: Healthcheck;
   cgroupParent?: string;
   env: string[];
+  /**
+   * Doors that read a file (compose, a `docker run` line): the variables whose value is
+   * written there literally, and where. Variables taken from the environment (`NAME`
+   * alone) or interpolated (`${VAR}`) are not listed. Absent where the door cannot tell
+   * (a running container, an API request).
+   */
+  envWritten?: Record<string, Location>;
   labels: Record<string, string>;
   /** Kernel parameters (`--sysctl`, compose `sysctls`); absent when the door has none. */
   sysctls?: Record<string, string>;

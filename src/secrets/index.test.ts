@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { findSecrets, isSecretAssignment, maskSecret, redact } from './index.ts';
+import { findSecrets, isSecretAssignment, isSecretName, maskSecret, redact } from './index.ts';
 
 // Test values are assembled at run time so this file itself holds no scanner-triggering literal.
 const aws = 'AKIA' + 'IOSFODNN7EXAMPLE';
@@ -69,4 +69,18 @@ test('scanning is linear: adversarial megabyte inputs take milliseconds, not min
     const ms = performance.now() - t0;
     assert.ok(ms < 3000, `${JSON.stringify(unit)}: ${ms.toFixed(0)} ms`);
   }
+});
+
+test('compound secret names are secrets; names that only describe one, and version numbers, are not', () => {
+  for (const name of ['LDAP_ROOTPASS', 'DBPASSWD', 'MYSQL_ROOT_PASSWORD', 'CLIENTSECRET', 'LICENSE_KEY', 'MASTER_KEY', 'SECRET_KEY_BASE', 'APP_KEY', 'AWS_ACCESS_KEY_ID', 'my_password']) {
+    assert.equal(isSecretName(name), true, name);
+    assert.equal(isSecretAssignment(name, 'q7Vx-9Lp2'), true, name);
+  }
+  for (const name of ['DOCKER_AUTH_VERSION', 'PASSWORD_FILE', 'TOKEN_URL', 'GPG_KEY', 'PUBLIC_KEY', 'CACHE_KEY', 'BYPASS_PROXY', 'COMPASS_HOME', 'PASSENGER_VERSION', 'MONKEY', 'AUTH_TYPE', 'OLDPWD', 'KEYSERVER', 'GOSU_KEY', 'SSL_KEY', 'MYSQL_ALLOW_EMPTY_PASSWORD', 'MYSQL_RANDOM_ROOT_PASSWORD', 'GF_AUTH_ANONYMOUS_ORG_ROLE']) {
+    assert.equal(isSecretAssignment(name, 'q7Vx-9Lp2'), false, name);
+  }
+  assert.equal(isSecretAssignment('DOCKER_AUTH', '1.5.0'), false, 'a version number');
+  assert.equal(isSecretAssignment('REDIS_PASSWORD', '12.2-1+deb12u3'), false);
+  assert.equal(isSecretAssignment('TINI_SIGNING_KEY', '595E497B2ABE8A3D9E7B1E8C4F2F0D7C6A3F9B21'), false, 'an OpenPGP fingerprint is public');
+  assert.equal(redact('ENV LDAP_ROOTPASS=hunter22 DOCKER_AUTH_VERSION=1.5.0'), 'ENV LDAP_ROOTPASS=****(8 chars) DOCKER_AUTH_VERSION=1.5.0');
 });

@@ -1,6 +1,6 @@
 import { maskSecret, secretSpans } from './mask.ts';
 
-export { entropy, isPlaceholder, SECRET_NAME, SECRET_PATTERNS, type SecretPattern } from './patterns.ts';
+export { entropy, isKeyFingerprint, isPlaceholder, isSecretName, isVersion, SECRET_NAME, SECRET_PATTERNS, type SecretPattern } from './patterns.ts';
 export { isSecretAssignment, maskArgv, maskSecret, maskText, maskText as redact, maskUrl } from './mask.ts';
 
 export interface SecretMatch {

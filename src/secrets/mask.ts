@@ -7,7 +7,7 @@
  * Everything here is pure and linear in its input (each pattern is anchored on a literal
  * and bounded), so it can run on every string that leaves Moat.
  */
-import { entropy, isPlaceholder, SECRET_NAME, SECRET_PATTERNS } from './patterns.ts';
+import { entropy, isKeyFingerprint, isPlaceholder, isSecretName, isVersion, SECRET_PATTERNS } from './patterns.ts';
 
 /** Prefixes that say what a token is without helping anyone use it. */
 const TYPE_PREFIX = /^(?:AKIA|ASIA|ABIA|ACCA|AIza|gh[pousr]_|github_pat_|glpat-|xox[baprs]-|npm_|sk_live_|rk_live_|eyJ)/;
@@ -59,7 +59,7 @@ export function secretSpans(text: string): SecretSpan[] {
 
 /** A variable or label named like a secret holding a literal value (`DB_PASSWORD=hunter22`). */
 export function isSecretAssignment(name: string, value: string | undefined): boolean {
-  return value !== undefined && SECRET_NAME.test(name) && !isPlaceholder(value) && value.length >= 4;
+  return value !== undefined && isSecretName(name) && !isPlaceholder(value) && !isVersion(value) && !isKeyFingerprint(value) && value.length >= 4;
 }
 
 /** Option names that take a secret as their value (`--password x`, `--token=x`). */

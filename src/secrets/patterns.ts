@@ -39,8 +39,39 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   },
 ];
 
-/** Names of variables and labels that hold secrets (`DB_PASSWORD`, `GITHUB_TOKEN`, `api_key`). */
-export const SECRET_NAME = /(?:^|[_.-])(?:password|passwd|pwd|pass|secret|token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|auth|credentials?)(?:$|[_.-])|(?:password|secret|token|apikey)$/i;
+/**
+ * Names of variables and labels that hold secrets (`DB_PASSWORD`, `GITHUB_TOKEN`, `api_key`),
+ * compound words among them (`LDAP_ROOTPASS`, `DBPASSWD`, `CLIENTSECRET`, `LICENSE_KEY`). A bare
+ * `_KEY` is not enough (`GOSU_KEY`, `GPG_KEY` hold public fingerprints, `SSL_KEY` a path): only
+ * the kinds of key that are secrets (`LICENSE_KEY`, `MASTER_KEY`, `SSH_KEY`...).
+ * Use `isSecretName`, which also leaves out the names that only describe a secret.
+ */
+export const SECRET_NAME =
+  /(?:^|[_.-])(?:password|passwd|pwd|pass|secret|token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|auth|credentials?)(?:$|[_.-])|(?:password|secret|token|apikey)$|(?:^|[_.-])[a-z0-9]*(?:pass|passwd|password|passphrase|secret|token)(?:$|[_.-])|(?:^|[_.-])(?:license|licence|master|encryption|encrypt|decrypt|signing|app|client|session|cipher|crypt|hmac|jwt|shared|service|admin|root|ssh|deploy|webhook|account|storage|subscription|product|activation|registration|aes|consumer|merchant)[_.-]?key(?:$|[_.-])/i;
+
+/**
+ * Names that describe a secret without holding it: its version, file, URL, user, length...
+ * (`DOCKER_AUTH_VERSION`, `PASSWORD_FILE`, `TOKEN_URL`), switches about one
+ * (`MYSQL_ALLOW_EMPTY_PASSWORD`, `MYSQL_RANDOM_ROOT_PASSWORD`, `GF_AUTH_ANONYMOUS_ORG_ROLE`), public
+ * key material (`GPG_KEY` holds a fingerprint), and words that only end like one (`BYPASS`).
+ */
+const DESCRIBES_SECRET =
+  /[_.-](?:version|ver|file|path|dir|url|uri|host|hostname|port|user|username|login|name|type|mode|method|enabled?|disabled?|required|expiry|expires|expiration|ttl|timeout|length|len|size|min|max|header|alg|algorithm|provider|backend|plugin|endpoint|realm|scope|issuer|audience|domain|location|format|count|prefix|suffix|policy|strategy|server|keyserver|fingerprint|digest|lifetime|validity|rotation|store|vault)$|(?:^|[_.-])(?:gpg|pgp|gnupg|pub|public|publickey|pubkey|keyserver|keyring|keyid|fingerprint|primary|foreign|sort|cache|hot|idempotency|partition|routing|shard|object|s3|bucket|recv|trusted|signed)(?:$|[_.-])|(?:^|[_.-])(?:by|com|encom|over|tres|sur)pass(?:$|[_.-])|^(?:old)?pwd$|(?:^|[_.-])(?:allow|allowed|random|require|requires|enable|disable|use|skip|no|empty|generate|ignore|force|anonymous)[_.-]|[_.-](?:role|roles|level|scheme|protocol|mechanism|source|class|handler|module)$/i;
+
+/** A variable or label whose name says it holds a secret (not one that only describes it). */
+export function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name) && !DESCRIBES_SECRET.test(name);
+}
+
+/** `B42F6819007F00F88E364FD4036A9C25BF357DD4`, `0x...`: an OpenPGP key id or fingerprint (upper-case hex, as gpg prints them), which is public. */
+export function isKeyFingerprint(value: string): boolean {
+  return /^(?:0x)?(?:[0-9A-F]{16}|[0-9A-F]{40}|(?:[0-9A-F]{4} ?){10}|(?:[0-9A-F]{4} ){5} (?:[0-9A-F]{4} ?){5})$/.test(value.trim());
+}
+
+/** `1.5.0`, `v2.3`, `12.2-1+deb12u3`: a version number, which no secret looks like. */
+export function isVersion(value: string): boolean {
+  return /^v?\d+(?:\.\d+){1,3}(?:[-+~][0-9A-Za-z.+~-]{1,64})?$/.test(value.trim());
+}
 
 /** Values that are obviously not the secret itself. */
 export function isPlaceholder(value: string): boolean {

@@ -81,6 +81,20 @@ async function makeRootfs(): Promise<string> {
   return DEBIAN_ROOTFS;
 }
 
+let base: Promise<string> | undefined;
+
+/** Only the debootstrapped base image (no apt layer, so no network needed once the root file system is cached); returns its reference. */
+export function ensureDebianBase(): Promise<string> {
+  base ??= withBuildLock(async () => {
+    if (!(await haveImage(DEBIAN_IMAGES.base))) {
+      const dir = await makeRootfs();
+      await pipeTarInto(dir, ['import', '--change', `LABEL ${TEST_LABEL}`, '-', DEBIAN_IMAGES.base]);
+    }
+    return DEBIAN_IMAGES.base;
+  });
+  return base;
+}
+
 let images: Promise<void> | undefined;
 
 /** The Debian images in the engine, built unless present. */

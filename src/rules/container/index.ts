@@ -7,6 +7,7 @@ import cpuShares from './cpu-shares.ts';
 import dangerousCapabilities from './dangerous-capabilities.ts';
 import defaultBridge from './default-bridge.ts';
 import dockerSocket from './docker-socket.ts';
+import envSecrets from './env-secrets.ts';
 import execPrivileged from './exec-privileged.ts';
 import execRoot from './exec-root.ts';
 import healthcheck from './healthcheck.ts';
@@ -69,5 +70,6 @@ export const containerRules: readonly ContainerRule[] = [
   defaultBridge,
   hostUserns,
   dockerSocket,
+  envSecrets,
   breakoutPath,
 ];

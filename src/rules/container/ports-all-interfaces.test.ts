@@ -25,3 +25,10 @@ test('passes ports bound to one address, at every door', () => {
   assert.deepEqual(issues(rule, containerFacts({ ports: [port('127.0.0.1'), port('10.1.2.3'), port('::1')] })), []);
   assert.equal(issues(rule, lintFacts({ ports: [port('')] })).length, 1);
 });
+
+test('issue 12: one finding per published mapping, not per port of a range', () => {
+  const range = Array.from({ length: 500 }, (_, i): PortSpec => ({ containerPort: 10000 + i, protocol: 'udp', hostIp: '', hostPort: 10000 + i, at: { file: 'compose.yaml', line: 7, column: 9 } }));
+  const other: PortSpec = { containerPort: 10500, protocol: 'udp', hostIp: '', hostPort: 10500, at: { file: 'compose.yaml', line: 8, column: 9 } };
+  const out = issues(rule, containerFacts({ ports: [...range, other] }));
+  assert.deepEqual(out.map((i) => [i.at?.line, i.evidence]), [[7, '*:10000-10499->10000-10499/udp (500 ports)'], [8, '*:10500->10500/udp']]);
+});

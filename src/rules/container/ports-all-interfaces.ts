@@ -1,6 +1,6 @@
 import { optionOf, stringValue } from '../daemon/support/options.ts';
 import { containerRule, type Issue } from '../rule.ts';
-import { describePort, onAllInterfaces } from './support/ports.ts';
+import { describeMapping, onAllInterfaces, portMappings } from './support/ports.ts';
 
 export default containerRule({
   meta: {
@@ -20,10 +20,8 @@ export default containerRule({
     const daemonIp = daemon ? stringValue(optionOf(daemon, 'ip')) : undefined;
     const defaultIsSpecific = daemonIp !== undefined && !onAllInterfaces(daemonIp);
     const out: Issue[] = [];
-    for (const p of container.ports) {
-      if (!onAllInterfaces(p.hostIp)) continue;
-      if (p.hostIp === '' && defaultIsSpecific) continue;
-      out.push({ message: `publishes ${describePort(p)} on all interfaces`, at: p.at ?? container.where.ports, evidence: describePort(p) });
+    for (const m of portMappings(container.ports.filter((p) => onAllInterfaces(p.hostIp) && !(p.hostIp === '' && defaultIsSpecific)))) {
+      out.push({ message: `publishes ${describeMapping(m)} on all interfaces`, at: m.first.at ?? container.where.ports, evidence: describeMapping(m) });
     }
     if (container.publishAllPorts && !defaultIsSpecific) {
       out.push({ message: 'publishes every exposed port (-P) on all interfaces', at: container.where.publishAllPorts, evidence: 'PublishAllPorts: true' });

@@ -1,5 +1,5 @@
 import { containerRule } from '../rule.ts';
-import { describePort } from './support/ports.ts';
+import { describeMapping, portMappings } from './support/ports.ts';
 
 export default containerRule({
   meta: {
@@ -15,8 +15,10 @@ export default containerRule({
     cwe: ['CWE-284'],
   },
   check({ container }) {
-    return container.ports
-      .filter((p) => p.hostPort !== undefined && p.hostPort > 0 && p.hostPort < 1024)
-      .map((p) => ({ message: `publishes privileged host port ${p.hostPort} (${describePort(p)})`, at: p.at ?? container.where.ports, evidence: describePort(p) }));
+    return portMappings(container.ports.filter((p) => p.hostPort !== undefined && p.hostPort > 0 && p.hostPort < 1024)).map((m) => ({
+      message: m.count === 1 ? `publishes privileged host port ${m.first.hostPort} (${describeMapping(m)})` : `publishes privileged host ports ${m.first.hostPort}-${m.last.hostPort} (${describeMapping(m)})`,
+      at: m.first.at ?? container.where.ports,
+      evidence: describeMapping(m),
+    }));
   },
 });

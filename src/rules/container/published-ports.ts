@@ -1,5 +1,5 @@
 import { containerRule, type Issue } from '../rule.ts';
-import { describePort } from './support/ports.ts';
+import { describeMapping, portMappings } from './support/ports.ts';
 
 export default containerRule({
   meta: {
@@ -21,7 +21,7 @@ export default containerRule({
       out.push({ message: 'publishes every exposed port (-P) on ephemeral host ports on all interfaces', at: container.where.publishAllPorts, evidence: 'PublishAllPorts: true', severity: 'low' });
     }
     if (container.ports.length) {
-      const list = container.ports.map(describePort);
+      const list = portMappings(container.ports).map(describeMapping);
       out.push({ message: `publishes ${list.join(', ')}: confirm each is needed`, at: container.where.ports, evidence: list.join(', ') });
     }
     return out;

@@ -2,6 +2,9 @@ import { dockerfileRule } from '../rule.ts';
 import { hasOption, isAptInstall } from './support/packages.ts';
 import { evidenceOf, runCommands } from './support/query.ts';
 
+/** apt-get's options that only print what would be done: nothing to confirm. */
+const SIMULATE = ['s', 'simulate', 'dry-run', 'just-print', 'no-act', 'recon'];
+
 export default dockerfileRule({
   meta: {
     id: 'dockerfile-apt-no-yes',
@@ -14,7 +17,7 @@ export default dockerfileRule({
   },
   check({ dockerfile }) {
     return runCommands(dockerfile, 'apt-get')
-      .filter((f) => isAptInstall(f.command) && !hasOption(f.command, 'y', 'yes', 'assume-yes') && !quietEnough(f.command.argv.map((w) => w.value)))
+      .filter((f) => isAptInstall(f.command) && !hasOption(f.command, 'y', 'yes', 'assume-yes', ...SIMULATE) && !quietEnough(f.command.argv.map((w) => w.value)))
       .map((f) => ({ message: 'apt-get install without -y', at: f.command.at, evidence: evidenceOf(f.command.text) }));
   },
 });

@@ -28,6 +28,7 @@ import dnfUnpinned from './dnf-unpinned.ts';
 import entrypointMultiple from './entrypoint-multiple.ts';
 import envSelfReference from './env-self-reference.ts';
 import exposeSsh from './expose-ssh.ts';
+import flagValueMissing from './flag-value-missing.ts';
 import fromPlatformRedundant from './from-platform-redundant.ts';
 import fromPlatform from './from-platform.ts';
 import gemUnpinned from './gem-unpinned.ts';
@@ -70,4 +71,4 @@ import zypperNoYes from './zypper-no-yes.ts';
 import zypperUnpinned from './zypper-unpinned.ts';
 
 /** Every Dockerfile rule, listed explicitly (a test checks this list equals the folder). */
-export const dockerfileRules: readonly DockerfileRule[] = [addInsteadOfCopy, addRemoteUnchecked, apkCache, apkUnpinned, aptCli, aptLists, aptNoYes, aptRecommends, aptUnpinned, aptUpgrade, baseLatest, baseUntagged, baseUntrustedRegistry, cd, chmodWorldWritable, cmdMultiple, copyDestSlash, copyFromRoot, copyFromSelf, copyFromUnknown, copyRelativeDest, copySensitive, curlPipeShell, dnfCache, dnfNoYes, dnfUnpinned, entrypointMultiple, envSelfReference, exposeSsh, fromPlatformRedundant, fromPlatform, gemUnpinned, goUnpinned, healthcheckMissing, healthcheckMultiple, ignoreUnjustified, instructionBeforeFrom, labelKeyInvalid, lastUserRoot, maintainer, npmUnpinned, onbuildInvalid, pipCache, pipUnpinned, pipefail, pointlessCommand, portInvalid, runConsecutive, secrets, shellForm, shellSymlink, stageNameDuplicate, stageNameReserved, sudo, updateAlone, userMissing, userNotNumeric, useraddLogInit, wgetAndCurl, wgetProgress, workdirRelative, yarnCache, yumCache, yumNoYes, yumUnpinned, zypperCache, zypperDistUpgrade, zypperNoYes, zypperUnpinned];
+export const dockerfileRules: readonly DockerfileRule[] = [addInsteadOfCopy, addRemoteUnchecked, apkCache, apkUnpinned, aptCli, aptLists, aptNoYes, aptRecommends, aptUnpinned, aptUpgrade, baseLatest, baseUntagged, baseUntrustedRegistry, cd, chmodWorldWritable, cmdMultiple, copyDestSlash, copyFromRoot, copyFromSelf, copyFromUnknown, copyRelativeDest, copySensitive, curlPipeShell, dnfCache, dnfNoYes, dnfUnpinned, entrypointMultiple, envSelfReference, exposeSsh, flagValueMissing, fromPlatformRedundant, fromPlatform, gemUnpinned, goUnpinned, healthcheckMissing, healthcheckMultiple, ignoreUnjustified, instructionBeforeFrom, labelKeyInvalid, lastUserRoot, maintainer, npmUnpinned, onbuildInvalid, pipCache, pipUnpinned, pipefail, pointlessCommand, portInvalid, runConsecutive, secrets, shellForm, shellSymlink, stageNameDuplicate, stageNameReserved, sudo, updateAlone, userMissing, userNotNumeric, useraddLogInit, wgetAndCurl, wgetProgress, workdirRelative, yarnCache, yumCache, yumNoYes, yumUnpinned, zypperCache, zypperDistUpgrade, zypperNoYes, zypperUnpinned];

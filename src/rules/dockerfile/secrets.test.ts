@@ -25,4 +25,10 @@ test('a secret-named ARG without a default is reported as a build-argument leak,
 test('passes variables, placeholders and secret mounts', async () => {
   assert.deepEqual(await issuesOf('FROM debian:12\nARG VERSION=1.2\nENV DB_PASSWORD_FILE=/run/secrets/db TOKEN=${TOKEN}\nRUN --mount=type=secret,id=npm npm ci\n', rule), []);
 });
+
+test('issue 12: compound names are found (ROOTPASS, LICENSE_KEY); a version under an _AUTH_ name is not a secret', async () => {
+  const text = 'FROM debian:12\nENV DOCKER_AUTH_VERSION 1.5.0\nENV LDAP_ROOTPASS=n0t-a-real-one\nENV LICENSE_KEY 4f9a-22bc-9e01-77aa\nENV GPG_KEY 7169605F62C751356D054A26A821E680E5FA6305\nENV PYTHON_GET_PIP_SHA256 dfe9fd5c28dc98b5ac17979a953ea550cec37ae1b47a5116007395bfacff2ab9\n';
+  const issues = await issuesOf(text, rule);
+  assert.deepEqual(issues.map((i) => [i.at?.line, i.evidence]), [[3, 'LDAP_ROOTPASS=****(14 chars)'], [4, 'LICENSE_KEY=****(19 chars)']]);
+});
 runHadolintCases('DL3064', rule);

@@ -1,5 +1,5 @@
 import type { Location } from '../../models/location.ts';
-import { findSecrets, isSecretAssignment, maskSecret, SECRET_NAME } from '../../secrets/index.ts';
+import { findSecrets, isSecretAssignment, isSecretName, maskSecret } from '../../secrets/index.ts';
 import { dockerfileRule, type Issue } from '../rule.ts';
 import { executable } from './support/query.ts';
 
@@ -34,7 +34,7 @@ export default dockerfileRule({
           const at = p.valueAt ?? p.at;
           if (p.value !== undefined && findSecrets(`${p.key}=${p.value}`).length) scan(`${p.key}=${p.value}`, where, at);
           else if (isSecretAssignment(p.key, p.value)) add({ message: `${where} sets a secret-named value in the image`, at, evidence: `${p.key}=${maskSecret(p.value ?? '')}` });
-          else if (i.keyword === 'ARG' && p.value === undefined && SECRET_NAME.test(p.key)) {
+          else if (i.keyword === 'ARG' && p.value === undefined && isSecretName(p.key)) {
             add({ message: `ARG ${p.key} passes a secret as a build argument: its value is recorded in the image history`, at: p.at, evidence: `ARG ${p.key}`, severity: 'medium' });
           }
         }

@@ -99,3 +99,71 @@ test('build, network_mode, long syntax and deploy limits', () => {
   assert.equal(a?.mounts[0]?.source, '/var/run/docker.sock');
   assert.deepEqual(r.specs[1]?.networks, ['p_default']);
 });
+
+test('a version-1 file (services at the top level) is read like later versions: net, links, volumes_from, cap_add, privileged, docker.sock', () => {
+  const v1 = [
+    'web:',
+    '  build: ./web',
+    '  dockerfile: Dockerfile.prod',
+    '  net: host',
+    '  links: [db]',
+    '  privileged: true',
+    '  log_driver: syslog',
+    'db:',
+    '  image: postgres:9.6',
+    '  cap_add: [SYS_ADMIN]',
+    '  volumes:',
+    '    - /var/run/docker.sock:/var/run/docker.sock',
+    '    - pgdata:/var/lib/postgresql/data',
+    '  volumes_from: [web]',
+    'cache:',
+    '  image: redis',
+    '  net: "container:db"',
+    '',
+  ].join('\n');
+  const r = containersFromCompose(v1, { file: '/srv/legacy/docker-compose.yml', env: {} });
+  const [web, db, cache] = r.specs;
+  assert.deepEqual(r.specs.map((s) => s.name), ['web', 'db', 'cache']);
+  assert.equal(web?.privileged, true);
+  assert.deepEqual(web?.where.privileged, { file: '/srv/legacy/docker-compose.yml', line: 6, column: 3 });
+  assert.equal(web?.namespaces.network, 'host');
+  assert.deepEqual(web?.build, { context: '/srv/legacy/web', dockerfile: 'Dockerfile.prod' });
+  assert.deepEqual(db?.capAdd, ['SYS_ADMIN']);
+  assert.deepEqual(db?.mounts.map((m) => [m.type, m.source, m.target]), [['bind', '/var/run/docker.sock', '/var/run/docker.sock'], ['volume', 'pgdata', '/var/lib/postgresql/data']]);
+  assert.equal(db?.namespaces.network, 'bridge', 'version 1 had no project network: the default bridge');
+  assert.equal(cache?.namespaces.network, 'container:db');
+  assert.ok(r.warnings.some((w) => /version-1 compose file/.test(w.message) && w.at?.line === 1));
+  assert.ok(r.warnings.some((w) => /volumes_from of service db/.test(w.message)));
+  assert.ok(!r.warnings.some((w) => /unknown (top-level|service) key/.test(w.message)), JSON.stringify(r.warnings));
+});
+
+test('a file without services: whose top-level mappings are not services is not taken for version 1', () => {
+  const r = containersFromCompose('networks:\n  front: {}\nweb:\n  restart: always\n', { file: '/srv/c.yaml', env: {} });
+  assert.deepEqual(r.specs, []);
+  assert.ok(r.warnings.some((w) => /unknown top-level key "web"/.test(w.message)));
+});
+
+test('issue 12: deploy.restart_policy.condition: unless-stopped is accepted and becomes the engine policy unless-stopped', () => {
+  const r = containersFromCompose('services:\n  a:\n    image: x\n    deploy:\n      restart_policy:\n        condition: unless-stopped\n', { file: '/srv/c.yaml', env: {} });
+  assert.deepEqual(r.specs[0]?.restartPolicy, { name: 'unless-stopped', maxRetries: 0 });
+  assert.throws(() => containersFromCompose('services:\n  a:\n    image: x\n    deploy: {restart_policy: {condition: sometimes}}\n', { file: '/srv/c.yaml', env: {} }), /c\.yaml:4:31: invalid restart condition "sometimes"/);
+});
+
+test('hostile input: ${X:- nested 20,000 deep and a .env that doubles a variable 63 times are located errors, in bounded time', () => {
+  const deep = `services:\n  a:\n    image: "${'${X:-'.repeat(20_000)}x${'}'.repeat(20_000)}"\n`;
+  const t0 = performance.now();
+  assert.throws(() => containersFromCompose(deep, { file: 'c.yaml', cwd: '/nonexistent', env: {} }), (e: unknown) => e instanceof MoatError && /^c\.yaml:3:12: variables nest more than 100 levels deep/.test(e.message));
+  const lines = ['A0=xxxxxxxx', ...Array.from({ length: 63 }, (_, i) => `A${i + 1}=\${A${i}}\${A${i}}`)];
+  const dir = project({ '.env': `# doubling\n${lines.join('\n')}\n`, 'compose.yaml': 'services:\n  a:\n    image: x\n    environment: {V: "${A63}"}\n' });
+  try {
+    assert.throws(() => containersFromCompose('services:\n  a:\n    image: x\n    environment: {V: "${A63}"}\n', { file: join(dir, 'compose.yaml'), env: {} }), (e: unknown) => e instanceof MoatError && e.message.startsWith(`${join(dir, '.env')}:20: A18: the value grows past 1 MiB`));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.ok(performance.now() - t0 < 5000, `${(performance.now() - t0).toFixed(0)} ms`);
+});
+
+test('services at the top level beside version: "2" and volumes: are read too, never passed in silence', () => {
+  const r = containersFromCompose('version: "2"\nvolumes:\n  data: {}\napp:\n  image: x\n  privileged: true\n  volumes: ["data:/d"]\n', { file: '/srv/p/c.yaml', env: {} });
+  assert.deepEqual(r.specs.map((s) => [s.name, s.privileged, s.mounts[0]?.source]), [['app', true, 'p_data']]);
+});

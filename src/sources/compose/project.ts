@@ -8,10 +8,11 @@ import { basename, dirname, posix, resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import type { ContainerField, ContainerSpec } from '../../models/container-spec.ts';
 import type { Location } from '../../models/location.ts';
-import { MoatError } from '../../util/errors.ts';
+import { MoatError, locatedMessage } from '../../util/errors.ts';
 import type { DoorWarning } from '../common/spec.ts';
 import { ValueError } from '../common/values.ts';
-import { interpolate } from './interpolate.ts';
+import { interpolate, InterpolationLimit } from './interpolate.ts';
+import { fromVersion1, isVersion1 } from './v1.ts';
 import { keyValues, serviceToSpec, type ProjectNames } from './service.ts';
 import { describe, expectMap, loadYaml, locatedError, type LMap, type LNode } from './yaml-tree.ts';
 
@@ -59,7 +60,8 @@ class Loader {
   }
 
   parse(text: string, file: string): Loaded {
-    const tree = expectMap(loadYaml(text, file, dirname(resolve(file)), { vars: this.vars, warnings: this.warnings }), 'a compose file');
+    const read = expectMap(loadYaml(text, file, dirname(resolve(file)), { vars: this.vars, warnings: this.warnings }), 'a compose file');
+    const tree = isVersion1(read) ? fromVersion1(read, this.warnings) : read;
     const loaded = { tree, file };
     this.cache.set(resolve(file), loaded);
     return loaded;
@@ -84,27 +86,42 @@ class Loader {
 }
 
 /** Reads the project's `.env` (compose interpolates its values with the variables before them). */
-function readDotenv(dir: string, shell: Readonly<Record<string, string | undefined>>, warnings: DoorWarning[]): Record<string, string> {
+function readDotenv(dir: string, shell: Readonly<Record<string, string | undefined>>, warnings: DoorWarning[], shown: string): Record<string, string> {
   const file = posix.join(dir, '.env');
   if (!existsSync(file) || !statSync(file).isFile() || statSync(file).size > MAX_FILE_BYTES) return {};
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(parseDotenv(readFileSync(file, 'utf8')))) {
+  const text = readFileSync(file, 'utf8');
+  const vars: Record<string, string | undefined> = { ...shell };
+  for (const [k, v] of Object.entries(parseDotenv(text))) {
     try {
-      out[k] = interpolate(v, { ...out, ...shell }).value;
+      out[k] = interpolate(v, vars).value;
+      // The shell's environment wins over .env, as in compose.
+      if (shell[k] === undefined) vars[k] = out[k];
     } catch (e) {
       if (!(e instanceof ValueError)) throw e;
-      warnings.push({ message: `${file}: ${k}: ${e.message}; kept as written`, at: { file } });
+      if (e instanceof InterpolationLimit) throw new MoatError('config', locatedMessage(shown, dotenvLine(text, k), undefined, `${k}: ${e.message}`));
+      warnings.push({ message: `${k}: ${e.message}; kept as written`, at: { file: shown, ...(dotenvLine(text, k) !== undefined ? { line: dotenvLine(text, k) } : {}) } });
       out[k] = v;
+      if (shell[k] === undefined) vars[k] = v;
     }
   }
   return out;
+}
+
+/** The line of `.env` that sets `key` (dotenv does not say). */
+function dotenvLine(text: string, key: string): number | undefined {
+  const re = new RegExp(`^[ \\t]*(?:export[ \\t]+)?${key.replace(/[^A-Za-z0-9_]/g, '\\$&')}[ \\t]*[=:]`, 'm');
+  const m = re.exec(text);
+  return m ? text.slice(0, m.index).split('\n').length : undefined;
 }
 
 export function containersFromCompose(text: string, opts: ComposeOptions): ComposeResult {
   const dir = opts.cwd ?? dirname(resolve(opts.file));
   const shell = opts.env ?? {};
   const early: DoorWarning[] = [];
-  const vars = { ...readDotenv(dir, shell, early), ...Object.fromEntries(Object.entries(shell).filter(([, v]) => v !== undefined)) };
+  // Paths in messages as the caller names the compose file (relative stays relative).
+  const shownEnv = opts.cwd === undefined || resolve(opts.cwd) === dirname(resolve(opts.file)) ? posix.join(dirname(opts.file), '.env') : posix.join(dir, '.env');
+  const vars = { ...readDotenv(dir, shell, early, shownEnv), ...Object.fromEntries(Object.entries(shell).filter(([, v]) => v !== undefined)) };
   const loader = new Loader(vars);
   loader.warnings.push(...early);
   const root = loader.parse(text, opts.file);
@@ -221,7 +238,7 @@ function resolveExtends(name: string, svc: LMap, file: Loaded, loader: Loader, c
 function asKeyValueMap(n: LNode, key: string): LMap {
   if (n.kind === 'map') return n;
   const entries = new Map<string, LNode>();
-  for (const kv of keyValues(n, key)) entries.set(kv.key, { kind: 'scalar', value: kv.value ?? null, at: kv.at, dir: n.dir });
+  for (const kv of keyValues(n, key)) entries.set(kv.key, { kind: 'scalar', value: kv.value ?? null, at: kv.at, dir: n.dir, ...(kv.value !== undefined && !kv.literal ? { interpolated: true } : {}) });
   return { kind: 'map', entries, at: n.at, dir: n.dir };
 }
 

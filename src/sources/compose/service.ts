@@ -87,16 +87,16 @@ function list(n: LNode, key: string): LNode[] {
 }
 
 /** `environment`, `labels`, `sysctls`: a mapping or a list of KEY=VALUE; `undefined` value = KEY alone / null. */
-export function keyValues(n: LNode, key: string): Array<{ key: string; value: string | undefined; at: Location }> {
+export function keyValues(n: LNode, key: string): Array<{ key: string; value: string | undefined; at: Location; literal: boolean }> {
   if (n.kind === 'map') {
     return [...n.entries].map(([k, v]) => {
       if (v.kind !== 'scalar') throw locatedError(v.at, `${key}.${k} must be a string, number or boolean, found ${describe(v)}`);
-      return { key: k, value: v.value === null ? undefined : String(v.value), at: v.at };
+      return { key: k, value: v.value === null ? undefined : String(v.value), at: v.at, literal: v.value !== null && !v.interpolated };
     });
   }
   return list(n, key).map((i) => {
     const [k, v] = splitKeyValue(str(i, key));
-    return { key: k, value: v, at: i.at };
+    return { key: k, value: v, at: i.at, literal: v !== undefined && !(i.kind === 'scalar' && i.interpolated) };
   });
 }
 
@@ -226,10 +226,12 @@ export function serviceToSpec(name: string, svc: LMap, names: ProjectNames, warn
   const env = get('environment');
   if (env) {
     // `NAME` without a value takes the variable from compose's environment, or is left out when unset.
-    spec.env = keyValues(env, 'environment').flatMap(({ key, value }) => {
+    const entries = keyValues(env, 'environment');
+    spec.env = entries.flatMap(({ key, value }) => {
       const v = value ?? names.env[key];
       return v === undefined ? [] : [`${key}=${v}`];
     });
+    spec.envWritten = Object.fromEntries(entries.filter((kv) => kv.literal).map((kv) => [kv.key, kv.at]));
     set('env', env.at);
   }
   if (get('env_file')) warnings.push({ message: `env_file of service ${name} is not read: the variables in it are not checked`, at: get('env_file')?.at });
@@ -393,7 +395,8 @@ function resourcesOf(spec: ContainerSpec, e: Map<string, LNode>, set: (f: Contai
   }
 }
 
-const CONDITIONS: Record<string, string> = { none: 'no', 'on-failure': 'on-failure', any: 'always' };
+/** Swarm's conditions and the engine's policies; Docker Compose also takes `unless-stopped` (and passes it to the engine as is). */
+const CONDITIONS: Record<string, string> = { none: 'no', 'on-failure': 'on-failure', any: 'always', 'unless-stopped': 'unless-stopped' };
 
 function restartOf(spec: ContainerSpec, restart: LNode | undefined, deploy: LNode | undefined, set: (f: ContainerField, at: Location) => void): void {
   if (restart) {
@@ -406,7 +409,7 @@ function restartOf(spec: ContainerSpec, restart: LNode | undefined, deploy: LNod
   const m = expectMap(policy, 'deploy.restart_policy');
   const cond = m.entries.get('condition');
   const c = cond ? str(cond, 'deploy.restart_policy.condition') : 'any';
-  if (!CONDITIONS[c]) throw locatedError(cond?.at ?? m.at, `invalid restart condition "${c}" (none, on-failure, any)`);
+  if (!CONDITIONS[c]) throw locatedError(cond?.at ?? m.at, `invalid restart condition "${c}" (none, on-failure, any, unless-stopped)`);
   const attempts = m.entries.get('max_attempts');
   spec.restartPolicy = { name: CONDITIONS[c] as string, maxRetries: attempts ? int(attempts, 'deploy.restart_policy.max_attempts') : 0 };
   set('restartPolicy', policy.at);

@@ -16,7 +16,7 @@ export type Scalar = string | number | boolean | null;
 export type LNode =
   | { kind: 'map'; entries: Map<string, LNode>; at: Location; dir: string }
   | { kind: 'seq'; items: LNode[]; at: Location; dir: string }
-  | { kind: 'scalar'; value: Scalar; at: Location; dir: string };
+  | { kind: 'scalar'; value: Scalar; at: Location; dir: string; interpolated?: boolean };
 
 export type LMap = Extract<LNode, { kind: 'map' }>;
 
@@ -72,7 +72,8 @@ export function loadYaml(text: string, file: string, dir: string, ctx: LoadConte
         try {
           const r = interpolate(v, ctx.vars);
           for (const name of r.unset) ctx.warnings.push({ message: `the ${name} variable is not set: read as an empty string`, at: pos(y.range?.[0] ?? 0) });
-          return { kind: 'scalar', value: r.value, at, dir };
+          // `$$` is a literal `$`; any other `$` was a variable the value now comes from.
+          return v.replaceAll('$$', '').includes('$') ? { kind: 'scalar', value: r.value, at, dir, interpolated: true } : { kind: 'scalar', value: r.value, at, dir };
         } catch (e) {
           if (e instanceof ValueError) fail(pos(y.range?.[0] ?? 0), e.message);
           throw e;

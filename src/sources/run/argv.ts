@@ -342,6 +342,7 @@ class RunContext {
         if (k === '') throw new ValueError(`invalid environment variable "${value}"`);
         const fromEnv = val === undefined ? this.opts.env?.[k] : undefined;
         s.env.push(val !== undefined ? value : fromEnv !== undefined ? `${k}=${fromEnv}` : k);
+        if (val !== undefined) (s.envWritten ??= {})[k] = at;
         return this.set('env', at);
       }
       case 'label': {

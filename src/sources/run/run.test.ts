@@ -149,3 +149,29 @@ test('finds run lines in Makefile recipes: $(DOCKER), $$, prefixes and continuat
   assert.deepEqual(lines[0]?.positions[3], { file: 'Makefile', line: 6, column: 4 });
   assert.deepEqual(lines[0]?.at, { file: 'Makefile', line: 5, column: 3 });
 });
+
+test('issue 12: make variables continued over tabbed lines with backquotes (the __check_defined idiom) and define blocks are make, not shell', async () => {
+  const mk = [
+    'IMAGE ?= app',
+    'check_defined = \\',
+    '\t$(strip $(foreach 1,$1, \\',
+    '\t\t$(call __check_defined,$1,$(strip $(value 2)))))',
+    '__check_defined = \\',
+    "\t$(if $(value $1),, \\",
+    "\t  $(error Undefined `$1'$(if $2, ($2))))",
+    'define HELP',
+    "\techo `unbalanced",
+    'endef',
+    'X := a',
+    "\techo 'not a recipe: no rule yet",
+    'run: ## start it',
+    '\t@$(call check_defined, IMAGE)',
+    'ifeq ($(DEBUG),1)',
+    '\tdocker run --privileged \\',
+    '\t\t$(IMAGE)',
+    'endif',
+    '',
+  ].join('\n');
+  const lines = await findRunLines(mk, 'Makefile');
+  assert.deepEqual(lines.map((l) => [l.at.line, l.argv.slice(0, 3)]), [[16, ['docker', 'run', '--privileged']]]);
+});

@@ -250,6 +250,15 @@ function decodeAnsiC(s: string): string {
  * variables read as `docker`, `$$` as the shell's `$`, other make references left as
  * `$(NAME)` (the shell sees a command substitution: its value is reported as unknown).
  */
+/** `target: prerequisites` (not `X := y`, `X ?= y`, nor `export X = y`): recipe lines may follow. */
+function isRuleLine(line: string): boolean {
+  if (line.startsWith('\t')) return false;
+  const colon = line.search(/:(?![=:]?=)/);
+  if (colon < 0) return false;
+  const eq = line.search(/[?+!:]?=/);
+  return eq < 0 || colon < eq;
+}
+
 function makefileRecipes(text: string): { source: string; offsets: number[] } {
   let source = '';
   const offsets: number[] = [];
@@ -260,16 +269,21 @@ function makefileRecipes(text: string): { source: string; offsets: number[] } {
     }
   };
   let i = 0;
+  // Only recipe lines are shell. A tab-indented line is a recipe only in a rule's context
+  // (after `target: prerequisites`); a line that continues a variable (`X = \` then tabbed
+  // lines, as in the `__check_defined` idiom) or sits in a `define` block is make's, not the shell's.
+  let inRule = false;
   let inRecipe = false;
-  let continued = false;
+  let continued: 'recipe' | 'make' | undefined;
+  let inDefine = false;
   while (i <= text.length) {
     const end = text.indexOf('\n', i) < 0 ? text.length : text.indexOf('\n', i);
-    const line = text.slice(i, end);
-    const recipe = line.startsWith('\t') || (continued && inRecipe);
+    const line = text.slice(i, end).replace(/\r$/, '');
+    const recipe = continued === 'recipe' || (continued === undefined && !inDefine && inRule && line.startsWith('\t'));
     if (recipe) {
       inRecipe = true;
       let k = line.startsWith('\t') ? 1 : 0;
-      if (!continued) while (/[@+-]/.test(line[k] ?? '')) k++;
+      if (continued === undefined) while (/[@+-]/.test(line[k] ?? '')) k++;
       emit(' '.repeat(k), i, true);
       while (k < line.length) {
         const rest = line.slice(k);
@@ -286,12 +300,23 @@ function makefileRecipes(text: string): { source: string; offsets: number[] } {
         }
       }
     } else {
-      if (!/^\s*$/.test(line) && !line.startsWith('#')) inRecipe = false;
+      if (continued === undefined) {
+        const trimmed = line.trim();
+        if (inDefine) {
+          if (/^endef\b/.test(trimmed)) inDefine = false;
+        } else if (/^(?:(?:export|override|private)\s+)*define\b/.test(trimmed)) {
+          inDefine = true;
+        } else if (trimmed !== '' && !trimmed.startsWith('#') && !/^(?:ifn?eq|ifn?def|else|endif)\b/.test(trimmed)) {
+          inRecipe = false;
+          inRule = isRuleLine(line);
+        }
+      }
       emit(' '.repeat(line.length), i, true);
     }
-    continued = line.endsWith('\\');
+    const rawLine = text.slice(i, end);
+    continued = /\\\r?$/.test(rawLine) ? (recipe && inRecipe ? 'recipe' : 'make') : undefined;
     if (end >= text.length) break;
-    emit('\n', end);
+    emit(text.slice(end, end + 1), end);
     i = end + 1;
   }
   offsets.push(text.length);
