@@ -1,12 +1,13 @@
 /**
  * What each endpoint that matters asks of the daemon, as a ContainerSpec the container rules
- * can judge. A create is the container's whole configuration. Every other endpoint changes
- * or adds to something that exists (an exec in a container, new limits, a build container,
- * a plugin's privileges, a volume that binds a host path, a network attachment): it is
- * judged as a *delta*, the change laid over a hardened baseline, and only the findings the
- * change brings count. The plugin does not ask the daemon about the target container: a call
- * back into the daemon from inside its authorization hook would itself be authorized by this
- * plugin, and the answer would come too late to bound the time a decision takes.
+ * can judge: the request check. A create is the container's whole configuration. Every other
+ * endpoint changes or adds to something that exists (an exec in a container, new limits, a
+ * build container, a plugin setting, a volume that binds a host path, a network attachment):
+ * it is judged as a *delta*, the change laid over a hardened baseline, and only the findings
+ * the change brings count. This check reads what the client wrote and refuses early; the
+ * start check (start-check.ts) then calls the daemon back at start, exec start and plugin
+ * enable and judges the daemon's own view of what will run. Those calls pass through this
+ * plugin too; they are reads, answered without a judgement slot, and bounded by a deadline.
  */
 import type { ContainerSpec, MountSpec } from '../models/container-spec.ts';
 import type { ExecInfo } from '../rules/rule.ts';
@@ -46,7 +47,15 @@ export interface Subject {
   warnings: DoorWarning[];
 }
 
-export type Interpretation = { subject: Subject } | { deny: { rule: string; reason: string } } | { allow: true } | { unjudged: string };
+export type Interpretation =
+  | { subject: Subject }
+  | { deny: { rule: string; reason: string } }
+  | { allow: true }
+  | { unjudged: string }
+  /** Judged from the daemon's own view of what will run (start-check.ts). */
+  | { start: 'container' | 'exec' | 'plugin'; target: string }
+  /** A plugin install, allowed only by `enforce.plugins` (plugin-requests.ts). */
+  | { install: { reference: string; name: string } };
 
 const CVE = 'CVE-2026-34040';
 
@@ -95,17 +104,26 @@ export function interpret(route: Route, req: AuthzRequest): Interpretation {
   switch (route.kind) {
     case 'container-create':
       return create(route, req);
-    case 'container-start':
-      return start(route, req);
+    case 'container-start': {
+      const legacy = start(route, req);
+      return 'deny' in legacy ? legacy : { start: 'container', target: route.target ?? '' };
+    }
+    case 'container-restart':
+      return { start: 'container', target: route.target ?? '' };
+    case 'exec-start':
+      return { start: 'exec', target: route.target ?? '' };
+    case 'plugin-enable':
+      return { start: 'plugin', target: route.target ?? '' };
     case 'exec-create':
       return exec(route, req);
     case 'container-update':
       return update(route, req);
     case 'build':
-      return buildRequest(route);
+      return buildRequest(route, req);
     case 'plugin-pull':
     case 'plugin-upgrade':
-      return pluginInstall(route, req);
+    case 'plugin-create':
+      return pluginInstall(route);
     case 'plugin-set':
       return pluginSet(route, req);
     case 'volume-create':

@@ -11,12 +11,17 @@ import { posix } from 'node:path';
 export type EndpointKind =
   | 'container-create'
   | 'container-start'
+  | 'container-restart'
   | 'container-update'
   | 'exec-create'
+  /** Judged at start from the daemon's own view (start-check.ts). */
+  | 'exec-start'
   | 'build'
   | 'plugin-pull'
   | 'plugin-upgrade'
   | 'plugin-set'
+  | 'plugin-create'
+  | 'plugin-enable'
   | 'volume-create'
   | 'network-create'
   | 'network-connect'
@@ -52,16 +57,19 @@ interface Pattern {
 const POST: Pattern[] = [
   { re: /^\/containers\/create$/i, kind: 'container-create' },
   { re: /^\/containers\/(.+)\/start$/i, kind: 'container-start' },
+  { re: /^\/containers\/(.+)\/restart$/i, kind: 'container-restart' },
   { re: /^\/containers\/(.+)\/update$/i, kind: 'container-update' },
+  { re: /^\/exec\/(.+)\/start$/i, kind: 'exec-start' },
   { re: /^\/containers\/(.+)\/exec$/i, kind: 'exec-create' },
   { re: /^\/build$/i, kind: 'build' },
   { re: /^\/plugins\/pull$/i, kind: 'plugin-pull' },
   { re: /^\/plugins\/(.+)\/upgrade$/i, kind: 'plugin-upgrade' },
   { re: /^\/plugins\/(.+)\/set$/i, kind: 'plugin-set' },
+  { re: /^\/plugins\/create$/i, kind: 'plugin-create' },
+  { re: /^\/plugins\/(.+)\/enable$/i, kind: 'plugin-enable' },
   { re: /^\/volumes\/create$/i, kind: 'volume-create' },
   { re: /^\/networks\/create$/i, kind: 'network-create' },
   { re: /^\/networks\/(.+)\/connect$/i, kind: 'network-connect' },
-  { re: /^\/plugins\/create$/i, kind: 'unjudged', what: 'creating a plugin from an uploaded archive (its config and privileges are inside the archive, which the daemon does not show a plugin)' },
   { re: /^\/services\/create$/i, kind: 'unjudged', what: 'creating a swarm service (Moat does not model service specs)' },
   { re: /^\/services\/(.+)\/update$/i, kind: 'unjudged', what: 'updating a swarm service (Moat does not model service specs)' },
   { re: /^\/grpc$/i, kind: 'unjudged', what: "BuildKit's gRPC stream (its build options and entitlements travel inside the stream, which the daemon does not show a plugin)" },
