@@ -72,7 +72,7 @@ export const EnforceSectionSchema = v.strictObject(
     /** Findings of these rules are only logged, even when a `deny` severity threshold covers them. */
     log: v.optional(tokenList('a rule in enforce.log')),
     exceptions: v.optional(v.array(EnforceExceptionSchema, 'enforce.exceptions must be a list of exceptions')),
-    /** Requests Moat cannot judge: plugin archives, swarm services, BuildKit gRPC streams (default deny). */
+    /** Requests Moat cannot judge: swarm services, BuildKit gRPC streams (default deny). */
     unjudged: v.optional(v.picklist(['deny', 'allow'], 'enforce.unjudged must be deny or allow')),
     /** Plugin installs and enables: an allow list by name and digest (install denied by default). */
     plugins: v.optional(EnforcePluginsSchema),
