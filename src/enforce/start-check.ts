@@ -67,10 +67,12 @@ export async function startView(kind: StartKind, target: string, view: DaemonVie
 
 /** A named volume is what its driver options make it: a `local` volume with `o=bind,device=PATH` is a bind of PATH. */
 async function volumeBinds(mounts: readonly MountSpec[], view: DaemonView, notes: string[]): Promise<MountSpec[]> {
+  const volumes = mounts.filter((m) => m.type === 'volume' && m.source !== '');
+  // Asked at once: a container with many volumes must not spend its deadline one round trip at a time.
+  const answers = await Promise.all(volumes.map((m) => view.volume(m.source)));
   const out: MountSpec[] = [];
-  for (const m of mounts) {
-    if (m.type !== 'volume' || m.source === '') continue;
-    const vol = await view.volume(m.source);
+  for (const [i, m] of volumes.entries()) {
+    const vol = answers[i];
     if (!vol) continue;
     const source = localBindSource(vol.Driver ?? '', new Map(Object.entries(vol.Options ?? {})));
     if (source === undefined) continue;
