@@ -168,7 +168,7 @@ export async function benchEnforce(): Promise<void> {
 
 async function endToEnd(dir: string, n: number): Promise<void> {
   await ensureTestImages();
-  const measure = async (withPlugin: boolean): Promise<{ list: number[]; starts: number[]; inspects: number[] }> => {
+  const measure = async (withPlugin: boolean): Promise<{ list: number[]; starts: number[]; inspects: number[]; cpuPerStart: number; cpuPerInspect: number }> => {
     let plugin: Awaited<ReturnType<typeof startShippedPlugin>> | undefined;
     const d = await startSecondDaemon({
       plugins: withPlugin ? ['moat-bench'] : [],
@@ -195,9 +195,13 @@ async function endToEnd(dir: string, n: number): Promise<void> {
       const id = await d.docker('run', '-d', '--network', 'none', '--memory', '64m', '--pids-limit', '50', '--read-only', '--cap-drop', 'ALL', IMAGES.hardened);
       const starts = START_RATE * SECONDS;
       for (let i = 0; i < 50; i++) await call('POST', `/v1.41/containers/${id}/start`);
+      // The plugin's CPU per call: what the start check costs, whatever the machine's load does to latency.
+      const cpu0 = cpuSeconds(plugin?.pid);
       const startMs = await openLoop(starts, () => call('POST', `/v1.41/containers/${id}/start`), START_RATE);
+      const cpu1 = cpuSeconds(plugin?.pid);
       const inspects = await openLoop(starts, () => call('GET', `/v1.41/containers/${id}/json`), START_RATE);
-      return { list, starts: startMs, inspects };
+      const cpu2 = cpuSeconds(plugin?.pid);
+      return { list, starts: startMs, inspects, cpuPerStart: ((cpu1 - cpu0) / starts) * 1e6, cpuPerInspect: ((cpu2 - cpu1) / starts) * 1e6 };
     } finally {
       agent.destroy();
       await d.stop();
@@ -221,4 +225,5 @@ async function endToEnd(dir: string, n: number): Promise<void> {
   console.log(summary(`dockerd POST /containers/{id}/start, moat start check`, withPlugin.starts));
   console.log(`  added by the start check (its inspect through dockerd and the plugin, judging, the log): ${added(without.starts, withPlugin.starts)}`);
   console.log(summary(`  for scale: GET /containers/{id}/json, moat enforce`, withPlugin.inspects));
+  console.log(`  plugin CPU: ${withPlugin.cpuPerStart.toFixed(0)} µs per start (4 plugin calls: the start's AuthZReq/AuthZRes and its inspect's), ${withPlugin.cpuPerInspect.toFixed(0)} µs per plain read (2 calls)`);
 }
