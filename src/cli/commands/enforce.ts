@@ -157,6 +157,7 @@ async function install(argv: string[], io: CommandIO): Promise<number> {
   lines.push(
     `Start the plugin first (moat enforce serve --socket ${r.address.slice('unix://'.length)}), then restart dockerd:`,
     'a daemon whose authorization plugin is missing at start exits, and while the plugin is down every API call fails after ~15 s of retries.',
+    'The plugin asks the daemon what will run at every start: add --host URL to serve when the daemon does not listen on DOCKER_HOST or /var/run/docker.sock.',
   );
   io.stdout.write(lines.join('\n') + '\n');
   return EXIT.ok;
