@@ -87,7 +87,8 @@ async function serve(argv: string[], io: CommandIO): Promise<number> {
   try {
     endpoint = resolveEndpoint(io.env, values.host);
   } catch (e) {
-    throw new MoatError('usage', `--host: ${(e as Error).message}`);
+    // The endpoint's messages name DOCKER_HOST; here the value came from --host (or DOCKER_HOST when --host is absent).
+    throw new MoatError('usage', `--host: ${values.host !== undefined ? (e as Error).message.replace(/^DOCKER_HOST /, '') : (e as Error).message}`);
   }
   // The start check gets most of the decision's time; the rest is judging and answering.
   const daemon = new EngineDaemonView(endpoint, Math.max(1, Math.floor(timeoutMs * 0.8)));
