@@ -6,8 +6,13 @@
  *    way dockerd drives it: per API call one AuthZReq then one AuthZRes over keep-alive
  *    connections, with a mix of reads, creates (the CLI's 1.1 KB body), execs and starts.
  *    The figure is the time of those two plugin calls: what the daemon waits for.
+ *    Here the plugin has no daemon to ask (`--host` names an absent socket), so the mix's
+ *    starts are the request check alone: today's path, denied at once for want of the daemon.
  * 2. End to end: the same rate of `GET /containers/json` against a second dockerd of the
- *    bench's own, without and with the plugin (needs root and unshare; said so if it cannot).
+ *    bench's own, without and with the plugin (needs root and unshare; said so if it cannot);
+ *    then `POST /containers/{id}/start` of a running container (dockerd answers 304 after
+ *    authorizing it) at START_RATE: with the plugin that is the start check, which asks the
+ *    daemon `GET /containers/{id}/json` (itself passing the plugin) and judges the answer.
  * Targets: p50 ≤ 0.5 ms, p99 ≤ 2 ms.
  */
 import { spawn } from 'node:child_process';
@@ -15,10 +20,13 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSecondDaemon } from '../test/support/second-daemon.ts';
+import { ensureTestImages, IMAGES } from '../test/support/engine.ts';
+import { loadImage, startSecondDaemon } from '../test/support/second-daemon.ts';
 import { MOAT_CLI } from './support/moat-cli.ts';
 
 const RATE = 500;
+/** Starts per second in the end-to-end start-check measure (each is three plugin calls and an inspect). */
+const START_RATE = 100;
 const SECONDS = Number(process.env.MOAT_BENCH_SECONDS ?? 10);
 
 const CREATE = Buffer.from(
@@ -54,12 +62,12 @@ function post(agent: Agent, socketPath: string, path: string, body: string): Pro
 }
 
 /** Sends `n` calls at RATE per second on schedule; returns each call's latency in ms. */
-async function openLoop(n: number, call: (i: number) => Promise<void>): Promise<number[]> {
+async function openLoop(n: number, call: (i: number) => Promise<void>, rate = RATE): Promise<number[]> {
   const latencies: number[] = new Array(n);
   const start = performance.now();
   const pending: Promise<void>[] = [];
   for (let i = 0; i < n; i++) {
-    const due = start + (i * 1000) / RATE;
+    const due = start + (i * 1000) / rate;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     const t0 = performance.now();
@@ -96,9 +104,10 @@ async function timerLateness(): Promise<string> {
   return summary('idle process, 2 ms timer lateness (machine load)', lates);
 }
 
-async function startShippedPlugin(dir: string): Promise<{ socket: string; pid: number | undefined; stop: () => Promise<void> }> {
+/** `host`: the daemon the start check asks (an absent socket: none to ask). */
+async function startShippedPlugin(dir: string, host: string): Promise<{ socket: string; pid: number | undefined; stop: () => Promise<void> }> {
   const socket = join(dir, 'plugin.sock');
-  const child = spawn(process.execPath, [...MOAT_CLI, 'enforce', 'serve', '--socket', socket, '--log', join(dir, 'decisions.jsonl')], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [...MOAT_CLI, 'enforce', 'serve', '--socket', socket, '--host', host, '--log', join(dir, 'decisions.jsonl')], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr.on('data', (c: Buffer) => (err += c.toString()));
   const deadline = Date.now() + 15_000;
@@ -121,7 +130,7 @@ export async function benchEnforce(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'moat-bench-enforce-'));
   const n = RATE * SECONDS;
   try {
-    const plugin = await startShippedPlugin(dir);
+    const plugin = await startShippedPlugin(dir, `unix://${join(dir, 'no-daemon.sock')}`);
     const agent = new Agent({ keepAlive: true });
     try {
       // Warm up (JIT, the door's first parse) as a long-running plugin would be.
@@ -143,7 +152,8 @@ export async function benchEnforce(): Promise<void> {
       console.log(`  plugin CPU: ${((cpu / n) * 1e6).toFixed(0)} µs per API call (${((cpu / SECONDS) * 100).toFixed(1)}% of one core at ${RATE} calls/s: CPU time, far less sensitive to the machine's load than latency)`);
       const creates = added.filter((_, i) => i % 10 < 2);
       console.log(summary('  of which container creates', creates));
-      console.log(`  ${denied} of ${n} denied (the mix's creates and execs are allowed: the figure is the judging path)`);
+      console.log(summary('  of which container starts (no daemon to ask: denied)', added.filter((_, i) => i % 10 === 3)));
+      console.log(`  ${denied} of ${n} denied (the mix's creates and execs are allowed: the figure is the judging path; its starts find no daemon to ask)`);
     } finally {
       agent.destroy();
       await plugin.stop();
@@ -157,41 +167,63 @@ export async function benchEnforce(): Promise<void> {
 }
 
 async function endToEnd(dir: string, n: number): Promise<void> {
-  const measure = async (plugins: string[], socket?: string): Promise<number[]> => {
-    const d = await startSecondDaemon({ plugins, prepare: ({ pluginSockets }) => (socket ? symlinkSync(socket, join(pluginSockets, 'moat-bench.sock')) : undefined) });
+  await ensureTestImages();
+  const measure = async (withPlugin: boolean): Promise<{ list: number[]; starts: number[]; inspects: number[]; cpuPerStart: number; cpuPerInspect: number }> => {
+    let plugin: Awaited<ReturnType<typeof startShippedPlugin>> | undefined;
+    const d = await startSecondDaemon({
+      plugins: withPlugin ? ['moat-bench'] : [],
+      prepare: async ({ pluginSockets, dir: daemonDir }) => {
+        if (!withPlugin) return;
+        plugin = await startShippedPlugin(dir, `unix://${join(daemonDir, 'docker.sock')}`);
+        symlinkSync(plugin.socket, join(pluginSockets, 'moat-bench.sock'));
+      },
+    });
     const agent = new Agent({ keepAlive: true });
     try {
-      const get = (): Promise<void> =>
+      const call = (method: string, path: string): Promise<void> =>
         new Promise((resolve, reject) => {
-          const req = request({ agent, socketPath: d.socket, path: '/v1.41/containers/json' }, (res) => {
+          const req = request({ agent, socketPath: d.socket, method, path }, (res) => {
             res.resume();
-            res.on('end', () => resolve());
+            res.on('end', () => (res.statusCode === 403 ? reject(new Error(`${method} ${path} was denied`)) : resolve()));
           });
           req.on('error', reject);
           req.end();
         });
-      for (let i = 0; i < 300; i++) await get();
-      return await openLoop(n, get);
+      for (let i = 0; i < 300; i++) await call('GET', '/v1.41/containers/json');
+      const list = await openLoop(n, () => call('GET', '/v1.41/containers/json'));
+      await loadImage(d, IMAGES.hardened);
+      const id = await d.docker('run', '-d', '--network', 'none', '--memory', '64m', '--pids-limit', '50', '--read-only', '--cap-drop', 'ALL', IMAGES.hardened);
+      const starts = START_RATE * SECONDS;
+      for (let i = 0; i < 50; i++) await call('POST', `/v1.41/containers/${id}/start`);
+      // The plugin's CPU per call: what the start check costs, whatever the machine's load does to latency.
+      const cpu0 = cpuSeconds(plugin?.pid);
+      const startMs = await openLoop(starts, () => call('POST', `/v1.41/containers/${id}/start`), START_RATE);
+      const cpu1 = cpuSeconds(plugin?.pid);
+      const inspects = await openLoop(starts, () => call('GET', `/v1.41/containers/${id}/json`), START_RATE);
+      const cpu2 = cpuSeconds(plugin?.pid);
+      return { list, starts: startMs, inspects, cpuPerStart: ((cpu1 - cpu0) / starts) * 1e6, cpuPerInspect: ((cpu2 - cpu1) / starts) * 1e6 };
     } finally {
       agent.destroy();
       await d.stop();
+      await plugin?.stop();
     }
   };
-  let without: number[];
+  let without: Awaited<ReturnType<typeof measure>>;
   try {
-    without = await measure([]);
+    without = await measure(false);
   } catch (e) {
     console.log(`end to end: not measured (a second dockerd could not start here: ${(e as Error).message.split('\n')[0]})`);
     return;
   }
-  const plugin = await startShippedPlugin(join(dir));
-  try {
-    const withPlugin = await measure(['moat-bench'], plugin.socket);
-    console.log(summary(`dockerd GET /containers/json, no plugin`, without));
-    console.log(summary(`dockerd GET /containers/json, moat enforce`, withPlugin));
-    const p = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.floor(q * xs.length)] ?? 0;
-    console.log(`  added: p50 ${(p(withPlugin, 0.5) - p(without, 0.5)).toFixed(3)} ms, p99 ${(p(withPlugin, 0.99) - p(without, 0.99)).toFixed(3)} ms`);
-  } finally {
-    await plugin.stop();
-  }
+  const withPlugin = await measure(true);
+  const p = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.floor(q * xs.length)] ?? 0;
+  const added = (a: number[], b: number[]) => `p50 ${(p(b, 0.5) - p(a, 0.5)).toFixed(3)} ms, p99 ${(p(b, 0.99) - p(a, 0.99)).toFixed(3)} ms`;
+  console.log(summary(`dockerd GET /containers/json, no plugin`, without.list));
+  console.log(summary(`dockerd GET /containers/json, moat enforce`, withPlugin.list));
+  console.log(`  added: ${added(without.list, withPlugin.list)}`);
+  console.log(summary(`dockerd POST /containers/{id}/start (304), no plugin, ${START_RATE}/s`, without.starts));
+  console.log(summary(`dockerd POST /containers/{id}/start, moat start check`, withPlugin.starts));
+  console.log(`  added by the start check (its inspect through dockerd and the plugin, judging, the log): ${added(without.starts, withPlugin.starts)}`);
+  console.log(summary(`  for scale: GET /containers/{id}/json, moat enforce`, withPlugin.inspects));
+  console.log(`  plugin CPU: ${withPlugin.cpuPerStart.toFixed(0)} µs per start (4 plugin calls: the start's AuthZReq/AuthZRes and its inspect's), ${withPlugin.cpuPerInspect.toFixed(0)} µs per plain read (2 calls)`);
 }

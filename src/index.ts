@@ -27,13 +27,14 @@ export { findRunLines, type RunLine, type FindRunLinesOptions } from './sources/
 export { containerFromCreateRequest, type CreateRequestOptions, type CreateRequestSpec } from './sources/request/create-request.ts';
 export type { DoorWarning } from './sources/common/spec.ts';
 export { Enforcer, type EnforcerOptions, type Judgement, type JudgedFinding } from './enforce/enforcer.ts';
+export { EngineDaemonView, type DaemonView } from './enforce/daemon-view.ts';
 export { startPluginServer, type PluginServer, type PluginServerOptions } from './enforce/server.ts';
 export { parseAuthzRequest, type AuthzRequest, type AuthzResponse } from './enforce/protocol.ts';
 export { routeOf, type Route, type EndpointKind } from './enforce/route.ts';
 export { fileSink as decisionFileSink, streamSink as decisionStreamSink, decisionLine, type DecisionLine, type DecisionSink } from './enforce/decision-log.ts';
 export { installPlugin, type InstallOptions, type InstallResult } from './enforce/install.ts';
 export { dryRun, type DryRunSource, type DryRunResult } from './enforce/dry-run.ts';
-export type { EnforceConfig, EnforceException } from './config/enforce.ts';
+export type { AllowedPlugin, BuildPolicy, EnforceConfig, EnforceException } from './config/enforce.ts';
 export { openRegistryImage, RegistryClient, RegistryError, parseImageReference, parsePlatform, hostPlatform, formatPlatform, lookupCredentials, Secret } from './registry/index.ts';
 export type { OpenRegistryImageOptions, RegistryImage, RegistryLayer, RegistryOptions, RegistryErrorCode, ImageReference, Platform, Compression, ImageManifest, ImageIndex, ImageConfig, Descriptor, Credentials, ExplicitAuth } from './registry/index.ts';
 export { watch, type Watch, type WatchOptions, type WatchObserver } from './watch/watcher.ts';

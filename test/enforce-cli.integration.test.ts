@@ -46,16 +46,17 @@ before(async () => {
   );
   writeFileSync(join(dir, 'daemon.json'), '{\n  "log-level": "warn"\n}\n');
   const socket = join(dir, 'cli.sock');
-  serve = spawn(node, [bin, 'enforce', 'serve', '--socket', socket, '--config', join(dir, 'moat.yaml'), '--log', join(dir, 'decisions.jsonl')], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-  serve.stderr?.on('data', (c: Buffer) => (serveErr += c.toString()));
-  const deadline = Date.now() + 20_000;
-  while (!serveErr.includes('serving on')) {
-    if (Date.now() > deadline || serve.exitCode !== null) throw new Error(`moat enforce serve did not start: ${serveErr}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
   daemon = await startSecondDaemon({
     plugins: [NAME],
-    prepare: async ({ pluginSpecs }) => {
+    prepare: async ({ pluginSpecs, dir: daemonDir }) => {
+      // --host: the daemon the plugin asks at start is the one it guards (its socket is known before it starts).
+      serve = spawn(node, [bin, 'enforce', 'serve', '--socket', socket, '--host', `unix://${join(daemonDir, 'docker.sock')}`, '--config', join(dir, 'moat.yaml'), '--log', join(dir, 'decisions.jsonl')], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+      serve.stderr?.on('data', (c: Buffer) => (serveErr += c.toString()));
+      const deadline = Date.now() + 20_000;
+      while (!serveErr.includes('serving on')) {
+        if (Date.now() > deadline || serve.exitCode !== null) throw new Error(`moat enforce serve did not start: ${serveErr}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       ({ stdout: installOut } = await run(node, [bin, 'enforce', 'install', '--spec-dir', pluginSpecs, '--socket', socket, '--name', NAME, '--daemon-config', join(dir, 'daemon.json')], { cwd: dir }));
     },
   });
@@ -100,6 +101,17 @@ test('the policy decides: deny list, log list, and an exception by label', async
   const ex = creates[3]?.findings?.find((f) => f.rule === 'container-docker-socket');
   assert.equal(ex?.action, 'excepted');
   assert.match(ex?.exception ?? '', /the test agent reads the engine by design \(.*moat\.yaml:5:7\)/);
+});
+
+test('serve --host: starts are judged from that daemon\'s view; a container borrowing the excepted agent\'s socket cannot start', async () => {
+  const d = daemon as SecondDaemon;
+  assert.match(serveErr, new RegExp(`for the daemon at unix://${d.socket.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  const agent = `${NAME}-agent2`;
+  await d.docker('run', '-d', '--name', agent, '--label', 'moat.allow=socket', '-v', '/var/run/docker.sock:/var/run/docker.sock', ...SAFE, IMAGES.hardened);
+  const borrower = await d.dockerResult('run', '-d', '--name', `${NAME}-borrower`, '--volumes-from', agent, ...SAFE, IMAGES.hardened);
+  assert.notEqual(borrower.code, 0);
+  assert.match(borrower.stderr, new RegExp(`authorization denied by plugin ${NAME}: moat: denied: container-docker-socket`));
+  await d.docker('rm', '-f', agent, `${NAME}-borrower`);
 });
 
 test('serve warns about an exception anyone can claim, and stops on SIGTERM with a summary', async () => {

@@ -28,6 +28,43 @@ export const EnforceExceptionSchema = v.strictObject(
   'an exception is a mapping with reason, one or more of image, label and user, and optionally rules and expires',
 );
 
+// ---- plugins and build (issue 11 classes 1 and 6) ----
+
+/** `sha256:` and 64 hex digits, as a pinned reference carries it. */
+const digest = v.pipe(v.string('digest must be text'), v.trim(), v.regex(/^sha256:[0-9a-f]{64}$/, 'digest must be sha256: followed by 64 lowercase hex digits'));
+
+export const EnforcePluginAllowSchema = v.strictObject(
+  {
+    /** The plugin reference, a glob matched as written and fully qualified (`vieux/sshfs` = `docker.io/vieux/sshfs:latest`). */
+    name: nonEmpty('name'),
+    /** When set, only this content: installs must pull `NAME@DIGEST`, and enable requires the plugin to have come from it. */
+    digest: v.optional(digest),
+    reason: nonEmpty('reason (say why the plugin is trusted)'),
+  },
+  'an allowed plugin is a mapping with name, reason and optionally digest',
+);
+
+export const EnforcePluginsSchema = v.strictObject(
+  {
+    /** Plugins that may be installed (pull, create, upgrade) and enabled; all others are refused. */
+    allow: v.optional(v.array(EnforcePluginAllowSchema, 'enforce.plugins.allow must be a list of plugins')),
+  },
+  'enforce.plugins must be a mapping with allow',
+);
+
+export const EnforceBuildSchema = v.strictObject(
+  {
+    /** `networkmode` values a build may use (`default`, `none`, `bridge`, a network name); others deny. Absent: judged by the container rules only (host denied at their severity). */
+    networks: v.optional(v.array(nonEmpty('a network in enforce.build.networks'), 'enforce.build.networks must be a list of network modes')),
+    /** `cgroupparent`, `extrahosts`: deny (default: judged by the container rules) or allow. */
+    cgroupparent: v.optional(v.picklist(['deny', 'allow'], 'enforce.build.cgroupparent must be deny or allow')),
+    extrahosts: v.optional(v.picklist(['deny', 'allow'], 'enforce.build.extrahosts must be deny or allow')),
+  },
+  'enforce.build must be a mapping with networks, cgroupparent and extrahosts',
+);
+
+// ---- end of plugins and build ----
+
 export const EnforceSectionSchema = v.strictObject(
   {
     /** Findings of these rules deny the request (default: `severity >= high`). */
@@ -35,10 +72,14 @@ export const EnforceSectionSchema = v.strictObject(
     /** Findings of these rules are only logged, even when a `deny` severity threshold covers them. */
     log: v.optional(tokenList('a rule in enforce.log')),
     exceptions: v.optional(v.array(EnforceExceptionSchema, 'enforce.exceptions must be a list of exceptions')),
-    /** Requests Moat cannot judge: plugin archives, swarm services, BuildKit gRPC streams (default deny). */
+    /** Requests Moat cannot judge: swarm services, BuildKit gRPC streams (default deny). */
     unjudged: v.optional(v.picklist(['deny', 'allow'], 'enforce.unjudged must be deny or allow')),
+    /** Plugin installs and enables: an allow list by name and digest (install denied by default). */
+    plugins: v.optional(EnforcePluginsSchema),
+    /** Build options beyond what the container rules judge. */
+    build: v.optional(EnforceBuildSchema),
   },
-  'enforce must be a mapping with deny, log, exceptions and unjudged',
+  'enforce must be a mapping with deny, log, exceptions, unjudged, plugins and build',
 );
 
 export type EnforceSectionData = v.InferOutput<typeof EnforceSectionSchema>;

@@ -21,19 +21,41 @@ export interface EnforceException {
   at: Location;
 }
 
+// ---- plugins and build ----
+
+export interface AllowedPlugin {
+  name: string;
+  digest?: string;
+  reason: string;
+  at: Location;
+}
+
+export interface BuildPolicy {
+  /** Allowed `networkmode` values; undefined: judged by the container rules only. */
+  networks?: string[];
+  cgroupparent?: 'deny' | 'allow';
+  extrahosts?: 'deny' | 'allow';
+  at?: Location;
+}
+
+// ---- end of plugins and build ----
+
 /** moat.yaml's `enforce:` as `moat enforce` applies it. */
 export interface EnforceConfig {
   deny: RuleChoice;
   log: RuleChoice;
   exceptions: EnforceException[];
   unjudged: 'deny' | 'allow';
+  /** Plugins that may be installed and enabled (empty: none may be installed). */
+  plugins: AllowedPlugin[];
+  build: BuildPolicy;
   /** Where the section is (absent: no section, all defaults). */
   at?: Location;
 }
 
 /** Without a policy, findings of high or critical severity deny and everything else is logged. */
 export function defaultEnforceConfig(): EnforceConfig {
-  return { deny: { ids: new Set(), minSeverity: 'high' }, log: { ids: new Set() }, exceptions: [], unjudged: 'deny' };
+  return { deny: { ids: new Set(), minSeverity: 'high' }, log: { ids: new Set() }, exceptions: [], unjudged: 'deny', plugins: [], build: {} };
 }
 
 type Path = (string | number)[];
@@ -92,5 +114,14 @@ export function resolveEnforce(data: EnforceSectionData, rules: readonly Rule[],
     });
   }
   if (data.unjudged) out.unjudged = data.unjudged;
+  for (const [i, p] of (data.plugins?.allow ?? []).entries()) {
+    out.plugins.push({ name: p.name, ...(p.digest !== undefined ? { digest: p.digest } : {}), reason: p.reason, at: locate(['enforce', 'plugins', 'allow', i]) });
+  }
+  if (data.build) {
+    out.build = { at: locate(['enforce', 'build']) };
+    if (data.build.networks) out.build.networks = data.build.networks;
+    if (data.build.cgroupparent) out.build.cgroupparent = data.build.cgroupparent;
+    if (data.build.extrahosts) out.build.extrahosts = data.build.extrahosts;
+  }
   return out;
 }

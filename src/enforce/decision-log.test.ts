@@ -26,6 +26,14 @@ test('a line names user, method, path, endpoint, decision and rule; query values
   assert.equal(plain.rule, null);
 });
 
+test('the log shows the query as the daemon reads it: malformed pairs dropped, the first of a repeated key', async () => {
+  for (const uri of ['/v1.41/build?networkmode=none;&networkmode=host', '/v1.41/build?networkmode=none%&networkmode=host', '/v1.41/build?networkmode=host&networkmode=none']) {
+    const j = await new Enforcer().judge({ user: '', method: 'POST', uri, headers: {} });
+    const line = decisionLine({ user: '', method: 'POST', uri }, j, 1);
+    assert.deepEqual([line.decision, line.rule, line.query], ['deny', 'container-host-network', { networkmode: 'host' }], uri);
+  }
+});
+
 test('the file sink appends JSON lines and rotates by size, keeping the newest generations', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'moat-log-'));
   try {

@@ -38,12 +38,19 @@ export function decisionLine(req: Pick<AuthzRequest, 'user' | 'method' | 'uri'>,
     rule: j.rule ?? null,
     ms: Math.round(ms * 1000) / 1000,
   };
-  if (j.route && [...j.route.query.keys()].length) line.query = loggableQuery(j.route.query);
+  // What the daemon uses: its FormValue takes a repeated key's first value, so the log shows that one.
+  if (j.route && [...j.route.query.keys()].length) line.query = loggableQuery(firstValues(j.route.query));
   if (!j.allow) line.msg = j.msg;
   if (j.subject) line.subject = j.subject;
   if (j.findings.length) line.findings = j.findings;
   if (j.notes.length) line.notes = j.notes;
   return line;
+}
+
+function firstValues(query: URLSearchParams): URLSearchParams {
+  const out = new URLSearchParams();
+  for (const [k, val] of query) if (!out.has(k)) out.append(k, val);
+  return out;
 }
 
 export interface DecisionSink {

@@ -69,9 +69,10 @@ test('updates, builds, plugins, volumes and networks are judged by what they gra
     [req('POST', '/v1.41/containers/web/update', { Memory: 1 << 30, PidsLimit: 200 }), undefined],
     [req('POST', '/v1.41/build?networkmode=host&t=x'), 'container-host-network'],
     [req('POST', '/v1.41/build?networkmode=default&t=x'), undefined],
-    [req('POST', '/v1.41/plugins/pull?remote=evil/plugin&name=p', [{ Name: 'network', Value: ['host'] }, { Name: 'mount', Value: ['/var/run/docker.sock'] }]), 'container-host-network'],
-    [req('POST', '/v1.41/plugins/pull?remote=ok/plugin', []), undefined],
-    [req('POST', '/v1.41/plugins/p/upgrade?remote=x', [{ Name: 'host pid namespace', Value: ['true'] }]), 'container-host-pid'],
+    // Installs are refused unless enforce.plugins.allow names them, whatever privilege list is sent.
+    [req('POST', '/v1.41/plugins/pull?remote=evil/plugin&name=p', [{ Name: 'network', Value: ['host'] }, { Name: 'mount', Value: ['/var/run/docker.sock'] }]), 'enforce-plugin-not-allowed'],
+    [req('POST', '/v1.41/plugins/pull?remote=ok/plugin', []), 'enforce-plugin-not-allowed'],
+    [req('POST', '/v1.41/plugins/p/upgrade?remote=x', [{ Name: 'host pid namespace', Value: ['true'] }]), 'enforce-plugin-not-allowed'],
     [req('POST', '/v1.41/plugins/p/set', ['mnt.source=/var/run', 'DEBUG=1']), 'container-docker-socket'],
     [req('POST', '/v1.41/volumes/create', { Name: 'v', Driver: 'local', DriverOpts: { type: 'none', o: 'rbind,ro', device: '/run/docker.sock' } }), 'container-docker-socket'],
     [req('POST', '/v1.41/volumes/create', { Name: 'v', DriverOpts: { type: 'tmpfs', device: 'tmpfs' } }), undefined],
@@ -81,7 +82,12 @@ test('updates, builds, plugins, volumes and networks are judged by what they gra
     [req('POST', '/v1.23/containers/web/start', { Privileged: true }), 'enforce-legacy-start'],
     [req('POST', '/v1.23/containers/web/start', undefined, { 'content-length': '0' }), undefined],
     [req('POST', '/v1.41/containers/web/start', undefined, { 'content-length': '0' }), undefined],
-    [req('POST', '/v1.41/plugins/create?name=x', undefined, { 'content-type': 'application/x-tar' }), 'enforce-unjudged'],
+    [req('POST', '/v1.41/plugins/create?name=x', undefined, { 'content-type': 'application/x-tar' }), 'enforce-plugin-not-allowed'],
+    // Go's ParseForm reads a form-encoded body's values before the query's: not shown to plugins, so refused.
+    [req('POST', '/v1.41/build?networkmode=none', undefined, { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }), 'enforce-unreadable'],
+    [req('POST', '/v1.41/build?networkmode=none;&networkmode=host'), 'container-host-network'],
+    // Without a daemon to ask (a dry run), starts and enables are not judged.
+    [req('POST', '/v1.41/exec/abc/start', {}), undefined],
     [req('GET', '/v1.41/containers/json'), undefined],
   ];
   for (const [r, rule] of cases) {
@@ -89,6 +95,51 @@ test('updates, builds, plugins, volumes and networks are judged by what they gra
     assert.equal(j.rule, rule, `${r.method} ${r.uri}: ${j.msg}`);
     assert.equal(j.allow, rule === undefined, `${r.method} ${r.uri}`);
   }
+});
+
+test('enforce.plugins: installs only by the allow list, by name and, when given, by digest', async () => {
+  const digest = `sha256:${'a'.repeat(64)}`;
+  const e = withPolicy(`enforce:
+  plugins:
+    allow:
+      - name: "vieux/sshfs*"
+        reason: storage team
+      - name: "docker.io/acme/net"
+        digest: "${digest}"
+        reason: pinned
+`);
+  const cases: Array<[string, string | undefined]> = [
+    ['/v1.41/plugins/pull?remote=vieux/sshfs:latest&name=sshfs', undefined],
+    ['/v1.41/plugins/pull?remote=vieux/sshfs', undefined],
+    ['/v1.41/plugins/pull?remote=evil/plugin&name=vieux/sshfs', 'enforce-plugin-not-allowed'],
+    ['/v1.41/plugins/pull?remote=acme/net', 'enforce-plugin-not-allowed'],
+    [`/v1.41/plugins/pull?remote=acme/net@${digest}`, undefined],
+    [`/v1.41/plugins/pull?remote=acme/net@sha256:${'b'.repeat(64)}`, 'enforce-plugin-not-allowed'],
+    ['/v1.41/plugins/create?name=vieux/sshfs:next', undefined],
+    ['/v1.41/plugins/sshfs/upgrade?remote=evil/plugin', 'enforce-plugin-not-allowed'],
+  ];
+  for (const [uri, rule] of cases) {
+    const j = await e.judge(req('POST', uri, [{ Name: 'a', Value: [] }]));
+    assert.equal(j.rule, rule, `${uri}: ${j.msg}`);
+  }
+  const bad = (yaml: string) => assert.throws(() => parseConfig(yaml, '/p/moat.yaml', allRules), /moat\.yaml:\d+:\d+/);
+  bad('enforce:\n  plugins:\n    allow:\n      - name: x\n        digest: sha256:abc\n        reason: r\n');
+  bad('enforce:\n  plugins:\n    allow:\n      - name: x\n');
+  bad('enforce:\n  plugins:\n    alow: []\n');
+});
+
+test('enforce.build: network modes, cgroupparent and extrahosts by policy, read as dockerd reads the query', async () => {
+  const e = withPolicy('enforce:\n  build:\n    networks: [default, none]\n    cgroupparent: deny\n    extrahosts: deny\n');
+  const cases: Array<[string, string | undefined]> = [
+    ['/v1.41/build?t=x', undefined],
+    ['/v1.41/build?networkmode=none', undefined],
+    ['/v1.41/build?networkmode=bridge', 'enforce-build-policy'],
+    ['/v1.41/build?networkmode=none%&networkmode=mynet', 'enforce-build-policy'],
+    ['/v1.41/build?cgroupparent=/system.slice', 'enforce-build-policy'],
+    ['/v1.41/build?extrahosts=%5B%22a%3A1.2.3.4%22%5D', 'enforce-build-policy'],
+  ];
+  for (const [uri, rule] of cases) assert.equal((await e.judge(req('POST', uri))).rule, rule, uri);
+  assert.match((await e.judge(req('POST', '/v1.41/build?networkmode=bridge'))).msg, /networkmode="bridge" is not in enforce\.build\.networks \(default, none\) \(\/p\/moat\.yaml:3:\d+\)/);
 });
 
 test('exceptions by image, label and user let a denial through, until they expire', async () => {

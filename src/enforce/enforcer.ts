@@ -12,7 +12,13 @@ import { formatLocation } from '../models/location.ts';
 import { runCheck } from '../rules/evaluate.ts';
 import { containerRules } from '../rules/container/index.ts';
 import type { ContainerFacts, ContainerRule } from '../rules/rule.ts';
+import { EngineError } from '../engine/errors.ts';
+import type { ImageSpec } from '../models/image-spec.ts';
+import { BUILD_POLICY, buildPolicyDenials } from './build-request.ts';
+import type { DaemonView } from './daemon-view.ts';
 import { HostPathError, hostPathReadings } from './host-paths.ts';
+import { PLUGIN_POLICY, allowedPlugin } from './plugin-requests.ts';
+import { START_REASONS, startView, type StartKind } from './start-check.ts';
 import { maskSecrets } from './mask.ts';
 import { actionFor, exceptionFor } from './policy.ts';
 import type { AuthzRequest } from './protocol.ts';
@@ -28,6 +34,14 @@ export interface EnforcerOptions {
   hostRoot?: string;
   /** Clock for exception expiry. */
   now?: () => Date;
+  /**
+   * The daemon this plugin guards, asked at start (start-check.ts) and, when a create sets no
+   * user, for the image's USER. Without it (dry runs, `moat enforce test`) starts are allowed
+   * as before and creates are judged without the image.
+   */
+  daemon?: DaemonView;
+  /** The most a start check may wait for the daemon (default 800 ms; keep it under the server's timeout). */
+  daemonTimeoutMs?: number;
 }
 
 export interface JudgedFinding {
@@ -63,6 +77,8 @@ export class Enforcer {
   private readonly hostRoot: string;
   private readonly now: () => Date;
   private readonly baseline: Set<string>;
+  private readonly daemon: DaemonView | undefined;
+  private readonly daemonTimeoutMs: number;
 
   constructor(opts: EnforcerOptions = {}) {
     const config = opts.config ?? emptyConfig(process.cwd());
@@ -71,8 +87,23 @@ export class Enforcer {
     this.severity = config.rules.severity;
     this.hostRoot = opts.hostRoot ?? '/';
     this.now = opts.now ?? (() => new Date());
+    this.daemon = opts.daemon;
+    this.daemonTimeoutMs = opts.daemonTimeoutMs ?? 800;
     // A delta counts only what the baseline does not already show (a rule that fires on any container is not the request's doing).
     this.baseline = new Set(this.findingsOf({ container: baselineSpec() }).findings.map(keyOf));
+  }
+
+  /**
+   * True for requests judged without waiting on anything (reads, the endpoints that are only
+   * logged): the server answers them without taking one of its bounded judgement slots, so the
+   * reads a start check makes through this same plugin are never refused for want of a slot.
+   */
+  light(req: Pick<AuthzRequest, 'method' | 'uri'>): boolean {
+    try {
+      return routeOf(req.method, req.uri).kind === 'other';
+    } catch {
+      return false;
+    }
   }
 
   /** Judges one AuthZReq. Never throws: anything unexpected denies (fail closed). */
@@ -92,8 +123,18 @@ export class Enforcer {
         if (this.policy.unjudged === 'allow') return { allow: true, msg: '', endpoint: route.kind, route, findings: [], notes: [`not judged: ${it.unjudged} (enforce.unjudged: allow)`] };
         return { ...denied(route.kind, REQUEST_REASONS.unjudged, `Moat cannot judge ${it.unjudged}; set enforce.unjudged: allow in moat.yaml to let such requests through`), route };
       }
-      return { ...(await this.judgeSubject(it.subject, req.user, route.kind)), route };
+      if ('install' in it) return { ...this.judgeInstall(it.install, route.kind), route };
+      if ('start' in it) return { ...(await this.judgeStart(it.start, it.target, req.user, route.kind)), route };
+      if (route.kind === 'build') {
+        const refused = buildPolicyDenials(route, this.policy.build);
+        if (refused.length) return { ...denied(route.kind, BUILD_POLICY, `${refused.join('; ')} (${this.policy.build.at ? formatLocation(this.policy.build.at) : 'moat.yaml'})`), route };
+      }
+      const image = await this.imageForUser(it.subject);
+      return { ...(await this.judgeSubject(it.subject, req.user, route.kind, image)), route };
     } catch (e) {
+      if (e instanceof EngineError || e instanceof DeadlineError) {
+        return { ...denied(route.kind, START_REASONS.unanswered, `the daemon (${this.daemon?.display ?? 'unknown'}) did not show what would run (${e.message}): denied rather than let through unjudged`), route };
+      }
       return { ...denied(route.kind, REQUEST_REASONS.unreadable, `Moat could not judge this request (${(e as Error).message}): denied rather than let through unchecked`), route };
     }
   }
@@ -103,7 +144,42 @@ export class Enforcer {
     return this.judgeSubject({ kind: 'container', mode: 'whole', spec, name: spec.name || undefined, image: spec.image, labels: spec.labels, secrets: envSecrets(spec.env), warnings: [] }, user, 'container-create');
   }
 
-  private async judgeSubject(subject: Subject, user: string, endpoint: EndpointKind): Promise<Judgement> {
+  /** Plugin installs: only what enforce.plugins.allow names (by name, and by digest when the entry has one). */
+  private judgeInstall(install: { reference: string; name: string }, endpoint: EndpointKind): Judgement {
+    const ok = allowedPlugin(this.policy.plugins, [install.reference]);
+    const subject = { kind: 'plugin' as const, ...(install.name ? { name: install.name } : {}), ...(install.reference ? { image: install.reference } : {}) };
+    if ('why' in ok) return { ...denied(endpoint, PLUGIN_POLICY, `installing plugins is denied unless enforce.plugins.allow lists them: ${ok.why}`), subject };
+    return { allow: true, msg: '', endpoint, subject, findings: [], notes: [`allowed by enforce.plugins.allow: ${ok.entry.reason} (${formatLocation(ok.entry.at)}); its privileges are judged at enable`] };
+  }
+
+  /** The start check: the daemon's own view of what will run, judged as a create is. */
+  private async judgeStart(kind: StartKind, target: string, user: string, endpoint: EndpointKind): Promise<Judgement> {
+    if (!this.daemon) return { allow: true, msg: '', endpoint, findings: [], notes: ['no daemon to ask: the start check is off (dry run)'] };
+    const daemon = this.daemon;
+    const seen = await withDeadline(startView(kind, target, daemon), this.daemonTimeoutMs, `asking ${daemon.display} about ${kind} ${target}`);
+    if ('deny' in seen) return denied(endpoint, seen.deny.rule, seen.deny.reason);
+    if (seen.plugin) {
+      const ok = allowedPlugin(this.policy.plugins, [seen.plugin.reference]);
+      if ('why' in ok) return { ...denied(endpoint, PLUGIN_POLICY, `enabling plugins is denied unless enforce.plugins.allow lists them: ${ok.why}`), subject: { kind: 'plugin', name: seen.plugin.name, image: seen.plugin.reference } };
+    }
+    const j = await this.judgeSubject(seen.subject, user, endpoint);
+    j.notes.unshift(`judged the daemon's view (${kind} ${target})`);
+    return j;
+  }
+
+  /** A create that sets no user runs as the image's USER: ask the daemon for it, so the rules know the user at create. */
+  private async imageForUser(subject: Subject): Promise<ImageSpec | undefined> {
+    if (!this.daemon || subject.kind !== 'container' || subject.mode !== 'whole' || (subject.spec.user ?? '').trim() !== '' || !subject.image) return undefined;
+    try {
+      return await withDeadline(this.daemon.image(subject.image), this.daemonTimeoutMs, `asking for image ${subject.image}`);
+    } catch (e) {
+      // Not known here: judged without it (as before), and the start check judges the merged user.
+      subject.warnings.push({ message: `the image's USER could not be read (${(e as Error).message}); the start check judges the user` });
+      return undefined;
+    }
+  }
+
+  private async judgeSubject(subject: Subject, user: string, endpoint: EndpointKind, image?: ImageSpec): Promise<Judgement> {
     const notes = subject.warnings.map((w) => `${w.at?.path ? `${w.at.path}: ` : ''}${w.message}`);
     try {
       subject.spec.mounts = await this.resolveBinds(subject.spec.mounts, notes);
@@ -111,7 +187,7 @@ export class Enforcer {
       if (e instanceof HostPathError) return denied(endpoint, REQUEST_REASONS.unreadable, `a bind source cannot be resolved on this host: ${e.message}`);
       throw e;
     }
-    const facts: ContainerFacts = { container: subject.spec, ...(subject.execs ? { execs: subject.execs } : subject.mode === 'delta' ? { execs: [] } : {}) };
+    const facts: ContainerFacts = { container: subject.spec, ...(image ? { image } : {}), ...(subject.execs ? { execs: subject.execs } : subject.mode === 'delta' ? { execs: [] } : {}) };
     const { findings, errors } = this.findingsOf(facts);
     const counted = subject.mode === 'delta' ? findings.filter((f) => !this.baseline.has(keyOf(f))) : findings;
     const now = this.now();
@@ -164,6 +240,19 @@ export class Enforcer {
     }
     return out;
   }
+}
+
+class DeadlineError extends Error {
+  override name = 'DeadlineError';
+}
+
+/** The promise's value, or a DeadlineError after `ms`: the start check never waits past its share of the decision's time. */
+function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DeadlineError(`no answer within ${ms} ms while ${what}`)), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
 function keyOf(f: Finding): string {

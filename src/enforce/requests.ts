@@ -1,21 +1,23 @@
 /**
  * What each endpoint that matters asks of the daemon, as a ContainerSpec the container rules
- * can judge. A create is the container's whole configuration. Every other endpoint changes
- * or adds to something that exists (an exec in a container, new limits, a build container,
- * a plugin's privileges, a volume that binds a host path, a network attachment): it is
- * judged as a *delta*, the change laid over a hardened baseline, and only the findings the
- * change brings count. The plugin does not ask the daemon about the target container: a call
- * back into the daemon from inside its authorization hook would itself be authorized by this
- * plugin, and the answer would come too late to bound the time a decision takes.
+ * can judge: the request check. A create is the container's whole configuration. Every other
+ * endpoint changes or adds to something that exists (an exec in a container, new limits, a
+ * build container, a plugin setting, a volume that binds a host path, a network attachment):
+ * it is judged as a *delta*, the change laid over a hardened baseline, and only the findings
+ * the change brings count. This check reads what the client wrote and refuses early; the
+ * start check (start-check.ts) then calls the daemon back at start, exec start and plugin
+ * enable and judges the daemon's own view of what will run. Those calls pass through this
+ * plugin too; they are reads, answered without a judgement slot, and bounded by a deadline.
  */
 import type { ContainerSpec, MountSpec } from '../models/container-spec.ts';
-import { normalizeCapabilities } from '../models/normalize.ts';
 import type { ExecInfo } from '../rules/rule.ts';
 import { blankSpec, type DoorWarning } from '../sources/common/spec.ts';
 import { containerFromCreateRequest } from '../sources/request/create-request.ts';
 import { GoJsonError, decodeGoJson, field, go, sliceItems, type GoStruct, type GoType } from '../sources/request/go-json.ts';
 import { MoatError } from '../util/errors.ts';
 import type { AuthzRequest } from './protocol.ts';
+import { buildRequest } from './build-request.ts';
+import { pluginInstall, pluginSet } from './plugin-requests.ts';
 import { versionLess, type Route } from './route.ts';
 
 /** Decisions that come from the request itself rather than from a rule. */
@@ -45,7 +47,15 @@ export interface Subject {
   warnings: DoorWarning[];
 }
 
-export type Interpretation = { subject: Subject } | { deny: { rule: string; reason: string } } | { allow: true } | { unjudged: string };
+export type Interpretation =
+  | { subject: Subject }
+  | { deny: { rule: string; reason: string } }
+  | { allow: true }
+  | { unjudged: string }
+  /** Judged from the daemon's own view of what will run (start-check.ts). */
+  | { start: 'container' | 'exec' | 'plugin'; target: string }
+  /** A plugin install, allowed only by `enforce.plugins` (plugin-requests.ts). */
+  | { install: { reference: string; name: string } };
 
 const CVE = 'CVE-2026-34040';
 
@@ -80,7 +90,7 @@ type Read<T> = { value: T | undefined } | { decided: Interpretation };
  * The body decoded as `type` (Go semantics), or the decision when it is hidden (sent but not
  * forwarded), missing where it is `required`, or unreadable. `value` is undefined for a truly empty body.
  */
-function readBody<T>(req: AuthzRequest, type: GoType, what: string, required = false): Read<T> {
+export function readBody<T>(req: AuthzRequest, type: GoType, what: string, required = false): Read<T> {
   if (!req.body || req.body.length === 0) return required || bodyHidden(req) ? { decided: hiddenBody(what) } : { value: undefined };
   try {
     return { value: decodeGoJson(new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(req.body), type) as T };
@@ -94,17 +104,26 @@ export function interpret(route: Route, req: AuthzRequest): Interpretation {
   switch (route.kind) {
     case 'container-create':
       return create(route, req);
-    case 'container-start':
-      return start(route, req);
+    case 'container-start': {
+      const legacy = start(route, req);
+      return 'deny' in legacy ? legacy : { start: 'container', target: route.target ?? '' };
+    }
+    case 'container-restart':
+      return { start: 'container', target: route.target ?? '' };
+    case 'exec-start':
+      return { start: 'exec', target: route.target ?? '' };
+    case 'plugin-enable':
+      return { start: 'plugin', target: route.target ?? '' };
     case 'exec-create':
       return exec(route, req);
     case 'container-update':
       return update(route, req);
     case 'build':
-      return build(route);
+      return buildRequest(route, req);
     case 'plugin-pull':
     case 'plugin-upgrade':
-      return pluginPrivileges(route, req);
+    case 'plugin-create':
+      return pluginInstall(route);
     case 'plugin-set':
       return pluginSet(route, req);
     case 'volume-create':
@@ -156,7 +175,7 @@ function volumeOptionBinds(root: GoStruct): MountSpec[] {
 }
 
 /** The host path a `local` volume binds (`o=bind`, `device=/path`), if it does. */
-function localBindSource(driver: string, opts: Map<string, string> | undefined): string | undefined {
+export function localBindSource(driver: string, opts: Map<string, string> | undefined): string | undefined {
   if (driver !== '' && driver.toLowerCase() !== 'local') return undefined;
   if (!opts) return undefined;
   const lower = new Map([...opts].map(([k, val]) => [k.trim().toLowerCase(), val]));
@@ -196,7 +215,7 @@ export function baselineSpec(): ContainerSpec {
   return s;
 }
 
-function delta(kind: Subject['kind'], change: (s: ContainerSpec) => void, extra: Partial<Subject> = {}): Interpretation {
+export function delta(kind: Subject['kind'], change: (s: ContainerSpec) => void, extra: Partial<Subject> = {}): Interpretation {
   const spec = baselineSpec();
   change(spec);
   return { subject: { kind, mode: 'delta', spec, labels: {}, secrets: [], warnings: [], ...extra } };
@@ -259,71 +278,6 @@ function update(route: Route, req: AuthzRequest): Interpretation {
       if (rpName) [spec.restartPolicy, spec.where.restartPolicy] = [{ name: rpName, maxRetries: field<number>(rp, 'MaximumRetryCount') ?? 0 }, at('RestartPolicy')];
     },
     { name: route.target },
-  );
-}
-
-function build(route: Route): Interpretation {
-  const mode = route.query.get('networkmode') ?? '';
-  const parent = route.query.get('cgroupparent') ?? '';
-  return delta('build', (spec) => {
-    if (mode.trim().toLowerCase() === 'host') [spec.namespaces.network, spec.where['namespaces.network']] = ['host', { path: 'networkmode' }];
-    if (parent !== '') [spec.cgroupParent, spec.where.cgroupParent] = [parent, { path: 'cgroupparent' }];
-  }, { name: route.query.get('t') ?? undefined });
-}
-
-const privilegesBody = go.slice(go.struct({ Name: go.string, Value: go.slice(go.string) }));
-
-/**
- * `docker plugin install` sends the privileges the user accepted; dockerd refuses a pull whose
- * list differs from what the plugin's config asks, so the list is what the plugin gets. A
- * plugin runs as root with them: the same danger as a container with the same settings.
- */
-function pluginPrivileges(route: Route, req: AuthzRequest): Interpretation {
-  const read = readBody<unknown>(req, privilegesBody, 'plugin install');
-  if ('decided' in read) return read.decided;
-  const items = sliceItems<GoStruct>(read.value);
-  const remote = route.query.get('remote') ?? route.target ?? '';
-  return delta(
-    'plugin',
-    (spec) => {
-      for (const [i, p] of items.entries()) {
-        const name = (field<string>(p, 'Name') ?? '').trim().toLowerCase();
-        const values = sliceItems<string>(field(p, 'Value'));
-        const at = { path: `[${i}]` };
-        if (name === 'network' && values.some((x) => x.toLowerCase() === 'host')) [spec.namespaces.network, spec.where['namespaces.network']] = ['host', at];
-        else if (name === 'host pid namespace' && values.includes('true')) [spec.namespaces.pid, spec.where['namespaces.pid']] = ['host', at];
-        else if (name === 'host ipc namespace' && values.includes('true')) [spec.namespaces.ipc, spec.where['namespaces.ipc']] = ['host', at];
-        else if (name === 'mount') for (const src of values) spec.mounts.push({ type: 'bind', source: src, target: src, readOnly: false, at });
-        else if (name === 'device') for (const dev of values) spec.devices.push({ hostPath: dev, containerPath: dev, permissions: 'rwm', at });
-        else if (name === 'allow-all-devices' && values.includes('true')) [spec.deviceCgroupRules, spec.where.deviceCgroupRules] = [['a *:* rwm'], at];
-        else if (name === 'capabilities') [spec.capAdd, spec.where.capAdd] = [normalizeCapabilities(values), at];
-      }
-    },
-    { name: route.query.get('name') ?? route.target, image: remote },
-  );
-}
-
-const stringList = go.slice(go.string);
-
-/** `docker plugin set NAME mnt.source=/path dev.path=/dev/x`: a disabled plugin's mounts and devices re-pointed. */
-function pluginSet(route: Route, req: AuthzRequest): Interpretation {
-  const read = readBody<unknown>(req, stringList, 'plugin set');
-  if ('decided' in read) return read.decided;
-  const settings = sliceItems<string>(read.value);
-  return delta(
-    'plugin',
-    (spec) => {
-      for (const [i, kv] of settings.entries()) {
-        const eq = kv.indexOf('=');
-        if (eq < 0) continue;
-        const key = kv.slice(0, eq).trim().toLowerCase();
-        const value = kv.slice(eq + 1);
-        const at = { path: `[${i}]` };
-        if (key.endsWith('.source')) spec.mounts.push({ type: 'bind', source: value, target: value, readOnly: false, at });
-        else if (key.endsWith('.path')) spec.devices.push({ hostPath: value, containerPath: value, permissions: 'rwm', at });
-      }
-    },
-    { name: route.target, image: route.target },
   );
 }
 

@@ -28,8 +28,8 @@ test('endpoints that matter are told apart; reads are other', () => {
     ['POST', '/v1.41/containers/abc/exec', 'exec-create'], ['POST', '/v1.41/containers/abc/update', 'container-update'], ['POST', '/v1.41/build?networkmode=host', 'build'],
     ['POST', '/v1.41/plugins/pull?remote=x', 'plugin-pull'], ['POST', '/v1.41/plugins/vieux/sshfs:latest/upgrade', 'plugin-upgrade'], ['POST', '/v1.41/plugins/x/set', 'plugin-set'],
     ['POST', '/v1.41/volumes/create', 'volume-create'], ['POST', '/v1.41/networks/create', 'network-create'], ['POST', '/v1.41/networks/host/connect', 'network-connect'],
-    ['POST', '/v1.41/plugins/create?name=x', 'unjudged'], ['POST', '/v1.41/services/create', 'unjudged'], ['POST', '/v1.41/services/s/update', 'unjudged'], ['POST', '/grpc', 'unjudged'],
-    ['GET', '/v1.41/containers/json', 'other'], ['GET', '/v1.41/containers/create', 'other'], ['POST', '/v1.41/exec/abc/start', 'other'], ['HEAD', '/_ping', 'other'],
+    ['POST', '/v1.41/plugins/create?name=x', 'plugin-create'], ['POST', '/v1.41/plugins/x/enable', 'plugin-enable'], ['POST', '/v1.41/containers/abc/restart', 'container-restart'], ['POST', '/v1.41/services/create', 'unjudged'], ['POST', '/v1.41/services/s/update', 'unjudged'], ['POST', '/grpc', 'unjudged'],
+    ['GET', '/v1.41/containers/json', 'other'], ['GET', '/v1.41/containers/create', 'other'], ['POST', '/v1.41/exec/abc/start', 'exec-start'], ['GET', '/v1.41/exec/abc/json', 'other'], ['HEAD', '/_ping', 'other'],
   ];
   for (const [m, u, k] of kinds) assert.equal(routeOf(m, u).kind, k, `${m} ${u}`);
   assert.equal(routeOf('POST', '/v1.41/plugins/vieux/sshfs:latest/upgrade').target, 'vieux/sshfs:latest');
@@ -47,4 +47,21 @@ test('API versions compare as Go compares them', () => {
   assert.ok(!versionLess('1.24', '1.24'));
   assert.ok(!versionLess('1.41', '1.24'));
   assert.ok(versionLess('1', '1.24'));
+});
+
+test("the query is read as Go's url.ParseQuery reads it: what dockerd's FormValue takes is what is judged", () => {
+  const first = (uri: string, key: string): string | null => routeOf('POST', uri).query.get(key);
+  // A pair holding ";" is malformed in Go >= 1.17 and dropped; so is one with a bad % escape.
+  assert.equal(first('/v1.41/build?networkmode=none;&networkmode=host', 'networkmode'), 'host');
+  assert.equal(first('/v1.41/build?networkmode=none%&networkmode=host', 'networkmode'), 'host');
+  assert.equal(first('/v1.41/build?networkmode=none%zz&networkmode=host', 'networkmode'), 'host');
+  assert.equal(first('/v1.41/build?network%mode=none&networkmode=host', 'networkmode'), 'host');
+  assert.equal(first('/v1.41/build?a=1;networkmode=none&networkmode=host', 'networkmode'), 'host');
+  // The first value of a repeated key; + is a space; %XX decoded (also in keys); empty pairs skipped.
+  assert.equal(first('/v1.41/build?networkmode=host&networkmode=none', 'networkmode'), 'host');
+  assert.equal(first('/v1.41/build?&&t=a+b%2Bc', 't'), 'a b+c');
+  assert.equal(first('/v1.41/build?network%6Dode=host', 'networkmode'), 'host');
+  assert.equal(first('/v1.41/build?networkmode', 'networkmode'), '');
+  assert.equal(first('/v1.41/build?t=%E2%9C%93', 't'), '✓');
+  assert.deepEqual([...routeOf('POST', '/v1.41/build?x=1;y=2&z=%&w=3').query], [['w', '3']]);
 });

@@ -11,12 +11,17 @@ import { posix } from 'node:path';
 export type EndpointKind =
   | 'container-create'
   | 'container-start'
+  | 'container-restart'
   | 'container-update'
   | 'exec-create'
+  /** Judged at start from the daemon's own view (start-check.ts). */
+  | 'exec-start'
   | 'build'
   | 'plugin-pull'
   | 'plugin-upgrade'
   | 'plugin-set'
+  | 'plugin-create'
+  | 'plugin-enable'
   | 'volume-create'
   | 'network-create'
   | 'network-connect'
@@ -30,6 +35,7 @@ export interface Route {
   path: string;
   /** `1.41` from `/v1.41/...`; undefined when the path has none (the daemon then uses its own). */
   apiVersion?: string;
+  /** As Go's `url.ParseQuery` reads it (see goParseQuery): `get` is the first value, what dockerd's `r.FormValue` takes. */
   query: URLSearchParams;
   kind: EndpointKind;
   /** The `{id}`/`{name}` of the path, when it has one. */
@@ -51,16 +57,19 @@ interface Pattern {
 const POST: Pattern[] = [
   { re: /^\/containers\/create$/i, kind: 'container-create' },
   { re: /^\/containers\/(.+)\/start$/i, kind: 'container-start' },
+  { re: /^\/containers\/(.+)\/restart$/i, kind: 'container-restart' },
   { re: /^\/containers\/(.+)\/update$/i, kind: 'container-update' },
+  { re: /^\/exec\/(.+)\/start$/i, kind: 'exec-start' },
   { re: /^\/containers\/(.+)\/exec$/i, kind: 'exec-create' },
   { re: /^\/build$/i, kind: 'build' },
   { re: /^\/plugins\/pull$/i, kind: 'plugin-pull' },
   { re: /^\/plugins\/(.+)\/upgrade$/i, kind: 'plugin-upgrade' },
   { re: /^\/plugins\/(.+)\/set$/i, kind: 'plugin-set' },
+  { re: /^\/plugins\/create$/i, kind: 'plugin-create' },
+  { re: /^\/plugins\/(.+)\/enable$/i, kind: 'plugin-enable' },
   { re: /^\/volumes\/create$/i, kind: 'volume-create' },
   { re: /^\/networks\/create$/i, kind: 'network-create' },
   { re: /^\/networks\/(.+)\/connect$/i, kind: 'network-connect' },
-  { re: /^\/plugins\/create$/i, kind: 'unjudged', what: 'creating a plugin from an uploaded archive (its config and privileges are inside the archive, which the daemon does not show a plugin)' },
   { re: /^\/services\/create$/i, kind: 'unjudged', what: 'creating a swarm service (Moat does not model service specs)' },
   { re: /^\/services\/(.+)\/update$/i, kind: 'unjudged', what: 'updating a swarm service (Moat does not model service specs)' },
   { re: /^\/grpc$/i, kind: 'unjudged', what: "BuildKit's gRPC stream (its build options and entitlements travel inside the stream, which the daemon does not show a plugin)" },
@@ -93,7 +102,7 @@ export function routeOf(method: string, uri: string): Route {
     path = v[2] ?? '/';
   }
   const m = method.toUpperCase();
-  const route: Route = { method: m, path, query: new URLSearchParams(rawQuery), kind: 'other' };
+  const route: Route = { method: m, path, query: goParseQuery(rawQuery), kind: 'other' };
   if (apiVersion !== undefined) route.apiVersion = apiVersion;
   if (m !== 'POST') return route;
   for (const p of POST) {
@@ -105,6 +114,40 @@ export function routeOf(method: string, uri: string): Route {
     break;
   }
   return route;
+}
+
+/**
+ * The query string as Go's `net/url.ParseQuery` reads it (dockerd 20.10 is built with Go 1.19):
+ * pairs are split on `&` only; a pair holding `;` is malformed and dropped (Go >= 1.17), as is
+ * one with a bad `%` escape in its key or value, and an empty one; `+` is a space. WHATWG's
+ * URLSearchParams keeps `networkmode=none;` as the value `none;` and decodes `none%` as `none%`,
+ * so `?networkmode=none;&networkmode=host` read that way shows `none` first where the daemon
+ * builds with `host`.
+ */
+export function goParseQuery(raw: string): URLSearchParams {
+  const out = new URLSearchParams();
+  for (const pair of raw.split('&')) {
+    if (pair === '' || pair.includes(';')) continue;
+    const eq = pair.indexOf('=');
+    const key = goQueryUnescape(eq < 0 ? pair : pair.slice(0, eq));
+    const value = goQueryUnescape(eq < 0 ? '' : pair.slice(eq + 1));
+    if (key === undefined || value === undefined) continue;
+    out.append(key, value);
+  }
+  return out;
+}
+
+/** Go's `url.QueryUnescape`: `%XX` (two hex digits, else an error) and `+` as a space; undefined on an error. */
+function goQueryUnescape(s: string): string | undefined {
+  if (!s.includes('%') && !s.includes('+')) return s;
+  const parts: Buffer[] = [];
+  for (const [token] of s.matchAll(/%[0-9a-fA-F]{2}|%|\+|[^%+]+/g)) {
+    if (token === '%') return undefined;
+    if (token === '+') parts.push(Buffer.from(' '));
+    else if (token.startsWith('%')) parts.push(Buffer.from([parseInt(token.slice(1), 16)]));
+    else parts.push(Buffer.from(token, 'utf8'));
+  }
+  return Buffer.concat(parts).toString('utf8');
 }
 
 /** Go's versions.LessThan on dotted numbers (`1.9` < `1.24`). */

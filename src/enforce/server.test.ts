@@ -152,3 +152,30 @@ test('a socket another process serves, or a path that is not a socket, is refuse
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("a start check's read comes back through the plugin while the start holds the only slot: answered, not refused", async () => {
+  // What dockerd does during a start check: the plugin's GET reaches the daemon, which asks the plugin about it.
+  let socketPath = '';
+  const real = new Enforcer();
+  const asksBack = {
+    light: (r: Pick<AuthzRequest, 'method' | 'uri'>) => real.light(r),
+    judge: async (r: AuthzRequest): Promise<Judgement> => {
+      if (r.method !== 'POST') return real.judge(r);
+      const read = await authz(socketPath, envelope({ RequestMethod: 'GET', RequestUri: '/v1.41/containers/web/json' }));
+      const allowed = (JSON.parse(read.body) as { Allow: boolean }).Allow;
+      return { allow: allowed, msg: allowed ? '' : `the read was refused: ${read.body}`, endpoint: 'container-start', findings: [], notes: [] };
+    },
+  };
+  await withServer({ enforcer: asksBack, maxInFlight: 1 }, async (socket, lines) => {
+    socketPath = socket;
+    const start = await authz(socket, envelope({ RequestUri: '/v1.41/containers/web/start' }));
+    assert.deepEqual(JSON.parse(start.body), { Allow: true });
+    assert.deepEqual(lines.map((l) => `${l.method} ${l.decision}`), ['GET allow', 'POST allow']);
+  });
+  // Without the light path the same read is refused for want of a slot: the test can fail.
+  await withServer({ enforcer: { judge: asksBack.judge }, maxInFlight: 1 }, async (socket) => {
+    socketPath = socket;
+    const start = await authz(socket, envelope({ RequestUri: '/v1.41/containers/web/start' }));
+    assert.match((JSON.parse(start.body) as { Msg: string }).Msg, /enforce-overload/);
+  });
+});

@@ -19,7 +19,7 @@ import { REQUEST_REASONS } from './requests.ts';
 export interface PluginServerOptions {
   socketPath: string;
   /** Anything that judges (the Enforcer; tests give slow or failing judges). */
-  enforcer: Pick<Enforcer, 'judge'>;
+  enforcer: Pick<Enforcer, 'judge'> & Partial<Pick<Enforcer, 'light'>>;
   log?: DecisionSink;
   /** Every AuthZReq is answered within this (default 1000 ms); past it the answer is a denial. */
   timeoutMs?: number;
@@ -123,17 +123,21 @@ export async function startPluginServer(opts: PluginServerOptions): Promise<Plug
         return;
       }
       envelope = { user: parsed.user, method: parsed.method, uri: parsed.uri };
-      if (inFlight >= maxInFlight) {
+      // Reads take no slot: a start check's own GETs come back through here and must never wait behind the starts.
+      const light = opts.enforcer.light?.(parsed) === true;
+      if (!light && inFlight >= maxInFlight) {
         stats.overloads++;
         deny(REQUEST_REASONS.overload, `${maxInFlight} requests are already being judged; denied rather than queued without bound`);
         return;
       }
-      inFlight++;
+      if (!light) inFlight++;
       opts.enforcer
         .judge(parsed)
         .then((j) => answer(j))
         .catch((e: unknown) => deny(REQUEST_REASONS.unreadable, `Moat could not judge this request (${(e as Error).message}); denied rather than let through unchecked`))
-        .finally(() => inFlight--);
+        .finally(() => {
+          if (!light) inFlight--;
+        });
     });
   }
 

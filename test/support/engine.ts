@@ -18,7 +18,7 @@ export async function docker(...args: string[]): Promise<string> {
 }
 
 /** Statically linked sleeper binary, compiled once per machine. */
-async function sleeperBinary(): Promise<string> {
+export async function sleeperBinary(): Promise<string> {
   const out = join(tmpdir(), 'moat-test-sleeper-v1');
   if (!existsSync(out)) {
     await run('gcc', ['-static', '-Os', '-o', `${out}.tmp`, join(here, 'sleeper.c')]);

@@ -82,3 +82,14 @@ test('enforce install writes the spec file and prints the daemon.json change', (
     assert.match(r.out, /"authorization-plugins": \[\] {2}-> {2}\["moat"\]/);
     assert.match(r.out, /Start the plugin first \(moat enforce serve --socket \/run\/moat\/p\.sock\)/);
   }));
+
+test('enforce serve --host: a URL that names no daemon is a usage error before anything listens', () =>
+  inTemp(async (dir) => {
+    const socket = join(dir, 'p.sock');
+    for (const [host, said] of [['ftp://x', /--host: "ftp:\/\/x" uses ftp:\/\/, which Moat does not support/], ['not a url', /--host: "not a url" is not a URL/]] as const) {
+      const r = await moat(['enforce', 'serve', '--socket', socket, '--host', host], dir);
+      assert.equal(r.code, 2, r.err);
+      assert.match(r.err, said);
+      assert.doesNotMatch(r.err, /\n\s+at /, 'no stack trace');
+    }
+  }));

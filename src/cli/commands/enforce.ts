@@ -5,7 +5,9 @@ import { formatLocation } from '../../models/location.ts';
 import { allRules } from '../../rules/index.ts';
 import { fileSink, streamSink, type DecisionSink } from '../../enforce/decision-log.ts';
 import { dryRun, sourceKind, type DryRunSource } from '../../enforce/dry-run.ts';
+import { EngineDaemonView } from '../../enforce/daemon-view.ts';
 import { Enforcer } from '../../enforce/enforcer.ts';
+import { resolveEndpoint, type Endpoint } from '../../engine/endpoint.ts';
 import { DEFAULT_DAEMON_JSON, DEFAULT_PLUGIN_NAME, DEFAULT_SOCKET, DEFAULT_SPEC_DIR, installPlugin } from '../../enforce/install.ts';
 import { startPluginServer } from '../../enforce/server.ts';
 import { MoatError } from '../../util/errors.ts';
@@ -19,13 +21,15 @@ export const ENFORCE_HELP = `Usage: moat enforce <serve|install|test> [options]
 A Docker authorization plugin that judges every API request with the container rules
 of moat audit and moat lint, under the enforce: policy in moat.yaml.
 
-  moat enforce serve [--socket PATH] [--log FILE|-] [--timeout MS] [--config FILE]
+  moat enforce serve [--socket PATH] [--host URL] [--log FILE|-] [--timeout MS] [--config FILE]
       run the plugin (default socket ${DEFAULT_SOCKET}); one JSON line per decision
       --log FILE          decision log (default: standard output); rotated by size
       --log-max-bytes N   rotate past N bytes (default 16777216); --log-keep N files (default 5)
       --timeout MS        answer every request within MS (default 1000): past it, deny
       --max-in-flight N   requests judged at once (default 64): past it, deny
       --host-root DIR     resolve bind sources under DIR (when the plugin runs in a container)
+      --host URL          the daemon this plugin guards (default DOCKER_HOST, else unix:///var/run/docker.sock):
+                          asked at every start, exec start and plugin enable for what will run (the start check)
   moat enforce install [--spec-dir DIR] [--socket PATH] [--name NAME] [--daemon-config FILE]
       write DIR/NAME.spec (default ${DEFAULT_SPEC_DIR}/${DEFAULT_PLUGIN_NAME}.spec) and print the
       daemon.json change (default file ${DEFAULT_DAEMON_JSON}); changes nothing else
@@ -68,6 +72,7 @@ async function serve(argv: string[], io: CommandIO): Promise<number> {
     timeout: { type: 'string' },
     'max-in-flight': { type: 'string' },
     'host-root': { type: 'string' },
+    host: { type: 'string', short: 'H' },
     config: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -79,7 +84,16 @@ async function serve(argv: string[], io: CommandIO): Promise<number> {
   const timeoutMs = positiveInt('--timeout', values.timeout, 1000);
   const maxInFlight = positiveInt('--max-in-flight', values['max-in-flight'], 64);
   const socketPath = resolve(io.cwd, values.socket ?? DEFAULT_SOCKET);
-  const enforcer = new Enforcer({ config, hostRoot: values['host-root'] });
+  let endpoint: Endpoint;
+  try {
+    endpoint = resolveEndpoint(io.env, values.host);
+  } catch (e) {
+    // The endpoint's messages name DOCKER_HOST; here the value came from --host (or DOCKER_HOST when --host is absent).
+    throw new MoatError('usage', `--host: ${values.host !== undefined ? (e as Error).message.replace(/^DOCKER_HOST /, '') : (e as Error).message}`);
+  }
+  // The start check gets most of the decision's time; the rest is judging and answering.
+  const daemon = new EngineDaemonView(endpoint, Math.max(1, Math.floor(timeoutMs * 0.8)));
+  const enforcer = new Enforcer({ config, hostRoot: values['host-root'], daemon, daemonTimeoutMs: Math.max(1, Math.floor(timeoutMs * 0.8)) });
   let log: DecisionSink;
   if (values.log === undefined || values.log === '-') log = streamSink(io.stdout);
   else {
@@ -95,7 +109,7 @@ async function serve(argv: string[], io: CommandIO): Promise<number> {
   mkdirSync(dirname(socketPath), { recursive: true, mode: 0o700 });
   const server = await startPluginServer({ socketPath, enforcer, log, timeoutMs, maxInFlight });
   for (const w of policyWarnings(config)) io.stderr.write(`moat: warning: ${w}\n`);
-  io.stderr.write(`moat enforce: serving on ${socketPath} with ${enforcer.rules.length} container rules (${config.file ? `policy from ${config.file}` : 'default policy: deny high and critical findings'})\n`);
+  io.stderr.write(`moat enforce: serving on ${socketPath} for the daemon at ${endpoint.display} with ${enforcer.rules.length} container rules (${config.file ? `policy from ${config.file}` : 'default policy: deny high and critical findings'})\n`);
   await new Promise<void>((done) => {
     const stop = (): void => {
       process.off('SIGTERM', stop);
@@ -106,6 +120,7 @@ async function serve(argv: string[], io: CommandIO): Promise<number> {
     process.on('SIGINT', stop);
   });
   await server.close();
+  daemon.close();
   await log.close();
   const s = server.stats;
   io.stderr.write(`moat enforce: stopped after ${s.requests} requests (${s.denied} denied, ${s.timeouts} timed out, ${s.overloads} over the in-flight bound)\n`);
@@ -144,6 +159,7 @@ async function install(argv: string[], io: CommandIO): Promise<number> {
   lines.push(
     `Start the plugin first (moat enforce serve --socket ${r.address.slice('unix://'.length)}), then restart dockerd:`,
     'a daemon whose authorization plugin is missing at start exits, and while the plugin is down every API call fails after ~15 s of retries.',
+    'The plugin asks the daemon what will run at every start: add --host URL to serve when the daemon does not listen on DOCKER_HOST or /var/run/docker.sock.',
   );
   io.stdout.write(lines.join('\n') + '\n');
   return EXIT.ok;

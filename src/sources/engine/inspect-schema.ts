@@ -119,9 +119,47 @@ export const TopSchema = v.object({ Titles: strList, Processes: v.nullish(v.arra
 
 export const ExecInspectSchema = v.object({
   ID: v.string(),
+  ContainerID: str,
   Running: bool,
   ProcessConfig: v.nullish(v.object({ user: str, privileged: bool, entrypoint: str, arguments: strList })),
 });
+
+/** `GET /volumes/{name}`: the driver and its options (a `local` volume's options are the mount it makes). */
+export const VolumeInspectSchema = v.object({
+  Name: v.string(),
+  Driver: str,
+  Mountpoint: str,
+  Options: v.nullish(v.record(v.string(), v.string())),
+});
+
+export type VolumeInspect = v.InferOutput<typeof VolumeInspectSchema>;
+
+const pluginMount = v.object({ Name: str, Source: str, Destination: str, Type: str, Options: strList });
+const pluginDevice = v.object({ Name: str, Path: str });
+
+/** `GET /plugins/{name}/json`: the privileges a plugin runs with are in its config (and settings, after `docker plugin set`). */
+export const PluginInspectSchema = v.object({
+  Id: str,
+  Name: v.string(),
+  Enabled: bool,
+  PluginReference: str,
+  Settings: v.nullish(v.object({ Mounts: v.nullish(v.array(pluginMount)), Devices: v.nullish(v.array(pluginDevice)), Env: strList, Args: strList })),
+  Config: v.nullish(
+    v.object({
+      Entrypoint: strList,
+      User: v.nullish(v.object({ UID: num, GID: num })),
+      Network: v.nullish(v.object({ Type: str })),
+      Linux: v.nullish(v.object({ Capabilities: strList, AllowAllDevices: bool, Devices: v.nullish(v.array(pluginDevice)) })),
+      PropagatedMount: str,
+      IpcHost: bool,
+      PidHost: bool,
+      Mounts: v.nullish(v.array(pluginMount)),
+      Env: v.nullish(v.array(v.object({ Name: str, Value: str }))),
+    }),
+  ),
+});
+
+export type PluginInspect = v.InferOutput<typeof PluginInspectSchema>;
 
 /** Parses engine output; a mismatch is a protocol error naming the first offending path. */
 export function parseEngine<S extends v.GenericSchema>(schema: S, data: unknown, what: string): v.InferOutput<S> {
