@@ -12,7 +12,7 @@ import { formatLocation } from '../models/location.ts';
 import { runCheck } from '../rules/evaluate.ts';
 import { containerRules } from '../rules/container/index.ts';
 import type { ContainerFacts, ContainerRule } from '../rules/rule.ts';
-import { HostPathError, hostPathReadings } from './host-paths.ts';
+import { HostPathError, hostPathReadings } from '../sources/host/resolve-path.ts';
 import { maskSecrets } from './mask.ts';
 import { actionFor, exceptionFor } from './policy.ts';
 import type { AuthzRequest } from './protocol.ts';

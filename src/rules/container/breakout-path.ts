@@ -3,7 +3,7 @@ import { containerRule } from '../rule.ts';
 import { effectiveCapabilities } from './support/capability-sets.ts';
 import { apparmorConfinement, cgroupV1, selinuxConfinement, type Facts } from './support/confinement.ts';
 import { cgroupRuleRisk, deviceRisk } from './support/devices.ts';
-import { isEngineSocketMount } from './support/engine-socket.ts';
+import { engineSocketsIn, isEngineSocketFile, socketList } from './support/engine-socket.ts';
 import { normalizeHostPath, sensitiveMatches } from './support/host-paths.ts';
 import { userNamespaceRemapped, userOf } from './support/identity.ts';
 
@@ -59,11 +59,14 @@ export default containerRule({
   check(facts) {
     const c = facts.container;
     const routes: Route[] = [];
-    for (const m of c.mounts.filter(isEngineSocketMount)) {
+    for (const m of c.mounts) {
+      const sockets = engineSocketsIn(m);
+      if (!sockets.length) continue;
+      const holds = sockets.length === 1 && sockets[0] === m.source ? '' : `, reaching ${socketList(sockets)}`;
       routes.push({
         name: 'engine socket',
         how: "call the engine's API to start a privileged container with the host's / mounted",
-        ingredients: [{ fact: `${m.source} mounted at ${m.target}${m.readOnly ? ' (read-only, which does not stop connecting)' : ''}`, at: m.at ?? c.where.mounts, certain: true }],
+        ingredients: [{ fact: `${m.source} mounted at ${m.target}${m.readOnly ? ' (read-only, which does not stop connecting)' : ''}${holds}`, at: m.at ?? c.where.mounts, certain: true }],
       });
     }
 
@@ -96,7 +99,7 @@ export default containerRule({
         routes.push({ name: 'ptrace host process', how: 'ptrace a host process running as root and inject code into it', ingredients: [cap('SYS_PTRACE'), { fact: 'host PID namespace (--pid host)', at: c.where['namespaces.pid'], certain: true }, ...mac, root] });
       }
       for (const m of c.mounts) {
-        if (m.type !== 'bind' || m.readOnly || isEngineSocketMount(m)) continue;
+        if (m.type !== 'bind' || m.readOnly || isEngineSocketFile(m)) continue;
         const hits = sensitiveMatches(m.source).filter((s) => s.rootWrite);
         if (!hits.length) continue;
         routes.push({
@@ -106,9 +109,9 @@ export default containerRule({
         });
       }
       for (const d of c.devices) {
-        const r = deviceRisk(d.hostPath);
+        const r = deviceRisk(d.hostPath, d.nodes);
         if (!r.hostStorageOrMemory || !d.permissions.includes('w')) continue;
-        const memory = /^\/dev\/(mem|kmem|port)$/.test(d.hostPath);
+        const memory = r.memory;
         if (memory && !caps.has('SYS_RAWIO')) continue;
         routes.push({ name: 'host device', how: `write ${r.what}`, ingredients: [{ fact: `device ${d.hostPath} (${d.permissions})`, at: d.at ?? c.where.devices, certain: true }, ...(memory ? [cap('SYS_RAWIO')] : []), root] });
       }
