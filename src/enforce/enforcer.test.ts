@@ -69,7 +69,7 @@ test('updates, builds, plugins, volumes and networks are judged by what they gra
     [req('POST', '/v1.41/containers/web/update', { Memory: 1 << 30, PidsLimit: 200 }), undefined],
     [req('POST', '/v1.41/build?networkmode=host&t=x'), 'container-host-network'],
     [req('POST', '/v1.41/build?networkmode=default&t=x'), undefined],
-    [req('POST', '/v1.41/plugins/pull?remote=evil/plugin&name=p', [{ Name: 'network', Value: ['host'] }, { Name: 'mount', Value: ['/var/run/docker.sock'] }]), 'container-host-network'],
+    [req('POST', '/v1.41/plugins/pull?remote=evil/plugin&name=p', [{ Name: 'network', Value: ['host'] }, { Name: 'mount', Value: ['/var/run/docker.sock'] }]), 'container-docker-socket'],
     [req('POST', '/v1.41/plugins/pull?remote=ok/plugin', []), undefined],
     [req('POST', '/v1.41/plugins/p/upgrade?remote=x', [{ Name: 'host pid namespace', Value: ['true'] }]), 'container-host-pid'],
     [req('POST', '/v1.41/plugins/p/set', ['mnt.source=/var/run', 'DEBUG=1']), 'container-docker-socket'],

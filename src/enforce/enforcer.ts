@@ -6,12 +6,13 @@
 import { selectConfiguredRules } from '../config/apply.ts';
 import { defaultEnforceConfig, type EnforceConfig } from '../config/enforce.ts';
 import { emptyConfig, type MoatConfig } from '../config/load.ts';
-import type { Finding, Severity } from '../findings/finding.ts';
+import { severityRank, type Finding, type Severity } from '../findings/finding.ts';
 import type { ContainerSpec, MountSpec } from '../models/container-spec.ts';
 import { formatLocation } from '../models/location.ts';
 import { runCheck } from '../rules/evaluate.ts';
 import { containerRules } from '../rules/container/index.ts';
 import type { ContainerFacts, ContainerRule } from '../rules/rule.ts';
+import { readHostObjects } from '../sources/host/host-objects.ts';
 import { HostPathError, hostPathReadings } from '../sources/host/resolve-path.ts';
 import { maskSecrets } from './mask.ts';
 import { actionFor, exceptionFor } from './policy.ts';
@@ -107,6 +108,8 @@ export class Enforcer {
     const notes = subject.warnings.map((w) => `${w.at?.path ? `${w.at.path}: ` : ''}${w.message}`);
     try {
       subject.spec.mounts = await this.resolveBinds(subject.spec.mounts, notes);
+      // Devices by the node they lead to, binds by the daemon sockets they reach, local device mounts by their device.
+      await readHostObjects(subject.spec, this.hostRoot);
     } catch (e) {
       if (e instanceof HostPathError) return denied(endpoint, REQUEST_REASONS.unreadable, `a bind source cannot be resolved on this host: ${e.message}`);
       throw e;
@@ -127,7 +130,8 @@ export class Enforcer {
     if (errors.length) {
       return { ...denied(endpoint, REQUEST_REASONS.ruleError, `${errors.join('; ')}: denied rather than let through half-checked`), subject: who, findings: judged, notes };
     }
-    const denying = judged.filter((f) => f.action === 'deny');
+    // The most severe first: the decision is named after it.
+    const denying = judged.filter((f) => f.action === 'deny').sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
     if (denying.length === 0) return { allow: true, msg: '', endpoint, subject: who, findings: judged, notes };
     // The client sees why: each denying finding, and where a bind source led once resolved.
     const reasons = [...denying.map((f) => `${f.rule} (${f.severity}): ${f.message}${f.at ? ` [${f.at}]` : ''}`), ...notes.filter((n) => n.startsWith('bind source '))];

@@ -121,6 +121,8 @@ export interface HostSocket {
   owner: 'engine' | 'containerd' | 'root-daemon';
   /** The listening process, when known (`dockerd`, `systemd`...). */
   process?: string;
+  /** In `MountSpec.reaches`: the bind source is this socket itself (under any name or link), not a directory above it. */
+  direct?: boolean;
 }
 
 /** What a host path is on the daemon's host, read with stat after resolving it as dockerd does. */

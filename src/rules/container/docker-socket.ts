@@ -1,4 +1,5 @@
 import { containerRule } from '../rule.ts';
+import { deviceName } from './support/devices.ts';
 import { engineSocketsIn, isEngineSocketFile, socketList } from './support/engine-socket.ts';
 
 export default containerRule({
@@ -18,7 +19,7 @@ export default containerRule({
       const sockets = engineSocketsIn(m);
       if (!sockets.length) return [];
       const ro = m.readOnly ? ' (read-only, which does not stop API calls)' : '';
-      const holds = isEngineSocketFile(m) ? (sockets.some((s) => s !== m.source) ? `, which is the engine socket ${socketList(sockets)}` : '') : `, which holds the engine socket${sockets.length > 1 ? 's' : ''} ${socketList(sockets)}`;
+      const holds = isEngineSocketFile(m) ? (sockets.includes(deviceName(m.source)) ? '' : `, which is the engine socket ${socketList(sockets)}`) : `, which holds the engine socket${sockets.length > 1 ? 's' : ''} ${socketList(sockets)}`;
       return [{
         message: `${m.source} is mounted at ${m.target}${ro}${holds}${m.derivedFrom ? ` (${m.derivedFrom})` : ''}`,
         at: m.at ?? container.where.mounts,

@@ -18,6 +18,7 @@ import hostUserns from './host-userns.ts';
 import hostUts from './host-uts.ts';
 import imageFreshness from './image-freshness.ts';
 import memoryLimit from './memory-limit.ts';
+import localVolume from './local-volume.ts';
 import mountPropagation from './mount-propagation.ts';
 import noNewPrivileges from './no-new-privileges.ts';
 import pidsLimit from './pids-limit.ts';
@@ -32,6 +33,7 @@ import seccompUnconfined from './seccomp-unconfined.ts';
 import selinux from './selinux.ts';
 import sensitiveMounts from './sensitive-mounts.ts';
 import sshd from './sshd.ts';
+import systempathsUnconfined from './systempaths-unconfined.ts';
 import ulimits from './ulimits.ts';
 
 /** Every container rule, listed explicitly (a test checks this list equals the folder), in CIS order; the composite breakout rule last. */
@@ -43,6 +45,7 @@ export const containerRules: readonly ContainerRule[] = [
   dangerousCapabilities,
   privileged,
   sensitiveMounts,
+  localVolume,
   sshd,
   privilegedPorts,
   publishedPorts,
@@ -59,6 +62,7 @@ export const containerRules: readonly ContainerRule[] = [
   mountPropagation,
   hostUts,
   seccompUnconfined,
+  systempathsUnconfined,
   execPrivileged,
   execRoot,
   cgroupParent,

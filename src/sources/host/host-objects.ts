@@ -117,7 +117,8 @@ export function hostSockets(root = '/', now = Date.now()): Promise<KnownSocket[]
 }
 
 async function readHostSockets(root: string): Promise<KnownSocket[]> {
-  const table = await readFile(posix.join(root, 'proc/net/unix'), 'utf8');
+  // Without /proc (a host root read from elsewhere), only the default socket paths the rules know are judged.
+  const table = await readFile(posix.join(root, 'proc/net/unix'), 'utf8').catch(() => '');
   const byInode = new Map<string, string>();
   for (const line of table.split('\n').slice(1)) {
     const cols = line.trim().split(/\s+/);
@@ -196,8 +197,8 @@ export async function socketsReached(source: string, root = '/'): Promise<HostSo
     if (!st.isSocket()) continue;
     // A hard link or a bind mount of a socket is the same inode under another name.
     const same = sockets.find((s) => s.dev === st.dev && s.ino === st.ino);
-    if (same) out.set(same.path, { path: same.path, owner: same.owner, ...(same.process ? { process: same.process } : {}) });
-    else if (st.uid === 0n) out.set(reading, { path: reading, owner: 'root-daemon' });
+    if (same) out.set(same.path, { path: same.path, owner: same.owner, ...(same.process ? { process: same.process } : {}), direct: true });
+    else if (st.uid === 0n) out.set(reading, { path: reading, owner: 'root-daemon', direct: true });
   }
   return [...out.values()];
 }

@@ -48,6 +48,7 @@ export function isEngineSocketMount(m: MountSpec): boolean {
 
 /** The bind is an engine socket itself (not a directory that holds one): nothing else of the host comes with it. */
 export function isEngineSocketFile(m: MountSpec): boolean {
+  if (m.type !== 'bind' || m.source === '') return false;
   const src = deviceName(m.source);
-  return engineSocketsIn(m).some((s) => s === src) || (m.reaches ?? []).some((r) => r.owner !== 'root-daemon' && deviceName(r.path) !== src && !within(r.path, src));
+  return SOCKETS.test(src) || KNOWN_ENGINE_SOCKETS.includes(src) || (m.reaches ?? []).some((r) => r.direct === true && r.owner !== 'root-daemon');
 }
