@@ -6,8 +6,7 @@
  * resolving the path as the kernel does (resolve-path.ts); nothing is written.
  *
  * The listening sockets come from /proc/net/unix (the paths daemons bound) and /proc/PID/fd
- * (which process holds each one), read once and kept for a few seconds: every decision
- * within that window reuses them.
+ * (which process holds each one), read once and kept (hostSockets): decisions reuse them.
  */
 import { lstat, readdir, readFile, readlink, stat } from 'node:fs/promises';
 import { posix } from 'node:path';
@@ -104,15 +103,41 @@ const CONTAINERD_NAMES = /(^|\/)containerd\.sock(\.ttrpc)?$/;
 const ENGINE_PROCESSES = new Set(['dockerd', 'podman', 'crio', 'conmon']);
 const CONTAINERD_PROCESSES = new Set(['containerd']);
 
-let cache: { at: number; root: string; sockets: Promise<KnownSocket[]> } | undefined;
+let cache: { at: number; root: string; sockets: Promise<KnownSocket[]>; refreshing?: boolean } | undefined;
+/** Past this age the cached list is not served at all: the decision waits for a fresh read. */
+const SOCKET_MAX_AGE_MS = 60_000;
 
-/** The host's listening unix sockets that matter: engines', containerd's and root daemons'. Cached for a few seconds. */
+/**
+ * The host's listening unix sockets that matter: engines', containerd's and root daemons'. A read
+ * costs 30-150 ms on a small host (the /proc/PID/fd scan), so it is kept: fresh for 5 s, then
+ * served while a new read runs in the background, and never older than a minute.
+ */
 export function hostSockets(root = '/', now = Date.now()): Promise<KnownSocket[]> {
-  if (cache && cache.root === root && now - cache.at < SOCKET_TTL_MS) return cache.sockets;
+  if (cache && cache.root === root) {
+    const age = now - cache.at;
+    if (age < SOCKET_TTL_MS) return cache.sockets;
+    if (age < SOCKET_MAX_AGE_MS) {
+      if (!cache.refreshing) {
+        const c = cache;
+        c.refreshing = true;
+        const fresh = readHostSockets(root);
+        fresh.then(
+          () => {
+            if (cache === c) cache = { at: Date.now(), root, sockets: fresh };
+          },
+          () => (c.refreshing = false),
+        );
+      }
+      return cache.sockets;
+    }
+  }
   const sockets = readHostSockets(root);
-  cache = { at: now, root, sockets };
+  const entry = { at: now, root, sockets };
+  cache = entry;
   // A failed read is not kept: the next decision tries again.
-  sockets.catch(() => (cache = undefined));
+  sockets.catch(() => {
+    if (cache === entry) cache = undefined;
+  });
   return sockets;
 }
 
