@@ -7,13 +7,13 @@ import { selectConfiguredRules } from '../config/apply.ts';
 import { defaultEnforceConfig, type EnforceConfig } from '../config/enforce.ts';
 import { emptyConfig, type MoatConfig } from '../config/load.ts';
 import { severityRank, type Finding, type Severity } from '../findings/finding.ts';
-import type { ContainerSpec, MountSpec } from '../models/container-spec.ts';
+import type { ContainerSpec } from '../models/container-spec.ts';
 import { formatLocation } from '../models/location.ts';
 import { runCheck } from '../rules/evaluate.ts';
 import { containerRules } from '../rules/container/index.ts';
 import type { ContainerFacts, ContainerRule } from '../rules/rule.ts';
-import { readHostObjects } from '../sources/host/host-objects.ts';
-import { HostPathError, hostPathReadings } from '../sources/host/resolve-path.ts';
+import { readHostObjects, withResolvedBinds } from '../sources/host/host-objects.ts';
+import { HostPathError } from '../sources/host/resolve-path.ts';
 import { maskSecrets } from './mask.ts';
 import { actionFor, exceptionFor } from './policy.ts';
 import type { AuthzRequest } from './protocol.ts';
@@ -107,7 +107,7 @@ export class Enforcer {
   private async judgeSubject(subject: Subject, user: string, endpoint: EndpointKind): Promise<Judgement> {
     const notes = subject.warnings.map((w) => `${w.at?.path ? `${w.at.path}: ` : ''}${w.message}`);
     try {
-      subject.spec.mounts = await this.resolveBinds(subject.spec.mounts, notes);
+      subject.spec.mounts = await withResolvedBinds(subject.spec.mounts, this.hostRoot, notes);
       // Devices by the node they lead to, binds by the daemon sockets they reach, local device mounts by their device.
       await readHostObjects(subject.spec, this.hostRoot);
     } catch (e) {
@@ -148,25 +148,6 @@ export class Enforcer {
       findings.push(...v.findings);
     }
     return { findings, errors };
-  }
-
-  /** Each bind mount as written and as this host resolves its source (both readings when `..` makes them differ). */
-  private async resolveBinds(mounts: MountSpec[], notes: string[]): Promise<MountSpec[]> {
-    const out: MountSpec[] = [];
-    for (const m of mounts) {
-      if (m.type !== 'bind' || !m.source.startsWith('/')) {
-        out.push(m);
-        continue;
-      }
-      // The path as written is judged too: resolving must never make a mount look safer than it reads.
-      out.push(m);
-      for (const r of await hostPathReadings(m.source, this.hostRoot)) {
-        if (r === m.source) continue;
-        notes.push(`bind source ${m.source} resolves to ${r} on this host`);
-        out.push({ ...m, source: r });
-      }
-    }
-    return out;
   }
 }
 

@@ -247,3 +247,22 @@ export async function readHostObjects(spec: ContainerSpec, root = '/'): Promise<
     }),
   ]);
 }
+
+/**
+ * Each bind mount as written and as this host resolves its source (both readings when `..`
+ * makes them differ): the path as written is judged too, so resolving never makes a mount
+ * look safer than it reads. `notes` gets one line per source that resolved elsewhere.
+ */
+export async function withResolvedBinds(mounts: MountSpec[], root = '/', notes: string[] = []): Promise<MountSpec[]> {
+  const out: MountSpec[] = [];
+  for (const m of mounts) {
+    out.push(m);
+    if (m.type !== 'bind' || !m.source.startsWith('/')) continue;
+    for (const r of await hostPathReadings(m.source, root)) {
+      if (r === m.source) continue;
+      notes.push(`bind source ${m.source} resolves to ${r} on this host`);
+      out.push({ ...m, source: r });
+    }
+  }
+  return out;
+}
