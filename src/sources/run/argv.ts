@@ -7,6 +7,7 @@ import { posix } from 'node:path';
 import type { ContainerField, ContainerSpec } from '../../models/container-spec.ts';
 import type { Location } from '../../models/location.ts';
 import { formatLocation } from '../../models/location.ts';
+import { applyClientSecurityOpts } from '../common/security-files.ts';
 import { normalizeCapability, parseSecurityOpts } from '../../models/normalize.ts';
 import { MoatError } from '../../util/errors.ts';
 import { blankSpec, type DoorWarning } from '../common/spec.ts';
@@ -389,6 +390,7 @@ class RunContext {
       this.set('healthcheck', this.healthCmd.at);
     }
     s.security = parseSecurityOpts(this.securityOpts);
+    applyClientSecurityOpts(s, this.securityOpts, this.opts.cwd, s.where.security, this.warnings);
     s.resources.ulimits = [...this.ulimits.values()];
     if (s.networks.length === 0 && !NETWORK_MODES_WITHOUT_NETWORKS.test(s.namespaces.network ?? '')) s.networks.push('bridge');
   }
