@@ -9,7 +9,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { audit } from '../src/audit/audit.ts';
@@ -40,6 +40,13 @@ const CASES: Array<{ name: string; flags: string; denied: boolean }> = [
   { name: 'host-userns', flags: '--userns host --network none', denied: false },
   { name: 'seccomp', flags: '--security-opt seccomp=unconfined --network none', denied: true },
   { name: 'everything', flags: '--privileged --pid host --network host -v /var/run:/hostrun --security-opt seccomp:unconfined', denied: true },
+  // Issue 11: judged by what they are. @ALLOW@ is a seccomp profile allowing every call, @DISK@ a block device of this machine.
+  { name: 'systempaths', flags: '--security-opt systempaths=unconfined --network none', denied: true },
+  { name: 'root-read-only', flags: '-v /:/host:ro --network none', denied: true },
+  { name: 'seccomp-allow-all', flags: '--security-opt seccomp=@ALLOW@ --network none', denied: true },
+  { name: 'volume-opt-device', flags: '--mount type=volume,target=/d,volume-opt=type=ext4,volume-opt=device=@DISK@ --network none', denied: true },
+  { name: 'volume-opt-overlay-root', flags: '--mount type=volume,target=/d,volume-opt=type=overlay,volume-opt=device=overlay,volume-opt=o=lowerdir=/:/tmp --network none', denied: true },
+  { name: 'volume-opt-tmpfs', flags: '--mount type=volume,target=/d,volume-opt=type=tmpfs,volume-opt=device=tmpfs,volume-opt=o=size=1m --network none', denied: false },
   { name: 'limits-only', flags: '--network none', denied: false },
   { name: 'hardened', flags: '--network none --memory 64m --pids-limit 50 --read-only --cap-drop ALL', denied: false },
 ];
@@ -80,10 +87,18 @@ async function lintIds(line: string, name: string): Promise<Array<{ id: string; 
   return report.findings.map((f) => ({ id: f.ruleId, severity: f.severity }));
 }
 
+/** A block device this machine has (/sys/dev/block), by its /dev name. */
+function someDisk(): string {
+  const id = readdirSync('/sys/dev/block')[0] as string;
+  return `/dev/${/DEVNAME=(.+)/.exec(readFileSync(`/sys/dev/block/${id}/uevent`, 'utf8'))?.[1] ?? ''}`;
+}
+
 for (const c of CASES) {
   test(`enforce, lint and audit agree: ${c.name}`, async () => {
-    const flags = c.flags.split(' ');
-    const line = `docker create ${c.flags} ${IMAGE}`;
+    const allow = join(dir, 'allow.json');
+    writeFileSync(allow, '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": []}\n');
+    const flags = c.flags.replace('@ALLOW@', allow).replace('@DISK@', someDisk()).split(' ');
+    const line = `docker create ${flags.join(' ')} ${IMAGE}`;
 
     const enforced = await daemon.dockerResult('create', ...flags, IMAGE);
     const denied = enforced.code === 0 ? [] : deniedIds(enforced.stderr);

@@ -7,6 +7,7 @@ import { posix } from 'node:path';
 import type { ContainerField, ContainerSpec } from '../../models/container-spec.ts';
 import type { Location } from '../../models/location.ts';
 import { formatLocation } from '../../models/location.ts';
+import { withLocalVolumeBinds } from '../../models/local-volume.ts';
 import { applyClientSecurityOpts } from '../common/security-files.ts';
 import { normalizeCapability, parseSecurityOpts } from '../../models/normalize.ts';
 import { MoatError } from '../../util/errors.ts';
@@ -391,6 +392,7 @@ class RunContext {
     }
     s.security = parseSecurityOpts(this.securityOpts);
     applyClientSecurityOpts(s, this.securityOpts, this.opts.cwd, s.where.security, this.warnings);
+    s.mounts = withLocalVolumeBinds(s.mounts);
     s.resources.ulimits = [...this.ulimits.values()];
     if (s.networks.length === 0 && !NETWORK_MODES_WITHOUT_NETWORKS.test(s.namespaces.network ?? '')) s.networks.push('bridge');
   }
