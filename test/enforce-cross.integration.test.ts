@@ -9,7 +9,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { audit } from '../src/audit/audit.ts';
@@ -121,3 +121,36 @@ for (const c of CASES) {
     else assert.equal(enforced.code, 0, `${line} must be allowed (its findings are below high): ${enforced.stderr}`);
   });
 }
+
+test('a named local volume that mounts a disk: enforce denies its creation, lint flags the compose driver_opts, audit reads the volume', async () => {
+  const disk = someDisk();
+  const vol = `moat-test-cross-${process.pid}-disk`;
+  const enforced = await daemon.dockerResult('volume', 'create', '--opt', 'type=ext4', '--opt', `device=${disk}`, vol);
+  assert.notEqual(enforced.code, 0);
+  assert.match(enforced.stderr, /container-local-volume \(critical\): local volume .* mounts a host block device/);
+
+  const project = join(dir, 'compose-disk');
+  mkdirSync(project);
+  writeFileSync(join(project, 'allow.json'), '{"defaultAction":"SCMP_ACT_LOG"}');
+  writeFileSync(
+    join(project, 'compose.yaml'),
+    `services:\n  app:\n    image: ${IMAGE}\n    network_mode: none\n    security_opt: [systempaths=unconfined, seccomp=./allow.json]\n    volumes: [data:/d, /:/host:ro]\nvolumes:\n  data:\n    driver_opts: { type: ext4, device: ${disk} }\n`,
+  );
+  const linted = new Set((await lint({ paths: [join(project, 'compose.yaml')], cwd: project, rules: containerRules })).findings.map((f) => f.ruleId));
+  for (const id of ['container-local-volume', 'container-systempaths-unconfined', 'container-seccomp-unconfined', 'container-docker-socket']) assert.ok(linted.has(id), `lint flags ${id} (${[...linted].join(', ')})`);
+
+  // The same volume on the machine's engine (created, never mounted: no container using it starts).
+  await docker('volume', 'create', '--label', TEST_LABEL, '--opt', 'type=ext4', '--opt', `device=${disk}`, vol);
+  const name = `moat-test-cross-${process.pid}-disk-user`;
+  onEngine.push(name);
+  try {
+    await docker('create', '--name', name, '--label', TEST_LABEL, '--network', 'none', '-v', `${vol}:/d`, IMAGE);
+    const report = await audit({ rules: containerRules, containers: [name], all: true });
+    const f = report.findings.find((x) => x.subject.name === name && x.ruleId === 'container-local-volume');
+    assert.ok(f, 'audit reads the named volume (GET /volumes/NAME) and flags what it mounts');
+    assert.equal(f.severity, 'critical');
+  } finally {
+    await docker('rm', '-f', name).catch(() => undefined);
+    await docker('volume', 'rm', vol).catch(() => undefined);
+  }
+});

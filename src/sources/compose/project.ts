@@ -122,6 +122,7 @@ export function containersFromCompose(text: string, opts: ComposeOptions): Compo
   if (!project) throw new MoatError('config', `${opts.file}: cannot name the project (give a top-level name:)`);
   const names: ProjectNames = { project, volumes: resourceNames(volumes, project, 'volumes'), networks: resourceNames(networks, project, 'networks'), env: vars };
   names.volumeDrivers = volumeDrivers(volumes, names.volumes);
+  names.dir = dir;
 
   const specs: ContainerSpec[] = [];
   const set: Record<string, ContainerField[]> = {};

@@ -35,6 +35,8 @@ export interface ProjectNames {
   project: string;
   /** Top-level `volumes:` / `networks:` key → the engine-side name (`<project>_<key>` unless `name:` or `external`). */
   volumes: Map<string, string>;
+  /** The project directory: compose reads `seccomp=FILE` relative to it. */
+  dir?: string;
   /** Engine-side volume name → the driver and `driver_opts` compose creates it with (not for external volumes). */
   volumeDrivers?: Map<string, VolumeDriverSpec>;
   networks: Map<string, string>;
@@ -158,7 +160,7 @@ export function serviceToSpec(name: string, svc: LMap, names: ProjectNames, warn
     const opts = list(sec, 'security_opt').map((o) => str(o, 'security_opt'));
     spec.security = parseSecurityOpts(opts);
     // compose reads `seccomp=FILE` relative to the project directory and sends its content.
-    applyClientSecurityOpts(spec, opts, sec.dir, sec.at, warnings);
+    applyClientSecurityOpts(spec, opts, names.dir ?? sec.dir, sec.at, warnings);
     for (const f of ['security', 'security.seccomp', 'security.apparmor', 'security.noNewPrivileges', 'security.selinuxLabels', 'security.selinuxDisabled'] as const) set(f, sec.at);
   }
   const user = get('user');
