@@ -141,9 +141,8 @@ export function hostSockets(root = '/', now = Date.now()): Promise<KnownSocket[]
   return sockets;
 }
 
-async function readHostSockets(root: string): Promise<KnownSocket[]> {
-  // Without /proc (a host root read from elsewhere), only the default socket paths the rules know are judged.
-  const table = await readFile(posix.join(root, 'proc/net/unix'), 'utf8').catch(() => '');
+/** One listening unix socket from a /proc/net/unix table: the path it was bound to and its socket inode. */
+function listeningSockets(table: string): Map<string, string> {
   const byInode = new Map<string, string>();
   for (const line of table.split('\n').slice(1)) {
     const cols = line.trim().split(/\s+/);
@@ -152,56 +151,85 @@ async function readHostSockets(root: string): Promise<KnownSocket[]> {
     const path = cols.slice(7).join(' ');
     if (path.startsWith('/')) byInode.set(cols[6] ?? '', path);
   }
-  const holders = await socketHolders(root, new Set(byInode.keys()));
+  return byInode;
+}
+
+interface ProcessInfo {
+  pid: string;
+  comm: string;
+  sockets: Set<string>;
+  netns: string;
+}
+
+/**
+ * Every listening socket of this network namespace, and of the namespaces engines and
+ * containerd run in (a daemon in a namespace of its own lists its sockets only there), each
+ * with the process holding it; its file is read through that process's root, so a daemon in
+ * a mount namespace of its own is seen as it binds.
+ */
+async function readHostSockets(root: string): Promise<KnownSocket[]> {
+  const processes = await readProcesses(root);
+  const tables = new Map<string, string>();
+  // Without /proc (a host root read from elsewhere), only the default socket paths the rules know are judged.
+  tables.set('self', await readFile(posix.join(root, 'proc/net/unix'), 'utf8').catch(() => ''));
+  const ownNetns = await readlink(posix.join(root, 'proc/self/ns/net')).catch(() => '');
+  for (const p of processes) {
+    if (!(ENGINE_PROCESSES.has(p.comm) || CONTAINERD_PROCESSES.has(p.comm)) || p.netns === ownNetns || tables.has(p.netns)) continue;
+    tables.set(p.netns, await readFile(posix.join(root, 'proc', p.pid, 'net/unix'), 'utf8').catch(() => ''));
+  }
+  const holder = new Map<string, ProcessInfo>();
+  for (const p of processes) for (const i of p.sockets) if (!holder.has(i)) holder.set(i, p);
   const out: KnownSocket[] = [];
-  for (const [inode, bound] of byInode) {
-    let path: string;
-    let st: import('node:fs').BigIntStats;
-    try {
-      path = await resolveHostPath(bound, root);
-      st = await lstat(posix.join(root, path), { bigint: true });
-    } catch {
-      continue;
+  const seen = new Set<string>();
+  for (const table of tables.values()) {
+    for (const [inode, bound] of listeningSockets(table)) {
+      const by = holder.get(inode);
+      // Read through the holder's root: its mount namespace is where the path was bound.
+      const base = by && by.netns !== ownNetns ? posix.join(root, 'proc', by.pid, 'root') : root;
+      let path: string;
+      let st: import('node:fs').BigIntStats;
+      try {
+        path = await resolveHostPath(bound, base);
+        st = await lstat(posix.join(base, path), { bigint: true });
+      } catch {
+        continue;
+      }
+      if (!st.isSocket() || seen.has(`${st.dev}:${st.ino}`)) continue;
+      seen.add(`${st.dev}:${st.ino}`);
+      const process = by?.comm;
+      const owner: HostSocket['owner'] | undefined =
+        ENGINE_NAMES.test(path) || (process !== undefined && ENGINE_PROCESSES.has(process)) ? 'engine'
+        : CONTAINERD_NAMES.test(path) || (process !== undefined && CONTAINERD_PROCESSES.has(process)) ? 'containerd'
+        : st.uid === 0n ? 'root-daemon' : undefined;
+      if (owner) out.push({ path, owner, ...(process ? { process } : {}), dev: st.dev, ino: st.ino });
     }
-    if (!st.isSocket()) continue;
-    const process = holders.get(inode);
-    const owner: HostSocket['owner'] | undefined =
-      ENGINE_NAMES.test(path) || (process !== undefined && ENGINE_PROCESSES.has(process)) ? 'engine'
-      : CONTAINERD_NAMES.test(path) || (process !== undefined && CONTAINERD_PROCESSES.has(process)) ? 'containerd'
-      : st.uid === 0n ? 'root-daemon' : undefined;
-    if (owner) out.push({ path, owner, ...(process ? { process } : {}), dev: st.dev, ino: st.ino });
   }
   return out;
 }
 
-/** socket inode → the name of a process holding it (/proc/PID/fd links read `socket:[INODE]`). */
-async function socketHolders(root: string, wanted: Set<string>): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
+/** Each process's name, network namespace and the socket inodes it holds (/proc/PID/fd links read `socket:[INODE]`). */
+async function readProcesses(root: string): Promise<ProcessInfo[]> {
   let pids: string[];
   try {
     pids = (await readdir(posix.join(root, 'proc'))).filter((p) => /^\d+$/.test(p));
   } catch {
-    return out;
+    return [];
   }
-  await Promise.all(
-    pids.map(async (pid) => {
-      let fds: string[];
-      try {
-        fds = await readdir(posix.join(root, 'proc', pid, 'fd'));
-      } catch {
-        return;
-      }
-      let comm: string | undefined;
+  const found = await Promise.all(
+    pids.map(async (pid): Promise<ProcessInfo | undefined> => {
+      const dir = posix.join(root, 'proc', pid);
+      const fds = await readdir(posix.join(dir, 'fd')).catch(() => [] as string[]);
+      const sockets = new Set<string>();
       for (const fd of fds) {
-        const to = await readlink(posix.join(root, 'proc', pid, 'fd', fd)).catch(() => '');
-        const inode = /^socket:\[(\d+)\]$/.exec(to)?.[1];
-        if (!inode || !wanted.has(inode) || out.has(inode)) continue;
-        comm ??= (await readFile(posix.join(root, 'proc', pid, 'comm'), 'utf8').catch(() => '')).trim();
-        if (comm) out.set(inode, comm);
+        const inode = /^socket:\[(\d+)\]$/.exec(await readlink(posix.join(dir, 'fd', fd)).catch(() => ''))?.[1];
+        if (inode) sockets.add(inode);
       }
+      if (!sockets.size) return undefined;
+      const [comm, netns] = await Promise.all([readFile(posix.join(dir, 'comm'), 'utf8').catch(() => ''), readlink(posix.join(dir, 'ns/net')).catch(() => '')]);
+      return { pid, comm: comm.trim(), sockets, netns };
     }),
   );
-  return out;
+  return found.filter((p): p is ProcessInfo => p !== undefined);
 }
 
 const within = (p: string, dir: string): boolean => dir === '/' || p === dir || p.startsWith(`${dir}/`);
