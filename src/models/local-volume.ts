@@ -78,6 +78,13 @@ export function localVolumeMount(v: VolumeDriverSpec): LocalVolumeMount | undefi
   return { kind: 'device', type, device, hostPaths: [] };
 }
 
+const DERIVED = ' of local volume ';
+
+/** A bind withLocalVolumeBinds added (to be recomputed when a volume's options become known). */
+export function isLocalVolumeBind(m: MountSpec): boolean {
+  return m.derivedFrom?.includes(DERIVED) ?? false;
+}
+
 /**
  * The binds a door adds for each local volume that exposes host paths (a bind, an overlay's
  * layers), so every rule that judges binds judges them too. Appended after the originals.
@@ -88,7 +95,7 @@ export function withLocalVolumeBinds(mounts: MountSpec[]): MountSpec[] {
     if (m.type !== 'volume' || !m.volume) continue;
     const lv = localVolumeMount(m.volume);
     for (const h of lv?.hostPaths ?? []) {
-      out.push({ type: 'bind', source: h.path, target: m.target, readOnly: m.readOnly || h.readOnly, derivedFrom: `${h.role} of local volume ${m.source || '(anonymous)'}`, ...(m.at ? { at: m.at } : {}) });
+      out.push({ type: 'bind', source: h.path, target: m.target, readOnly: m.readOnly || h.readOnly, derivedFrom: `${h.role}${DERIVED}${m.source || '(anonymous)'}`, ...(m.at ? { at: m.at } : {}) });
     }
   }
   return out;

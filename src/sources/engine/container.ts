@@ -33,6 +33,17 @@ export function containerFromInspect(c: ContainerInspect): ContainerSpec {
     }
     return spec;
   });
+  // dockerd mounts the cleaned source (`/var/run/../etc` is shown as /var/etc) but checked the one written; the
+  // create door judges the written one too, so the audit does the same (HostConfig keeps it as sent).
+  const written = [
+    ...(hc.Binds ?? []).map((b) => ({ source: b.split(':')[0] ?? '', target: b.split(':')[1] ?? '' })),
+    ...requested.filter((r) => r.Type === 'bind').map((r) => ({ source: r.Source ?? '', target: r.Target ?? '' })),
+  ];
+  for (const m of [...mounts]) {
+    if (m.type !== 'bind') continue;
+    const raw = written.find((w) => cleanTarget(w.target) === cleanTarget(m.target) && w.source !== m.source && cleanTarget(w.source) !== m.source);
+    if (raw) mounts.push({ ...m, source: raw.source, derivedFrom: 'the source as written in the create request' });
+  }
   // `--tmpfs` mounts live only in HostConfig.Tmpfs: `Mounts` lists binds, volumes and `--mount type=tmpfs`.
   for (const [target, options] of Object.entries(hc.Tmpfs ?? {})) {
     if (!mounts.some((m) => m.target === target)) {

@@ -5,7 +5,7 @@
  */
 import type { EngineClient } from '../../engine/client.ts';
 import type { ContainerSpec } from '../../models/container-spec.ts';
-import { isLocalDriver, withLocalVolumeBinds } from '../../models/local-volume.ts';
+import { isLocalDriver, isLocalVolumeBind, withLocalVolumeBinds } from '../../models/local-volume.ts';
 import { VolumeInspectSchema, parseEngine } from './inspect-schema.ts';
 
 export async function readVolumeOptions(client: EngineClient, spec: ContainerSpec): Promise<void> {
@@ -20,5 +20,5 @@ export async function readVolumeOptions(client: EngineClient, spec: ContainerSpe
       m.volume = { driver: vol.Driver ?? m.volume.driver, options: vol.Options ?? {} };
     }),
   );
-  spec.mounts = withLocalVolumeBinds(spec.mounts.filter((m) => !m.derivedFrom));
+  spec.mounts = withLocalVolumeBinds(spec.mounts.filter((m) => !isLocalVolumeBind(m)));
 }
