@@ -121,7 +121,7 @@ export async function audit(opts: AuditOptions = {}): Promise<Report> {
       for (const r of byTarget.image) record(r, runCheck(r, { image: img, now, settings }, subject));
     }
     for (const { container, processes, execs } of containers) {
-      const facts: ContainerFacts = { container, daemon, host, image: container.imageId ? images.get(container.imageId) : undefined, processes, execs };
+      const facts: ContainerFacts = { container, daemon, host, ...(opts.config ? { allow: opts.config.enforce.allow } : {}), image: container.imageId ? images.get(container.imageId) : undefined, processes, execs };
       const subject: Subject = { kind: 'container', id: container.id, name: container.name };
       for (const r of byTarget.container) record(r, runCheck(r, facts, subject));
     }

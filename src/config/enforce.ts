@@ -1,4 +1,5 @@
 import { severityRank, type Severity } from '../findings/finding.ts';
+import { emptyHostObjectPolicy, type HostObjectPolicy } from '../models/host-policy.ts';
 import type { Location } from '../models/location.ts';
 import type { Rule } from '../rules/rule.ts';
 import { SEVERITY_TOKEN, type EnforceSectionData } from './enforce-schema.ts';
@@ -27,13 +28,15 @@ export interface EnforceConfig {
   log: RuleChoice;
   exceptions: EnforceException[];
   unjudged: 'deny' | 'allow';
+  /** Host objects allowed (`enforce.allow`); the rules read it from the facts, in enforce and audit alike. */
+  allow: HostObjectPolicy;
   /** Where the section is (absent: no section, all defaults). */
   at?: Location;
 }
 
 /** Without a policy, findings of high or critical severity deny and everything else is logged. */
 export function defaultEnforceConfig(): EnforceConfig {
-  return { deny: { ids: new Set(), minSeverity: 'high' }, log: { ids: new Set() }, exceptions: [], unjudged: 'deny' };
+  return { deny: { ids: new Set(), minSeverity: 'high' }, log: { ids: new Set() }, exceptions: [], unjudged: 'deny', allow: emptyHostObjectPolicy() };
 }
 
 type Path = (string | number)[];
@@ -92,5 +95,15 @@ export function resolveEnforce(data: EnforceSectionData, rules: readonly Rule[],
     });
   }
   if (data.unjudged) out.unjudged = data.unjudged;
+  const a = data.allow;
+  if (a) {
+    out.allow = {
+      volumeTypes: a['volume-types'] ?? [],
+      volumeDevices: a['volume-devices'] ?? [],
+      devices: a.devices ?? [],
+      deviceCgroupRules: a['device-cgroup-rules'] ?? [],
+      systemPaths: a.systempaths === 'allow',
+    };
+  }
   return out;
 }

@@ -13,7 +13,7 @@ import { ConfigSchema, TOP_LEVEL_KEYS, RulesSectionSchema, IgnoreSchema, type Mo
 import { WatchIgnoreSchema, WatchSectionSchema, type WatchSectionData } from './watch-schema.ts';
 import { didYouMean } from './suggest.ts';
 import { defaultEnforceConfig, resolveEnforce, type EnforceConfig } from './enforce.ts';
-import { EnforceExceptionSchema, EnforceSectionSchema } from './enforce-schema.ts';
+import { EnforceAllowSchema, EnforceExceptionSchema, EnforceSectionSchema } from './enforce-schema.ts';
 
 /**
  * The YAML parser, loaded when a moat.yaml is there to read: it costs ~60 ms to load, and
@@ -214,13 +214,14 @@ function unknownKeyHint(parent: (string | number)[], key: string): string {
     images: ['maxAgeDays'],
     enforce: Object.keys(EnforceSectionSchema.entries),
     'enforce.exceptions': Object.keys(EnforceExceptionSchema.entries),
+    'enforce.allow': Object.keys(EnforceAllowSchema.entries),
     watch: Object.keys(WatchSectionSchema.entries),
     'watch.ignore': Object.keys(WatchIgnoreSchema.entries),
   };
   // Sections nest one level in watch: (watch.ignore entries) and enforce: (enforce.exceptions); list indexes do not name a section.
   const named = parent.filter((p): p is string => typeof p === 'string');
   const nested = `${named[0] ?? ''}.${named[1] ?? ''}`;
-  const section = nested === 'watch.ignore' || nested === 'enforce.exceptions' ? nested : (named[0] ?? '');
+  const section = nested === 'watch.ignore' || nested === 'enforce.exceptions' || nested === 'enforce.allow' ? nested : (named[0] ?? '');
   const known = keysOf[section];
   if (!known) return '';
   const hint = didYouMean(key, known);

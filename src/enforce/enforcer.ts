@@ -114,7 +114,7 @@ export class Enforcer {
       if (e instanceof HostPathError) return denied(endpoint, REQUEST_REASONS.unreadable, `a bind source cannot be resolved on this host: ${e.message}`);
       throw e;
     }
-    const facts: ContainerFacts = { container: subject.spec, ...(subject.execs ? { execs: subject.execs } : subject.mode === 'delta' ? { execs: [] } : {}) };
+    const facts: ContainerFacts = { container: subject.spec, allow: this.policy.allow, ...(subject.execs ? { execs: subject.execs } : subject.mode === 'delta' ? { execs: [] } : {}) };
     const { findings, errors } = this.findingsOf(facts);
     const counted = subject.mode === 'delta' ? findings.filter((f) => !this.baseline.has(keyOf(f))) : findings;
     const now = this.now();

@@ -8,13 +8,13 @@ export default containerRule({
     title: "Container's /proc and /sys paths are not masked or read-only",
     severity: 'high',
     rationale:
-      "dockerd masks parts of /proc and /sys (kcore, keys, timer_list, /sys/firmware...) and mounts /proc/sys, /proc/sysrq-trigger, /proc/irq, /proc/bus and /proc/fs read-only in every container that is not privileged. `--security-opt systempaths=unconfined` (the API's `MaskedPaths: []`, `ReadonlyPaths: []`) or a shorter list removes that: root in the container can then write /proc/sys/kernel/core_pattern, which the host kernel runs as root on the next crash, and /proc/sysrq-trigger (reboot, crash). A list left out or null means the defaults; an empty list means none.",
+      "dockerd masks parts of /proc and /sys (kcore, keys, timer_list, /sys/firmware...) and mounts /proc/sys, /proc/sysrq-trigger, /proc/irq, /proc/bus and /proc/fs read-only in every container that is not privileged. `--security-opt systempaths=unconfined` (the API's `MaskedPaths: []`, `ReadonlyPaths: []`) or a shorter list removes that: root in the container can then write /proc/sys/kernel/core_pattern, which the host kernel runs as root on the next crash, and /proc/sysrq-trigger (reboot, crash). A list left out or null means the defaults; an empty list means none. moat.yaml `enforce.allow.systempaths: allow` accepts it on a host that needs it.",
     remediation: 'Remove `--security-opt systempaths=unconfined` (compose: `security_opt: [systempaths=unconfined]`) and any `MaskedPaths`/`ReadonlyPaths` sent by hand; if a workload needs a kernel setting, set it with `--sysctl` (namespaced ones only).',
     cwe: ['CWE-668', 'CWE-250'],
   },
-  check({ container }) {
+  check({ container, allow }) {
     // Privileged containers get neither list (reported by container-privileged).
-    if (container.privileged) return [];
+    if (container.privileged || allow?.systemPaths) return [];
     const { writable, hostWrites, unmasked } = openedSystemPaths(container.systemPaths);
     const out: Issue[] = [];
     if (writable.length) {

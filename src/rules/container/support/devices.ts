@@ -83,3 +83,16 @@ export function cgroupRuleRisk(rule: string): CgroupRuleRisk {
   if (major === '21' || major === '162') return { severity: 'high', what: `raw access to host disks (c ${major}:${m[3]}, ${access})`, blockDevices: false };
   return { severity: 'medium', what: `character devices ${major}:${m[3]} (${access})`, blockDevices: false };
 }
+
+/** The device is on the allow list under every name it has: as written (cleaned) and every node it leads to. */
+export function deviceAllowed(hostPath: string, nodes: readonly DeviceNode[] | undefined, allowed: readonly string[] | undefined): boolean {
+  if (!allowed?.length) return false;
+  const list = new Set(allowed.map(deviceName));
+  return list.has(deviceName(hostPath)) && (nodes ?? []).every((n) => list.has(deviceName(n.path)));
+}
+
+/** `c  188:* rwm` and `c 188:* rwm` are one rule to dockerd's reader. */
+export function cgroupRuleAllowed(rule: string, allowed: readonly string[] | undefined): boolean {
+  const norm = (r: string): string => r.trim().replace(/\s+/g, ' ');
+  return (allowed ?? []).some((a) => norm(a) === norm(rule));
+}
