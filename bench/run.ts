@@ -11,6 +11,7 @@ import { benchHarden } from './harden.bench.ts';
 import { benchLint } from './lint.bench.ts';
 import { benchDoors } from './doors.bench.ts';
 import { benchEnforce } from './enforce.bench.ts';
+import { benchEnforceFuzz } from './enforce-fuzz.bench.ts';
 import { benchRegistry } from './registry.bench.ts';
 import { benchSbom } from './sbom.bench.ts';
 import { benchVuln } from './vuln.bench.ts';
@@ -28,6 +29,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   lint: benchLint,
   vuln: benchVuln,
   analyzers: benchAnalyzers,
+  'enforce-fuzz': benchEnforceFuzz,
 };
 
 const wanted = process.argv.slice(2);

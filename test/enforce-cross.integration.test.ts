@@ -9,7 +9,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { audit } from '../src/audit/audit.ts';
@@ -40,6 +40,13 @@ const CASES: Array<{ name: string; flags: string; denied: boolean }> = [
   { name: 'host-userns', flags: '--userns host --network none', denied: false },
   { name: 'seccomp', flags: '--security-opt seccomp=unconfined --network none', denied: true },
   { name: 'everything', flags: '--privileged --pid host --network host -v /var/run:/hostrun --security-opt seccomp:unconfined', denied: true },
+  // Issue 11: judged by what they are. @ALLOW@ is a seccomp profile allowing every call, @DISK@ a block device of this machine.
+  { name: 'systempaths', flags: '--security-opt systempaths=unconfined --network none', denied: true },
+  { name: 'root-read-only', flags: '-v /:/host:ro --network none', denied: true },
+  { name: 'seccomp-allow-all', flags: '--security-opt seccomp=@ALLOW@ --network none', denied: true },
+  { name: 'volume-opt-device', flags: '--mount type=volume,target=/d,volume-opt=type=ext4,volume-opt=device=@DISK@ --network none', denied: true },
+  { name: 'volume-opt-overlay-root', flags: '--mount type=volume,target=/d,volume-opt=type=overlay,volume-opt=device=overlay,volume-opt=o=lowerdir=/:/tmp --network none', denied: true },
+  { name: 'volume-opt-tmpfs', flags: '--mount type=volume,target=/d,volume-opt=type=tmpfs,volume-opt=device=tmpfs,volume-opt=o=size=1m --network none', denied: false },
   { name: 'limits-only', flags: '--network none', denied: false },
   { name: 'hardened', flags: '--network none --memory 64m --pids-limit 50 --read-only --cap-drop ALL', denied: false },
 ];
@@ -80,10 +87,18 @@ async function lintIds(line: string, name: string): Promise<Array<{ id: string; 
   return report.findings.map((f) => ({ id: f.ruleId, severity: f.severity }));
 }
 
+/** A block device this machine has (/sys/dev/block), by its /dev name. */
+function someDisk(): string {
+  const id = readdirSync('/sys/dev/block')[0] as string;
+  return `/dev/${/DEVNAME=(.+)/.exec(readFileSync(`/sys/dev/block/${id}/uevent`, 'utf8'))?.[1] ?? ''}`;
+}
+
 for (const c of CASES) {
   test(`enforce, lint and audit agree: ${c.name}`, async () => {
-    const flags = c.flags.split(' ');
-    const line = `docker create ${c.flags} ${IMAGE}`;
+    const allow = join(dir, 'allow.json');
+    writeFileSync(allow, '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": []}\n');
+    const flags = c.flags.replace('@ALLOW@', allow).replace('@DISK@', someDisk()).split(' ');
+    const line = `docker create ${flags.join(' ')} ${IMAGE}`;
 
     const enforced = await daemon.dockerResult('create', ...flags, IMAGE);
     const denied = enforced.code === 0 ? [] : deniedIds(enforced.stderr);
@@ -106,3 +121,36 @@ for (const c of CASES) {
     else assert.equal(enforced.code, 0, `${line} must be allowed (its findings are below high): ${enforced.stderr}`);
   });
 }
+
+test('a named local volume that mounts a disk: enforce denies its creation, lint flags the compose driver_opts, audit reads the volume', async () => {
+  const disk = someDisk();
+  const vol = `moat-test-cross-${process.pid}-disk`;
+  const enforced = await daemon.dockerResult('volume', 'create', '--opt', 'type=ext4', '--opt', `device=${disk}`, vol);
+  assert.notEqual(enforced.code, 0);
+  assert.match(enforced.stderr, /container-local-volume \(critical\): local volume .* mounts a host block device/);
+
+  const project = join(dir, 'compose-disk');
+  mkdirSync(project);
+  writeFileSync(join(project, 'allow.json'), '{"defaultAction":"SCMP_ACT_LOG"}');
+  writeFileSync(
+    join(project, 'compose.yaml'),
+    `services:\n  app:\n    image: ${IMAGE}\n    network_mode: none\n    security_opt: [systempaths=unconfined, seccomp=./allow.json]\n    volumes: [data:/d, /:/host:ro]\nvolumes:\n  data:\n    driver_opts: { type: ext4, device: ${disk} }\n`,
+  );
+  const linted = new Set((await lint({ paths: [join(project, 'compose.yaml')], cwd: project, rules: containerRules })).findings.map((f) => f.ruleId));
+  for (const id of ['container-local-volume', 'container-systempaths-unconfined', 'container-seccomp-unconfined', 'container-docker-socket']) assert.ok(linted.has(id), `lint flags ${id} (${[...linted].join(', ')})`);
+
+  // The same volume on the machine's engine (created, never mounted: no container using it starts).
+  await docker('volume', 'create', '--label', TEST_LABEL, '--opt', 'type=ext4', '--opt', `device=${disk}`, vol);
+  const name = `moat-test-cross-${process.pid}-disk-user`;
+  onEngine.push(name);
+  try {
+    await docker('create', '--name', name, '--label', TEST_LABEL, '--network', 'none', '-v', `${vol}:/d`, IMAGE);
+    const report = await audit({ rules: containerRules, containers: [name], all: true });
+    const f = report.findings.find((x) => x.subject.name === name && x.ruleId === 'container-local-volume');
+    assert.ok(f, 'audit reads the named volume (GET /volumes/NAME) and flags what it mounts');
+    assert.equal(f.severity, 'critical');
+  } finally {
+    await docker('rm', '-f', name).catch(() => undefined);
+    await docker('volume', 'rm', vol).catch(() => undefined);
+  }
+});

@@ -20,6 +20,9 @@ import { ContainerInspectSchema, ContainerSummarySchema, ExecInspectSchema, Hist
 import { readDaemon } from '../sources/daemon/index.ts';
 import { readHost } from '../sources/host/index.ts';
 import { readContainerProcesses } from '../sources/host/processes.ts';
+import { readHostObjects, withResolvedBinds } from '../sources/host/host-objects.ts';
+import { HostPathError } from '../sources/host/resolve-path.ts';
+import { readVolumeOptions } from '../sources/engine/volume-options.ts';
 import { mapLimit } from '../util/concurrency.ts';
 import { MoatError } from '../util/errors.ts';
 
@@ -74,6 +77,10 @@ export async function audit(opts: AuditOptions = {}): Promise<Report> {
       // Removed between the list and the inspect: it no longer exists, so there is nothing to judge.
       if (raw === undefined) return undefined;
       const container = containerFromInspect(parseEngine(ContainerInspectSchema, raw, `GET /containers/${id}/json`));
+      // A named volume's options (what a local volume mounts) are the volume's, not the container's.
+      await readVolumeOptions(client, container);
+      // On the daemon's own host, host paths are judged as enforce judges them: by what they are.
+      if (host) await judgeHostObjects(container, host.root);
       const [processes, execs] = await Promise.all([
         needs.has('processes') && container.state?.running ? readProcesses(client, container, host) : undefined,
         needs.has('execs') ? readExecs(client, container) : undefined,
@@ -114,7 +121,7 @@ export async function audit(opts: AuditOptions = {}): Promise<Report> {
       for (const r of byTarget.image) record(r, runCheck(r, { image: img, now, settings }, subject));
     }
     for (const { container, processes, execs } of containers) {
-      const facts: ContainerFacts = { container, daemon, host, image: container.imageId ? images.get(container.imageId) : undefined, processes, execs };
+      const facts: ContainerFacts = { container, daemon, host, ...(opts.config ? { allow: opts.config.enforce.allow } : {}), image: container.imageId ? images.get(container.imageId) : undefined, processes, execs };
       const subject: Subject = { kind: 'container', id: container.id, name: container.name };
       for (const r of byTarget.container) record(r, runCheck(r, facts, subject));
     }
@@ -143,6 +150,16 @@ export async function audit(opts: AuditOptions = {}): Promise<Report> {
     });
   } finally {
     if (!opts.client) client.close();
+  }
+}
+
+/** Bind sources resolved on the host, device nodes and reached sockets read; a path the host will not let Moat read stays judged by its name. */
+async function judgeHostObjects(container: ContainerSpec, root: string): Promise<void> {
+  try {
+    container.mounts = await withResolvedBinds(container.mounts, root);
+    await readHostObjects(container, root);
+  } catch (e) {
+    if (!(e instanceof HostPathError)) throw e;
   }
 }
 

@@ -65,6 +65,26 @@ export const EnforceBuildSchema = v.strictObject(
 
 // ---- end of plugins and build ----
 
+// ---- Judged by what it is (issue 11): host objects a host's owner allows. Kept apart from the plugin/build keys. ----
+const pathList = (what: string) => v.array(v.pipe(nonEmpty(what), v.startsWith('/', `${what} must be an absolute path`)), `${what}s must be a list of absolute paths`);
+
+export const EnforceAllowSchema = v.strictObject(
+  {
+    /** Local-volume mount types allowed (`nfs`, `cifs`...). */
+    'volume-types': v.optional(v.array(nonEmpty('a volume type'), 'volume-types must be a list of mount types (nfs, cifs...)')),
+    /** Devices a local volume may mount. */
+    'volume-devices': v.optional(pathList('a volume device')),
+    /** `--device` host paths allowed, whatever they are (every node they lead to must be listed too). */
+    devices: v.optional(pathList('a device')),
+    /** `--device-cgroup-rule` values allowed. */
+    'device-cgroup-rules': v.optional(v.array(v.pipe(nonEmpty('a device cgroup rule'), v.regex(/^\s*[abc]\s+(\*|\d+):(\*|\d+)\s+[rwm]{1,3}\s*$/, 'a device cgroup rule is TYPE MAJOR:MINOR ACCESS, e.g. "c 188:* rwm"')), 'device-cgroup-rules must be a list of rules')),
+    /** `allow`: `systempaths=unconfined` (and shorter MaskedPaths/ReadonlyPaths) is accepted; default `deny`. */
+    systempaths: v.optional(v.picklist(['deny', 'allow'], 'enforce.allow.systempaths must be deny or allow')),
+  },
+  'enforce.allow is a mapping with volume-types, volume-devices, devices, device-cgroup-rules and systempaths',
+);
+// ---- end of judged by what it is ----
+
 export const EnforceSectionSchema = v.strictObject(
   {
     /** Findings of these rules deny the request (default: `severity >= high`). */
@@ -78,8 +98,10 @@ export const EnforceSectionSchema = v.strictObject(
     plugins: v.optional(EnforcePluginsSchema),
     /** Build options beyond what the container rules judge. */
     build: v.optional(EnforceBuildSchema),
+    /** Host objects this host allows (devices, local volume types and devices, device cgroup rules, system paths). */
+    allow: v.optional(EnforceAllowSchema),
   },
-  'enforce must be a mapping with deny, log, exceptions, unjudged, plugins and build',
+  'enforce must be a mapping with deny, log, exceptions, unjudged, plugins, build and allow',
 );
 
 export type EnforceSectionData = v.InferOutput<typeof EnforceSectionSchema>;

@@ -64,3 +64,19 @@ test('mistakes are located one-line errors', () => {
   assert.match(errorOf('enforce:\n  exceptions:\n    - label: "=x"\n      reason: r\n'), /label "=x" must be KEY or KEY=VALUE/);
   assert.match(errorOf('enforce:\n  exceptions:\n    - image: x\n      reason: r\n      expires: 2027-02-30\n'), /expires is not a calendar date/);
 });
+
+test('enforce.allow lists host objects this host allows; bad entries and unknown keys are located', () => {
+  const c = parse(`enforce:
+  allow:
+    volume-types: [nfs]
+    volume-devices: [/dev/vdb1]
+    devices: [/dev/ttyUSB0]
+    device-cgroup-rules: ["c 188:* rwm"]
+    systempaths: allow
+`);
+  assert.deepEqual(c.enforce.allow, { volumeTypes: ['nfs'], volumeDevices: ['/dev/vdb1'], devices: ['/dev/ttyUSB0'], deviceCgroupRules: ['c 188:* rwm'], systemPaths: true });
+  assert.deepEqual(parse('version: 1\n').enforce.allow, { volumeTypes: [], volumeDevices: [], devices: [], deviceCgroupRules: [], systemPaths: false });
+  assert.match(errorOf('enforce:\n  allow:\n    devices: [ttyUSB0]\n'), /moat\.yaml:3:\d+: .*absolute path/);
+  assert.match(errorOf('enforce:\n  allow:\n    device-cgroup-rules: ["c 188 rwm"]\n'), /moat\.yaml:3:\d+: .*TYPE MAJOR:MINOR ACCESS/);
+  assert.match(errorOf('enforce:\n  allow:\n    volume-type: [nfs]\n'), /moat\.yaml:3:\d+: .*volume-types/);
+});

@@ -1,4 +1,5 @@
 import { severityRank, type Severity } from '../findings/finding.ts';
+import { emptyHostObjectPolicy, type HostObjectPolicy } from '../models/host-policy.ts';
 import type { Location } from '../models/location.ts';
 import type { Rule } from '../rules/rule.ts';
 import { SEVERITY_TOKEN, type EnforceSectionData } from './enforce-schema.ts';
@@ -49,13 +50,15 @@ export interface EnforceConfig {
   /** Plugins that may be installed and enabled (empty: none may be installed). */
   plugins: AllowedPlugin[];
   build: BuildPolicy;
+  /** Host objects allowed (`enforce.allow`); the rules read it from the facts, in enforce and audit alike. */
+  allow: HostObjectPolicy;
   /** Where the section is (absent: no section, all defaults). */
   at?: Location;
 }
 
 /** Without a policy, findings of high or critical severity deny and everything else is logged. */
 export function defaultEnforceConfig(): EnforceConfig {
-  return { deny: { ids: new Set(), minSeverity: 'high' }, log: { ids: new Set() }, exceptions: [], unjudged: 'deny', plugins: [], build: {} };
+  return { deny: { ids: new Set(), minSeverity: 'high' }, log: { ids: new Set() }, exceptions: [], unjudged: 'deny', plugins: [], build: {}, allow: emptyHostObjectPolicy() };
 }
 
 type Path = (string | number)[];
@@ -122,6 +125,16 @@ export function resolveEnforce(data: EnforceSectionData, rules: readonly Rule[],
     if (data.build.networks) out.build.networks = data.build.networks;
     if (data.build.cgroupparent) out.build.cgroupparent = data.build.cgroupparent;
     if (data.build.extrahosts) out.build.extrahosts = data.build.extrahosts;
+  }
+  const a = data.allow;
+  if (a) {
+    out.allow = {
+      volumeTypes: a['volume-types'] ?? [],
+      volumeDevices: a['volume-devices'] ?? [],
+      devices: a.devices ?? [],
+      deviceCgroupRules: a['device-cgroup-rules'] ?? [],
+      systemPaths: a.systempaths === 'allow',
+    };
   }
   return out;
 }

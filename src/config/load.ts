@@ -13,7 +13,7 @@ import { ConfigSchema, TOP_LEVEL_KEYS, RulesSectionSchema, IgnoreSchema, type Mo
 import { WatchIgnoreSchema, WatchSectionSchema, type WatchSectionData } from './watch-schema.ts';
 import { didYouMean } from './suggest.ts';
 import { defaultEnforceConfig, resolveEnforce, type EnforceConfig } from './enforce.ts';
-import { EnforceBuildSchema, EnforceExceptionSchema, EnforcePluginAllowSchema, EnforcePluginsSchema, EnforceSectionSchema } from './enforce-schema.ts';
+import { EnforceAllowSchema, EnforceBuildSchema, EnforceExceptionSchema, EnforcePluginAllowSchema, EnforcePluginsSchema, EnforceSectionSchema } from './enforce-schema.ts';
 
 /**
  * The YAML parser, loaded when a moat.yaml is there to read: it costs ~60 ms to load, and
@@ -217,6 +217,7 @@ function unknownKeyHint(parent: (string | number)[], key: string): string {
     'enforce.plugins': Object.keys(EnforcePluginsSchema.entries),
     'enforce.plugins.allow': Object.keys(EnforcePluginAllowSchema.entries),
     'enforce.build': Object.keys(EnforceBuildSchema.entries),
+    'enforce.allow': Object.keys(EnforceAllowSchema.entries),
     watch: Object.keys(WatchSectionSchema.entries),
     'watch.ignore': Object.keys(WatchIgnoreSchema.entries),
   };
@@ -224,7 +225,7 @@ function unknownKeyHint(parent: (string | number)[], key: string): string {
   const named = parent.filter((p): p is string => typeof p === 'string');
   const nested = `${named[0] ?? ''}.${named[1] ?? ''}`;
   const deep = `${nested}.${named[2] ?? ''}`;
-  const section = deep === 'enforce.plugins.allow' ? deep : ['watch.ignore', 'enforce.exceptions', 'enforce.plugins', 'enforce.build'].includes(nested) ? nested : (named[0] ?? '');
+  const section = deep === 'enforce.plugins.allow' ? deep : ['watch.ignore', 'enforce.exceptions', 'enforce.plugins', 'enforce.build', 'enforce.allow'].includes(nested) ? nested : (named[0] ?? '');
   const known = keysOf[section];
   if (!known) return '';
   const hint = didYouMean(key, known);

@@ -200,3 +200,17 @@ test('image references match exceptions as written and fully qualified', () => {
   assert.deepEqual(imageForms('registry.local:5000/a/b'), ['registry.local:5000/a/b', 'registry.local:5000/a/b:latest']);
   assert.deepEqual(imageForms('alpine@sha256:abc'), ['alpine@sha256:abc', 'docker.io/library/alpine@sha256:abc']);
 });
+
+test('enforce.allow lets a host allow an nfs volume and a named device; a link named like it but leading to /dev/null is judged by its node', async () => {
+  const e = new Enforcer({ config: parseConfig('enforce:\n  deny: ["severity >= medium"]\n  allow:\n    volume-types: [nfs]\n    devices: [/dev/null]\n', '/p/moat.yaml', allRules) });
+  const safe = { NetworkMode: 'none', Memory: 1 << 26, CpuShares: 512, PidsLimit: 50, ReadonlyRootfs: true, CapDrop: ['ALL'], SecurityOpt: ['no-new-privileges'] };
+  const healthy = { User: '1000', Healthcheck: { Test: ['CMD', '/ok'] } };
+  const nfs = await e.judge(create({ ...safe, Mounts: [{ Type: 'volume', Target: '/s', VolumeOptions: { DriverConfig: { Options: { type: 'nfs', device: ':/export', o: 'addr=10.0.0.1' } } } }] }, healthy));
+  assert.equal(nfs.findings.some((f) => f.rule === 'container-local-volume'), false, nfs.msg);
+  const cifs = await e.judge(create({ ...safe, Mounts: [{ Type: 'volume', Target: '/s', VolumeOptions: { DriverConfig: { Options: { type: 'cifs', device: '//srv/x' } } } }] }, healthy));
+  assert.equal(cifs.rule, 'container-local-volume');
+  const allowedDevice = await e.judge(create({ ...safe, Devices: [{ PathOnHost: '//dev/./null', PathInContainer: '/dev/n', CgroupPermissions: 'rw' }] }, healthy));
+  assert.equal(allowedDevice.findings.some((f) => f.rule === 'container-host-devices'), false, allowedDevice.msg);
+  const zero = await e.judge(create({ ...safe, Devices: [{ PathOnHost: '/dev/zero', PathInContainer: '/dev/z', CgroupPermissions: 'rw' }] }, healthy));
+  assert.ok(zero.findings.some((f) => f.rule === 'container-host-devices'), 'a device not on the list is still reported');
+});

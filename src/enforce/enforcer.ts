@@ -6,8 +6,8 @@
 import { selectConfiguredRules } from '../config/apply.ts';
 import { defaultEnforceConfig, type EnforceConfig } from '../config/enforce.ts';
 import { emptyConfig, type MoatConfig } from '../config/load.ts';
-import type { Finding, Severity } from '../findings/finding.ts';
-import type { ContainerSpec, MountSpec } from '../models/container-spec.ts';
+import { severityRank, type Finding, type Severity } from '../findings/finding.ts';
+import type { ContainerSpec } from '../models/container-spec.ts';
 import { formatLocation } from '../models/location.ts';
 import { runCheck } from '../rules/evaluate.ts';
 import { containerRules } from '../rules/container/index.ts';
@@ -16,9 +16,10 @@ import { EngineError } from '../engine/errors.ts';
 import type { ImageSpec } from '../models/image-spec.ts';
 import { BUILD_POLICY, buildPolicyDenials } from './build-request.ts';
 import type { DaemonView } from './daemon-view.ts';
-import { HostPathError, hostPathReadings } from './host-paths.ts';
 import { PLUGIN_POLICY, allowedPlugin } from './plugin-requests.ts';
 import { START_REASONS, startView, type StartKind } from './start-check.ts';
+import { readHostObjects, withResolvedBinds } from '../sources/host/host-objects.ts';
+import { HostPathError } from '../sources/host/resolve-path.ts';
 import { maskSecrets } from './mask.ts';
 import { actionFor, exceptionFor } from './policy.ts';
 import type { AuthzRequest } from './protocol.ts';
@@ -182,12 +183,14 @@ export class Enforcer {
   private async judgeSubject(subject: Subject, user: string, endpoint: EndpointKind, image?: ImageSpec): Promise<Judgement> {
     const notes = subject.warnings.map((w) => `${w.at?.path ? `${w.at.path}: ` : ''}${w.message}`);
     try {
-      subject.spec.mounts = await this.resolveBinds(subject.spec.mounts, notes);
+      subject.spec.mounts = await withResolvedBinds(subject.spec.mounts, this.hostRoot, notes);
+      // Devices by the node they lead to, binds by the daemon sockets they reach, local device mounts by their device.
+      await readHostObjects(subject.spec, this.hostRoot);
     } catch (e) {
       if (e instanceof HostPathError) return denied(endpoint, REQUEST_REASONS.unreadable, `a bind source cannot be resolved on this host: ${e.message}`);
       throw e;
     }
-    const facts: ContainerFacts = { container: subject.spec, ...(image ? { image } : {}), ...(subject.execs ? { execs: subject.execs } : subject.mode === 'delta' ? { execs: [] } : {}) };
+    const facts: ContainerFacts = { container: subject.spec, allow: this.policy.allow, ...(image ? { image } : {}), ...(subject.execs ? { execs: subject.execs } : subject.mode === 'delta' ? { execs: [] } : {}) };
     const { findings, errors } = this.findingsOf(facts);
     const counted = subject.mode === 'delta' ? findings.filter((f) => !this.baseline.has(keyOf(f))) : findings;
     const now = this.now();
@@ -203,7 +206,8 @@ export class Enforcer {
     if (errors.length) {
       return { ...denied(endpoint, REQUEST_REASONS.ruleError, `${errors.join('; ')}: denied rather than let through half-checked`), subject: who, findings: judged, notes };
     }
-    const denying = judged.filter((f) => f.action === 'deny');
+    // The most severe first: the decision is named after it.
+    const denying = judged.filter((f) => f.action === 'deny').sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
     if (denying.length === 0) return { allow: true, msg: '', endpoint, subject: who, findings: judged, notes };
     // The client sees why: each denying finding, and where a bind source led once resolved.
     const reasons = [...denying.map((f) => `${f.rule} (${f.severity}): ${f.message}${f.at ? ` [${f.at}]` : ''}`), ...notes.filter((n) => n.startsWith('bind source '))];
@@ -220,25 +224,6 @@ export class Enforcer {
       findings.push(...v.findings);
     }
     return { findings, errors };
-  }
-
-  /** Each bind mount as written and as this host resolves its source (both readings when `..` makes them differ). */
-  private async resolveBinds(mounts: MountSpec[], notes: string[]): Promise<MountSpec[]> {
-    const out: MountSpec[] = [];
-    for (const m of mounts) {
-      if (m.type !== 'bind' || !m.source.startsWith('/')) {
-        out.push(m);
-        continue;
-      }
-      // The path as written is judged too: resolving must never make a mount look safer than it reads.
-      out.push(m);
-      for (const r of await hostPathReadings(m.source, this.hostRoot)) {
-        if (r === m.source) continue;
-        notes.push(`bind source ${m.source} resolves to ${r} on this host`);
-        out.push({ ...m, source: r });
-      }
-    }
-    return out;
   }
 }
 

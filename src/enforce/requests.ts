@@ -9,7 +9,8 @@
  * enable and judges the daemon's own view of what will run. Those calls pass through this
  * plugin too; they are reads, answered without a judgement slot, and bounded by a deadline.
  */
-import type { ContainerSpec, MountSpec } from '../models/container-spec.ts';
+import type { ContainerSpec } from '../models/container-spec.ts';
+import { withLocalVolumeBinds } from '../models/local-volume.ts';
 import type { ExecInfo } from '../rules/rule.ts';
 import { blankSpec, type DoorWarning } from '../sources/common/spec.ts';
 import { containerFromCreateRequest } from '../sources/request/create-request.ts';
@@ -144,34 +145,13 @@ function create(route: Route, req: AuthzRequest): Interpretation {
   let spec: ContainerSpec;
   let warnings: DoorWarning[];
   try {
-    let decoded: GoStruct;
-    ({ spec, warnings, decoded } = containerFromCreateRequest(req.body, { query: route.query }));
-    spec.mounts.push(...volumeOptionBinds(decoded));
+    ({ spec, warnings } = containerFromCreateRequest(req.body, { query: route.query }));
   } catch (e) {
     return unreadable('create request', e);
   }
   return {
     subject: { kind: 'container', mode: 'whole', spec, name: spec.name || undefined, image: spec.image, labels: spec.labels, secrets: envSecrets(spec.env), warnings },
   };
-}
-
-/**
- * `--mount type=volume,volume-opt=o=bind,volume-opt=device=/etc,...` creates a local volume
- * that is a bind of a host path: the container gets `/etc` although the create door sees a
- * volume. Those are judged as the bind mounts they are.
- */
-function volumeOptionBinds(root: GoStruct): MountSpec[] {
-  // As dockerd's getHostConfig: HostConfig's Mounts, or the top-level ones when HostConfig is absent.
-  const hc = field<GoStruct>(root, 'HostConfig');
-  const mounts = sliceItems<GoStruct>(hc ? field(hc, 'Mounts') : field(root, 'Mounts'));
-  const out: MountSpec[] = [];
-  for (const [i, m] of mounts.entries()) {
-    if ((field<string>(m, 'Type') ?? '') !== 'volume') continue;
-    const dc = field<GoStruct>(field<GoStruct>(m, 'VolumeOptions'), 'DriverConfig');
-    const source = localBindSource(field<string>(dc, 'Name') ?? '', field<Map<string, string>>(dc, 'Options'));
-    if (source !== undefined) out.push({ type: 'bind', source, target: field<string>(m, 'Target') ?? '', readOnly: false, at: { path: `HostConfig.Mounts[${i}].VolumeOptions.DriverConfig.Options` } });
-  }
-  return out;
 }
 
 /** The host path a `local` volume binds (`o=bind`, `device=/path`), if it does. */
@@ -289,11 +269,14 @@ function volumeCreate(req: AuthzRequest): Interpretation {
   const s = read.value;
   if (!s) return { allow: true };
   const name = field<string>(s, 'Name') ?? '';
-  const source = localBindSource(field<string>(s, 'Driver') ?? '', field<Map<string, string>>(s, 'DriverOpts'));
+  const options = Object.fromEntries(field<Map<string, string>>(s, 'DriverOpts') ?? []);
+  // The volume is judged as the mount it makes in the container that uses it: its own rule, and the binds it amounts to.
   return delta(
     'volume',
     (spec) => {
-      if (source !== undefined) spec.mounts.push({ type: 'bind', source, target: `/${name || 'volume'}`, readOnly: false, at: { path: s.paths.get('DriverOpts') ?? 'DriverOpts' } });
+      if (Object.keys(options).length === 0) return;
+      const volume = { type: 'volume' as const, source: name, target: `/${name || 'volume'}`, readOnly: false, volume: { driver: field<string>(s, 'Driver') ?? '', options }, at: { path: s.paths.get('DriverOpts') ?? 'DriverOpts' } };
+      spec.mounts = withLocalVolumeBinds([volume]);
     },
     { name, labels: Object.fromEntries(field<Map<string, string>>(s, 'Labels') ?? []) },
   );

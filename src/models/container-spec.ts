@@ -53,6 +53,11 @@ export interface ContainerSpec {
   labels: Record<string, string>;
   /** Kernel parameters (`--sysctl`, compose `sysctls`); absent when the door has none. */
   sysctls?: Record<string, string>;
+  /**
+   * `HostConfig.MaskedPaths` / `ReadonlyPaths`: undefined (or a list undefined) = the engine's defaults;
+   * `[]` is what `--security-opt systempaths=unconfined` sends (nothing masked, /proc/sys writable).
+   */
+  systemPaths?: SystemPaths;
   /** Compose `build:`: the image is built from this context rather than pulled; `image` then holds the name compose gives it. */
   build?: { context: string; dockerfile?: string };
   /** Where each top-level field was read; array elements carry their own `at`. */
@@ -95,13 +100,62 @@ export interface MountSpec {
   readOnly: boolean;
   /** 'rprivate', 'private', 'shared', 'rshared', 'slave', 'rslave' or undefined (default). */
   propagation?: string;
+  /** A volume's driver and options, where the door knows them (see local-volume.ts for what the `local` driver makes of them). */
+  volume?: VolumeDriverSpec;
+  /**
+   * The host's daemon sockets this bind gives access to (the source is one, or a directory above one),
+   * found on the daemon's host; undefined where the door cannot look at the host.
+   */
+  reaches?: HostSocket[];
+  /** Set on mounts a door derived from another (a local volume's bind, a resolved source): the original's location. */
+  derivedFrom?: string;
   at?: Location;
+}
+
+export interface VolumeDriverSpec {
+  /** '' and 'local' are the built-in driver. */
+  driver: string;
+  /** Driver options exactly as given (`type`, `o`, `device` for `local`). */
+  options: Record<string, string>;
+  /** What a local device mount's `device` is on the daemon's host, where the door could look. */
+  deviceNodes?: DeviceNode[];
+}
+
+/** A unix socket a daemon of the host listens on. */
+export interface HostSocket {
+  path: string;
+  /** 'engine': dockerd or another container engine's API; 'containerd': its gRPC API; 'root-daemon': another process running as root. */
+  owner: 'engine' | 'containerd' | 'root-daemon';
+  /** The listening process, when known (`dockerd`, `systemd`...). */
+  process?: string;
+  /** In `MountSpec.reaches`: the bind source is this socket itself (under any name or link), not a directory above it. */
+  direct?: boolean;
+}
+
+/** What a host path is on the daemon's host, read with stat after resolving it as dockerd does. */
+export interface DeviceNode {
+  kind: 'block' | 'char' | 'fifo' | 'directory' | 'missing' | 'other';
+  /** The resolved path that was read. */
+  path: string;
+  major?: number;
+  minor?: number;
+}
+
+export interface SystemPaths {
+  masked?: string[];
+  readonly?: string[];
 }
 
 export interface DeviceSpec {
   hostPath: string;
   containerPath: string;
   permissions: string;
+  /**
+   * What the host path is on the daemon's host: one node, or every node under a directory (dockerd
+   * adds each device it finds there). Undefined where the door cannot look at the host: then the
+   * name is all there is to judge.
+   */
+  nodes?: DeviceNode[];
   at?: Location;
 }
 

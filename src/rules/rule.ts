@@ -1,5 +1,6 @@
 import type { Severity } from '../findings/finding.ts';
 import type { Location } from '../models/location.ts';
+import type { HostObjectPolicy } from '../models/host-policy.ts';
 import type { ContainerSpec } from '../models/container-spec.ts';
 import type { DaemonSpec } from '../models/daemon-spec.ts';
 import type { HostSpec } from '../models/host-spec.ts';
@@ -70,6 +71,8 @@ export function isNotApplicable(o: Outcome): o is NotApplicable {
 /** What a container rule may read. `daemon`, `host`, `image`, `processes` and `execs` are absent at doors that cannot know them (lint). */
 export interface ContainerFacts {
   container: ContainerSpec;
+  /** moat.yaml `enforce.allow`: host objects this host's owner allows (rules that judge devices, volumes, system paths read it). */
+  allow?: HostObjectPolicy;
   daemon?: DaemonSpec;
   host?: HostSpec;
   image?: ImageSpec;

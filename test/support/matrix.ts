@@ -77,7 +77,7 @@ export function matrixCases(host: HostFacts, env: { network: string; propagation
       flags: [...replace('--user', '0:0'), '--cap-add', 'SYS_ADMIN'],
       expect: ['container-root-user', 'container-capabilities', 'container-dangerous-capabilities', ...ifOn(breakoutSysAdmin, 'container-breakout-path')],
     },
-    { name: 'rootbind', flags: [...replace('--user', '0:0'), '-v', '/:/host'], expect: ['container-root-user', 'container-sensitive-mounts', 'container-breakout-path'] },
+    { name: 'rootbind', flags: [...replace('--user', '0:0'), '-v', '/:/host'], expect: ['container-root-user', 'container-sensitive-mounts', 'container-docker-socket', 'container-breakout-path'] },
     { name: 'etcro', flags: [...HARDENED_FLAGS, '-v', '/etc:/hostetc:ro'], expect: ['container-sensitive-mounts'] },
     { name: 'sshd', flags: [...HARDENED_FLAGS, '--entrypoint', '/usr/sbin/sshd'], expect: ['container-sshd'] },
     { name: 'port80', flags: [...replace('--network', network), '-p', '127.0.0.1:80:8080'], createOnly: true, expect: ['container-privileged-ports'], info: ['container-published-ports'] },

@@ -51,7 +51,11 @@ test('privileged + root, SYS_MODULE + root, shocker, ptrace of host processes', 
 test('writable binds of host paths root runs from, and writable host disks, with root', () => {
   assert.match(one(exposedHostFacts({ ...root, mounts: [bind('/')] })).message, /write under host \/ what root on the host runs/);
   assert.match(one(exposedHostFacts({ ...root, mounts: [bind('/etc/cron.d')] })).message, /\/etc/);
-  assert.deepEqual(issues(rule, exposedHostFacts({ ...root, mounts: [bind('/', true), bind('/home')] })), [], 'read-only /, and /home, are not root paths');
+  assert.deepEqual(issues(rule, exposedHostFacts({ ...root, mounts: [bind('/etc', true), bind('/home')] })), [], 'read-only /etc, and /home, are not root paths');
+  // Read-only does not stop connect(): / holds the engine socket, and that route needs no root.
+  const ro = one(exposedHostFacts({ user: '1000', mounts: [bind('/', true)] }));
+  assert.equal(ro.severity, 'critical');
+  assert.match(ro.message, /engine's API.*\/ mounted at .* \(read-only, which does not stop connecting\), reaching \/var\/run\/docker\.sock/);
   assert.match(one(exposedHostFacts({ ...root, devices: [{ hostPath: '/dev/sda', containerPath: '/dev/sda', permissions: 'rwm' }] })).message, /host block device/);
   assert.match(one(exposedHostFacts({ ...root, capDrop: [], deviceCgroupRules: ['b *:* rwm'] })).message, /mknod.*MKNOD/);
   assert.deepEqual(issues(rule, exposedHostFacts({ ...root, capDrop: ['ALL'], deviceCgroupRules: ['b *:* rwm'] })), [], 'no MKNOD: no node to open');
@@ -63,7 +67,7 @@ test('several routes join into one finding', () => {
 });
 
 test('at the compose door an unset user makes the route likely, rated medium', () => {
-  const f = one(lintFacts({ user: undefined, mounts: [bind('/')] }));
+  const f = one(lintFacts({ user: undefined, mounts: [bind('/etc')] }));
   assert.equal(f.severity, 'medium');
   assert.match(f.message, /\(likely\)/);
 });

@@ -3,9 +3,11 @@ import { containerRule } from '../rule.ts';
 import { effectiveCapabilities } from './support/capability-sets.ts';
 import { apparmorConfinement, cgroupV1, selinuxConfinement, type Facts } from './support/confinement.ts';
 import { cgroupRuleRisk, deviceRisk } from './support/devices.ts';
-import { isEngineSocketMount } from './support/engine-socket.ts';
+import { engineSocketsIn, isEngineSocketFile, socketList } from './support/engine-socket.ts';
 import { normalizeHostPath, sensitiveMatches } from './support/host-paths.ts';
 import { userNamespaceRemapped, userOf } from './support/identity.ts';
+import { openedSystemPaths } from './support/system-paths.ts';
+import { localVolumeMount } from '../../models/local-volume.ts';
 
 /** One fact a route needs, where it was read, and whether it is established or only likely (unknown at this door). */
 interface Ingredient {
@@ -46,7 +48,8 @@ export default containerRule({
       "(5) DAC_READ_SEARCH with DAC_OVERRIDE and root: open any host file by handle ('shocker') and write it;",
       '(6) SYS_PTRACE, the host PID namespace, root and no AppArmor or SELinux confinement: inject code into a host root process;',
       '(7) a writable bind of a host path root writes to run code (/, /etc, /root, /usr, /boot, /lib, /proc, /sys, /run, /var/spool/cron, /var/lib/docker...) and root: cron, systemd units, authorized_keys, core_pattern;',
-      '(8) a writable host disk or memory device, or a device cgroup rule allowing block devices with MKNOD, and root: edit the host file system beneath it.',
+      '(8) a writable host disk or memory device, or a device cgroup rule allowing block devices with MKNOD, and root: edit the host file system beneath it;',
+      "(9) /proc/sys left writable (systempaths=unconfined) and root: core_pattern; (10) a local volume that mounts a host disk or the host's proc, sysfs, devtmpfs or cgroup file system, and root.",
       "Root means user id 0 not remapped by user namespaces (under userns-remap only route 1 stays open); a non-root user needs a setuid binary as well, which only the image's files can show, so it is not claimed.",
       'Seccomp is not an ingredient: the default profile allows mount, init_module, open_by_handle_at and ptrace to a holder of the matching capability, and without it the extra reach needs a kernel bug.',
       "A route whose ingredients are all established is critical. One that depends on something not known at this door (no user set and no image, the host's AppArmor or cgroup version) is medium: each of its ingredients is already reported by its own rule at its own severity, so the route is an explanation there, not a second verdict that the image or host could overturn.",
@@ -59,11 +62,14 @@ export default containerRule({
   check(facts) {
     const c = facts.container;
     const routes: Route[] = [];
-    for (const m of c.mounts.filter(isEngineSocketMount)) {
+    for (const m of c.mounts) {
+      const sockets = engineSocketsIn(m);
+      if (!sockets.length) continue;
+      const holds = sockets.length === 1 && sockets[0] === m.source ? '' : `, reaching ${socketList(sockets)}`;
       routes.push({
         name: 'engine socket',
         how: "call the engine's API to start a privileged container with the host's / mounted",
-        ingredients: [{ fact: `${m.source} mounted at ${m.target}${m.readOnly ? ' (read-only, which does not stop connecting)' : ''}`, at: m.at ?? c.where.mounts, certain: true }],
+        ingredients: [{ fact: `${m.source} mounted at ${m.target}${m.readOnly ? ' (read-only, which does not stop connecting)' : ''}${holds}`, at: m.at ?? c.where.mounts, certain: true }],
       });
     }
 
@@ -96,7 +102,7 @@ export default containerRule({
         routes.push({ name: 'ptrace host process', how: 'ptrace a host process running as root and inject code into it', ingredients: [cap('SYS_PTRACE'), { fact: 'host PID namespace (--pid host)', at: c.where['namespaces.pid'], certain: true }, ...mac, root] });
       }
       for (const m of c.mounts) {
-        if (m.type !== 'bind' || m.readOnly || isEngineSocketMount(m)) continue;
+        if (m.type !== 'bind' || m.readOnly || isEngineSocketFile(m)) continue;
         const hits = sensitiveMatches(m.source).filter((s) => s.rootWrite);
         if (!hits.length) continue;
         routes.push({
@@ -106,11 +112,20 @@ export default containerRule({
         });
       }
       for (const d of c.devices) {
-        const r = deviceRisk(d.hostPath);
+        const r = deviceRisk(d.hostPath, d.nodes);
         if (!r.hostStorageOrMemory || !d.permissions.includes('w')) continue;
-        const memory = /^\/dev\/(mem|kmem|port)$/.test(d.hostPath);
+        const memory = r.memory;
         if (memory && !caps.has('SYS_RAWIO')) continue;
         routes.push({ name: 'host device', how: `write ${r.what}`, ingredients: [{ fact: `device ${d.hostPath} (${d.permissions})`, at: d.at ?? c.where.devices, certain: true }, ...(memory ? [cap('SYS_RAWIO')] : []), root] });
+      }
+      if (!c.privileged && openedSystemPaths(c.systemPaths).hostWrites.includes('/proc/sys')) {
+        routes.push({ name: 'writable /proc/sys', how: 'write /proc/sys/kernel/core_pattern, which the host kernel runs as root on the next crash', ingredients: [{ fact: '/proc/sys not read-only (systempaths)', at: c.where.systemPaths, certain: true }, root] });
+      }
+      for (const m of c.mounts) {
+        const lv = m.type === 'volume' && m.volume ? localVolumeMount(m.volume) : undefined;
+        const block = lv?.kind === 'device' && (m.volume?.deviceNodes ? m.volume.deviceNodes.some((n) => n.kind === 'block') : deviceRisk(lv.device).hostStorageOrMemory);
+        if (!lv || m.readOnly || !(block || (lv.kind === 'kernel' && ['proc', 'sysfs', 'devtmpfs', 'cgroup'].includes(lv.type.toLowerCase())))) continue;
+        routes.push({ name: 'local volume', how: `write the host's ${lv.kind === 'kernel' ? lv.type : `disk ${lv.device}`} through a local volume`, ingredients: [{ fact: `local volume ${m.source || '(anonymous)'} (type=${lv.type}${lv.device ? `, device=${lv.device}` : ''}) at ${m.target}`, at: m.at ?? c.where.mounts, certain: true }, root] });
       }
       for (const rule of c.deviceCgroupRules) {
         if (!cgroupRuleRisk(rule).blockDevices || !caps.has('MKNOD')) continue;

@@ -22,3 +22,19 @@ test('rates device cgroup rules: all devices and block devices high, memory majo
 test('passes a container without devices or rules', () => {
   assert.deepEqual(issues(rule, containerFacts()), []);
 });
+
+test('enforce.allow: a device is allowed only under every name it has; cgroup rules compared with spaces folded', () => {
+  const allow = { volumeTypes: [], volumeDevices: [], devices: ['/dev/ttyUSB0'], deviceCgroupRules: ['c 188:* rwm'], systemPaths: false };
+  const usb = { ...dev('/dev/ttyUSB0'), nodes: [{ kind: 'char' as const, path: '/dev/ttyUSB0', major: 188, minor: 0 }] };
+  const disguised = { ...dev('/dev/ttyUSB0'), nodes: [{ kind: 'block' as const, path: '/dev/vda', major: 254, minor: 0 }] };
+  assert.deepEqual(issues(rule, containerFacts({ devices: [usb], deviceCgroupRules: ['c  188:*  rwm'] }, { allow })), []);
+  const out = issues(rule, containerFacts({ devices: [disguised] }, { allow }));
+  assert.deepEqual(out.map((i) => i.severity), ['high']);
+  assert.match(out[0]?.message ?? '', /block 254:0/);
+});
+
+test('devices are judged by the node they lead to, whatever their name', () => {
+  const spelled = { ...dev('/tmp/innocent'), nodes: [{ kind: 'block' as const, path: '/dev/zram0', major: 253, minor: 0 }] };
+  const mem = { ...dev('/tmp/m'), nodes: [{ kind: 'char' as const, path: '/tmp/m', major: 1, minor: 1 }] };
+  assert.deepEqual(issues(rule, containerFacts({ devices: [spelled, mem, dev('//dev/./vda'), dev('/proc/self/root/dev/vda')] })).map((i) => i.severity), ['high', 'critical', 'high', 'high']);
+});

@@ -19,6 +19,7 @@ import hostUserns from './host-userns.ts';
 import hostUts from './host-uts.ts';
 import imageFreshness from './image-freshness.ts';
 import memoryLimit from './memory-limit.ts';
+import localVolume from './local-volume.ts';
 import mountPropagation from './mount-propagation.ts';
 import noNewPrivileges from './no-new-privileges.ts';
 import pidsLimit from './pids-limit.ts';
@@ -33,6 +34,7 @@ import seccompUnconfined from './seccomp-unconfined.ts';
 import selinux from './selinux.ts';
 import sensitiveMounts from './sensitive-mounts.ts';
 import sshd from './sshd.ts';
+import systempathsUnconfined from './systempaths-unconfined.ts';
 import ulimits from './ulimits.ts';
 
 /** Every container rule, listed explicitly (a test checks this list equals the folder), in CIS order; the composite breakout rule last. */
@@ -44,6 +46,7 @@ export const containerRules: readonly ContainerRule[] = [
   dangerousCapabilities,
   privileged,
   sensitiveMounts,
+  localVolume,
   sshd,
   privilegedPorts,
   publishedPorts,
@@ -60,6 +63,7 @@ export const containerRules: readonly ContainerRule[] = [
   mountPropagation,
   hostUts,
   seccompUnconfined,
+  systempathsUnconfined,
   execPrivileged,
   execRoot,
   cgroupParent,

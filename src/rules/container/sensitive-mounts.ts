@@ -1,5 +1,5 @@
 import { containerRule } from '../rule.ts';
-import { isEngineSocketMount } from './support/engine-socket.ts';
+import { isEngineSocketFile } from './support/engine-socket.ts';
 import { isBenignMount, normalizeHostPath, sensitiveMatches } from './support/host-paths.ts';
 
 export default containerRule({
@@ -19,7 +19,7 @@ export default containerRule({
   },
   check({ container }) {
     return container.mounts.flatMap((m) => {
-      if (m.type !== 'bind' || isEngineSocketMount(m) || isBenignMount(m.source, m.readOnly)) return [];
+      if (m.type !== 'bind' || isEngineSocketFile(m) || isBenignMount(m.source, m.readOnly)) return [];
       const hits = sensitiveMatches(m.source);
       if (!hits.length) return [];
       const src = normalizeHostPath(m.source);

@@ -233,6 +233,17 @@ export function parseMountSpec(raw: string): MountSpec {
         if (!PROPAGATIONS.has(value ?? '')) throw new ValueError(`invalid bind-propagation "${value}" (shared, rshared, slave, rslave, private, rprivate)`);
         m.propagation = value;
         break;
+      // The CLI sends these as VolumeOptions.DriverConfig: what a local volume mounts (models/local-volume.ts).
+      case 'volume-driver':
+        m.volume = { driver: value ?? '', options: m.volume?.options ?? {} };
+        break;
+      case 'volume-opt': {
+        const v = value ?? '';
+        const at = v.indexOf('=');
+        m.volume ??= { driver: '', options: {} };
+        m.volume.options[at < 0 ? v : v.slice(0, at)] = at < 0 ? '' : v.slice(at + 1);
+        break;
+      }
       default:
         break;
     }

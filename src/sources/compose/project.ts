@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, posix, resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
-import type { ContainerField, ContainerSpec } from '../../models/container-spec.ts';
+import type { ContainerField, ContainerSpec, VolumeDriverSpec } from '../../models/container-spec.ts';
 import type { Location } from '../../models/location.ts';
 import { MoatError, locatedMessage } from '../../util/errors.ts';
 import type { DoorWarning } from '../common/spec.ts';
@@ -138,6 +138,8 @@ export function containersFromCompose(text: string, opts: ComposeOptions): Compo
   const project = sanitize(opts.projectName ?? (nameNode ? String((nameNode as { value?: unknown }).value ?? '') : '') ?? '') || sanitize(vars.COMPOSE_PROJECT_NAME ?? '') || sanitize(basename(dir));
   if (!project) throw new MoatError('config', `${opts.file}: cannot name the project (give a top-level name:)`);
   const names: ProjectNames = { project, volumes: resourceNames(volumes, project, 'volumes'), networks: resourceNames(networks, project, 'networks'), env: vars };
+  names.volumeDrivers = volumeDrivers(volumes, names.volumes);
+  names.dir = dir;
 
   const specs: ContainerSpec[] = [];
   const set: Record<string, ContainerField[]> = {};
@@ -191,6 +193,25 @@ function collect(f: Loaded, loader: Loader, services: Map<string, { node: LMap; 
   add('services', services, (v) => ({ node: expectMap(v, 'a service'), file: f }));
   add('networks', networks, (v) => v);
   add('volumes', volumes, (v) => v);
+}
+
+/** `driver` and `driver_opts` of the volumes compose creates (an external volume's options are its own, not known here). */
+function volumeDrivers(defs: Map<string, LNode>, engineNames: Map<string, string>): Map<string, VolumeDriverSpec> {
+  const out = new Map<string, VolumeDriverSpec>();
+  for (const [key, def] of defs) {
+    if (def.kind !== 'map' || def.entries.has('external')) continue;
+    const driver = def.entries.get('driver');
+    const opts = def.entries.get('driver_opts');
+    if (!opts) continue;
+    if (opts.kind !== 'map') throw locatedError(opts.at, `volumes.${key}.driver_opts must be a mapping of option names to values, found ${describe(opts)}`);
+    const options: Record<string, string> = {};
+    for (const [k, v] of opts.entries) {
+      if (v.kind !== 'scalar' || v.value === null || typeof v.value === 'object') throw locatedError(v.at, `volumes.${key}.driver_opts.${k} must be a string, found ${describe(v)}`);
+      options[k] = String(v.value);
+    }
+    out.set(engineNames.get(key) ?? key, { driver: driver?.kind === 'scalar' && driver.value !== null ? String(driver.value) : '', options });
+  }
+  return out;
 }
 
 function resourceNames(defs: Map<string, LNode>, project: string, kind: string): Map<string, string> {

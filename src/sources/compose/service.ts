@@ -5,9 +5,11 @@
  * bind sources resolve against the file that wrote them.
  */
 import { posix } from 'node:path';
-import type { ContainerField, ContainerSpec, MountSpec, PortSpec } from '../../models/container-spec.ts';
+import type { ContainerField, ContainerSpec, MountSpec, PortSpec, VolumeDriverSpec } from '../../models/container-spec.ts';
+import { withLocalVolumeBinds } from '../../models/local-volume.ts';
 import type { Location } from '../../models/location.ts';
 import { normalizeCapability, parseSecurityOpts } from '../../models/normalize.ts';
+import { applyClientSecurityOpts } from '../common/security-files.ts';
 import { blankSpec, type DoorWarning } from '../common/spec.ts';
 import {
   ValueError, checkUlimitName, parseBytes, parseDeviceSpec, parseInteger, parseNanoCpus, parsePortSpec, parseRestartSpec, parseSwap,
@@ -33,6 +35,10 @@ export interface ProjectNames {
   project: string;
   /** Top-level `volumes:` / `networks:` key → the engine-side name (`<project>_<key>` unless `name:` or `external`). */
   volumes: Map<string, string>;
+  /** The project directory: compose reads `seccomp=FILE` relative to it. */
+  dir?: string;
+  /** Engine-side volume name → the driver and `driver_opts` compose creates it with (not for external volumes). */
+  volumeDrivers?: Map<string, VolumeDriverSpec>;
   networks: Map<string, string>;
   /** Variables for `environment: [NAME]` entries without a value. */
   env: Readonly<Record<string, string | undefined>>;
@@ -151,7 +157,10 @@ export function serviceToSpec(name: string, svc: LMap, names: ProjectNames, warn
   }
   const sec = get('security_opt');
   if (sec) {
-    spec.security = parseSecurityOpts(list(sec, 'security_opt').map((o) => str(o, 'security_opt')));
+    const opts = list(sec, 'security_opt').map((o) => str(o, 'security_opt'));
+    spec.security = parseSecurityOpts(opts);
+    // compose reads `seccomp=FILE` relative to the project directory and sends its content.
+    applyClientSecurityOpts(spec, opts, names.dir ?? sec.dir, sec.at, warnings);
     for (const f of ['security', 'security.seccomp', 'security.apparmor', 'security.noNewPrivileges', 'security.selinuxLabels', 'security.selinuxDisabled'] as const) set(f, sec.at);
   }
   const user = get('user');
@@ -168,7 +177,7 @@ export function serviceToSpec(name: string, svc: LMap, names: ProjectNames, warn
 
   networksOf(spec, name, get('network_mode'), get('networks'), names);
 
-  spec.mounts = [...volumesOf(get('volumes'), names), ...tmpfsOf(get('tmpfs'))];
+  spec.mounts = withLocalVolumeBinds([...volumesOf(get('volumes'), names), ...tmpfsOf(get('tmpfs'))]);
   const firstMount = get('volumes') ?? get('tmpfs');
   if (firstMount) set('mounts', firstMount.at);
   const useSocket = get('use_api_socket');
@@ -293,13 +302,16 @@ function volumesOf(n: LNode | undefined, names: ProjectNames): MountSpec[] {
       const propagation = bind?.kind === 'map' ? bind.entries.get('propagation') : undefined;
       const m: MountSpec = { type: t as MountSpec['type'], source: src, target: str(target, 'volumes.target'), readOnly: ro ? bool(ro, 'volumes.read_only') : false, at: v.at };
       if (propagation) m.propagation = str(propagation, 'volumes.bind.propagation');
+      const driver = t === 'volume' ? names.volumeDrivers?.get(src) : undefined;
+      if (driver) m.volume = driver;
       return m;
     }
     const raw = str(v, 'volumes');
     const m = wrap(v, 'volumes', () => parseVolumeSpec(raw, (s) => /^[/.~]/.test(s)));
     if (m.type === 'bind') m.source = hostPath(m.source, v.dir);
     else if (m.source !== '') m.source = names.volumes.get(m.source) ?? declaredVolume(m.source, v);
-    return { ...m, at: v.at };
+    const driver = m.type === 'volume' ? names.volumeDrivers?.get(m.source) : undefined;
+    return { ...m, ...(driver ? { volume: driver } : {}), at: v.at };
   });
 }
 

@@ -1,4 +1,5 @@
 import type { ContainerSpec, ContainerState, MountSpec, PortSpec } from '../../models/container-spec.ts';
+import { withLocalVolumeBinds } from '../../models/local-volume.ts';
 import { normalizeCapabilities, parsePortKey, parseSecurityOpts } from '../../models/normalize.ts';
 import type { ContainerInspect } from './inspect-schema.ts';
 
@@ -13,14 +14,36 @@ export function containerFromInspect(c: ContainerInspect): ContainerSpec {
   // The profile actually applied; set even when no --security-opt named one.
   if (security.apparmor === undefined && c.AppArmorProfile) security.apparmor = c.AppArmorProfile;
 
-  const mounts: MountSpec[] = (c.Mounts ?? []).map((m, i) => ({
-    type: MOUNT_TYPES.has(m.Type as MountSpec['type']) ? (m.Type as MountSpec['type']) : 'bind',
-    source: m.Type === 'volume' ? (m.Name ?? m.Source ?? '') : (m.Source ?? ''),
-    target: m.Destination,
-    readOnly: m.RW === false,
-    propagation: m.Propagation || undefined,
-    at: { path: `Mounts[${i}]` },
-  }));
+  const requested = hc.Mounts ?? [];
+  const mounts: MountSpec[] = (c.Mounts ?? []).map((m, i) => {
+    const spec: MountSpec = {
+      type: MOUNT_TYPES.has(m.Type as MountSpec['type']) ? (m.Type as MountSpec['type']) : 'bind',
+      source: m.Type === 'volume' ? (m.Name ?? m.Source ?? '') : (m.Source ?? ''),
+      target: m.Destination,
+      readOnly: m.RW === false,
+      propagation: m.Propagation || undefined,
+      at: { path: `Mounts[${i}]` },
+    };
+    if (m.Type === 'volume') {
+      // Options sent with the create (`volume-opt=`) are in HostConfig.Mounts; a named volume's own are read by the caller (volumeOptions.ts).
+      const j = requested.findIndex((r) => r.Type === 'volume' && cleanTarget(r.Target ?? '') === cleanTarget(m.Destination) && r.VolumeOptions?.DriverConfig);
+      const dc = requested[j]?.VolumeOptions?.DriverConfig;
+      if (dc) [spec.volume, spec.at] = [{ driver: dc.Name ?? m.Driver ?? '', options: dc.Options ?? {} }, { path: `HostConfig.Mounts[${j}].VolumeOptions.DriverConfig` }];
+      else if (m.Driver !== undefined && m.Driver !== null) spec.volume = { driver: m.Driver, options: {} };
+    }
+    return spec;
+  });
+  // dockerd mounts the cleaned source (`/var/run/../etc` is shown as /var/etc) but checked the one written; the
+  // create door judges the written one too, so the audit does the same (HostConfig keeps it as sent).
+  const written = [
+    ...(hc.Binds ?? []).map((b) => ({ source: b.split(':')[0] ?? '', target: b.split(':')[1] ?? '' })),
+    ...requested.filter((r) => r.Type === 'bind').map((r) => ({ source: r.Source ?? '', target: r.Target ?? '' })),
+  ];
+  for (const m of [...mounts]) {
+    if (m.type !== 'bind') continue;
+    const raw = written.find((w) => cleanTarget(w.target) === cleanTarget(m.target) && w.source !== m.source && cleanTarget(w.source) !== m.source);
+    if (raw) mounts.push({ ...m, source: raw.source, derivedFrom: 'the source as written in the create request' });
+  }
   // `--tmpfs` mounts live only in HostConfig.Tmpfs: `Mounts` lists binds, volumes and `--mount type=tmpfs`.
   for (const [target, options] of Object.entries(hc.Tmpfs ?? {})) {
     if (!mounts.some((m) => m.target === target)) {
@@ -63,7 +86,7 @@ export function containerFromInspect(c: ContainerInspect): ContainerSpec {
       userns: hc.UsernsMode ?? undefined,
       cgroupns: hc.CgroupnsMode ?? undefined,
     },
-    mounts,
+    mounts: withLocalVolumeBinds(mounts),
     devices: (hc.Devices ?? []).map((d, i) => ({
       hostPath: d.PathOnHost ?? '',
       containerPath: d.PathInContainer ?? '',
@@ -91,6 +114,8 @@ export function containerFromInspect(c: ContainerInspect): ContainerSpec {
     env: cfg.Env ?? [],
     labels: cfg.Labels ?? {},
     ...(hc.Sysctls && Object.keys(hc.Sysctls).length ? { sysctls: hc.Sysctls } : {}),
+    // dockerd fills in its defaults at create: null here means a privileged container (which gets none).
+    ...(hc.MaskedPaths || hc.ReadonlyPaths ? { systemPaths: { ...(hc.MaskedPaths ? { masked: hc.MaskedPaths } : {}), ...(hc.ReadonlyPaths ? { readonly: hc.ReadonlyPaths } : {}) } } : {}),
     where: {
       image: { path: 'Config.Image' },
       user: { path: 'Config.User' },
@@ -126,6 +151,7 @@ export function containerFromInspect(c: ContainerInspect): ContainerSpec {
       env: { path: 'Config.Env' },
       labels: { path: 'Config.Labels' },
       sysctls: { path: 'HostConfig.Sysctls' },
+      systemPaths: { path: 'HostConfig.ReadonlyPaths' },
     },
     state: {
       status: STATES.has(status) ? status : 'created',
@@ -136,4 +162,9 @@ export function containerFromInspect(c: ContainerInspect): ContainerSpec {
       execIds: c.ExecIDs ?? [],
     },
   };
+}
+
+function cleanTarget(p: string): string {
+  const s = p.replace(/\/+/g, '/').replace(/\/$/, '');
+  return s === '' ? '/' : s;
 }

@@ -68,6 +68,19 @@ export const ContainerInspectSchema = v.object({
       CgroupParent: str,
       Tmpfs: v.nullish(v.record(v.string(), v.string())),
       Sysctls: v.nullish(v.record(v.string(), v.string())),
+      MaskedPaths: strList,
+      ReadonlyPaths: strList,
+      // The mounts as requested: a volume's driver options (`--mount type=volume,volume-opt=...`) are kept only here.
+      Mounts: v.nullish(
+        v.array(
+          v.object({
+            Type: str,
+            Source: str,
+            Target: str,
+            VolumeOptions: v.nullish(v.object({ DriverConfig: v.nullish(v.object({ Name: str, Options: v.nullish(v.record(v.string(), v.string())) })) })),
+          }),
+        ),
+      ),
     }),
   ),
   Mounts: v.nullish(
@@ -77,6 +90,7 @@ export const ContainerInspectSchema = v.object({
         Name: str,
         Source: str,
         Destination: v.string(),
+        Driver: str,
         RW: bool,
         Propagation: str,
       }),

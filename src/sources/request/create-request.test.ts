@@ -137,3 +137,26 @@ test('maps binds, tmpfs, anonymous volumes, ports, networks and defaults', () =>
   assert.equal(s.user, '0');
   assert.deepEqual(s.where['resources.pidsLimit'], { path: 'HostConfig.PidsLimit' });
 });
+
+test('MaskedPaths and ReadonlyPaths: absent or null are the defaults, [] is none (as dockerd applies them)', () => {
+  const read = (hc: Record<string, unknown>) => containerFromCreateRequest(JSON.stringify({ Image: 'x', HostConfig: hc })).spec;
+  assert.equal(read({}).systemPaths, undefined);
+  assert.equal(read({ MaskedPaths: null, ReadonlyPaths: null }).systemPaths, undefined);
+  assert.deepEqual(read({ maskedpaths: [], READONLYPATHS: [] }).systemPaths, { masked: [], readonly: [] });
+  const partial = read({ ReadonlyPaths: ['/proc/bus'] });
+  assert.deepEqual(partial.systemPaths, { readonly: ['/proc/bus'] });
+  assert.deepEqual(partial.where.systemPaths, { path: 'HostConfig.ReadonlyPaths' });
+});
+
+test("a volume mount's driver options are kept, and a local bind or overlay becomes the binds it makes", () => {
+  const { spec } = containerFromCreateRequest(JSON.stringify({
+    Image: 'x',
+    HostConfig: { Mounts: [
+      { Type: 'volume', Target: '/d', VolumeOptions: { DriverConfig: { Name: 'local', Options: { type: 'ext4', device: '/dev/vda' } } } },
+      { Type: 'volume', Target: '/o', VolumeOptions: { driverconfig: { Options: { type: 'overlay', device: 'overlay', o: 'lowerdir=/:/srv,upperdir=/tmp/u,workdir=/tmp/w' } } } },
+    ] },
+  }));
+  assert.deepEqual(spec.mounts[0]?.volume, { driver: 'local', options: { type: 'ext4', device: '/dev/vda' } });
+  assert.deepEqual(spec.mounts[0]?.at, { path: 'HostConfig.Mounts[0].VolumeOptions.DriverConfig' });
+  assert.deepEqual(spec.mounts.filter((m) => m.type === 'bind').map((m) => `${m.source}:${m.readOnly ? 'ro' : 'rw'}`), ['/:ro', '/srv:ro', '/tmp/u:rw', '/tmp/w:rw']);
+});

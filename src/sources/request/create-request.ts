@@ -6,11 +6,12 @@
  * guess: the plugin that calls it denies on error.
  */
 import type { ContainerSpec, MountSpec, PortSpec } from '../../models/container-spec.ts';
+import { withLocalVolumeBinds } from '../../models/local-volume.ts';
 import { normalizeCapabilities, parsePortKey, parseSecurityOpts } from '../../models/normalize.ts';
 import { MoatError } from '../../util/errors.ts';
 import { blankSpec, type DoorWarning } from '../common/spec.ts';
 import { ValueError, parseVolumeSpec } from '../common/values.ts';
-import { GoJsonError, decodeGoJson, field, sliceItems, type GoStruct } from './go-json.ts';
+import { GoJsonError, decodeGoJson, field, sliceItems, type GoSlice, type GoStruct } from './go-json.ts';
 import { LEGACY_TOP_LEVEL, createBodyType } from './schema.ts';
 
 export interface CreateRequestOptions {
@@ -95,7 +96,7 @@ function hostConfigOf(root: GoStruct, warnings: DoorWarning[]): HostConfigView {
 const HOST_CONFIG_ONLY = new Set([
   'Binds', 'NetworkMode', 'PortBindings', 'RestartPolicy', 'CapAdd', 'CapDrop', 'CgroupnsMode', 'IpcMode', 'PidMode', 'Privileged', 'PublishAllPorts',
   'ReadonlyRootfs', 'SecurityOpt', 'Tmpfs', 'UTSMode', 'UsernsMode', 'Sysctls', 'Mounts', 'CpuShares', 'Memory', 'NanoCpus', 'CgroupParent', 'CpuQuota',
-  'CpusetCpus', 'Devices', 'DeviceCgroupRules', 'MemorySwap', 'PidsLimit', 'Ulimits', 'VolumeDriver',
+  'CpusetCpus', 'Devices', 'DeviceCgroupRules', 'MemorySwap', 'PidsLimit', 'Ulimits', 'VolumeDriver', 'MaskedPaths', 'ReadonlyPaths',
 ]);
 
 function isHostConfigField(name: string): boolean {
@@ -134,8 +135,15 @@ function toSpec(root: GoStruct, name: string): CreateRequestSpec {
   // SetDefaultNetModeIfBlank.
   spec.namespaces.network ??= 'default';
 
-  spec.mounts = mountsOf(root, hc);
+  spec.mounts = withLocalVolumeBinds(mountsOf(root, hc));
   where.mounts = { path: hc.path('Mounts') };
+  // dockerd's adaptContainerSettings: a nil list (absent or null) gets the defaults, an empty one stays empty.
+  const masked = hc.get<GoSlice>('MaskedPaths');
+  const readonly = hc.get<GoSlice>('ReadonlyPaths');
+  if (masked !== undefined || readonly !== undefined) {
+    spec.systemPaths = { ...(masked ? { masked: sliceItems<string>(masked) } : {}), ...(readonly ? { readonly: sliceItems<string>(readonly) } : {}) };
+  }
+  where.systemPaths = { path: hc.path(readonly !== undefined || masked === undefined ? 'ReadonlyPaths' : 'MaskedPaths') };
 
   spec.devices = sliceItems<GoStruct>(hc.get('Devices')).map((d, i) => {
     const hostPath = field<string>(d, 'PathOnHost') ?? '';
@@ -219,7 +227,17 @@ function mountsOf(root: GoStruct, hc: HostConfigView): MountSpec[] {
     if (!MOUNT_TYPES.has(type as MountSpec['type'])) throw new GoJsonError(`${at}.Type`, `unknown mount type "${type}" (dockerd accepts bind, volume, tmpfs, npipe, cluster)`);
     const target = field<string>(m, 'Target') ?? '';
     const propagation = field<string>(field<GoStruct>(m, 'BindOptions'), 'Propagation');
-    out.push({ type: type as MountSpec['type'], source: field<string>(m, 'Source') ?? '', target, readOnly: field<boolean>(m, 'ReadOnly') === true, ...(propagation ? { propagation } : {}), at: { path: at } });
+    const dc = type === 'volume' ? field<GoStruct>(field<GoStruct>(m, 'VolumeOptions'), 'DriverConfig') : undefined;
+    const volume = dc ? { driver: field<string>(dc, 'Name') ?? '', options: Object.fromEntries(field<Map<string, string>>(dc, 'Options') ?? []) } : undefined;
+    out.push({
+      type: type as MountSpec['type'],
+      source: field<string>(m, 'Source') ?? '',
+      target,
+      readOnly: field<boolean>(m, 'ReadOnly') === true,
+      ...(propagation ? { propagation } : {}),
+      ...(volume ? { volume } : {}),
+      at: { path: volume ? `${at}.VolumeOptions.DriverConfig` : at },
+    });
   }
   for (const [target, options] of hc.get<Map<string, string>>('Tmpfs') ?? []) {
     out.push({ type: 'tmpfs', source: '', target, readOnly: options.split(',').includes('ro'), at: { path: `${hc.path('Tmpfs')}[${JSON.stringify(target)}]` } });

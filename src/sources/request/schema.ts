@@ -11,7 +11,7 @@ const mount = go.struct({
   Target: go.string,
   ReadOnly: go.bool,
   BindOptions: go.ptr(go.struct({ Propagation: go.string })),
-  // Read for the enforce plugin: a `local` volume with `o=bind,device=/path` is a bind of that host path.
+  // A volume's driver and options: the `local` driver mounts what they say (models/local-volume.ts).
   VolumeOptions: go.ptr(go.struct({ DriverConfig: go.ptr(go.struct({ Name: go.string, Options: go.map(go.string) })) })),
 });
 
@@ -47,6 +47,9 @@ const hostConfigFields: Record<string, GoType> = {
   PidsLimit: go.ptr(go.int),
   Ulimits: go.slice(go.ptr(go.struct({ Name: go.string, Hard: go.int, Soft: go.int }))),
   VolumeDriver: go.string,
+  // nil (absent or null) = dockerd's defaults; [] = nothing masked / read-only (systempaths=unconfined).
+  MaskedPaths: go.slice(go.string),
+  ReadonlyPaths: go.slice(go.string),
 };
 
 export const hostConfigType = go.struct(hostConfigFields);

@@ -7,6 +7,8 @@ import { posix } from 'node:path';
 import type { ContainerField, ContainerSpec } from '../../models/container-spec.ts';
 import type { Location } from '../../models/location.ts';
 import { formatLocation } from '../../models/location.ts';
+import { withLocalVolumeBinds } from '../../models/local-volume.ts';
+import { applyClientSecurityOpts } from '../common/security-files.ts';
 import { normalizeCapability, parseSecurityOpts } from '../../models/normalize.ts';
 import { MoatError } from '../../util/errors.ts';
 import { blankSpec, type DoorWarning } from '../common/spec.ts';
@@ -390,6 +392,8 @@ class RunContext {
       this.set('healthcheck', this.healthCmd.at);
     }
     s.security = parseSecurityOpts(this.securityOpts);
+    applyClientSecurityOpts(s, this.securityOpts, this.opts.cwd, s.where.security, this.warnings);
+    s.mounts = withLocalVolumeBinds(s.mounts);
     s.resources.ulimits = [...this.ulimits.values()];
     if (s.networks.length === 0 && !NETWORK_MODES_WITHOUT_NETWORKS.test(s.namespaces.network ?? '')) s.networks.push('bridge');
   }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HostPathError, hostPathReadings, resolveHostPath } from './host-paths.ts';
+import { HostPathError, hostPathReadings, resolveHostPath } from './resolve-path.ts';
 
 /** A host tree under a temp root: /var/run -> /run, /run/docker.sock, and links pointing into it. */
 function tree(): string {
