@@ -161,13 +161,15 @@ describe('the start check judges what the daemon will run', () => {
     await daemon.docker('rm', '-f', name);
   });
 
-  test('what a container borrows is judged at start: a volume whose options bind a host path, a host PID namespace through container:X', async () => {
+  test('what a container borrows is judged at start: a volume whose options bind a host path or mount the host disk, a host PID namespace through container:X', async () => {
     const permissive = new Enforcer({ config: policyOf('enforce:\n  deny: []\n'), daemon: view });
     const vol = nameOf('vol');
+    const diskVol = nameOf('diskvol');
     const hostPid = nameOf('hostpid');
     // Made while the plugin was permissive (or absent): a volume that is a bind of /var/run, a container in the host's PID namespace.
     await judgedBy(permissive, async () => {
       await daemon.docker('volume', 'create', '--opt', 'type=none', '--opt', 'o=bind', '--opt', 'device=/var/run', vol);
+      await daemon.docker('volume', 'create', '--opt', 'type=ext4', '--opt', 'device=/dev/vda', diskVol);
       await daemon.docker('run', '-d', '--name', hostPid, '--pid', 'host', ...SAFE, IMAGE);
     });
     // The requests name only the volume and the container: the request check lets both through.
@@ -175,17 +177,21 @@ describe('the start check judges what the daemon will run', () => {
     const joinsPid = nameOf('joinspid');
     assert.equal((await daemon.dockerResult('create', '--name', usesVolume, '-v', `${vol}:/run-on-host`, ...SAFE, IMAGE)).code, 0);
     assert.equal((await daemon.dockerResult('create', '--name', joinsPid, '--pid', `container:${hostPid}`, ...SAFE, IMAGE)).code, 0);
+    const usesDisk = nameOf('usesdisk');
+    assert.equal((await daemon.dockerResult('create', '--name', usesDisk, '-v', `${diskVol}:/disk`, ...SAFE, IMAGE)).code, 0);
     const a = await daemon.dockerResult('start', usesVolume);
     assert.match(a.stderr, denial('container-docker-socket \\(critical\\): /var/run is mounted'));
+    const disk = await daemon.dockerResult('start', usesDisk);
+    assert.match(disk.stderr, denial('container-local-volume'));
     const b = await daemon.dockerResult('start', joinsPid);
     assert.match(b.stderr, denial('container-host-pid'));
     const lines = (await decisions()).filter((l) => l.endpoint === 'container-start' && [usesVolume, joinsPid].includes(l.subject?.name ?? ''));
-    assert.ok(lines.some((l) => l.notes?.some((n) => n.includes(`volume ${vol} (driver local) binds host path /var/run`))), JSON.stringify(lines));
+    assert.ok(lines.some((l) => l.notes?.some((n) => n.includes(`volume ${vol} (driver local) has options`) && n.includes('device=/var/run'))), JSON.stringify(lines));
     // The daemon records the joined container by ID.
     const hostPidId = await daemon.docker('inspect', '-f', '{{.Id}}', hostPid);
     assert.ok(lines.some((l) => l.notes?.some((n) => n.includes(`pid namespace container:${hostPidId} is the host's`))), JSON.stringify(lines));
-    await daemon.docker('rm', '-f', usesVolume, joinsPid, hostPid);
-    await daemon.docker('volume', 'rm', vol);
+    await daemon.docker('rm', '-f', usesVolume, usesDisk, joinsPid, hostPid);
+    await daemon.docker('volume', 'rm', vol, diskVol);
   });
 
   test('class 8: an image whose USER is root (docker commit --change "USER root") with a host disk: refused at create, and at start if create missed it', async () => {

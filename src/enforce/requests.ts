@@ -154,17 +154,6 @@ function create(route: Route, req: AuthzRequest): Interpretation {
   };
 }
 
-/** The host path a `local` volume binds (`o=bind`, `device=/path`), if it does. */
-export function localBindSource(driver: string, opts: Map<string, string> | undefined): string | undefined {
-  if (driver !== '' && driver.toLowerCase() !== 'local') return undefined;
-  if (!opts) return undefined;
-  const lower = new Map([...opts].map(([k, val]) => [k.trim().toLowerCase(), val]));
-  const o = (lower.get('o') ?? '').split(',').map((s) => s.trim().toLowerCase());
-  const device = lower.get('device');
-  if (device === undefined || !(o.includes('bind') || o.includes('rbind'))) return undefined;
-  return device;
-}
-
 function start(route: Route, req: AuthzRequest): Interpretation {
   // dockerd applies a HostConfig sent with start for API < 1.24 (and refuses one from 1.24 on).
   if (route.apiVersion === undefined || !versionLess(route.apiVersion, '1.24')) return { allow: true };

@@ -6,13 +6,14 @@
  * decoded differently, a volume whose options were not modelled, an image USER not known at
  * create, `--volumes-from` a container let through by an exception) cannot reach a process.
  */
-import type { ContainerSpec, MountSpec } from '../models/container-spec.ts';
+import type { ContainerSpec } from '../models/container-spec.ts';
+import { isLocalVolumeBind, withLocalVolumeBinds } from '../models/local-volume.ts';
 import { containerFromInspect } from '../sources/engine/container.ts';
 import { execFromInspect } from '../sources/engine/image.ts';
 import { pluginOverSpec } from '../sources/engine/plugin.ts';
 import type { ExecInfo } from '../rules/rule.ts';
 import type { DaemonView } from './daemon-view.ts';
-import { baselineSpec, envSecrets, localBindSource, type Subject } from './requests.ts';
+import { baselineSpec, envSecrets, type Subject } from './requests.ts';
 
 export type StartKind = 'container' | 'exec' | 'plugin';
 
@@ -48,7 +49,7 @@ export async function startView(kind: StartKind, target: string, view: DaemonVie
   if (!c) return missing(`container ${containerId}`);
   const spec = containerFromInspect(c);
   const notes: string[] = [];
-  spec.mounts.push(...(await volumeBinds(spec.mounts, view, notes)));
+  await readVolumes(spec, view, notes);
   await borrowedNamespaces(spec, view, notes);
   return {
     subject: {
@@ -65,21 +66,22 @@ export async function startView(kind: StartKind, target: string, view: DaemonVie
   };
 }
 
-/** A named volume is what its driver options make it: a `local` volume with `o=bind,device=PATH` is a bind of PATH. */
-async function volumeBinds(mounts: readonly MountSpec[], view: DaemonView, notes: string[]): Promise<MountSpec[]> {
-  const volumes = mounts.filter((m) => m.type === 'volume' && m.source !== '');
+/**
+ * A named volume is what its driver options make it (models/local-volume.ts): a `local` volume
+ * with `o=bind,device=PATH` is a bind of PATH, an overlay exposes its layers, a device or kernel
+ * file system is judged as the mount it makes. Inspect of the container does not show them.
+ */
+async function readVolumes(spec: ContainerSpec, view: DaemonView, notes: string[]): Promise<void> {
+  const volumes = spec.mounts.filter((m) => m.type === 'volume' && m.source !== '' && !m.derivedFrom);
   // Asked at once: a container with many volumes must not spend its deadline one round trip at a time.
   const answers = await Promise.all(volumes.map((m) => view.volume(m.source)));
-  const out: MountSpec[] = [];
   for (const [i, m] of volumes.entries()) {
     const vol = answers[i];
     if (!vol) continue;
-    const source = localBindSource(vol.Driver ?? '', new Map(Object.entries(vol.Options ?? {})));
-    if (source === undefined) continue;
-    notes.push(`volume ${m.source} (driver ${vol.Driver || 'local'}) binds host path ${source}`);
-    out.push({ type: 'bind', source, target: m.target, readOnly: m.readOnly, at: { path: `${m.at?.path ?? 'Mounts'} (GET /volumes/${m.source}: Options)` } });
+    m.volume = { driver: vol.Driver || 'local', options: vol.Options ?? {} };
+    if (Object.keys(m.volume.options).length) notes.push(`volume ${m.source} (driver ${m.volume.driver}) has options ${Object.entries(m.volume.options).map(([k, v]) => `${k}=${v}`).join(',')}`);
   }
-  return out;
+  spec.mounts = withLocalVolumeBinds(spec.mounts.filter((m) => !isLocalVolumeBind(m)));
 }
 
 /** `--pid/--ipc/--network container:X` runs in X's namespace: when X's is the host's, so is this one's. */
