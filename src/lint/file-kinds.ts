@@ -19,6 +19,8 @@ export interface ReadResult {
   models: Judged[];
   /** What the door could not establish (a `$VAR` read literally, an unknown key). */
   warnings: { message: string; at?: Location }[];
+  /** What was deliberately left out, and why (a template file skipped): shown as notes, not warnings. */
+  notes?: { message: string; at?: Location }[];
 }
 
 export interface ReadContext {

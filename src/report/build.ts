@@ -1,7 +1,7 @@
 import type { Finding } from '../findings/finding.ts';
 import { summarize } from '../findings/summary.ts';
 import { TOOL_VERSION } from '../version.ts';
-import { SCHEMA_VERSION, type CheckResult, type Report, type ReportTarget, type ReportWarning } from './model.ts';
+import { SCHEMA_VERSION, type CheckResult, type Report, type ReportTarget, type ReportError, type ReportNote, type ReportWarning } from './model.ts';
 
 export interface ReportParts {
   command: Report['command'];
@@ -14,6 +14,10 @@ export interface ReportParts {
   /** The moat.yaml that applied, if any. */
   configFile?: string;
   warnings: readonly ReportWarning[];
+  /** What could not be read: the report covers the rest and says it is incomplete. */
+  errors?: readonly ReportError[];
+  /** What was deliberately left out, and why. */
+  notes?: readonly ReportNote[];
 }
 
 /** The one report envelope every command fills: the summary is always computed from the checks and findings given. */
@@ -31,5 +35,7 @@ export function buildReport(p: ReportParts): Report {
     summary: summarize(p.checks, p.findings),
     ...(p.configFile ? { config: p.configFile } : {}),
     ...(p.warnings.length ? { warnings: [...p.warnings] } : {}),
+    ...(p.errors?.length ? { errors: [...p.errors] } : {}),
+    ...(p.notes?.length ? { notes: [...p.notes] } : {}),
   };
 }

@@ -100,7 +100,10 @@ export function deliverReport(report: Report, format: ReportFormat, opts: { outp
   const color = !opts.output && shouldColor(io.stdout, io.env);
   const text = renderReport(report, format, { color, verbose: opts.verbose, cwd: io.cwd });
   // The table shows warnings itself; a machine format or a file must not hide them from the person running it.
-  if (format !== 'table' || opts.output) for (const w of report.warnings ?? []) io.stderr.write(`moat: warning: ${w.message}\n`);
+  if (format !== 'table' || opts.output) {
+    for (const w of report.warnings ?? []) io.stderr.write(`moat: warning: ${w.message}\n`);
+    for (const e of report.errors ?? []) io.stderr.write(`moat: error: ${e.message}\n`);
+  }
   if (opts.output) {
     writeOutput(opts.output, text);
     io.stderr.write(`moat: wrote ${opts.output} (${report.findings.filter((f) => !f.suppressed).length} findings, ${report.checks.length} checks)\n`);
@@ -108,8 +111,9 @@ export function deliverReport(report: Report, format: ReportFormat, opts: { outp
 }
 
 export function exitCodeFor(report: Report, failOn: Severity | 'none'): number {
+  // A check that could not run, or an input that could not be read, leaves the result incomplete.
   const errored = report.checks.filter((c) => c.status === 'error');
-  if (errored.length > 0) return EXIT.incomplete;
+  if (errored.length > 0 || report.errors?.length) return EXIT.incomplete;
   if (failOn === 'none') return EXIT.ok;
   const bar = severityRank(failOn);
   return report.findings.some((f) => !f.suppressed && severityRank(f.severity) >= bar) ? EXIT.findings : EXIT.ok;
