@@ -134,18 +134,20 @@ function subjectSections(out: string[], live: readonly Finding[], t: TableContex
 function fileSections(out: string[], live: readonly Finding[], t: TableContext): void {
   const byFile = Map.groupBy(live, (f) => f.location?.file ?? subjectLabel(f.subject));
   const rows = [...byFile].map(([file, findings]) => ({ file, rows: [...Map.groupBy([...findings].sort(compareFindings), (f) => `${f.severity}\u0000${f.ruleId}\u0000${f.message}`).values()] }));
-  const ruleCell = (f: Finding): string => {
+  // The CIS id and the hadolint code side by side: the two numbers Dockerfile authors search for.
+  const refsCell = (f: Finding): string => {
     const hadolint = f.peers?.hadolint;
-    return sanitize(hadolint ? `${f.ruleId} (${typeof hadolint === 'string' ? hadolint : hadolint.join(', ')})` : f.ruleId);
+    const refs = [cisIdOf(f, t.checks), ...(hadolint === undefined ? [] : typeof hadolint === 'string' ? [hadolint] : hadolint)].filter((x) => x !== undefined);
+    return sanitize(refs.length ? refs.join(' ') : '-');
   };
-  const ruleWidth = widest(rows.flatMap((g) => g.rows.map((r) => ruleCell(r[0] as Finding))), 0);
-  const cisWidth = widest(rows.flatMap((g) => g.rows.map((r) => sanitize(cisIdOf(r[0] as Finding, t.checks) ?? '-'))), 3);
+  const ruleWidth = widest(rows.flatMap((g) => g.rows.map((r) => sanitize((r[0] as Finding).ruleId))), 0);
+  const cisWidth = widest(rows.flatMap((g) => g.rows.map((r) => refsCell(r[0] as Finding))), 3);
   for (const g of rows.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))) {
     out.push(t.bold(sanitize(g.file)));
     for (const same of g.rows) {
       const f = same[0] as Finding;
       const sev = t.paint(SEVERITY_STYLE[f.severity], f.severity.toUpperCase().padEnd(SEV_WIDTH));
-      const prefix = `  ${sev}  ${ruleCell(f).padEnd(ruleWidth)}  ${sanitize(cisIdOf(f, t.checks) ?? '-').padEnd(cisWidth)}  `;
+      const prefix = `  ${sev}  ${sanitize(f.ruleId).padEnd(ruleWidth)}  ${refsCell(f).padEnd(cisWidth)}  `;
       const places = listSome(same.map((x) => placeOf(x)).filter((p) => p !== ''), 8);
       out.push(...wrapRow(prefix, 2 + SEV_WIDTH + 2 + ruleWidth + 2 + cisWidth + 2, `${sanitize(f.message)}${places ? `  ${t.paint('2', `at ${sanitize(places)}`)}` : ''}`, t.width));
     }

@@ -5,7 +5,7 @@
  */
 
 /** Below this many columns for the text, it starts on its own line instead. */
-const MIN_TEXT = 24;
+const MIN_TEXT = 40;
 /** Continuation indent when the prefix leaves too little room. */
 const FALLBACK_INDENT = 6;
 
@@ -23,15 +23,20 @@ export function wrapText(text: string, width: number): string[] {
       line += ` ${w}`;
       continue;
     }
-    if (line) lines.push(line);
+    if (line) lines.push(line.trimEnd());
+    // A run of spaces that falls at a break is the break.
+    if (w === '') {
+      line = '';
+      continue;
+    }
     while (w.length > width) {
       lines.push(w.slice(0, width));
       w = w.slice(width);
     }
     line = w;
   }
-  lines.push(line);
-  return lines;
+  if (line) lines.push(line);
+  return lines.length ? lines : [''];
 }
 
 /**
