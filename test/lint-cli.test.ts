@@ -65,14 +65,16 @@ test('--fix --dry-run prints a diff and writes nothing; --fix writes, then repor
   assert.ok(left.includes('dockerfile-curl-pipe-shell'));
 });
 
-test('a broken Dockerfile: one located line on stderr, no report, exit 3', async () => {
+test('a broken Dockerfile beside a good one: both in the report (the broken one under errors), exit 3', async () => {
   const broken = join(dir, 'broken');
   mkdirSync(broken);
   writeFileSync(join(broken, 'Dockerfile'), 'FROM x\nCOPY <<EOF /f\nno end\n');
-  const r = await moat(['lint', 'broken']);
-  assert.equal(r.code, 3);
-  assert.equal(r.stdout, '');
-  assert.deepEqual(r.stderr.trim().split('\n'), ['moat: broken/Dockerfile:2:6: unterminated heredoc <<EOF: no line "EOF" closes it before the end of the file']);
+  const r = await moat(['lint', 'broken', 'bad', '--format', 'json']);
+  assert.equal(r.code, 3, 'incomplete, even with findings at or above --fail-on');
+  const report = JSON.parse(r.stdout) as { errors: { message: string; location: object }[]; findings: { location?: { file?: string } }[] };
+  assert.deepEqual(report.errors, [{ message: 'broken/Dockerfile:2:6: unterminated heredoc <<EOF: no line "EOF" closes it before the end of the file', location: { file: 'broken/Dockerfile', line: 2, column: 6 } }]);
+  assert.ok(report.findings.some((f) => f.location?.file === 'bad/Dockerfile'), 'the readable file is linted');
+  assert.deepEqual(r.stderr.trim().split('\n'), ['moat: error: broken/Dockerfile:2:6: unterminated heredoc <<EOF: no line "EOF" closes it before the end of the file']);
 });
 
 test('usage errors exit 2: unknown flag, unknown check, missing path, --dry-run alone', async () => {

@@ -104,10 +104,10 @@ export async function lint(opts: LintOptions): Promise<Report> {
       judgedTargets.add(m.target);
       if (m.target === 'dockerfile') {
         const ignores = new IgnoreIndex(inlineIgnores(m.dockerfile));
-        for (const r of dockerfileRules) verdicts.get(r.meta.id)?.push(suppressInline(masked(runCheck(r, { dockerfile: m.dockerfile, settings }, m.subject)), r, ignores));
+        for (const r of dockerfileRules) verdicts.get(r.meta.id)?.push(suppressInline(masked(capped(runCheck(r, { dockerfile: m.dockerfile, settings }, m.subject))), r, ignores));
         warnings.push(...unknownIgnores(m.dockerfile, known));
       } else {
-        for (const r of containerRules) verdicts.get(r.meta.id)?.push(masked(runCheck(r, { container: m.container }, m.subject)));
+        for (const r of containerRules) verdicts.get(r.meta.id)?.push(masked(capped(runCheck(r, { container: m.container }, m.subject))));
       }
     }
   }
@@ -153,6 +153,25 @@ function fileError(message: string, display: string): ReportError {
     return { message: text, location: { file: display } };
   }
   return { message: `${display}: ${text}`, location: { file: display } };
+}
+
+/** Findings one rule may report on one file (or service); past it they are counted, not listed. */
+export const MAX_FINDINGS_PER_RULE = 1000;
+
+/**
+ * A generated or hostile file can repeat one mistake 200,000 times: listing each would make
+ * the report (and its memory) grow without telling the reader more. The first
+ * `MAX_FINDINGS_PER_RULE` are kept, and one more finding, at the next place, says how many
+ * were left out.
+ */
+function capped(v: Verdict): Verdict {
+  if (v.findings.length <= MAX_FINDINGS_PER_RULE + 1) return v;
+  const next = v.findings[MAX_FINDINGS_PER_RULE] as Finding;
+  const rest = v.findings.length - MAX_FINDINGS_PER_RULE;
+  const where = next.subject.name ?? next.subject.id;
+  const summary: Finding = { ...next, message: `… and ${rest.toLocaleString('en-US')} more findings of this rule in ${where}, from here on (not listed: a report stops at ${MAX_FINDINGS_PER_RULE} per rule and file)` };
+  delete summary.evidence;
+  return { ...v, findings: [...v.findings.slice(0, MAX_FINDINGS_PER_RULE), summary] };
 }
 
 /** Marks findings an inline ignore covers; they stay in the report, suppressed, with the ignore's reason. */
