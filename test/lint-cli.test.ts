@@ -26,7 +26,8 @@ test('exit 0 for a clean Dockerfile, 1 at or above --fail-on, 0 with --fail-on n
   assert.equal((await moat(['lint', 'good'])).code, 0);
   const bad = await moat(['lint', 'bad']);
   assert.equal(bad.code, 1);
-  assert.match(bad.stdout, /HIGH\s+dockerfile-curl-pipe-shell .* at bad\/Dockerfile:2:5/);
+  // Grouped by file: the path heads the section, rows give line:column.
+  assert.match(bad.stdout, /\nbad\/Dockerfile\n {2}HIGH\s+dockerfile-curl-pipe-shell\s+-\s+curl output is piped into sh {2}at 2:5\n/);
   assert.equal((await moat(['lint', 'bad', '--fail-on', 'none'])).code, 0);
   assert.equal((await moat(['lint', 'bad', '--fail-on', 'critical'])).code, 0);
 });
