@@ -49,7 +49,7 @@ export function vulnerabilityTable(out: string[], findings: readonly Finding[], 
     out.push('');
   }
   const fixable = all.filter((r) => r.fixed !== '-').length;
-  out.push(t.bold('Vulnerabilities'), `  ${countsText(all)}; ${fixable} fixable (a fixed version is published), ${all.length - fixable} not`, '');
+  out.push(t.bold('Vulnerabilities'), ...wrapRow('  ', 2, `${countsText(all)}; ${fixable} fixable (a fixed version is published), ${all.length - fixable} not`, t.width), '');
 }
 
 /** `1 critical, 3 high, 2 medium`: only the severities present, worst first. */
