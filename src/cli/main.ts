@@ -1,4 +1,5 @@
 import { EngineError } from '../engine/errors.ts';
+import { capText } from '../util/error-text.ts';
 import { MoatError } from '../util/errors.ts';
 import { TOOL_VERSION } from '../version.ts';
 import type { CommandIO } from './commands/audit.ts';
@@ -63,13 +64,13 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
 function reportError(e: unknown, io: CommandIO): number {
   if (io.env.MOAT_DEBUG && e instanceof Error) io.stderr.write(`${e.stack}\n`);
   if (e instanceof MoatError) {
-    io.stderr.write(`moat: ${e.message}\n`);
+    io.stderr.write(`moat: ${capText(e.message)}\n`);
     return e.kind === 'incomplete' ? EXIT.incomplete : EXIT.usage;
   }
   if (e instanceof EngineError) {
-    io.stderr.write(`moat: ${e.message}\n`);
+    io.stderr.write(`moat: ${capText(e.message)}\n`);
     return e.kind === 'config' ? EXIT.usage : EXIT.incomplete;
   }
-  io.stderr.write(`moat: internal error: ${e instanceof Error ? e.message : String(e)} (set MOAT_DEBUG=1 for details, and please report it)\n`);
+  io.stderr.write(`moat: internal error: ${capText(e instanceof Error ? e.message : String(e))} (set MOAT_DEBUG=1 for details, and please report it)\n`);
   return EXIT.incomplete;
 }
