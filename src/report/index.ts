@@ -22,7 +22,7 @@ export interface RenderOptions {
 export function renderReport(report: Report, format: ReportFormat, opts: RenderOptions = {}): string {
   switch (format) {
     case 'table':
-      return renderTable(report, { color: opts.color ?? false, verbose: opts.verbose ?? false, ...(opts.width !== undefined ? { width: opts.width } : {}) });
+      return renderTable(report, { color: opts.color ?? false, verbose: opts.verbose ?? false, width: opts.width });
     case 'json':
       return renderJson(report);
     case 'sarif':

@@ -66,6 +66,6 @@ test('wrapping: at spaces, long words cut, text under itself; a narrow terminal 
   assert.deepEqual(narrow, [`  ${'R'.repeat(40)}`, '      a message that must wrap']);
   assert.equal(tableWidth({ isTTY: true, columns: 132 }, {}), 132);
   assert.equal(tableWidth({ isTTY: false }, { COLUMNS: '100' }), 100);
-  assert.equal(tableWidth({ isTTY: false }, {}), 80);
+  assert.equal(tableWidth({ isTTY: false }, {}), undefined, 'a pipe or a file is not wrapped');
   assert.equal(tableWidth({ isTTY: true, columns: 12 }, {}), 40, 'never under 40');
 });

@@ -56,10 +56,11 @@ export function wrapRow(prefix: string, prefixWidth: number, text: string, width
 
 /**
  * The width to wrap a table to: the terminal's columns when writing to one, else `COLUMNS`
- * when set (as shells export it), else 80, the width terminals open at; never under 40.
+ * when set (as shells export it; never under 40). Undefined (no wrapping) for a pipe or a
+ * file without `COLUMNS`: a program or `grep` reading the table gets one line per row.
  */
-export function tableWidth(stream: { isTTY?: boolean; columns?: number }, env: Readonly<Record<string, string | undefined>>): number {
+export function tableWidth(stream: { isTTY?: boolean; columns?: number }, env: Readonly<Record<string, string | undefined>>): number | undefined {
   const fromEnv = Number(env.COLUMNS);
-  const cols = stream.isTTY && stream.columns ? stream.columns : Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 80;
-  return Math.max(40, cols);
+  const cols = stream.isTTY && stream.columns ? stream.columns : Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : undefined;
+  return cols === undefined ? undefined : Math.max(40, cols);
 }

@@ -153,7 +153,7 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
   // The table shows warnings itself; a machine format or a file must not hide them from the person running it.
   if (format !== 'table' || values.output) for (const w of warnings) io.stderr.write(`moat: warning: ${w}\n`);
   const color = !values.output && shouldColor(io.stdout, io.env);
-  const text = renderReport(report, format, { color, verbose: values.verbose === true, cwd: io.cwd, ...(values.output ? {} : { width: tableWidth(io.stdout, io.env) }) });
+  const text = renderReport(report, format, { color, verbose: values.verbose === true, cwd: io.cwd, width: values.output ? undefined : tableWidth(io.stdout, io.env) });
   if (values.output) {
     writeOutput(values.output, text);
     io.stderr.write(`moat: wrote ${values.output} (${report.findings.filter((f) => !f.suppressed).length} findings)\n`);
