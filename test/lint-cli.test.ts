@@ -78,6 +78,20 @@ test('a broken Dockerfile beside a good one: both in the report (the broken one 
   assert.deepEqual(r.stderr.trim().split('\n'), ['moat: error: broken/Dockerfile:2:6: unterminated heredoc <<EOF: no line "EOF" closes it before the end of the file']);
 });
 
+test('--fix beside a broken Dockerfile: the fixable one is fixed, the broken one is left as it is and reported, exit 3', async () => {
+  const root = join(dir, 'fixmixed');
+  mkdirSync(join(root, 'ok'), { recursive: true });
+  mkdirSync(join(root, 'broken'));
+  writeFileSync(join(root, 'ok', 'Dockerfile'), BAD);
+  const broken = 'FROM x\nRUN <<EOF\nno end\n';
+  writeFileSync(join(root, 'broken', 'Dockerfile'), broken);
+  const r = await moat(['lint', 'fixmixed', '--fix', '-f', 'json', '--fail-on', 'none']);
+  assert.equal(r.code, 3);
+  assert.match(readFileSync(join(root, 'ok', 'Dockerfile'), 'utf8'), /^COPY src \/src$/m);
+  assert.equal(readFileSync(join(root, 'broken', 'Dockerfile'), 'utf8'), broken);
+  assert.deepEqual((JSON.parse(r.stdout) as { errors: { location: object }[] }).errors.map((e) => e.location), [{ file: 'fixmixed/broken/Dockerfile', line: 2, column: 5 }]);
+});
+
 test('usage errors exit 2: unknown flag, unknown check, missing path, --dry-run alone', async () => {
   for (const args of [['lint', '--bogus'], ['lint', '--checks', 'nope'], ['lint', 'does-not-exist'], ['lint', '--dry-run']]) {
     const r = await moat(args);

@@ -90,9 +90,17 @@ export async function lintCommand(argv: string[], io: CommandIO): Promise<number
     const fixable = new Set<string>(FIXABLE_RULES.filter((id) => rules.some((r) => r.meta.id === id)));
     let changed = 0;
     let rewrites = 0;
-    for (const f of findFiles(paths, io.cwd).filter((x) => x.kind === dockerfileKind)) {
-      const bytes = readInput(f.path, f.display, MAX_DOCKERFILE_BYTES);
-      const spec = await parseDockerfile(bytes, { file: f.display });
+    // What cannot be walked or parsed is left as it is: the lint below reports it (exit 3).
+    for (const f of findFiles(paths, io.cwd, undefined, () => {}).filter((x) => x.kind === dockerfileKind)) {
+      let bytes: Uint8Array;
+      let spec: Awaited<ReturnType<typeof parseDockerfile>>;
+      try {
+        bytes = readInput(f.path, f.display, MAX_DOCKERFILE_BYTES);
+        spec = await parseDockerfile(bytes, { file: f.display });
+      } catch (e) {
+        if (e instanceof MoatError && e.kind !== 'usage') continue;
+        throw e;
+      }
       const fix = fixDockerfile(new TextDecoder().decode(bytes), spec, fixable);
       if (fix.applied.length === 0) continue;
       changed++;
