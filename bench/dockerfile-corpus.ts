@@ -104,3 +104,129 @@ export function generateComposeCorpus(count: number, seed = 7): { name: string; 
   }
   return out;
 }
+
+const OFFICIAL = ['postgres', 'redis', 'nginx', 'php', 'httpd', 'memcached', 'mariadb', 'rabbitmq', 'haproxy', 'ruby'] as const;
+
+/**
+ * Dockerfiles shaped like the official images' (docker-library): about 65 lines on average,
+ * version ARGs and ENVs, a GPG key import, one or two long `RUN set -eux; ...` chains with
+ * `&&`, `;` and `\` continuations (apt-mark bookkeeping, an architecture `case`, a download
+ * checked with sha256sum, a configure/make build, cleanup), a heredoc, COPY, and the usual
+ * ENTRYPOINT/STOPSIGNAL/EXPOSE/CMD tail. The issue's "real-world-shaped" benchmark input.
+ */
+export function generateRealWorldCorpus(count: number, seed = 1234): { name: string; text: string }[] {
+  const r = rng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
+  const int = (lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
+  const distinct = (xs: readonly string[], lo: number, hi: number): string[] => [...new Set(Array.from({ length: int(lo, hi) }, () => pick(xs)))];
+  const hex = (n: number): string => Array.from({ length: n }, () => '0123456789abcdef'[Math.floor(r() * 16)]).join('');
+  const out: { name: string; text: string }[] = [];
+  for (let n = 0; n < count; n++) {
+    const app = pick(OFFICIAL);
+    const APP = app.toUpperCase();
+    const alpine = r() < 0.3;
+    const version = `${int(1, 17)}.${int(0, 12)}.${int(0, 30)}`;
+    const L: string[] = [
+      ...(r() < 0.5 ? ['#', '# NOTE: THIS DOCKERFILE IS GENERATED VIA "apply-templates.sh"', '#', '# PLEASE DO NOT EDIT IT DIRECTLY.', '#', ''] : []),
+      `FROM ${alpine ? `alpine:3.${int(18, 21)}` : `debian:${pick(['bookworm', 'bullseye', 'trixie'])}-slim`}`,
+      '',
+      `# explicitly set user/group IDs`,
+      alpine
+        ? `RUN set -eux; \\\n\taddgroup -g ${int(70, 999)} -S ${app}; \\\n\tadduser -u ${int(70, 999)} -S -D -G ${app} -H -h /var/lib/${app} -s /bin/sh ${app}; \\\n\tmkdir -p /var/lib/${app}; \\\n\tchown -R ${app}:${app} /var/lib/${app}`
+        : `RUN set -eux; \\\n\tgroupadd -r ${app} --gid=${int(900, 999)}; \\\n\tuseradd -r -g ${app} --uid=${int(900, 999)} --home-dir=/var/lib/${app} --shell=/bin/bash ${app}; \\\n\tinstall --verbose --directory --owner ${app} --group ${app} --mode 1777 /var/lib/${app}`,
+      '',
+    ];
+    if (!alpine && r() < 0.35) {
+      L.push(
+        'RUN set -ex; \\',
+        '\tapt-get update; \\',
+        '\tapt-get install -y --no-install-recommends \\',
+        ...distinct(['gnupg', 'less', 'tzdata', 'libnss-wrapper', 'xz-utils', 'zstd', 'ca-certificates', 'wget', 'procps'], 2, 5).map((p) => `\t\t${p} \\`),
+        '\t; \\',
+        '\trm -rf /var/lib/apt/lists/*',
+        '',
+      );
+    }
+    if (!alpine && r() < 0.15) {
+      L.push(
+        `ENV GOSU_VERSION 1.${int(12, 17)}`,
+        'RUN set -eux; \\',
+        '\tsavedAptMark="$(apt-mark showmanual)"; \\',
+        '\tapt-get update; \\',
+        '\tapt-get install -y --no-install-recommends ca-certificates wget; \\',
+        '\trm -rf /var/lib/apt/lists/*; \\',
+        '\tdpkgArch="$(dpkg --print-architecture | awk -F- \'{ print $NF }\')"; \\',
+        '\twget -O /usr/local/bin/gosu "https://github.com/tianon/gosu/releases/download/$GOSU_VERSION/gosu-$dpkgArch"; \\',
+        '\twget -O /usr/local/bin/gosu.asc "https://github.com/tianon/gosu/releases/download/$GOSU_VERSION/gosu-$dpkgArch.asc"; \\',
+        '\texport GNUPGHOME="$(mktemp -d)"; \\',
+        `\tgpg --batch --keyserver hkps://keys.openpgp.org --recv-keys ${hex(40).toUpperCase()}; \\`,
+        '\tgpg --batch --verify /usr/local/bin/gosu.asc /usr/local/bin/gosu; \\',
+        '\tgpgconf --kill all; \\',
+        '\trm -rf "$GNUPGHOME" /usr/local/bin/gosu.asc; \\',
+        '\tapt-mark auto \'.*\' > /dev/null; \\',
+        '\t[ -z "$savedAptMark" ] || apt-mark manual $savedAptMark > /dev/null; \\',
+        '\tapt-get purge -y --auto-remove -o APT::AutoRemove::RecommendsImportant=false; \\',
+        '\tchmod +x /usr/local/bin/gosu; \\',
+        '\tgosu --version; \\',
+        '\tgosu nobody true',
+        '',
+      );
+    }
+    L.push(`ARG ${APP}_VERSION=${version}`, `ENV ${APP}_VERSION ${version}`, `ENV ${APP}_DOWNLOAD_URL https://download.example.org/${app}/${app}-${version}.tar.gz`, `ENV ${APP}_DOWNLOAD_SHA256 ${hex(64)}`, '');
+    L.push(
+      'RUN set -eux; \\',
+      '\t\\',
+      alpine ? `\tapk add --no-cache --virtual .build-deps \\` : '\tsavedAptMark="$(apt-mark showmanual)"; \\',
+      ...(alpine ? [] : ['\tapt-get update; \\', '\tapt-get install -y --no-install-recommends \\']),
+      ...distinct(['gcc', 'make', 'dpkg-dev', 'libc6-dev', 'libssl-dev', 'wget', 'ca-certificates', 'pkg-config', 'autoconf', 'bison', 'libxml2-dev', 'zlib1g-dev', 'patch'], 3, 7).map((p) => `\t\t${p} \\`),
+      '\t; \\',
+      ...(alpine ? [] : ['\trm -rf /var/lib/apt/lists/*; \\']),
+      '\t\\',
+      `\twget -O ${app}.tar.gz "$${APP}_DOWNLOAD_URL"; \\`,
+      `\techo "$${APP}_DOWNLOAD_SHA256 *${app}.tar.gz" | sha256sum -c -; \\`,
+      `\tmkdir -p /usr/src/${app}; \\`,
+      `\ttar -xzf ${app}.tar.gz -C /usr/src/${app} --strip-components=1; \\`,
+      `\trm ${app}.tar.gz; \\`,
+      '\t\\',
+      // Half build from source (an architecture case, configure, make); the rest unpack a release.
+      ...(r() < 0.45
+        ? [
+          '\tarch="$(uname -m)"; \\',
+          '\tcase "$arch" in \\',
+          "\t\taarch64) extraConfig='--with-lg-page=16' ;; \\",
+          "\t\tx86_64) extraConfig='--enable-sse' ;; \\",
+          "\t\t*) extraConfig='' ;; \\",
+          '\tesac; \\',
+          `\tcd /usr/src/${app}; \\`,
+          `\tgnuArch="$(dpkg-architecture --query DEB_BUILD_GNU_TYPE 2>/dev/null || echo unknown)"; \\`,
+          '\t./configure \\',
+          '\t\t--build="$gnuArch" \\',
+          `\t\t--prefix=/usr/local \\`,
+          ...distinct(['ssl', 'zlib', 'debug', 'threads', 'ipv6', 'systemd', 'lua', 'pcre2'], 1, 4).map((f) => `\t\t--${pick(['enable', 'with', 'disable'])}-${f} \\`),
+          '\t\t$extraConfig \\',
+          '\t; \\',
+          '\tnproc="$(nproc)"; \\',
+          '\tmake -j "$nproc"; \\',
+          '\tmake install; \\',
+          ]
+        : [`\tcp -a /usr/src/${app}/bin/. /usr/local/bin/; \\`]),
+      `\tcd /; \\`,
+      `\trm -rf /usr/src/${app}; \\`,
+      '\t\\',
+      alpine
+        ? `\trunDeps="$( scanelf --needed --nobanner --format '%n#p' --recursive /usr/local | tr ',' '\\n' | sort -u | awk 'system("[ -e /usr/local/lib/" $1 " ]") == 0 { next } { print "so:" $1 }' )"; \\\n\tapk add --no-network --virtual .${app}-rundeps $runDeps; \\\n\tapk del --no-network .build-deps; \\`
+        : `\tapt-mark auto '.*' > /dev/null; \\\n\t[ -z "$savedAptMark" ] || apt-mark manual $savedAptMark > /dev/null; \\\n\tfind /usr/local -type f -executable -exec ldd '{}' ';' | awk '/=>/ { so = $(NF-1); if (index(so, "/usr/local/") == 1) { next }; gsub("^/(usr/)?", "", so); printf "*%s\\n", so }' | sort -u | xargs -r dpkg-query --search | cut -d: -f1 | sort -u | xargs -r apt-mark manual; \\\n\tapt-get purge -y --auto-remove -o APT::AutoRemove::RecommendsImportant=false; \\`,
+      '\t\\',
+      `\t${app} --version`,
+      '',
+    );
+    if (r() < 0.4) {
+      L.push(`COPY <<EOF /etc/${app}/${app}.conf`, `# ${app} configuration`, `listen 0.0.0.0:${int(1000, 9999)}`, `dir /var/lib/${app}`, `max_connections ${int(10, 1000)}`, 'EOF', '');
+    }
+    L.push(`RUN mkdir /docker-entrypoint-initdb.d && chown -R ${app}:${app} /var/lib/${app} && chmod 1777 /var/lib/${app}`, `VOLUME /var/lib/${app}`, '', 'COPY docker-entrypoint.sh /usr/local/bin/', 'ENTRYPOINT ["docker-entrypoint.sh"]', '');
+    if (r() < 0.5) L.push('STOPSIGNAL SIGINT', '');
+    L.push(`EXPOSE ${int(1000, 9999)}`, `CMD ["${app}"]`);
+    out.push({ name: `${String(n).padStart(4, '0')}-${app}.Dockerfile`, text: L.join('\n') + '\n' });
+  }
+  return out;
+}

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateComposeCorpus, generateCorpus } from './dockerfile-corpus.ts';
+import { generateComposeCorpus, generateCorpus, generateRealWorldCorpus } from './dockerfile-corpus.ts';
 import { MOAT_CLI } from './support/moat-cli.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -37,11 +37,11 @@ interface CliRun {
   findings: number;
 }
 
-function runCli(dir: string): CliRun {
+function runCli(dir: string, findingsExpected = false): CliRun {
   const s = performance.now();
   const r = spawnSync(process.execPath, ['--import', join(root, 'bench/rss-probe.mjs'), ...MOAT_CLI, 'lint', dir, '--format', 'json', '--fail-on', 'none'], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
   const ms = performance.now() - s;
-  if (r.status !== 0) throw new Error(`moat lint exited ${r.status}: ${r.stderr}`);
+  if (r.status !== 0 && !(findingsExpected && r.status === 1)) throw new Error(`moat lint exited ${r.status}: ${r.stderr}`);
   const rss = /MOAT_BENCH_MAXRSS_KB=(\d+)/.exec(r.stderr);
   const cpu = /MOAT_BENCH_CPU_US=(\d+)/.exec(r.stderr);
   const findings = (JSON.parse(r.stdout) as { findings: unknown[] }).findings.length;
@@ -49,6 +49,8 @@ function runCli(dir: string): CliRun {
 }
 
 export async function benchLint(): Promise<void> {
+  await benchRealWorld();
+  await benchHostileSize();
   const base = mkdtempSync(join(tmpdir(), 'moat-bench-lint-'));
   try {
     const DOCKERFILES = 2000;
@@ -117,6 +119,83 @@ export async function benchLint(): Promise<void> {
     console.log(`peak RSS (CLI):    ${rss.toFixed(1)} MB for ${files} files (${findings} findings), ${rssBig.toFixed(1)} MB for ${4 * files} (${fBig} findings): ×${(rssBig / rss).toFixed(2)}, ${perFinding.toFixed(1)} KB per added finding`);
     console.log(`load average ${(await import('node:fs')).readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}; hadolint reference: ~20 ms/file`);
     console.log(`targets: ≥ 1,000 Dockerfiles/s per core (library, Dockerfiles only): ${dfPerCore >= 1000 ? 'met' : 'MISSED'}; the mixed tree: ${perCore.toFixed(0)} files/s per core; flat memory (×4 files ≤ ×1.25 RSS): ${rssBig / rss <= 1.25 ? 'met' : 'MISSED'} (files are judged one at a time and dropped; what grows is the report's findings)`);
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Issue 12's target: at least 1,000 real-world-shaped Dockerfiles (official-image shapes,
+ * about 65 lines, long RUN chains, heredocs, build args) per core-second, and peak memory at
+ * most 200 MB for 2,000 files, with the memory the findings take reported on its own.
+ */
+export async function benchRealWorld(): Promise<void> {
+  const base = mkdtempSync(join(tmpdir(), 'moat-bench-lint-rw-'));
+  try {
+    const COUNT = 2000;
+    const corpus = generateRealWorldCorpus(COUNT);
+    let lines = 0;
+    corpus.forEach((f, i) => {
+      const d = join(base, `group${Math.floor(i / 20)}`, `svc${i}`);
+      mkdirSync(d, { recursive: true });
+      writeFileSync(join(d, 'Dockerfile'), f.text);
+      lines += f.text.split('\n').length - 1;
+    });
+    const { lint, parseDockerfile } = (await import(join(root, 'dist/index.js'))) as typeof import('../src/index.ts');
+    await parseDockerfile('FROM x\nRUN true\n', { file: 'warm' });
+    const cpu: number[] = [];
+    for (let k = 0; k < RUNS; k++) {
+      const c = process.cpuUsage();
+      await lint({ paths: [base], cwd: base });
+      const used = process.cpuUsage(c);
+      cpu.push((used.user + used.system) / 1000);
+    }
+    // The report's own heap: what the findings cost, apart from reading and parsing.
+    const v8 = await import('node:v8');
+    const vm = await import('node:vm');
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const report = await lint({ paths: [base], cwd: base });
+    gc();
+    const reportMb = (process.memoryUsage().heapUsed - before) / 1048576;
+    const cli = Array.from({ length: 3 }, () => runCli(base));
+    const perCore = (COUNT / median(cpu)) * 1000;
+    const cliPerCore = (COUNT / median(cli.map((x) => x.cpuMs))) * 1000;
+    const rss = median(cli.map((x) => x.rssMb));
+    console.log(`real-world-shaped: ${COUNT} Dockerfiles, ${(lines / COUNT).toFixed(1)} lines on average, ${report.findings.length} findings; median of ${RUNS} runs`);
+    console.log(`  rate:     ${perCore.toFixed(0)} Dockerfiles per core-second (library, CPU ${median(cpu).toFixed(0)} ms); ${cliPerCore.toFixed(0)} with the CLI, process start and JSON output included`);
+    console.log(`  memory:   peak RSS ${rss.toFixed(1)} MB (CLI, ${COUNT} files); the findings hold ${reportMb.toFixed(1)} MB of heap (${((reportMb * 1048576) / Math.max(1, report.findings.length)).toFixed(0)} bytes each)`);
+    console.log(`  targets:  ≥ 1,000 per core-second: ${perCore >= 1000 ? 'met' : 'MISSED'}; ≤ 200 MB peak: ${rss <= 200 ? 'met' : 'MISSED'}`);
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
+}
+
+/** Hostile sizes from issue 11: a 3.9 MB Dockerfile and one of 200,000 lines, through the CLI (CPU and peak memory). */
+export async function benchHostileSize(): Promise<void> {
+  const base = mkdtempSync(join(tmpdir(), 'moat-bench-lint-big-'));
+  try {
+    const lines = ['FROM debian:12', ...Array.from({ length: 200_000 }, (_, i) => `RUN echo line ${i}`)].join('\n') + '\n';
+    const kinds = ['RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*', 'ENV V=value', 'COPY f /opt/f', 'RUN set -eux; \\\n\tcd /tmp; \\\n\tmake -j4 install', 'LABEL l="x"'];
+    const parts = ['FROM debian:12 AS base'];
+    for (let size = 0, i = 0; size < 3_900_000; i++) {
+      const line = (kinds[i % kinds.length] as string).replace(/(curl|V|f|tmp|l)\b/, `$1${i}`);
+      parts.push(line);
+      size += line.length + 1;
+    }
+    const files: [string, string][] = [
+      ['200,000 lines', lines],
+      ['3.9 MB', parts.join('\n') + '\n'],
+    ];
+    for (const [what, text] of files) {
+      const dir = join(base, what.replace(/\W+/g, '-'));
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'Dockerfile'), text);
+      const r = runCli(dir, true);
+      console.log(`hostile ${what} (${(text.length / 1048576).toFixed(1)} MiB): ${r.cpuMs.toFixed(0)} ms CPU, ${r.ms.toFixed(0)} ms wall, peak RSS ${r.rssMb.toFixed(0)} MB, ${r.findings} findings (capped at 1,000 per rule)`);
+    }
   } finally {
     rmSync(base, { recursive: true, force: true });
   }

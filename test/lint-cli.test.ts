@@ -26,7 +26,8 @@ test('exit 0 for a clean Dockerfile, 1 at or above --fail-on, 0 with --fail-on n
   assert.equal((await moat(['lint', 'good'])).code, 0);
   const bad = await moat(['lint', 'bad']);
   assert.equal(bad.code, 1);
-  assert.match(bad.stdout, /HIGH\s+dockerfile-curl-pipe-shell .* at bad\/Dockerfile:2:5/);
+  // Grouped by file: the path heads the section, rows give line:column.
+  assert.match(bad.stdout, /\nbad\/Dockerfile\n {2}HIGH\s+dockerfile-curl-pipe-shell\s+-\s+curl output is piped into sh {2}at 2:5\n/);
   assert.equal((await moat(['lint', 'bad', '--fail-on', 'none'])).code, 0);
   assert.equal((await moat(['lint', 'bad', '--fail-on', 'critical'])).code, 0);
 });
@@ -65,14 +66,30 @@ test('--fix --dry-run prints a diff and writes nothing; --fix writes, then repor
   assert.ok(left.includes('dockerfile-curl-pipe-shell'));
 });
 
-test('a broken Dockerfile: one located line on stderr, no report, exit 3', async () => {
+test('a broken Dockerfile beside a good one: both in the report (the broken one under errors), exit 3', async () => {
   const broken = join(dir, 'broken');
   mkdirSync(broken);
   writeFileSync(join(broken, 'Dockerfile'), 'FROM x\nCOPY <<EOF /f\nno end\n');
-  const r = await moat(['lint', 'broken']);
+  const r = await moat(['lint', 'broken', 'bad', '--format', 'json']);
+  assert.equal(r.code, 3, 'incomplete, even with findings at or above --fail-on');
+  const report = JSON.parse(r.stdout) as { errors: { message: string; location: object }[]; findings: { location?: { file?: string } }[] };
+  assert.deepEqual(report.errors, [{ message: 'broken/Dockerfile:2:6: unterminated heredoc <<EOF: no line "EOF" closes it before the end of the file', location: { file: 'broken/Dockerfile', line: 2, column: 6 } }]);
+  assert.ok(report.findings.some((f) => f.location?.file === 'bad/Dockerfile'), 'the readable file is linted');
+  assert.deepEqual(r.stderr.trim().split('\n'), ['moat: error: broken/Dockerfile:2:6: unterminated heredoc <<EOF: no line "EOF" closes it before the end of the file']);
+});
+
+test('--fix beside a broken Dockerfile: the fixable one is fixed, the broken one is left as it is and reported, exit 3', async () => {
+  const root = join(dir, 'fixmixed');
+  mkdirSync(join(root, 'ok'), { recursive: true });
+  mkdirSync(join(root, 'broken'));
+  writeFileSync(join(root, 'ok', 'Dockerfile'), BAD);
+  const broken = 'FROM x\nRUN <<EOF\nno end\n';
+  writeFileSync(join(root, 'broken', 'Dockerfile'), broken);
+  const r = await moat(['lint', 'fixmixed', '--fix', '-f', 'json', '--fail-on', 'none']);
   assert.equal(r.code, 3);
-  assert.equal(r.stdout, '');
-  assert.deepEqual(r.stderr.trim().split('\n'), ['moat: broken/Dockerfile:2:6: unterminated heredoc <<EOF: no line "EOF" closes it before the end of the file']);
+  assert.match(readFileSync(join(root, 'ok', 'Dockerfile'), 'utf8'), /^COPY src \/src$/m);
+  assert.equal(readFileSync(join(root, 'broken', 'Dockerfile'), 'utf8'), broken);
+  assert.deepEqual((JSON.parse(r.stdout) as { errors: { location: object }[] }).errors.map((e) => e.location), [{ file: 'fixmixed/broken/Dockerfile', line: 2, column: 5 }]);
 });
 
 test('usage errors exit 2: unknown flag, unknown check, missing path, --dry-run alone', async () => {

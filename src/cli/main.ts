@@ -1,4 +1,5 @@
 import { EngineError } from '../engine/errors.ts';
+import { capText } from '../util/error-text.ts';
 import { MoatError } from '../util/errors.ts';
 import { TOOL_VERSION } from '../version.ts';
 import type { CommandIO } from './commands/audit.ts';
@@ -65,13 +66,13 @@ function reportError(e: unknown, io: CommandIO): number {
   if (io.env.MOAT_DEBUG && e instanceof Error) io.stderr.write(`${maskText(e.stack ?? '')}\n`);
   // Errors echo their input (a flag's value, a URL, a line of a file): masked like every output.
   if (e instanceof MoatError) {
-    io.stderr.write(`moat: ${maskText(e.message)}\n`);
+    io.stderr.write(`moat: ${capText(maskText(e.message))}\n`);
     return e.kind === 'incomplete' ? EXIT.incomplete : EXIT.usage;
   }
   if (e instanceof EngineError) {
-    io.stderr.write(`moat: ${maskText(e.message)}\n`);
+    io.stderr.write(`moat: ${capText(maskText(e.message))}\n`);
     return e.kind === 'config' ? EXIT.usage : EXIT.incomplete;
   }
-  io.stderr.write(`moat: internal error: ${maskText(e instanceof Error ? e.message : String(e))} (set MOAT_DEBUG=1 for details, and please report it)\n`);
+  io.stderr.write(`moat: internal error: ${capText(maskText(e instanceof Error ? e.message : String(e)))} (set MOAT_DEBUG=1 for details, and please report it)\n`);
   return EXIT.incomplete;
 }

@@ -26,6 +26,12 @@ export interface References {
   urls?: string[];
 }
 
+/** A recommendation of a CIS benchmark: `{ id: '4.1', benchmark: 'CIS Docker Benchmark v1.6.0' }`. */
+export interface CisId {
+  id: string;
+  benchmark: string;
+}
+
 /** The published finding shape (docs/finding.schema.json). */
 export interface Finding {
   ruleId: string;
@@ -39,6 +45,10 @@ export interface Finding {
   evidence?: string;
   remediation: string;
   references: References;
+  /** The rule's CIS Docker Benchmark recommendation, bare (`references.cis` keeps the text form). */
+  cis?: CisId;
+  /** The same check's ids in other tools (`hadolint: 'DL3008'`, `trivy: 'DS002'`), so their users can find it. */
+  peers?: Readonly<Record<string, string | readonly string[]>>;
   /** Set when a moat.yaml ignore matched: the finding is kept for the record but does not count. */
   suppressed?: { reason: string; expires?: string };
   /** Set on findings of rule `package-vulnerable`: what is vulnerable, how it was matched, what fixes it. */

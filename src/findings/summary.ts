@@ -33,6 +33,7 @@ export function checkResult(meta: RuleMeta, verdicts: readonly Verdict[], findin
     title: meta.title,
     severity: meta.severity,
     ...(meta.cis ? { cis: meta.cis.id } : {}),
+    ...(meta.peers && Object.keys(meta.peers).length ? { peers: meta.peers } : {}),
     rationale: meta.rationale,
     remediation: meta.remediation,
     status,

@@ -11,6 +11,7 @@ import type { ContainerSpec } from '../models/container-spec.ts';
 import { containersFromCompose } from '../sources/compose/project.ts';
 import { containerFromInspect } from '../sources/engine/container.ts';
 import { ContainerInspectSchema, ImageInspectSchema, parseEngine } from '../sources/engine/inspect-schema.ts';
+import { listSome } from '../util/error-text.ts';
 import { MoatError } from '../util/errors.ts';
 import { listContainers } from './engine-calls.ts';
 import { createBodyFromInspect, type HardenTarget } from './target.ts';
@@ -66,7 +67,7 @@ async function fromComposeService(client: EngineClient, file: string, service: s
   }
   const compose = containersFromCompose(text, { file: full, env: opts.env });
   const spec = compose.specs.find((s) => s.name === service);
-  if (!spec) throw new MoatError('usage', `${file} has no service "${service}" (services: ${compose.specs.map((s) => s.name).join(', ') || 'none'})`);
+  if (!spec) throw new MoatError('usage', `${file} has no service "${service}" (services: ${listSome(compose.specs.map((s) => s.name)) || 'none'})`);
   const found = await listContainers(client, [`${COMPOSE_PROJECT}=${compose.project}`, `${COMPOSE_SERVICE}=${service}`]);
   const pick = found.find((c) => c.State === 'running') ?? found[0];
   if (!pick) {

@@ -7,6 +7,7 @@ import { parseDockerfile } from '../sources/dockerfile/parse.ts';
 import { decodeDockerfile } from '../sources/dockerfile/text.ts';
 import { MoatError } from '../util/errors.ts';
 import type { RuleTarget } from '../rules/rule.ts';
+import { MoatError } from '../util/errors.ts';
 
 /**
  * What one file became: models, each with the subject findings are reported on. A
@@ -20,6 +21,8 @@ export interface ReadResult {
   models: Judged[];
   /** What the door could not establish (a `$VAR` read literally, an unknown key). */
   warnings: { message: string; at?: Location }[];
+  /** What was deliberately left out, and why (a template file skipped): shown as notes, not warnings. */
+  notes?: { message: string; at?: Location }[];
 }
 
 export interface ReadContext {
@@ -162,6 +165,56 @@ export const makefileKind: FileKind = {
   matches: (name) => /^(GNUmakefile|[Mm]akefile)$|\.mk$/.test(name),
   read: (bytes, ctx) => readRunLines(bytes, ctx, 'Makefile'),
 };
+
+/**
+ * A `docker run` line given on the command line (`moat lint --run "docker run ..."`): the
+ * shell script door over one line. Text with no docker run/create command in it is a usage
+ * error, not an empty pass.
+ */
+export const runLineKind: FileKind = {
+  id: 'run',
+  title: 'docker run line',
+  targets: ['container'],
+  matches: () => false,
+  async read(bytes, ctx) {
+    const result = await readRunLines(bytes, ctx, 'docker run line');
+    if (result.models.length === 0) {
+      const text = new TextDecoder().decode(bytes);
+      throw new MoatError('usage', `${ctx.file}: no docker run or docker create command in "${text.length > 80 ? `${text.slice(0, 80)}…` : text}": give the whole command line, starting with docker`);
+    }
+    return result;
+  },
+};
+
+/** `--kind` values: what standard input holds when its content does not say. */
+export const KIND_NAMES: Readonly<Record<string, FileKind>> = {
+  dockerfile: dockerfileKind,
+  compose: composeKind,
+  script: shellScriptKind,
+  shell: shellScriptKind,
+  makefile: makefileKind,
+};
+
+const INSTRUCTION = /^(from|arg|run|cmd|label|maintainer|expose|env|add|copy|entrypoint|volume|user|workdir|onbuild|stopsignal|healthcheck|shell)\b/i;
+const COMPOSE_KEY = /^(services|version|volumes|networks|secrets|configs|include|name|x-[\w.-]+)\s*:/m;
+
+/**
+ * What a text given without a name holds (standard input): a Dockerfile when its first
+ * instruction line starts with one (after comments and parser directives), a compose file
+ * when it has a compose top-level key, a shell script when it has a docker command. None of
+ * these: undefined, and the caller asks for `--kind`.
+ */
+export function detectKind(text: string): FileKind | undefined {
+  const first = text
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => l !== '' && !l.startsWith('#'));
+  if (first === undefined) return undefined;
+  if (INSTRUCTION.test(first) && !/^\w+\s*:/.test(first)) return dockerfileKind;
+  if (COMPOSE_KEY.test(text)) return composeKind;
+  if (/(^|[\s;&|(`])(sudo\s+)?docker\s+(container\s+)?(run|create)\b/.test(text)) return shellScriptKind;
+  return undefined;
+}
 
 /** Every kind, in matching order (the first that matches a name wins). */
 export const FILE_KINDS: readonly FileKind[] = [dockerfileTemplateKind, dockerfileKind, composeKind, shellScriptKind, makefileKind];

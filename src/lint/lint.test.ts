@@ -9,8 +9,7 @@ import { renderJson } from '../report/json.ts';
 import { renderSarif, type SarifLog } from '../report/sarif.ts';
 import { compileSchema, FINDING_SCHEMA_URL, readJson } from '../report/test-support/ajv.ts';
 import { allRules } from '../rules/index.ts';
-import { MoatError } from '../util/errors.ts';
-import { lint } from './lint.ts';
+import { lint, MAX_FINDINGS_PER_RULE } from './lint.ts';
 
 function tree(files: Record<string, string>): string {
   const root = mkdtempSync(join(tmpdir(), 'moat-lint-'));
@@ -96,18 +95,24 @@ test('moat.yaml: severity overrides, ignores by file, and trusted registries rea
   }
 });
 
-test('a file that cannot be parsed makes the lint incomplete, naming every such file, and returns no report', async () => {
+test('files that cannot be parsed are listed as located errors; every other file is still linted', async () => {
   const root = tree({ 'a/Dockerfile': 'FROM x\nRUN <<EOF\nnever closed\n', 'b/Dockerfile': '# escape=!\nFROM x\n', 'c/Dockerfile': 'FROM debian:12\n' });
   writeFileSync(join(root, 'd.Dockerfile'), new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0]));
   try {
-    await assert.rejects(lint({ paths: ['.'], cwd: root }), (e: unknown) => {
-      assert.ok(e instanceof MoatError && e.kind === 'incomplete');
-      assert.match(e.message, /^3 files could not be linted:/);
-      assert.match(e.message, /a\/Dockerfile:2:5: unterminated heredoc/);
-      assert.match(e.message, /b\/Dockerfile:1:10: invalid escape directive/);
-      assert.match(e.message, /d\.Dockerfile:1:5: NUL byte/);
-      return true;
-    });
+    const report = await lint({ paths: ['.'], cwd: root, now: NOW });
+    assert.deepEqual(
+      report.errors?.map((e) => e.location),
+      [
+        { file: 'a/Dockerfile', line: 2, column: 5 },
+        { file: 'b/Dockerfile', line: 1, column: 10 },
+        { file: 'd.Dockerfile', line: 1, column: 5 },
+      ],
+    );
+    assert.match(report.errors?.[0]?.message ?? '', /^a\/Dockerfile:2:5: unterminated heredoc/);
+    assert.match(report.errors?.[1]?.message ?? '', /^b\/Dockerfile:1:10: invalid escape directive/);
+    assert.match(report.errors?.[2]?.message ?? '', /^d\.Dockerfile:1:5: NUL byte/);
+    assert.ok(report.findings.some((f) => f.location?.file === 'c/Dockerfile'));
+    assert.match(report.target.description, /^1 Dockerfile, 3 not read in \.$/);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
@@ -183,7 +188,11 @@ test('a hostile Dockerfile (long && chains, huge ENV, thousands of ignores and s
     const report = await lint({ paths: ['.'], cwd: root, now: NOW });
     const ms = performance.now() - t0;
     assert.ok(ms < 60_000, `took ${ms} ms`);
-    assert.equal(report.findings.filter((f) => f.ruleId === 'dockerfile-cd' && f.suppressed).length, 4000);
+    // 4,000 of one rule in one file: the first MAX_FINDINGS_PER_RULE are listed, and one more counts the rest.
+    const cd = report.findings.filter((f) => f.ruleId === 'dockerfile-cd');
+    assert.equal(cd.length, MAX_FINDINGS_PER_RULE + 1);
+    assert.ok(cd.every((f) => f.suppressed));
+    assert.match(cd.at(-1)?.message ?? '', new RegExp(`^… and ${(4000 - MAX_FINDINGS_PER_RULE).toLocaleString('en-US')} more findings of this rule in Dockerfile`));
     assert.ok(report.findings.some((f) => f.ruleId === 'dockerfile-curl-pipe-shell'));
   } finally {
     rmSync(root, { recursive: true, force: true });

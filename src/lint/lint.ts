@@ -1,25 +1,29 @@
+import { join } from 'node:path';
 import { buildReport } from '../report/build.ts';
 import { applyConfig } from '../config/apply.ts';
 import { emptyConfig, type MoatConfig } from '../config/load.ts';
 import type { Finding } from '../findings/finding.ts';
 import { checkResult } from '../findings/summary.ts';
-import { formatLocation } from '../models/location.ts';
+import { formatLocation, type Location } from '../models/location.ts';
 import type { DockerfileSpec } from '../models/dockerfile-spec.ts';
-import type { Report, ReportWarning } from '../report/model.ts';
+import type { Report, ReportError, ReportNote, ReportWarning } from '../report/model.ts';
 import { runCheck, type Verdict } from '../rules/evaluate.ts';
 import { allRules } from '../rules/index.ts';
 import type { ContainerRule, DockerfileRule, DockerfileSettings, Rule } from '../rules/rule.ts';
 import { MAX_DOCKERFILE_BYTES } from '../sources/dockerfile/text.ts';
+import { capText } from '../util/error-text.ts';
 import { MoatError } from '../util/errors.ts';
 import { FILE_KINDS, type FileKind, type Judged } from './file-kinds.ts';
 import { IgnoreIndex, inlineIgnores } from './inline-ignores.ts';
 import { redact } from '../secrets/index.ts';
 import { ruleIds } from './rule-ids.ts';
-import { findFiles, readInput, type FoundFile } from './walk.ts';
+import { findFiles, readInput } from './walk.ts';
 
 export interface LintOptions {
   /** Files and directories to lint (directories are walked). */
   paths: readonly string[];
+  /** Texts given on the command line rather than in files: standard input, `--run` lines. */
+  inputs?: readonly LintInput[];
   cwd?: string;
   /** Rules to run (after selection); every Dockerfile and container rule by default. */
   rules?: readonly Rule[];
@@ -31,14 +35,27 @@ export interface LintOptions {
   now?: Date;
 }
 
+/** A text to lint that is not a file: `-` (standard input) or a `--run` line. */
+export interface LintInput {
+  /** How findings name it: `-`, `--run`. */
+  display: string;
+  bytes: Uint8Array;
+  kind: FileKind;
+}
+
 /** Rule targets `lint` can judge: what files become. */
 const LINT_TARGETS = new Set(['dockerfile', 'container']);
+
+/** What lint reads, whether found on disk or given inline. */
+type Source = { display: string; kind: FileKind } & ({ path: string } | { bytes: Uint8Array });
 
 /**
  * `moat lint`: finds the files under `paths`, reads each through its door into models,
  * runs the selected rules, applies inline ignores and moat.yaml, and returns one Report
- * (`command: 'lint'`). Throws a `MoatError` instead of returning a partial report: a file
- * that cannot be read or parsed makes the whole lint incomplete (every such file is named).
+ * (`command: 'lint'`). A file that cannot be read or parsed does not hide the others: it is
+ * listed in the report's `errors` (located), everything else is linted, and the report says
+ * it is incomplete (the CLI exits 3). Only a usage error (a `--run` with no docker command)
+ * is thrown.
  */
 export async function lint(opts: LintOptions): Promise<Report> {
   const started = new Date();
@@ -48,12 +65,14 @@ export async function lint(opts: LintOptions): Promise<Report> {
   const config = opts.config ?? emptyConfig(cwd);
   const rules = (opts.rules ?? allRules).filter((r) => LINT_TARGETS.has(r.meta.target));
   const kinds = opts.kinds ?? FILE_KINDS;
-  const files = findFiles(opts.paths, cwd, kinds);
+  const errors: ReportError[] = [];
+  const notes: ReportNote[] = [];
+  const files = findFiles(opts.paths, cwd, kinds, (p) => errors.push({ message: p.message, location: { file: p.file } }));
+  const sources: Source[] = [...(opts.inputs ?? []), ...files];
   const settings: DockerfileSettings = { trustedRegistries: config.trust.registries, trustedBaseImages: config.trust.baseImages };
 
   const warnings: ReportWarning[] = [];
-  const pending = new Map<FileKind, FoundFile[]>();
-  const errors: string[] = [];
+  const pending = new Map<FileKind, Source[]>();
   const verdicts = new Map<string, Verdict[]>(rules.map((r) => [r.meta.id, []]));
   const dockerfileRules = rules.filter((r): r is DockerfileRule => r.meta.target === 'dockerfile');
   const containerRules = rules.filter((r): r is ContainerRule => r.meta.target === 'container');
@@ -62,40 +81,38 @@ export async function lint(opts: LintOptions): Promise<Report> {
   // dropped, so memory follows the findings, not the size of the tree.
   const linted = new Map<string, number>();
   const judgedTargets = new Set<string>(['dockerfile']);
-  for (const f of files) {
+  const located = (m: { message: string; at?: Location }, file: string): ReportWarning => ({ message: m.at ? `${formatLocation(m.at)}: ${m.message}` : `${file}: ${m.message}`, location: m.at ?? { file } });
+  for (const f of sources) {
     if (!f.kind.read) {
       pending.set(f.kind, [...(pending.get(f.kind) ?? []), f]);
       continue;
     }
     let models: Judged[];
     try {
-      const bytes = readInput(f.path, f.display, MAX_DOCKERFILE_BYTES);
-      const read = await f.kind.read(bytes, { file: f.display, path: f.path, env: opts.env ?? process.env });
+      const bytes = 'bytes' in f ? f.bytes : readInput(f.path, f.display, MAX_DOCKERFILE_BYTES);
+      const read = await f.kind.read(bytes, { file: f.display, path: 'path' in f ? f.path : join(cwd, f.display), env: opts.env ?? process.env });
       models = read.models;
-      warnings.push(...read.warnings.map((w) => ({ message: w.at ? `${formatLocation(w.at)}: ${w.message}` : `${f.display}: ${w.message}`, ...(w.at ? { location: w.at } : {}) })));
+      warnings.push(...read.warnings.map((w) => located(w, f.display)));
+      notes.push(...(read.notes ?? []).map((n) => located(n, f.display)));
     } catch (e) {
-      if (!(e instanceof MoatError)) throw e;
-      errors.push(e.message);
+      if (!(e instanceof MoatError) || e.kind === 'usage') throw e;
+      errors.push(fileError(e.message, f.display));
       continue;
     }
-    // Once a file has failed the report will not be written: reading on only names the other failures.
-    if (errors.length) continue;
     linted.set(f.kind.title, (linted.get(f.kind.title) ?? 0) + 1);
     for (const m of models) {
       judgedTargets.add(m.target);
       if (m.target === 'dockerfile') {
         const ignores = new IgnoreIndex(inlineIgnores(m.dockerfile));
-        for (const r of dockerfileRules) verdicts.get(r.meta.id)?.push(suppressInline(masked(runCheck(r, { dockerfile: m.dockerfile, settings }, m.subject)), r, ignores));
+        for (const r of dockerfileRules) verdicts.get(r.meta.id)?.push(suppressInline(masked(capped(runCheck(r, { dockerfile: m.dockerfile, settings }, m.subject))), r, ignores));
         warnings.push(...unknownIgnores(m.dockerfile, known));
       } else {
-        for (const r of containerRules) verdicts.get(r.meta.id)?.push(masked(runCheck(r, { container: m.container }, m.subject)));
+        for (const r of containerRules) verdicts.get(r.meta.id)?.push(masked(capped(runCheck(r, { container: m.container }, m.subject))));
       }
     }
   }
-  if (errors.length) {
-    throw new MoatError('incomplete', errors.length === 1 ? (errors[0] as string) : `${errors.length} files could not be linted:\n  ${errors.join('\n  ')}`);
-  }
-  if (files.length === 0) warnings.push({ message: `nothing to lint in ${opts.paths.join(' ')}: no ${kinds.filter((k) => k.targets.length).map((k) => `${k.title}s`).join(', ')} found (or all are ignored by .gitignore/.dockerignore)` });
+  const where = [...opts.paths, ...(opts.inputs ?? []).map((i) => i.display)].join(' ');
+  if (sources.length === 0 && errors.length === 0) warnings.push({ message: `nothing to lint in ${where}: no ${kinds.filter((k) => k.targets.length).map((k) => `${k.title}s`).join(', ')} found (or all are ignored by .gitignore/.dockerignore)` });
   for (const [kind, list] of pending) {
     warnings.push({ message: `${plural(list.length, kind.title)} found but not linted: ${kind.pending ?? 'no door reads them'} (${list.slice(0, 3).map((f) => f.display).join(', ')}${list.length > 3 ? ', ...' : ''})`, location: { file: list[0]?.display ?? '' } });
   }
@@ -108,16 +125,53 @@ export async function lint(opts: LintOptions): Promise<Report> {
   const byRule = Map.groupBy(applied.findings, (f) => f.ruleId);
   const checks = ran.map((r) => checkResult(r.meta, verdicts.get(r.meta.id) ?? [], byRule.get(r.meta.id) ?? []));
   const counts = [...linted].map(([title, n]) => plural(n, title));
+  if (errors.length) counts.push(`${errors.length} not read`);
   return buildReport({
     command: 'lint',
-    target: { description: `${counts.length ? counts.join(', ') : 'no files to lint'} in ${opts.paths.join(' ')}` },
+    target: { description: `${counts.length ? counts.join(', ') : 'no files to lint'} in ${where}` },
     started,
     durationMs: performance.now() - t0,
     findings: applied.findings,
     checks,
     ...(config.file ? { configFile: config.file } : {}),
     warnings,
+    errors,
+    notes,
   });
+}
+
+/**
+ * A door's error as the report lists it: the text capped (a hostile file can make a long
+ * one) and the location read back from its `file:line:col: ` prefix, so the JSON and SARIF
+ * can point at the spot.
+ */
+function fileError(message: string, display: string): ReportError {
+  const text = capText(message);
+  if (text.startsWith(`${display}:`)) {
+    const m = /^:(\d+)(?::(\d+))?: /.exec(text.slice(display.length));
+    if (m) return { message: text, location: { file: display, line: Number(m[1]), ...(m[2] ? { column: Number(m[2]) } : {}) } };
+    return { message: text, location: { file: display } };
+  }
+  return { message: `${display}: ${text}`, location: { file: display } };
+}
+
+/** Findings one rule may report on one file (or service); past it they are counted, not listed. */
+export const MAX_FINDINGS_PER_RULE = 1000;
+
+/**
+ * A generated or hostile file can repeat one mistake 200,000 times: listing each would make
+ * the report (and its memory) grow without telling the reader more. The first
+ * `MAX_FINDINGS_PER_RULE` are kept, and one more finding, at the next place, says how many
+ * were left out.
+ */
+function capped(v: Verdict): Verdict {
+  if (v.findings.length <= MAX_FINDINGS_PER_RULE + 1) return v;
+  const next = v.findings[MAX_FINDINGS_PER_RULE] as Finding;
+  const rest = v.findings.length - MAX_FINDINGS_PER_RULE;
+  const where = next.subject.name ?? next.subject.id;
+  const summary: Finding = { ...next, message: `… and ${rest.toLocaleString('en-US')} more findings of this rule in ${where}, from here on (not listed: a report stops at ${MAX_FINDINGS_PER_RULE} per rule and file)` };
+  delete summary.evidence;
+  return { ...v, findings: [...v.findings.slice(0, MAX_FINDINGS_PER_RULE), summary] };
 }
 
 /** Marks findings an inline ignore covers; they stay in the report, suppressed, with the ignore's reason. */

@@ -19,7 +19,14 @@ interface Layer {
 }
 
 /** A directory walk stops at this depth: deeper trees are loops or generated junk, not source. */
-const MAX_DEPTH = 64;
+export const MAX_DEPTH = 64;
+
+/** Something the walk could not look into: a directory it cannot read or will not descend. */
+export interface WalkProblem {
+  message: string;
+  /** The directory, as findings show paths. */
+  file: string;
+}
 
 /**
  * The files `moat lint PATH...` judges. A file named on the command line is taken whatever
@@ -27,15 +34,21 @@ const MAX_DEPTH = 64;
  * honouring every `.gitignore` and `.dockerignore` on the way down (each applies to its own
  * directory and below, with gitignore syntax via the `ignore` library). `.git` is never
  * entered and symbolic links are not followed, so a link cannot lead the walk outside the
- * tree or round in a loop.
+ * tree or round in a loop. A directory that cannot be read, or lies more than `MAX_DEPTH`
+ * levels down, goes to `onProblem` and the walk goes on (without it, it is thrown): the
+ * caller reports it, so nothing is skipped in silence.
  */
-export function findFiles(paths: readonly string[], cwd: string, kinds: readonly FileKind[] = FILE_KINDS): FoundFile[] {
+export function findFiles(paths: readonly string[], cwd: string, kinds: readonly FileKind[] = FILE_KINDS, onProblem?: (p: WalkProblem) => void): FoundFile[] {
   const out: FoundFile[] = [];
   const seen = new Set<string>();
   const add = (abs: string, kind: FileKind): void => {
     if (seen.has(abs)) return;
     seen.add(abs);
     out.push({ path: abs, display: displayPath(abs, cwd), kind });
+  };
+  const problem = (p: WalkProblem): void => {
+    if (!onProblem) throw new MoatError('incomplete', p.message);
+    onProblem(p);
   };
   for (const p of paths) {
     const abs = resolve(cwd, p);
@@ -46,20 +59,34 @@ export function findFiles(paths: readonly string[], cwd: string, kinds: readonly
       const code = (e as NodeJS.ErrnoException).code;
       throw new MoatError('usage', `${p}: ${code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : code}`);
     }
-    if (st.isDirectory()) walk(abs, [], 0, kinds, add);
+    if (st.isDirectory()) walk(abs, [], 0, { kinds, add, problem, cwd, root: p });
     else if (st.isFile()) add(abs, kindOf(basename(abs), kinds) ?? dockerfileKind);
     else throw new MoatError('usage', `${p}: not a file or directory`);
   }
   return out;
 }
 
-function walk(dir: string, layers: Layer[], depth: number, kinds: readonly FileKind[], add: (abs: string, kind: FileKind) => void): void {
-  if (depth > MAX_DEPTH) return;
+interface WalkContext {
+  kinds: readonly FileKind[];
+  add: (abs: string, kind: FileKind) => void;
+  problem: (p: WalkProblem) => void;
+  cwd: string;
+  /** The path as given on the command line, for messages. */
+  root: string;
+}
+
+function walk(dir: string, layers: Layer[], depth: number, ctx: WalkContext): void {
+  const display = displayPath(dir, ctx.cwd);
+  if (depth > MAX_DEPTH) {
+    ctx.problem({ file: display, message: `${display}: directory more than ${MAX_DEPTH} levels below ${ctx.root}: not walked (name it on the command line to lint what is inside)` });
+    return;
+  }
   let entries: Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch (e) {
-    throw new MoatError('incomplete', `${dir}: cannot read directory (${(e as NodeJS.ErrnoException).code}): fix its permissions or leave it out of the paths`);
+    ctx.problem({ file: display, message: `${display}: cannot read directory (${(e as NodeJS.ErrnoException).code}): fix its permissions or leave it out of the paths` });
+    return;
   }
   const here = [...layers];
   for (const name of ['.gitignore', '.dockerignore']) {
@@ -77,10 +104,10 @@ function walk(dir: string, layers: Layer[], depth: number, kinds: readonly FileK
     if (e.isSymbolicLink()) continue;
     if (e.isDirectory()) {
       if (e.name === '.git' || ignored(abs, true)) continue;
-      walk(abs, here, depth + 1, kinds, add);
+      walk(abs, here, depth + 1, ctx);
     } else if (e.isFile()) {
-      const kind = kindOf(e.name, kinds);
-      if (kind && !ignored(abs, false)) add(abs, kind);
+      const kind = kindOf(e.name, ctx.kinds);
+      if (kind && !ignored(abs, false)) ctx.add(abs, kind);
     }
   }
 }

@@ -2,7 +2,7 @@ import type { Finding } from '../findings/finding.ts';
 import { summarize } from '../findings/summary.ts';
 import { maskText } from '../secrets/mask.ts';
 import { TOOL_VERSION } from '../version.ts';
-import { SCHEMA_VERSION, type CheckResult, type Report, type ReportTarget, type ReportWarning } from './model.ts';
+import { SCHEMA_VERSION, type CheckResult, type Report, type ReportTarget, type ReportError, type ReportNote, type ReportWarning } from './model.ts';
 
 export interface ReportParts {
   command: Report['command'];
@@ -15,6 +15,10 @@ export interface ReportParts {
   /** The moat.yaml that applied, if any. */
   configFile?: string;
   warnings: readonly ReportWarning[];
+  /** What could not be read: the report covers the rest and says it is incomplete. */
+  errors?: readonly ReportError[];
+  /** What was deliberately left out, and why. */
+  notes?: readonly ReportNote[];
 }
 
 /**
@@ -37,6 +41,8 @@ export function buildReport(p: ReportParts): Report {
     summary: summarize(p.checks, p.findings),
     ...(p.configFile ? { config: p.configFile } : {}),
     ...(p.warnings.length ? { warnings: p.warnings.map((w) => ({ ...w, message: maskText(w.message) })) } : {}),
+    ...(p.errors?.length ? { errors: p.errors.map((e) => ({ ...e, message: maskText(e.message) })) } : {}),
+    ...(p.notes?.length ? { notes: [...p.notes] } : {}),
   };
 }
 

@@ -12,6 +12,8 @@ export interface RenderOptions {
   color?: boolean;
   /** table: also list passed and not-applicable checks and suppressed findings. */
   verbose?: boolean;
+  /** table: columns to wrap rows to (`tableWidth`); without it a row is one line. */
+  width?: number;
   /** sarif: files under this directory get relative URIs (the repository root in CI). */
   cwd?: string;
 }
@@ -20,7 +22,7 @@ export interface RenderOptions {
 export function renderReport(report: Report, format: ReportFormat, opts: RenderOptions = {}): string {
   switch (format) {
     case 'table':
-      return renderTable(report, { color: opts.color ?? false, verbose: opts.verbose ?? false });
+      return renderTable(report, { color: opts.color ?? false, verbose: opts.verbose ?? false, width: opts.width });
     case 'json':
       return renderJson(report);
     case 'sarif':
@@ -38,3 +40,4 @@ export { renderHtml, escapeHtml } from './html.ts';
 export { renderJson } from './json.ts';
 export { renderSarif, toSarif, SECURITY_SEVERITY, sarifLevel } from './sarif.ts';
 export { renderTable, shouldColor, sanitize } from './table.ts';
+export { tableWidth } from './wrap.ts';

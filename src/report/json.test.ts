@@ -58,7 +58,7 @@ test('a document of another schema version, or with an undeclared field, does no
 test('output is 2-space indented, ends in a newline, and starts with schemaVersion', () => {
   const text = renderJson(sampleReport());
   assert.ok(text.endsWith('}\n'));
-  assert.match(text, /^\{\n {2}"schemaVersion": "1\.2\.0",\n {2}"tool": \{\n {4}"name": "moat"/);
+  assert.match(text, /^\{\n {2}"schemaVersion": "1\.3\.0",\n {2}"tool": \{\n {4}"name": "moat"/);
 });
 
 test('key order depends on content only, not on the order objects were built in', () => {

@@ -17,6 +17,8 @@ const KEY_ORDER = [
   'config',
   'summary',
   'warnings',
+  'errors',
+  'notes',
   'checks',
   'findings',
   // subject, tool, target
@@ -34,6 +36,8 @@ const KEY_ORDER = [
   'ruleId',
   'severity',
   'cis',
+  'benchmark',
+  'peers',
   'status',
   'title',
   'message',

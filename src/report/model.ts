@@ -3,7 +3,7 @@ import type { CheckStatus } from '../rules/evaluate.ts';
 import type { Location } from '../models/location.ts';
 
 /** Bumped on any change to the JSON document's shape (docs/finding.schema.json). */
-export const SCHEMA_VERSION = '1.2.0';
+export const SCHEMA_VERSION = '1.3.0';
 
 /** The one document every command produces; every output format renders it. */
 export interface Report {
@@ -27,12 +27,23 @@ export interface Report {
    * ignore in moat.yaml, a setting that could not be honoured. Never findings themselves.
    */
   warnings?: ReportWarning[];
+  /**
+   * What could not be read (a file that does not parse, a directory too deep to walk): the
+   * result covers everything else, but is incomplete, and the exit code says so (3).
+   */
+  errors?: ReportError[];
+  /** What was deliberately left out, and why (a template file skipped): neither a finding nor a problem. */
+  notes?: ReportNote[];
 }
 
+/** A message, located when it can be: the shape of warnings, errors and notes alike. */
 export interface ReportWarning {
   message: string;
   location?: Location;
 }
+
+export type ReportError = ReportWarning;
+export type ReportNote = ReportWarning;
 
 export interface ReportTarget {
   /** What was examined, for people: `unix:///var/run/docker.sock (Docker 20.10.24, host debian)`. */
@@ -49,6 +60,8 @@ export interface CheckResult {
   title: string;
   severity: Severity;
   cis?: string;
+  /** The same check's ids in other tools (as on its findings). */
+  peers?: Finding['peers'];
   status: CheckStatus;
   /** Subjects the rule looked at (containers, or 1 for daemon/host rules). */
   subjects: number;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Finding, Severity } from '../findings/finding.ts';
+import type { Location } from '../models/location.ts';
 import type { CheckResult, Report } from './model.ts';
 import { cisIdFromReference, shortId } from './common.ts';
 
@@ -53,7 +54,7 @@ interface SarifRule {
   help: Message;
   helpUri?: string;
   defaultConfiguration: { level: SarifLevel };
-  properties: { tags: string[]; 'security-severity': string; severity: Severity; cis?: string };
+  properties: { tags: string[]; 'security-severity': string; severity: Severity; cis?: string; peers?: Finding['peers'] };
 }
 
 interface SarifLocation {
@@ -69,7 +70,14 @@ interface SarifResult {
   locations: SarifLocation[];
   partialFingerprints: Record<string, string>;
   suppressions?: { kind: 'external'; status: 'accepted'; justification: string; properties?: { expires: string } }[];
-  properties: { severity: Severity; subject: Finding['subject']; evidence?: string; inspectPath?: string };
+  properties: { severity: Severity; subject: Finding['subject']; evidence?: string; inspectPath?: string; cis?: string; peers?: Finding['peers'] };
+}
+
+interface Notification {
+  level: 'error' | 'warning' | 'note';
+  message: Message;
+  locations?: { physicalLocation: NonNullable<SarifLocation['physicalLocation']> }[];
+  associatedRule?: { id: string; index: number };
 }
 
 export interface SarifLog {
@@ -82,7 +90,7 @@ export interface SarifLog {
         executionSuccessful: boolean;
         startTimeUtc: string;
         endTimeUtc: string;
-        toolExecutionNotifications?: { level: 'error' | 'warning'; message: Message; associatedRule?: { id: string; index: number } }[];
+        toolExecutionNotifications?: Notification[];
       }[];
       originalUriBaseIds?: Record<string, { uri: string }>;
       results: SarifResult[];
@@ -139,11 +147,35 @@ export function toSarif(report: Report, opts: SarifOptions = {}): SarifLog {
         subject: f.subject,
         ...(f.evidence !== undefined ? { evidence: f.evidence } : {}),
         ...(f.location?.path ? { inspectPath: f.location.path } : {}),
+        ...(f.cis ? { cis: f.cis.id } : {}),
+        ...(f.peers ? { peers: f.peers } : {}),
       },
     };
   });
 
   const errored = report.checks.filter((c) => c.status === 'error');
+  // What could not be read is an error notification, located like a result; notes are notes.
+  const located = (level: Notification['level'], m: { message: string; location?: Location }): Notification => {
+    const artifact = m.location?.file ? artifactLocation(m.location.file, opts.cwd) : undefined;
+    if (artifact?.uriBaseId) usesSrcRoot = true;
+    const line = m.location?.line;
+    const column = m.location?.column;
+    return {
+      level,
+      message: { text: m.message },
+      ...(artifact ? { locations: [{ physicalLocation: { artifactLocation: artifact, ...(line ? { region: { startLine: line, ...(column ? { startColumn: column } : {}) } } : {}) } }] } : {}),
+    };
+  };
+  const notifications: Notification[] = [
+    ...(report.errors ?? []).map((e) => located('error', e)),
+    ...errored.map((c) => ({
+      level: 'error' as const,
+      message: { text: c.reason ?? `check ${c.ruleId} could not run` },
+      associatedRule: { id: c.ruleId, index: index.get(c.ruleId) ?? 0 },
+    })),
+    ...(report.warnings ?? []).map((w) => ({ level: 'warning' as const, message: { text: w.message } })),
+    ...(report.notes ?? []).map((n) => located('note', n)),
+  ];
   return {
     $schema: SARIF_SCHEMA_URI,
     version: '2.1.0',
@@ -160,22 +192,12 @@ export function toSarif(report: Report, opts: SarifOptions = {}): SarifLog {
         },
         invocations: [
           {
-            // A check that could not run leaves the audit incomplete: say so rather than imply a clean pass.
-            executionSuccessful: errored.length === 0,
+            // A check that could not run, or an input that could not be read, leaves the result
+            // incomplete: say so rather than imply a clean pass.
+            executionSuccessful: errored.length === 0 && !report.errors?.length,
             startTimeUtc: report.startedAt,
             endTimeUtc: report.finishedAt,
-            ...(errored.length || report.warnings?.length
-              ? {
-                  toolExecutionNotifications: [
-                    ...errored.map((c) => ({
-                      level: 'error' as const,
-                      message: { text: c.reason ?? `check ${c.ruleId} could not run` },
-                      associatedRule: { id: c.ruleId, index: index.get(c.ruleId) ?? 0 },
-                    })),
-                    ...(report.warnings ?? []).map((w) => ({ level: 'warning' as const, message: { text: w.message } })),
-                  ],
-                }
-              : {}),
+            ...(notifications.length ? { toolExecutionNotifications: notifications } : {}),
           },
         ],
         ...(usesSrcRoot && opts.cwd ? { originalUriBaseIds: { [SRCROOT]: { uri: directoryUri(opts.cwd) } } } : {}),
@@ -205,7 +227,8 @@ function buildRules(report: Report): { rules: SarifRule[]; index: Map<string, nu
     const urls = f?.references.urls ?? [];
     const cwe = f?.references.cwe ?? [];
     const cisRef = f?.references.cis?.[0];
-    const cis = c.cis ?? (cisRef ? cisIdFromReference(cisRef) : undefined);
+    const cis = c.cis ?? f?.cis?.id ?? (cisRef ? cisIdFromReference(cisRef) : undefined);
+    const peers = c.peers ?? f?.peers;
     const help = remediation ?? c.title;
     return {
       id: c.ruleId,
@@ -216,14 +239,20 @@ function buildRules(report: Report): { rules: SarifRule[]; index: Map<string, nu
       ...(urls[0] ? { helpUri: urls[0] } : {}),
       defaultConfiguration: { level: sarifLevel(c.severity) },
       properties: {
-        tags: ['security', ...(cis ? [`CIS-${cis}`] : []), ...cwe.map((w) => `external/cwe/${w.toLowerCase()}`)],
+        tags: ['security', ...(cis ? [`CIS-${cis}`] : []), ...cwe.map((w) => `external/cwe/${w.toLowerCase()}`), ...peerTags(peers)],
         'security-severity': SECURITY_SEVERITY[c.severity],
         severity: c.severity,
         ...(cis ? { cis } : {}),
+        ...(peers ? { peers } : {}),
       },
     };
   });
   return { rules, index: new Map(rules.map((r, i) => [r.id, i])) };
+}
+
+/** `hadolint/DL3008`, `trivy/DS002`: a peer tool's id as a tag, so a viewer's search finds it. */
+function peerTags(peers: Finding['peers']): string[] {
+  return Object.entries(peers ?? {}).flatMap(([tool, ids]) => (typeof ids === 'string' ? [ids] : ids).map((id) => `${tool}/${id}`));
 }
 
 /** SARIF's "friendly name" is one Pascal-case word: `container-privileged` → `ContainerPrivileged`. */

@@ -24,15 +24,20 @@ export function toVerdict(meta: RuleMeta, subject: Subject, outcome: Outcome): V
       ...(issue.evidence !== undefined ? { evidence: issue.evidence } : {}),
       remediation: meta.remediation,
       references: referencesOf(meta),
+      ...(meta.cis ? { cis: { id: meta.cis.id, benchmark: CIS_BENCHMARK } } : {}),
+      ...(meta.peers && Object.keys(meta.peers).length ? { peers: meta.peers } : {}),
     }),
   );
   if (findings.length === 0) return { status: 'pass', findings };
   return { status: findings.every((f) => f.severity === 'info') ? 'info' : 'fail', findings };
 }
 
+/** The benchmark every rule's `cis` id is numbered in. */
+export const CIS_BENCHMARK = 'CIS Docker Benchmark v1.6.0';
+
 export function referencesOf(meta: RuleMeta): Finding['references'] {
   return {
-    ...(meta.cis ? { cis: [`CIS Docker Benchmark v1.6.0 ${meta.cis.id}`] } : {}),
+    ...(meta.cis ? { cis: [`${CIS_BENCHMARK} ${meta.cis.id}`] } : {}),
     ...(meta.cwe?.length ? { cwe: meta.cwe } : {}),
     ...(meta.urls?.length ? { urls: meta.urls } : {}),
   };

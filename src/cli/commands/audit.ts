@@ -1,6 +1,6 @@
 import { audit } from '../../audit/audit.ts';
 import { isSeverity, severityRank, type Severity } from '../../findings/finding.ts';
-import { renderReport, REPORT_FORMATS, type ReportFormat } from '../../report/index.ts';
+import { renderReport, REPORT_FORMATS, tableWidth, type ReportFormat } from '../../report/index.ts';
 import { shouldColor } from '../../report/table.ts';
 import { auditRules } from '../../rules/audit-rules.ts';
 import { selectConfiguredRules } from '../../config/apply.ts';
@@ -59,6 +59,8 @@ export interface CommandIO {
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Read by `moat lint -`; the process's standard input when absent. */
+  stdin?: NodeJS.ReadableStream;
 }
 
 export async function auditCommand(argv: string[], io: CommandIO): Promise<number> {
@@ -98,9 +100,14 @@ export async function auditCommand(argv: string[], io: CommandIO): Promise<numbe
 /** Renders the report to standard output or `--output` (atomically), warnings to stderr. Shared by every reporting command. */
 export function deliverReport(report: Report, format: ReportFormat, opts: { output?: string; verbose: boolean }, io: CommandIO): void {
   const color = !opts.output && shouldColor(io.stdout, io.env);
-  const text = renderReport(report, format, { color, verbose: opts.verbose, cwd: io.cwd });
+  // A file is read by anything, at any width: only a terminal's rows are wrapped.
+  const width = opts.output ? undefined : tableWidth(io.stdout, io.env);
+  const text = renderReport(report, format, { color, verbose: opts.verbose, cwd: io.cwd, width });
   // The table shows warnings itself; a machine format or a file must not hide them from the person running it.
-  if (format !== 'table' || opts.output) for (const w of report.warnings ?? []) io.stderr.write(`moat: warning: ${w.message}\n`);
+  if (format !== 'table' || opts.output) {
+    for (const w of report.warnings ?? []) io.stderr.write(`moat: warning: ${w.message}\n`);
+    for (const e of report.errors ?? []) io.stderr.write(`moat: error: ${e.message}\n`);
+  }
   if (opts.output) {
     writeOutput(opts.output, text);
     io.stderr.write(`moat: wrote ${opts.output} (${report.findings.filter((f) => !f.suppressed).length} findings, ${report.checks.length} checks)\n`);
@@ -108,8 +115,9 @@ export function deliverReport(report: Report, format: ReportFormat, opts: { outp
 }
 
 export function exitCodeFor(report: Report, failOn: Severity | 'none'): number {
+  // A check that could not run, or an input that could not be read, leaves the result incomplete.
   const errored = report.checks.filter((c) => c.status === 'error');
-  if (errored.length > 0) return EXIT.incomplete;
+  if (errored.length > 0 || report.errors?.length) return EXIT.incomplete;
   if (failOn === 'none') return EXIT.ok;
   const bar = severityRank(failOn);
   return report.findings.some((f) => !f.suppressed && severityRank(f.severity) >= bar) ? EXIT.findings : EXIT.ok;

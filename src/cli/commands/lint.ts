@@ -1,8 +1,8 @@
 import { selectConfiguredRules } from '../../config/apply.ts';
 import { loadConfig } from '../../config/load.ts';
-import { dockerfileKind } from '../../lint/file-kinds.ts';
+import { detectKind, dockerfileKind, KIND_NAMES, runLineKind } from '../../lint/file-kinds.ts';
 import { FIXABLE_RULES, fixDiff, fixDockerfile, writeFileAtomic } from '../../lint/fix.ts';
-import { lint } from '../../lint/lint.ts';
+import { lint, type LintInput } from '../../lint/lint.ts';
 import { findFiles, readInput } from '../../lint/walk.ts';
 import { allRules } from '../../rules/index.ts';
 import { parseDockerfile } from '../../sources/dockerfile/parse.ts';
@@ -13,14 +13,19 @@ import { EXIT } from '../exit-codes.ts';
 import { deliverReport, exitCodeFor, parseFailOn, parseFormat, type CommandIO } from './audit.ts';
 
 export const LINT_HELP = `Usage: moat lint [PATH...] [options]
+       moat lint --run "docker run ..."
+       moat lint - [--kind dockerfile|compose|script] < FILE
 
 Lints Dockerfiles, compose files and docker run lines (in shell scripts and Makefiles)
 before anything is built or run. PATH is a file or a directory (default: the current
 directory); directories are walked, honouring .gitignore and .dockerignore, for
 Dockerfile, *.Dockerfile, Dockerfile.*, Containerfile, compose*.y*ml,
-docker-compose*.y*ml, *.sh, *.bash, Makefile and *.mk.
+docker-compose*.y*ml, *.sh, *.bash, Makefile and *.mk. PATH - reads standard input:
+its kind is told from its content, or given with --kind.
 
 Options:
+      --run COMMAND       lint a docker run (or create) command line (repeatable)
+      --kind KIND         what standard input holds: dockerfile, compose or script
   -f, --format FORMAT     table (default), json, sarif or html
   -o, --output FILE       write the report to FILE instead of standard output
       --fail-on SEVERITY  exit 1 when a finding is at or above SEVERITY:
@@ -40,7 +45,8 @@ Inline ignores: '# moat:ignore RULE-ID reason' above an instruction, '# moat:ign
 RULE-ID reason' above a FROM, '# moat:ignore-file RULE-ID reason' anywhere.
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
-2 usage or configuration error, 3 a file could not be read or parsed (no report).`;
+2 usage or configuration error, 3 a file could not be read or parsed: every other
+file is still linted and reported, and the files that could not be are listed.`;
 
 const OPTIONS = {
   format: { type: 'string', short: 'f' },
@@ -52,6 +58,8 @@ const OPTIONS = {
   fix: { type: 'boolean' },
   'dry-run': { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
+  run: { type: 'string', multiple: true },
+  kind: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -66,16 +74,33 @@ export async function lintCommand(argv: string[], io: CommandIO): Promise<number
   const failOn = parseFailOn(values['fail-on'] ?? 'high');
   const config = loadConfig({ cwd: io.cwd, file: values.config, rules: allRules });
   const rules = selectConfiguredRules(allRules, config, { checks: splitList(values.checks), skip: splitList(values.skip) }).filter((r) => r.meta.target === 'dockerfile' || r.meta.target === 'container');
-  const paths = positionals.length ? positionals : ['.'];
+  const stdin = positionals.filter((p) => p === '-').length;
+  if (stdin > 1) throw new MoatError('usage', 'lint: standard input (-) can be read once');
+  const runs = values.run ?? [];
+  if (values.kind !== undefined && !stdin) throw new MoatError('usage', 'lint: --kind says what standard input holds: use it with - (files are known by their names)');
+  if (values.fix && (stdin || runs.length)) throw new MoatError('usage', 'lint: --fix rewrites files: it cannot fix standard input or a --run line');
+  const named = positionals.filter((p) => p !== '-');
+  // No path at all means the current directory; `--run` or `-` alone mean just that.
+  const paths = named.length || stdin || runs.length ? named : ['.'];
+  const inputs: LintInput[] = runs.map((text, i) => ({ display: runs.length === 1 ? '--run' : `--run#${i + 1}`, bytes: new TextEncoder().encode(text), kind: runLineKind }));
+  if (stdin) inputs.push(await standardInput(io, values.kind));
   const now = new Date();
 
   if (values.fix) {
     const fixable = new Set<string>(FIXABLE_RULES.filter((id) => rules.some((r) => r.meta.id === id)));
     let changed = 0;
     let rewrites = 0;
-    for (const f of findFiles(paths, io.cwd).filter((x) => x.kind === dockerfileKind)) {
-      const bytes = readInput(f.path, f.display, MAX_DOCKERFILE_BYTES);
-      const spec = await parseDockerfile(bytes, { file: f.display });
+    // What cannot be walked or parsed is left as it is: the lint below reports it (exit 3).
+    for (const f of findFiles(paths, io.cwd, undefined, () => {}).filter((x) => x.kind === dockerfileKind)) {
+      let bytes: Uint8Array;
+      let spec: Awaited<ReturnType<typeof parseDockerfile>>;
+      try {
+        bytes = readInput(f.path, f.display, MAX_DOCKERFILE_BYTES);
+        spec = await parseDockerfile(bytes, { file: f.display });
+      } catch (e) {
+        if (e instanceof MoatError && e.kind !== 'usage') continue;
+        throw e;
+      }
       const fix = fixDockerfile(new TextDecoder().decode(bytes), spec, fixable);
       if (fix.applied.length === 0) continue;
       changed++;
@@ -87,7 +112,28 @@ export async function lintCommand(argv: string[], io: CommandIO): Promise<number
     if (values['dry-run']) return EXIT.ok;
   }
 
-  const report = await lint({ paths, cwd: io.cwd, rules, config, env: io.env, now });
+  const report = await lint({ paths, inputs, cwd: io.cwd, rules, config, env: io.env, now });
   deliverReport(report, format, { output: values.output, verbose: values.verbose === true }, io);
   return exitCodeFor(report, failOn);
+}
+
+/**
+ * `-`: standard input, read whole (up to the size limit of a file to lint). Its kind is
+ * `--kind` when given, else told from the content, else a usage error asking for `--kind`.
+ */
+async function standardInput(io: CommandIO, kindName: string | undefined): Promise<LintInput> {
+  const named = kindName === undefined ? undefined : Object.hasOwn(KIND_NAMES, kindName) ? KIND_NAMES[kindName] : undefined;
+  if (kindName !== undefined && !named) throw new MoatError('usage', `lint: unknown --kind "${kindName}": use dockerfile, compose or script`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of io.stdin ?? process.stdin) {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    size += b.length;
+    if (size > MAX_DOCKERFILE_BYTES) throw new MoatError('incomplete', `-: standard input is over the ${MAX_DOCKERFILE_BYTES / 1048576} MiB limit for a file to lint`);
+    chunks.push(b);
+  }
+  const bytes = new Uint8Array(Buffer.concat(chunks));
+  const kind = named ?? detectKind(new TextDecoder().decode(bytes));
+  if (!kind) throw new MoatError('usage', 'lint: cannot tell what standard input holds (not a Dockerfile, a compose file or a script with docker run): say it with --kind dockerfile|compose|script');
+  return { display: '-', bytes, kind };
 }

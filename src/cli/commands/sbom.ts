@@ -1,5 +1,6 @@
 import { sbom, SBOM_FORMATS, type SbomFormat } from '../../sbom/sbom.ts';
 import { parseTarget, TARGET_SYNTAX, type ImageTarget } from '../../image/target.ts';
+import { listSome, MAX_LISTED } from '../../util/error-text.ts';
 import { MoatError } from '../../util/errors.ts';
 import { parseCommandArgs } from '../args.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -59,7 +60,7 @@ export async function sbomCommand(argv: string[], io: CommandIO): Promise<number
   }
   const format = (values.format ?? 'table') as SbomFormat;
   if (!SBOM_FORMATS.includes(format)) throw new MoatError('usage', `sbom: unknown --format "${values.format}": use one of ${SBOM_FORMATS.join(', ')}`);
-  if (positionals.length > 1) throw new MoatError('usage', `sbom: one TARGET at a time (got ${positionals.length}: ${positionals.join(' ')})`);
+  if (positionals.length > 1) throw new MoatError('usage', `sbom: one TARGET at a time (got ${positionals.length}: ${listSome(positionals, MAX_LISTED, ' ')})`);
   let target: ImageTarget;
   if (values.rootfs !== undefined) {
     if (positionals.length) throw new MoatError('usage', `sbom: give either TARGET or --rootfs DIR, not both`);

@@ -6,8 +6,9 @@ import type { ImageRule } from '../../rules/rule.ts';
 import type { VulnPart } from '../../scan/image-report.ts';
 import type { VulnDatabase } from '../../vuln/db/vuln-database.ts';
 import { checkImageReadFlags, withImageRead } from '../image-read.ts';
-import { renderReport } from '../../report/index.ts';
+import { renderReport, tableWidth } from '../../report/index.ts';
 import { shouldColor } from '../../report/table.ts';
+import { listSome } from '../../util/error-text.ts';
 import { MoatError } from '../../util/errors.ts';
 import { parseCommandArgs, splitList } from '../args.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -90,7 +91,7 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
   }
   const sources = (values.sbom !== undefined ? 1 : 0) + (values.rootfs !== undefined ? 1 : 0) + positionals.length;
   if (sources === 0) throw new MoatError('usage', 'scan: give a TARGET (an image, rootfs:DIR, ...) or --sbom FILE (see moat scan --help)');
-  if (sources > 1) throw new MoatError('usage', `scan: give one TARGET, --rootfs DIR or --sbom FILE (got ${[...positionals, values.rootfs, values.sbom].filter(Boolean).join(', ')})`);
+  if (sources > 1) throw new MoatError('usage', `scan: give one TARGET, --rootfs DIR or --sbom FILE (got ${listSome([...positionals, values.rootfs, values.sbom].filter((x): x is string => Boolean(x)))})`);
   const format = parseFormat(values.format);
   const failOn = parseFailOn(values['fail-on'] ?? 'high');
   const severities = parseSeverities(splitList(values.severity));
@@ -152,7 +153,7 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
   // The table shows warnings itself; a machine format or a file must not hide them from the person running it.
   if (format !== 'table' || values.output) for (const w of warnings) io.stderr.write(`moat: warning: ${w}\n`);
   const color = !values.output && shouldColor(io.stdout, io.env);
-  const text = renderReport(report, format, { color, verbose: values.verbose === true, cwd: io.cwd });
+  const text = renderReport(report, format, { color, verbose: values.verbose === true, cwd: io.cwd, width: values.output ? undefined : tableWidth(io.stdout, io.env) });
   if (values.output) {
     writeOutput(values.output, text);
     io.stderr.write(`moat: wrote ${values.output} (${report.findings.filter((f) => !f.suppressed).length} findings)\n`);

@@ -16,8 +16,39 @@ export function isPosixShell(argv: readonly string[]): boolean {
 /** Nodes under which a command may not run (a branch, a loop body, a substitution). */
 const CONDITIONAL = new Set(['if_statement', 'elif_clause', 'else_clause', 'while_statement', 'for_statement', 'c_style_for_statement', 'case_item', 'command_substitution', 'process_substitution', 'function_definition']);
 
+/**
+ * Text the shell reads as one simple command of literal words: letters, digits and
+ * `_-./:,@+%^` separated by spaces or tabs. None of these characters quotes, expands,
+ * redirects, globs or separates commands, and no word is a reserved word (those need
+ * other characters or are listed below), so the fields are the argv exactly as the grammar
+ * would give them. `make install`, `npm ci`, `echo line 4` take this path.
+ */
+const PLAIN = /^[ \t]*[A-Za-z0-9_./:,@+%^-]+(?:[ \t]+[A-Za-z0-9_./:,@+%^-]+)*[ \t]*$/;
+const RESERVED = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'case', 'esac', 'while', 'until', 'for', 'in', 'function', 'select', 'time', 'coproc']);
+
+function plainCommand(source: MappedText, shell: string[], file: string, firstPipeline: number): ShellScript | undefined {
+  const text = source.text;
+  if (text.length > 4096 || !PLAIN.test(text)) return undefined;
+  const argv: ShellWord[] = [];
+  for (const m of text.matchAll(/[^ \t]+/g)) argv.push({ value: m[0], raw: m[0], literal: true, at: { file, ...source.position(m.index) } });
+  const first = argv[0];
+  const last = argv.at(-1);
+  if (!first || !last || RESERVED.has(first.value)) return undefined;
+  const start = text.indexOf(first.raw);
+  const end = text.lastIndexOf(last.raw) + last.raw.length;
+  const command: ShellCommand = { name: first.value, argv, assignments: [], at: first.at, conditional: false, text: text.slice(start, end), index: 0 };
+  return { text, shell, commands: [command], hasPipe: false, pipelines: firstPipeline, errors: [] };
+}
+
 /** Parses a script and lists every simple command in it, positions mapped back to the Dockerfile. */
 export function parseShell(parser: Parser, source: MappedText, shell: string[], file: string, firstPipeline = 0): ShellScript {
+  // One plain command needs no parser: a Dockerfile of 200,000 `RUN make x` lines then costs
+  // a regular expression per line, not a syntax tree.
+  return plainCommand(source, shell, file, firstPipeline) ?? parseShellTree(parser, source, shell, file, firstPipeline);
+}
+
+/** `parseShell` through the grammar always (the plain-command path is checked against it). */
+export function parseShellTree(parser: Parser, source: MappedText, shell: string[], file: string, firstPipeline = 0): ShellScript {
   const text = source.text;
   const tree = parser.parse(text);
   const commands: ShellCommand[] = [];

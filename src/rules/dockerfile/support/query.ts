@@ -3,15 +3,27 @@ import type { DockerfileSpec, Instruction, ShellCommand, ShellScript, ShellWord,
 /**
  * Every instruction a build can execute, in file order: top-level ones and the triggers
  * that `ONBUILD` registers (a rule that judges `RUN` judges `ONBUILD RUN` the same way).
+ * Sixty rules ask this of the same spec: the lists are built once per spec and keyword, so
+ * a Dockerfile of 200,000 instructions is walked once, not once per rule. Callers must not
+ * change the array they get.
  */
-export function executable(spec: DockerfileSpec, keyword?: string): Instruction[] {
-  const out: Instruction[] = [];
-  for (const i of spec.instructions) {
-    const target = i.onbuild ?? i;
-    if (keyword === undefined || target.keyword === keyword) out.push(target);
+export function executable(spec: DockerfileSpec, keyword?: string): readonly Instruction[] {
+  let byKeyword = EXECUTABLE.get(spec);
+  if (!byKeyword) {
+    byKeyword = new Map([['', spec.instructions.map((i) => i.onbuild ?? i)]]);
+    EXECUTABLE.set(spec, byKeyword);
   }
-  return out;
+  const all = byKeyword.get('') as Instruction[];
+  if (keyword === undefined) return all;
+  let list = byKeyword.get(keyword);
+  if (!list) {
+    list = all.filter((i) => i.keyword === keyword);
+    byKeyword.set(keyword, list);
+  }
+  return list;
 }
+
+const EXECUTABLE = new WeakMap<DockerfileSpec, Map<string, Instruction[]>>();
 
 export interface Found {
   instruction: Instruction;
