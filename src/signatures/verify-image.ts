@@ -1,0 +1,129 @@
+import { createHash } from 'node:crypto';
+import type { RegistryClient } from '../registry/client.ts';
+import { readLegacySignatures, type LegacySignatureLayer } from '../registry/cosign.ts';
+import type { ImageReference } from '../registry/reference.ts';
+import { verifyWithKey } from './keys.ts';
+import { describeSigner, referenceAccepted, type Signer } from './policy.ts';
+import { parseSimpleSigning } from './simple-signing.ts';
+
+/**
+ * Judges the cosign signatures of one image digest in its registry against the signers
+ * a policy trusts. The verdict is verified when at least one signature is from a trusted
+ * signer, over a valid simple-signing payload naming this digest and an accepted
+ * reference. Otherwise `reason` is one line saying why, and every signature found keeps
+ * its own verdict for --format json.
+ */
+
+export type FailureCode =
+  | 'no-signature'
+  | 'malformed'
+  | 'not-simple-signing'
+  | 'duplicate'
+  | 'untrusted-signer'
+  | 'bad-payload'
+  | 'digest-mismatch'
+  | 'reference-mismatch'
+  | 'unsupported';
+
+export interface SignatureVerdict {
+  /** `127.0.0.1:5000/app:sha256-….sig layer 0`. */
+  foundAt: string;
+  format: 'cosign-tag';
+  verified: boolean;
+  code?: FailureCode;
+  reason?: string;
+  /** The trusted signer whose key verified it. */
+  signer?: string;
+  keyFingerprint?: string;
+  dockerReference?: string;
+  signedDigest?: string;
+}
+
+export interface VerifyResult {
+  verified: boolean;
+  /** The image as named, and the digest judged. */
+  image: string;
+  digest: string;
+  code?: FailureCode;
+  reason?: string;
+  /** The first verified signature's signer and location, when verified. */
+  signer?: string;
+  foundAt?: string;
+  signatures: SignatureVerdict[];
+}
+
+export interface VerifyRequest {
+  client: RegistryClient;
+  reference: ImageReference;
+  digest: string;
+  signers: readonly Signer[];
+  /** Accepted docker-reference patterns; absent: the image's own repository. */
+  references?: readonly string[];
+}
+
+/** Failures ordered by how far a signature got: the reason reported is the furthest one. */
+const PROGRESS: FailureCode[] = ['no-signature', 'malformed', 'unsupported', 'not-simple-signing', 'duplicate', 'untrusted-signer', 'bad-payload', 'reference-mismatch', 'digest-mismatch'];
+
+export async function verifyImageSignatures(req: VerifyRequest): Promise<VerifyResult> {
+  const { client, reference, digest } = req;
+  const base = { image: reference.familiar, digest };
+  const found = await readLegacySignatures(client, reference.path, digest);
+  if (!found.found) {
+    return { ...base, verified: false, code: 'no-signature', reason: `no signature: ${client.domain}/${reference.path} has no cosign signature tag ${found.tag} for ${digest}`, signatures: [] };
+  }
+  if (found.problem !== undefined) return { ...base, verified: false, code: 'malformed', reason: found.problem, signatures: [] };
+  const seen = new Map<string, number>();
+  const verdicts = found.layers.map((layer) => {
+    const key = createHash('sha256').update(`${layer.descriptor.digest}\n${layer.signature ?? ''}`).digest('hex');
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, layer.index);
+    const at = `${found.where} layer ${layer.index}`;
+    if (first !== undefined) return failed(at, 'duplicate', `duplicate signature: layer ${layer.index} repeats layer ${first} (a signature manifest cosign wrote has each signature once)`);
+    return judgeLayer(layer, at, req);
+  });
+  const good = verdicts.find((v) => v.verified);
+  const duplicate = verdicts.find((v) => v.code === 'duplicate');
+  // A manifest that repeats a signature was not written by cosign: the whole verdict says so.
+  if (duplicate) return { ...base, verified: false, code: 'duplicate', reason: duplicate.reason!, signatures: verdicts };
+  if (good) return { ...base, verified: true, signer: good.signer!, foundAt: good.foundAt, signatures: verdicts };
+  const furthest = [...verdicts].sort((a, b) => PROGRESS.indexOf(b.code!) - PROGRESS.indexOf(a.code!))[0]!;
+  const reason = verdicts.length === 1 ? furthest.reason! : `none of ${verdicts.length} signatures verified; the closest, ${furthest.foundAt}: ${furthest.reason!}`;
+  return { ...base, verified: false, code: furthest.code!, reason, signatures: verdicts };
+}
+
+function failed(foundAt: string, code: FailureCode, reason: string, extra: Partial<SignatureVerdict> = {}): SignatureVerdict {
+  return { foundAt, format: 'cosign-tag', verified: false, code, reason, ...extra };
+}
+
+function judgeLayer(layer: LegacySignatureLayer, at: string, req: VerifyRequest): SignatureVerdict {
+  if (layer.problem !== undefined || layer.payload === undefined) {
+    const code: FailureCode = /media type/.test(layer.problem ?? '') ? 'not-simple-signing' : 'malformed';
+    return failed(at, code, layer.problem ?? `layer ${layer.index} has no payload`);
+  }
+  const signature = decodeBase64(layer.signature ?? '');
+  if (!signature) return failed(at, 'malformed', `layer ${layer.index}'s signature annotation is not base64`);
+  const keys = req.signers.filter((s): s is Extract<Signer, { kind: 'key' }> => s.kind === 'key');
+  const signer = keys.find((s) => verifyWithKey(s.key, layer.payload!, signature));
+  if (!signer) {
+    const identities = req.signers.length - keys.length;
+    if (layer.certificate && identities > 0) return failed(at, 'unsupported', 'a keyless (certificate) signature: Moat verifies keyless signatures only from Sigstore bundles so far, not from tag annotations');
+    const trusted = keys.length ? `any trusted key (${keys.map((k) => describeSigner(k)).join(', ')})` : 'a trusted key: the policy names no keys';
+    return failed(at, 'untrusted-signer', `the signature does not verify with ${trusted}${layer.certificate ? '; it is a keyless (certificate) signature' : ''}`);
+  }
+  const who = { signer: describeSigner(signer), keyFingerprint: signer.key.fingerprint };
+  const parsed = parseSimpleSigning(layer.payload);
+  if (!parsed.ok) return failed(at, 'bad-payload', parsed.reason, who);
+  const claims = { dockerReference: parsed.payload.dockerReference, signedDigest: parsed.payload.manifestDigest };
+  if (parsed.payload.manifestDigest !== req.digest) {
+    return failed(at, 'digest-mismatch', `digest mismatch: the signature is for ${parsed.payload.manifestDigest}, but the image is ${req.digest} (a signature moved to another image's tag)`, { ...who, ...claims });
+  }
+  const ref = referenceAccepted(parsed.payload.dockerReference, req.reference, req.references);
+  if (!ref.ok) return failed(at, 'reference-mismatch', ref.reason, { ...who, ...claims });
+  return { foundAt: at, format: 'cosign-tag', verified: true, ...who, ...claims };
+}
+
+function decodeBase64(s: string): Buffer | undefined {
+  const t = s.trim();
+  if (t === '' || !/^[A-Za-z0-9+/]*={0,2}$/.test(t) || t.length % 4 !== 0) return undefined;
+  return Buffer.from(t, 'base64');
+}
