@@ -57,12 +57,14 @@ export const SignatureEntrySchema = v.strictObject(
     /** PEM public keys (relative to moat.yaml), any one of which may have signed. */
     keys: v.optional(tokenList('a key file in trust.signatures keys')),
     identities: v.optional(v.array(SignatureIdentitySchema, 'identities must be a list of subject/issuer mappings')),
+    /** Sigstore trusted_root.json (relative to moat.yaml) that keyless identities are checked against. */
+    trustedRoot: v.optional(nonEmpty('trustedRoot')),
     /** `true`: tags must be pinned to digests. */
     requireDigest: v.optional(v.picklist(['true', 'false'], 'requireDigest must be true or false')),
     /** Signed docker-references accepted besides the image's own repository (mirrors). */
     references: v.optional(tokenList('a reference pattern in trust.signatures references')),
   },
-  'a trust.signatures entry is a mapping with images, keys, identities, requireDigest and references',
+  'a trust.signatures entry is a mapping with images, keys, identities, trustedRoot, requireDigest and references',
 );
 
 export const ConfigSchema = v.strictObject(

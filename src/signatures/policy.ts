@@ -1,6 +1,7 @@
 import { parseImageReference, type ImageReference } from '../registry/reference.ts';
 import { globMatches, registryMatches } from '../rules/trust.ts';
 import type { PublicKey } from './keys.ts';
+import type { SigstoreTrustedRoot } from './trusted-root.ts';
 
 /**
  * Who must have signed an image, from moat.yaml's `trust.signatures` or the command line.
@@ -21,6 +22,8 @@ export interface SignaturePolicyEntry {
   requireDigest: boolean;
   /** Patterns the signed docker-reference may match; absent: it must name the image's own repository. */
   references?: string[];
+  /** The Sigstore trusted root keyless identities are checked against. */
+  root?: SigstoreTrustedRoot;
   /** Where the entry is written (moat.yaml:line), for findings and errors. */
   at?: string;
 }

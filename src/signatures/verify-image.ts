@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { RegistryClient } from '../registry/client.ts';
-import { readLegacySignatures, type LegacySignatureLayer } from '../registry/cosign.ts';
+import { readLegacySignatures, signatureTag, type LegacySignatureLayer } from '../registry/cosign.ts';
+import { readReferrerBundles } from '../registry/referrers.ts';
+import { verifyBundle } from './bundle.ts';
+import type { SigstoreTrustedRoot } from './trusted-root.ts';
 import type { ImageReference } from '../registry/reference.ts';
 import { verifyWithKey } from './keys.ts';
 import { describeSigner, referenceAccepted, type Signer } from './policy.ts';
@@ -23,12 +26,15 @@ export type FailureCode =
   | 'bad-payload'
   | 'digest-mismatch'
   | 'reference-mismatch'
-  | 'unsupported';
+  | 'unsupported'
+  | 'untrusted-chain'
+  | 'expired-certificate'
+  | 'tlog';
 
 export interface SignatureVerdict {
   /** `127.0.0.1:5000/app:sha256-….sig layer 0`. */
   foundAt: string;
-  format: 'cosign-tag';
+  format: 'cosign-tag' | 'sigstore-bundle';
   verified: boolean;
   code?: FailureCode;
   reason?: string;
@@ -37,6 +43,9 @@ export interface SignatureVerdict {
   keyFingerprint?: string;
   dockerReference?: string;
   signedDigest?: string;
+  /** A keyless signer's certificate identity, and when the log integrated the signature. */
+  identity?: { subject: string; issuer: string };
+  integratedTime?: string;
 }
 
 export interface VerifyResult {
@@ -59,28 +68,56 @@ export interface VerifyRequest {
   signers: readonly Signer[];
   /** Accepted docker-reference patterns; absent: the image's own repository. */
   references?: readonly string[];
+  /** Fulcio CAs and Rekor logs keyless signatures are checked against. */
+  root?: SigstoreTrustedRoot;
 }
 
 /** Failures ordered by how far a signature got: the reason reported is the furthest one. */
-const PROGRESS: FailureCode[] = ['no-signature', 'malformed', 'unsupported', 'not-simple-signing', 'duplicate', 'untrusted-signer', 'bad-payload', 'reference-mismatch', 'digest-mismatch'];
+const PROGRESS: FailureCode[] = ['no-signature', 'malformed', 'unsupported', 'not-simple-signing', 'duplicate', 'tlog', 'untrusted-chain', 'expired-certificate', 'untrusted-signer', 'bad-payload', 'reference-mismatch', 'digest-mismatch'];
 
 export async function verifyImageSignatures(req: VerifyRequest): Promise<VerifyResult> {
   const { client, reference, digest } = req;
   const base = { image: reference.familiar, digest };
   const found = await readLegacySignatures(client, reference.path, digest);
-  if (!found.found) {
-    return { ...base, verified: false, code: 'no-signature', reason: `no signature: ${client.domain}/${reference.path} has no cosign signature tag ${found.tag} for ${digest}`, signatures: [] };
+  const referrers = await readReferrerBundles(client, reference.path, digest);
+  const verdicts: SignatureVerdict[] = [];
+  if (found.found && found.problem !== undefined) verdicts.push(failed(found.where, 'malformed', found.problem));
+  if (found.found && found.problem === undefined) {
+    const seen = new Map<string, number>();
+    for (const layer of found.layers) {
+      const key = createHash('sha256').update(`${layer.descriptor.digest}\n${layer.signature ?? ''}`).digest('hex');
+      const first = seen.get(key);
+      if (first === undefined) seen.set(key, layer.index);
+      const at = `${found.where} layer ${layer.index}`;
+      verdicts.push(first !== undefined ? failed(at, 'duplicate', `duplicate signature: layer ${layer.index} repeats layer ${first} (a signature manifest cosign wrote has each signature once)`) : judgeLayer(layer, at, req));
+    }
   }
-  if (found.problem !== undefined) return { ...base, verified: false, code: 'malformed', reason: found.problem, signatures: [] };
-  const seen = new Map<string, number>();
-  const verdicts = found.layers.map((layer) => {
-    const key = createHash('sha256').update(`${layer.descriptor.digest}\n${layer.signature ?? ''}`).digest('hex');
-    const first = seen.get(key);
-    if (first === undefined) seen.set(key, layer.index);
-    const at = `${found.where} layer ${layer.index}`;
-    if (first !== undefined) return failed(at, 'duplicate', `duplicate signature: layer ${layer.index} repeats layer ${first} (a signature manifest cosign wrote has each signature once)`);
-    return judgeLayer(layer, at, req);
-  });
+  if (referrers.problem !== undefined) verdicts.push(failed(referrers.via ?? reference.name, 'malformed', referrers.problem, { format: 'sigstore-bundle' }));
+  if (referrers.bundles.length) {
+    const manifestBytes = (await client.manifest(reference.path, digest)).bytes;
+    const seen = new Set<string>();
+    for (const b of referrers.bundles) {
+      if (b.problem !== undefined || !b.bytes) {
+        verdicts.push(failed(b.foundAt, 'malformed', b.problem ?? 'no bundle', { format: 'sigstore-bundle' }));
+        continue;
+      }
+      const key = createHash('sha256').update(b.bytes).digest('hex');
+      if (seen.has(key)) {
+        verdicts.push(failed(b.foundAt, 'duplicate', 'duplicate signature: the same bundle is attached twice', { format: 'sigstore-bundle' }));
+        continue;
+      }
+      seen.add(key);
+      const v = verifyBundle(b.bytes, { digest, manifestBytes, signers: req.signers, ...(req.root ? { root: req.root } : {}) });
+      verdicts.push(
+        v.ok
+          ? { foundAt: b.foundAt, format: 'sigstore-bundle', verified: true, signer: v.signer, ...(v.keyFingerprint ? { keyFingerprint: v.keyFingerprint } : {}), ...(v.identity ? { identity: v.identity } : {}), ...(v.integratedTime ? { integratedTime: v.integratedTime } : {}), signedDigest: digest }
+          : failed(b.foundAt, v.code, v.reason, { format: 'sigstore-bundle', ...(v.identity ? { identity: v.identity } : {}) }),
+      );
+    }
+  }
+  if (verdicts.length === 0) {
+    return { ...base, verified: false, code: 'no-signature', reason: `no signature: ${client.domain}/${reference.path} has no cosign signature tag ${signatureTag(digest)} and no Sigstore bundle referring to ${digest}`, signatures: [] };
+  }
   const good = verdicts.find((v) => v.verified);
   const duplicate = verdicts.find((v) => v.code === 'duplicate');
   // A manifest that repeats a signature was not written by cosign: the whole verdict says so.
@@ -106,7 +143,7 @@ function judgeLayer(layer: LegacySignatureLayer, at: string, req: VerifyRequest)
   const signer = keys.find((s) => verifyWithKey(s.key, layer.payload!, signature));
   if (!signer) {
     const identities = req.signers.length - keys.length;
-    if (layer.certificate && identities > 0) return failed(at, 'unsupported', 'a keyless (certificate) signature: Moat verifies keyless signatures only from Sigstore bundles so far, not from tag annotations');
+    if (layer.certificate && identities > 0) return failed(at, 'unsupported', 'a keyless (certificate) signature in a tag annotation: Moat verifies keyless signatures from Sigstore bundles (cosign sign --new-bundle-format), not from tag annotations yet');
     const trusted = keys.length ? `any trusted key (${keys.map((k) => describeSigner(k)).join(', ')})` : 'a trusted key: the policy names no keys';
     return failed(at, 'untrusted-signer', `the signature does not verify with ${trusted}${layer.certificate ? '; it is a keyless (certificate) signature' : ''}`);
   }

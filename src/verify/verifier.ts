@@ -4,6 +4,7 @@ import { RegistryClient, type RegistryOptions } from '../registry/client.ts';
 import { resolveDigest } from '../registry/cosign.ts';
 import { parseImageReference, withDigest, type ImageReference } from '../registry/reference.ts';
 import type { Signer } from '../signatures/policy.ts';
+import type { SigstoreTrustedRoot } from '../signatures/trusted-root.ts';
 import { verifyImageSignatures, type VerifyResult } from '../signatures/verify-image.ts';
 import { MoatError } from '../util/errors.ts';
 
@@ -17,6 +18,7 @@ import { MoatError } from '../util/errors.ts';
 export interface Requirement {
   signers: readonly Signer[];
   references?: readonly string[];
+  root?: SigstoreTrustedRoot;
 }
 
 export interface VerifierOptions {
@@ -99,7 +101,7 @@ export class SignatureVerifier {
     const now = this.#now();
     const hit = this.#cache.get(key);
     if (hit && now - hit.at < this.#ttl) return hit.result;
-    const result = await verifyImageSignatures({ client: this.#client(image.reference.domain), reference: image.reference, digest: image.digest, signers: requirement.signers, ...(requirement.references ? { references: requirement.references } : {}) });
+    const result = await verifyImageSignatures({ client: this.#client(image.reference.domain), reference: image.reference, digest: image.digest, signers: requirement.signers, ...(requirement.references ? { references: requirement.references } : {}), ...(requirement.root ? { root: requirement.root } : {}) });
     if (this.#ttl > 0) {
       this.#cache.delete(key);
       this.#cache.set(key, { at: now, result });
@@ -125,5 +127,5 @@ function pickRepoDigest(reference: string, digests: string[]): ResolvedImage | {
 
 function cacheKey(image: ResolvedImage, r: Requirement): string {
   const signers = r.signers.map((s) => (s.kind === 'key' ? `k:${s.key.fingerprint}` : `i:${s.subject}|${s.issuer}`)).join(',');
-  return `${image.reference.name}@${image.digest}|${signers}|${(r.references ?? []).join(',')}`;
+  return `${image.reference.name}@${image.digest}|${signers}|${(r.references ?? []).join(',')}|${r.root?.source ?? ''}`;
 }

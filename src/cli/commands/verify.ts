@@ -8,12 +8,17 @@ import { checkImageReadFlags } from '../image-read.ts';
 import type { CommandIO } from './audit.ts';
 
 export const VERIFY_HELP = `Usage: moat verify IMAGE [--key FILE]... [options]
+       moat verify IMAGE --certificate-identity ID --certificate-oidc-issuer URL --trusted-root FILE
 
-Checks that a trusted signer signed the image: finds its cosign signatures in its
-registry (the sha256-<hex>.sig tag), checks each signature with the trusted keys, and
-checks what was signed: the simple-signing payload must name the image's manifest digest
-and its own repository (or a reference the policy accepts). Nothing is sent anywhere
-but the image's registry; no transparency log or certificate authority is contacted.
+Checks that a trusted signer signed the image. It finds the image's cosign signatures in
+its registry, both kinds: tag signatures (the sha256-<hex>.sig tag: simple-signing payloads
+checked with the trusted keys; the payload must name the image's manifest digest and its
+own repository, or a reference the policy accepts) and Sigstore bundles attached as OCI
+referrers (the Referrers API, else its sha256-<hex> fallback tag): signed with a trusted
+key, or keyless with a Fulcio certificate that chains to the trusted root, was valid when
+the Rekor entry in the bundle was integrated (its signed entry timestamp, and inclusion
+proof when present, are checked) and names the trusted identity. Nothing is contacted but
+the image's registry: no transparency log, certificate authority or TUF repository.
 
 IMAGE: an engine image (verified by the registry digest it was pulled by, its RepoDigest)
 or registry:REF (a tag is resolved to the digest the registry serves now).
@@ -23,11 +28,17 @@ Signers come from --key, else from moat.yaml's trust.signatures entry matching t
     signatures:
       - images: [registry.example.com/team/*]
         keys: [keys/cosign.pub]         # PEM: ECDSA P-256, Ed25519 or RSA
+        identities:                     # keyless signers
+          - {subject: https://github.com/team/app/.github/workflows/release.yml@refs/heads/main, issuer: https://token.actions.githubusercontent.com}
+        trustedRoot: sigstore/trusted_root.json
         requireDigest: true             # lint: FROM must be pinned to a digest
         references: [mirror.example.com/team/*]   # signed names accepted besides the image's own
 
 Options:
       --key FILE            a trusted public key (PEM; repeatable: any one may have signed)
+      --certificate-identity ID      keyless: the certificate's email or URI subject
+      --certificate-oidc-issuer URL  keyless: the OIDC issuer that vouched for it
+      --trusted-root FILE   keyless: Sigstore trusted_root.json with the Fulcio CAs and Rekor keys
       --config FILE         moat.yaml to read trust.signatures from (default: found upward)
   -H, --host URL            engine for engine images (default: DOCKER_HOST, else the local socket)
       --insecure-registry HOST  a registry that may be reached over http (repeatable)
@@ -62,8 +73,9 @@ export async function verifyCommand(argv: string[], io: CommandIO): Promise<numb
   const format = values.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new MoatError('usage', `verify: unknown --format "${format}": use text or json`);
   const timeoutMs = checkImageReadFlags('verify', values);
-  if (values['certificate-identity'] !== undefined || values['certificate-oidc-issuer'] !== undefined || values['trusted-root'] !== undefined) {
-    throw new MoatError('usage', 'verify: keyless verification (--certificate-identity, --certificate-oidc-issuer, --trusted-root) is not available in this version yet: verify with --key');
+  const keyless = [values['certificate-identity'], values['certificate-oidc-issuer'], values['trusted-root']];
+  if (keyless.some((v) => v !== undefined) && keyless.some((v) => v === undefined)) {
+    throw new MoatError('usage', 'verify: keyless verification takes all three of --certificate-identity, --certificate-oidc-issuer and --trusted-root');
   }
 
   const path = await import('node:path');
@@ -75,7 +87,10 @@ export async function verifyCommand(argv: string[], io: CommandIO): Promise<numb
 
   const target: ImageTarget = parseTarget(positionals[0]!);
   if (target.kind !== 'engine' && target.kind !== 'registry') throw new MoatError('usage', `verify: ${positionals[0]} is a ${target.kind}; signatures name registry digests, so give an engine image or registry:REF`);
+  const { loadTrustedRoot } = await import('../../signatures/trusted-root.ts');
   const keySigners: Signer[] = (values.key ?? []).map((f) => ({ kind: 'key', key: loadPublicKeyFile(path.resolve(io.cwd, f)) }));
+  if (values['certificate-identity'] !== undefined) keySigners.push({ kind: 'identity', subject: values['certificate-identity'], issuer: values['certificate-oidc-issuer']! });
+  const flagRoot = values['trusted-root'] !== undefined ? loadTrustedRoot(path.resolve(io.cwd, values['trusted-root'])) : undefined;
   const verifier = new SignatureVerifier({
     registry: { env: io.env, ...(values['insecure-registry'] ? { insecure: values['insecure-registry'] } : {}), ...(timeoutMs ? { timeoutMs } : {}) },
     engine: { endpoint: resolveEndpoint(io.env, values.host), ...(timeoutMs ? { timeoutMs } : {}) },
@@ -89,6 +104,7 @@ export async function verifyCommand(argv: string[], io: CommandIO): Promise<numb
     } else {
       let signers = keySigners;
       let references: readonly string[] | undefined;
+      let root = flagRoot;
       if (signers.length === 0) {
         const { loadConfig } = await import('../../config/load.ts');
         const { allRules } = await import('../../rules/index.ts');
@@ -99,9 +115,10 @@ export async function verifyCommand(argv: string[], io: CommandIO): Promise<numb
         }
         signers = entry.signers;
         references = entry.references;
+        root = entry.root;
         policyAt = entry.at;
       }
-      result = await verifier.verify(resolved, { signers, ...(references ? { references } : {}) });
+      result = await verifier.verify(resolved, { signers, ...(references ? { references } : {}), ...(root ? { root } : {}) });
     }
     if (format === 'json') io.stdout.write(JSON.stringify({ ...result, ...(policyAt ? { policy: policyAt } : {}) }, null, 2) + '\n');
     else io.stdout.write(textVerdict(result) + '\n');
