@@ -1,4 +1,5 @@
 import type { Severity } from '../findings/finding.ts';
+import type { SignatureStatus } from '../models/signature-status.ts';
 import type { Location } from '../models/location.ts';
 import type { ContainerSpec } from '../models/container-spec.ts';
 import type { DaemonSpec } from '../models/daemon-spec.ts';
@@ -107,6 +108,8 @@ export interface ImageFacts {
   now: Date;
   /** From moat.yaml; absent at doors that have none (rules then keep their manual review). */
   settings?: ImageSettings;
+  /** The image's signature checked against moat.yaml's trust.signatures; absent when no signer policy covers it. */
+  signature?: SignatureStatus;
 }
 
 /** Settings image rules read (moat.yaml `images:` and `trust:`). */
