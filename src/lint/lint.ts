@@ -1,4 +1,5 @@
 import { buildReport } from '../report/build.ts';
+import { signaturePolicyFor } from '../signatures/policy.ts';
 import { applyConfig } from '../config/apply.ts';
 import { emptyConfig, type MoatConfig } from '../config/load.ts';
 import type { Finding } from '../findings/finding.ts';
@@ -49,7 +50,7 @@ export async function lint(opts: LintOptions): Promise<Report> {
   const rules = (opts.rules ?? allRules).filter((r) => LINT_TARGETS.has(r.meta.target));
   const kinds = opts.kinds ?? FILE_KINDS;
   const files = findFiles(opts.paths, cwd, kinds);
-  const settings: DockerfileSettings = { trustedRegistries: config.trust.registries, trustedBaseImages: config.trust.baseImages };
+  const settings: DockerfileSettings = { trustedRegistries: config.trust.registries, trustedBaseImages: config.trust.baseImages, ...digestRequirement(config) };
 
   const warnings: ReportWarning[] = [];
   const pending = new Map<FileKind, FoundFile[]>();
@@ -150,4 +151,16 @@ function plural(n: number, title: string): string {
 function masked(v: Verdict): Verdict {
   if (v.findings.length === 0) return v;
   return { ...v, findings: v.findings.map((f) => ({ ...f, message: redact(f.message), ...(f.evidence !== undefined ? { evidence: redact(f.evidence) } : {}) })) };
+}
+
+/** trust.signatures' requireDigest, through the one policy matcher (the first entry covering an image decides). */
+function digestRequirement(config: MoatConfig): Pick<DockerfileSettings, 'digestRequiredBy'> {
+  const policy = config.trust.signatures;
+  if (!policy?.entries.some((e) => e.requireDigest)) return {};
+  return {
+    digestRequiredBy: (domain, path) => {
+      const entry = signaturePolicyFor(policy, { domain, path });
+      return entry?.requireDigest ? (entry.at ?? 'trust.signatures') : undefined;
+    },
+  };
 }

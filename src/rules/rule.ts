@@ -150,6 +150,8 @@ export interface DockerfileSettings {
   trustedRegistries: readonly string[];
   /** Base images Dockerfiles may start from (`debian:12-slim`, `gcr.io/distroless/*`); empty: any. */
   trustedBaseImages: readonly string[];
+  /** The moat.yaml entry (file:line) that requires `registry/repository` to be pinned by digest (trust.signatures requireDigest); absent: none does. */
+  digestRequiredBy?: (registry: string, repository: string) => string | undefined;
 }
 
 export interface DockerfileFacts {
