@@ -13,6 +13,7 @@ import { runCheck } from '../rules/evaluate.ts';
 import { containerRules } from '../rules/container/index.ts';
 import type { ContainerFacts, ContainerRule } from '../rules/rule.ts';
 import { HostPathError, hostPathReadings } from './host-paths.ts';
+import { IMAGE_SIGNATURE_RULE, type ImageTrustGate } from './image-trust.ts';
 import { maskSecrets } from './mask.ts';
 import { actionFor, exceptionFor } from './policy.ts';
 import type { AuthzRequest } from './protocol.ts';
@@ -28,6 +29,8 @@ export interface EnforcerOptions {
   hostRoot?: string;
   /** Clock for exception expiry. */
   now?: () => Date;
+  /** Image-signature gate (trust.signatures), when a signer policy exists: see image-trust.ts. */
+  imageTrust?: ImageTrustGate;
 }
 
 export interface JudgedFinding {
@@ -63,6 +66,7 @@ export class Enforcer {
   private readonly hostRoot: string;
   private readonly now: () => Date;
   private readonly baseline: Set<string>;
+  private readonly imageTrust?: ImageTrustGate;
 
   constructor(opts: EnforcerOptions = {}) {
     const config = opts.config ?? emptyConfig(process.cwd());
@@ -71,6 +75,7 @@ export class Enforcer {
     this.severity = config.rules.severity;
     this.hostRoot = opts.hostRoot ?? '/';
     this.now = opts.now ?? (() => new Date());
+    if (opts.imageTrust) this.imageTrust = opts.imageTrust;
     // A delta counts only what the baseline does not already show (a rule that fires on any container is not the request's doing).
     this.baseline = new Set(this.findingsOf({ container: baselineSpec() }).findings.map(keyOf));
   }
@@ -111,6 +116,13 @@ export class Enforcer {
       if (e instanceof HostPathError) return denied(endpoint, REQUEST_REASONS.unreadable, `a bind source cannot be resolved on this host: ${e.message}`);
       throw e;
     }
+    // --- image signature (issue 16; logic in image-trust.ts): a create's image must carry a trusted signature ---
+    if (this.imageTrust && endpoint === 'container-create' && subject.image) {
+      const gate = await this.imageTrust.judge(subject.image);
+      if (!gate.allow) return { ...denied(endpoint, IMAGE_SIGNATURE_RULE, gate.reason), subject: { kind: subject.kind, ...(subject.name ? { name: subject.name } : {}), image: subject.image } };
+      if (gate.note) notes.push(gate.note);
+    }
+    // --- end image signature ---
     const facts: ContainerFacts = { container: subject.spec, ...(subject.execs ? { execs: subject.execs } : subject.mode === 'delta' ? { execs: [] } : {}) };
     const { findings, errors } = this.findingsOf(facts);
     const counted = subject.mode === 'delta' ? findings.filter((f) => !this.baseline.has(keyOf(f))) : findings;

@@ -78,7 +78,10 @@ async function serve(argv: string[], io: CommandIO): Promise<number> {
   const timeoutMs = positiveInt('--timeout', values.timeout, 1000);
   const maxInFlight = positiveInt('--max-in-flight', values['max-in-flight'], 64);
   const socketPath = resolve(io.cwd, values.socket ?? DEFAULT_SOCKET);
-  const enforcer = new Enforcer({ config, hostRoot: values['host-root'] });
+  // Images are checked for trusted signatures only when moat.yaml's trust.signatures names signers.
+  const { hasSignerPolicy } = await import('../../signatures/policy.ts');
+  const imageTrust = hasSignerPolicy(config.trust.signatures) ? new (await import('../../enforce/image-trust.ts')).ImageTrustGate({ policy: config.trust.signatures!, registry: { env: io.env } }) : undefined;
+  const enforcer = new Enforcer({ config, hostRoot: values['host-root'], ...(imageTrust ? { imageTrust } : {}) });
   let log: DecisionSink;
   if (values.log === undefined || values.log === '-') log = streamSink(io.stdout);
   else {
