@@ -14,6 +14,7 @@ import { benchEnforce } from './enforce.bench.ts';
 import { benchRegistry } from './registry.bench.ts';
 import { benchSbom } from './sbom.bench.ts';
 import { benchVuln } from './vuln.bench.ts';
+import { benchVerify } from './verify.bench.ts';
 import { benchWatch } from './watch.bench.ts';
 
 // One line each, so adding a benchmark never conflicts with another.
@@ -28,6 +29,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   lint: benchLint,
   vuln: benchVuln,
   analyzers: benchAnalyzers,
+  verify: benchVerify,
 };
 
 const wanted = process.argv.slice(2);
