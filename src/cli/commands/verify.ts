@@ -85,6 +85,10 @@ export async function verifyCommand(argv: string[], io: CommandIO): Promise<numb
   const { SignatureVerifier } = await import('../../verify/verifier.ts');
   const { resolveEndpoint } = await import('../../engine/endpoint.ts');
 
+  const { contentTrustEnabled } = await import('../../rules/host/content-trust.ts');
+  if (contentTrustEnabled(io.env.DOCKER_CONTENT_TRUST)) {
+    io.stderr.write('moat: note: DOCKER_CONTENT_TRUST is set: that is Docker Content Trust (Notary v1), the older mechanism, which this command does not read; it checks the Sigstore/cosign signatures that replace it\n');
+  }
   const target: ImageTarget = parseTarget(positionals[0]!);
   if (target.kind !== 'engine' && target.kind !== 'registry') throw new MoatError('usage', `verify: ${positionals[0]} is a ${target.kind}; signatures name registry digests, so give an engine image or registry:REF`);
   const { loadTrustedRoot } = await import('../../signatures/trusted-root.ts');
