@@ -7,7 +7,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, sign } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +21,8 @@ import { SignatureVerifier } from '../src/verify/verifier.ts';
 import { runMoat } from './support/moat-cli.ts';
 import { startRegistry, type TestRegistry } from './support/registry.ts';
 import { uploadImage } from './support/registry-images.ts';
-import { attachBundles, issueLeaf, keylessBundle, makeCa, makeLog, trustedRootJson, type TestCa, type TestLog } from './support/sigstore.ts';
+import { attachBundles, issueLeaf, keylessBundle, logEntry, makeCa, makeLog, trustedRootJson, type TestCa, type TestLog } from './support/sigstore.ts';
+import { cosignPayload, pushSignatures } from './support/cosign.ts';
 
 const ID = { subject: 'release@example.com', issuer: 'https://accounts.example.com' };
 
@@ -177,4 +178,46 @@ test('the CLI: keyless flags verify (exit 0, identity in JSON); a partial set of
   assert.match(partial.stderr, /takes all three of --certificate-identity, --certificate-oidc-issuer and --trusted-root/);
   const digest = createHash('sha256').update(img.bytes).digest('hex');
   assert.equal(`sha256:${digest}`, img.manifest.digest);
+});
+
+/** A keyless tag signature as cosign wrote them before bundles: certificate, chain and Rekor bundle in the layer's annotations. */
+async function keylessTagSignature(img: Awaited<ReturnType<typeof image>>, leaf: Awaited<ReturnType<typeof issueLeaf>>, withBundle = true): Promise<{ payload: Buffer; v01: unknown }> {
+  const payload = cosignPayload(`${reg.host}/${img.repo}`, img.manifest.digest);
+  const signature = sign('sha256', payload, leaf.privateKey);
+  const entry = logEntry(log, signature, leaf.pem, createHash('sha256').update(payload).digest()) as { logIndex: string; integratedTime: string; canonicalizedBody: string; inclusionPromise: { signedEntryTimestamp: string } };
+  const rekorBundle = { SignedEntryTimestamp: entry.inclusionPromise.signedEntryTimestamp, Payload: { body: entry.canonicalizedBody, integratedTime: Number(entry.integratedTime), logIndex: Number(entry.logIndex), logID: log.logId.toString('hex') } };
+  await pushSignatures(reg, img.repo, img.manifest.digest, [
+    { payload, signature: signature.toString('base64'), annotations: { 'dev.sigstore.cosign/certificate': leaf.pem, 'dev.sigstore.cosign/chain': ca.intermediatePem + ca.rootPem, ...(withBundle ? { 'dev.sigstore.cosign/bundle': JSON.stringify(rekorBundle) } : {}) } },
+  ]);
+  // The same material as a v0.1 bundle (inclusion promise only), for the oracle.
+  const { inclusionProof: _proof, ...promiseOnly } = entry as unknown as Record<string, unknown>;
+  const v01 = {
+    mediaType: 'application/vnd.dev.sigstore.bundle+json;version=0.1',
+    verificationMaterial: { x509CertificateChain: { certificates: [{ rawBytes: leaf.der.toString('base64') }] }, tlogEntries: withBundle ? [promiseOnly] : [] },
+    messageSignature: { messageDigest: { algorithm: 'SHA2_256', digest: createHash('sha256').update(payload).digest('base64') }, signature: signature.toString('base64') },
+  };
+  return { payload, v01 };
+}
+
+test('keyless tag signatures (certificate, chain and Rekor bundle annotations) verify; another identity or no bundle do not; @sigstore/verify agrees', async () => {
+  const good = await image();
+  const g = await keylessTagSignature(good, await issueLeaf(ca, ID.subject, ID.issuer));
+  const r = await moatVerdict(good.ref);
+  assert.equal(r.verified, true, r.reason);
+  assert.equal(r.signatures[0]!.format, 'cosign-tag');
+  assert.deepEqual(r.signatures[0]!.identity, ID);
+  assert.equal(oracle(g.v01, g.payload), true);
+
+  const other = await image();
+  const o = await keylessTagSignature(other, await issueLeaf(ca, 'intern@example.com', ID.issuer));
+  const ro = await moatVerdict(other.ref);
+  assert.equal(ro.code, 'untrusted-signer');
+  assert.equal(oracle(o.v01, o.payload), false);
+
+  const bare = await image();
+  const b = await keylessTagSignature(bare, await issueLeaf(ca, ID.subject, ID.issuer), false);
+  const rb = await moatVerdict(bare.ref);
+  assert.equal(rb.code, 'tlog');
+  assert.match(rb.reason!, /without a dev\.sigstore\.cosign\/bundle annotation/);
+  assert.equal(oracle(b.v01, b.payload), false);
 });

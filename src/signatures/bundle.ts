@@ -1,5 +1,5 @@
 import { createHash, createPublicKey, verify } from 'node:crypto';
-import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
+import { bundleFromJSON, type Bundle, type TransparencyLogEntry } from '@sigstore/bundle';
 import { X509Certificate } from '@sigstore/core';
 import { verifyWithKey } from './keys.ts';
 import { describeSigner, type Signer } from './policy.ts';
@@ -57,10 +57,25 @@ export function verifyBundle(raw: Buffer, ctx: BundleContext): BundleVerdict {
   }
   const rawCert = material.$case === 'certificate' ? material.certificate.rawBytes : material.x509CertificateChain.certificates[0]?.rawBytes;
   if (!rawCert) return { ok: false, code: 'malformed', reason: 'the bundle has an empty certificate chain' };
-  return verifyKeyless(Buffer.from(rawCert), signature, artifact, bundle, ctx);
+  return verifyKeyless({ rawCert: Buffer.from(rawCert), signature, signed: ctx.manifestBytes, entries: bundle.verificationMaterial.tlogEntries, signers: ctx.signers, ...(ctx.root ? { root: ctx.root } : {}) });
 }
 
-function verifyKeyless(rawCert: Buffer<ArrayBuffer>, signature: Buffer, artifact: Buffer, bundle: Bundle, ctx: BundleContext): BundleVerdict {
+export interface KeylessInput {
+  /** The Fulcio certificate (DER). */
+  rawCert: Buffer<ArrayBuffer>;
+  signature: Buffer;
+  /** The bytes signed: the image manifest (bundles) or the simple-signing payload (tag signatures). */
+  signed: Buffer;
+  entries: readonly TransparencyLogEntry[];
+  signers: readonly Signer[];
+  root?: SigstoreTrustedRoot;
+}
+
+/** A keyless signature: certificate, transparency log entry, chain at the integrated time, identity, signature. */
+export function verifyKeyless(input: KeylessInput): BundleVerdict {
+  const { rawCert, signature } = input;
+  const artifact = createHash('sha256').update(input.signed).digest();
+  const ctx = { signers: input.signers, root: input.root, manifestBytes: input.signed };
   const identities = ctx.signers.filter((s): s is Extract<Signer, { kind: 'identity' }> => s.kind === 'identity');
   if (identities.length === 0) return { ok: false, code: 'untrusted-signer', reason: 'a keyless (certificate) signature, but the policy names no identities (--certificate-identity and --certificate-oidc-issuer)' };
   if (!ctx.root) return { ok: false, code: 'unsupported', reason: 'a keyless (certificate) signature needs a trusted root to be checked: give --trusted-root FILE (trusted_root.json)' };
@@ -71,9 +86,8 @@ function verifyKeyless(rawCert: Buffer<ArrayBuffer>, signature: Buffer, artifact
     return { ok: false, code: 'malformed', reason: `the bundle's certificate is not a certificate: ${(e as Error).message}` };
   }
   const identity = identityOf(leaf);
-  const pem = `-----BEGIN CERTIFICATE-----\n${rawCert.toString('base64').replace(/.{64}/g, '$&\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`;
   // The log fixes the signing time: without a verified entry there is no time to judge the certificate at.
-  const entries = bundle.verificationMaterial.tlogEntries;
+  const entries = input.entries;
   if (entries.length === 0) return { ok: false, code: 'tlog', reason: 'the bundle has no transparency log entry, so the signing time (and the certificate\'s validity then) cannot be established' };
   let integrated: Date | undefined;
   let lastReason = '';
@@ -84,7 +98,7 @@ function verifyKeyless(rawCert: Buffer<ArrayBuffer>, signature: Buffer, artifact
       lastReason = `the transparency log entry is from a log the trusted root ${ctx.root.source} does not list (log ID ${Buffer.from(entry.logId?.keyId ?? []).toString('hex').slice(0, 16)}…) or not for ${at.toISOString()}`;
       continue;
     }
-    const checks = [verifySignedEntryTimestamp(entry, log), ...(entry.inclusionProof ? [verifyInclusionProof(entry, log)] : []), verifyHashedRekordBody(entry, signature, pem, artifact)];
+    const checks = [verifySignedEntryTimestamp(entry, log), ...(entry.inclusionProof ? [verifyInclusionProof(entry, log)] : []), verifyHashedRekordBody(entry, signature, rawCert, artifact)];
     const bad = checks.find((c) => !c.ok);
     if (bad && !bad.ok) {
       lastReason = bad.reason;
@@ -142,4 +156,30 @@ export function identityOf(cert: X509Certificate): { subject: string; issuer: st
   const v2 = cert.extension(OID_ISSUER_V2);
   const issuer = v2 ? v2.valueObj.subs[0]?.value.toString('utf8') : cert.extension(OID_ISSUER_V1)?.value.toString('utf8');
   return subject && issuer ? { subject, issuer } : undefined;
+}
+
+/**
+ * cosign's `dev.sigstore.cosign/bundle` annotation (tag signatures): the Rekor entry's
+ * signed entry timestamp and the payload it signs, `{SignedEntryTimestamp, Payload:
+ * {body, integratedTime, logIndex, logID}}`, as a bundle's transparency log entry.
+ */
+export function entryFromTagAnnotation(annotation: string | undefined): TransparencyLogEntry | string {
+  if (!annotation) return 'a keyless tag signature without a dev.sigstore.cosign/bundle annotation has no transparency log entry, so the signing time cannot be established';
+  try {
+    const b = JSON.parse(annotation) as { SignedEntryTimestamp?: unknown; Payload?: { body?: unknown; integratedTime?: unknown; logIndex?: unknown; logID?: unknown } };
+    const p = b.Payload;
+    if (typeof b.SignedEntryTimestamp !== 'string' || typeof p?.body !== 'string' || typeof p.integratedTime !== 'number' || typeof p.logIndex !== 'number' || typeof p.logID !== 'string' || !/^[0-9a-f]{64}$/.test(p.logID)) {
+      return 'the dev.sigstore.cosign/bundle annotation lacks SignedEntryTimestamp or Payload.body, integratedTime, logIndex, logID';
+    }
+    return {
+      logIndex: String(p.logIndex),
+      logId: { keyId: Buffer.from(p.logID, 'hex') },
+      kindVersion: { kind: 'hashedrekord', version: '0.0.1' },
+      integratedTime: String(p.integratedTime),
+      inclusionPromise: { signedEntryTimestamp: Buffer.from(b.SignedEntryTimestamp, 'base64') },
+      canonicalizedBody: Buffer.from(p.body, 'base64'),
+    } as TransparencyLogEntry;
+  } catch (e) {
+    return `the dev.sigstore.cosign/bundle annotation is not JSON: ${(e as Error).message}`;
+  }
 }

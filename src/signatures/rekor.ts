@@ -78,8 +78,8 @@ function verifyCheckpoint(envelope: string, log: TrustedLog, size: bigint, root:
   return { ok: false, reason: `no signature on the checkpoint verifies with the log key of ${log.baseUrl || 'the trusted log'}` };
 }
 
-/** The logged body must be this signature: a hashedrekord 0.0.1 with the same signature, certificate or key, and artifact digest. */
-export function verifyHashedRekordBody(entry: TransparencyLogEntry, signature: Buffer, verifierPem: string, artifactSha256: Buffer): Check {
+/** The logged body must be this signature: a hashedrekord 0.0.1 with the same signature, certificate (compared as DER), and artifact digest. */
+export function verifyHashedRekordBody(entry: TransparencyLogEntry, signature: Buffer, certDer: Buffer, artifactSha256: Buffer): Check {
   let body: { kind?: unknown; apiVersion?: unknown; spec?: { signature?: { content?: unknown; publicKey?: { content?: unknown } }; data?: { hash?: { algorithm?: unknown; value?: unknown } } } };
   try {
     body = JSON.parse(Buffer.from(entry.canonicalizedBody).toString('utf8')) as typeof body;
@@ -89,7 +89,8 @@ export function verifyHashedRekordBody(entry: TransparencyLogEntry, signature: B
   if (body.kind !== 'hashedrekord' || body.apiVersion !== '0.0.1') return { ok: false, reason: `the transparency log entry is a ${String(body.kind)} ${String(body.apiVersion)} entry; Moat reads hashedrekord 0.0.1 entries for image signatures` };
   const spec = body.spec;
   if (spec?.signature?.content !== signature.toString('base64')) return { ok: false, reason: 'the transparency log entry records a different signature than the bundle carries' };
-  if (typeof spec.signature.publicKey?.content !== 'string' || Buffer.from(spec.signature.publicKey.content, 'base64').toString('utf8').trim() !== verifierPem.trim()) {
+  const logged = typeof spec.signature.publicKey?.content === 'string' ? Buffer.from(spec.signature.publicKey.content, 'base64').toString('utf8') : '';
+  if (!pemBody(logged).equals(certDer)) {
     return { ok: false, reason: 'the transparency log entry records a different certificate or key than the bundle carries' };
   }
   if (spec.data?.hash?.algorithm !== 'sha256' || spec.data.hash.value !== artifactSha256.toString('hex')) return { ok: false, reason: 'the transparency log entry records a different artifact digest' };
@@ -102,4 +103,10 @@ function verifyEcdsa(key: KeyObject, data: Buffer, sig: Buffer): boolean {
   } catch {
     return false;
   }
+}
+
+/** The DER inside a PEM block (empty when there is none). */
+export function pemBody(pem: string): Buffer {
+  const m = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+)-----END CERTIFICATE-----/.exec(pem);
+  return m ? Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64') : Buffer.alloc(0);
 }

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { RegistryClient } from '../registry/client.ts';
 import { readLegacySignatures, signatureTag, type LegacySignatureLayer } from '../registry/cosign.ts';
 import { readReferrerBundles } from '../registry/referrers.ts';
-import { verifyBundle } from './bundle.ts';
+import { entryFromTagAnnotation, verifyBundle, verifyKeyless } from './bundle.ts';
+import { pemBody } from './rekor.ts';
 import type { SigstoreTrustedRoot } from './trusted-root.ts';
 import type { ImageReference } from '../registry/reference.ts';
 import { verifyWithKey } from './keys.ts';
@@ -141,13 +142,19 @@ function judgeLayer(layer: LegacySignatureLayer, at: string, req: VerifyRequest)
   if (!signature) return failed(at, 'malformed', `layer ${layer.index}'s signature annotation is not base64`);
   const keys = req.signers.filter((s): s is Extract<Signer, { kind: 'key' }> => s.kind === 'key');
   const signer = keys.find((s) => verifyWithKey(s.key, layer.payload!, signature));
-  if (!signer) {
-    const identities = req.signers.length - keys.length;
-    if (layer.certificate && identities > 0) return failed(at, 'unsupported', 'a keyless (certificate) signature in a tag annotation: Moat verifies keyless signatures from Sigstore bundles (cosign sign --new-bundle-format), not from tag annotations yet');
+  let who: Partial<SignatureVerdict>;
+  if (signer) who = { signer: describeSigner(signer), keyFingerprint: signer.key.fingerprint };
+  else if (layer.certificate && keys.length < req.signers.length) {
+    // Keyless: the certificate, chain and Rekor entry ride in the layer's annotations.
+    const entry = entryFromTagAnnotation(layer.bundle);
+    if (typeof entry === 'string') return failed(at, 'tlog', entry);
+    const v = verifyKeyless({ rawCert: Buffer.from(pemBody(layer.certificate)), signature, signed: layer.payload, entries: [entry], signers: req.signers, ...(req.root ? { root: req.root } : {}) });
+    if (!v.ok) return failed(at, v.code, v.reason, v.identity ? { identity: v.identity } : {});
+    who = { signer: v.signer, ...(v.identity ? { identity: v.identity } : {}), ...(v.integratedTime ? { integratedTime: v.integratedTime } : {}) };
+  } else {
     const trusted = keys.length ? `any trusted key (${keys.map((k) => describeSigner(k)).join(', ')})` : 'a trusted key: the policy names no keys';
     return failed(at, 'untrusted-signer', `the signature does not verify with ${trusted}${layer.certificate ? '; it is a keyless (certificate) signature' : ''}`);
   }
-  const who = { signer: describeSigner(signer), keyFingerprint: signer.key.fingerprint };
   const parsed = parseSimpleSigning(layer.payload);
   if (!parsed.ok) return failed(at, 'bad-payload', parsed.reason, who);
   const claims = { dockerReference: parsed.payload.dockerReference, signedDigest: parsed.payload.manifestDigest };
