@@ -18,6 +18,7 @@ import { RegistryClient } from '../src/registry/client.ts';
 import { parseTrustedRoot } from '../src/signatures/trusted-root.ts';
 import type { VerifyResult } from '../src/signatures/verify-image.ts';
 import { SignatureVerifier } from '../src/verify/verifier.ts';
+import { startFaultProxy } from './support/fault-proxy.ts';
 import { runMoat } from './support/moat-cli.ts';
 import { startRegistry, type TestRegistry } from './support/registry.ts';
 import { uploadImage } from './support/registry-images.ts';
@@ -220,4 +221,23 @@ test('keyless tag signatures (certificate, chain and Rekor bundle annotations) v
   assert.equal(rb.code, 'tlog');
   assert.match(rb.reason!, /without a dev\.sigstore\.cosign\/bundle annotation/);
   assert.equal(oracle(b.v01, b.payload), false);
+});
+
+test('a registry with the Referrers API: bundles are found through GET /v2/<name>/referrers/<digest>, not the fallback tag', async () => {
+  const img = await image();
+  const { bundle } = keylessBundle(img.bytes, await issueLeaf(ca, ID.subject, ID.issuer), log);
+  const listed = await attachBundles(reg, img.repo, img.manifest, [bundle], { fallbackTag: false });
+  // distribution 2.8 has no Referrers API: a proxy in front of it answers that one endpoint, as a 1.1 registry would.
+  const referrersPath = `/v2/${img.repo}/referrers/${img.manifest.digest}`;
+  const index = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: listed });
+  const proxy = await startFaultProxy(reg.port, (req) => (req.url === referrersPath ? { kind: 'body', status: 200, contentType: 'application/vnd.oci.image.index.v1+json', body: index } : { kind: 'pass' }));
+  try {
+    const r = await verifier.verify(await verifier.resolveRegistry(`${proxy.host}/${img.repo}@${img.manifest.digest}`), { signers: [{ kind: 'identity', ...ID }], root: parseTrustedRoot(rootJson, rootFile) });
+    assert.equal(r.verified, true, r.reason);
+    assert.match(r.foundAt!, /referrers API → sha256:/);
+    assert.ok(proxy.seen.includes(`GET ${referrersPath}`));
+    assert.ok(!proxy.seen.some((l) => l.includes(`/manifests/${img.manifest.digest.replace(':', '-')}`) && !l.includes('.sig')), 'the fallback tag is not read when the API answers');
+  } finally {
+    await proxy.close();
+  }
 });

@@ -165,8 +165,8 @@ export function keylessBundle(manifestBytes: Buffer, leaf: TestLeaf, log: TestLo
 
 const BUNDLE_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
 
-/** Attaches bundles to `subject` as OCI referrers and writes the `sha256-<hex>` fallback index listing them (what cosign does on registries without the Referrers API). */
-export async function attachBundles(reg: TestRegistry, repo: string, subject: { digest: string; size: number; mediaType: string }, bundles: unknown[]): Promise<void> {
+/** Attaches bundles to `subject` as OCI referrers and writes the `sha256-<hex>` fallback index listing them (what cosign does on registries without the Referrers API); returns the descriptors a Referrers API would list. */
+export async function attachBundles(reg: TestRegistry, repo: string, subject: { digest: string; size: number; mediaType: string }, bundles: unknown[], opts: { fallbackTag?: boolean } = {}): Promise<{ mediaType: string; artifactType: string; digest: string; size: number }[]> {
   const empty = await uploadBlob(reg, repo, Buffer.from('{}'));
   const listed = [];
   for (const b of bundles) {
@@ -179,5 +179,6 @@ export async function attachBundles(reg: TestRegistry, repo: string, subject: { 
     listed.push({ mediaType, artifactType: BUNDLE_TYPE, digest, size: bytes.length });
   }
   const indexType = 'application/vnd.oci.image.index.v1+json';
-  await putManifest(reg, repo, subject.digest.replace(':', '-'), indexType, { schemaVersion: 2, mediaType: indexType, manifests: listed });
+  if (opts.fallbackTag !== false) await putManifest(reg, repo, subject.digest.replace(':', '-'), indexType, { schemaVersion: 2, mediaType: indexType, manifests: listed });
+  return listed;
 }

@@ -12,7 +12,7 @@ export const VERIFY_HELP = `Usage: moat verify IMAGE [--key FILE]... [options]
 
 Checks that a trusted signer signed the image. It finds the image's cosign signatures in
 its registry, both kinds: tag signatures (the sha256-<hex>.sig tag: simple-signing payloads
-checked with the trusted keys; the payload must name the image's manifest digest and its
+checked with the trusted keys, or keyless from their certificate and Rekor bundle annotations; the payload must name the image's manifest digest and its
 own repository, or a reference the policy accepts) and Sigstore bundles attached as OCI
 referrers (the Referrers API, else its sha256-<hex> fallback tag): signed with a trusted
 key, or keyless with a Fulcio certificate that chains to the trusted root, was valid when
