@@ -15,6 +15,7 @@ import type { Signer } from '../src/signatures/policy.ts';
 import { SignatureVerifier } from '../src/verify/verifier.ts';
 import { cosignPayload, cosignSign, cosignSignImage, makeKey, pushSignatures, type TestKey } from './support/cosign.ts';
 import { docker, ensureTestImages, IMAGES } from './support/engine.ts';
+import { startFaultProxy } from './support/fault-proxy.ts';
 import { runMoat } from './support/moat-cli.ts';
 import { startRegistry, type TestRegistry } from './support/registry.ts';
 import { putManifest, uploadImage } from './support/registry-images.ts';
@@ -262,4 +263,18 @@ test('an engine image is verified by the registry digest it was pushed with; a l
   const local = await runMoat(['verify', IMAGES.hardened, '--key', keys.ed25519.publicFile], { cwd: dir });
   assert.equal(local.code, 1);
   assert.match(local.stdout, /not verified: moat-test\/hardened:1: no registry digest: image moat-test\/hardened:1 was built locally or never pushed/);
+});
+
+test('a huge signature manifest (over 4 MiB) is refused unread: a verdict, not a crash', async () => {
+  const img = await image();
+  const sigPath = `/v2/${img.repo}/manifests/${img.digest.replace(':', '-')}.sig`;
+  const huge = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', pad: 'x'.repeat(5 << 20) });
+  const proxy = await startFaultProxy(reg.port, (req) => (req.url === sigPath ? { kind: 'body', status: 200, contentType: 'application/vnd.oci.image.manifest.v1+json', body: huge } : { kind: 'pass' }));
+  try {
+    const r = await verify(`${proxy.host}/${img.repo}:1`, [signer(keys.ecdsa)]);
+    assert.equal(r.code, 'malformed');
+    assert.match(r.reason!, /^the signature manifest .* is huge \(over 4096 KiB\): refused unread$/);
+  } finally {
+    await proxy.close();
+  }
 });
