@@ -46,7 +46,8 @@ export async function readReferrerBundles(client: RegistryClient, repository: st
     index = await readBody(res, INDEX_LIMIT, 'the referrers list', client.apiHost);
     via = `${name} referrers API`;
   } catch (e) {
-    if (!(e instanceof RegistryError) || e.status !== 404) throw e;
+    // 404 from registries without the API; some answer 400, 405 or 501 instead: all mean "use the fallback tag".
+    if (!(e instanceof RegistryError) || ![400, 404, 405, 501].includes(e.status ?? 0)) throw e;
     const tag = signatureTag(digest, '').slice(0, -1);
     via = `${name}:${tag} (referrers fallback tag)`;
     try {
