@@ -15,6 +15,7 @@ import { benchEnforceFuzz } from './enforce-fuzz.bench.ts';
 import { benchRegistry } from './registry.bench.ts';
 import { benchSbom } from './sbom.bench.ts';
 import { benchVuln } from './vuln.bench.ts';
+import { benchVerify } from './verify.bench.ts';
 import { benchWatch } from './watch.bench.ts';
 
 // One line each, so adding a benchmark never conflicts with another.
@@ -30,6 +31,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   vuln: benchVuln,
   analyzers: benchAnalyzers,
   'enforce-fuzz': benchEnforceFuzz,
+  verify: benchVerify,
 };
 
 const wanted = process.argv.slice(2);

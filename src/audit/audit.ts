@@ -8,6 +8,7 @@ import type { ContainerSpec } from '../models/container-spec.ts';
 import type { DaemonSpec } from '../models/daemon-spec.ts';
 import type { HostSpec } from '../models/host-spec.ts';
 import type { ImageSpec } from '../models/image-spec.ts';
+import type { SignatureStatus } from '../models/signature-status.ts';
 import { EngineClient, type ClientOptions } from '../engine/client.ts';
 import { EngineError } from '../engine/errors.ts';
 import { runCheck, type Verdict } from '../rules/evaluate.ts';
@@ -43,6 +44,8 @@ export interface AuditOptions {
   config?: MoatConfig;
   now?: Date;
   env?: NodeJS.ProcessEnv;
+  /** Checks an image's signature (moat.yaml trust.signatures); given only when a signer policy exists, so audits without one are unchanged. */
+  imageSignature?: (image: ImageSpec) => Promise<SignatureStatus | undefined>;
 }
 
 /** Requests in flight at once: the measured sweet spot for the engine's unix socket on 2 cores. */
@@ -116,9 +119,16 @@ export async function audit(opts: AuditOptions = {}): Promise<Report> {
     for (const r of byTarget.host) record(r, runCheck(r, system, hostSubject));
     for (const r of byTarget.daemon) record(r, runCheck(r, system, daemonSubject));
     const settings = imageSettings(opts.config);
+    const signatures = new Map<string, SignatureStatus | undefined>();
+    if (opts.imageSignature && byTarget.image.length > 0) {
+      const sign = opts.imageSignature;
+      const statuses = await mapLimit([...images.values()], CONCURRENCY, async (img) => [img.id, await sign(img)] as const);
+      for (const [id, status] of statuses) signatures.set(id, status);
+    }
     for (const img of images.values()) {
       const subject: Subject = { kind: 'image', id: img.id, name: img.repoTags[0] };
-      for (const r of byTarget.image) record(r, runCheck(r, { image: img, now, settings }, subject));
+      const signature = signatures.get(img.id);
+      for (const r of byTarget.image) record(r, runCheck(r, { image: img, now, settings, ...(signature ? { signature } : {}) }, subject));
     }
     for (const { container, processes, execs } of containers) {
       const facts: ContainerFacts = { container, daemon, host, ...(opts.config ? { allow: opts.config.enforce.allow } : {}), image: container.imageId ? images.get(container.imageId) : undefined, processes, execs };

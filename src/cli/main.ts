@@ -20,6 +20,7 @@ Commands:
   sbom      list an image's OS and packages (CycloneDX, SPDX, table, JSON)
   harden    record what a container does and write least-privilege settings for it
   lint      lint Dockerfiles, compose files and docker run lines before they run
+  verify    check an image's cosign signature against trusted keys (moat.yaml trust.signatures)
 
 Run 'moat <command> --help' for a command's options.
 Options: -h, --help  show this help;  --version  print the version`;
@@ -40,6 +41,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   sbom: async () => (await import('./commands/sbom.ts')).sbomCommand,
   harden: async () => (await import('./commands/harden.ts')).hardenCommand,
   lint: async () => (await import('./commands/lint.ts')).lintCommand,
+  verify: async () => (await import('./commands/verify.ts')).verifyCommand,
 };
 
 export async function main(argv: string[], io: CommandIO): Promise<number> {

@@ -9,7 +9,9 @@ import type { Location } from '../models/location.ts';
 import { normalizeCapability } from '../models/normalize.ts';
 import type { Rule } from '../rules/rule.ts';
 import { MoatError, locatedMessage } from '../util/errors.ts';
-import { ConfigSchema, TOP_LEVEL_KEYS, RulesSectionSchema, IgnoreSchema, type MoatConfigData } from './schema.ts';
+import { ConfigSchema, TOP_LEVEL_KEYS, RulesSectionSchema, IgnoreSchema, SignatureEntrySchema, type MoatConfigData } from './schema.ts';
+import { resolveSignaturePolicy } from './trust-signatures.ts';
+import type { SignaturePolicy } from '../signatures/policy.ts';
 import { WatchIgnoreSchema, WatchSectionSchema, type WatchSectionData } from './watch-schema.ts';
 import { didYouMean } from './suggest.ts';
 import { defaultEnforceConfig, resolveEnforce, type EnforceConfig } from './enforce.ts';
@@ -49,7 +51,7 @@ export interface MoatConfig {
     severity: Map<string, { severity: Severity; at: Location }>;
   };
   ignores: Ignore[];
-  trust: { registries: string[]; baseImages: string[] };
+  trust: { registries: string[]; baseImages: string[]; signatures?: SignaturePolicy };
   /** Upper-case, without `CAP_`. */
   allowedCapabilities: string[];
   /** `images:`: settings of image rules; `maxAgeDays` absent when not set. */
@@ -194,6 +196,7 @@ function resolveConfig(
   }
   config.trust.registries = data.trust?.registries ?? [];
   config.trust.baseImages = data.trust?.baseImages ?? [];
+  if (data.trust?.signatures) config.trust.signatures = resolveSignaturePolicy(data.trust.signatures, dirname(file), (path) => valueLocation(doc, ['trust', 'signatures', ...path], at), fail);
   config.allowedCapabilities = (data.capabilities?.allowed ?? []).map(normalizeCapability);
   if (data.images?.maxAgeDays !== undefined) config.images.maxAgeDays = Number(data.images.maxAgeDays);
   if (data.enforce) config.enforce = resolveEnforce(data.enforce, rules, (path) => valueLocation(doc, path, at), fail);
@@ -209,7 +212,8 @@ function unknownKeyHint(parent: (string | number)[], key: string): string {
     '': TOP_LEVEL_KEYS,
     rules: Object.keys(RulesSectionSchema.entries),
     ignore: Object.keys(IgnoreSchema.entries),
-    trust: ['registries', 'baseImages'],
+    trust: ['registries', 'baseImages', 'signatures'],
+    'trust.signatures': Object.keys(SignatureEntrySchema.entries),
     capabilities: ['allowed'],
     images: ['maxAgeDays'],
     enforce: Object.keys(EnforceSectionSchema.entries),
@@ -225,7 +229,7 @@ function unknownKeyHint(parent: (string | number)[], key: string): string {
   const named = parent.filter((p): p is string => typeof p === 'string');
   const nested = `${named[0] ?? ''}.${named[1] ?? ''}`;
   const deep = `${nested}.${named[2] ?? ''}`;
-  const section = deep === 'enforce.plugins.allow' ? deep : ['watch.ignore', 'enforce.exceptions', 'enforce.plugins', 'enforce.build', 'enforce.allow'].includes(nested) ? nested : (named[0] ?? '');
+  const section = deep === 'enforce.plugins.allow' ? deep : ['watch.ignore', 'enforce.exceptions', 'enforce.plugins', 'enforce.build', 'enforce.allow', 'trust.signatures'].includes(nested) ? nested : (named[0] ?? '');
   const known = keysOf[section];
   if (!known) return '';
   const hint = didYouMean(key, known);

@@ -40,6 +40,33 @@ export const IgnoreSchema = v.strictObject(
   'an ignore is a mapping with rule, reason, and optionally subject and expires',
 );
 
+export const SignatureIdentitySchema = v.strictObject(
+  {
+    /** The certificate's subject: an email or a URI (a CI workflow). */
+    subject: nonEmpty('identity subject'),
+    /** The OIDC issuer that vouched for it (https://token.actions.githubusercontent.com). */
+    issuer: nonEmpty('identity issuer'),
+  },
+  'an identity is a mapping with subject and issuer',
+);
+
+export const SignatureEntrySchema = v.strictObject(
+  {
+    /** Image patterns: a registry (`127.0.0.1:5000`, `*.example.com`), a repository prefix (`docker.io/library`) or a glob (`ghcr.io/acme/*`). */
+    images: tokenList('an image pattern in trust.signatures images'),
+    /** PEM public keys (relative to moat.yaml), any one of which may have signed. */
+    keys: v.optional(tokenList('a key file in trust.signatures keys')),
+    identities: v.optional(v.array(SignatureIdentitySchema, 'identities must be a list of subject/issuer mappings')),
+    /** Sigstore trusted_root.json (relative to moat.yaml) that keyless identities are checked against. */
+    trustedRoot: v.optional(nonEmpty('trustedRoot')),
+    /** `true`: tags must be pinned to digests. */
+    requireDigest: v.optional(v.picklist(['true', 'false'], 'requireDigest must be true or false')),
+    /** Signed docker-references accepted besides the image's own repository (mirrors). */
+    references: v.optional(tokenList('a reference pattern in trust.signatures references')),
+  },
+  'a trust.signatures entry is a mapping with images, keys, identities, trustedRoot, requireDigest and references',
+);
+
 export const ConfigSchema = v.strictObject(
   {
     version: v.optional(v.literal('1', 'version must be 1')),
@@ -52,8 +79,10 @@ export const ConfigSchema = v.strictObject(
           registries: v.optional(tokenList('a registry in trust.registries')),
           /** Base images Dockerfiles may start from (`debian:12-slim`, `gcr.io/distroless/*`). */
           baseImages: v.optional(tokenList('an image in trust.baseImages')),
+          /** Who must have signed which images (cosign keys or keyless identities); the first matching entry applies. */
+          signatures: v.optional(v.array(SignatureEntrySchema, 'trust.signatures must be a list of entries (images, keys, identities, requireDigest, references)')),
         },
-        'trust must be a mapping with registries and baseImages',
+        'trust must be a mapping with registries, baseImages and signatures',
       ),
     ),
     capabilities: v.optional(

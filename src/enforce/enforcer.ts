@@ -20,6 +20,7 @@ import { PLUGIN_POLICY, allowedPlugin } from './plugin-requests.ts';
 import { START_REASONS, startView, type StartKind } from './start-check.ts';
 import { readHostObjects, withResolvedBinds } from '../sources/host/host-objects.ts';
 import { HostPathError } from '../sources/host/resolve-path.ts';
+import { IMAGE_SIGNATURE_RULE, type ImageTrustGate } from './image-trust.ts';
 import { maskSecrets } from './mask.ts';
 import { actionFor, exceptionFor } from './policy.ts';
 import type { AuthzRequest } from './protocol.ts';
@@ -43,6 +44,8 @@ export interface EnforcerOptions {
   daemon?: DaemonView;
   /** The most a start check may wait for the daemon (default 800 ms; keep it under the server's timeout). */
   daemonTimeoutMs?: number;
+  /** Image-signature gate (trust.signatures), when a signer policy exists: see image-trust.ts. */
+  imageTrust?: ImageTrustGate;
 }
 
 export interface JudgedFinding {
@@ -80,6 +83,7 @@ export class Enforcer {
   private readonly baseline: Set<string>;
   private readonly daemon: DaemonView | undefined;
   private readonly daemonTimeoutMs: number;
+  private readonly imageTrust?: ImageTrustGate;
 
   constructor(opts: EnforcerOptions = {}) {
     const config = opts.config ?? emptyConfig(process.cwd());
@@ -90,6 +94,7 @@ export class Enforcer {
     this.now = opts.now ?? (() => new Date());
     this.daemon = opts.daemon;
     this.daemonTimeoutMs = opts.daemonTimeoutMs ?? 800;
+    if (opts.imageTrust) this.imageTrust = opts.imageTrust;
     // A delta counts only what the baseline does not already show (a rule that fires on any container is not the request's doing).
     this.baseline = new Set(this.findingsOf({ container: baselineSpec() }).findings.map(keyOf));
   }
@@ -190,6 +195,13 @@ export class Enforcer {
       if (e instanceof HostPathError) return denied(endpoint, REQUEST_REASONS.unreadable, `a bind source cannot be resolved on this host: ${e.message}`);
       throw e;
     }
+    // --- image signature (issue 16; logic in image-trust.ts): a create's image must carry a trusted signature ---
+    if (this.imageTrust && endpoint === 'container-create' && subject.image) {
+      const gate = await this.imageTrust.judge(subject.image);
+      if (!gate.allow) return { ...denied(endpoint, IMAGE_SIGNATURE_RULE, gate.reason), subject: { kind: subject.kind, ...(subject.name ? { name: subject.name } : {}), image: subject.image } };
+      if (gate.note) notes.push(gate.note);
+    }
+    // --- end image signature ---
     const facts: ContainerFacts = { container: subject.spec, allow: this.policy.allow, ...(image ? { image } : {}), ...(subject.execs ? { execs: subject.execs } : subject.mode === 'delta' ? { execs: [] } : {}) };
     const { findings, errors } = this.findingsOf(facts);
     const counted = subject.mode === 'delta' ? findings.filter((f) => !this.baseline.has(keyOf(f))) : findings;

@@ -7,7 +7,6 @@ import { parseDockerfile } from '../sources/dockerfile/parse.ts';
 import { decodeDockerfile } from '../sources/dockerfile/text.ts';
 import { MoatError } from '../util/errors.ts';
 import type { RuleTarget } from '../rules/rule.ts';
-import { MoatError } from '../util/errors.ts';
 
 /**
  * What one file became: models, each with the subject findings are reported on. A

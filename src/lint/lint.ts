@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { buildReport } from '../report/build.ts';
+import { signaturePolicyFor } from '../signatures/policy.ts';
 import { applyConfig } from '../config/apply.ts';
 import { emptyConfig, type MoatConfig } from '../config/load.ts';
 import type { Finding } from '../findings/finding.ts';
@@ -69,7 +70,7 @@ export async function lint(opts: LintOptions): Promise<Report> {
   const notes: ReportNote[] = [];
   const files = findFiles(opts.paths, cwd, kinds, (p) => errors.push({ message: p.message, location: { file: p.file } }));
   const sources: Source[] = [...(opts.inputs ?? []), ...files];
-  const settings: DockerfileSettings = { trustedRegistries: config.trust.registries, trustedBaseImages: config.trust.baseImages };
+  const settings: DockerfileSettings = { trustedRegistries: config.trust.registries, trustedBaseImages: config.trust.baseImages, ...digestRequirement(config) };
 
   const warnings: ReportWarning[] = [];
   const pending = new Map<FileKind, Source[]>();
@@ -204,4 +205,16 @@ function plural(n: number, title: string): string {
 function masked(v: Verdict): Verdict {
   if (v.findings.length === 0) return v;
   return { ...v, findings: v.findings.map((f) => ({ ...f, message: redact(f.message), ...(f.evidence !== undefined ? { evidence: redact(f.evidence) } : {}) })) };
+}
+
+/** trust.signatures' requireDigest, through the one policy matcher (the first entry covering an image decides). */
+function digestRequirement(config: MoatConfig): Pick<DockerfileSettings, 'digestRequiredBy'> {
+  const policy = config.trust.signatures;
+  if (!policy?.entries.some((e) => e.requireDigest)) return {};
+  return {
+    digestRequiredBy: (domain, path) => {
+      const entry = signaturePolicyFor(policy, { domain, path });
+      return entry?.requireDigest ? (entry.at ?? 'trust.signatures') : undefined;
+    },
+  };
 }

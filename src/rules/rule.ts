@@ -1,4 +1,5 @@
 import type { Severity } from '../findings/finding.ts';
+import type { SignatureStatus } from '../models/signature-status.ts';
 import type { Location } from '../models/location.ts';
 import type { HostObjectPolicy } from '../models/host-policy.ts';
 import type { ContainerSpec } from '../models/container-spec.ts';
@@ -110,6 +111,8 @@ export interface ImageFacts {
   now: Date;
   /** From moat.yaml; absent at doors that have none (rules then keep their manual review). */
   settings?: ImageSettings;
+  /** The image's signature checked against moat.yaml's trust.signatures; absent when no signer policy covers it. */
+  signature?: SignatureStatus;
 }
 
 /** Settings image rules read (moat.yaml `images:` and `trust:`). */
@@ -150,6 +153,8 @@ export interface DockerfileSettings {
   trustedRegistries: readonly string[];
   /** Base images Dockerfiles may start from (`debian:12-slim`, `gcr.io/distroless/*`); empty: any. */
   trustedBaseImages: readonly string[];
+  /** The moat.yaml entry (file:line) that requires `registry/repository` to be pinned by digest (trust.signatures requireDigest); absent: none does. */
+  digestRequiredBy?: (registry: string, repository: string) => string | undefined;
 }
 
 export interface DockerfileFacts {

@@ -43,6 +43,10 @@ export function baseMatches(pattern: string, registry: string | undefined, repos
   const name = `${registry ? `${registry}/` : ''}${repository}`.replace(/^(docker\.io\/)?(library\/)?/, '');
   const p = pattern.replace(/^(docker\.io\/)?(library\/)?/, '');
   const [pName = '', pTag] = p.split(/:(?=[^/]*$)/);
-  const glob = (g: string, s: string): boolean => new RegExp(`^${g.split('*').map((x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(s);
-  return glob(pName, name) && (pTag === undefined || (tag !== undefined && glob(pTag, tag)));
+  return globMatches(pName, name) && (pTag === undefined || (tag !== undefined && globMatches(pTag, tag)));
+}
+
+/** `*` matches any run of characters (slashes too); everything else matches itself. */
+export function globMatches(glob: string, s: string): boolean {
+  return new RegExp(`^${glob.split('*').map((x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(s);
 }

@@ -11,6 +11,7 @@ import type { Finding, Subject } from '../findings/finding.ts';
 import { checkResult } from '../findings/summary.ts';
 import type { ImageScan } from '../image/scan.ts';
 import type { ImageSpec } from '../models/image-spec.ts';
+import type { SignatureStatus } from '../models/signature-status.ts';
 import type { CheckResult, Report, ReportWarning } from '../report/model.ts';
 import { runCheck } from '../rules/evaluate.ts';
 import type { ImageRule, ImageSettings } from '../rules/rule.ts';
@@ -31,6 +32,8 @@ export interface ImageReportOptions {
   vulns: VulnPart;
   /** What was scanned, for people. */
   description: string;
+  /** The image's signature against moat.yaml's trust.signatures, when a policy covers it. */
+  signature?: SignatureStatus;
 }
 
 export interface ImageReport {
@@ -50,7 +53,7 @@ export function imageScanReport(scan: ImageScan, opts: ImageReportOptions): Imag
   const rules = scan.image ? opts.rules : opts.rules.filter((r) => r.meta.needs?.includes('files'));
   if (image) {
     const subject: Subject = { kind: 'image', id: image.id, name: image.repoTags[0] ?? scan.target.name };
-    const verdicts = rules.map((r) => ({ rule: r, verdict: runCheck(r, { image, now: opts.now, settings: opts.settings }, subject) }));
+    const verdicts = rules.map((r) => ({ rule: r, verdict: runCheck(r, { image, now: opts.now, settings: opts.settings, ...(opts.signature ? { signature: opts.signature } : {}) }, subject) }));
     let ruleFindings = verdicts.flatMap((v) => v.verdict.findings);
     if (opts.config) {
       const applied = applyConfig(ruleFindings, opts.config, { now: started, ran: rules });

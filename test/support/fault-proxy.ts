@@ -10,6 +10,8 @@ export type Fault =
   | { kind: 'pass' }
   | { kind: 'status'; status: number; headers?: Record<string, string> }
   | { kind: 'silent' }
+  /** Answer with this body instead of the registry (an endpoint the registry lacks, such as the Referrers API). */
+  | { kind: 'body'; status: number; contentType: string; body: string }
   /** Forward the headers and this many body bytes, then stall (`cut: false`) or drop the connection. */
   | { kind: 'partial'; bytes: number; cut: boolean };
 
@@ -28,6 +30,7 @@ export async function startFaultProxy(upstreamPort: number, fault: (req: Incomin
     const f = fault(req, seen.length);
     if (f.kind === 'status') return void res.writeHead(f.status, { 'Content-Type': 'application/json', ...f.headers }).end('{"errors":[{"code":"UNAVAILABLE","message":"injected"}]}');
     if (f.kind === 'silent') return;
+    if (f.kind === 'body') return void res.writeHead(f.status, { 'Content-Type': f.contentType, 'Content-Length': Buffer.byteLength(f.body) }).end(f.body);
     const up = request({ host: '127.0.0.1', port: upstreamPort, method: req.method, path: req.url, headers: { ...req.headers, host: `127.0.0.1:${upstreamPort}` } }, (upRes) => {
       res.writeHead(upRes.statusCode ?? 502, upRes.headers);
       if (f.kind === 'pass') return void upRes.pipe(res);

@@ -1,4 +1,5 @@
 import { audit } from '../../audit/audit.ts';
+import type { ImageSpec } from '../../models/image-spec.ts';
 import { isSeverity, severityRank, type Severity } from '../../findings/finding.ts';
 import { renderReport, REPORT_FORMATS, tableWidth, type ReportFormat } from '../../report/index.ts';
 import { shouldColor } from '../../report/table.ts';
@@ -81,6 +82,10 @@ export async function auditCommand(argv: string[], io: CommandIO): Promise<numbe
   const { resolveEndpoint } = await import('../../engine/endpoint.ts');
 
   const now = new Date();
+  // Only a trust.signatures policy with signers makes audit check signatures (and reach registries).
+  const { hasSignerPolicy } = await import('../../signatures/policy.ts');
+  const verifier = hasSignerPolicy(config.trust.signatures) ? new (await import('../../verify/verifier.ts')).SignatureVerifier({ registry: { env: io.env, ...(timeoutMs ? { timeoutMs } : {}) } }) : undefined;
+  const { imageSignatureStatus } = verifier ? await import('../../verify/image-status.ts') : { imageSignatureStatus: undefined };
   const report = await audit({
     engine: { endpoint: resolveEndpoint(io.env, values.host), timeoutMs },
     rules,
@@ -91,7 +96,8 @@ export async function auditCommand(argv: string[], io: CommandIO): Promise<numbe
     env: io.env,
     config,
     now,
-  });
+    ...(verifier && imageSignatureStatus ? { imageSignature: (image: ImageSpec) => imageSignatureStatus(verifier, config.trust.signatures, image) } : {}),
+  }).finally(() => verifier?.close());
 
   deliverReport(report, format, { output: values.output, verbose: values.verbose === true }, io);
   return exitCodeFor(report, failOn);

@@ -93,7 +93,10 @@ async function serve(argv: string[], io: CommandIO): Promise<number> {
   }
   // The start check gets most of the decision's time; the rest is judging and answering.
   const daemon = new EngineDaemonView(endpoint, Math.max(1, Math.floor(timeoutMs * 0.8)));
-  const enforcer = new Enforcer({ config, hostRoot: values['host-root'], daemon, daemonTimeoutMs: Math.max(1, Math.floor(timeoutMs * 0.8)) });
+  // Images are checked for trusted signatures only when moat.yaml's trust.signatures names signers.
+  const { hasSignerPolicy } = await import('../../signatures/policy.ts');
+  const imageTrust = hasSignerPolicy(config.trust.signatures) ? new (await import('../../enforce/image-trust.ts')).ImageTrustGate({ policy: config.trust.signatures!, registry: { env: io.env } }) : undefined;
+  const enforcer = new Enforcer({ config, hostRoot: values['host-root'], daemon, daemonTimeoutMs: Math.max(1, Math.floor(timeoutMs * 0.8)), ...(imageTrust ? { imageTrust } : {}) });
   let log: DecisionSink;
   if (values.log === undefined || values.log === '-') log = streamSink(io.stdout);
   else {

@@ -1,5 +1,5 @@
 import { selectConfiguredRules } from '../../config/apply.ts';
-import { loadConfig } from '../../config/load.ts';
+import { loadConfig, type MoatConfig } from '../../config/load.ts';
 import { detectKind, dockerfileKind, KIND_NAMES, runLineKind } from '../../lint/file-kinds.ts';
 import { FIXABLE_RULES, fixDiff, fixDockerfile, writeFileAtomic } from '../../lint/fix.ts';
 import { lint, type LintInput } from '../../lint/lint.ts';
@@ -36,7 +36,9 @@ Options:
                           directory or above)
       --fix               rewrite what is safe to fix mechanically (ADD of local files
                           to COPY, --no-install-recommends, apt list cleanup, JSON-form
-                          CMD), atomically, then report what is left
+                          CMD), atomically, then report what is left; a FROM by tag that
+                          moat.yaml trust.signatures requireDigest covers is pinned to the
+                          digest its registry serves (the only time lint asks a registry)
       --dry-run           with --fix: print the changes as a unified diff, write nothing
   -v, --verbose           table: list passed and not applicable checks too
   -h, --help              show this help
@@ -62,6 +64,34 @@ const OPTIONS = {
   kind: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+/** --fix for FROM by tag where trust.signatures requires digests: the registry's digest for the tag (issue 16). */
+async function pinDigests(files: Array<{ path: string; display: string }>, config: MoatConfig, io: CommandIO, dryRun: boolean): Promise<void> {
+  const policy = config.trust.signatures;
+  if (!policy?.entries.some((e) => e.requireDigest)) return;
+  const { signaturePolicyFor } = await import('../../signatures/policy.ts');
+  const { pinFromDigests } = await import('../../lint/pin-digests.ts');
+  const { SignatureVerifier } = await import('../../verify/verifier.ts');
+  const { createTwoFilesPatch } = await import('diff');
+  const requires = (domain: string, path: string): string | undefined => (signaturePolicyFor(policy, { domain, path })?.requireDigest ? 'policy' : undefined);
+  const verifier = new SignatureVerifier({ registry: { env: io.env } });
+  let pinned = 0;
+  try {
+    for (const f of files) {
+      const bytes = readInput(f.path, f.display, MAX_DOCKERFILE_BYTES);
+      const text = new TextDecoder().decode(bytes);
+      const spec = await parseDockerfile(bytes, { file: f.display });
+      const r = await pinFromDigests(text, spec, requires, async (ref) => (await verifier.resolveRegistry(ref)).digest, new Date().toISOString().slice(0, 10));
+      if (r.applied.length === 0) continue;
+      pinned += r.applied.length;
+      if (dryRun) io.stdout.write(createTwoFilesPatch(`a/${f.display}`, `b/${f.display}`, r.before, r.after, undefined, undefined, { context: 3 }));
+      else writeFileAtomic(f.path, r.after);
+    }
+  } finally {
+    verifier.close();
+  }
+  io.stderr.write(`moat: ${dryRun ? 'would pin' : 'pinned'} ${pinned} FROM${pinned === 1 ? '' : 's'} to registry digests (trust.signatures requireDigest)\n`);
+}
 
 export async function lintCommand(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseCommandArgs('lint', argv, OPTIONS, true);
@@ -109,6 +139,7 @@ export async function lintCommand(argv: string[], io: CommandIO): Promise<number
       else writeFileAtomic(f.path, fix.after);
     }
     io.stderr.write(`moat: ${values['dry-run'] ? 'would make' : 'made'} ${rewrites} fix${rewrites === 1 ? '' : 'es'} in ${changed} file${changed === 1 ? '' : 's'}\n`);
+    if (rules.some((r) => r.meta.id === 'dockerfile-base-digest-required')) await pinDigests(findFiles(paths, io.cwd).filter((x) => x.kind === dockerfileKind), config, io, values['dry-run'] === true);
     if (values['dry-run']) return EXIT.ok;
   }
 

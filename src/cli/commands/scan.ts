@@ -1,6 +1,9 @@
 import { isSeverity, type Severity } from '../../findings/finding.ts';
 import type { ImageTarget } from '../../image/target.ts';
 import type { Inventory } from '../../models/inventory.ts';
+import type { ImageSpec } from '../../models/image-spec.ts';
+import type { SignatureStatus } from '../../models/signature-status.ts';
+import type { MoatConfig } from '../../config/load.ts';
 import type { Report } from '../../report/model.ts';
 import type { ImageRule } from '../../rules/rule.ts';
 import type { VulnPart } from '../../scan/image-report.ts';
@@ -145,7 +148,8 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
           ? { notChecked: 'vulnerabilities not checked (--no-vulns)', error: false }
           : { notChecked: `${noDatabaseMessage(dbPath)}; vulnerabilities not checked`, error: true };
       const rules = selectConfiguredRules(imageRules, config, { checks: [], skip: [] }) as ImageRule[];
-      ({ report, warnings } = imageScanReport(scanned, { rules, settings: imageSettings(config, DEFAULT_MAX_IMAGE_AGE_DAYS), config, now: started, vulns, description }));
+      const signature = scanned.image ? await scanSignatureStatus(config, scanned.image.spec, io, values) : undefined;
+      ({ report, warnings } = imageScanReport(scanned, { rules, settings: imageSettings(config, DEFAULT_MAX_IMAGE_AGE_DAYS), config, now: started, vulns, description, ...(signature ? { signature } : {}) }));
     }
   } finally {
     db?.close();
@@ -163,6 +167,20 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
     return EXIT.usage;
   }
   return exitCodeFor(report, failOn);
+}
+
+/** The image's signature status, only when moat.yaml's trust.signatures names signers (otherwise the report is as before). */
+async function scanSignatureStatus(config: MoatConfig, image: ImageSpec, io: CommandIO, values: { 'insecure-registry'?: string[]; timeout?: string }): Promise<SignatureStatus | undefined> {
+  const { hasSignerPolicy } = await import('../../signatures/policy.ts');
+  if (!hasSignerPolicy(config.trust.signatures)) return undefined;
+  const { SignatureVerifier } = await import('../../verify/verifier.ts');
+  const { imageSignatureStatus } = await import('../../verify/image-status.ts');
+  const verifier = new SignatureVerifier({ registry: { env: io.env, ...(values['insecure-registry'] ? { insecure: values['insecure-registry'] } : {}), ...(values.timeout ? { timeoutMs: Number(values.timeout) } : {}) } });
+  try {
+    return await imageSignatureStatus(verifier, config.trust.signatures, image);
+  } finally {
+    verifier.close();
+  }
 }
 
 function parseSeverities(list: string[]): Severity[] | undefined {

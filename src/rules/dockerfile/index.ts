@@ -9,6 +9,7 @@ import aptNoYes from './apt-no-yes.ts';
 import aptRecommends from './apt-recommends.ts';
 import aptUnpinned from './apt-unpinned.ts';
 import aptUpgrade from './apt-upgrade.ts';
+import baseDigestRequired from './base-digest-required.ts';
 import baseLatest from './base-latest.ts';
 import baseUntagged from './base-untagged.ts';
 import baseUntrustedRegistry from './base-untrusted-registry.ts';
@@ -71,4 +72,4 @@ import zypperNoYes from './zypper-no-yes.ts';
 import zypperUnpinned from './zypper-unpinned.ts';
 
 /** Every Dockerfile rule, listed explicitly (a test checks this list equals the folder). */
-export const dockerfileRules: readonly DockerfileRule[] = [addInsteadOfCopy, addRemoteUnchecked, apkCache, apkUnpinned, aptCli, aptLists, aptNoYes, aptRecommends, aptUnpinned, aptUpgrade, baseLatest, baseUntagged, baseUntrustedRegistry, cd, chmodWorldWritable, cmdMultiple, copyDestSlash, copyFromRoot, copyFromSelf, copyFromUnknown, copyRelativeDest, copySensitive, curlPipeShell, dnfCache, dnfNoYes, dnfUnpinned, entrypointMultiple, envSelfReference, exposeSsh, flagValueMissing, fromPlatformRedundant, fromPlatform, gemUnpinned, goUnpinned, healthcheckMissing, healthcheckMultiple, ignoreUnjustified, instructionBeforeFrom, labelKeyInvalid, lastUserRoot, maintainer, npmUnpinned, onbuildInvalid, pipCache, pipUnpinned, pipefail, pointlessCommand, portInvalid, runConsecutive, secrets, shellForm, shellSymlink, stageNameDuplicate, stageNameReserved, sudo, updateAlone, userMissing, userNotNumeric, useraddLogInit, wgetAndCurl, wgetProgress, workdirRelative, yarnCache, yumCache, yumNoYes, yumUnpinned, zypperCache, zypperDistUpgrade, zypperNoYes, zypperUnpinned];
+export const dockerfileRules: readonly DockerfileRule[] = [addInsteadOfCopy, addRemoteUnchecked, apkCache, apkUnpinned, aptCli, aptLists, aptNoYes, aptRecommends, aptUnpinned, aptUpgrade, baseDigestRequired, baseLatest, baseUntagged, baseUntrustedRegistry, cd, chmodWorldWritable, cmdMultiple, copyDestSlash, copyFromRoot, copyFromSelf, copyFromUnknown, copyRelativeDest, copySensitive, curlPipeShell, dnfCache, dnfNoYes, dnfUnpinned, entrypointMultiple, envSelfReference, exposeSsh, flagValueMissing, fromPlatformRedundant, fromPlatform, gemUnpinned, goUnpinned, healthcheckMissing, healthcheckMultiple, ignoreUnjustified, instructionBeforeFrom, labelKeyInvalid, lastUserRoot, maintainer, npmUnpinned, onbuildInvalid, pipCache, pipUnpinned, pipefail, pointlessCommand, portInvalid, runConsecutive, secrets, shellForm, shellSymlink, stageNameDuplicate, stageNameReserved, sudo, updateAlone, userMissing, userNotNumeric, useraddLogInit, wgetAndCurl, wgetProgress, workdirRelative, yarnCache, yumCache, yumNoYes, yumUnpinned, zypperCache, zypperDistUpgrade, zypperNoYes, zypperUnpinned];

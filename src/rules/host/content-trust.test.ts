@@ -18,8 +18,11 @@ test('fails when it is set to a value the docker CLI reads as false', () => {
   assert.equal(issuesOf(rule.check(withEnv('false'))).length, 1);
 });
 
-test('passes DOCKER_CONTENT_TRUST=1', () => {
-  assert.deepEqual(rule.check(withEnv('1')), []);
+test('DOCKER_CONTENT_TRUST=1 in use: an info saying it is the older mechanism and what replaces it', () => {
+  const inUse = rule.check(withEnv('1')) as Array<{ severity?: string; message: string }>;
+  assert.equal(inUse.length, 1);
+  assert.equal(inUse[0]?.severity, 'info');
+  assert.match(inUse[0]?.message ?? '', /Notary v1\), the older mechanism: .*Sigstore\/cosign signatures replace it/);
 });
 
 test("reads the value as the docker CLI does: anything but a false boolean enables trust", () => {
