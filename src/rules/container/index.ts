@@ -1,4 +1,5 @@
 import type { ContainerRule } from '../rule.ts';
+import adminPortExposed from './admin-port-exposed.ts';
 import apparmor from './apparmor.ts';
 import breakoutPath from './breakout-path.ts';
 import capabilities from './capabilities.ts';
@@ -9,14 +10,17 @@ import defaultBridge from './default-bridge.ts';
 import dockerSocket from './docker-socket.ts';
 import execPrivileged from './exec-privileged.ts';
 import execRoot from './exec-root.ts';
+import exposedPath from './exposed-path.ts';
 import healthcheck from './healthcheck.ts';
 import hostDevices from './host-devices.ts';
 import hostIpc from './host-ipc.ts';
 import hostNetwork from './host-network.ts';
+import hostNetworkListening from './host-network-listening.ts';
 import hostPid from './host-pid.ts';
 import hostUserns from './host-userns.ts';
 import hostUts from './host-uts.ts';
 import imageFreshness from './image-freshness.ts';
+import ipv6Unfiltered from './ipv6-unfiltered.ts';
 import memoryLimit from './memory-limit.ts';
 import mountPropagation from './mount-propagation.ts';
 import noNewPrivileges from './no-new-privileges.ts';
@@ -34,7 +38,7 @@ import sensitiveMounts from './sensitive-mounts.ts';
 import sshd from './sshd.ts';
 import ulimits from './ulimits.ts';
 
-/** Every container rule, listed explicitly (a test checks this list equals the folder), in CIS order; the composite breakout rule last. */
+/** Every container rule, listed explicitly (a test checks this list equals the folder), in CIS order; the composite breakout and exposed-path rules last. */
 export const containerRules: readonly ContainerRule[] = [
   rootUser,
   apparmor,
@@ -47,10 +51,13 @@ export const containerRules: readonly ContainerRule[] = [
   privilegedPorts,
   publishedPorts,
   hostNetwork,
+  hostNetworkListening,
   memoryLimit,
   cpuShares,
   rootfsWritable,
   portsAllInterfaces,
+  adminPortExposed,
+  ipv6Unfiltered,
   restartPolicy,
   hostPid,
   hostIpc,
@@ -70,4 +77,5 @@ export const containerRules: readonly ContainerRule[] = [
   hostUserns,
   dockerSocket,
   breakoutPath,
+  exposedPath,
 ];
