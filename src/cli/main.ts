@@ -19,6 +19,7 @@ Commands:
   sbom      list an image's OS and packages (CycloneDX, SPDX, table, JSON)
   harden    record what a container does and write least-privilege settings for it
   lint      lint Dockerfiles, compose files and docker run lines before they run
+  network   draw what is reachable from outside and what it reaches (engine or compose file)
 
 Run 'moat <command> --help' for a command's options.
 Options: -h, --help  show this help;  --version  print the version`;
@@ -39,6 +40,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   sbom: async () => (await import('./commands/sbom.ts')).sbomCommand,
   harden: async () => (await import('./commands/harden.ts')).hardenCommand,
   lint: async () => (await import('./commands/lint.ts')).lintCommand,
+  network: async () => (await import('./commands/network.ts')).networkCommand,
 };
 
 export async function main(argv: string[], io: CommandIO): Promise<number> {
