@@ -39,7 +39,9 @@ function escapeHtml(s: string): string {
 async function html(view: NetworkView): Promise<string> {
   const { instance } = await import('@viz-js/viz');
   const viz = await instance();
-  const svg = viz.renderString(renderDot(view), { format: 'svg', engine: 'dot' }).replace(/^<\?xml[^>]*>\s*(<!DOCTYPE[^>]*>\s*)?/, '');
+  const svg = viz.renderString(renderDot(view), { format: 'svg', engine: 'dot' });
+  // Inline SVG needs no XML prolog, doctype or generator comment: keep from the <svg> element on.
+  const inline = svg.slice(Math.max(0, svg.indexOf('<svg')));
   const rows = view.findings.map((f) => `<tr><td class="sev-${f.severity}">${f.severity}</td><td>${escapeHtml(f.ruleId)}</td><td>${escapeHtml(f.subject.name ?? f.subject.id)}</td><td>${escapeHtml(f.message)}</td></tr>`).join('\n');
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Moat network picture: ${escapeHtml(view.target)}</title>
@@ -47,7 +49,7 @@ async function html(view: NetworkView): Promise<string> {
 <style>body{font-family:system-ui,sans-serif;margin:2em}svg{max-width:100%;height:auto}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}.sev-critical,.sev-high{color:#b00;font-weight:bold}.sev-medium{color:#a60}</style>
 </head><body>
 <h1>Network picture</h1><p>${escapeHtml(view.target)} (${view.source}), moat ${escapeHtml(view.tool.version)}</p>
-<figure id="picture">${svg}</figure>
+<figure id="picture">${inline}</figure>
 <h2>Findings (${view.findings.length})</h2>
 <table><thead><tr><th>Severity</th><th>Rule</th><th>Subject</th><th>Finding</th></tr></thead><tbody>
 ${rows}
