@@ -42,6 +42,7 @@ before(async () => {
   await tc.make('lo', on(NETS.int, '-p', '127.0.0.1::8080'));
   await tc.make('db', on(NETS.app, '-p', '5432'), { start: false });
   await tc.make('hostnet', on('host', '--expose', '9999'));
+  await tc.make('rootweb', on(NETS.iso, '--user', '0:0', '-p', `${gateway}::8080`));
   const r = await runMoat(['network', '--all', '--format', 'json'], { cwd: dir });
   assert.equal(r.code, 0, r.stderr);
   view = JSON.parse(r.stdout);
@@ -143,4 +144,16 @@ test('the DOT output is valid Graphviz (rendered by dot), the Mermaid output is 
   assert.equal(html.code, 0, html.stderr);
   assert.match(html.stdout, /<figure id="picture"><svg/);
   assert.doesNotMatch(html.stdout, /<script|src="http|href="http/);
+});
+
+test('audit applies the network rules and raises the findings of exposed containers one severity', async () => {
+  const r = await runMoat(['audit', '--format', 'json', '--fail-on', 'none', '-c', `${tc.prefix}-web`, '-c', `${tc.prefix}-admin`, '-c', `${tc.prefix}-rootweb`, '-c', `${tc.prefix}-lo`], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as { findings: typeof view.findings };
+  const of = (rule: string, n: string) => report.findings.filter((f) => f.ruleId === rule && f.subject.name === `${tc.prefix}-${n}`);
+  assert.equal(of('container-exposed-path', 'web')[0]?.severity, 'critical');
+  const root = of('container-root-user', 'rootweb')[0];
+  assert.equal(root?.severity, 'high', 'medium raised to high: published on a non-loopback address');
+  assert.match(root?.message ?? '', /raised from medium: the container is reachable from outside the host/);
+  assert.ok(report.findings.filter((f) => f.subject.name === `${tc.prefix}-lo`).every((f) => !f.message.includes('raised from')), 'loopback only: nothing raised');
 });
