@@ -9,6 +9,7 @@ import { benchAnalyzers } from './analyzers.bench.ts';
 import { benchAudit } from './audit.bench.ts';
 import { benchHarden } from './harden.bench.ts';
 import { benchLint } from './lint.bench.ts';
+import { benchNetwork } from './network.bench.ts';
 import { benchDoors } from './doors.bench.ts';
 import { benchEnforce } from './enforce.bench.ts';
 import { benchRegistry } from './registry.bench.ts';
@@ -28,6 +29,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   lint: benchLint,
   vuln: benchVuln,
   analyzers: benchAnalyzers,
+  network: benchNetwork,
 };
 
 const wanted = process.argv.slice(2);

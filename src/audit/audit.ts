@@ -68,7 +68,7 @@ export async function audit(opts: AuditOptions = {}): Promise<Report> {
     const [daemon, summaries, networks] = await Promise.all([
       readDaemon(client, { hostRoot: opts.hostRoot, daemonConfigPath: opts.daemonConfigPath }),
       client.getJson(`/containers/json?all=${opts.all ? 1 : 0}`).then((j) => parseEngine(ContainerSummarySchema, j, 'GET /containers/json')),
-      readNetworks(client, CONCURRENCY),
+      readNetworks(client),
     ]);
     const host = daemon.local ? await readHost({ root: opts.hostRoot, daemon, env: opts.env }) : undefined;
 

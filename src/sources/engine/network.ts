@@ -1,7 +1,8 @@
 /**
- * The network door: the engine's networks (`GET /networks`, then each one inspected, since the
- * list omits attached containers) and the daemon settings that decide how their traffic is
- * filtered. Containers come through the inspect door (`containerFromInspect`), as in audit.
+ * The network door: the engine's networks (`GET /networks`: one request; the list carries each
+ * network's driver, options and flags but not its containers, which come from the containers'
+ * own inspect, read through the inspect door as in audit) and the daemon settings that decide
+ * how their traffic is filtered.
  */
 import * as v from 'valibot';
 import type { EngineClient } from '../../engine/client.ts';
@@ -14,8 +15,6 @@ import { ContainerInspectSchema, ContainerSummarySchema, parseEngine, type Conta
 
 const str = v.nullish(v.string());
 const bool = v.nullish(v.boolean());
-
-export const NetworkListSchema = v.array(v.object({ Id: v.string(), Name: v.string() }));
 
 export const NetworkInspectSchema = v.object({
   Id: v.string(),
@@ -61,14 +60,10 @@ export function exposedOf(c: ContainerInspect): NetworkMember['exposed'] {
   });
 }
 
-/** Every network, each inspected (concurrently, bounded). A network removed between list and inspect is left out. */
-export async function readNetworks(client: EngineClient, concurrency = 8): Promise<NetworkSpec[]> {
-  const list = parseEngine(NetworkListSchema, await client.getJson('/networks'), 'GET /networks');
-  const found = await mapLimit(list, concurrency, async ({ Id, Name }) => {
-    const raw = await client.getJson(`/networks/${encodeURIComponent(Id)}`, { allowMissing: true });
-    return raw === undefined ? undefined : networkFromInspect(parseEngine(NetworkInspectSchema, raw, `GET /networks/${Name}`));
-  });
-  return found.filter((n): n is NetworkSpec => n !== undefined).sort((a, b) => a.name.localeCompare(b.name));
+/** Every network, from the list alone; `containers` is filled from the members (`engineNetworkPicture`). */
+export async function readNetworks(client: EngineClient): Promise<NetworkSpec[]> {
+  const list = parseEngine(v.array(NetworkInspectSchema), await client.getJson('/networks'), 'GET /networks');
+  return list.map(networkFromInspect).sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** Running containers (or all with `all`), inspected through the inspect door, with their exposed ports. */
@@ -111,8 +106,17 @@ export function networkDaemonFacts(d: DaemonSpec): NetworkDaemonFacts | undefine
   };
 }
 
-/** Joins what was read into one picture. */
+/**
+ * Joins what was read into one picture. A network's `containers` are its running members, as the
+ * engine's network inspect lists them (a stopped container keeps its attachment in its own spec).
+ */
 export function engineNetworkPicture(description: string, networks: NetworkSpec[], members: NetworkMember[], daemon: DaemonSpec | undefined): NetworkPicture {
   const facts = daemon ? networkDaemonFacts(daemon) : undefined;
-  return { source: 'engine', description, networks, members, ...(facts ? { daemon: facts } : {}) };
+  const on = new Map<string, string[]>();
+  for (const { spec } of members) {
+    if (spec.state && !spec.state.running) continue;
+    for (const n of spec.namespaces.network === 'host' ? ['host'] : spec.networks) on.set(n, [...(on.get(n) ?? []), spec.name]);
+  }
+  const joined = networks.map((n) => ({ ...n, containers: [...new Set([...n.containers, ...(on.get(n.name) ?? [])])].sort() }));
+  return { source: 'engine', description, networks: joined, members, ...(facts ? { daemon: facts } : {}) };
 }
