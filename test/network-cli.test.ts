@@ -58,3 +58,13 @@ test('compose file: DOT renders with Graphviz; bad input is a one-line usage err
   assert.equal(fmt.code, 2);
   assert.match(fmt.stderr, /^moat: unknown --format "png": use one of table, json, dot, mermaid, html\n$/);
 });
+
+test('lint applies the network rules to a compose file that declares its networks', async () => {
+  const r = await runMoat(['lint', 'compose.yaml', '--format', 'json', '--fail-on', 'none'], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as { findings: Array<{ ruleId: string; subject: { name?: string }; location?: { file?: string; line?: number } }> };
+  const path = report.findings.find((f) => f.ruleId === 'container-exposed-path');
+  assert.equal(path?.subject.name, 'web');
+  assert.equal(path?.location?.line, 5);
+  assert.ok(report.findings.some((f) => f.ruleId === 'container-admin-port-exposed' && f.subject.name === 'db'));
+});
