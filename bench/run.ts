@@ -9,6 +9,7 @@ import { benchAnalyzers } from './analyzers.bench.ts';
 import { benchAudit } from './audit.bench.ts';
 import { benchHarden } from './harden.bench.ts';
 import { benchLint } from './lint.bench.ts';
+import { benchNetwork } from './network.bench.ts';
 import { benchDoors } from './doors.bench.ts';
 import { benchEnforce } from './enforce.bench.ts';
 import { benchEnforceFuzz } from './enforce-fuzz.bench.ts';
@@ -32,6 +33,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   analyzers: benchAnalyzers,
   'enforce-fuzz': benchEnforceFuzz,
   verify: benchVerify,
+  network: benchNetwork,
 };
 
 const wanted = process.argv.slice(2);

@@ -27,6 +27,12 @@ if [ "${1:-}" = "--test" ]; then
     as_root apt-get update -qq
     DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq docker-registry apache2-utils openssl >/dev/null
   fi
+  # Network picture test: Graphviz's dot renders the DOT `moat network` writes.
+  if ! command -v dot >/dev/null 2>&1; then
+    echo "setup: installing graphviz from apt (moat network's DOT output is rendered by dot in its test)" >&2
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq graphviz >/dev/null
+  fi
   if ! command -v debootstrap >/dev/null 2>&1; then
     echo "setup: installing debootstrap from apt (the image tests build a Debian root file system)" >&2
     as_root apt-get update -qq

@@ -19,6 +19,9 @@ import { containerFromInspect } from '../sources/engine/container.ts';
 import { execFromInspect, historyFromApi, imageFromInspect, processesFromTop } from '../sources/engine/image.ts';
 import { ContainerInspectSchema, ContainerSummarySchema, ExecInspectSchema, HistorySchema, ImageInspectSchema, TopSchema, parseEngine } from '../sources/engine/inspect-schema.ts';
 import { readDaemon } from '../sources/daemon/index.ts';
+import { engineNetworkPicture, exposedOf, readNetworks } from '../sources/engine/network.ts';
+import { reachableFromOutside } from '../rules/container/support/reach.ts';
+import { raiseForExposure } from '../rules/exposure.ts';
 import { readHost } from '../sources/host/index.ts';
 import { readContainerProcesses } from '../sources/host/processes.ts';
 import { readHostObjects, withResolvedBinds } from '../sources/host/host-objects.ts';
@@ -68,9 +71,10 @@ export async function audit(opts: AuditOptions = {}): Promise<Report> {
     const needs = new Set<Need>([...byTarget.container, ...byTarget.image].flatMap((r) => r.meta.needs ?? []));
     if (byTarget.image.length > 0) needs.add('image');
 
-    const [daemon, summaries] = await Promise.all([
+    const [daemon, summaries, networks] = await Promise.all([
       readDaemon(client, { hostRoot: opts.hostRoot, daemonConfigPath: opts.daemonConfigPath }),
       client.getJson(`/containers/json?all=${opts.all ? 1 : 0}`).then((j) => parseEngine(ContainerSummarySchema, j, 'GET /containers/json')),
+      readNetworks(client),
     ]);
     const host = daemon.local ? await readHost({ root: opts.hostRoot, daemon, env: opts.env }) : undefined;
 
@@ -79,7 +83,8 @@ export async function audit(opts: AuditOptions = {}): Promise<Report> {
       const raw = await client.getJson(`/containers/${encodeURIComponent(id)}/json`, { allowMissing: true });
       // Removed between the list and the inspect: it no longer exists, so there is nothing to judge.
       if (raw === undefined) return undefined;
-      const container = containerFromInspect(parseEngine(ContainerInspectSchema, raw, `GET /containers/${id}/json`));
+      const inspect = parseEngine(ContainerInspectSchema, raw, `GET /containers/${id}/json`);
+      const container = containerFromInspect(inspect);
       // A named volume's options (what a local volume mounts) are the volume's, not the container's.
       await readVolumeOptions(client, container);
       // On the daemon's own host, host paths are judged as enforce judges them: by what they are.
@@ -88,7 +93,7 @@ export async function audit(opts: AuditOptions = {}): Promise<Report> {
         needs.has('processes') && container.state?.running ? readProcesses(client, container, host) : undefined,
         needs.has('execs') ? readExecs(client, container) : undefined,
       ]);
-      return { container, processes, execs };
+      return { container, processes, execs, exposed: exposedOf(inspect) };
     });
     const containers = inspected.filter((c): c is NonNullable<typeof c> => c !== undefined);
 
@@ -113,7 +118,9 @@ export async function audit(opts: AuditOptions = {}): Promise<Report> {
     };
     for (const r of rules) verdicts.set(r.meta.id, []);
 
-    const system: SystemFacts = { daemon, host, now };
+    // The network picture joins the containers read here (all of them unless --container narrowed the audit).
+    const network = engineNetworkPicture(client.endpoint.display, networks, containers.map((c) => ({ spec: c.container, exposed: c.exposed })), daemon);
+    const system: SystemFacts = { daemon, host, now, network };
     const daemonSubject = subjectOfDaemon(daemon);
     const hostSubject: Subject = { kind: 'host', id: daemon.info.name || 'localhost', name: daemon.info.name || undefined };
     for (const r of byTarget.host) record(r, runCheck(r, system, hostSubject));
@@ -131,12 +138,13 @@ export async function audit(opts: AuditOptions = {}): Promise<Report> {
       for (const r of byTarget.image) record(r, runCheck(r, { image: img, now, settings, ...(signature ? { signature } : {}) }, subject));
     }
     for (const { container, processes, execs } of containers) {
-      const facts: ContainerFacts = { container, daemon, host, ...(opts.config ? { allow: opts.config.enforce.allow } : {}), image: container.imageId ? images.get(container.imageId) : undefined, processes, execs };
+      const facts: ContainerFacts = { container, daemon, host, ...(opts.config ? { allow: opts.config.enforce.allow } : {}), image: container.imageId ? images.get(container.imageId) : undefined, processes, execs, network };
       const subject: Subject = { kind: 'container', id: container.id, name: container.name };
       for (const r of byTarget.container) record(r, runCheck(r, facts, subject));
     }
 
-    let findings = [...verdicts.values()].flat().flatMap((v) => v.findings);
+    const exposed = new Set(network.members.filter((m) => reachableFromOutside(m, network)).map((m) => m.spec.id));
+    let findings = raiseForExposure([...verdicts.values()].flat().flatMap((v) => v.findings), exposed);
     let warnings: ReportWarning[] = [];
     if (opts.config) ({ findings, warnings } = applyConfig(findings, opts.config, { now, ran: rules }));
     const findingsByRule = Map.groupBy(findings, (f) => f.ruleId);

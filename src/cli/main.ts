@@ -21,6 +21,7 @@ Commands:
   harden    record what a container does and write least-privilege settings for it
   lint      lint Dockerfiles, compose files and docker run lines before they run
   verify    check an image's cosign signature against trusted keys (moat.yaml trust.signatures)
+  network   draw what is reachable from outside and what it reaches (engine or compose file)
 
 Run 'moat <command> --help' for a command's options.
 Options: -h, --help  show this help;  --version  print the version`;
@@ -42,6 +43,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   harden: async () => (await import('./commands/harden.ts')).hardenCommand,
   lint: async () => (await import('./commands/lint.ts')).lintCommand,
   verify: async () => (await import('./commands/verify.ts')).verifyCommand,
+  network: async () => (await import('./commands/network.ts')).networkCommand,
 };
 
 export async function main(argv: string[], io: CommandIO): Promise<number> {

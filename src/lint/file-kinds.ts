@@ -3,6 +3,7 @@ import type { Subject } from '../findings/finding.ts';
 import type { ContainerSpec } from '../models/container-spec.ts';
 import type { DockerfileSpec } from '../models/dockerfile-spec.ts';
 import type { Location } from '../models/location.ts';
+import type { NetworkPicture } from '../models/network.ts';
 import { parseDockerfile } from '../sources/dockerfile/parse.ts';
 import { decodeDockerfile } from '../sources/dockerfile/text.ts';
 import { MoatError } from '../util/errors.ts';
@@ -14,7 +15,7 @@ import type { RuleTarget } from '../rules/rule.ts';
  * or a script becomes `ContainerSpec`s judged by the container rules, exactly as
  * `audit` judges running containers.
  */
-export type Judged = { target: 'dockerfile'; subject: Subject; dockerfile: DockerfileSpec } | { target: 'container'; subject: Subject; container: ContainerSpec };
+export type Judged = { target: 'dockerfile'; subject: Subject; dockerfile: DockerfileSpec } | { target: 'container'; subject: Subject; container: ContainerSpec; network?: NetworkPicture };
 
 export interface ReadResult {
   models: Judged[];
@@ -131,7 +132,10 @@ export const composeKind: FileKind = {
     const { containersFromCompose } = await import('../sources/compose/project.ts');
     const text = decodeDockerfile(bytes, ctx.file, 'compose file');
     const result = containersFromCompose(text, { file: ctx.file, env: ctx.env, cwd: dirname(ctx.path) });
-    return { models: result.specs.map(containerModel), warnings: result.warnings };
+    // A file that declares its networks says what reaches what: the network rules judge that picture.
+    if (!result.networkDefs.some((n) => n.def !== undefined)) return { models: result.specs.map(containerModel), warnings: result.warnings };
+    const network = (await import('../sources/compose/networks.ts')).composeNetworkPicture(ctx.file, result);
+    return { models: result.specs.map((c) => ({ ...containerModel(c), network })), warnings: result.warnings };
   },
 };
 

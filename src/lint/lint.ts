@@ -108,7 +108,7 @@ export async function lint(opts: LintOptions): Promise<Report> {
         for (const r of dockerfileRules) verdicts.get(r.meta.id)?.push(suppressInline(masked(capped(runCheck(r, { dockerfile: m.dockerfile, settings }, m.subject))), r, ignores));
         warnings.push(...unknownIgnores(m.dockerfile, known));
       } else {
-        for (const r of containerRules) verdicts.get(r.meta.id)?.push(masked(capped(runCheck(r, { container: m.container }, m.subject))));
+        for (const r of containerRules) verdicts.get(r.meta.id)?.push(masked(capped(runCheck(r, { container: m.container, network: m.network }, m.subject))));
       }
     }
   }

@@ -7,6 +7,7 @@ import type { DaemonSpec } from '../models/daemon-spec.ts';
 import type { HostSpec } from '../models/host-spec.ts';
 import type { ImageSpec } from '../models/image-spec.ts';
 import type { DockerfileSpec } from '../models/dockerfile-spec.ts';
+import type { NetworkPicture } from '../models/network.ts';
 
 export type RuleTarget = 'container' | 'daemon' | 'host' | 'image' | 'dockerfile';
 
@@ -81,6 +82,8 @@ export interface ContainerFacts {
   processes?: ProcessInfo[];
   /** Exec instances still known to the engine. */
   execs?: ExecInfo[];
+  /** The networks and their members (audit, `moat network`, lint of a compose file with networks); absent elsewhere, and network rules then do not apply. */
+  network?: NetworkPicture;
 }
 
 export interface ProcessInfo {
@@ -104,6 +107,8 @@ export interface SystemFacts {
   host?: HostSpec;
   /** Audit time, so age checks are reproducible in tests. */
   now: Date;
+  /** The networks and their members, when read (audit, `moat network`). */
+  network?: NetworkPicture;
 }
 
 export interface ImageFacts {

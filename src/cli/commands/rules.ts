@@ -38,6 +38,8 @@ export function rulesMarkdown(rules: readonly Rule[]): string {
     '',
     `${rules.length} rules. CIS ids are CIS Docker Benchmark v1.6.0 recommendations, numbered as docker-bench-security numbers them.`,
     '',
+    '**Severity of containers reachable from outside.** In `moat audit`, the findings of a running container reachable from outside the host (a port published on a non-loopback address of a network with a route out, or a listener on the host network) rise one severity: low → medium → high → critical. Info findings stay info, critical stays critical, and the rules that are themselves about exposure (published ports, ports on all interfaces, privileged ports, host network, database/admin ports, host-network listeners, IPv6 ports, exposed path) are not raised again. A raised finding says so in its message: `(raised from medium: the container is reachable from outside the host)`. `moat network` draws which containers these are.',
+    '',
     '| id | CIS | severity | title |',
     '|---|---|---|---|',
     ...sorted.map((r) => `| [\`${r.meta.id}\`](#${r.meta.id}) | ${r.meta.cis ? `${r.meta.cis.id}${r.meta.cis.automated ? '' : ' (manual)'}` : '—'} | ${r.meta.severity} | ${esc(r.meta.title)} |`),

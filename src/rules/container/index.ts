@@ -1,4 +1,5 @@
 import type { ContainerRule } from '../rule.ts';
+import adminPortExposed from './admin-port-exposed.ts';
 import apparmor from './apparmor.ts';
 import breakoutPath from './breakout-path.ts';
 import capabilities from './capabilities.ts';
@@ -10,14 +11,17 @@ import dockerSocket from './docker-socket.ts';
 import envSecrets from './env-secrets.ts';
 import execPrivileged from './exec-privileged.ts';
 import execRoot from './exec-root.ts';
+import exposedPath from './exposed-path.ts';
 import healthcheck from './healthcheck.ts';
 import hostDevices from './host-devices.ts';
 import hostIpc from './host-ipc.ts';
 import hostNetwork from './host-network.ts';
+import hostNetworkListening from './host-network-listening.ts';
 import hostPid from './host-pid.ts';
 import hostUserns from './host-userns.ts';
 import hostUts from './host-uts.ts';
 import imageFreshness from './image-freshness.ts';
+import ipv6Unfiltered from './ipv6-unfiltered.ts';
 import memoryLimit from './memory-limit.ts';
 import localVolume from './local-volume.ts';
 import mountPropagation from './mount-propagation.ts';
@@ -37,7 +41,7 @@ import sshd from './sshd.ts';
 import systempathsUnconfined from './systempaths-unconfined.ts';
 import ulimits from './ulimits.ts';
 
-/** Every container rule, listed explicitly (a test checks this list equals the folder), in CIS order; the composite breakout rule last. */
+/** Every container rule, listed explicitly (a test checks this list equals the folder), in CIS order; the composite breakout and exposed-path rules last. */
 export const containerRules: readonly ContainerRule[] = [
   rootUser,
   apparmor,
@@ -51,10 +55,13 @@ export const containerRules: readonly ContainerRule[] = [
   privilegedPorts,
   publishedPorts,
   hostNetwork,
+  hostNetworkListening,
   memoryLimit,
   cpuShares,
   rootfsWritable,
   portsAllInterfaces,
+  adminPortExposed,
+  ipv6Unfiltered,
   restartPolicy,
   hostPid,
   hostIpc,
@@ -76,4 +83,5 @@ export const containerRules: readonly ContainerRule[] = [
   dockerSocket,
   envSecrets,
   breakoutPath,
+  exposedPath,
 ];

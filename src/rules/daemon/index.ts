@@ -3,6 +3,7 @@ import aufs from './aufs.ts';
 import authorizationPlugin from './authorization-plugin.ts';
 import baseDeviceSize from './base-device-size.ts';
 import cgroupParent from './cgroup-parent.ts';
+import defaultBridgeShared from './default-bridge-shared.ts';
 import defaultUlimit from './default-ulimit.ts';
 import experimental from './experimental.ts';
 import icc from './icc.ts';
@@ -25,6 +26,7 @@ export const daemonRules: readonly DaemonRule[] = [
   versionOutdated,
   rootless,
   icc,
+  defaultBridgeShared,
   logLevel,
   iptables,
   insecureRegistries,

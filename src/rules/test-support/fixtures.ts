@@ -9,7 +9,7 @@ import type { FileFact, HostSpec } from '../../models/host-spec.ts';
 import type { ImageSpec } from '../../models/image-spec.ts';
 import type { ContainerFacts, SystemFacts } from '../rule.ts';
 
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
+export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
 
 export function hardenedContainer(over: DeepPartial<ContainerSpec> = {}): ContainerSpec {
   const base: ContainerSpec = {

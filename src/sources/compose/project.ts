@@ -36,6 +36,8 @@ export interface ComposeResult {
   /** Per service name, the fields its definition set (the others point at the service key). */
   set: Record<string, ContainerField[]>;
   warnings: DoorWarning[];
+  /** Top-level `networks:` as written, by key, with the engine-side name (read by networks.ts). */
+  networkDefs: Array<{ key: string; name: string; def?: LNode }>;
 }
 
 const TOP_KEYS = new Set(['version', 'name', 'include', 'services', 'networks', 'volumes', 'configs', 'secrets', 'models']);
@@ -151,7 +153,8 @@ export function containersFromCompose(text: string, opts: ComposeOptions): Compo
     specs.push(r.spec);
     set[name] = r.set;
   }
-  return { project, specs, set, warnings: loader.warnings };
+  const networkDefs = [...names.networks].map(([key, name]) => ({ key, name, def: networks.get(key) }));
+  return { project, specs, set, warnings: loader.warnings, networkDefs };
 }
 
 function sanitize(name: string): string {
