@@ -3,6 +3,7 @@
  * runs on this machine, how it was configured (daemon.json and the dockerd command
  * line), merged under daemon.json's key names into one DaemonSpec.
  */
+import { readSwarm } from '../swarm/index.ts';
 import { readFile } from 'node:fs/promises';
 import { posix } from 'node:path';
 import type { EngineClient } from '../../engine/client.ts';
@@ -38,6 +39,7 @@ export async function readDaemon(client: DaemonClient, opts: ReadDaemonOptions =
   const [versionRaw, infoRaw] = await Promise.all([client.getJson('/version'), client.getJson('/info')]);
   const version = versionFromApi(parseEngine(VersionSchema, versionRaw, 'GET /version'));
   const info = infoFromApi(parseEngine(InfoSchema, infoRaw, 'GET /info'));
+  if (info.swarm) info.swarm = await readSwarm(client, info.swarm);
 
   const proc = await findDockerd(root, info.dockerRootDir || undefined);
   const local = client.endpoint.kind === 'unix' || proc !== undefined;
