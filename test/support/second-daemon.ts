@@ -162,7 +162,8 @@ export async function startSecondDaemon(opts: SecondDaemonOptions): Promise<Seco
   for (;;) {
     if (exited) {
       const log = d.log();
-      rmSync(dir, { recursive: true, force: true });
+      // stop() also ends the relay and the in-namespace forwarder, which outlive a dockerd that failed.
+      await d.stop();
       throw new Error(`the second dockerd exited during start:\n${log.slice(-2000)}`);
     }
     const r = await dockerResult('version', '--format', '{{.Server.Version}}');
