@@ -48,6 +48,10 @@ test('a fresh single-node swarm: one manager passes, auto-lock off fails, ingres
   const { checks, findings } = await auditSwarm();
   assert.equal(checks.get('daemon-swarm-mode')?.status, 'fail');
   assert.equal(checks.get('daemon-swarm-managers')?.status, 'pass');
+  // `swarm init` without --listen-addr listens on every interface (Go's dual-stack [::]:2377), read from the daemon's own /proc/PID/net/tcp6.
+  const listen = messages(findings, 'daemon-swarm-listen-interface');
+  assert.equal(listen.length, 1, listen.join('; '));
+  assert.match(listen[0]!, /^swarm management listens on (0\.0\.0\.0|\[::\]):2377, every interface/);
   assert.equal(checks.get('daemon-swarm-autolock')?.status, 'fail');
   assert.equal(checks.get('daemon-swarm-autolock-rotation')?.status, 'not-applicable');
   assert.deepEqual(messages(findings, 'daemon-swarm-overlay-encrypted').length, 1);

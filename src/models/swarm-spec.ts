@@ -19,6 +19,8 @@ export interface SwarmSpec {
   trustRoot?: string;
   /** Managers only: every overlay network, with whether its data plane is encrypted. */
   overlayNetworks?: Array<{ name: string; id: string; encrypted: boolean; ingress: boolean }>;
+  /** Local managers only: the addresses dockerd listens on for swarm management (TCP 2377), e.g. `0.0.0.0:2377`. */
+  managementListeners?: string[];
   /** Managers only: how many secrets the swarm stores. */
   secrets?: number;
 }

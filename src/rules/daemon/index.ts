@@ -16,6 +16,7 @@ import rootless from './rootless.ts';
 import seccompProfile from './seccomp-profile.ts';
 import swarmMode from './swarm-mode.ts';
 import swarmManagers from './swarm-managers.ts';
+import swarmListenInterface from './swarm-listen-interface.ts';
 import swarmOverlayEncrypted from './swarm-overlay-encrypted.ts';
 import swarmSecrets from './swarm-secrets.ts';
 import swarmAutolock from './swarm-autolock.ts';
@@ -50,6 +51,7 @@ export const daemonRules: readonly DaemonRule[] = [
   experimental,
   swarmMode,
   swarmManagers,
+  swarmListenInterface,
   swarmOverlayEncrypted,
   swarmSecrets,
   swarmAutolock,

@@ -4,6 +4,7 @@
  * line), merged under daemon.json's key names into one DaemonSpec.
  */
 import { readSwarm } from '../swarm/index.ts';
+import { readSwarmListeners } from '../swarm/listeners.ts';
 import { readFile } from 'node:fs/promises';
 import { posix } from 'node:path';
 import type { EngineClient } from '../../engine/client.ts';
@@ -43,6 +44,10 @@ export async function readDaemon(client: DaemonClient, opts: ReadDaemonOptions =
 
   const proc = await findDockerd(root, info.dockerRootDir || undefined);
   const local = client.endpoint.kind === 'unix' || proc !== undefined;
+  if (proc && info.swarm?.manager) {
+    const listeners = await readSwarmListeners(root, proc.pid);
+    if (listeners) info.swarm.managementListeners = listeners;
+  }
   if (!local) return { version, info, options: new Map(), local };
 
   const argvOptions = proc ? parseDockerdArgv(proc.argv) : [];
