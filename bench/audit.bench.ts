@@ -3,8 +3,11 @@
  * with 0, 20 and 100 running containers. Targets (issue 2): 20 containers ≤ 0.3 s,
  * ≤ 5 ms per added container, ≤ 150 MB peak.
  */
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { startSecondDaemon } from '../test/support/second-daemon.ts';
+import { makeTlsSet } from '../test/support/tls-certs.ts';
 import { join } from 'node:path';
 import { ensureTestImages, docker, IMAGES, TEST_LABEL } from '../test/support/engine.ts';
 import { MOAT_CLI } from './support/moat-cli.ts';
@@ -65,5 +68,41 @@ export async function benchAudit(): Promise<void> {
   const [r0, r20, r100] = results as [typeof results[0], typeof results[0], typeof results[0]];
   const perContainer = (r100.ms - r20.ms) / 80;
   console.log(`per added container: ${perContainer.toFixed(2)} ms wall, ${((r100.cpuMs - r20.cpuMs) / 80).toFixed(2)} ms CPU (20→100)`);
+  await benchTlsRemote();
   console.log(`targets: 20 containers ≤ 300 ms: ${r20.ms <= 300 ? 'met' : 'MISSED'}; ≤ 5 ms/container: ${perContainer <= 5 ? 'met' : 'MISSED'}; ≤ 150 MB: ${Math.max(r0.rssMb, r20.rssMb, r100.rssMb) <= 150 ? 'met' : 'MISSED'}`);
+}
+
+/**
+ * The same audit of an engine with no containers, locally over its unix socket and remotely
+ * over TCP with TLS (the bench's own --tlsverify dockerd, reached through 127.0.0.1). The
+ * child runs asynchronously: the relay to that daemon lives in this process.
+ */
+export async function benchTlsRemote(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'moat-bench-tls-'));
+  const certs = await makeTlsSet(dir);
+  const daemon = await startSecondDaemon({ plugins: [], tls: certs.server });
+  const once = (env: NodeJS.ProcessEnv): Promise<number> =>
+    new Promise((resolve, reject) => {
+      const t0 = performance.now();
+      const child = spawn(node, [...MOAT_CLI, 'audit', '--format', 'json', '--fail-on', 'none'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+      let err = '';
+      child.stderr.on('data', (c) => (err += c));
+      child.on('close', (code) => (code === 0 ? resolve(performance.now() - t0) : reject(new Error(`moat audit exited ${code}: ${err}`))));
+    });
+  try {
+    const local = { DOCKER_HOST: `unix://${daemon.socket}` };
+    const tls = { DOCKER_HOST: `tcp://127.0.0.1:${daemon.tcpPort}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: certs.client };
+    const sample = async (env: NodeJS.ProcessEnv): Promise<number> => {
+      await once(env);
+      const xs: number[] = [];
+      for (let i = 0; i < RUNS; i++) xs.push(await once(env));
+      return median(xs);
+    };
+    const unixMs = await sample(local);
+    const tlsMs = await sample(tls);
+    console.log(`\nsame engine (0 containers), median of ${RUNS}: unix socket ${unixMs.toFixed(0)} ms, TCP+TLS remote ${tlsMs.toFixed(0)} ms (+${(tlsMs - unixMs).toFixed(0)} ms)`);
+  } finally {
+    await daemon.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -45,6 +45,12 @@ if [ "${1:-}" = "--test" ]; then
     as_root apt-get update -qq
     DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq rpm db5.3-util golang-go zip unzip >/dev/null
   fi
+  # The remote-daemon tests reach a daemon over ssh:// through a real sshd on 127.0.0.1 (a port, keys and config of their own).
+  if [ ! -x /usr/sbin/sshd ] || ! command -v ssh >/dev/null 2>&1; then
+    echo "setup: installing openssh-server and openssh-client from apt (ssh:// remote-daemon tests)" >&2
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends openssh-server openssh-client >/dev/null
+  fi
 fi
 
 if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

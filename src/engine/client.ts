@@ -1,8 +1,11 @@
 import type * as httpT from 'node:http';
+import type * as httpsT from 'node:https';
+import type * as tlsT from 'node:tls';
 import { http, https } from '../util/node-http.ts';
 import { PassThrough, type Readable } from 'node:stream';
 import { EngineError } from './errors.ts';
 import { resolveEndpoint, type Endpoint } from './endpoint.ts';
+import { SshConnection } from './ssh-connection.ts';
 
 /** The newest API version Moat speaks; older engines are spoken to in their own version. */
 export const MAX_API_VERSION = '1.45';
@@ -15,7 +18,12 @@ export interface ClientOptions {
   timeoutMs?: number;
   /** Requests in flight at once over kept-alive connections. */
   maxConcurrency?: number;
+  /** Replaces `ssh` for ssh:// endpoints (default: MOAT_SSH, else `ssh`). */
+  sshCommand?: string;
 }
+
+/** Each ssh connection is a process and a login on the remote host: fewer of them than sockets. */
+const SSH_MAX_CONNECTIONS = 4;
 
 export function compareApiVersions(a: string, b: string): number {
   const [am = 0, an = 0] = a.split('.').map(Number);
@@ -33,16 +41,25 @@ export class EngineClient {
   apiVersion = MIN_API_VERSION;
   private readonly agent: httpT.Agent;
   private readonly timeoutMs: number;
+  private readonly sshCommand?: string;
 
   constructor(options: ClientOptions = {}) {
     this.endpoint = options.endpoint ?? resolveEndpoint();
     this.timeoutMs = options.timeoutMs ?? 15_000;
     const maxSockets = options.maxConcurrency ?? 8;
     const ep = this.endpoint;
-    this.agent =
-      ep.kind === 'tcp' && ep.tls
-        ? new https.Agent({ keepAlive: true, maxSockets, ca: ep.tls.ca, cert: ep.tls.cert, key: ep.tls.key, rejectUnauthorized: ep.tls.verify })
-        : new http.Agent({ keepAlive: true, maxSockets });
+    this.sshCommand = options.sshCommand ?? (process.env.MOAT_SSH || undefined);
+    if (ep.kind === 'ssh') {
+      const agent = new http.Agent({ keepAlive: true, maxSockets: Math.min(maxSockets, SSH_MAX_CONNECTIONS) });
+      // node:http takes any Duplex from createConnection; the Agent's own typing insists on a net.Socket.
+      (agent as unknown as { createConnection: () => SshConnection }).createConnection = () => new SshConnection(ep, this.sshCommand);
+      this.agent = agent;
+    } else {
+      this.agent =
+        ep.kind === 'tcp' && ep.tls
+          ? new https.Agent({ keepAlive: true, maxSockets, ...tlsOptions(ep) })
+          : new http.Agent({ keepAlive: true, maxSockets });
+    }
   }
 
   /** Connects, checks the engine answers, and settles the API version to speak. */
@@ -54,6 +71,9 @@ export class EngineClient {
 
   async negotiate(): Promise<void> {
     const res = await this.raw('GET', '/_ping');
+    if (res.status === 400 && /HTTPS server/i.test(res.body.toString('utf8'))) {
+      throw new EngineError('unreachable', `the engine at ${this.endpoint.display} speaks only TLS: set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH to the folder holding ca.pem, cert.pem and key.pem`);
+    }
     if (res.status !== 200) {
       throw new EngineError('protocol', `${this.endpoint.display} answered /_ping with HTTP ${res.status}: is this a Docker engine?`, { status: res.status });
     }
@@ -94,7 +114,13 @@ export class EngineClient {
   stream(method: string, path: string, opts: { signal?: AbortSignal; idleTimeoutMs?: number; body?: unknown } = {}): Promise<StreamResponse> {
     const ep = this.endpoint;
     const mod = ep.kind === 'tcp' && ep.tls ? https : http;
-    const target = ep.kind === 'unix' ? { socketPath: ep.socketPath } : { host: ep.host, port: ep.port };
+    // No pooled agent here, so the TLS material goes on the request itself.
+    const target =
+      ep.kind === 'unix'
+        ? { socketPath: ep.socketPath }
+        : ep.kind === 'ssh'
+          ? { createConnection: () => new SshConnection(ep, this.sshCommand) as never }
+          : { host: ep.host, port: ep.port, ...(ep.tls ? tlsOptions(ep) : {}) };
     const versioned = `/v${this.apiVersion}${path}`;
     const payload = opts.body === undefined ? undefined : Buffer.from(JSON.stringify(opts.body));
     return new Promise<StreamResponse>((resolve, reject) => {
@@ -147,7 +173,7 @@ export class EngineClient {
   private raw(method: string, path: string, body?: Buffer): Promise<RawResponse> {
     const ep = this.endpoint;
     const mod = ep.kind === 'tcp' && ep.tls ? https : http;
-    const target = ep.kind === 'unix' ? { socketPath: ep.socketPath } : { host: ep.host, port: ep.port };
+    const target = ep.kind === 'unix' ? { socketPath: ep.socketPath } : ep.kind === 'ssh' ? {} : { host: ep.host, port: ep.port };
     return new Promise<RawResponse>((resolve, reject) => {
       const req = mod.request(
         {
@@ -196,8 +222,44 @@ function goneError(ep: Endpoint, path: string): EngineError {
   return new EngineError('gone', `the engine at ${ep.display} closed the connection during GET ${path}: did dockerd stop or restart? The result would be incomplete, so none is reported`);
 }
 
+/**
+ * The certificate is checked against the host in DOCKER_HOST, as the Docker CLI does: Node
+ * would otherwise check it against the Host header, which the Engine API wants as "docker".
+ */
+function tlsOptions(ep: Extract<Endpoint, { kind: 'tcp' }>): httpsT.AgentOptions {
+  const tls = ep.tls!;
+  return { ca: tls.ca, cert: tls.cert, key: tls.key, rejectUnauthorized: tls.verify, checkServerIdentity: (_name, cert) => (process.getBuiltinModule('node:tls') as typeof tlsT).checkServerIdentity(ep.host, cert) };
+}
+
+/** Node's names for a server certificate that the CA in DOCKER_CERT_PATH does not vouch for. */
+const UNTRUSTED_SERVER = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_UNTRUSTED',
+]);
+
+/** The daemon's answers when it does not accept our client certificate. */
+const CLIENT_CERT_REFUSED = /^ERR_SSL_(TLSV1_ALERT_UNKNOWN_CA|SSLV3_ALERT_BAD_CERTIFICATE|TLSV1_ALERT_DECRYPT_ERROR|TLSV13_ALERT_CERTIFICATE_REQUIRED|SSLV3_ALERT_HANDSHAKE_FAILURE|TLSV1_ALERT_ACCESS_DENIED|SSLV3_ALERT_CERTIFICATE_(EXPIRED|UNKNOWN|REVOKED))$/;
+
+function tlsError(code: string | undefined, e: Error, ep: Endpoint): EngineError | undefined {
+  if (!code) return undefined;
+  const fix = 'set DOCKER_CERT_PATH to the folder holding the ca.pem, cert.pem and key.pem made for this daemon';
+  if (UNTRUSTED_SERVER.has(code)) return new EngineError('unreachable', `the engine at ${ep.display} presented a certificate that ca.pem does not vouch for (${code}): ${fix}`, { cause: e });
+  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') return new EngineError('unreachable', `the engine at ${ep.display} presented a certificate outside its validity dates (${code}): renew the daemon's certificate or fix this machine's clock`, { cause: e });
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return new EngineError('unreachable', `the engine's certificate at ${ep.display} is not issued for that host name: reach it by a name in its certificate, or reissue it with this one in subjectAltName`, { cause: e });
+  if (CLIENT_CERT_REFUSED.test(code)) return new EngineError('unreachable', `the engine at ${ep.display} refused Moat's client certificate (${code}): ${fix}, with cert.pem signed by the CA the daemon's --tlscacert names`, { cause: e });
+  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG') return new EngineError('unreachable', `the engine at ${ep.display} does not speak TLS: unset DOCKER_TLS_VERIFY (or use port 2375) for a plain-TCP daemon`, { cause: e });
+  return undefined;
+}
+
 function mapSocketError(e: Error, ep: Endpoint, path: string): EngineError {
   const code = (e as NodeJS.ErrnoException).code;
+  const tls = ep.kind === 'tcp' && ep.tls ? tlsError(code, e, ep) : undefined;
+  if (tls) return tls;
   switch (code) {
     case 'ENOENT':
       return new EngineError('unreachable', `no Docker engine socket at ${ep.kind === 'unix' ? ep.socketPath : ep.display}: is dockerd running? (set DOCKER_HOST to reach another engine)`, { cause: e });

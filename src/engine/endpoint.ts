@@ -5,7 +5,8 @@ import { EngineError } from './errors.ts';
 /** Where the engine listens and how to reach it, resolved from DOCKER_HOST and friends. */
 export type Endpoint =
   | { kind: 'unix'; socketPath: string; display: string }
-  | { kind: 'tcp'; host: string; port: number; tls?: TlsMaterial; display: string };
+  | { kind: 'tcp'; host: string; port: number; tls?: TlsMaterial; display: string }
+  | { kind: 'ssh'; user?: string; host: string; port?: number; display: string };
 
 export interface TlsMaterial {
   ca?: Buffer;
@@ -19,7 +20,7 @@ export const DEFAULT_SOCKET = '/var/run/docker.sock';
 /**
  * Follows the docker CLI's rules: `DOCKER_HOST` (unix:// or tcp://), TLS when
  * `DOCKER_TLS_VERIFY` is set (non-empty) or the port is 2376, certificates from
- * `DOCKER_CERT_PATH` (default ~/.docker).
+ * `DOCKER_CERT_PATH` (default ~/.docker); ssh://[user@]host[:port] through the system's ssh.
  */
 export function resolveEndpoint(env: NodeJS.ProcessEnv = process.env, explicitHost?: string): Endpoint {
   const raw = explicitHost ?? env.DOCKER_HOST ?? '';
@@ -56,5 +57,15 @@ export function resolveEndpoint(env: NodeJS.ProcessEnv = process.env, explicitHo
     }
     return { kind: 'tcp', host, port, tls, display: `tcp://${url.host} (TLS${tls.verify ? ', verified' : ''})` };
   }
-  throw new EngineError('config', `DOCKER_HOST "${raw}" uses ${url.protocol.replace(/:$/, '')}://, which Moat does not support: use unix:// or tcp://`);
+  if (url.protocol === 'ssh:') {
+    if (!url.hostname) throw new EngineError('config', `DOCKER_HOST "${raw}" names no host: use ssh://[user@]host[:port]`);
+    // The Docker CLI refuses a path or query on ssh:// (it would be ignored), and so does Moat.
+    if ((url.pathname && url.pathname !== '/') || url.search || url.password) {
+      throw new EngineError('config', `DOCKER_HOST "${raw}" has a path, query or password, which ssh:// does not take: use ssh://[user@]host[:port]`);
+    }
+    const user = url.username ? decodeURIComponent(url.username) : undefined;
+    const port = url.port ? Number(url.port) : undefined;
+    return { kind: 'ssh', ...(user ? { user } : {}), host: url.hostname, ...(port ? { port } : {}), display: `ssh://${user ? `${user}@` : ''}${url.host}` };
+  }
+  throw new EngineError('config', `DOCKER_HOST "${raw}" uses ${url.protocol.replace(/:$/, '')}://, which Moat does not support: use unix://, tcp:// or ssh://`);
 }

@@ -1,3 +1,4 @@
+import type { SwarmSpec } from './swarm-spec.ts';
 import type { Location } from './location.ts';
 
 /**
@@ -60,6 +61,8 @@ export interface EngineInfo {
   liveRestoreEnabled: boolean;
   experimentalBuild: boolean;
   swarmState: string;
+  /** The swarm this node belongs to; absent when it is in none (or an old engine says nothing). */
+  swarm?: SwarmSpec;
   defaultRuntime: string;
   operatingSystem: string;
   kernelVersion: string;

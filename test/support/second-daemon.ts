@@ -14,6 +14,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { once } from 'node:events';
+import { connect, createServer, type AddressInfo, type Server } from 'node:net';
 
 const run = promisify(execFile);
 
@@ -28,13 +30,28 @@ export interface SecondDaemon {
   docker(...args: string[]): Promise<string>;
   /** `docker` that never rejects: the exit code and both streams. */
   dockerResult(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
+  /** With `tls`: the host's 127.0.0.1 port that reaches the daemon's `--tlsverify` TCP listener. */
+  tcpPort?: number;
   log(): string;
   stop(): Promise<void>;
+}
+
+/** PEM files for `dockerd --tlsverify`: the CA that signs client certificates, the server's certificate and key. */
+export interface DaemonTls {
+  ca: string;
+  cert: string;
+  key: string;
 }
 
 export interface SecondDaemonOptions {
   /** `--authorization-plugin` values. */
   plugins: string[];
+  /**
+   * Also listen on TCP with `--tlsverify`. The daemon's network namespace has only its own
+   * loopback, so a forwarder inside it joins a unix socket in the temp directory to that port,
+   * and a relay on the host's 127.0.0.1 joins the socket: TLS runs end to end, untouched.
+   */
+  tls?: DaemonTls;
   /** Written before the daemon starts: lets the caller place the plugin's socket or spec first (a missing plugin makes dockerd exit). */
   prepare?: (d: { pluginSockets: string; pluginSpecs: string; dir: string }) => void | Promise<void>;
 }
@@ -49,8 +66,14 @@ export async function startSecondDaemon(opts: SecondDaemonOptions): Promise<Seco
   const socket = join(dir, 'docker.sock');
   writeFileSync(join(dir, 'daemon.json'), '{}\n');
   await opts.prepare?.({ pluginSockets, pluginSpecs, dir });
+  const tcpSock = join(dir, 'tcp-forward.sock');
+  // Inside the namespace: unix socket -> the daemon's TCP port (node, since the machine may have no socat).
+  const forwarder = `const n=require('net');n.createServer(c=>{const u=n.connect(2376,'127.0.0.1');c.pipe(u);u.pipe(c);c.on('error',()=>u.destroy());u.on('error',()=>c.destroy())}).listen(process.argv[1])`;
   const script = [
     'set -e',
+    // A new network namespace's loopback is down: nothing could connect to 127.0.0.1 inside it.
+    'ip link set lo up',
+    ...(opts.tls ? [`${JSON.stringify(process.execPath)} -e ${shellQuote(forwarder)} ${tcpSock} & echo $! > ${join(dir, 'forwarder.pid')}`] : []),
     `mount --bind ${pluginSockets} /run/docker/plugins`,
     'mkdir -p /etc/docker 2>/dev/null || true',
     `mount -t tmpfs -o size=1m moat-test /etc/docker`,
@@ -66,6 +89,7 @@ export async function startSecondDaemon(opts: SecondDaemonOptions): Promise<Seco
       `--config-file ${join(dir, 'daemon.json')}`,
       '--bridge none --iptables=false --ip-masq=false --ip-forward=false',
       ...opts.plugins.map((p) => `--authorization-plugin ${p}`),
+      ...(opts.tls ? ['--host tcp://127.0.0.1:2376 --tlsverify', `--tlscacert ${opts.tls.ca} --tlscert ${opts.tls.cert} --tlskey ${opts.tls.key}`] : []),
     ].join(' '),
   ].join('\n');
   const logFile = join(dir, 'dockerd.log');
@@ -87,8 +111,21 @@ export async function startSecondDaemon(opts: SecondDaemonOptions): Promise<Seco
       return { code: typeof err.code === 'number' ? err.code : 1, stdout: (err.stdout ?? '').trim(), stderr: (err.stderr ?? '').trim() };
     }
   };
+  let relay: Server | undefined;
+  if (opts.tls) {
+    relay = createServer((c) => {
+      const up = connect(tcpSock);
+      c.pipe(up);
+      up.pipe(c);
+      c.on('error', () => up.destroy());
+      up.on('error', () => c.destroy());
+    });
+    relay.listen(0, '127.0.0.1');
+    await once(relay, 'listening');
+  }
   const d: SecondDaemon = {
     dir,
+    ...(relay ? { tcpPort: (relay.address() as AddressInfo).port } : {}),
     socket,
     pluginSockets,
     pluginSpecs,
@@ -112,6 +149,12 @@ export async function startSecondDaemon(opts: SecondDaemonOptions): Promise<Seco
         });
         if (!gone) child.kill('SIGKILL');
       }
+      relay?.close();
+      try {
+        process.kill(Number(readFileSync(join(dir, 'forwarder.pid'), 'utf8')), 'SIGTERM');
+      } catch {
+        /* no forwarder, or already gone */
+      }
       rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
     },
   };
@@ -119,7 +162,8 @@ export async function startSecondDaemon(opts: SecondDaemonOptions): Promise<Seco
   for (;;) {
     if (exited) {
       const log = d.log();
-      rmSync(dir, { recursive: true, force: true });
+      // stop() also ends the relay and the in-namespace forwarder, which outlive a dockerd that failed.
+      await d.stop();
       throw new Error(`the second dockerd exited during start:\n${log.slice(-2000)}`);
     }
     const r = await dockerResult('version', '--format', '{{.Server.Version}}');
@@ -141,4 +185,8 @@ export async function startSecondDaemon(opts: SecondDaemonOptions): Promise<Seco
 /** Copies a test image from the machine's engine into the second daemon (no registry is reachable). */
 export async function loadImage(d: SecondDaemon, ref: string): Promise<void> {
   await run('sh', ['-c', `docker save ${ref} | docker -H unix://${d.socket} load -q`], { env: { ...process.env, DOCKER_HOST: '' } });
+}
+
+function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
 }

@@ -16,6 +16,14 @@ import remoteLogging from './remote-logging.ts';
 import rootless from './rootless.ts';
 import seccompProfile from './seccomp-profile.ts';
 import swarmMode from './swarm-mode.ts';
+import swarmManagers from './swarm-managers.ts';
+import swarmListenInterface from './swarm-listen-interface.ts';
+import swarmOverlayEncrypted from './swarm-overlay-encrypted.ts';
+import swarmSecrets from './swarm-secrets.ts';
+import swarmAutolock from './swarm-autolock.ts';
+import swarmAutolockRotation from './swarm-autolock-rotation.ts';
+import swarmNodeCertExpiry from './swarm-node-cert-expiry.ts';
+import swarmCaRotation from './swarm-ca-rotation.ts';
 import tls from './tls.ts';
 import userlandProxy from './userland-proxy.ts';
 import userns from './userns.ts';
@@ -44,4 +52,12 @@ export const daemonRules: readonly DaemonRule[] = [
   seccompProfile,
   experimental,
   swarmMode,
+  swarmManagers,
+  swarmListenInterface,
+  swarmOverlayEncrypted,
+  swarmSecrets,
+  swarmAutolock,
+  swarmAutolockRotation,
+  swarmNodeCertExpiry,
+  swarmCaRotation,
 ];

@@ -1,3 +1,4 @@
+import { REMOTE } from './support/file-rules.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import rule, { contentTrustEnabled } from './content-trust.ts';
@@ -31,5 +32,5 @@ test("reads the value as the docker CLI does: anything but a false boolean enabl
 });
 
 test('does not apply when the daemon is remote', () => {
-  assert.equal(reasonOf(rule.check(systemFacts({ host: undefined }))), 'the daemon runs on another machine');
+  assert.equal(reasonOf(rule.check(systemFacts({ host: undefined }))), REMOTE);
 });

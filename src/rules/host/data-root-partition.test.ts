@@ -1,3 +1,4 @@
+import { REMOTE } from './support/file-rules.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import rule from './data-root-partition.ts';
@@ -58,5 +59,5 @@ test('an unreadable mount table is an error, not a pass', () => {
 });
 
 test('does not apply when the daemon is remote', () => {
-  assert.equal(reasonOf(rule.check(systemFacts({ host: undefined }))), 'the daemon runs on another machine');
+  assert.equal(reasonOf(rule.check(systemFacts({ host: undefined }))), REMOTE);
 });

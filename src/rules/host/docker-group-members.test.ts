@@ -1,3 +1,4 @@
+import { REMOTE } from './support/file-rules.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import rule from './docker-group-members.ts';
@@ -21,5 +22,5 @@ test('passes a host with no docker group: only root can use the socket', () => {
 });
 
 test('does not apply when the daemon is remote', () => {
-  assert.equal(reasonOf(rule.check(systemFacts({ host: undefined }))), 'the daemon runs on another machine');
+  assert.equal(reasonOf(rule.check(systemFacts({ host: undefined }))), REMOTE);
 });

@@ -1,3 +1,4 @@
+import { REMOTE } from './support/file-rules.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import rule from './hardened.ts';
@@ -18,5 +19,5 @@ test('points out a host with no mandatory access control', () => {
 });
 
 test('does not apply when the daemon is remote', () => {
-  assert.equal(reasonOf(rule.check(systemFacts({ host: undefined }))), 'the daemon runs on another machine');
+  assert.equal(reasonOf(rule.check(systemFacts({ host: undefined }))), REMOTE);
 });

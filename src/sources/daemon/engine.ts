@@ -5,6 +5,7 @@
  */
 import * as v from 'valibot';
 import type { EngineInfo, EngineVersion } from '../../models/daemon-spec.ts';
+import type { SwarmSpec } from '../../models/swarm-spec.ts';
 
 const str = v.nullish(v.string());
 const num = v.nullish(v.number());
@@ -49,7 +50,26 @@ export const InfoSchema = v.object({
   ),
   LiveRestoreEnabled: bool,
   ExperimentalBuild: bool,
-  Swarm: v.nullish(v.object({ LocalNodeState: str })),
+  Swarm: v.nullish(
+    v.object({
+      LocalNodeState: str,
+      NodeAddr: str,
+      ControlAvailable: bool,
+      Managers: v.nullish(v.number()),
+      Nodes: v.nullish(v.number()),
+      Cluster: v.nullish(
+        v.object({
+          Spec: v.nullish(
+            v.object({
+              EncryptionConfig: v.nullish(v.object({ AutoLockManagers: bool })),
+              CAConfig: v.nullish(v.object({ NodeCertExpiry: v.nullish(v.number()) })),
+            }),
+          ),
+          TLSInfo: v.nullish(v.object({ TrustRoot: str })),
+        }),
+      ),
+    }),
+  ),
   DefaultRuntime: str,
   OperatingSystem: str,
   KernelVersion: str,
@@ -91,6 +111,7 @@ export function infoFromApi(r: InfoResponse): EngineInfo {
     liveRestoreEnabled: r.LiveRestoreEnabled ?? false,
     experimentalBuild: r.ExperimentalBuild ?? false,
     swarmState: r.Swarm?.LocalNodeState ?? '',
+    ...(swarmOf(r) ? { swarm: swarmOf(r) } : {}),
     defaultRuntime: r.DefaultRuntime ?? '',
     operatingSystem: r.OperatingSystem ?? '',
     kernelVersion: r.KernelVersion ?? '',
@@ -113,6 +134,24 @@ export function parseSecurityOption(raw: string): { name: string; details: Recor
     else if (name === '') name = key;
   }
   return { name, details };
+}
+
+/** The swarm facts `/info` carries; the cluster-wide ones only on a manager. */
+function swarmOf(r: InfoResponse): SwarmSpec | undefined {
+  const s = r.Swarm;
+  if (!s || !s.LocalNodeState || s.LocalNodeState === 'inactive') return undefined;
+  const manager = s.ControlAvailable === true;
+  const spec = s.Cluster?.Spec;
+  return {
+    state: s.LocalNodeState,
+    manager,
+    nodeAddr: s.NodeAddr ?? '',
+    ...(manager && typeof s.Managers === 'number' ? { managers: s.Managers } : {}),
+    ...(manager && typeof s.Nodes === 'number' ? { nodes: s.Nodes } : {}),
+    ...(manager && spec ? { autoLock: spec.EncryptionConfig?.AutoLockManagers === true } : {}),
+    ...(typeof spec?.CAConfig?.NodeCertExpiry === 'number' ? { nodeCertExpiryNs: spec.CAConfig.NodeCertExpiry } : {}),
+    ...(s.Cluster?.TLSInfo?.TrustRoot ? { trustRoot: s.Cluster.TLSInfo.TrustRoot } : {}),
+  };
 }
 
 /** CIDRs the engine treats as insecure, then registries whose index config says `Secure: false`. */

@@ -3,6 +3,8 @@
  * runs on this machine, how it was configured (daemon.json and the dockerd command
  * line), merged under daemon.json's key names into one DaemonSpec.
  */
+import { readSwarm } from '../swarm/index.ts';
+import { readSwarmListeners } from '../swarm/listeners.ts';
 import { readFile } from 'node:fs/promises';
 import { posix } from 'node:path';
 import type { EngineClient } from '../../engine/client.ts';
@@ -38,9 +40,14 @@ export async function readDaemon(client: DaemonClient, opts: ReadDaemonOptions =
   const [versionRaw, infoRaw] = await Promise.all([client.getJson('/version'), client.getJson('/info')]);
   const version = versionFromApi(parseEngine(VersionSchema, versionRaw, 'GET /version'));
   const info = infoFromApi(parseEngine(InfoSchema, infoRaw, 'GET /info'));
+  if (info.swarm) info.swarm = await readSwarm(client, info.swarm);
 
   const proc = await findDockerd(root, info.dockerRootDir || undefined);
   const local = client.endpoint.kind === 'unix' || proc !== undefined;
+  if (proc && info.swarm?.manager) {
+    const listeners = await readSwarmListeners(root, proc.pid);
+    if (listeners) info.swarm.managementListeners = listeners;
+  }
   if (!local) return { version, info, options: new Map(), local };
 
   const argvOptions = proc ? parseDockerdArgv(proc.argv) : [];

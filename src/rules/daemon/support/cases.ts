@@ -1,6 +1,7 @@
 /** Test helpers shared by the daemon rule tests. */
 import assert from 'node:assert/strict';
 import type { DaemonOption, DaemonSpec } from '../../../models/daemon-spec.ts';
+import type { SwarmSpec } from '../../../models/swarm-spec.ts';
 import { isNotApplicable, type DaemonRule, type Issue, type SystemFacts } from '../../rule.ts';
 import { daemonSpec, defaultOptions, systemFacts } from '../../test-support/fixtures.ts';
 import { REMOTE_REASON } from './options.ts';
@@ -40,4 +41,10 @@ export function remoteDaemon(over: DaemonOver = {}): DaemonSpec {
   delete d.configFile;
   delete d.process;
   return d;
+}
+
+/** Facts for a node in an active single-node swarm, as its manager, with `over` applied to the swarm. */
+export function swarmFacts(over: Partial<SwarmSpec> = {}, now?: Date): SystemFacts {
+  const swarm: SwarmSpec = { state: 'active', manager: true, nodeAddr: '10.0.0.5', managers: 1, nodes: 1, autoLock: true, nodeCertExpiryNs: 2160 * 3_600_000_000_000, overlayNetworks: [], secrets: 1, ...over };
+  return factsWith({ info: { swarmState: swarm.state, swarm } }, now ? { now } : {});
 }

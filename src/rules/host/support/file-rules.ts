@@ -9,7 +9,11 @@ import type { FileFact, HostSpec } from '../../../models/host-spec.ts';
 import { hostPaths, type HostPaths } from '../../../sources/host/paths.ts';
 import { hostRule, notApplicable, type HostRule, type Issue, type SystemFacts } from '../../rule.ts';
 
-export const REMOTE = 'the daemon runs on another machine';
+/**
+ * Why a host-file check cannot run when the engine is reached over tcp:// or ssh://: the files it
+ * judges are on the daemon's machine, and reading this machine's copies would judge the wrong host.
+ */
+export const REMOTE = "not applicable (remote daemon): the engine is reached over the network, so its host's files, sockets and audit rules are not on this machine; run Moat on the daemon's host to check them";
 
 export interface FileRuleSpec {
   id: string;

@@ -3,6 +3,7 @@
  * what is particular to it (its path, its limit, the daemon options that name it).
  * Every case asserts an outcome that a wrong rule would not produce.
  */
+import { REMOTE } from './file-rules.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DaemonSpec } from '../../../models/daemon-spec.ts';
@@ -94,7 +95,7 @@ function absentAndRemoteCases(rule: HostRule, path: string, opts: CaseOptions): 
   });
 
   test(`${rule.meta.id}: does not apply when the daemon is remote`, () => {
-    assert.equal(reasonOf(rule.check(systemFacts({ daemon: opts.daemon ?? daemonSpec(), host: undefined }))), 'the daemon runs on another machine');
+    assert.equal(reasonOf(rule.check(systemFacts({ daemon: opts.daemon ?? daemonSpec(), host: undefined }))), REMOTE);
   });
 
   test(`${rule.meta.id}: a file that could not be read is an error, not a pass`, () => {
@@ -132,7 +133,7 @@ export function auditCases(rule: HostRule, path: string, opts: { daemon?: Daemon
   });
 
   test(`${rule.meta.id}: does not apply when the daemon is remote`, () => {
-    assert.equal(reasonOf(rule.check(systemFacts({ daemon: opts.daemon ?? daemonSpec(), host: undefined }))), 'the daemon runs on another machine');
+    assert.equal(reasonOf(rule.check(systemFacts({ daemon: opts.daemon ?? daemonSpec(), host: undefined }))), REMOTE);
   });
 }
 
