@@ -12,6 +12,8 @@ import { EngineClient, type ClientOptions } from '../engine/client.ts';
 import { EngineError } from '../engine/errors.ts';
 import { runCheck, type Verdict } from '../rules/evaluate.ts';
 import { auditRules } from '../rules/audit-rules.ts';
+import { inBenchmark } from '../rules/benchmark.ts';
+import { DEFAULT_BENCHMARK } from '../models/cis-benchmark.ts';
 import type { ContainerFacts, ContainerRule, DaemonRule, ExecInfo, HostRule, ImageRule, Need, ProcessInfo, Rule, SystemFacts } from '../rules/rule.ts';
 import type { Report, ReportWarning } from '../report/model.ts';
 import { containerFromInspect } from '../sources/engine/container.ts';
@@ -55,7 +57,7 @@ export async function audit(opts: AuditOptions = {}): Promise<Report> {
   const t0 = performance.now();
   const now = opts.now ?? started;
   // Dockerfile rules judge files, not a live engine: `moat lint` runs them.
-  const rules = (opts.rules ?? auditRules).filter((r) => r.meta.target !== 'dockerfile');
+  const rules = inBenchmark(opts.rules ?? auditRules, opts.config?.benchmark ?? DEFAULT_BENCHMARK).filter((r) => r.meta.target !== 'dockerfile');
   const client = opts.client ?? (await EngineClient.connect(opts.engine));
   try {
     const byTarget = splitRules(rules);
@@ -139,6 +141,7 @@ export async function audit(opts: AuditOptions = {}): Promise<Report> {
       findings,
       checks,
       ...(opts.config?.file ? { configFile: opts.config.file } : {}),
+      ...(opts.config ? { benchmark: opts.config.benchmark } : {}),
       warnings,
     });
   } finally {

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { BENCHMARKS } from '../models/cis-benchmark.ts';
 import { SEVERITIES } from '../findings/finding.ts';
 import { EnforceSectionSchema } from './enforce-schema.ts';
 import { isoDay, nonEmpty } from './fields.ts';
@@ -76,6 +77,8 @@ export const ConfigSchema = v.strictObject(
     ),
     enforce: v.optional(EnforceSectionSchema),
     watch: v.optional(WatchSectionSchema),
+    /** The CIS Docker Benchmark version CIS ids are numbered in (reports, --checks, ignores); `--benchmark` wins. */
+    benchmark: v.optional(v.picklist(BENCHMARKS, `benchmark must be one of ${BENCHMARKS.join(', ')}`)),
   },
   'moat.yaml must be a mapping',
 );

@@ -1,10 +1,13 @@
 import type { Finding } from '../findings/finding.ts';
 import { summarize } from '../findings/summary.ts';
+import { benchmarkTitle, DEFAULT_BENCHMARK, type Benchmark } from '../models/cis-benchmark.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { SCHEMA_VERSION, type CheckResult, type Report, type ReportTarget, type ReportError, type ReportNote, type ReportWarning } from './model.ts';
 
 export interface ReportParts {
   command: Report['command'];
+  /** From moat.yaml / `--benchmark`; the newest version when absent. */
+  benchmark?: Benchmark;
   target: ReportTarget;
   started: Date;
   /** Measured by the caller (a monotonic clock); the report's end time is now. */
@@ -26,6 +29,7 @@ export function buildReport(p: ReportParts): Report {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'moat', version: TOOL_VERSION },
     command: p.command,
+    benchmark: benchmarkTitle(p.benchmark ?? DEFAULT_BENCHMARK),
     target: p.target,
     startedAt: p.started.toISOString(),
     finishedAt: new Date().toISOString(),

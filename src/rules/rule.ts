@@ -2,6 +2,7 @@ import type { Severity } from '../findings/finding.ts';
 import type { Location } from '../models/location.ts';
 import type { ContainerSpec } from '../models/container-spec.ts';
 import type { DaemonSpec } from '../models/daemon-spec.ts';
+import type { Benchmark, CisNumbering } from '../models/cis-benchmark.ts';
 import type { HostSpec } from '../models/host-spec.ts';
 import type { ImageSpec } from '../models/image-spec.ts';
 import type { DockerfileSpec } from '../models/dockerfile-spec.ts';
@@ -15,11 +16,17 @@ export type RuleTarget = 'container' | 'daemon' | 'host' | 'image' | 'dockerfile
 /** `files`: the image's file tree (only `moat scan` reads it); such a rule runs on a root file system too. */
 export type Need = 'processes' | 'image' | 'execs' | 'history' | 'files';
 
-export interface CisRef {
-  /** Recommendation number in CIS Docker Benchmark v1.6.0, numbered as docker-bench-security does (e.g. `5.29`). */
+export interface CisRef extends CisNumbering {
+  /**
+   * Recommendation number (e.g. `5.29`, numbered as docker-bench-security does), the same in
+   * CIS Docker Benchmark v1.6.0, v1.7.0 and v1.8.0 unless `ids` gives a version another
+   * number, or null where that version has no such recommendation (docs/cis-versions.md).
+   */
   id: string;
   /** The benchmark calls it Automated (true) or Manual (false). */
   automated: boolean;
+  /** Set on rules read through `inBenchmark`: the version `id` is then numbered in. */
+  benchmark?: Benchmark;
 }
 
 export interface RuleMeta<T extends RuleTarget = RuleTarget> {
