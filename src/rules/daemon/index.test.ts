@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { daemonRules } from './index.ts';
+import { BENCHMARKS, cisIdIn, type Benchmark } from '../../models/cis-benchmark.ts';
 import { isNotApplicable, type Outcome } from '../rule.ts';
 import { daemonSpec, systemFacts } from '../test-support/fixtures.ts';
 import { REMOTE_REASON } from './support/options.ts';
@@ -35,11 +36,16 @@ test('for a remote daemon, rules that need its configuration step aside and thos
   );
 });
 
-test('the daemon rules cover CIS 1.2.2, 2.1-2.18 and 5.1, once each, with docker-bench ids', () => {
-  const ids = daemonRules.map((r) => r.meta.cis?.id ?? '');
-  assert.deepEqual([...ids].sort(), ['1.2.2', ...Array.from({ length: 18 }, (_, i) => `2.${i + 1}`), '5.1'].sort());
+test('the daemon rules cover CIS 1.2.2, 2.1-2.18 (v1.6.0, v1.7.0) or 2.1-2.19 (v1.8.0) and 5.1, once each, with docker-bench ids', () => {
+  const section2 = (n: number): string[] => Array.from({ length: n }, (_, i) => `2.${i + 1}`);
+  const expected: Record<Benchmark, string[]> = { 'cis-1.6.0': section2(18), 'cis-1.7.0': section2(18), 'cis-1.8.0': section2(19) };
+  for (const b of BENCHMARKS) {
+    const ids = daemonRules.flatMap((r) => (r.meta.cis ? [cisIdIn(r.meta.cis, b)] : [])).filter((id) => id !== undefined);
+    assert.deepEqual([...ids].sort(), ['1.2.2', ...expected[b], '5.1'].sort(), b);
+  }
   for (const r of daemonRules) {
-    assert.equal(r.meta.peers?.dockerBench, r.meta.cis?.id, r.meta.id);
+    // docker-bench-security numbers in v1.6.0; a rule only v1.8.0 has has no docker-bench check.
+    assert.equal(r.meta.peers?.dockerBench, r.meta.cis && cisIdIn(r.meta.cis, 'cis-1.6.0'), r.meta.id);
     assert.match(r.meta.remediation, /`/, `${r.meta.id}: remediation names the key or flag`);
   }
 });

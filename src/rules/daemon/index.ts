@@ -1,5 +1,6 @@
 import type { DaemonRule } from '../rule.ts';
 import aufs from './aufs.ts';
+import devicemapper from './devicemapper.ts';
 import authorizationPlugin from './authorization-plugin.ts';
 import baseDeviceSize from './base-device-size.ts';
 import cgroupParent from './cgroup-parent.ts';
@@ -29,6 +30,7 @@ export const daemonRules: readonly DaemonRule[] = [
   iptables,
   insecureRegistries,
   aufs,
+  devicemapper,
   tls,
   defaultUlimit,
   userns,
