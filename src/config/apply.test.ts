@@ -121,8 +121,11 @@ test('moat.yaml benchmark: numbers its ignores and rules.only in that version; -
   const config = parseConfig(yaml, '/repo/moat.yaml', allRules);
   assert.equal(config.benchmark, 'cis-1.6.0');
   assert.deepEqual(selectConfiguredRules(allRules, config, { checks: [], skip: [] }).map((r) => r.meta.id), ['daemon-experimental']);
+  const flagged = parseConfig(yaml, '/repo/moat.yaml', allRules, 'cis-1.8.0');
+  assert.equal(flagged.benchmark, 'cis-1.8.0');
+  assert.deepEqual(selectConfiguredRules(allRules, flagged, { checks: [], skip: [] }).map((r) => r.meta.id), ['daemon-seccomp-profile']);
   // 2.19 exists in v1.8.0 only, so the same file read as v1.8.0 accepts it, and as v1.6.0 does not.
   assert.equal(parseConfig('rules:\n  only: ["2.19"]\n', '/repo/moat.yaml', allRules, 'cis-1.8.0').benchmark, 'cis-1.8.0');
   assert.throws(() => parseConfig('benchmark: cis-1.6.0\nrules:\n  only: ["2.19"]\n', '/repo/moat.yaml', allRules), /moat\.yaml:3:\d+: unknown rule "2\.19"/);
-  assert.throws(() => parseConfig('benchmark: cis-1.5.0\n', '/repo/moat.yaml', allRules), /moat\.yaml:1:\d+: benchmark must be one of cis-1\.6\.0, cis-1\.7\.0, cis-1\.8\.0/);
+  assert.throws(() => parseConfig('benchmark: cis-1.5.0\n', '/repo/moat.yaml', allRules), /moat\.yaml:1:\d+: benchmark: must be one of cis-1\.6\.0, cis-1\.7\.0, cis-1\.8\.0/);
 });

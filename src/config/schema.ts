@@ -78,7 +78,7 @@ export const ConfigSchema = v.strictObject(
     enforce: v.optional(EnforceSectionSchema),
     watch: v.optional(WatchSectionSchema),
     /** The CIS Docker Benchmark version CIS ids are numbered in (reports, --checks, ignores); `--benchmark` wins. */
-    benchmark: v.optional(v.picklist(BENCHMARKS, `benchmark must be one of ${BENCHMARKS.join(', ')}`)),
+    benchmark: v.optional(v.picklist(BENCHMARKS, `must be one of ${BENCHMARKS.join(', ')}`)),
   },
   'moat.yaml must be a mapping',
 );
