@@ -14,11 +14,11 @@ import { runCheck, type Verdict } from '../rules/evaluate.ts';
 import { auditRules } from '../rules/audit-rules.ts';
 import { inBenchmark } from '../rules/benchmark.ts';
 import { DEFAULT_BENCHMARK } from '../models/cis-benchmark.ts';
-import type { ContainerFacts, ContainerRule, DaemonRule, ExecInfo, HostRule, ImageRule, Need, ProcessInfo, Rule, SystemFacts } from '../rules/rule.ts';
+import type { ContainerFacts, ContainerRule, DaemonRule, ExecInfo, HostRule, ImageRule, Need, ProcessInfo, Rule, SprawlCounts, SystemFacts } from '../rules/rule.ts';
 import type { Report, ReportWarning } from '../report/model.ts';
 import { containerFromInspect } from '../sources/engine/container.ts';
 import { execFromInspect, historyFromApi, imageFromInspect, processesFromTop } from '../sources/engine/image.ts';
-import { ContainerInspectSchema, ContainerSummarySchema, ExecInspectSchema, HistorySchema, ImageInspectSchema, TopSchema, parseEngine } from '../sources/engine/inspect-schema.ts';
+import { ContainerInspectSchema, ContainerSummarySchema, ExecInspectSchema, ImageSummarySchema, HistorySchema, ImageInspectSchema, TopSchema, parseEngine } from '../sources/engine/inspect-schema.ts';
 import { readDaemon } from '../sources/daemon/index.ts';
 import { readHost } from '../sources/host/index.ts';
 import { readContainerProcesses } from '../sources/host/processes.ts';
@@ -61,12 +61,13 @@ export async function audit(opts: AuditOptions = {}): Promise<Report> {
   const client = opts.client ?? (await EngineClient.connect(opts.engine));
   try {
     const byTarget = splitRules(rules);
-    const needs = new Set<Need>([...byTarget.container, ...byTarget.image].flatMap((r) => r.meta.needs ?? []));
+    const needs = new Set<Need>([...byTarget.container, ...byTarget.image, ...byTarget.daemon].flatMap((r) => r.meta.needs ?? []));
     if (byTarget.image.length > 0) needs.add('image');
 
-    const [daemon, summaries] = await Promise.all([
+    const [daemon, summaries, sprawl] = await Promise.all([
       readDaemon(client, { hostRoot: opts.hostRoot, daemonConfigPath: opts.daemonConfigPath }),
       client.getJson(`/containers/json?all=${opts.all ? 1 : 0}`).then((j) => parseEngine(ContainerSummarySchema, j, 'GET /containers/json')),
+      needs.has('sprawl') ? readSprawl(client) : undefined,
     ]);
     const host = daemon.local ? await readHost({ root: opts.hostRoot, daemon, env: opts.env }) : undefined;
 
@@ -105,7 +106,8 @@ export async function audit(opts: AuditOptions = {}): Promise<Report> {
     };
     for (const r of rules) verdicts.set(r.meta.id, []);
 
-    const system: SystemFacts = { daemon, host, now };
+    const sprawlLimits = opts.config?.sprawl;
+    const system: SystemFacts = { daemon, host, now, ...(sprawl ? { sprawl } : {}), ...(sprawlLimits ? { sprawlLimits } : {}) };
     const daemonSubject = subjectOfDaemon(daemon);
     const hostSubject: Subject = { kind: 'host', id: daemon.info.name || 'localhost', name: daemon.info.name || undefined };
     for (const r of byTarget.host) record(r, runCheck(r, system, hostSubject));
@@ -147,6 +149,21 @@ export async function audit(opts: AuditOptions = {}): Promise<Report> {
   } finally {
     if (!opts.client) client.close();
   }
+}
+
+/** Section 6's counts: every container (stopped ones too) and every image, and which images no container uses. */
+async function readSprawl(client: EngineClient): Promise<SprawlCounts> {
+  const [all, images] = await Promise.all([
+    client.getJson('/containers/json?all=1').then((j) => parseEngine(ContainerSummarySchema, j, 'GET /containers/json?all=1')),
+    client.getJson('/images/json').then((j) => parseEngine(ImageSummarySchema, j, 'GET /images/json')),
+  ]);
+  const used = new Set(all.map((c) => c.ImageID).filter((i): i is string => !!i));
+  return {
+    images: images.length,
+    unusedImages: images.filter((i) => !used.has(i.Id)).length,
+    containers: all.length,
+    stoppedContainers: all.filter((c) => c.State !== 'running' && c.State !== 'paused' && c.State !== 'restarting').length,
+  };
 }
 
 function splitRules(rules: readonly Rule[]): { container: ContainerRule[]; daemon: DaemonRule[]; host: HostRule[]; image: ImageRule[] } {

@@ -7,7 +7,7 @@ import type { Document } from 'yaml';
 import type { Severity } from '../findings/finding.ts';
 import type { Location } from '../models/location.ts';
 import { normalizeCapability } from '../models/normalize.ts';
-import type { Rule } from '../rules/rule.ts';
+import type { Rule, SprawlLimits } from '../rules/rule.ts';
 import { inBenchmark } from '../rules/benchmark.ts';
 import { DEFAULT_BENCHMARK, type Benchmark } from '../models/cis-benchmark.ts';
 import { MoatError, locatedMessage } from '../util/errors.ts';
@@ -58,6 +58,8 @@ export interface MoatConfig {
   allowedCapabilities: string[];
   /** `images:`: settings of image rules; `maxAgeDays` absent when not set. */
   images: { maxAgeDays?: number };
+  /** `sprawl:` (CIS 6.1, 6.2); absent when the file has none. */
+  sprawl?: SprawlLimits;
   /** The policy `moat enforce` applies (defaults when the file has no `enforce:`). */
   enforce: EnforceConfig;
   /** moat.yaml's `watch:` section, as written (defaults are `moat watch`'s); absent when there is none. */
@@ -206,6 +208,10 @@ function resolveConfig(
   config.trust.baseImages = data.trust?.baseImages ?? [];
   config.allowedCapabilities = (data.capabilities?.allowed ?? []).map(normalizeCapability);
   if (data.images?.maxAgeDays !== undefined) config.images.maxAgeDays = Number(data.images.maxAgeDays);
+  if (data.sprawl) {
+    const { maxUnusedImages, maxStoppedContainers } = data.sprawl;
+    config.sprawl = { ...(maxUnusedImages !== undefined ? { maxUnusedImages: Number(maxUnusedImages) } : {}), ...(maxStoppedContainers !== undefined ? { maxStoppedContainers: Number(maxStoppedContainers) } : {}) };
+  }
   if (data.enforce) config.enforce = resolveEnforce(data.enforce, rules, (path) => valueLocation(doc, path, at), fail);
   if (data.watch) {
     const { ignore = [], ...rest } = data.watch;
@@ -222,6 +228,7 @@ function unknownKeyHint(parent: (string | number)[], key: string): string {
     trust: ['registries', 'baseImages'],
     capabilities: ['allowed'],
     images: ['maxAgeDays'],
+    sprawl: ['maxUnusedImages', 'maxStoppedContainers'],
     enforce: Object.keys(EnforceSectionSchema.entries),
     'enforce.exceptions': Object.keys(EnforceExceptionSchema.entries),
     watch: Object.keys(WatchSectionSchema.entries),

@@ -14,7 +14,8 @@ export type RuleTarget = 'container' | 'daemon' | 'host' | 'image' | 'dockerfile
  * lists the ones it reads so that `audit` fetches them only when such a rule is selected.
  */
 /** `files`: the image's file tree (only `moat scan` reads it); such a rule runs on a root file system too. */
-export type Need = 'processes' | 'image' | 'execs' | 'history' | 'files';
+/** `sprawl`: every image and every container, stopped ones included (section 6's counts). */
+export type Need = 'processes' | 'image' | 'execs' | 'history' | 'files' | 'sprawl';
 
 export interface CisRef extends CisNumbering {
   /**
@@ -107,6 +108,24 @@ export interface SystemFacts {
   host?: HostSpec;
   /** Audit time, so age checks are reproducible in tests. */
   now: Date;
+  /** Section 6's counts: read only when a rule that `needs: ['sprawl']` runs. */
+  sprawl?: SprawlCounts;
+  /** moat.yaml `sprawl:`; absent limits leave the counts for review. */
+  sprawlLimits?: SprawlLimits;
+}
+
+export interface SprawlCounts {
+  images: number;
+  /** Images no container (running or not) was created from. */
+  unusedImages: number;
+  containers: number;
+  /** Containers not running (exited, created, dead). */
+  stoppedContainers: number;
+}
+
+export interface SprawlLimits {
+  maxUnusedImages?: number;
+  maxStoppedContainers?: number;
 }
 
 export interface ImageFacts {

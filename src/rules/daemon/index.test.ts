@@ -11,7 +11,13 @@ import { remoteDaemon } from './support/cases.ts';
  * The fixture's hardened daemon, on a release line still maintained at the fixture's
  * `now`: its default engine (27.3.1) went out of support on 2025-05-03.
  */
-const hardened = () => systemFacts({ daemon: daemonSpec({ version: { engine: '29.1.0', apiVersion: '1.52' } }) });
+const hardened = () =>
+  systemFacts({
+    daemon: daemonSpec({ version: { engine: '29.1.0', apiVersion: '1.52' } }),
+    // Section 6: everything in use, within the limits moat.yaml sets.
+    sprawl: { images: 3, unusedImages: 0, containers: 3, stoppedContainers: 0 },
+    sprawlLimits: { maxUnusedImages: 5, maxStoppedContainers: 5 },
+  });
 
 test('a hardened daemon raises no daemon issue; manual rules ask for one review each', () => {
   for (const rule of daemonRules) {
@@ -36,12 +42,12 @@ test('for a remote daemon, rules that need its configuration step aside and thos
   );
 });
 
-test('the daemon rules cover CIS 1.2.2, 2.1-2.18 (v1.6.0, v1.7.0) or 2.1-2.19 (v1.8.0) and 5.1, once each, with docker-bench ids', () => {
+test('the daemon rules cover CIS 1.2.2, 2.1-2.18 (v1.6.0, v1.7.0) or 2.1-2.19 (v1.8.0), 5.1, 6.1 and 6.2, once each, with docker-bench ids', () => {
   const section2 = (n: number): string[] => Array.from({ length: n }, (_, i) => `2.${i + 1}`);
   const expected: Record<Benchmark, string[]> = { 'cis-1.6.0': section2(18), 'cis-1.7.0': section2(18), 'cis-1.8.0': section2(19) };
   for (const b of BENCHMARKS) {
     const ids = daemonRules.flatMap((r) => (r.meta.cis ? [cisIdIn(r.meta.cis, b)] : [])).filter((id) => id !== undefined);
-    assert.deepEqual([...ids].sort(), ['1.2.2', ...expected[b], '5.1'].sort(), b);
+    assert.deepEqual([...ids].sort(), ['1.2.2', ...expected[b], '5.1', '6.1', '6.2'].sort(), b);
   }
   for (const r of daemonRules) {
     // docker-bench-security numbers in v1.6.0; a rule only v1.8.0 has has no docker-bench check.

@@ -1,6 +1,8 @@
 import type { DaemonRule } from '../rule.ts';
 import aufs from './aufs.ts';
 import devicemapper from './devicemapper.ts';
+import imageSprawl from './image-sprawl.ts';
+import containerSprawl from './container-sprawl.ts';
 import authorizationPlugin from './authorization-plugin.ts';
 import baseDeviceSize from './base-device-size.ts';
 import cgroupParent from './cgroup-parent.ts';
@@ -44,4 +46,6 @@ export const daemonRules: readonly DaemonRule[] = [
   seccompProfile,
   experimental,
   swarmMode,
+  imageSprawl,
+  containerSprawl,
 ];
