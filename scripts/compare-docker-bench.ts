@@ -9,7 +9,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { allRules } from '../src/rules/index.ts';
+import { allRules, auditRules } from '../src/rules/index.ts';
+import { BENCHMARKS, cisIdIn } from '../src/models/cis-benchmark.ts';
 
 interface BenchResult {
   id: string;
@@ -56,7 +57,17 @@ const byId = new Map(results.filter((r) => inScope(r.id)).map((r) => [r.id, r]))
 
 const rulesFor = (id: string): string[] => {
   const peers = allRules.filter((r) => [r.meta.peers?.dockerBench ?? []].flat().includes(id)).map((r) => r.meta.id);
-  return peers.length ? peers : allRules.filter((r) => r.meta.cis?.id === id).map((r) => r.meta.id);
+  // docker-bench-security numbers checks in v1.6.0: a rule later versions added has no docker-bench check.
+  return peers.length ? peers : allRules.filter((r) => r.meta.cis && cisIdIn(r.meta.cis, 'cis-1.6.0') === id).map((r) => r.meta.id);
+};
+/** The covering rules' ids in CIS v1.8.0 (Moat's default), for the column beside docker-bench's v1.6.0 number. */
+const v18 = (ruleIds: readonly string[]): string => {
+  const ids = [...new Set(ruleIds.flatMap((id) => {
+    const cis = allRules.find((r) => r.meta.id === id)?.meta.cis;
+    const v = cis && cisIdIn(cis, 'cis-1.8.0');
+    return v ? [v] : [];
+  }))];
+  return ids.join(', ') || '—';
 };
 
 const caseOf = new Map(run.containers.map((c) => [c.name, c]));
@@ -111,7 +122,7 @@ const order = (id: string): string => id.replace(/^C\./, '9.').split('.').map((n
 const ids = [...byId.keys()].sort((a, b) => order(a).localeCompare(order(b)));
 const esc = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-const rows = ['| check | Docker Bench | Moat rule(s) | Moat | agree | differs on | why |', '|---|---|---|---|---|---|---|'];
+const rows = ['| check | CIS 1.8.0 | Docker Bench | Moat rule(s) | Moat | agree | differs on | why |', '|---|---|---|---|---|---|---|---|'];
 const tally = { agree: 0, partly: 0, differ: 0, uncovered: 0 };
 for (const id of ids) {
   const b = byId.get(id) as BenchResult;
@@ -135,11 +146,12 @@ for (const id of ids) {
   tally[agree === 'yes' ? 'agree' : agree === 'partly' ? 'partly' : agree === 'no' ? 'differ' : 'uncovered']++;
   const items = b.items?.length ? ` (${b.items.length})` : '';
   const note = notes.checks[id] ?? (agree === 'yes' ? '' : 'UNEXPLAINED');
-  rows.push(`| ${id} | ${b.result}${items} | ${ruleIds.map((r) => `\`${r}\``).join('<br>') || '—'} | ${m.verdict}${m.flagged.size ? ` (${m.flagged.size})` : ''} | ${agree} | ${esc(differs)} | ${esc(note)} |`);
+  rows.push(`| ${id} | ${v18(ruleIds)} | ${b.result}${items} | ${ruleIds.map((r) => `\`${r}\``).join('<br>') || '—'} | ${m.verdict}${m.flagged.size ? ` (${m.flagged.size})` : ''} | ${agree} | ${esc(differs)} | ${esc(note)} |`);
 }
 
 const compared = new Set(ids.flatMap(rulesFor));
-const moatOnly = allRules.filter((r) => !compared.has(r.meta.id));
+// Dockerfile rules judge files docker-bench never reads: only audit rules are compared.
+const moatOnly = auditRules.filter((r) => !compared.has(r.meta.id));
 const s = (n: number): string => (n / 1000).toFixed(n < 10_000 ? 2 : 1);
 const running = run.containers.filter((c) => c.running).length;
 
@@ -168,7 +180,7 @@ const out = [
   '',
   '## Moat rules not compared with a docker-bench check',
   '',
-  ...moatOnly.map((r) => `- \`${r.meta.id}\`${r.meta.cis ? ` (CIS ${r.meta.cis.id})` : ''}: ${r.meta.title}`),
+  ...moatOnly.map((r) => `- \`${r.meta.id}\`${r.meta.cis ? ` (CIS ${BENCHMARKS.map((b) => `${b.slice(4)} ${(r.meta.cis && cisIdIn(r.meta.cis, b)) ?? '—'}`).join(', ')})` : ''}: ${r.meta.title}`),
   '',
   ...Object.entries(notes.sections).flatMap(([title, body]) => [`## ${title}`, '', body.trim(), '']),
 ];

@@ -82,8 +82,8 @@ test('findings carry peer codes and a bare CIS id beside the text, in JSON (sche
   const unpinned = doc.findings.find((f) => f.ruleId === 'dockerfile-apt-unpinned');
   assert.deepEqual(unpinned?.peers, { hadolint: 'DL3008' });
   const user = doc.findings.find((f) => f.ruleId === 'dockerfile-user-missing');
-  assert.deepEqual(user?.cis, { id: '4.1', benchmark: 'CIS Docker Benchmark v1.6.0' });
-  assert.deepEqual(user?.references.cis, ['CIS Docker Benchmark v1.6.0 4.1'], 'the text form stays');
+  assert.deepEqual(user?.cis, { id: '4.1', benchmark: 'CIS Docker Benchmark v1.8.0' });
+  assert.deepEqual(user?.references.cis, ['CIS Docker Benchmark v1.8.0 4.1'], 'the text form stays');
 
   const sarif = JSON.parse((await runMoat(['lint', '-', '--format', 'sarif', '--fail-on', 'none'], { cwd: dir, input: DOCKERFILE })).stdout) as {
     runs: { tool: { driver: { rules: { id: string; properties: { tags: string[]; cis?: string; peers?: object } }[] } }; results: { ruleId: string; properties: { cis?: string; peers?: object } }[] }[];

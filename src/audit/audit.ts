@@ -13,11 +13,13 @@ import { EngineClient, type ClientOptions } from '../engine/client.ts';
 import { EngineError } from '../engine/errors.ts';
 import { runCheck, type Verdict } from '../rules/evaluate.ts';
 import { auditRules } from '../rules/audit-rules.ts';
-import type { ContainerFacts, ContainerRule, DaemonRule, ExecInfo, HostRule, ImageRule, Need, ProcessInfo, Rule, SystemFacts } from '../rules/rule.ts';
+import { inBenchmark } from '../rules/benchmark.ts';
+import { DEFAULT_BENCHMARK } from '../models/cis-benchmark.ts';
+import type { ContainerFacts, ContainerRule, DaemonRule, ExecInfo, HostRule, ImageRule, Need, ProcessInfo, Rule, SprawlCounts, SystemFacts } from '../rules/rule.ts';
 import type { Report, ReportWarning } from '../report/model.ts';
 import { containerFromInspect } from '../sources/engine/container.ts';
 import { execFromInspect, historyFromApi, imageFromInspect, processesFromTop } from '../sources/engine/image.ts';
-import { ContainerInspectSchema, ContainerSummarySchema, ExecInspectSchema, HistorySchema, ImageInspectSchema, TopSchema, parseEngine } from '../sources/engine/inspect-schema.ts';
+import { ContainerInspectSchema, ContainerSummarySchema, ExecInspectSchema, ImageSummarySchema, HistorySchema, ImageInspectSchema, TopSchema, parseEngine } from '../sources/engine/inspect-schema.ts';
 import { readDaemon } from '../sources/daemon/index.ts';
 import { engineNetworkPicture, exposedOf, readNetworks } from '../sources/engine/network.ts';
 import { reachableFromOutside } from '../rules/container/support/reach.ts';
@@ -64,17 +66,18 @@ export async function audit(opts: AuditOptions = {}): Promise<Report> {
   const t0 = performance.now();
   const now = opts.now ?? started;
   // Dockerfile rules judge files, not a live engine: `moat lint` runs them.
-  const rules = (opts.rules ?? auditRules).filter((r) => r.meta.target !== 'dockerfile');
+  const rules = inBenchmark(opts.rules ?? auditRules, opts.config?.benchmark ?? DEFAULT_BENCHMARK).filter((r) => r.meta.target !== 'dockerfile');
   const client = opts.client ?? (await EngineClient.connect(opts.engine));
   try {
     const byTarget = splitRules(rules);
-    const needs = new Set<Need>([...byTarget.container, ...byTarget.image].flatMap((r) => r.meta.needs ?? []));
+    const needs = new Set<Need>([...byTarget.container, ...byTarget.image, ...byTarget.daemon].flatMap((r) => r.meta.needs ?? []));
     if (byTarget.image.length > 0) needs.add('image');
 
-    const [daemon, summaries, networks] = await Promise.all([
+    const [daemon, summaries, networks, sprawl] = await Promise.all([
       readDaemon(client, { hostRoot: opts.hostRoot, daemonConfigPath: opts.daemonConfigPath }),
       client.getJson(`/containers/json?all=${opts.all ? 1 : 0}`).then((j) => parseEngine(ContainerSummarySchema, j, 'GET /containers/json')),
       readNetworks(client),
+      needs.has('sprawl') ? readSprawl(client) : undefined,
     ]);
     const host = daemon.local ? await readHost({ root: opts.hostRoot, daemon, env: opts.env }) : undefined;
 
@@ -120,7 +123,8 @@ export async function audit(opts: AuditOptions = {}): Promise<Report> {
 
     // The network picture joins the containers read here (all of them unless --container narrowed the audit).
     const network = engineNetworkPicture(client.endpoint.display, networks, containers.map((c) => ({ spec: c.container, exposed: c.exposed })), daemon);
-    const system: SystemFacts = { daemon, host, now, network };
+    const sprawlLimits = opts.config?.sprawl;
+    const system: SystemFacts = { daemon, host, now, network, ...(sprawl ? { sprawl } : {}), ...(sprawlLimits ? { sprawlLimits } : {}) };
     const daemonSubject = subjectOfDaemon(daemon);
     const hostSubject: Subject = { kind: 'host', id: daemon.info.name || 'localhost', name: daemon.info.name || undefined };
     for (const r of byTarget.host) record(r, runCheck(r, system, hostSubject));
@@ -164,6 +168,7 @@ export async function audit(opts: AuditOptions = {}): Promise<Report> {
       findings,
       checks,
       ...(opts.config?.file ? { configFile: opts.config.file } : {}),
+      ...(opts.config ? { benchmark: opts.config.benchmark } : {}),
       warnings,
     });
   } finally {
@@ -179,6 +184,21 @@ async function judgeHostObjects(container: ContainerSpec, root: string): Promise
   } catch (e) {
     if (!(e instanceof HostPathError)) throw e;
   }
+}
+
+/** Section 6's counts: every container (stopped ones too) and every image, and which images no container uses. */
+async function readSprawl(client: EngineClient): Promise<SprawlCounts> {
+  const [all, images] = await Promise.all([
+    client.getJson('/containers/json?all=1').then((j) => parseEngine(ContainerSummarySchema, j, 'GET /containers/json?all=1')),
+    client.getJson('/images/json').then((j) => parseEngine(ImageSummarySchema, j, 'GET /images/json')),
+  ]);
+  const used = new Set(all.map((c) => c.ImageID).filter((i): i is string => !!i));
+  return {
+    images: images.length,
+    unusedImages: images.filter((i) => !used.has(i.Id)).length,
+    containers: all.length,
+    stoppedContainers: all.filter((c) => c.State !== 'running' && c.State !== 'paused' && c.State !== 'restarting').length,
+  };
 }
 
 function splitRules(rules: readonly Rule[]): { container: ContainerRule[]; daemon: DaemonRule[]; host: HostRule[]; image: ImageRule[] } {

@@ -11,7 +11,7 @@ const HELP = `Usage: moat <command> [options]
 Container security for Docker.
 
 Commands:
-  audit     audit the Docker host, daemon and containers (CIS Docker Benchmark v1.6.0)
+  audit     audit the Docker host, daemon and containers (CIS Docker Benchmark v1.8.0, 1.7.0, 1.6.0)
   rules     list the rules and their CIS ids
   db        manage the vulnerability database (import, update, status)
   scan      find known vulnerabilities in an image's or an SBOM's packages

@@ -4,7 +4,8 @@ import type { Finding } from '../findings/finding.ts';
 import { allRules, ruleById } from '../rules/index.ts';
 import type { Rule } from '../rules/rule.ts';
 import { applyConfig, globToRegExp, selectConfiguredRules } from './apply.ts';
-import { parseConfig } from './load.ts';
+import { emptyConfig, parseConfig } from './load.ts';
+import type { Benchmark } from '../models/cis-benchmark.ts';
 
 const FILE = '/repo/moat.yaml';
 const NOW = new Date('2026-12-01T12:00:00Z');
@@ -99,4 +100,32 @@ test('globs: * spans any characters, everything else is literal', () => {
   assert.ok(!globToRegExp('a.b').test('axb'));
   assert.ok(globToRegExp('*').test('anything/at/all'));
   assert.ok(!globToRegExp('(x)+').test('xx'));
+});
+
+test('--checks and --skip take the chosen benchmark version\'s CIS ids', () => {
+  const pick = (b: Benchmark, checks: string[]): string[] => selectConfiguredRules(allRules, emptyConfig('/repo', b), { checks, skip: [] }).map((r) => r.meta.id);
+  assert.deepEqual(pick('cis-1.8.0', ['2.8']), ['daemon-tls']);
+  assert.deepEqual(pick('cis-1.7.0', ['2.8']), ['daemon-default-ulimit']);
+  assert.deepEqual(pick('cis-1.6.0', ['2.8']), ['daemon-default-ulimit']);
+  assert.deepEqual(pick('cis-1.8.0', ['2.7']), ['daemon-devicemapper']);
+  assert.deepEqual(pick('cis-1.8.0', ['1.1.9']), ['host-audit-docker-sock']);
+  assert.deepEqual(pick('cis-1.6.0', ['1.1.9']), ['host-audit-docker-socket']);
+  // 2.19 is v1.8.0's only: asking an older version for it is a usage error, not an empty run.
+  assert.throws(() => pick('cis-1.7.0', ['2.19']), /unknown check "2.19"/);
+  const skipped = selectConfiguredRules(allRules, emptyConfig('/repo', 'cis-1.8.0'), { checks: [], skip: ['2.8'] }).map((r) => r.meta.id);
+  assert.ok(skipped.includes('daemon-default-ulimit') && !skipped.includes('daemon-tls'));
+});
+
+test('moat.yaml benchmark: numbers its ignores and rules.only in that version; --benchmark wins', () => {
+  const yaml = 'benchmark: cis-1.6.0\nrules:\n  only: ["2.18"]\nignore:\n  - rule: "2.7"\n    reason: TLS is terminated by the proxy\n';
+  const config = parseConfig(yaml, '/repo/moat.yaml', allRules);
+  assert.equal(config.benchmark, 'cis-1.6.0');
+  assert.deepEqual(selectConfiguredRules(allRules, config, { checks: [], skip: [] }).map((r) => r.meta.id), ['daemon-experimental']);
+  const flagged = parseConfig(yaml, '/repo/moat.yaml', allRules, 'cis-1.8.0');
+  assert.equal(flagged.benchmark, 'cis-1.8.0');
+  assert.deepEqual(selectConfiguredRules(allRules, flagged, { checks: [], skip: [] }).map((r) => r.meta.id), ['daemon-seccomp-profile']);
+  // 2.19 exists in v1.8.0 only, so the same file read as v1.8.0 accepts it, and as v1.6.0 does not.
+  assert.equal(parseConfig('rules:\n  only: ["2.19"]\n', '/repo/moat.yaml', allRules, 'cis-1.8.0').benchmark, 'cis-1.8.0');
+  assert.throws(() => parseConfig('benchmark: cis-1.6.0\nrules:\n  only: ["2.19"]\n', '/repo/moat.yaml', allRules), /moat\.yaml:3:\d+: unknown rule "2\.19"/);
+  assert.throws(() => parseConfig('benchmark: cis-1.5.0\n', '/repo/moat.yaml', allRules), /moat\.yaml:1:\d+: benchmark: must be one of cis-1\.6\.0, cis-1\.7\.0, cis-1\.8\.0/);
 });

@@ -4,6 +4,7 @@ import { formatLocation } from '../models/location.ts';
 import type { ReportWarning } from '../report/model.ts';
 import type { Rule } from '../rules/rule.ts';
 import { selectRules } from '../rules/select.ts';
+import { inBenchmark } from '../rules/benchmark.ts';
 import type { Ignore, MoatConfig } from './load.ts';
 
 /**
@@ -11,7 +12,9 @@ import type { Ignore, MoatConfig } from './load.ts';
  * `rules.disable` (what a person asks for explicitly wins over the file); `--skip` adds
  * to `rules.disable`.
  */
-export function selectConfiguredRules(rules: readonly Rule[], config: MoatConfig, cli: { checks: readonly string[]; skip: readonly string[] }): Rule[] {
+export function selectConfiguredRules(all: readonly Rule[], config: MoatConfig, cli: { checks: readonly string[]; skip: readonly string[] }): Rule[] {
+  // CIS ids in --checks, --skip and the file are the chosen version's, and so are the reports'.
+  const rules = inBenchmark(all, config.benchmark);
   const explicit = cli.checks.length > 0;
   const chosen = explicit ? rules : selectRules(rules, { checks: config.rules.only, skip: config.rules.disable });
   return selectRules(chosen, { checks: cli.checks, skip: cli.skip });

@@ -7,7 +7,9 @@ import type { Document } from 'yaml';
 import type { Severity } from '../findings/finding.ts';
 import type { Location } from '../models/location.ts';
 import { normalizeCapability } from '../models/normalize.ts';
-import type { Rule } from '../rules/rule.ts';
+import type { Rule, SprawlLimits } from '../rules/rule.ts';
+import { inBenchmark } from '../rules/benchmark.ts';
+import { DEFAULT_BENCHMARK, type Benchmark } from '../models/cis-benchmark.ts';
 import { MoatError, locatedMessage } from '../util/errors.ts';
 import { ConfigSchema, TOP_LEVEL_KEYS, RulesSectionSchema, IgnoreSchema, SignatureEntrySchema, type MoatConfigData } from './schema.ts';
 import { resolveSignaturePolicy } from './trust-signatures.ts';
@@ -43,6 +45,8 @@ export interface Ignore {
 export interface MoatConfig {
   /** Absolute path of the file read; undefined when none was found (all defaults). */
   file?: string;
+  /** The CIS benchmark version rules are numbered in: `--benchmark`, else moat.yaml's `benchmark:`, else the newest. */
+  benchmark: Benchmark;
   /** Directory file paths in ignores are relative to (the file's, else the working directory). */
   dir: string;
   rules: {
@@ -56,6 +60,8 @@ export interface MoatConfig {
   allowedCapabilities: string[];
   /** `images:`: settings of image rules; `maxAgeDays` absent when not set. */
   images: { maxAgeDays?: number };
+  /** `sprawl:` (CIS 6.1, 6.2); absent when the file has none. */
+  sprawl?: SprawlLimits;
   /** The policy `moat enforce` applies (defaults when the file has no `enforce:`). */
   enforce: EnforceConfig;
   /** moat.yaml's `watch:` section, as written (defaults are `moat watch`'s); absent when there is none. */
@@ -73,8 +79,8 @@ export interface WatchIgnore {
 
 export type WatchConfig = Omit<WatchSectionData, 'ignore'> & { ignores: WatchIgnore[]; at: Location };
 
-export function emptyConfig(dir: string): MoatConfig {
-  return { dir, rules: { disable: [], only: [], severity: new Map() }, ignores: [], trust: { registries: [], baseImages: [] }, allowedCapabilities: [], images: {}, enforce: defaultEnforceConfig() };
+export function emptyConfig(dir: string, benchmark: Benchmark = DEFAULT_BENCHMARK): MoatConfig {
+  return { dir, benchmark, rules: { disable: [], only: [], severity: new Map() }, ignores: [], trust: { registries: [], baseImages: [] }, allowedCapabilities: [], images: {}, enforce: defaultEnforceConfig() };
 }
 
 /** The first moat.yaml (or .yml, or a dot-file) in `cwd` or a directory above it. */
@@ -98,6 +104,8 @@ export interface LoadOptions {
   file?: string;
   /** The rules ids are checked against (all rules, normally). */
   rules: readonly Rule[];
+  /** `--benchmark`: wins over moat.yaml's `benchmark:`; CIS ids in the file are read in it. */
+  benchmark?: Benchmark;
 }
 
 /**
@@ -106,7 +114,7 @@ export interface LoadOptions {
  */
 export function loadConfig(opts: LoadOptions): MoatConfig {
   const file = opts.file !== undefined ? resolve(opts.cwd, opts.file) : findConfigFile(opts.cwd);
-  if (file === undefined) return emptyConfig(resolve(opts.cwd));
+  if (file === undefined) return emptyConfig(resolve(opts.cwd), opts.benchmark);
   let text: string;
   try {
     const size = statSync(file).size;
@@ -118,11 +126,11 @@ export function loadConfig(opts: LoadOptions): MoatConfig {
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (code ?? (e as Error).message);
     throw new MoatError('config', `cannot read config ${file}: ${why}${opts.file !== undefined ? ' (given with --config)' : ''}`);
   }
-  return parseConfig(text, file, opts.rules);
+  return parseConfig(text, file, opts.rules, opts.benchmark);
 }
 
 /** Parses moat.yaml text; `file` names it in messages and anchors relative paths. */
-export function parseConfig(text: string, file: string, rules: readonly Rule[]): MoatConfig {
+export function parseConfig(text: string, file: string, rules: readonly Rule[], benchmark?: Benchmark): MoatConfig {
   const { LineCounter, isMap, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text.startsWith('\uFEFF') ? text.slice(1) : text, {
@@ -161,7 +169,7 @@ export function parseConfig(text: string, file: string, rules: readonly Rule[]):
     }
     fail(valueLocation(doc, path, at), `${path.length ? `${path.join('.')}: ` : ''}${issue.message}`);
   }
-  return resolveConfig(parsed.success ? parsed.output : {}, file, doc, at, rules, fail);
+  return resolveConfig(parsed.success ? parsed.output : {}, file, doc, at, rules, fail, benchmark);
 }
 
 /** Checks rule references against the rules Moat has, so a typo is an error rather than an ignore that never matches. */
@@ -172,7 +180,11 @@ function resolveConfig(
   at: (offset: number | undefined) => Location,
   rules: readonly Rule[],
   fail: (where: Location, message: string) => never,
+  benchmarkFlag: Benchmark | undefined,
 ): MoatConfig {
+  const benchmark = benchmarkFlag ?? (data.benchmark as Benchmark | undefined) ?? DEFAULT_BENCHMARK;
+  // CIS ids in the file (rules.only, ignores) are the chosen version's.
+  rules = inBenchmark(rules, benchmark);
   const ids = new Set(rules.map((r) => r.meta.id));
   const cisIds = new Set(rules.flatMap((r) => (r.meta.cis ? [r.meta.cis.id] : [])));
   const isToken = (t: string): boolean => ids.has(t) || (/^\d+(\.\d+)*$/.test(t) && [...cisIds].some((c) => c === t || c.startsWith(`${t}.`)));
@@ -180,7 +192,7 @@ function resolveConfig(
     if (!isToken(t)) fail(valueLocation(doc, path, at), `unknown ${what} "${t}"${didYouMean(t, ids)}: use a rule id (moat rules lists them), a CIS id such as 5.5, or a section such as 5`);
   };
 
-  const config = emptyConfig(dirname(file));
+  const config = emptyConfig(dirname(file), benchmark);
   config.file = file;
   for (const [i, t] of (data.rules?.disable ?? []).entries()) checkToken(t, ['rules', 'disable', i], 'rule');
   for (const [i, t] of (data.rules?.only ?? []).entries()) checkToken(t, ['rules', 'only', i], 'rule');
@@ -199,6 +211,10 @@ function resolveConfig(
   if (data.trust?.signatures) config.trust.signatures = resolveSignaturePolicy(data.trust.signatures, dirname(file), (path) => valueLocation(doc, ['trust', 'signatures', ...path], at), fail);
   config.allowedCapabilities = (data.capabilities?.allowed ?? []).map(normalizeCapability);
   if (data.images?.maxAgeDays !== undefined) config.images.maxAgeDays = Number(data.images.maxAgeDays);
+  if (data.sprawl) {
+    const { maxUnusedImages, maxStoppedContainers } = data.sprawl;
+    config.sprawl = { ...(maxUnusedImages !== undefined ? { maxUnusedImages: Number(maxUnusedImages) } : {}), ...(maxStoppedContainers !== undefined ? { maxStoppedContainers: Number(maxStoppedContainers) } : {}) };
+  }
   if (data.enforce) config.enforce = resolveEnforce(data.enforce, rules, (path) => valueLocation(doc, path, at), fail);
   if (data.watch) {
     const { ignore = [], ...rest } = data.watch;
@@ -216,6 +232,7 @@ function unknownKeyHint(parent: (string | number)[], key: string): string {
     'trust.signatures': Object.keys(SignatureEntrySchema.entries),
     capabilities: ['allowed'],
     images: ['maxAgeDays'],
+    sprawl: ['maxUnusedImages', 'maxStoppedContainers'],
     enforce: Object.keys(EnforceSectionSchema.entries),
     'enforce.exceptions': Object.keys(EnforceExceptionSchema.entries),
     'enforce.plugins': Object.keys(EnforcePluginsSchema.entries),

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { BENCHMARKS } from '../models/cis-benchmark.ts';
 import { SEVERITIES } from '../findings/finding.ts';
 import { EnforceSectionSchema } from './enforce-schema.ts';
 import { isoDay, nonEmpty } from './fields.ts';
@@ -103,8 +104,21 @@ export const ConfigSchema = v.strictObject(
         'images must be a mapping with maxAgeDays',
       ),
     ),
+    sprawl: v.optional(
+      v.strictObject(
+        {
+          /** CIS 6.1: images no container uses beyond this are a finding (daemon-image-sprawl); unset: the count is for review. */
+          maxUnusedImages: v.optional(v.pipe(v.string('sprawl.maxUnusedImages must be a whole number'), v.trim(), v.regex(/^\d{1,6}$/, 'sprawl.maxUnusedImages must be a whole number (like 20)'))),
+          /** CIS 6.2: stopped containers beyond this are a finding (daemon-container-sprawl). */
+          maxStoppedContainers: v.optional(v.pipe(v.string('sprawl.maxStoppedContainers must be a whole number'), v.trim(), v.regex(/^\d{1,6}$/, 'sprawl.maxStoppedContainers must be a whole number (like 10)'))),
+        },
+        'sprawl must be a mapping with maxUnusedImages and maxStoppedContainers',
+      ),
+    ),
     enforce: v.optional(EnforceSectionSchema),
     watch: v.optional(WatchSectionSchema),
+    /** The CIS Docker Benchmark version CIS ids are numbered in (reports, --checks, ignores); `--benchmark` wins. */
+    benchmark: v.optional(v.picklist(BENCHMARKS, `must be one of ${BENCHMARKS.join(', ')}`)),
   },
   'moat.yaml must be a mapping',
 );

@@ -26,7 +26,7 @@ export interface References {
   urls?: string[];
 }
 
-/** A recommendation of a CIS benchmark: `{ id: '4.1', benchmark: 'CIS Docker Benchmark v1.6.0' }`. */
+/** A recommendation of a CIS benchmark: `{ id: '4.1', benchmark: 'CIS Docker Benchmark v1.8.0' }`, numbered in the version the command was asked for (`--benchmark`). */
 export interface CisId {
   id: string;
   benchmark: string;

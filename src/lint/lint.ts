@@ -10,6 +10,7 @@ import type { DockerfileSpec } from '../models/dockerfile-spec.ts';
 import type { Report, ReportError, ReportNote, ReportWarning } from '../report/model.ts';
 import { runCheck, type Verdict } from '../rules/evaluate.ts';
 import { allRules } from '../rules/index.ts';
+import { inBenchmark } from '../rules/benchmark.ts';
 import type { ContainerRule, DockerfileRule, DockerfileSettings, Rule } from '../rules/rule.ts';
 import { MAX_DOCKERFILE_BYTES } from '../sources/dockerfile/text.ts';
 import { capText } from '../util/error-text.ts';
@@ -64,7 +65,7 @@ export async function lint(opts: LintOptions): Promise<Report> {
   const now = opts.now ?? started;
   const cwd = opts.cwd ?? process.cwd();
   const config = opts.config ?? emptyConfig(cwd);
-  const rules = (opts.rules ?? allRules).filter((r) => LINT_TARGETS.has(r.meta.target));
+  const rules = inBenchmark(opts.rules ?? allRules, config.benchmark).filter((r) => LINT_TARGETS.has(r.meta.target));
   const kinds = opts.kinds ?? FILE_KINDS;
   const errors: ReportError[] = [];
   const notes: ReportNote[] = [];
@@ -135,6 +136,7 @@ export async function lint(opts: LintOptions): Promise<Report> {
     findings: applied.findings,
     checks,
     ...(config.file ? { configFile: config.file } : {}),
+    benchmark: config.benchmark,
     warnings,
     errors,
     notes,

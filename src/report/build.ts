@@ -1,11 +1,14 @@
 import type { Finding } from '../findings/finding.ts';
 import { summarize } from '../findings/summary.ts';
 import { maskText } from '../secrets/mask.ts';
+import { benchmarkTitle, DEFAULT_BENCHMARK, type Benchmark } from '../models/cis-benchmark.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { SCHEMA_VERSION, type CheckResult, type Report, type ReportTarget, type ReportError, type ReportNote, type ReportWarning } from './model.ts';
 
 export interface ReportParts {
   command: Report['command'];
+  /** From moat.yaml / `--benchmark`; the newest version when absent. */
+  benchmark?: Benchmark;
   target: ReportTarget;
   started: Date;
   /** Measured by the caller (a monotonic clock); the report's end time is now. */
@@ -32,6 +35,7 @@ export function buildReport(p: ReportParts): Report {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'moat', version: TOOL_VERSION },
     command: p.command,
+    benchmark: benchmarkTitle(p.benchmark ?? DEFAULT_BENCHMARK),
     target: { ...p.target, description: maskText(p.target.description), ...(p.target.endpoint !== undefined ? { endpoint: maskText(p.target.endpoint) } : {}) },
     startedAt: p.started.toISOString(),
     finishedAt: new Date().toISOString(),

@@ -63,7 +63,7 @@ export function subjectLabel(s: Subject): string {
 
 /**
  * The CIS recommendation number of a finding: from its check when the report has one,
- * else from the reference text (`CIS Docker Benchmark v1.6.0 5.5`).
+ * else from the reference text (`CIS Docker Benchmark v1.8.0 5.5`).
  */
 export function cisIdOf(f: Finding, checks: ReadonlyMap<string, CheckResult>): string | undefined {
   const fromCheck = checks.get(f.ruleId)?.cis;

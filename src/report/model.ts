@@ -11,6 +11,8 @@ export interface Report {
   /** `informationUri`: the project's home page, when known (SARIF's `tool.driver.informationUri`). */
   tool: { name: 'moat'; version: string; informationUri?: string };
   command: 'audit' | 'lint' | 'scan' | 'sbom';
+  /** The CIS benchmark version check and finding ids are numbered in: `CIS Docker Benchmark v1.8.0`. */
+  benchmark?: string;
   target: ReportTarget;
   startedAt: string;
   finishedAt: string;

@@ -235,7 +235,7 @@ function buildRules(report: Report): { rules: SarifRule[]; index: Map<string, nu
       name: friendlyName(c.ruleId),
       shortDescription: { text: c.title },
       fullDescription: { text: c.rationale ?? c.title },
-      help: { text: help, markdown: helpMarkdown(help, c.rationale, cis, cwe, urls) },
+      help: { text: help, markdown: helpMarkdown(help, c.rationale, cis && `${f?.cis?.benchmark ?? report.benchmark ?? 'CIS Docker Benchmark'} ${cis}`, cwe, urls) },
       ...(urls[0] ? { helpUri: urls[0] } : {}),
       defaultConfiguration: { level: sarifLevel(c.severity) },
       properties: {
@@ -264,11 +264,12 @@ export function friendlyName(ruleId: string): string {
     .join('');
 }
 
+/** `cis`: the recommendation with its benchmark version, `CIS Docker Benchmark v1.8.0 2.8`. */
 function helpMarkdown(remediation: string, rationale: string | undefined, cis: string | undefined, cwe: readonly string[], urls: readonly string[]): string {
   const parts = [`**Remediation:** ${remediation}`];
   if (rationale) parts.push(rationale);
   const refs = [
-    ...(cis ? [`CIS Docker Benchmark v1.6.0 ${cis}`] : []),
+    ...(cis ? [cis] : []),
     ...cwe.map((w) => {
       const n = /^CWE-(\d+)$/.exec(w)?.[1];
       return n ? `[${w}](https://cwe.mitre.org/data/definitions/${n}.html)` : w;

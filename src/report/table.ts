@@ -61,7 +61,7 @@ export function renderTable(report: Report, opts: TableOptions): string {
   const checks = checksById(report);
   const out: string[] = [];
   out.push(bold(`Moat ${sanitize(report.command)}: ${sanitize(report.target.description)}`));
-  out.push(`${sanitize(formatTime(report.startedAt))}  (moat ${sanitize(report.tool.version)})`);
+  out.push(`${sanitize(formatTime(report.startedAt))}  (moat ${sanitize(report.tool.version)}${report.benchmark ? `, ${sanitize(report.benchmark)}` : ''})`);
   out.push('');
   const live = report.findings.filter((f) => !f.suppressed);
   const table: TableContext = { paint, bold, width: opts.width, checks };

@@ -1,4 +1,5 @@
 import type { Finding, Subject } from '../findings/finding.ts';
+import { benchmarkTitle, cisIdIn, DEFAULT_BENCHMARK } from '../models/cis-benchmark.ts';
 import { isNotApplicable, type Outcome, type Rule, type RuleMeta } from './rule.ts';
 
 export type CheckStatus = 'pass' | 'fail' | 'info' | 'not-applicable' | 'error';
@@ -24,7 +25,7 @@ export function toVerdict(meta: RuleMeta, subject: Subject, outcome: Outcome): V
       ...(issue.evidence !== undefined ? { evidence: issue.evidence } : {}),
       remediation: meta.remediation,
       references: referencesOf(meta),
-      ...(meta.cis ? { cis: { id: meta.cis.id, benchmark: CIS_BENCHMARK } } : {}),
+      ...cisOf(meta),
       ...(meta.peers && Object.keys(meta.peers).length ? { peers: meta.peers } : {}),
     }),
   );
@@ -32,12 +33,18 @@ export function toVerdict(meta: RuleMeta, subject: Subject, outcome: Outcome): V
   return { status: findings.every((f) => f.severity === 'info') ? 'info' : 'fail', findings };
 }
 
-/** The benchmark every rule's `cis` id is numbered in. */
-export const CIS_BENCHMARK = 'CIS Docker Benchmark v1.6.0';
+/** The finding's CIS recommendation, in the version the rule was read in (`inBenchmark`), else the default one. */
+function cisOf(meta: RuleMeta): { cis?: Finding['cis'] } {
+  if (!meta.cis) return {};
+  const b = meta.cis.benchmark ?? DEFAULT_BENCHMARK;
+  const id = cisIdIn(meta.cis, b);
+  return id === undefined ? {} : { cis: { id, benchmark: benchmarkTitle(b) } };
+}
 
 export function referencesOf(meta: RuleMeta): Finding['references'] {
+  const cis = cisOf(meta).cis;
   return {
-    ...(meta.cis ? { cis: [`${CIS_BENCHMARK} ${meta.cis.id}`] } : {}),
+    ...(cis ? { cis: [`${cis.benchmark} ${cis.id}`] } : {}),
     ...(meta.cwe?.length ? { cwe: meta.cwe } : {}),
     ...(meta.urls?.length ? { urls: meta.urls } : {}),
   };

@@ -4,6 +4,7 @@ import type { Location } from '../models/location.ts';
 import type { HostObjectPolicy } from '../models/host-policy.ts';
 import type { ContainerSpec } from '../models/container-spec.ts';
 import type { DaemonSpec } from '../models/daemon-spec.ts';
+import type { Benchmark, CisNumbering } from '../models/cis-benchmark.ts';
 import type { HostSpec } from '../models/host-spec.ts';
 import type { ImageSpec } from '../models/image-spec.ts';
 import type { DockerfileSpec } from '../models/dockerfile-spec.ts';
@@ -16,13 +17,20 @@ export type RuleTarget = 'container' | 'daemon' | 'host' | 'image' | 'dockerfile
  * lists the ones it reads so that `audit` fetches them only when such a rule is selected.
  */
 /** `files`: the image's file tree (only `moat scan` reads it); such a rule runs on a root file system too. */
-export type Need = 'processes' | 'image' | 'execs' | 'history' | 'files';
+/** `sprawl`: every image and every container, stopped ones included (section 6's counts). */
+export type Need = 'processes' | 'image' | 'execs' | 'history' | 'files' | 'sprawl';
 
-export interface CisRef {
-  /** Recommendation number in CIS Docker Benchmark v1.6.0, numbered as docker-bench-security does (e.g. `5.29`). */
+export interface CisRef extends CisNumbering {
+  /**
+   * Recommendation number (e.g. `5.29`, numbered as docker-bench-security does), the same in
+   * CIS Docker Benchmark v1.6.0, v1.7.0 and v1.8.0 unless `ids` gives a version another
+   * number, or null where that version has no such recommendation (docs/cis-versions.md).
+   */
   id: string;
   /** The benchmark calls it Automated (true) or Manual (false). */
   automated: boolean;
+  /** Set on rules read through `inBenchmark`: the version `id` is then numbered in. */
+  benchmark?: Benchmark;
 }
 
 export interface RuleMeta<T extends RuleTarget = RuleTarget> {
@@ -109,6 +117,24 @@ export interface SystemFacts {
   now: Date;
   /** The networks and their members, when read (audit, `moat network`). */
   network?: NetworkPicture;
+  /** Section 6's counts: read only when a rule that `needs: ['sprawl']` runs. */
+  sprawl?: SprawlCounts;
+  /** moat.yaml `sprawl:`; absent limits leave the counts for review. */
+  sprawlLimits?: SprawlLimits;
+}
+
+export interface SprawlCounts {
+  images: number;
+  /** Images no container (running or not) was created from. */
+  unusedImages: number;
+  containers: number;
+  /** Containers not running (exited, created, dead). */
+  stoppedContainers: number;
+}
+
+export interface SprawlLimits {
+  maxUnusedImages?: number;
+  maxStoppedContainers?: number;
 }
 
 export interface ImageFacts {

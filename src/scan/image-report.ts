@@ -92,6 +92,7 @@ export function imageScanReport(scan: ImageScan, opts: ImageReportOptions): Imag
     findings,
     checks,
     ...(opts.config?.file !== undefined ? { configFile: opts.config.file } : {}),
+    ...(opts.config ? { benchmark: opts.config.benchmark } : {}),
     warnings,
   });
   return { report, warnings: warnings.map((w) => w.message) };

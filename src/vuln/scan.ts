@@ -90,6 +90,7 @@ export function scanInventory(db: VulnDatabase, inventory: Inventory, options: S
     findings,
     checks: [check],
     ...(options.config?.file !== undefined ? { configFile: options.config.file } : {}),
+    ...(options.config ? { benchmark: options.config.benchmark } : {}),
     warnings: reportWarnings,
   });
   return { report, match, warnings };

@@ -7,7 +7,7 @@ import { auditRules } from '../../rules/audit-rules.ts';
 import { selectConfiguredRules } from '../../config/apply.ts';
 import { findConfigFile, loadConfig } from '../../config/load.ts';
 import { MoatError } from '../../util/errors.ts';
-import { parseCommandArgs, splitList } from '../args.ts';
+import { parseBenchmark, parseCommandArgs, splitList } from '../args.ts';
 import { EXIT } from '../exit-codes.ts';
 import { writeOutput } from '../output.ts';
 import type { Report } from '../../report/model.ts';
@@ -15,7 +15,7 @@ import type { Report } from '../../report/model.ts';
 export const AUDIT_HELP = `Usage: moat audit [options]
 
 Audits the local Docker host, its daemon and every running container against the
-CIS Docker Benchmark v1.6.0 and hardening guides.
+CIS Docker Benchmark (v1.8.0 by default; see --benchmark) and hardening guides.
 
 Options:
   -f, --format FORMAT     table (default), json, sarif or html
@@ -26,6 +26,8 @@ Options:
   -a, --all               include stopped and created containers
       --checks LIST       run only these checks: rule ids, CIS ids (5.5) or sections (5, 1.1)
       --skip LIST         skip these checks (same syntax)
+      --benchmark VERSION CIS Docker Benchmark version the CIS ids are numbered in:
+                          cis-1.8.0 (default), cis-1.7.0 or cis-1.6.0
       --config FILE       moat.yaml to use (default: moat.yaml in the working
                           directory or the nearest directory above it)
   -H, --host URL          engine to audit (default: DOCKER_HOST, else unix:///var/run/docker.sock)
@@ -46,6 +48,7 @@ const OPTIONS = {
   all: { type: 'boolean', short: 'a' },
   checks: { type: 'string', multiple: true },
   skip: { type: 'string', multiple: true },
+  benchmark: { type: 'string' },
   config: { type: 'string' },
   host: { type: 'string', short: 'H' },
   'host-root': { type: 'string' },
@@ -76,7 +79,7 @@ export async function auditCommand(argv: string[], io: CommandIO): Promise<numbe
   // included, which are loaded only then.
   const hasConfig = values.config !== undefined || findConfigFile(io.cwd) !== undefined;
   const known = hasConfig ? (await import('../../rules/index.ts')).allRules : auditRules;
-  const config = loadConfig({ cwd: io.cwd, file: values.config, rules: known });
+  const config = loadConfig({ cwd: io.cwd, file: values.config, rules: known, benchmark: parseBenchmark(values.benchmark) });
   const rules = selectConfiguredRules(auditRules, config, { checks: splitList(values.checks), skip: splitList(values.skip) });
   const timeoutMs = values.timeout === undefined ? undefined : parsePositiveInt('--timeout', values.timeout);
   const { resolveEndpoint } = await import('../../engine/endpoint.ts');

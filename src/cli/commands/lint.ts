@@ -8,7 +8,7 @@ import { allRules } from '../../rules/index.ts';
 import { parseDockerfile } from '../../sources/dockerfile/parse.ts';
 import { MAX_DOCKERFILE_BYTES } from '../../sources/dockerfile/text.ts';
 import { MoatError } from '../../util/errors.ts';
-import { parseCommandArgs, splitList } from '../args.ts';
+import { parseBenchmark, parseCommandArgs, splitList } from '../args.ts';
 import { EXIT } from '../exit-codes.ts';
 import { deliverReport, exitCodeFor, parseFailOn, parseFormat, type CommandIO } from './audit.ts';
 
@@ -32,6 +32,8 @@ Options:
                           critical, high (default), medium, low, info, or none
       --checks LIST       run only these checks: rule ids, CIS ids (4.1) or sections (4)
       --skip LIST         skip these checks (same syntax)
+      --benchmark VERSION CIS Docker Benchmark version the CIS ids are numbered in:
+                          cis-1.8.0 (default), cis-1.7.0 or cis-1.6.0
       --config FILE       moat.yaml to use (default: moat.yaml in the working
                           directory or above)
       --fix               rewrite what is safe to fix mechanically (ADD of local files
@@ -56,6 +58,7 @@ const OPTIONS = {
   'fail-on': { type: 'string' },
   checks: { type: 'string', multiple: true },
   skip: { type: 'string', multiple: true },
+  benchmark: { type: 'string' },
   config: { type: 'string' },
   fix: { type: 'boolean' },
   'dry-run': { type: 'boolean' },
@@ -102,7 +105,7 @@ export async function lintCommand(argv: string[], io: CommandIO): Promise<number
   if (values['dry-run'] && !values.fix) throw new MoatError('usage', 'lint: --dry-run only makes sense with --fix');
   const format = parseFormat(values.format);
   const failOn = parseFailOn(values['fail-on'] ?? 'high');
-  const config = loadConfig({ cwd: io.cwd, file: values.config, rules: allRules });
+  const config = loadConfig({ cwd: io.cwd, file: values.config, rules: allRules, benchmark: parseBenchmark(values.benchmark) });
   const rules = selectConfiguredRules(allRules, config, { checks: splitList(values.checks), skip: splitList(values.skip) }).filter((r) => r.meta.target === 'dockerfile' || r.meta.target === 'container');
   const stdin = positionals.filter((p) => p === '-').length;
   if (stdin > 1) throw new MoatError('usage', 'lint: standard input (-) can be read once');

@@ -13,7 +13,7 @@ import { renderReport, tableWidth } from '../../report/index.ts';
 import { shouldColor } from '../../report/table.ts';
 import { listSome } from '../../util/error-text.ts';
 import { MoatError } from '../../util/errors.ts';
-import { parseCommandArgs, splitList } from '../args.ts';
+import { parseBenchmark, parseCommandArgs, splitList } from '../args.ts';
 import { EXIT } from '../exit-codes.ts';
 import { writeOutput } from '../output.ts';
 import { exitCodeFor, parseFailOn, parseFormat, type CommandIO } from './audit.ts';
@@ -53,6 +53,8 @@ Options:
       --config FILE         moat.yaml to use (default: moat.yaml in the working directory or above):
                             ignores by rule, package or vulnerability id, severity overrides,
                             rules.only/disable, images.maxAgeDays (default 90), trust lists
+      --benchmark VERSION   CIS Docker Benchmark version the CIS ids are numbered in:
+                            cis-1.8.0 (default), cis-1.7.0 or cis-1.6.0
   -f, --format FORMAT       table (default), json, sarif or html
   -o, --output FILE         write the report to FILE instead of standard output
       --fail-on SEVERITY    exit 1 when a finding is at or above SEVERITY (default high; none never fails)
@@ -66,6 +68,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
 3 the scan could not complete.`;
 
 const OPTIONS = {
+  benchmark: { type: 'string' },
   sbom: { type: 'string' },
   'no-vulns': { type: 'boolean' },
   rootfs: { type: 'string' },
@@ -117,7 +120,7 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
   const { imageSettings, DEFAULT_MAX_IMAGE_AGE_DAYS } = await import('../../config/image-settings.ts');
   const { allRules, imageRules } = await import('../../rules/index.ts');
   const { imageScanReport } = await import('../../scan/image-report.ts');
-  const config = loadConfig({ cwd: io.cwd, file: values.config, rules: [...allRules, VULN_RULE] });
+  const config = loadConfig({ cwd: io.cwd, file: values.config, rules: [...allRules, VULN_RULE], benchmark: parseBenchmark(values.benchmark) });
   const vex = (values.vex ?? []).flatMap((f) => readVex(path.resolve(io.cwd, f)));
   const dbPath = resolveDbPath(io.env, values.db, io.cwd);
   // An SBOM has nothing but packages: without a database there is nothing to do. An image

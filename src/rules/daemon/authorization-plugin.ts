@@ -7,7 +7,7 @@ export default daemonRule({
     target: 'daemon',
     title: 'No authorization plugin controls Docker API access',
     severity: 'medium',
-    cis: { id: '2.12', automated: true },
+    cis: { id: '2.12', automated: true, ids: { 'cis-1.8.0': '2.13' } },
     peers: { dockerBench: '2.12' },
     rationale:
       "Docker's own access control is all or nothing: whoever can reach the socket can do anything, including start a privileged container. An authorization plugin decides request by request what each client may do.",

@@ -7,7 +7,7 @@ export default daemonRule({
     target: 'daemon',
     title: 'Base device size of the devicemapper driver is changed',
     severity: 'low',
-    cis: { id: '2.11', automated: true },
+    cis: { id: '2.11', automated: true, ids: { 'cis-1.8.0': '2.12' } },
     peers: { dockerBench: '2.11' },
     rationale:
       'Raising `dm.basesize` lets every container file system grow larger, so one container can fill the thin pool and deny service to the others and to the host.',

@@ -7,7 +7,7 @@ export default daemonRule({
     target: 'daemon',
     title: 'Default cgroup parent for containers is changed',
     severity: 'low',
-    cis: { id: '2.10', automated: true },
+    cis: { id: '2.10', automated: true, ids: { 'cis-1.8.0': '2.11' } },
     peers: { dockerBench: '2.10' },
     rationale:
       'The cgroup parent decides which resource limits and accounting apply to every container. The default is sound; a changed parent can put containers under limits that are too loose (or too tight), so it must be a deliberate choice.',

@@ -20,7 +20,7 @@ export default daemonRule({
     title: 'Default ulimits for containers need review',
     severity: 'info',
     manual: true,
-    cis: { id: '2.8', automated: false },
+    cis: { id: '2.8', automated: false, ids: { 'cis-1.8.0': '2.9' } },
     peers: { dockerBench: '2.8' },
     rationale:
       'Default ulimits cap what every container may consume (open files, processes) unless it asks otherwise, which blunts fork bombs and descriptor exhaustion; which limits are right depends on the workloads, so a person has to judge them.',

@@ -7,7 +7,7 @@ export default daemonRule({
     target: 'daemon',
     title: 'Experimental features are enabled on the daemon',
     severity: 'low',
-    cis: { id: '2.18', automated: false },
+    cis: { id: '2.18', automated: false, ids: { 'cis-1.8.0': '2.19' } },
     peers: { dockerBench: '2.18' },
     rationale:
       'Experimental features are not covered by API stability guarantees and have seen less testing and security review than the rest of the engine; they do not belong on production hosts.',

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { daemonRules } from './index.ts';
+import { BENCHMARKS, cisIdIn, type Benchmark } from '../../models/cis-benchmark.ts';
 import { isNotApplicable, type Outcome } from '../rule.ts';
 import { daemonSpec, systemFacts } from '../test-support/fixtures.ts';
 import { REMOTE_REASON } from './support/options.ts';
@@ -11,7 +12,14 @@ import { NOT_IN_SWARM } from './support/swarm.ts';
  * The fixture's hardened daemon, on a release line still maintained at the fixture's
  * `now`: its default engine (27.3.1) went out of support on 2025-05-03.
  */
-const hardened = () => systemFacts({ daemon: daemonSpec({ version: { engine: '29.1.0', apiVersion: '1.52' } }), network: { source: 'engine', description: 'no containers', networks: [], members: [] } });
+const hardened = () =>
+  systemFacts({
+    daemon: daemonSpec({ version: { engine: '29.1.0', apiVersion: '1.52' } }),
+    network: { source: 'engine', description: 'no containers', networks: [], members: [] },
+    // Section 6: everything in use, within the limits moat.yaml sets.
+    sprawl: { images: 3, unusedImages: 0, containers: 3, stoppedContainers: 0 },
+    sprawlLimits: { maxUnusedImages: 5, maxStoppedContainers: 5 },
+  });
 
 test('a hardened daemon raises no daemon issue; manual rules ask for one review each', () => {
   for (const rule of daemonRules) {
@@ -41,13 +49,18 @@ test('for a remote daemon, rules that need its configuration step aside and thos
   );
 });
 
-test('the daemon rules cover CIS 1.2.2, 2.1-2.18, 5.1 and 7.2-7.9, once each, with docker-bench ids up to section 5', () => {
-  // The network rules (daemon-default-bridge-shared) judge the network picture, not a CIS recommendation.
-  const ids = daemonRules.filter((r) => r.meta.id !== 'daemon-default-bridge-shared').map((r) => r.meta.cis?.id ?? '');
-  assert.deepEqual([...ids].sort(), ['1.2.2', ...Array.from({ length: 18 }, (_, i) => `2.${i + 1}`), '5.1', '7.2', '7.3', '7.4', '7.5', '7.6', '7.7', '7.8', '7.9'].sort());
-  for (const r of daemonRules.filter((x) => x.meta.cis)) {
-    // docker-bench-security for v1.6.0 has no section 7 (Swarm) checks to name.
-    if (!r.meta.cis?.id.startsWith('7.')) assert.equal(r.meta.peers?.dockerBench, r.meta.cis?.id, r.meta.id);
+test('the daemon rules cover CIS 1.2.2, 2.1-2.18 (v1.6.0, v1.7.0) or 2.1-2.19 (v1.8.0), 5.1, 6.1, 6.2 and 7.2-7.9, once each, with docker-bench ids up to section 5', () => {
+  const section2 = (n: number): string[] => Array.from({ length: n }, (_, i) => `2.${i + 1}`);
+  const expected: Record<Benchmark, string[]> = { 'cis-1.6.0': section2(18), 'cis-1.7.0': section2(18), 'cis-1.8.0': section2(19) };
+  const swarm = ['7.2', '7.3', '7.4', '7.5', '7.6', '7.7', '7.8', '7.9'];
+  for (const b of BENCHMARKS) {
+    const ids = daemonRules.flatMap((r) => (r.meta.cis ? [cisIdIn(r.meta.cis, b)] : [])).filter((id) => id !== undefined);
+    assert.deepEqual([...ids].sort(), ['1.2.2', ...expected[b], '5.1', '6.1', '6.2', ...swarm].sort(), b);
+  }
+  for (const r of daemonRules) {
+    // docker-bench-security numbers in v1.6.0; it has no section 7 (Swarm) checks, and a rule only v1.8.0 has has no docker-bench check.
+    const id = r.meta.cis && cisIdIn(r.meta.cis, 'cis-1.6.0');
+    if (!id?.startsWith('7.')) assert.equal(r.meta.peers?.dockerBench, id, r.meta.id);
     assert.match(r.meta.remediation, /`/, `${r.meta.id}: remediation names the key or flag`);
   }
 });

@@ -1,5 +1,8 @@
 import type { DaemonRule } from '../rule.ts';
 import aufs from './aufs.ts';
+import devicemapper from './devicemapper.ts';
+import imageSprawl from './image-sprawl.ts';
+import containerSprawl from './container-sprawl.ts';
 import authorizationPlugin from './authorization-plugin.ts';
 import baseDeviceSize from './base-device-size.ts';
 import cgroupParent from './cgroup-parent.ts';
@@ -39,6 +42,7 @@ export const daemonRules: readonly DaemonRule[] = [
   iptables,
   insecureRegistries,
   aufs,
+  devicemapper,
   tls,
   defaultUlimit,
   userns,
@@ -60,4 +64,6 @@ export const daemonRules: readonly DaemonRule[] = [
   swarmAutolockRotation,
   swarmNodeCertExpiry,
   swarmCaRotation,
+  imageSprawl,
+  containerSprawl,
 ];

@@ -7,7 +7,7 @@ export default daemonRule({
     target: 'daemon',
     title: 'Live restore is not enabled',
     severity: 'low',
-    cis: { id: '2.15', automated: true },
+    cis: { id: '2.15', automated: true, ids: { 'cis-1.8.0': '2.16' } },
     peers: { dockerBench: '2.15' },
     rationale:
       'With live restore, containers keep running while dockerd stops or restarts, so the daemon can be upgraded or patched promptly without taking workloads down, which keeps availability from delaying security updates.',

@@ -7,7 +7,7 @@ export default daemonRule({
     target: 'daemon',
     title: 'Containers may gain new privileges by default',
     severity: 'medium',
-    cis: { id: '2.14', automated: true },
+    cis: { id: '2.14', automated: true, ids: { 'cis-1.8.0': '2.15' } },
     peers: { dockerBench: '2.14' },
     rationale:
       'Without no-new-privileges, a process in a container can gain privileges through setuid and setgid binaries or file capabilities, the usual step from an unprivileged foothold to root inside the container. Setting it daemon-wide protects every container that does not opt out.',

@@ -10,7 +10,7 @@ export default daemonRule({
     target: 'daemon',
     title: 'Container logs are not sent to a central log service',
     severity: 'medium',
-    cis: { id: '2.13', automated: true },
+    cis: { id: '2.13', automated: true, ids: { 'cis-1.8.0': '2.14' } },
     peers: { dockerBench: '2.13' },
     rationale:
       'Logs kept only on the host are lost with it and can be erased by whoever compromises it; a central service keeps them for investigation and alerting. docker-bench flags only json-file; `local` keeps logs on the host just the same, and `none` discards them.',

@@ -11,7 +11,7 @@ export default daemonRule({
     title: 'Daemon-wide seccomp profile needs review',
     severity: 'info',
     manual: true,
-    cis: { id: '2.17', automated: false },
+    cis: { id: '2.17', automated: false, ids: { 'cis-1.8.0': '2.18' } },
     peers: { dockerBench: '2.17' },
     rationale:
       "Seccomp limits the system calls containers can make, and with them the kernel attack surface. Docker's default profile suits most workloads; a stricter custom profile suits some, and only a person who knows the workloads can decide. Running without any profile is never right.",

@@ -25,7 +25,7 @@ export default daemonRule({
     target: 'daemon',
     title: 'Docker daemon listens on TCP without TLS client authentication',
     severity: 'high',
-    cis: { id: '2.7', automated: true },
+    cis: { id: '2.7', automated: true, ids: { 'cis-1.8.0': '2.8' } },
     peers: { dockerBench: '2.7' },
     rationale:
       'Whoever can talk to the Docker API controls the daemon, which is root on the host. On a TCP socket only TLS with client-certificate verification (tlsverify) limits that to holders of a certificate signed by the CA you choose; TLS without verification only encrypts.',

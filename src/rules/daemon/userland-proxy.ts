@@ -7,7 +7,7 @@ export default daemonRule({
     target: 'daemon',
     title: 'Userland proxy is enabled',
     severity: 'low',
-    cis: { id: '2.16', automated: true },
+    cis: { id: '2.16', automated: true, ids: { 'cis-1.8.0': '2.17' } },
     peers: { dockerBench: '2.16' },
     rationale:
       'The userland proxy runs a docker-proxy process for every published port, which adds attack surface and hides the client address; kernel NAT (hairpin) forwarding does the same job where the kernel supports it.',

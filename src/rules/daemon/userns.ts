@@ -7,7 +7,7 @@ export default daemonRule({
     target: 'daemon',
     title: 'User namespace remapping is not enabled',
     severity: 'medium',
-    cis: { id: '2.9', automated: true },
+    cis: { id: '2.9', automated: true, ids: { 'cis-1.8.0': '2.10' } },
     peers: { dockerBench: '2.9' },
     rationale:
       'Without user namespace remapping, uid 0 in a container is uid 0 on the host: a process that escapes the container, or writes through a bind mount, does so as root. Remapping maps container root to an unprivileged range of host ids.',

@@ -4,6 +4,8 @@ import { SYSTEMD_DIRS } from '../../sources/host/paths.ts';
 export default auditRule({
   id: 'host-audit-docker-socket',
   cis: '1.1.9',
+  // v1.7.0 turned 1.1.9 to the socket itself (host-audit-docker-sock).
+  cisIds: { 'cis-1.7.0': null, 'cis-1.8.0': null },
   what: 'the docker.socket unit',
   canonical: '/lib/systemd/system/docker.socket',
   path: (p) => p.dockerSocketUnit,

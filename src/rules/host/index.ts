@@ -8,6 +8,7 @@ import auditEtcDocker from './audit-etc-docker.ts';
 import auditDockerService from './audit-docker-service.ts';
 import auditContainerdSock from './audit-containerd-sock.ts';
 import auditDockerSocket from './audit-docker-socket.ts';
+import auditDockerSock from './audit-docker-sock.ts';
 import auditEtcDefaultDocker from './audit-etc-default-docker.ts';
 import auditDaemonJson from './audit-daemon-json.ts';
 import auditContainerdConfig from './audit-containerd-config.ts';
@@ -55,6 +56,7 @@ export const hostRules: readonly HostRule[] = [
   auditDockerService,
   auditContainerdSock,
   auditDockerSocket,
+  auditDockerSock,
   auditEtcDefaultDocker,
   auditDaemonJson,
   auditContainerdConfig,

@@ -106,7 +106,9 @@ export const ContainerInspectSchema = v.object({
 
 export type ContainerInspect = v.InferOutput<typeof ContainerInspectSchema>;
 
-export const ContainerSummarySchema = v.array(v.object({ Id: v.string(), Names: strList, State: str }));
+export const ContainerSummarySchema = v.array(v.object({ Id: v.string(), Names: strList, State: str, ImageID: str }));
+/** `GET /images/json`: ids only (section 6 counts images no container uses). */
+export const ImageSummarySchema = v.array(v.object({ Id: v.string() }));
 
 export const ImageInspectSchema = v.object({
   Id: v.string(),

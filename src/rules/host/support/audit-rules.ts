@@ -5,12 +5,16 @@
  */
 import type { AuditRules } from '../../../models/host-spec.ts';
 import { hostPaths, type HostPaths } from '../../../sources/host/paths.ts';
-import { hostRule, notApplicable, type HostRule } from '../../rule.ts';
+import { hostRule, notApplicable, type CisRef, type HostRule } from '../../rule.ts';
 import { REMOTE } from './file-rules.ts';
 
 export interface AuditRuleSpec {
   id: string;
   cis: string;
+  /** Versions that number it otherwise, or lack it (null): see CisRef. */
+  cisIds?: CisRef['ids'];
+  /** docker-bench-security's check number, when it has this check (it stops at v1.6.0); `cis` when absent. */
+  dockerBench?: string | null;
   /** What the watched path is, for the title: `the dockerd binary`. */
   what: string;
   /** The path as the benchmark names it, for the static remediation. */
@@ -28,8 +32,8 @@ export function auditRule(spec: AuditRuleSpec): HostRule {
       target: 'host',
       title: `No audit rule watches ${spec.what}`,
       severity: spec.severity ?? 'low',
-      cis: { id: spec.cis, automated: true },
-      peers: { dockerBench: spec.cis },
+      cis: { id: spec.cis, automated: true, ...(spec.cisIds ? { ids: spec.cisIds } : {}) },
+      ...(spec.dockerBench === null ? {} : { peers: { dockerBench: spec.dockerBench ?? spec.cis } }),
       rationale: `Without an audit watch on ${spec.what} (${spec.canonical}), changes to it and uses of it leave no trail: a tampered Docker component or configuration cannot be traced afterwards.`,
       remediation: `Install auditd, add \`-w ${spec.canonical} -k docker\` (the path where it lives on this host) to /etc/audit/rules.d/docker.rules, then load it with \`augenrules --load\` (or \`service auditd restart\`).`,
       cwe: ['CWE-778'],
