@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { Enforcer } from '../src/enforce/enforcer.ts';
 import { startPluginServer } from '../src/enforce/server.ts';
 import { containerFromCreateRequest } from '../src/sources/request/create-request.ts';
+import { rng } from '../src/vuln/test-support/rng.ts';
 
 const COUNT = 10_000;
 const TIMEOUT_MS = 1000;
@@ -20,18 +21,7 @@ const TIMEOUT_MS = 1000;
 const SLACK_MS = 1500;
 const seed = Number(process.env.MOAT_FUZZ_SEED ?? 20261201);
 
-function prng(s: number): () => number {
-  let a = s >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const rand = prng(seed);
+const rand = rng(seed);
 const int = (n: number): number => Math.floor(rand() * n);
 const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)] as T;
 

@@ -16,6 +16,7 @@ import { containerFromInspect } from '../../src/sources/engine/container.ts';
 import { ContainerInspectSchema, parseEngine } from '../../src/sources/engine/inspect-schema.ts';
 import { readVolumeOptions } from '../../src/sources/engine/volume-options.ts';
 import { mapLimit } from '../../src/util/concurrency.ts';
+import { rng } from '../../src/vuln/test-support/rng.ts';
 import { rawRequest } from './raw-http.ts';
 
 export interface DifferentialOptions {
@@ -47,17 +48,6 @@ export interface DifferentialResult {
   ms: number;
 }
 
-function prng(s: number): () => number {
-  let a = s >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A block device of this machine, by its /dev name. */
 function someDisk(): string {
   const id = readdirSync('/sys/dev/block')[0] as string;
@@ -74,7 +64,7 @@ class BodyGenerator {
 
   constructor(seed: number, opts: DifferentialOptions) {
     this.opts = opts;
-    this.rand = prng(seed);
+    this.rand = rng(seed);
     const disk = someDisk();
     const name = disk.slice('/dev/'.length);
     const data = join(opts.dir, 'data');
