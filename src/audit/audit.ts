@@ -25,7 +25,7 @@ import { engineNetworkPicture, exposedOf, readNetworks } from '../sources/engine
 import { reachableFromOutside } from '../rules/container/support/reach.ts';
 import { raiseForExposure } from '../rules/exposure.ts';
 import { readHost } from '../sources/host/index.ts';
-import { readContainerProcesses } from '../sources/host/processes.ts';
+import { readContainerProcesses, readNamespaceProcesses } from '../sources/host/processes.ts';
 import { readHostObjects, withResolvedBinds } from '../sources/host/host-objects.ts';
 import { HostPathError } from '../sources/host/resolve-path.ts';
 import { readVolumeOptions } from '../sources/engine/volume-options.ts';
@@ -93,7 +93,7 @@ export async function audit(opts: AuditOptions = {}): Promise<Report> {
       // On the daemon's own host, host paths are judged as enforce judges them: by what they are.
       if (host) await judgeHostObjects(container, host.root);
       const [processes, execs] = await Promise.all([
-        needs.has('processes') && container.state?.running ? readProcesses(client, container, host) : undefined,
+        needs.has('processes') && container.state?.running ? readProcesses(client, container, host, daemon) : undefined,
         needs.has('execs') ? readExecs(client, container) : undefined,
       ]);
       return { container, processes, execs, exposed: exposedOf(inspect) };
@@ -228,15 +228,18 @@ export function selectContainers(list: ReadonlyArray<{ Id: string; Names?: strin
 }
 
 /** A running container's processes; with `host` (the daemon's own machine) read from /proc rather than the engine's `top`. */
-export async function readProcesses(client: EngineClient, c: ContainerSpec, host?: HostSpec): Promise<ProcessInfo[] | undefined> {
+export async function readProcesses(client: EngineClient, c: ContainerSpec, host?: HostSpec, daemon?: DaemonSpec): Promise<ProcessInfo[] | undefined> {
+  const noCgroups = daemon?.info.cgroupDriver === 'none';
   // On the daemon's own host /proc answers without the engine forking ps for each container.
   if (host && c.state?.pid) {
-    const local = await readContainerProcesses(host.root, c.id, c.state.pid);
+    const local = noCgroups ? await readNamespaceProcesses(host.root, c.id, c.state.pid) : await readContainerProcesses(host.root, c.id, c.state.pid);
     if (local) return local;
   }
   // A container can stop between inspect and top (409/404): it then has no processes to judge.
   const res = await client.request('GET', `/containers/${encodeURIComponent(c.id)}/top`);
   if (res.status === 404 || res.status === 409) return undefined;
+  // runc lists a container's processes from its cgroup, so `top` fails on a daemon without cgroups: unknown, not an aborted audit.
+  if (noCgroups && res.status === 500) return undefined;
   if (res.status !== 200) throw new EngineError('http', `the engine refused GET /containers/${c.name}/top: HTTP ${res.status}`, { status: res.status });
   return processesFromTop(parseEngine(TopSchema, JSON.parse(res.body.toString('utf8')), `GET /containers/${c.name}/top`));
 }
