@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { DaemonSpec } from '../../models/daemon-spec.ts';
+import type { DaemonSpec } from '../../../models/daemon-spec.ts';
 import memory from './memory-limit.ts';
 import pids from './pids-limit.ts';
 import cpu from './cpu-shares.ts';

@@ -21,7 +21,7 @@ export default daemonRule({
     if (daemon.rootless) {
       const who = daemon.rootless.user ?? (daemon.rootless.uid !== undefined ? `uid ${daemon.rootless.uid}` : 'its user');
       return notApplicable(
-        `not applicable (rootless daemon): dockerd and its containers run in ${who}'s user namespace, so root in a container is ${who} on the host, which is what remapping achieves; dockerd refuses userns-remap in rootless mode`,
+        `not applicable (rootless daemon): dockerd and its containers run in ${who}'s user namespace, so root in a container is ${who} on the host, which is what remapping achieves; remapping inside it would only nest another range in the user's own`,
       );
     }
     if (hasSecurityOption(daemon, 'userns') || hasSecurityOption(daemon, 'rootless')) return [];

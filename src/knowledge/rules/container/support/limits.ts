@@ -5,7 +5,7 @@
  * a rootless daemon on a cgroup v1 host (CgroupDriver "none"), and of one on cgroup v2
  * whose user was not delegated the controllers.
  */
-import type { DaemonSpec, EngineInfo } from '../../../models/daemon-spec.ts';
+import type { DaemonSpec, EngineInfo } from '../../../../models/daemon-spec.ts';
 
 export type Limit = keyof NonNullable<EngineInfo['limits']>;
 
