@@ -7,7 +7,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureTestImages, IMAGES, sleeperBinary } from './support/engine.ts';
@@ -40,8 +40,6 @@ before(async () => {
   await loadImageInto(daemon, IMAGES.plain);
   // An image whose only process is named sshd: found only if the container's processes can be listed.
   const ctx = mkdtempSync(join(tmpdir(), 'moat-rootless-ctx-'));
-  writeFileSync(join(ctx, 'sshd'), '');
-  const { copyFileSync } = await import('node:fs');
   copyFileSync(await sleeperBinary(), join(ctx, 'sshd'));
   writeFileSync(join(ctx, 'Dockerfile'), `FROM ${IMAGES.plain}\nCOPY sshd /usr/sbin/sshd\nENTRYPOINT ["/usr/sbin/sshd"]\n`);
   await daemon.docker('build', '-q', '-t', 'moat-test/rootless-sshd:1', ctx);
