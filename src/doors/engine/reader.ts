@@ -20,7 +20,7 @@ import { mapLimit } from '../../util/concurrency.ts';
 import { readDaemon } from '../daemon/index.ts';
 import { readHost } from '../host/index.ts';
 import { readHostObjects, withResolvedBinds } from '../host/host-objects.ts';
-import { readContainerProcesses } from '../host/processes.ts';
+import { readContainerProcesses, readNamespaceProcesses } from '../host/processes.ts';
 import { HostPathError } from '../host/resolve-path.ts';
 import { EngineClient, compareApiVersions, type ClientOptions, type RawResponse, type StreamResponse } from './client.ts';
 import { containerFromInspect } from './container.ts';
@@ -129,7 +129,7 @@ export class EngineReader {
    * options (what a local volume mounts is the volume's), on the daemon's own host its host
    * paths resolved and judged by what they are, and its processes and execs when wanted.
    */
-  async container(id: string, host: HostSpec | undefined, wants: ContainerWants = {}): Promise<ContainerView | undefined> {
+  async container(id: string, host: HostSpec | undefined, wants: ContainerWants = {}, daemon?: DaemonSpec): Promise<ContainerView | undefined> {
     const inspect = await this.inspectContainer(id);
     if (inspect === undefined) return undefined;
     const container = containerFromInspect(inspect);
@@ -137,22 +137,25 @@ export class EngineReader {
     await readVolumeOptions(this.client, container);
     if (host) await judgeHostObjects(container, host.root);
     const [processes, execs] = await Promise.all([
-      wants.processes && container.state?.running ? this.processes(container, host) : undefined,
+      wants.processes && container.state?.running ? this.processes(container, host, daemon) : undefined,
       wants.execs ? this.execs(container) : undefined,
     ]);
     return { container, exposed: exposedOf(inspect), inspect, ...(processes ? { processes } : {}), ...(execs ? { execs } : {}) };
   }
 
   /** A running container's processes; with `host` (the daemon's own machine) read from /proc rather than the engine's `top`. */
-  async processes(c: ContainerSpec, host?: HostSpec): Promise<ProcessInfo[] | undefined> {
+  async processes(c: ContainerSpec, host?: HostSpec, daemon?: DaemonSpec): Promise<ProcessInfo[] | undefined> {
+    const noCgroups = daemon?.info.cgroupDriver === 'none';
     // On the daemon's own host /proc answers without the engine forking ps for each container.
     if (host && c.state?.pid) {
-      const local = await readContainerProcesses(host.root, c.id, c.state.pid);
+      const local = noCgroups ? await readNamespaceProcesses(host.root, c.id, c.state.pid) : await readContainerProcesses(host.root, c.id, c.state.pid);
       if (local) return local;
     }
     // A container can stop between inspect and top (409/404): it then has no processes to judge.
     const res = await this.client.request('GET', `/containers/${encodeURIComponent(c.id)}/top`);
     if (res.status === 404 || res.status === 409) return undefined;
+    // runc lists a container's processes from its cgroup, so `top` fails on a daemon without cgroups (rootless on cgroup v1): unknown, not an aborted audit.
+    if (noCgroups && res.status === 500) return undefined;
     if (res.status !== 200) throw new EngineError('http', `the engine refused GET /containers/${c.name}/top: HTTP ${res.status}`, { status: res.status });
     return processesFromTop(parseEngine(TopSchema, JSON.parse(res.body.toString('utf8')), `GET /containers/${c.name}/top`));
   }
@@ -266,7 +269,7 @@ export async function readSnapshot(reader: EngineReader, opts: SnapshotOptions =
   ]);
   const host = daemon.local ? await readHost({ root: opts.hostRoot, daemon, env: opts.env }) : undefined;
   const ids = opts.select ? opts.select(summaries) : summaries.map((c) => c.Id);
-  const read = await mapLimit(ids, READ_CONCURRENCY, (id) => reader.container(id, host, wants));
+  const read = await mapLimit(ids, READ_CONCURRENCY, (id) => reader.container(id, host, wants, daemon));
   const containers = read.filter((c): c is ContainerView => c !== undefined);
 
   const images = new Map<string, ImageSpec>();

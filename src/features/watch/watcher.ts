@@ -192,7 +192,7 @@ export async function watch(opts: WatchOptions = {}): Promise<Watch> {
   const inspectAndJudge = async (t: Tracked, judge: boolean | ((startedAt: string | undefined) => boolean), event?: EngineEvent): Promise<void> => {
     const judging = rules.length > 0 && judge !== false;
     // The same read of a container as audit's (volumes' options, host objects on the daemon's own host, processes, execs).
-    const view = await reader.container(t.id, hostFacts.host, judging ? { processes: needs.has('processes'), execs: needs.has('execs') } : { bare: true });
+    const view = await reader.container(t.id, hostFacts.host, judging ? { processes: needs.has('processes'), execs: needs.has('execs') } : { bare: true }, hostFacts.daemon);
     if (view === undefined) return;
     const { container, processes, execs } = view;
     t.name = container.name;
