@@ -13,6 +13,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, openSync, rea
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { stopChild } from './stop-child.ts';
 
 const run = promisify(execFile);
 
@@ -116,18 +117,7 @@ export async function startRootlessDaemon(): Promise<RootlessDaemon> {
     },
     log: () => readFileSync(logFile, 'utf8'),
     async stop() {
-      if (!exited) {
-        child.kill('SIGTERM');
-        const gone = await new Promise<boolean>((resolve) => {
-          const t = setTimeout(() => resolve(false), 20_000);
-          child.once('exit', () => {
-            clearTimeout(t);
-            resolve(true);
-          });
-          if (exited) resolve(true);
-        });
-        if (!gone) child.kill('SIGKILL');
-      }
+      await stopChild(child, () => exited);
       rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
     },
   };
