@@ -4,6 +4,7 @@ import { isAbsolute, join } from 'node:path';
 import { selectConfiguredRules } from '../../config/apply.ts';
 import { findConfigFile, loadConfig } from '../../config/load.ts';
 import { MoatError } from '../../util/errors.ts';
+import { checkToken, ServerClient } from '../../features/agent/server-client.ts';
 import { parseCommandArgs } from '../args.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { CommandIO } from './audit.ts';
@@ -77,7 +78,6 @@ export async function agentCommand(argv: string[], io: CommandIO): Promise<numbe
   const maxBytes = values['buffer-bytes'] === undefined ? undefined : parseBytes('--buffer-bytes', values['buffer-bytes']);
   const timeoutMs = values.timeout === undefined ? undefined : parseCount('--timeout', values.timeout);
 
-  const { ServerClient } = await import('../../features/agent/server-client.ts');
   const server = new ServerClient({ url: values.server, token, ...(values.ca ? { caFile: values.ca } : {}), ...(timeoutMs ? { timeoutMs } : {}) });
   const loopback = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(server.base.hostname);
   if (server.base.protocol === 'http:' && !loopback) say(`warning: ${server.display} is plain http: the token and the reports cross the network unencrypted (serve with --tls-cert and --tls-key, and use https://)`);
@@ -140,19 +140,19 @@ export async function agentCommand(argv: string[], io: CommandIO): Promise<numbe
 
 /** --token, else --token-file, else MOAT_AGENT_TOKEN: exactly one source, so which one counts is never a guess. */
 function readToken(values: { token?: string; 'token-file'?: string }, env: NodeJS.ProcessEnv): string {
-  if (values.token !== undefined && values['token-file'] !== undefined) throw new MoatError('usage', 'agent: give --token or --token-file, not both');
-  if (values.token !== undefined) return values.token;
+  if (values.token !== undefined && values['token-file'] !== undefined) throw new MoatError('usage', 'agent: give the token once (--token), or its file (--token-file), not both');
+  if (values.token !== undefined) return checkToken(values.token, 'the token (--token)');
   const file = values['token-file'];
   if (file !== undefined) {
     try {
-      return readFileSync(file, 'utf8');
+      return checkToken(readFileSync(file, 'utf8'), `the token in ${file}`);
     } catch (e) {
       throw new MoatError('usage', `--token-file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} (give the file holding the agent token)`);
     }
   }
   const fromEnv = env.MOAT_AGENT_TOKEN;
-  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-  throw new MoatError('usage', 'agent: no token: give --token T, --token-file FILE or MOAT_AGENT_TOKEN (make one with `moat serve token create --role agent --host NAME`)');
+  if (fromEnv !== undefined && fromEnv !== '') return checkToken(fromEnv, 'the token in MOAT_AGENT_TOKEN');
+  throw new MoatError('usage', 'agent: no token given (--token, --token-file or MOAT_AGENT_TOKEN): make one with `moat serve token create --role agent --host NAME`');
 }
 
 export function defaultBufferDir(env: NodeJS.ProcessEnv): string {

@@ -50,6 +50,11 @@ export interface OnceResult {
 const gzip = (doc: unknown): Buffer => gzipSync(Buffer.from(JSON.stringify(doc)));
 const ENDPOINT = { report: 'api/v1/reports', alerts: 'api/v1/alerts' } as const;
 
+export interface SenderOptions extends Pick<AgentOptions, 'server' | 'spool' | 'log' | 'backoffMs' | 'maxBackoffMs'> {
+  /** Say why a document waits (default true); `--once` says it once, in its own last line. */
+  sayWaits?: boolean;
+}
+
 /**
  * Sends the buffer's documents to the server, oldest first, one at a time, and removes each
  * the server took. Stops at the first one it could not deliver for now (no answer, 5xx, a
@@ -66,9 +71,9 @@ export class Sender {
   private lastProblem = '';
   /** The server's last answer per document (for `--once`, which reports on its own). */
   readonly outcomes = new Map<string, Outcome>();
-  private readonly opts: Pick<AgentOptions, 'server' | 'spool' | 'log' | 'backoffMs' | 'maxBackoffMs'>;
+  private readonly opts: SenderOptions;
 
-  constructor(opts: Pick<AgentOptions, 'server' | 'spool' | 'log' | 'backoffMs' | 'maxBackoffMs'>) {
+  constructor(opts: SenderOptions) {
     this.opts = opts;
   }
 
@@ -140,6 +145,7 @@ export class Sender {
 
   /** A problem is said once, not on every retry, until it changes or clears. */
   private say(message: string): void {
+    if (this.opts.sayWaits === false) return;
     const key = message.replace(/next try in \d+ s/, '').replace(/\d+ documents? kept/, '');
     if (key !== this.lastProblem) this.opts.log(message);
     this.lastProblem = key;
@@ -177,7 +183,7 @@ export async function snapshot(opts: AgentOptions, strict: boolean): Promise<{ e
       if (asked.kind === 'ok') wanted = new Set(asked.missing);
       else if (strict && asked.kind !== 'retry') throw new MoatError(asked.kind === 'denied' ? 'config' : 'incomplete', asked.message);
       // Not reachable now: the report goes without inventories; the server asks for them when it is back.
-      else opts.log(`warning: ${asked.message}: sending the report without inventories`);
+      else if (!strict) opts.log(`warning: ${asked.message}: sending the report without inventories`);
     }
     const auditDoc = await auditDocument({ client, rules: opts.auditRules, config: opts.config, env: opts.env, ...(opts.hostRoot ? { hostRoot: opts.hostRoot } : {}) });
     const problems = await addInventories(images, wanted, { client });
@@ -200,7 +206,7 @@ export async function snapshot(opts: AgentOptions, strict: boolean): Promise<{ e
  * it refused, or that it could not be reached and the report waits in the buffer.
  */
 export async function runOnce(opts: AgentOptions): Promise<OnceResult> {
-  const sender = new Sender(opts);
+  const sender = new Sender({ ...opts, sayWaits: false });
   await sender.flush();
   const { entry, images, inventories } = await snapshot(opts, true);
   await sender.flush(true);

@@ -67,7 +67,7 @@ export class ServerClient {
   constructor(opts: ServerClientOptions) {
     this.base = parseServerUrl(opts.url);
     this.display = maskUrl(this.base).replace(/\/$/, '');
-    this.token = checkToken(opts.token, '--token');
+    this.token = checkToken(opts.token, 'the token');
     this.timeoutMs = opts.timeoutMs ?? 60_000;
     let ca: Buffer | undefined;
     if (opts.caFile) {
