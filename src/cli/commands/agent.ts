@@ -28,6 +28,7 @@ Options:
                           with the reason when it refused it or could not be reached
       --interval D        time between snapshots: 90s, 30m, 1h (default), 1d
       --no-alerts         do not follow watch alerts between snapshots
+      --alert-batch D     send alerts this long after the first of a batch: 1s to 10m (default 5s)
       --buffer DIR        where documents wait for the server (default:
                           $STATE_DIRECTORY/agent under systemd, else $XDG_STATE_HOME/moat/agent,
                           else ~/.local/state/moat/agent)
@@ -52,6 +53,7 @@ const OPTIONS = {
   once: { type: 'boolean' },
   interval: { type: 'string' },
   'no-alerts': { type: 'boolean' },
+  'alert-batch': { type: 'string' },
   buffer: { type: 'string' },
   'buffer-max': { type: 'string' },
   'buffer-bytes': { type: 'string' },
@@ -73,7 +75,8 @@ export async function agentCommand(argv: string[], io: CommandIO): Promise<numbe
   if (values.server === undefined) throw new MoatError('usage', 'agent: no --server: give the moat server\'s address, like --server https://moat.example.com:8470');
   const token = readToken(values, io.env);
   const host = parseHostName(values.host ?? hostname());
-  const intervalMs = parseDuration('--interval', values.interval ?? '1h');
+  const intervalMs = parseDuration('--interval', values.interval ?? '1h', 10_000, 7 * 86_400_000);
+  const alertBatchMs = parseDuration('--alert-batch', values['alert-batch'] ?? '5s', 1000, 600_000);
   const maxCount = values['buffer-max'] === undefined ? undefined : parseCount('--buffer-max', values['buffer-max']);
   const maxBytes = values['buffer-bytes'] === undefined ? undefined : parseBytes('--buffer-bytes', values['buffer-bytes']);
   const timeoutMs = values.timeout === undefined ? undefined : parseCount('--timeout', values.timeout);
@@ -112,6 +115,7 @@ export async function agentCommand(argv: string[], io: CommandIO): Promise<numbe
     ...(values['host-root'] ? { hostRoot: values['host-root'] } : {}),
     intervalMs,
     alerts: values['no-alerts'] !== true,
+    alertBatchMs,
     log: say,
   };
   try {
@@ -170,13 +174,18 @@ export function parseHostName(raw: string): string {
   return h;
 }
 
-/** 90s, 30m, 1h, 1d: from 10 seconds (a snapshot audits every container) to 7 days. */
-export function parseDuration(flag: string, raw: string): number {
+/** 90s, 30m, 1h, 1d, within [min, max] ms (a snapshot audits every container: not every second). */
+export function parseDuration(flag: string, raw: string, min: number, max: number): number {
   const m = /^(\d+)(s|m|h|d)$/.exec(raw.trim());
   const unit = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
   const ms = m ? Number(m[1]) * unit[m[2] as keyof typeof unit] : NaN;
-  if (!Number.isFinite(ms) || ms < 10_000 || ms > 7 * 86_400_000) throw new MoatError('usage', `${flag} "${raw}" is not a duration from 10s to 7d: give a number and s, m, h or d, like 30m or 1h`);
+  if (!Number.isFinite(ms) || ms < min || ms > max) throw new MoatError('usage', `${flag} "${raw}" is not a duration from ${human(min)} to ${human(max)}: give a number and s, m, h or d, like 30m or 1h`);
   return ms;
+}
+
+function human(ms: number): string {
+  for (const [u, n] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000]] as const) if (ms % n === 0) return `${ms / n}${u}`;
+  return `${ms / 1000}s`;
 }
 
 function parseCount(flag: string, raw: string): number {
