@@ -173,7 +173,7 @@ function describe(e: SpoolEntry): string {
  * lacks. Written to the buffer (durably) before anything is sent. With `strict`, a server
  * that refuses the token when asked which inventories it lacks ends the round there.
  */
-export async function snapshot(opts: AgentOptions, strict: boolean): Promise<{ entry: SpoolEntry; images: number; inventories: number }> {
+export async function snapshot(opts: AgentOptions, strict: boolean, signal?: AbortSignal): Promise<{ entry: SpoolEntry; images: number; inventories: number }> {
   const client = await EngineClient.connect(opts.engine);
   try {
     const images = await listImages(client);
@@ -186,7 +186,7 @@ export async function snapshot(opts: AgentOptions, strict: boolean): Promise<{ e
       else if (!strict) opts.log(`warning: ${asked.message}: sending the report without inventories`);
     }
     const auditDoc = await auditDocument({ client, rules: opts.auditRules, config: opts.config, env: opts.env, ...(opts.hostRoot ? { hostRoot: opts.hostRoot } : {}) });
-    const problems = await addInventories(images, wanted, { client });
+    const problems = await addInventories(images, wanted, { client }, signal);
     for (const p of problems) opts.log(`warning: ${p}`);
     const dropped = opts.spool.dropped();
     const hasDrops = dropped.reports + dropped.alertBatches > 0;
@@ -275,9 +275,11 @@ export async function runAgent(opts: AgentOptions, signal: AbortSignal): Promise
 
   const round = async (): Promise<void> => {
     try {
-      const { entry, images, inventories } = await snapshot(opts, false);
+      const { entry, images, inventories } = await snapshot(opts, false, signal);
       log(`snapshot ${entry.id.slice(0, 12)}: ${images} image${images === 1 ? '' : 's'}, ${inventories} inventor${inventories === 1 ? 'y' : 'ies'} built`);
     } catch (e) {
+      // Stopped while reading an image: nothing half-built reached the buffer, and nothing is wrong.
+      if (signal.aborted) return;
       log(`warning: this round's snapshot failed: ${(e as Error).message} (next round in ${Math.round(opts.intervalMs / 1000)} s)`);
     }
     await sender.flush();

@@ -11,7 +11,7 @@ export type Outcome =
   | { kind: 'ok'; status: number; body: unknown }
   /** No answer, a 5xx, 408 or 429: try again later, keep the document. */
   | { kind: 'retry'; status?: number; message: string; retryAfterMs?: number }
-  /** 401 or 403: the token is wrong, expired or not this host's; keep the document for a fixed token. */
+  /** 401 or 403: the token is wrong, expired or not this host's; 404/405: --server is not a moat server. Keep the document for a fixed setting. */
   | { kind: 'denied'; status: number; message: string }
   /** Any other 4xx (400 malformed, 413 too large): the server will never take this document. */
   | { kind: 'rejected'; status: number; message: string };
@@ -152,7 +152,8 @@ export class ServerClient {
     const reason = typeof said === 'string' && said.trim() ? oneLine(said) : text.trim() ? oneLine(text).slice(0, 200) : '(no error text)';
     const message = `${this.display} refused ${where}: HTTP ${status}: ${maskText(reason, [this.token])}`;
     if (status === 401 || status === 403) return { kind: 'denied', status, message };
-    if (status === 404 && where.includes('/api/v1/')) return { kind: 'rejected', status, message: `${message} (is ${this.display} a moat server? the API lives under /api/v1)` };
+    // No such endpoint: --server names something else (a proxy, another service). Its fault, not the document's: keep it.
+    if (status === 404 || status === 405) return { kind: 'denied', status, message: `${message} (is ${this.display} a moat server? the API lives under /api/v1)` };
     if (status >= 500 || status === 408 || status === 429) {
       const retryAfterMs = parseRetryAfter(headers['retry-after']);
       return { kind: 'retry', status, message, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
