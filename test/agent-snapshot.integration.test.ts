@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { EngineClient } from '../src/engine/client.ts';
 import { auditRules } from '../src/rules/audit-rules.ts';
 import { loadConfig } from '../src/config/load.ts';
-import { addInventories, auditDocument, finishReport, listImages } from '../src/features/agent/snapshot.ts';
+import { addInventories, auditDocument, finishReport, listRunning } from '../src/features/agent/snapshot.ts';
 import { docker, ensureTestImages, HARDENED_FLAGS, IMAGES, TestContainers } from './support/engine.ts';
 import { runMoat } from './support/moat-cli.ts';
 
@@ -34,8 +34,13 @@ after(async () => {
   if (cwd) rmSync(cwd, { recursive: true, force: true });
 });
 
-test('each image a running container uses is listed once, with the id, tags and layers the engine holds', async () => {
-  const images = await listImages(client);
+test('each running container is listed with the image it runs; each image once, with the id, tags and layers the engine holds', async () => {
+  const { containers: running, images } = await listRunning(client);
+  const risky = JSON.parse(await docker('image', 'inspect', '--format', '{{json .Id}}', IMAGES.risky)) as string;
+  for (const name of ['risky', 'risky-2']) {
+    const c = running.find((r) => r.name === `${containers.prefix}-${name}`);
+    assert.deepEqual(c && { image: c.image, imageDigest: c.imageDigest, state: c.state }, { image: IMAGES.risky, imageDigest: risky, state: 'running' });
+  }
   for (const ref of [IMAGES.plain, IMAGES.risky]) {
     const [inspect] = JSON.parse(await docker('image', 'inspect', ref)) as Array<{ Id: string; RepoTags: string[]; RootFS: { Layers: string[] } }>;
     const listed = images.filter((i) => i.digest === inspect?.Id);
@@ -47,7 +52,7 @@ test('each image a running container uses is listed once, with the id, tags and 
   }
   const stopped = await docker('create', '--label', 'dev.moat.test=1', IMAGES.hardened);
   try {
-    const again = await listImages(client);
+    const again = (await listRunning(client)).images;
     const hardened = JSON.parse(await docker('image', 'inspect', '--format', '{{json .Id}}', IMAGES.hardened)) as string;
     const runningHardened = (await docker('ps', '--filter', `ancestor=${IMAGES.hardened}`, '--format', '{{.ID}}')).trim() !== '';
     assert.equal(again.some((i) => i.digest === hardened), runningHardened, 'a created, never started container\'s image is not the running set\'s');
@@ -74,7 +79,7 @@ test('the audit document is the one `moat audit --format json` prints (times asi
 });
 
 test('inventories are built only for the images asked for, and are `moat sbom --format json` documents', async () => {
-  const images = await listImages(client);
+  const images = (await listRunning(client)).images;
   const risky = images.find((i) => i.references.includes(IMAGES.risky));
   assert.ok(risky);
   const problems = await addInventories(images, new Set([risky.digest]), { client });
@@ -94,7 +99,7 @@ test('an image removed before its inventory is read is a problem named in the re
 });
 
 test('the report id is its content\'s hash: the same content gives the same id whenever it is sent; any change gives another', () => {
-  const parts = { host: 'web-1', audit: { findings: [] }, images: [{ digest: 'sha256:' + 'a'.repeat(64), references: ['x:1'], layers: ['sha256:' + 'b'.repeat(64)] }] };
+  const parts = { host: 'web-1', audit: { findings: [] }, containers: [], images: [{ digest: 'sha256:' + 'a'.repeat(64), references: ['x:1'], layers: ['sha256:' + 'b'.repeat(64)] }] };
   const a = finishReport(parts, new Date('2026-01-01T00:00:00Z'));
   const b = finishReport(structuredClone(parts), new Date('2026-06-01T00:00:00Z'));
   assert.match(a.id, /^[0-9a-f]{64}$/);

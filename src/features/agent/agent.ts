@@ -7,7 +7,7 @@ import { MoatError } from '../../util/errors.ts';
 import type { Alert } from '../../watch/alert.ts';
 import { watch, type Watch } from '../../watch/watcher.ts';
 import type { Outcome, ServerClient } from './server-client.ts';
-import { ALERTS_SCHEMA, addInventories, auditDocument, finishReport, listImages } from './snapshot.ts';
+import { ALERTS_SCHEMA, addInventories, auditDocument, finishReport, listRunning } from './snapshot.ts';
 import type { Spool, SpoolEntry } from './spool.ts';
 
 export interface AgentOptions {
@@ -176,7 +176,7 @@ function describe(e: SpoolEntry): string {
 export async function snapshot(opts: AgentOptions, strict: boolean, signal?: AbortSignal): Promise<{ entry: SpoolEntry; images: number; inventories: number }> {
   const client = await EngineClient.connect(opts.engine);
   try {
-    const images = await listImages(client);
+    const { containers, images } = await listRunning(client);
     let wanted = new Set<string>();
     if (images.length > 0) {
       const asked = await opts.server.missing(images.map((i) => ({ digest: i.digest, layers: i.layers })));
@@ -190,7 +190,7 @@ export async function snapshot(opts: AgentOptions, strict: boolean, signal?: Abo
     for (const p of problems) opts.log(`warning: ${p}`);
     const dropped = opts.spool.dropped();
     const hasDrops = dropped.reports + dropped.alertBatches > 0;
-    const report = finishReport({ host: opts.host, audit: auditDoc, images, ...(hasDrops ? { dropped } : {}), ...(problems.length ? { problems } : {}) });
+    const report = finishReport({ host: opts.host, audit: auditDoc, images, containers, ...(hasDrops ? { dropped } : {}), ...(problems.length ? { problems } : {}) });
     const entry = await opts.spool.add('report', report.id, gzip(report));
     // Only now that the report holding the count is on disk may the counter start again.
     if (hasDrops) await opts.spool.takeDropped();

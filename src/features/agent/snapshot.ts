@@ -6,7 +6,7 @@ import type { EngineClient } from '../../engine/client.ts';
 import { renderJson } from '../../report/json.ts';
 import type { Rule } from '../../rules/rule.ts';
 import { sbom } from '../../sbom/sbom.ts';
-import { ContainerSummarySchema, parseEngine } from '../../sources/engine/inspect-schema.ts';
+import { parseEngine } from '../../sources/engine/inspect-schema.ts';
 import { mapLimit } from '../../util/concurrency.ts';
 import { TOOL_VERSION } from '../../version.ts';
 import type { DropCount } from './spool.ts';
@@ -25,6 +25,16 @@ export interface ReportImage {
   inventory?: unknown;
 }
 
+/** A running container and the image it runs: what runs where. */
+export interface ReportContainer {
+  id: string;
+  name: string;
+  /** The reference it was started with (`docker run IMAGE`). */
+  image: string;
+  imageDigest: string;
+  state: string;
+}
+
 export interface AgentReport {
   schema: typeof REPORT_SCHEMA;
   id: string;
@@ -34,11 +44,14 @@ export interface AgentReport {
   /** The document `moat audit --format json` prints. */
   audit: unknown;
   images: ReportImage[];
+  containers: ReportContainer[];
   /** Documents the agent's buffer dropped since the last report (kept bounded while the server was away). */
   dropped?: DropCount;
   /** Inventories the server asked for that could not be read (image removed meanwhile, unreadable layer). */
   problems?: string[];
 }
+
+const ContainerList = v.array(v.object({ Id: v.string(), Names: v.nullish(v.array(v.string())), Image: v.nullish(v.string()), ImageID: v.nullish(v.string()), State: v.nullish(v.string()) }));
 
 const ImageInspectLayers = v.object({
   Id: v.string(),
@@ -47,10 +60,16 @@ const ImageInspectLayers = v.object({
   RootFS: v.nullish(v.object({ Layers: v.nullish(v.array(v.string())) })),
 });
 
-/** The images the host's running containers use (as `moat audit` sees them: running ones only), each once. */
-export async function listImages(client: EngineClient): Promise<ReportImage[]> {
-  const summaries = parseEngine(ContainerSummarySchema, await client.getJson('/containers/json?all=0'), 'GET /containers/json');
-  const ids = [...new Set(summaries.map((c) => c.ImageID).filter((i): i is string => !!i))].sort();
+/**
+ * The running containers (as `moat audit` sees them: running ones only) and the images they
+ * use, each image once, with its id, references and layers as the engine holds them.
+ */
+export async function listRunning(client: EngineClient): Promise<{ containers: ReportContainer[]; images: ReportImage[] }> {
+  const summaries = parseEngine(ContainerList, await client.getJson('/containers/json?all=0'), 'GET /containers/json');
+  const containers = summaries
+    .map((c) => ({ id: c.Id, name: (c.Names?.[0] ?? c.Id.slice(0, 12)).replace(/^\//, ''), image: c.Image ?? '', imageDigest: c.ImageID ?? '', state: c.State ?? 'running' }))
+    .sort((a, b) => (a.id < b.id ? -1 : 1));
+  const ids = [...new Set(containers.map((c) => c.imageDigest).filter((i) => i !== ''))].sort();
   const found = await mapLimit(ids, 8, async (id) => {
     const raw = await client.getJson(`/images/${encodeURIComponent(id)}/json`, { allowMissing: true });
     // Removed since the container list (possible when the container is removed too): nothing to report.
@@ -59,7 +78,7 @@ export async function listImages(client: EngineClient): Promise<ReportImage[]> {
     const references = [...(img.RepoTags ?? []), ...(img.RepoDigests ?? [])].filter((r) => !r.startsWith('<none>'));
     return { digest: img.Id, references, layers: img.RootFS?.Layers ?? [] } satisfies ReportImage;
   });
-  return found.filter((i): i is ReportImage => i !== undefined);
+  return { containers, images: found.filter((i): i is ReportImage => i !== undefined) };
 }
 
 /** `moat audit --format json`'s document, from the audit feature itself. */
@@ -96,5 +115,5 @@ export async function addInventories(images: ReportImage[], wanted: ReadonlySet<
 export function finishReport(parts: Omit<AgentReport, 'schema' | 'id' | 'sentAt' | 'agentVersion'>, now = new Date()): AgentReport {
   const content = { schema: REPORT_SCHEMA, agentVersion: TOOL_VERSION, ...parts };
   const id = createHash('sha256').update(JSON.stringify(content)).digest('hex');
-  return { schema: REPORT_SCHEMA, id, host: parts.host, sentAt: now.toISOString(), agentVersion: TOOL_VERSION, audit: parts.audit, images: parts.images, ...(parts.dropped ? { dropped: parts.dropped } : {}), ...(parts.problems?.length ? { problems: parts.problems } : {}) };
+  return { schema: REPORT_SCHEMA, id, host: parts.host, sentAt: now.toISOString(), agentVersion: TOOL_VERSION, audit: parts.audit, images: parts.images, containers: parts.containers, ...(parts.dropped ? { dropped: parts.dropped } : {}), ...(parts.problems?.length ? { problems: parts.problems } : {}) };
 }
