@@ -193,7 +193,7 @@ export async function snapshot(opts: AgentOptions, strict: boolean, signal?: Abo
     const report = finishReport({ host: opts.host, audit: auditDoc, images, containers, ...(hasDrops ? { dropped } : {}), ...(problems.length ? { problems } : {}) });
     const entry = await opts.spool.add('report', report.id, gzip(report));
     // Only now that the report holding the count is on disk may the counter start again.
-    if (hasDrops) await opts.spool.takeDropped();
+    if (hasDrops) await opts.spool.forgetDropped(dropped);
     return { entry, images: images.length, inventories: images.filter((i) => i.inventory !== undefined).length };
   } finally {
     client.close();

@@ -172,15 +172,17 @@ export class Spool {
   }
 
   /**
-   * Hands the drop count to the report being built and zeroes it. Call once that report is
-   * in the buffer: from then on the report carries the count (and if it is dropped in turn,
-   * that drop is counted anew).
+   * The report that carries `reported` is in the buffer: from then on it holds that count
+   * (and if it is dropped in turn, that drop is counted anew). Only what it carries is
+   * forgotten: a drop its own addition caused is still to be told.
    */
-  async takeDropped(): Promise<DropCount> {
-    const taken = this.drops;
-    this.drops = { reports: 0, alertBatches: 0, bytes: 0 };
+  async forgetDropped(reported: DropCount): Promise<void> {
+    const reports = Math.max(0, this.drops.reports - reported.reports);
+    const alertBatches = Math.max(0, this.drops.alertBatches - reported.alertBatches);
+    const bytes = Math.max(0, this.drops.bytes - reported.bytes);
+    const left = reports + alertBatches > 0;
+    this.drops = { reports, alertBatches, bytes: left ? bytes : 0, ...(left && this.drops.since ? { since: this.drops.since } : {}) };
     await this.saveDrops();
-    return taken;
   }
 
   private async enforceBounds(): Promise<void> {
