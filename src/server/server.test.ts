@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { ensureTestImages, IMAGES, TestContainers } from '../../test/support/engine.ts';
 import { createToken } from './tokens.ts';
 import type { RunningServer } from './server.ts';
-import { advisory, api, debPackage, DEBIAN, digestOf, importAdvisories, makeStore, realAudit, reportDoc, runServer, until, type StoreHandle, type StoreKind } from './test-support/harness.ts';
+import { advisory, api, type Answer, debPackage, DEBIAN, digestOf, importAdvisories, makeStore, realAudit, reportDoc, runServer, until, type StoreHandle, type StoreKind } from './test-support/harness.ts';
 
 for (const kind of ['embedded', 'postgres'] as StoreKind[]) {
   describe(`moat serve on the ${kind} store`, () => {
@@ -92,7 +92,7 @@ for (const kind of ['embedded', 'postgres'] as StoreKind[]) {
       const ids: string[] = [];
       let cursor: string | null = null;
       do {
-        const page: { json: { findings?: unknown; next?: unknown } } = await api(server.url, tokens.viewer, 'GET', `/api/v1/findings?host=host-a&limit=37${cursor ? `&cursor=${cursor}` : ''}`);
+        const page: Answer = await api(server.url, tokens.viewer, 'GET', `/api/v1/findings?host=host-a&limit=37${cursor ? `&cursor=${cursor}` : ''}`);
         ids.push(...(page.json.findings as Array<{ id: string }>).map((f) => f.id));
         cursor = page.json.next as string | null;
       } while (cursor !== null);
