@@ -259,6 +259,7 @@ export async function runAgent(opts: AgentOptions, signal: AbortSignal): Promise
       return;
     }
     const current = w;
+    log(`following watch alerts on ${opts.engine.endpoint?.display ?? 'the engine'}`);
     void (async () => {
       try {
         for await (const a of current) {
