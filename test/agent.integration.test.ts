@@ -8,7 +8,8 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createToken } from '../src/server/tokens.ts';
@@ -102,6 +103,34 @@ for (const kind of ['embedded', 'postgres'] as StoreKind[]) {
       assert.equal(again.code, 0, again.stderr);
       const [, images, sent] = /\((\d+) images?, (\d+) inventor/.exec(again.stderr) ?? [];
       assert.ok(Number(sent) < Number(images), again.stderr);
+    });
+
+    test('the long-running agent sends watch alerts as they happen, and stops on SIGTERM with nothing left over', async () => {
+      const since = new Date(Date.now() - 1000).toISOString();
+      let late = '';
+      const loop = await runMoat(agent('stream', ['--interval', '10m', '--alert-batch', '1s']), {
+        cwd: work,
+        timeoutMs: 120_000,
+        onSpawn: (kill, stderr) => {
+          void (async () => {
+            await until('the agent to follow watch alerts', async () => stderr().includes('following watch alerts'), 60_000);
+            // No USER, no limits, default bridge: a start the container rules flag.
+            const name = await containers.make('stream', [], { image: IMAGES.plain });
+            late = name;
+            await until('the alert on the server', async () => {
+              const a = await api(server.url, tokens.viewer, 'GET', `/api/v1/alerts?since=${since}`);
+              return (a.json.alerts as Array<{ host: string; message: string }>).some((x) => x.host === host && x.message.includes(name));
+            }, 30_000);
+            kill('SIGTERM');
+          })().catch(() => kill('SIGKILL'));
+        },
+      });
+      assert.equal(loop.code, 0, loop.stderr);
+      assert.ok(late !== '');
+      assert.match(loop.stderr, /snapshot [0-9a-f]{12}: \d+ images?/);
+      assert.deepEqual(documents(join(work, 'stream')), [], 'everything was sent before the agent stopped');
+      const alerts = (await read(`/api/v1/alerts?since=${since}`)).alerts as Array<{ host: string; kind: string; message: string }>;
+      assert.ok(alerts.some((a) => a.host === host && a.kind === 'finding' && a.message.includes(late)), JSON.stringify(alerts.map((a) => a.message)));
     });
 
     test('a wrong token: exit 2 and one line with the server\'s 401; another host\'s token: its 403', async () => {
@@ -234,3 +263,29 @@ for (const kind of ['embedded', 'postgres'] as StoreKind[]) {
     }
   });
 }
+
+test('a full buffer drops the oldest report and says so; the next report carries the count to the server', async () => {
+  const work = mkdtempSync(join(tmpdir(), 'moat-agent-drop-'));
+  try {
+    const buffer = join(work, 'buffer');
+    // Nothing listens on port 9 of loopback (discard, never served here): the server is away.
+    const run = (): Promise<Run> => runMoat(['agent', '--server', 'http://127.0.0.1:9', '--token', 'moat_test_token_0000', '--host', 'drop-test', '--buffer', buffer, '--buffer-max', '2', '--once'], { cwd: work, timeoutMs: 120_000 });
+    for (let i = 0; i < 2; i++) assert.equal((await run()).code, 3);
+    const full = await run();
+    assert.equal(full.code, 3, full.stderr);
+    assert.match(full.stderr, /^moat: warning: the buffer .*buffer is full: dropped the oldest report \(\d+ bytes\); 1 report\(s\) and 0 alert batch\(es\) dropped since \d{4}-/m);
+    assert.match(full.stderr, /cannot reach .*the report waits in/);
+    const names = documents(buffer, 'report');
+    assert.equal(names.length, 2);
+    const carried = (): unknown => (JSON.parse(gunzipSync(readFileSync(join(buffer, documents(buffer, 'report').at(-1) as string))).toString()) as { dropped?: unknown }).dropped;
+    assert.equal(carried(), undefined, 'the report built before the drop has nothing to tell');
+    assert.equal((await run()).code, 3);
+    const told = (carried()) as { reports: number; alertBatches: number; bytes: number; since: string };
+    assert.equal(told.reports, 1);
+    assert.equal(told.alertBatches, 0);
+    assert.ok(told.bytes > 0);
+    assert.match(told.since, /^\d{4}-\d\d-\d\dT/);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+});
