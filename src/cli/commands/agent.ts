@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { hostname, homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import { selectConfiguredRules } from '../../config/apply.ts';
-import { findConfigFile, loadConfig } from '../../config/load.ts';
+import { selectConfiguredRules } from '../../report/apply-config.ts';
+import { findConfigFile, loadConfig } from '../../doors/config/load.ts';
 import { MoatError } from '../../util/errors.ts';
 import { checkToken, ServerClient } from '../../features/agent/server-client.ts';
 import { parseCommandArgs } from '../args.ts';
@@ -87,10 +87,10 @@ export async function agentCommand(argv: string[], io: CommandIO): Promise<numbe
 
   // The audit selects rules as `moat audit` does, the watch as `moat watch` does, from one moat.yaml.
   const hasConfig = values.config !== undefined || findConfigFile(io.cwd) !== undefined;
-  const { auditRules } = await import('../../rules/audit-rules.ts');
-  const { allRules } = await import('../../rules/index.ts');
+  const { auditRules } = await import('../../knowledge/rules/audit-rules.ts');
+  const { allRules } = await import('../../knowledge/rules/index.ts');
   const config = loadConfig({ cwd: io.cwd, file: values.config, rules: hasConfig ? allRules : auditRules });
-  const { resolveEndpoint } = await import('../../engine/endpoint.ts');
+  const { resolveEndpoint } = await import('../../doors/engine/endpoint.ts');
   const engine = { endpoint: resolveEndpoint(io.env, values.engine) };
 
   const { Spool } = await import('../../features/agent/spool.ts');

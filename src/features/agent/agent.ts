@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import type { MoatConfig } from '../../config/load.ts';
-import { EngineClient, type ClientOptions } from '../../engine/client.ts';
-import type { Rule } from '../../rules/rule.ts';
+import type { MoatConfig } from '../../doors/config/load.ts';
+import { EngineClient, type ClientOptions } from '../../doors/engine/client.ts';
+import type { Rule } from '../../models/rule.ts';
 import { MoatError } from '../../util/errors.ts';
-import type { Alert } from '../../watch/alert.ts';
-import { watch, type Watch } from '../../watch/watcher.ts';
+import type { Alert } from '../watch/alert.ts';
+import { watch, type Watch } from '../watch/watcher.ts';
 import type { Outcome, ServerClient } from './server-client.ts';
 import { ALERTS_SCHEMA, addInventories, auditDocument, finishReport, listRunning } from './snapshot.ts';
 import type { Spool, SpoolEntry } from './spool.ts';

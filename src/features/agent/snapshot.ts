@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import * as v from 'valibot';
-import { audit } from '../../audit/audit.ts';
-import type { MoatConfig } from '../../config/load.ts';
-import type { EngineClient } from '../../engine/client.ts';
+import { audit } from '../audit/audit.ts';
+import type { MoatConfig } from '../../doors/config/load.ts';
+import type { EngineClient } from '../../doors/engine/client.ts';
 import { renderJson } from '../../report/json.ts';
-import type { Rule } from '../../rules/rule.ts';
-import { sbom } from '../../sbom/sbom.ts';
-import { parseEngine } from '../../sources/engine/inspect-schema.ts';
+import type { Rule } from '../../models/rule.ts';
+import { sbom } from '../sbom/sbom.ts';
+import { parseEngine } from '../../doors/engine/inspect-schema.ts';
 import { mapLimit } from '../../util/concurrency.ts';
 import { TOOL_VERSION } from '../../version.ts';
 import type { DropCount } from './spool.ts';
