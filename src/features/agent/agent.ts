@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { MoatConfig } from '../../doors/config/load.ts';
 import { EngineClient, type ClientOptions } from '../../doors/engine/client.ts';
+import { readRunning } from '../../doors/engine/running.ts';
 import type { Rule } from '../../models/rule.ts';
 import { MoatError } from '../../util/errors.ts';
 import type { Alert } from '../watch/alert.ts';
 import { watch, type Watch } from '../watch/watcher.ts';
 import type { Outcome, ServerClient } from './server-client.ts';
-import { ALERTS_SCHEMA, addInventories, auditDocument, finishReport, listRunning } from './snapshot.ts';
+import { ALERTS_SCHEMA, addInventories, auditDocument, finishReport, type ReportContainer, type ReportImage } from './snapshot.ts';
 import type { Spool, SpoolEntry } from './spool.ts';
 
 export interface AgentOptions {
@@ -176,7 +177,7 @@ function describe(e: SpoolEntry): string {
 export async function snapshot(opts: AgentOptions, strict: boolean, signal?: AbortSignal): Promise<{ entry: SpoolEntry; images: number; inventories: number }> {
   const client = await EngineClient.connect(opts.engine);
   try {
-    const { containers, images } = await listRunning(client);
+    const { containers, images } = (await readRunning(client)) as { containers: ReportContainer[]; images: ReportImage[] };
     let wanted = new Set<string>();
     if (images.length > 0) {
       const asked = await opts.server.missing(images.map((i) => ({ digest: i.digest, layers: i.layers })));
