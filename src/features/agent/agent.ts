@@ -177,7 +177,7 @@ function describe(e: SpoolEntry): string {
 export async function snapshot(opts: AgentOptions, strict: boolean, signal?: AbortSignal): Promise<{ entry: SpoolEntry; images: number; inventories: number }> {
   const client = await EngineClient.connect(opts.engine);
   try {
-    const { containers, images } = (await readRunning(client)) as { containers: ReportContainer[]; images: ReportImage[] };
+    const { containers, images }: { containers: ReportContainer[]; images: ReportImage[] } = await readRunning(client);
     let wanted = new Set<string>();
     if (images.length > 0) {
       const asked = await opts.server.missing(images.map((i) => ({ digest: i.digest, layers: i.layers })));
