@@ -13,8 +13,8 @@ export interface RunningContainer {
   name: string;
   /** The reference it was started with (`docker run IMAGE`). */
   image: string;
-  /** The image id, `sha256:…`. */
-  imageDigest: string;
+  /** The image id, `sha256:…` (absent only when the engine did not say). */
+  imageDigest?: string;
   state: string;
 }
 
@@ -43,9 +43,9 @@ const ImageInspectLayers = v.object({
 export async function readRunning(client: EngineClient): Promise<{ containers: RunningContainer[]; images: RunningImage[] }> {
   const summaries = parseEngine(ContainerList, await client.getJson('/containers/json?all=0'), 'GET /containers/json');
   const containers = summaries
-    .map((c) => ({ id: c.Id, name: (c.Names?.[0] ?? c.Id.slice(0, 12)).replace(/^\//, ''), image: c.Image ?? '', imageDigest: c.ImageID ?? '', state: c.State ?? 'running' }))
+    .map((c) => ({ id: c.Id, name: (c.Names?.[0] ?? c.Id.slice(0, 12)).replace(/^\//, ''), image: c.Image ?? '', ...(c.ImageID ? { imageDigest: c.ImageID } : {}), state: c.State ?? 'running' }))
     .sort((a, b) => (a.id < b.id ? -1 : 1));
-  const ids = [...new Set(containers.map((c) => c.imageDigest).filter((i) => i !== ''))].sort();
+  const ids = [...new Set(containers.map((c) => c.imageDigest).filter((i): i is string => i !== undefined))].sort();
   const found = await mapLimit(ids, 8, async (id) => {
     const raw = await client.getJson(`/images/${encodeURIComponent(id)}/json`, { allowMissing: true });
     // Removed since the container list (possible when the container is removed too): nothing to report.

@@ -72,6 +72,8 @@ export class Sender {
   private lastProblem = '';
   /** The server's last answer per document (for `--once`, which reports on its own). */
   readonly outcomes = new Map<string, Outcome>();
+  /** What stopped the last pass (the documents after it were not tried). */
+  stoppedBy: Outcome | undefined;
   private readonly opts: SenderOptions;
 
   constructor(opts: SenderOptions) {
@@ -102,6 +104,7 @@ export class Sender {
 
   private async pass(): Promise<void> {
     const { spool, server, log } = this.opts;
+    this.stoppedBy = undefined;
     let denied = 0;
     for (const entry of spool.list()) {
       if (this.stopped) return;
@@ -129,6 +132,7 @@ export class Sender {
         continue;
       }
       this.failures++;
+      this.stoppedBy = out;
       const { backoffMs = 5000, maxBackoffMs = 300_000 } = this.opts;
       const wait = out.kind === 'retry' && out.retryAfterMs !== undefined ? out.retryAfterMs : Math.min(backoffMs * 2 ** (this.failures - 1), maxBackoffMs);
       this.blockedUntil = Date.now() + wait;
@@ -211,7 +215,8 @@ export async function runOnce(opts: AgentOptions): Promise<OnceResult> {
   await sender.flush();
   const { entry, images, inventories } = await snapshot(opts, true);
   await sender.flush(true);
-  const out = sender.outcomes.get(entry.name);
+  // Not tried: an older document met the failure that stopped the pass, and it is this one's too.
+  const out = sender.outcomes.get(entry.name) ?? sender.stoppedBy;
   if (out?.kind === 'ok') {
     const stored = (out.body as { stored?: unknown } | undefined)?.stored !== false;
     return { id: entry.id, images, inventories, stored };
