@@ -10,7 +10,7 @@ import type { Store } from './store.ts';
 const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
   {
     version: 1,
-    name: 'hosts, reports, findings, images, tokens, alerts, triage',
+    name: 'hosts, reports, findings, images, tokens, alerts',
     sql: `
 CREATE TABLE tokens (
   id text PRIMARY KEY,
@@ -161,6 +161,12 @@ CREATE TABLE alert_batches (
   received_at timestamptz NOT NULL DEFAULT now(),
   count integer NOT NULL
 );
+`,
+  },
+  {
+    version: 2,
+    name: 'triage and job runs',
+    sql: `
 CREATE TABLE triage (
   id bigserial PRIMARY KEY,
   scope text NOT NULL CHECK (scope IN ('host', 'image', 'repository')),
@@ -194,10 +200,11 @@ export async function schemaVersion(store: Store): Promise<number | undefined> {
 }
 
 /** Applies every migration newer than the database's schema; returns the versions applied. */
-export async function migrate(store: Store): Promise<number[]> {
+export async function migrate(store: Store, upTo = SCHEMA_VERSION): Promise<number[]> {
   await store.exec('CREATE TABLE IF NOT EXISTS moat_schema (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
   const applied: number[] = [];
   for (const m of MIGRATIONS) {
+    if (m.version > upTo) break;
     const done = await store.transaction(async (tx) => {
       // Two servers starting at once on one PostgreSQL: the lock makes the second wait, then skip.
       await tx.query('LOCK TABLE moat_schema IN EXCLUSIVE MODE');
