@@ -84,6 +84,7 @@ CREATE TABLE findings (
 );
 CREATE INDEX findings_open ON findings (severity_rank DESC, host, fingerprint) WHERE closed_at IS NULL;
 CREATE INDEX findings_rule ON findings (rule_id) WHERE closed_at IS NULL;
+CREATE INDEX findings_host ON findings (host, severity_rank DESC, fingerprint) WHERE closed_at IS NULL;
 CREATE TABLE finding_events (
   host text NOT NULL,
   fingerprint text NOT NULL,
@@ -123,7 +124,7 @@ CREATE TABLE image_packages (
   found_in text NOT NULL,
   layer text
 );
-CREATE INDEX image_packages_digest ON image_packages (digest);
+CREATE INDEX image_packages_digest ON image_packages (digest, pkg_key);
 CREATE INDEX image_packages_key ON image_packages (pkg_key);
 CREATE TABLE package_vulns (
   pkg_key text NOT NULL,
@@ -134,6 +135,23 @@ CREATE TABLE package_vulns (
   PRIMARY KEY (pkg_key, vuln_id)
 );
 CREATE INDEX package_vulns_id ON package_vulns (vuln_id);
+-- The vulnerabilities each host runs (image, package, vulnerability), kept in step with
+-- image_hosts and package_vulns, so a fleet-wide findings page is an index scan.
+CREATE TABLE host_vulns (
+  host text NOT NULL,
+  id text NOT NULL,
+  digest text NOT NULL,
+  pkg_key text NOT NULL,
+  vuln_id text NOT NULL,
+  severity text NOT NULL,
+  severity_rank integer NOT NULL,
+  first_seen timestamptz NOT NULL,
+  PRIMARY KEY (host, id)
+);
+CREATE INDEX host_vulns_order ON host_vulns (severity_rank DESC, host, id);
+CREATE INDEX host_vulns_host ON host_vulns (host, severity_rank DESC, id);
+CREATE INDEX host_vulns_vuln ON host_vulns (vuln_id);
+CREATE INDEX host_vulns_digest ON host_vulns (digest);
 CREATE TABLE vuln_state (
   id integer PRIMARY KEY CHECK (id = 1),
   generation text NOT NULL,
