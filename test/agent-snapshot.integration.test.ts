@@ -16,6 +16,10 @@ import { loadConfig } from '../src/doors/config/load.ts';
 import { addInventories, auditDocument, finishReport, type ReportImage } from '../src/features/agent/snapshot.ts';
 import { docker, ensureTestImages, HARDENED_FLAGS, IMAGES, TestContainers } from './support/engine.ts';
 import { runMoat } from './support/moat-cli.ts';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { openApiDocument } from '../src/server/openapi.ts';
+import { checkReport } from '../src/server/report-shape.ts';
 
 const containers = new TestContainers('agent-snap');
 let client: EngineClient;
@@ -108,4 +112,21 @@ test('the report id is its content\'s hash: the same content gives the same id w
   assert.notEqual(finishReport({ ...parts, host: 'web-2' }).id, a.id);
   assert.notEqual(finishReport({ ...parts, dropped: { reports: 1, alertBatches: 0, bytes: 10 } }).id, a.id);
   assert.equal(a.schema, 'moat.agent-report/1');
+});
+
+test('a whole report from this engine is what the server\'s contract asks for: its OpenAPI schema and its own parser accept it', async () => {
+  const config = loadConfig({ cwd, rules: auditRules });
+  const { containers: running, images } = await readRunning(client);
+  const wanted: ReportImage[] = images;
+  const risky = wanted.find((i) => i.references.includes(IMAGES.risky));
+  assert.ok(risky);
+  assert.deepEqual(await addInventories(wanted, new Set([risky.digest]), { client }), []);
+  const report = finishReport({ host: 'web-1', audit: await auditDocument({ client, rules: auditRules, config, env: process.env }), images: wanted, containers: running, dropped: { reports: 1, alertBatches: 2, bytes: 300, since: new Date().toISOString() } });
+  const wire = JSON.parse(JSON.stringify(report)) as unknown;
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats.default(ajv);
+  ajv.addSchema(openApiDocument(), 'openapi');
+  const validate = ajv.compile({ $ref: 'openapi#/components/schemas/AgentReport' });
+  assert.ok(validate(wire), ajv.errorsText(validate.errors));
+  assert.doesNotThrow(() => checkReport(wire));
 });
