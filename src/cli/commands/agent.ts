@@ -4,6 +4,7 @@ import { isAbsolute, join } from 'node:path';
 import { selectConfiguredRules } from '../../report/apply-config.ts';
 import { findConfigFile, loadConfig } from '../../doors/config/load.ts';
 import { MoatError } from '../../util/errors.ts';
+import { parseBytes } from '../../doors/common/values.ts';
 import { checkToken, ServerClient } from '../../features/agent/server-client.ts';
 import { parseCommandArgs } from '../args.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -33,7 +34,7 @@ Options:
                           $STATE_DIRECTORY/agent under systemd, else $XDG_STATE_HOME/moat/agent,
                           else ~/.local/state/moat/agent)
       --buffer-max N      documents kept at most; the oldest are dropped (default 1000)
-      --buffer-bytes N    bytes kept at most, as stored: 512M, 1G (default 256M)
+      --buffer-bytes N    bytes kept at most, as stored: 512m, 1g (default 256m)
       --ca FILE           PEM of the CA that signed the server's certificate (beside the system's)
       --config FILE       moat.yaml to use (rule selection, ignores, the watch: section)
   -H, --engine URL        engine to read (default: DOCKER_HOST, else unix:///var/run/docker.sock)
@@ -78,7 +79,7 @@ export async function agentCommand(argv: string[], io: CommandIO): Promise<numbe
   const intervalMs = parseDuration('--interval', values.interval ?? '1h', 10_000, 7 * 86_400_000);
   const alertBatchMs = parseDuration('--alert-batch', values['alert-batch'] ?? '5s', 1000, 600_000);
   const maxCount = values['buffer-max'] === undefined ? undefined : parseCount('--buffer-max', values['buffer-max']);
-  const maxBytes = values['buffer-bytes'] === undefined ? undefined : parseBytes('--buffer-bytes', values['buffer-bytes']);
+  const maxBytes = values['buffer-bytes'] === undefined ? undefined : parseBufferBytes('--buffer-bytes', values['buffer-bytes']);
   const timeoutMs = values.timeout === undefined ? undefined : parseCount('--timeout', values.timeout);
 
   const server = new ServerClient({ url: values.server, token, ...(values.ca ? { caFile: values.ca } : {}), ...(timeoutMs ? { timeoutMs } : {}) });
@@ -193,10 +194,14 @@ function parseCount(flag: string, raw: string): number {
   return Number(raw);
 }
 
-/** 1048576, 512K, 512M, 1G (powers of 1024). */
-export function parseBytes(flag: string, raw: string): number {
-  const m = /^(\d+)([KMG]?)$/i.exec(raw.trim());
-  const n = m ? Number(m[1]) * 1024 ** ' KMG'.indexOf((m[2] || ' ').toUpperCase()) : NaN;
-  if (!Number.isSafeInteger(n) || n < 1024) throw new MoatError('usage', `${flag} "${raw}" is not a size of at least 1K: give bytes or a number with K, M or G, like 512M`);
+/** A size as docker reads one (`512m`, `1g`, `1048576`; binary multiples), at least 1 KiB. */
+function parseBufferBytes(flag: string, raw: string): number {
+  let n: number;
+  try {
+    n = parseBytes(raw);
+  } catch (e) {
+    throw new MoatError('usage', `${flag}: ${(e as Error).message}`);
+  }
+  if (n < 1024) throw new MoatError('usage', `${flag} "${raw}" is below 1k: give room for at least one report, like 256m`);
   return n;
 }
