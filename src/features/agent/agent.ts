@@ -302,7 +302,7 @@ export async function runAgent(opts: AgentOptions, signal: AbortSignal): Promise
       if (!signal.aborted) next = setTimeout(loop, opts.intervalMs);
     });
   };
-  loop();
+  if (!signal.aborted) loop();
   await new Promise<void>((resolve) => {
     if (signal.aborted) resolve();
     else signal.addEventListener('abort', () => resolve(), { once: true });
