@@ -176,7 +176,8 @@ export async function rematchAll(store: Store, source: VulnSource, now = new Dat
        ), hits AS (
          SELECT DISTINCT ON (ih.host, ip.digest, f.vuln_id) ih.host, ip.digest, f.vuln_id, f.severity, f.finding, i.refs
          FROM fresh f JOIN image_packages ip ON ip.pkg_key = f.pkg_key JOIN image_hosts ih ON ih.digest = ip.digest JOIN images i ON i.digest = ip.digest
-         WHERE NOT EXISTS (SELECT 1 FROM image_packages ip2 JOIN package_vulns o2 ON o2.pkg_key = ip2.pkg_key WHERE ip2.digest = ip.digest AND o2.vuln_id = f.vuln_id)
+         -- Driven by the vulnerability id: an advisory new to the database has no old rows at all.
+         WHERE NOT EXISTS (SELECT 1 FROM package_vulns o2 WHERE o2.vuln_id = f.vuln_id AND EXISTS (SELECT 1 FROM image_packages ip2 WHERE ip2.digest = ip.digest AND ip2.pkg_key = o2.pkg_key))
          ORDER BY ih.host, ip.digest, f.vuln_id, f.severity_rank DESC
        ), ins AS (
          INSERT INTO alerts (host, at, received_at, source, kind, severity, message, image, vuln_id, detail)
