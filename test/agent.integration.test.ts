@@ -57,6 +57,7 @@ for (const kind of ['embedded', 'postgres'] as StoreKind[]) {
         agent: { role: 'agent' as const, host },
         other: { role: 'agent' as const, host: `${host}-other` },
         viewer: { role: 'viewer' as const },
+        small: { role: 'agent' as const, host, maxBodyBytes: 16_384 },
       })) {
         tokens[name] = (await createToken(server.store, opts)).secret;
       }
@@ -144,6 +145,14 @@ for (const kind of ['embedded', 'postgres'] as StoreKind[]) {
       assert.equal(other.code, 2, other.stderr);
       assert.deepEqual(lines(other).length, 1, other.stderr);
       assert.match(other.stderr, /HTTP 403: .*agent-e2e/);
+    });
+
+    test('a report the server refuses for good (413 too large): dropped from the buffer, exit 3 with the server\'s reason', async () => {
+      const run = await runMoat(agent('too-large', ['--once'], tokens.small), { cwd: work, timeoutMs: 120_000 });
+      assert.equal(run.code, 3, run.stderr);
+      assert.equal(lines(run).length, 1, run.stderr);
+      assert.match(run.stderr, /refused POST \/api\/v1\/reports: HTTP 413: /);
+      assert.deepEqual(documents(join(work, 'too-large')), [], 'not kept: it would be refused forever');
     });
 
     test('the server down: the agent buffers reports and alerts, is restarted, and the server gets every one once it is back', async () => {

@@ -54,6 +54,8 @@ const ENDPOINT = { report: 'api/v1/reports', alerts: 'api/v1/alerts' } as const;
 export interface SenderOptions extends Pick<AgentOptions, 'server' | 'spool' | 'log' | 'backoffMs' | 'maxBackoffMs'> {
   /** Say why a document waits (default true); `--once` says it once, in its own last line. */
   sayWaits?: boolean;
+  /** Keep every answer in `outcomes` (a short run only: the long-running agent would keep them all). */
+  trackOutcomes?: boolean;
 }
 
 /**
@@ -70,7 +72,7 @@ export class Sender {
   private retryTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private lastProblem = '';
-  /** The server's last answer per document (for `--once`, which reports on its own). */
+  /** With `trackOutcomes`: the server's answer per document (for `--once`, which reports on its own). */
   readonly outcomes = new Map<string, Outcome>();
   /** What stopped the last pass (the documents after it were not tried). */
   stoppedBy: Outcome | undefined;
@@ -106,13 +108,15 @@ export class Sender {
     const { spool, server, log } = this.opts;
     this.stoppedBy = undefined;
     let denied = 0;
+    let tried = 0;
     for (const entry of spool.list()) {
       if (this.stopped) return;
       const body = await spool.read(entry).catch(() => undefined);
       // Removed meanwhile (dropped by the bound while this pass ran): nothing to send.
       if (body === undefined) continue;
       const out = await server.post(ENDPOINT[entry.kind], body, true);
-      this.outcomes.set(entry.name, out);
+      tried++;
+      if (this.opts.trackOutcomes) this.outcomes.set(entry.name, out);
       if (out.kind === 'ok') {
         await spool.remove(entry);
         this.failures = 0;
@@ -141,8 +145,8 @@ export class Sender {
       this.schedule(wait);
       return;
     }
-    if (denied > 0) {
-      // Not retried in a loop: a token that is not this host's will not become one by itself.
+    if (denied > 0 && denied === tried) {
+      // Every document refused: the token (its role or host), not a document. Not retried in a loop: it will not change by itself.
       this.blockedUntil = Date.now() + (this.opts.maxBackoffMs ?? 300_000);
       this.schedule(this.opts.maxBackoffMs ?? 300_000);
     }
@@ -211,7 +215,7 @@ export async function snapshot(opts: AgentOptions, strict: boolean, signal?: Abo
  * it refused, or that it could not be reached and the report waits in the buffer.
  */
 export async function runOnce(opts: AgentOptions): Promise<OnceResult> {
-  const sender = new Sender({ ...opts, sayWaits: false });
+  const sender = new Sender({ ...opts, sayWaits: false, trackOutcomes: true });
   await sender.flush();
   const { entry, images, inventories } = await snapshot(opts, true);
   await sender.flush(true);
