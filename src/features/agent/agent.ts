@@ -76,6 +76,8 @@ export class Sender {
   readonly outcomes = new Map<string, Outcome>();
   /** What stopped the last pass (the documents after it were not tried). */
   stoppedBy: Outcome | undefined;
+  /** A document whose fate the caller tells itself (`--once`'s own report): not said twice. */
+  toldByCaller: string | undefined;
   private readonly opts: SenderOptions;
 
   constructor(opts: SenderOptions) {
@@ -126,7 +128,7 @@ export class Sender {
       }
       if (out.kind === 'rejected') {
         await spool.remove(entry);
-        log(`warning: dropped ${describe(entry)}: ${out.message}`);
+        if (entry.name !== this.toldByCaller) log(`warning: dropped ${describe(entry)}: ${out.message}`);
         continue;
       }
       // 403 may be this document's alone (pushed for another --host before a change): the rest may still go.
@@ -218,6 +220,7 @@ export async function runOnce(opts: AgentOptions): Promise<OnceResult> {
   const sender = new Sender({ ...opts, sayWaits: false, trackOutcomes: true });
   await sender.flush();
   const { entry, images, inventories } = await snapshot(opts, true);
+  sender.toldByCaller = entry.name;
   await sender.flush(true);
   // Not tried: an older document met the failure that stopped the pass, and it is this one's too.
   const out = sender.outcomes.get(entry.name) ?? sender.stoppedBy;
