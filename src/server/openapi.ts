@@ -102,6 +102,7 @@ const schemas = {
       hosts: { type: 'array', items: { type: 'string' } },
       inventory: { description: 'In lists: whether the server holds it. In /images/{digest}: the packages, or null.' },
       packages: { type: 'integer' },
+      matched: { type: 'boolean', description: 'Whether its packages have been matched against the vulnerability database yet (a queued job).' },
       vulnerabilitiesBySeverity: COUNTS,
       os: { type: ['object', 'null'] },
       layers: { type: 'array', items: { type: 'string' } },
