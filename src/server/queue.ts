@@ -60,10 +60,16 @@ export class WorkQueue {
 
   private async startWorkers(pollSeconds: number): Promise<void> {
     const options = { pollingIntervalSeconds: pollSeconds, batchSize: 1 };
-    await this.boss.work<{ digest: string }>(QUEUES.match, options, async ([job]) => {
-      if (job === undefined) return;
-      await this.record(job, QUEUES.match, job.data.digest);
-      return matchImage(this.store, this.source, job.data.digest);
+    // Batches of 4, fetched back to back while full: a burst of new images is not paced by the poll interval.
+    // A failure fails the batch; matching is idempotent, so the retry redoes the others harmlessly.
+    await this.boss.work<{ digest: string }>(QUEUES.match, { pollingIntervalSeconds: pollSeconds, batchSize: 4, burstWhenBatchFull: true }, async (jobs) => {
+      const out = [];
+      for (const job of jobs) {
+        await this.record(job, QUEUES.match, job.data.digest);
+        out.push(await matchImage(this.store, this.source, job.data.digest));
+      }
+      // An object, not an array: pg-boss reads an array as per-job results and fails the jobs it does not name.
+      return { matched: out };
     });
     await this.boss.work<{ reference: string }>(QUEUES.scan, options, async ([job]) => {
       if (job === undefined) return;
