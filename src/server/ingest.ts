@@ -5,9 +5,11 @@
  */
 import { createHash } from 'node:crypto';
 import { SEVERITIES, severityRank, type Finding, type Severity } from '../models/finding.ts';
-import type { AgentAlerts, AgentReport } from './report-shape.ts';
+import type { AgentAlerts, AgentImage, AgentReport } from './report-shape.ts';
 import { fillHostVulns } from './match.ts';
 import type { Sql, Store } from './store.ts';
+
+const CHUNK = 5000;
 
 export interface IngestResult {
   stored: boolean;
@@ -136,9 +138,13 @@ async function storeImages(tx: Sql, report: AgentReport, at: string): Promise<st
   await tx.query('DELETE FROM host_vulns WHERE host = $1 AND digest NOT IN (SELECT digest FROM image_hosts WHERE host = $1)', [report.host]);
   await tx.query(fillHostVulns('ih.host = $1'), [report.host]);
 
+  return storeInventories(tx, images, at);
+}
+
+/** Inventories of images the server did not hold yet (an image's content does not change under its digest); returns their digests. */
+async function storeInventories(tx: Sql, images: readonly AgentImage[], at: string): Promise<string[]> {
   const withInventory = images.filter((i) => i.inventory !== undefined);
   if (withInventory.length === 0) return [];
-  // An inventory the server already holds is kept: an image's content does not change under its digest.
   const fresh = await tx.query<{ digest: string }>(
     `UPDATE images SET inventory = x.inv, inventory_at = $2 FROM jsonb_to_recordset($1::jsonb) AS x(digest text, inv jsonb)
      WHERE images.digest = x.digest AND images.inventory IS NULL RETURNING images.digest`,
@@ -156,19 +162,38 @@ async function storeImages(tx: Sql, report: AgentReport, at: string): Promise<st
       placed.push({ digest: image.digest, key, purl: p.purl, found_in: p.foundIn, layer: typeof p.layer === 'string' ? p.layer : null });
     }
   }
-  if (pkgs.size > 0) {
+  // In chunks: one statement per 5,000 rows keeps the JSON parameter (copied into the embedded store's memory) small.
+  const sortedPkgs = [...pkgs.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map((e) => e[1]);
+  for (let i = 0; i < sortedPkgs.length; i += CHUNK) {
     await tx.query(
       `INSERT INTO packages (pkg_key, os, pkg) SELECT x.key, x.os, x.pkg FROM jsonb_to_recordset($1::jsonb) AS x(key text, os jsonb, pkg jsonb) ON CONFLICT (pkg_key) DO NOTHING`,
-      // Key order, as for images: concurrent reports sharing packages lock them in one order.
-      [JSON.stringify([...pkgs.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map((e) => e[1]))],
+      [JSON.stringify(sortedPkgs.slice(i, i + CHUNK))],
     );
+  }
+  for (let i = 0; i < placed.length; i += CHUNK) {
     await tx.query(
       `INSERT INTO image_packages (digest, pkg_key, purl, found_in, layer) SELECT x.digest, x.key, x.purl, x.found_in, x.layer
        FROM jsonb_to_recordset($1::jsonb) AS x(digest text, key text, purl text, found_in text, layer text)`,
-      [JSON.stringify(placed)],
+      [JSON.stringify(placed.slice(i, i + CHUNK))],
     );
   }
   return [...freshSet];
+}
+
+/**
+ * An image read from a registry by the server itself (the `moat-scan-image` queue): its
+ * inventory is stored as an agent's would be, under its config digest, with no host.
+ */
+export async function storeScannedImage(store: Store, image: AgentImage, now = new Date()): Promise<boolean> {
+  return store.transaction(async (tx) => {
+    const at = now.toISOString();
+    await tx.query(
+      `INSERT INTO images (digest, refs, layers, first_seen) SELECT $1, ARRAY(SELECT jsonb_array_elements_text($2::jsonb)), ARRAY(SELECT jsonb_array_elements_text($3::jsonb)), $4
+       ON CONFLICT (digest) DO UPDATE SET refs = ARRAY(SELECT DISTINCT r FROM unnest(images.refs || excluded.refs) AS r ORDER BY r)`,
+      [image.digest, JSON.stringify(image.references), JSON.stringify(image.layers), at],
+    );
+    return (await storeInventories(tx, [image], at)).length > 0;
+  });
 }
 
 /** One row per digest, in digest order: concurrent reports then lock shared rows in the same order (no deadlock). */
