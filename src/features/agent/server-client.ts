@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { readFileSync } from 'node:fs';
-import { maskText, maskUrl } from '../../doors/secrets/mask.ts';
+import { maskText, maskUrl } from '../../util/secrets/mask.ts';
 import { http, https } from '../../util/node-http.ts';
 import { MoatError } from '../../util/errors.ts';
 import { TOOL_VERSION } from '../../version.ts';
