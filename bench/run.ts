@@ -15,6 +15,7 @@ import { benchEnforce } from './enforce.bench.ts';
 import { benchEnforceFuzz } from './enforce-fuzz.bench.ts';
 import { benchRegistry } from './registry.bench.ts';
 import { benchSbom } from './sbom.bench.ts';
+import { benchServe } from './serve.bench.ts';
 import { benchVuln } from './vuln.bench.ts';
 import { benchVerify } from './verify.bench.ts';
 import { benchWatch } from './watch.bench.ts';
@@ -34,6 +35,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   'enforce-fuzz': benchEnforceFuzz,
   verify: benchVerify,
   network: benchNetwork,
+  serve: benchServe,
 };
 
 const wanted = process.argv.slice(2);
