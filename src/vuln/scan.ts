@@ -38,6 +38,7 @@ export const VULN_RULE_META: RuleMeta<'image'> = {
   id: VULN_RULE_ID,
   target: 'image',
   title: VULN_RULE_TITLE,
+  check: 'Packages free of known vulnerabilities',
   severity: 'high',
   rationale: 'A package with a published vulnerability is the most common way into a container: advisories tell attackers where to look.',
   remediation: 'Upgrade each package to its fixed version (rebuild the image on an updated base), remove packages the image does not need, or record why it is not affected in a VEX document.',

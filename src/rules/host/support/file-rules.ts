@@ -18,6 +18,8 @@ export const REMOTE = "not applicable (remote daemon): the engine is reached ove
 export interface FileRuleSpec {
   id: string;
   title: string;
+  /** The check's neutral name (RuleMeta.check); ownerRule and modeRule derive it from the title. */
+  check?: string;
   severity: Severity;
   /** CIS v1.6.0 number as docker-bench numbers it; docker-bench's check has the same number. */
   cis: string;
@@ -49,6 +51,7 @@ export function fileRule(spec: FileRuleSpec, judge: (j: Judged) => Issue | undef
       id: spec.id,
       target: 'host',
       title: spec.title,
+      check: spec.check ?? spec.title,
       severity: spec.severity,
       cis: { id: spec.cis, automated: true },
       peers: { dockerBench: spec.cis },
@@ -84,6 +87,17 @@ export function fileRule(spec: FileRuleSpec, judge: (j: Judged) => Issue | undef
   });
 }
 
+/**
+ * The file a title names (`docker.service` from `docker.service is not owned by root:root`), so
+ * the neutral check name cannot drift from the title. A title of another shape is a mistake in
+ * the rule module: it fails at load, in every test.
+ */
+function titleSubject(spec: FileRuleSpec, problem: string): string {
+  const at = spec.title.indexOf(problem);
+  if (at <= 0) throw new Error(`rule ${spec.id}: title "${spec.title}" must read "<file>${problem}…" (or give \`check\`)`);
+  return spec.title.slice(0, at);
+}
+
 export type Owner = 'root:root' | 'root:docker';
 
 /** Others (or the group) writing a root-controlled file is worse than the benchmark's letter being missed. */
@@ -91,7 +105,8 @@ export const writeByOthers = (excess: number): Severity | undefined => (excess &
 
 /** Ownership must be `owner`. For root:docker a root group also passes: it grants the socket to fewer people, not more. */
 export function ownerRule(spec: FileRuleSpec & { owner: Owner }): HostRule {
-  return fileRule(spec, ({ fact, host }) => {
+  const check = `${titleSubject(spec, ' is not owned by ')} owned by ${spec.owner}`;
+  return fileRule({ check, ...spec }, ({ fact, host }) => {
     const groupOk = spec.owner === 'root:root' ? fact.gid === 0 : fact.gid === 0 || fact.group === 'docker' || fact.gid === host.dockerGroup?.gid;
     if (fact.uid === 0 && groupOk) return undefined;
     return {
@@ -107,7 +122,8 @@ export function ownerRule(spec: FileRuleSpec & { owner: Owner }): HostRule {
  * worst excess (others can write a socket that is root on the host).
  */
 export function modeRule(spec: FileRuleSpec & { max: number; severityOf?: (excess: number) => Severity | undefined }): HostRule {
-  return fileRule(spec, ({ fact }) => {
+  const check = `${titleSubject(spec, ' is more permissive than ')} mode ${octal(spec.max)} or stricter`;
+  return fileRule({ check, ...spec }, ({ fact }) => {
     const excess = fact.mode & ~spec.max & 0o7777;
     if (excess === 0) return undefined;
     const severity = spec.severityOf?.(excess);
