@@ -22,6 +22,7 @@ Commands:
   lint      lint Dockerfiles, compose files and docker run lines before they run
   verify    check an image's cosign signature against trusted keys (moat.yaml trust.signatures)
   network   draw what is reachable from outside and what it reaches (engine or compose file)
+  serve     keep a fleet's reports on PostgreSQL and serve them (API, tokens, re-matching)
 
 Run 'moat <command> --help' for a command's options.
 Options: -h, --help  show this help;  --version  print the version`;
@@ -44,6 +45,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   lint: async () => (await import('./commands/lint.ts')).lintCommand,
   verify: async () => (await import('./commands/verify.ts')).verifyCommand,
   network: async () => (await import('./commands/network.ts')).networkCommand,
+  serve: async () => (await import('./commands/serve.ts')).serveCommand,
 };
 
 export async function main(argv: string[], io: CommandIO): Promise<number> {

@@ -1,0 +1,134 @@
+/**
+ * `moat serve`: opens the store, checks its schema, starts the queue and the HTTP
+ * server, and watches the vulnerability database for changes (re-matching every stored
+ * inventory when it changes).
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { MoatError } from '../util/errors.ts';
+import { createApp, type Env } from './app.ts';
+import { vulnSource } from './match.ts';
+import { ServerMetrics } from './metrics.ts';
+import { ensureSchema } from './migrations.ts';
+import { WorkQueue } from './queue.ts';
+import { openStore, type Store } from './store.ts';
+import type { Hono } from 'hono';
+import { lockDataDir, type DataLock } from './lock.ts';
+
+export interface ServeOptions {
+  listen: string;
+  data?: string;
+  database?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  /** The vulnerability database the server matches inventories against. */
+  vulnDb: string;
+  /** How often to look for a changed vulnerability database, in seconds. */
+  rematchCheckSeconds: number;
+  /** How often workers poll the queue when idle, in seconds (pg-boss minimum 0.5). */
+  pollSeconds: number;
+  /** The command that migrates this store, for the refusal message. */
+  migrateCommand: string;
+  log: (line: string) => void;
+  mount?: (app: Hono<Env>) => void;
+}
+
+export interface RunningServer {
+  url: string;
+  store: Store;
+  queue: WorkQueue;
+  close(): Promise<void>;
+}
+
+export function parseListen(text: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(text);
+  const port = Number(m?.[3]);
+  if (!m || port > 65535) throw new MoatError('usage', `serve: --listen "${text}": give HOST:PORT, like 127.0.0.1:8470 or [::1]:8470`);
+  return { host: (m[1] ?? m[2]) as string, port };
+}
+
+export async function startServer(opts: ServeOptions): Promise<RunningServer> {
+  const { host, port } = parseListen(opts.listen);
+  if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) throw new MoatError('usage', 'serve: give both --tls-cert and --tls-key, or neither');
+  const tls = opts.tlsCert !== undefined ? { cert: readTls(opts.tlsCert, '--tls-cert'), key: readTls(opts.tlsKey as string, '--tls-key') } : undefined;
+  let lock: DataLock | undefined;
+  if (opts.database === undefined && opts.data !== undefined) lock = lockDataDir(opts.data);
+  let store: Store | undefined;
+  try {
+    store = await openStore({ ...(opts.data !== undefined ? { data: opts.data } : {}), ...(opts.database !== undefined ? { database: opts.database } : {}) });
+    await ensureSchema(store, opts.migrateCommand);
+    const source = vulnSource(opts.vulnDb);
+    const queue = await WorkQueue.start(store, source, { work: true, pollSeconds: opts.pollSeconds, onError: (e) => opts.log(`queue: ${e.message}`) });
+    const metrics = new ServerMetrics(store);
+    let ready = false;
+    const app = createApp({ store, queue, metrics, ready: () => ready, ...(opts.mount ? { mount: opts.mount } : {}) });
+    const server: ServerType = await new Promise((resolve, reject) => {
+      const s = serve({ fetch: app.fetch, hostname: host, port, ...(tls ? { createServer: createHttpsServer, serverOptions: tls } : {}) }, () => resolve(s));
+      s.once('error', (e: NodeJS.ErrnoException) =>
+        reject(new MoatError('config', `serve: cannot listen on ${opts.listen}: ${e.code === 'EADDRINUSE' ? 'the address is in use (another server?)' : e.message}`)),
+      );
+    });
+    const address = server.address() as AddressInfo;
+    const url = `${tls ? 'https' : 'http'}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+
+    // The vulnerability database is rebuilt and swapped in whole by `moat db update`: a new
+    // file (inode, time, size) means new data, and a re-match is queued (once, whichever server sees it first).
+    let seen = fileStamp(opts.vulnDb);
+    const checkDb = async (): Promise<void> => {
+      const now = fileStamp(opts.vulnDb);
+      const state = await (store as Store).query<{ generation: string }>('SELECT generation FROM vuln_state WHERE id = 1').catch(() => []);
+      if (now !== seen || (now !== undefined && state.length === 0)) {
+        const generation = await source.generation().catch(() => undefined);
+        if (generation !== undefined && state[0]?.generation !== generation) {
+          await queue.sendRematch(`the vulnerability database ${opts.vulnDb} changed`).catch((e: Error) => opts.log(`could not queue the re-match: ${e.message}`));
+        }
+        seen = now;
+      }
+    };
+    await checkDb();
+    const timer = setInterval(() => void checkDb().catch(() => {}), opts.rematchCheckSeconds * 1000);
+    timer.unref();
+    ready = true;
+    opts.log(`moat serve: listening on ${url} (${store.kind} store: ${store.where}; vulnerability database ${opts.vulnDb})`);
+    const open = store;
+    return {
+      url,
+      store: open,
+      queue,
+      async close() {
+        ready = false;
+        clearInterval(timer);
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+        });
+        await queue.stop().catch(() => {});
+        await open.close().catch(() => {});
+        lock?.release();
+      },
+    };
+  } catch (e) {
+    await store?.close().catch(() => {});
+    lock?.release();
+    throw e;
+  }
+}
+
+function fileStamp(file: string): string | undefined {
+  try {
+    const s = statSync(file);
+    return `${s.ino}:${s.mtimeMs}:${s.size}`;
+  } catch {
+    return undefined;
+  }
+}
+
+function readTls(file: string, flag: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    throw new MoatError('usage', `serve: ${flag} ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+}
