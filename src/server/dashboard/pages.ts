@@ -431,7 +431,7 @@ ${table({
     { key: 'pkg', label: 'Package', cell: (r) => `${r.package.name} ${r.package.version} (${r.package.type})`, sort: (r) => r.package.name },
     { key: 'fixed', label: 'Fixed in', cell: (r) => r.fixedVersion ?? html`<span class="muted">no fix</span>`, sort: (r) => r.fixedVersion ?? '' },
     { key: 'image', label: 'Image', cell: (r) => html`<a href="/images/${q(r.image)}">${shortDigest(r.image)}</a>`, sort: (r) => r.image },
-    { key: 'hosts', label: 'Hosts', cell: (r) => r.hosts.map((h, i) => html`${i ? ', ' : ''}<a href="/hosts/${q(h)}">${h}</a>`), sort: (r) => r.hosts.length },
+    { key: 'hosts', label: 'Hosts', cell: (r) => html`${r.hosts.map((h, i) => html`${i ? ', ' : ''}<a href="/hosts/${q(h)}">${h}</a>`)}`, sort: (r) => r.hosts.length },
   ],
 })}`
     : html`<p class="muted">Search the whole fleet: every image any host runs, by advisory id (CVE-2024-3094, GHSA-…) or package name (openssl).</p>`
