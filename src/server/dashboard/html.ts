@@ -65,6 +65,7 @@ export function page(o: PageOptions): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(o.title)} · Moat</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="${STYLESHEET.name}">
 ${o.script ? `<script src="${ALERTS_SCRIPT.name}" defer></script>` : ''}
 </head>

@@ -1,0 +1,14 @@
+import { chromium } from 'playwright-core';
+import { startFleet } from './test/support/dashboard-fleet.ts';
+const f = await startFleet('embedded');
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+const page = await b.newPage();
+page.on('console', (m) => console.log('console', m.text()));
+page.on('response', (r) => console.log('resp', r.status(), r.url(), r.headers()['location'] ?? ''));
+await page.goto(`${f.url}/`);
+await page.getByLabel('API token').fill(f.tokens.viewer);
+await page.getByLabel('API token').press('Enter');
+await new Promise((r) => setTimeout(r, 3000));
+console.log(page.url(), (await page.content()).slice(0, 1500));
+await b.close();
+await f.close();
