@@ -176,7 +176,7 @@ export function table<T>(o: TableOptions<T>): Html {
     pages > 1
       ? html`<nav class="pager" aria-label="${o.caption} pages">${pageNo > 1 ? html`<a href="${link({ [`${p}page`]: String(pageNo - 1) })}" rel="prev">Previous</a>` : ''}<span>Page ${pageNo} of ${pages} (${o.rows.length} rows)</span>${pageNo < pages ? html`<a href="${link({ [`${p}page`]: String(pageNo + 1) })}" rel="next">Next</a>` : ''}</nav>`
       : '';
-  return html`<div class="table-wrap"><table id="${o.id}" class="stack"><caption>${o.caption}</caption><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>${pager}`;
+  return html`<div class="table-wrap" tabindex="0" role="region" aria-label="${o.caption}"><table id="${o.id}" class="stack"><caption>${o.caption}</caption><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>${pager}`;
 }
 
 // --- A hand-made line chart: two series over days, no library, no script, no inline style.

@@ -189,7 +189,7 @@ ${sections.map(([key, list]) => {
       const fail = list.filter((c) => c.status === 'fail').length;
       const pass = list.filter((c) => c.status === 'pass').length;
       return html`<details${fail > 0 ? raw(' open') : ''}><summary><strong>${SECTIONS[key] ?? (key === '' ? 'Checks outside the benchmark' : `Section ${key}`)}</strong> <span class="muted">${fail} failed, ${pass} passed, ${list.length} checks</span></summary>
-<div class="table-wrap"><table class="stack checks"><caption class="muted">Failures first</caption><thead><tr><th scope="col">Status</th><th scope="col">CIS</th><th scope="col">Check</th><th scope="col">Severity</th><th scope="col" class="num">Findings</th></tr></thead><tbody>
+<div class="table-wrap" tabindex="0" role="region" aria-label="${SECTIONS[key] ?? 'Other'} checks"><table class="stack checks"><caption class="muted">Failures first</caption><thead><tr><th scope="col">Status</th><th scope="col">CIS</th><th scope="col">Check</th><th scope="col">Severity</th><th scope="col" class="num">Findings</th></tr></thead><tbody>
 ${[...list]
         .sort((a, b) => (STATUS_RANK[a.status] ?? 9) - (STATUS_RANK[b.status] ?? 9))
         .map(
@@ -448,7 +448,7 @@ export async function alerts(x: Ctx): Promise<Out> {
     nav: 'alerts',
     script: true,
     body: html`<p id="live-status" class="live" role="status" aria-live="polite">Connecting to live alerts…</p>
-<div class="table-wrap"><table id="alerts" class="stack" data-stream="/alerts/stream"><caption>Runtime alerts from moat watch on every host, newest first</caption>
+<div class="table-wrap" tabindex="0" role="region" aria-label="Alerts"><table id="alerts" class="stack" data-stream="/alerts/stream"><caption>Runtime alerts from moat watch on every host, newest first</caption>
 <thead><tr><th scope="col">Time</th><th scope="col">Host</th><th scope="col">Severity</th><th scope="col">Kind</th><th scope="col">Message</th></tr></thead>
 <tbody>${
       list.length === 0
