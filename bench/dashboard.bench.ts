@@ -7,7 +7,7 @@ import { startServer } from '../src/server/server.ts';
 import { createToken } from '../src/server/tokens.ts';
 import { api, makeStore, reportDoc } from '../src/server/test-support/harness.ts';
 import { mountDashboard } from '../src/server/dashboard/index.ts';
-import type { Finding, Severity } from '../src/findings/finding.ts';
+import type { Finding, Severity } from '../src/models/finding.ts';
 
 const HOSTS = 200;
 const CONTAINERS = 50;

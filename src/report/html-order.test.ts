@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
-import breakout from '../rules/container/breakout-path.ts';
-import { ruleById } from '../rules/index.ts';
-import { runCheck } from '../rules/evaluate.ts';
-import { exposedHostFacts } from '../rules/test-support/container-cases.ts';
-import { checkResult } from '../findings/summary.ts';
+import breakout from '../knowledge/rules/container/breakout-path.ts';
+import { ruleById } from '../knowledge/rules/index.ts';
+import { runCheck } from '../knowledge/rules/evaluate.ts';
+import { exposedHostFacts } from '../knowledge/rules/test-support/container-cases.ts';
+import { checkResult } from './summary.ts';
 import { renderHtml } from './html.ts';
 import { WEB, sampleChecks, sampleFindings, sampleReport } from './test-support/sample.ts';
 

@@ -3,7 +3,7 @@
  * SARIF), an image's vulnerabilities (JSON, SARIF) or its inventory as CycloneDX 1.6.
  */
 import { randomUUID } from 'node:crypto';
-import type { Finding } from '../findings/finding.ts';
+import type { Finding } from '../models/finding.ts';
 import { buildReport } from '../report/build.ts';
 import type { Report } from '../report/model.ts';
 import { renderSarif } from '../report/sarif.ts';

@@ -4,7 +4,7 @@
  * stores it then. A replay of a stored report changes nothing.
  */
 import { createHash } from 'node:crypto';
-import { SEVERITIES, severityRank, type Finding, type Severity } from '../findings/finding.ts';
+import { SEVERITIES, severityRank, type Finding, type Severity } from '../models/finding.ts';
 import type { AgentAlerts, AgentReport } from './report-shape.ts';
 import type { Sql, Store } from './store.ts';
 

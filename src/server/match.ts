@@ -8,10 +8,10 @@
  */
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { severityRank, type Finding } from '../findings/finding.ts';
+import { severityRank, type Finding } from '../models/finding.ts';
 import type { Inventory, OsRelease, Package } from '../models/inventory.ts';
-import type { VulnDatabase } from '../vuln/db/vuln-database.ts';
-import { matchInventory } from '../vuln/match/match.ts';
+import type { VulnDatabase } from '../knowledge/vuln/db/vuln-database.ts';
+import { matchInventory } from '../knowledge/vuln/match/match.ts';
 import type { Sql, Store } from './store.ts';
 
 export interface VulnSource {
@@ -28,7 +28,7 @@ export function vulnSource(file: string): VulnSource {
     } catch {
       return undefined;
     }
-    const { VulnDatabase } = await import('../vuln/db/vuln-database.ts');
+    const { VulnDatabase } = await import('../knowledge/vuln/db/vuln-database.ts');
     return VulnDatabase.open(file);
   };
   return {

@@ -3,7 +3,7 @@
  * classes, severities and host names; never CVE ids or digests.
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { SEVERITIES } from '../findings/finding.ts';
+import { SEVERITIES } from '../models/finding.ts';
 import type { Sql } from './store.ts';
 
 export class ServerMetrics {

@@ -2,7 +2,7 @@
  * The read side of the API: one function per endpoint, each one SQL statement or a few,
  * shaped as documented in openapi.ts. Times are ISO strings; counts are numbers.
  */
-import { SEVERITIES, isSeverity, type Finding, type Severity } from '../findings/finding.ts';
+import { SEVERITIES, isSeverity, type Finding, type Severity } from '../models/finding.ts';
 import { iso } from './tokens.ts';
 import { coveringTriage, listTriage } from './triage.ts';
 import type { Sql } from './store.ts';

@@ -3,7 +3,7 @@
  * 400 names the field that was wrong. Only what the server relies on is checked; the
  * audit document is stored as the agent sent it.
  */
-import { isSeverity, type Finding } from '../findings/finding.ts';
+import { isSeverity, type Finding } from '../models/finding.ts';
 import { HOST_NAME } from './tokens.ts';
 
 export const REPORT_SCHEMA = 'moat.agent-report/1';

@@ -3,7 +3,7 @@
  * repository (every tag of it, as moat.yaml ignores carry across tags), with a reason
  * and an expiry. Findings the API lists carry the triage that covers them.
  */
-import { isSeverity } from '../findings/finding.ts';
+import { isSeverity } from '../models/finding.ts';
 import { ShapeError } from './report-shape.ts';
 import type { Sql } from './store.ts';
 import { iso, parseDuration } from './tokens.ts';

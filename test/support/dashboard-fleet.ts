@@ -3,8 +3,8 @@
  * containers on this machine's engine (one with the engine socket mounted: a path to host
  * root), the real inventory of a Debian test image, and an advisory that hits its bash.
  */
-import { sbom } from '../../src/sbom/sbom.ts';
-import { audit } from '../../src/audit/audit.ts';
+import { sbom } from '../../src/features/sbom/sbom.ts';
+import { audit } from '../../src/features/audit/audit.ts';
 import { createToken } from '../../src/server/tokens.ts';
 import { startServer, type RunningServer } from '../../src/server/server.ts';
 import { advisory, api, importAdvisories, makeStore, reportDoc, until, type StoreHandle, type StoreKind } from '../../src/server/test-support/harness.ts';

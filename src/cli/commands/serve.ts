@@ -89,7 +89,7 @@ export async function serveCommand(argv: string[], io: CommandIO): Promise<numbe
 
   if (sub === undefined) {
     const { startServer } = await import('../../server/server.ts');
-    const { resolveDbPath } = await import('../../vuln/db/location.ts');
+    const { resolveDbPath } = await import('../../knowledge/vuln/db/location.ts');
     const vulnDb = values['vuln-db'] !== undefined ? path.resolve(io.cwd, values['vuln-db']) : data !== undefined && !io.env.MOAT_DB ? path.join(data, 'osv.sqlite') : resolveDbPath(io.env, undefined, io.cwd);
     const server = await startServer({
       listen: values.listen ?? '127.0.0.1:8470',

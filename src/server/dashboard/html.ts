@@ -1,6 +1,6 @@
 /** Page building blocks. Every string from the API is escaped here: hosts report what they like. */
 import { escapeHtml } from '../../report/html.ts';
-import { SEVERITIES, type Severity } from '../../findings/finding.ts';
+import { SEVERITIES, type Severity } from '../../models/finding.ts';
 import { ALERTS_SCRIPT, STYLESHEET } from './assets.ts';
 import type { Session } from './session.ts';
 

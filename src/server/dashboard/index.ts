@@ -13,6 +13,7 @@ import { ASSETS } from './assets.ts';
 import { html, page, type Html, type Nav } from './html.ts';
 import { clearedCookie, csrfMatches, readSession, sameOrigin, sessionCookie, type DashboardRole, type Session } from './session.ts';
 import * as pages from './pages.ts';
+import type { Ctx } from './context.ts';
 import type { AlertRow } from './shapes.ts';
 
 export const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -22,13 +23,6 @@ export interface DashboardOptions {
   alertPollMs?: number;
 }
 
-/** What a page handler gets: the request, the session, and the API as the signed-in user. */
-export interface Ctx {
-  c: Context;
-  url: URL;
-  session: Session;
-  api: Api;
-}
 
 type Handler = (x: Ctx) => Promise<{ title: string; nav: Nav; body: Html; script?: boolean; status?: number } | Response>;
 

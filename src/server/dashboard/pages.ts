@@ -1,10 +1,10 @@
 /** The pages. Each is one handler: it asks the API, then renders; filters and paging live in the URL. */
-import { SEVERITIES, type Finding } from '../../findings/finding.ts';
+import { SEVERITIES, type Finding } from '../../models/finding.ts';
 import type { CheckResult } from '../../report/model.ts';
 import { formatLocation } from '../../models/location.ts';
 import { q } from './api.ts';
 import { add, badge, cards, html, raw, riskier, table, trendChart, zero, type Column, type Counts, type Html, type Nav } from './html.ts';
-import type { Ctx } from './index.ts';
+import type { Ctx } from './context.ts';
 import type { AlertRow, ContainerRow, FindingRow, HistoryDay, HostDetail, HostRow, ImageDetail, ImageRow, JobRow, TriageEntry, VulnRow } from './shapes.ts';
 
 type Out = { title: string; nav: Nav; body: Html; script?: boolean; status?: number };

@@ -1,5 +1,5 @@
 /** The API's read shapes as the dashboard uses them (the server documents them in /api/v1/openapi.json). */
-import type { Finding } from '../../findings/finding.ts';
+import type { Finding } from '../../models/finding.ts';
 import type { CheckResult, ReportTarget } from '../../report/model.ts';
 import type { Counts } from './html.ts';
 

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { importPaths } from '../../vuln/db/import.ts';
+import { importPaths } from '../../knowledge/vuln/db/import.ts';
 import { startServer, type RunningServer } from '../server.ts';
 import { startCluster, type PgCluster } from './postgres.ts';
 
