@@ -15,6 +15,7 @@ import { benchEnforce } from './enforce.bench.ts';
 import { benchEnforceFuzz } from './enforce-fuzz.bench.ts';
 import { benchRegistry } from './registry.bench.ts';
 import { benchSbom } from './sbom.bench.ts';
+import { benchServe } from './serve.bench.ts';
 import { benchVuln } from './vuln.bench.ts';
 import { benchVerify } from './verify.bench.ts';
 import { benchWatch } from './watch.bench.ts';
@@ -36,6 +37,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   verify: benchVerify,
   network: benchNetwork,
   dashboard: benchDashboard,
+  serve: benchServe,
 };
 
 const wanted = process.argv.slice(2);

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { SEVERITIES, severityRank, type Finding, type Severity } from '../models/finding.ts';
 import type { AgentAlerts, AgentReport } from './report-shape.ts';
+import { fillHostVulns } from './match.ts';
 import type { Sql, Store } from './store.ts';
 
 export interface IngestResult {
@@ -131,6 +132,9 @@ async function storeImages(tx: Sql, report: AgentReport, at: string): Promise<st
     );
   }
   await tx.query('DELETE FROM image_hosts WHERE host = $1 AND last_report <> $2', [report.host, report.id]);
+  // The host's vulnerabilities follow the images it runs now (those matched already; a new image's come with its match job).
+  await tx.query('DELETE FROM host_vulns WHERE host = $1 AND digest NOT IN (SELECT digest FROM image_hosts WHERE host = $1)', [report.host]);
+  await tx.query(fillHostVulns('ih.host = $1'), [report.host]);
 
   const withInventory = images.filter((i) => i.inventory !== undefined);
   if (withInventory.length === 0) return [];
@@ -138,7 +142,7 @@ async function storeImages(tx: Sql, report: AgentReport, at: string): Promise<st
   const fresh = await tx.query<{ digest: string }>(
     `UPDATE images SET inventory = x.inv, inventory_at = $2 FROM jsonb_to_recordset($1::jsonb) AS x(digest text, inv jsonb)
      WHERE images.digest = x.digest AND images.inventory IS NULL RETURNING images.digest`,
-    [JSON.stringify(withInventory.map((i) => ({ digest: i.digest, inv: { os: i.inventory?.os ?? null, packages: i.inventory?.packages.length ?? 0 } }))), at],
+    [JSON.stringify(dedupe(withInventory.map((i) => ({ digest: i.digest, inv: { os: i.inventory?.os ?? null, packages: i.inventory?.packages.length ?? 0 } })))), at],
   );
   const freshSet = new Set(fresh.map((r) => r.digest));
   const pkgs = new Map<string, object>();
@@ -155,7 +159,8 @@ async function storeImages(tx: Sql, report: AgentReport, at: string): Promise<st
   if (pkgs.size > 0) {
     await tx.query(
       `INSERT INTO packages (pkg_key, os, pkg) SELECT x.key, x.os, x.pkg FROM jsonb_to_recordset($1::jsonb) AS x(key text, os jsonb, pkg jsonb) ON CONFLICT (pkg_key) DO NOTHING`,
-      [JSON.stringify([...pkgs.values()])],
+      // Key order, as for images: concurrent reports sharing packages lock them in one order.
+      [JSON.stringify([...pkgs.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map((e) => e[1]))],
     );
     await tx.query(
       `INSERT INTO image_packages (digest, pkg_key, purl, found_in, layer) SELECT x.digest, x.key, x.purl, x.found_in, x.layer
@@ -166,10 +171,11 @@ async function storeImages(tx: Sql, report: AgentReport, at: string): Promise<st
   return [...freshSet];
 }
 
+/** One row per digest, in digest order: concurrent reports then lock shared rows in the same order (no deadlock). */
 function dedupe<T extends { digest: string }>(rows: T[]): T[] {
   const seen = new Map<string, T>();
   for (const r of rows) if (!seen.has(r.digest)) seen.set(r.digest, r);
-  return [...seen.values()];
+  return [...seen.values()].sort((a, b) => (a.digest < b.digest ? -1 : a.digest > b.digest ? 1 : 0));
 }
 
 export async function ingestAlerts(store: Store, batch: AgentAlerts, now = new Date()): Promise<boolean> {

@@ -90,6 +90,14 @@ export function matchRows(db: VulnDatabase, rows: readonly PackageRow[]): VulnRo
   return out;
 }
 
+/** host_vulns rows for what `where` selects of image_hosts ⋈ image_packages ⋈ package_vulns (aliases ih, ip, pv, i). */
+export function fillHostVulns(where: string): string {
+  return `INSERT INTO host_vulns (host, id, digest, pkg_key, vuln_id, severity, severity_rank, first_seen)
+    SELECT ih.host, ih.digest || ':' || ip.pkg_key || ':' || pv.vuln_id, ih.digest, ip.pkg_key, pv.vuln_id, pv.severity, pv.severity_rank, i.first_seen
+    FROM image_hosts ih JOIN images i ON i.digest = ih.digest JOIN image_packages ip ON ip.digest = ih.digest JOIN package_vulns pv ON pv.pkg_key = ip.pkg_key
+    WHERE ${where} ON CONFLICT DO NOTHING`;
+}
+
 const CHUNK = 5000;
 
 async function insertChunks(tx: Sql, table: string, rows: readonly VulnRow[]): Promise<void> {
@@ -119,6 +127,7 @@ export async function matchImage(store: Store, source: VulnSource, digest: strin
       await insertChunks(tx, 'package_vulns', found);
       await tx.query(`UPDATE packages SET matched_generation = $2 WHERE pkg_key IN (SELECT jsonb_array_elements_text($1::jsonb))`, [JSON.stringify(rows.map((r) => r.pkg_key)), generation]);
       await tx.query(`UPDATE images SET matched_generation = $2 WHERE digest = $1`, [digest, generation]);
+      await tx.query(fillHostVulns('ih.digest = $1'), [digest]);
     });
     return { packages: rows.length, vulnerabilities: found.length };
   } finally {
@@ -167,7 +176,8 @@ export async function rematchAll(store: Store, source: VulnSource, now = new Dat
        ), hits AS (
          SELECT DISTINCT ON (ih.host, ip.digest, f.vuln_id) ih.host, ip.digest, f.vuln_id, f.severity, f.finding, i.refs
          FROM fresh f JOIN image_packages ip ON ip.pkg_key = f.pkg_key JOIN image_hosts ih ON ih.digest = ip.digest JOIN images i ON i.digest = ip.digest
-         WHERE NOT EXISTS (SELECT 1 FROM image_packages ip2 JOIN package_vulns o2 ON o2.pkg_key = ip2.pkg_key WHERE ip2.digest = ip.digest AND o2.vuln_id = f.vuln_id)
+         -- Driven by the vulnerability id: an advisory new to the database has no old rows at all.
+         WHERE NOT EXISTS (SELECT 1 FROM package_vulns o2 WHERE o2.vuln_id = f.vuln_id AND EXISTS (SELECT 1 FROM image_packages ip2 WHERE ip2.digest = ip.digest AND ip2.pkg_key = o2.pkg_key))
          ORDER BY ih.host, ip.digest, f.vuln_id, f.severity_rank DESC
        ), ins AS (
          INSERT INTO alerts (host, at, received_at, source, kind, severity, message, image, vuln_id, detail)
@@ -181,6 +191,8 @@ export async function rematchAll(store: Store, source: VulnSource, now = new Dat
     await tx.query('DELETE FROM package_vulns');
     await tx.query('INSERT INTO package_vulns SELECT * FROM pv_next');
     await tx.query('UPDATE packages SET matched_generation = $1', [generation]);
+    await tx.query('DELETE FROM host_vulns');
+    await tx.query(fillHostVulns('TRUE'));
     await tx.query('UPDATE images SET matched_generation = $1 WHERE inventory IS NOT NULL', [generation]);
     const ms = Math.round(performance.now() - t0);
     await tx.query(

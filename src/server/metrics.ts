@@ -35,8 +35,7 @@ export class ServerMetrics {
       async collect() {
         this.reset();
         const rows = await db.query<{ host: string; severity: string; n: number }>(
-          `SELECT ih.host, pv.severity, count(DISTINCT (ip.digest, pv.vuln_id))::int AS n FROM image_hosts ih JOIN image_packages ip ON ip.digest = ih.digest
-           JOIN package_vulns pv ON pv.pkg_key = ip.pkg_key GROUP BY ih.host, pv.severity`,
+          `SELECT host, severity, count(DISTINCT (digest, vuln_id))::int AS n FROM host_vulns GROUP BY host, severity`,
         );
         for (const r of rows) this.set({ host: r.host, severity: r.severity }, r.n);
       },

@@ -10,7 +10,7 @@ import type { Store } from './store.ts';
 const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
   {
     version: 1,
-    name: 'hosts, reports, findings, images, tokens, alerts, triage',
+    name: 'hosts, reports, findings, images, tokens, alerts',
     sql: `
 CREATE TABLE tokens (
   id text PRIMARY KEY,
@@ -84,6 +84,7 @@ CREATE TABLE findings (
 );
 CREATE INDEX findings_open ON findings (severity_rank DESC, host, fingerprint) WHERE closed_at IS NULL;
 CREATE INDEX findings_rule ON findings (rule_id) WHERE closed_at IS NULL;
+CREATE INDEX findings_host ON findings (host, severity_rank DESC, fingerprint) WHERE closed_at IS NULL;
 CREATE TABLE finding_events (
   host text NOT NULL,
   fingerprint text NOT NULL,
@@ -123,7 +124,7 @@ CREATE TABLE image_packages (
   found_in text NOT NULL,
   layer text
 );
-CREATE INDEX image_packages_digest ON image_packages (digest);
+CREATE INDEX image_packages_digest ON image_packages (digest, pkg_key);
 CREATE INDEX image_packages_key ON image_packages (pkg_key);
 CREATE TABLE package_vulns (
   pkg_key text NOT NULL,
@@ -134,6 +135,23 @@ CREATE TABLE package_vulns (
   PRIMARY KEY (pkg_key, vuln_id)
 );
 CREATE INDEX package_vulns_id ON package_vulns (vuln_id);
+-- The vulnerabilities each host runs (image, package, vulnerability), kept in step with
+-- image_hosts and package_vulns, so a fleet-wide findings page is an index scan.
+CREATE TABLE host_vulns (
+  host text NOT NULL,
+  id text NOT NULL,
+  digest text NOT NULL,
+  pkg_key text NOT NULL,
+  vuln_id text NOT NULL,
+  severity text NOT NULL,
+  severity_rank integer NOT NULL,
+  first_seen timestamptz NOT NULL,
+  PRIMARY KEY (host, id)
+);
+CREATE INDEX host_vulns_order ON host_vulns (severity_rank DESC, host, id);
+CREATE INDEX host_vulns_host ON host_vulns (host, severity_rank DESC, id);
+CREATE INDEX host_vulns_vuln ON host_vulns (vuln_id);
+CREATE INDEX host_vulns_digest ON host_vulns (digest);
 CREATE TABLE vuln_state (
   id integer PRIMARY KEY CHECK (id = 1),
   generation text NOT NULL,
@@ -161,6 +179,12 @@ CREATE TABLE alert_batches (
   received_at timestamptz NOT NULL DEFAULT now(),
   count integer NOT NULL
 );
+`,
+  },
+  {
+    version: 2,
+    name: 'triage and job runs',
+    sql: `
 CREATE TABLE triage (
   id bigserial PRIMARY KEY,
   scope text NOT NULL CHECK (scope IN ('host', 'image', 'repository')),
@@ -194,10 +218,11 @@ export async function schemaVersion(store: Store): Promise<number | undefined> {
 }
 
 /** Applies every migration newer than the database's schema; returns the versions applied. */
-export async function migrate(store: Store): Promise<number[]> {
+export async function migrate(store: Store, upTo = SCHEMA_VERSION): Promise<number[]> {
   await store.exec('CREATE TABLE IF NOT EXISTS moat_schema (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
   const applied: number[] = [];
   for (const m of MIGRATIONS) {
+    if (m.version > upTo) break;
     const done = await store.transaction(async (tx) => {
       // Two servers starting at once on one PostgreSQL: the lock makes the second wait, then skip.
       await tx.query('LOCK TABLE moat_schema IN EXCLUSIVE MODE');

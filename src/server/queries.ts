@@ -16,9 +16,8 @@ const ZERO = (): Record<Severity, number> => Object.fromEntries(SEVERITIES.map((
 export async function listHosts(db: Sql): Promise<object[]> {
   const rows = await db.query<Row>(
     `SELECT h.*, (SELECT count(*)::int FROM image_hosts ih WHERE ih.host = h.name) AS images,
-       (SELECT jsonb_object_agg(severity, n) FROM (SELECT pv.severity, count(DISTINCT (ip.digest, pv.vuln_id))::int AS n
-          FROM image_hosts ih JOIN image_packages ip ON ip.digest = ih.digest JOIN package_vulns pv ON pv.pkg_key = ip.pkg_key
-          WHERE ih.host = h.name GROUP BY pv.severity) v) AS vulns
+       (SELECT jsonb_object_agg(severity, n) FROM (SELECT hv.severity, count(DISTINCT (hv.digest, hv.vuln_id))::int AS n
+          FROM host_vulns hv WHERE hv.host = h.name GROUP BY hv.severity) v) AS vulns
      FROM hosts h ORDER BY h.name`,
   );
   return rows.map(hostShape);
@@ -42,9 +41,8 @@ function hostShape(h: Row): object {
 export async function getHost(db: Sql, name: string): Promise<object | undefined> {
   const rows = await db.query<Row>(
     `SELECT h.*, (SELECT count(*)::int FROM image_hosts ih WHERE ih.host = h.name) AS images,
-       (SELECT jsonb_object_agg(severity, n) FROM (SELECT pv.severity, count(DISTINCT (ip.digest, pv.vuln_id))::int AS n
-          FROM image_hosts ih JOIN image_packages ip ON ip.digest = ih.digest JOIN package_vulns pv ON pv.pkg_key = ip.pkg_key
-          WHERE ih.host = h.name GROUP BY pv.severity) v) AS vulns
+       (SELECT jsonb_object_agg(severity, n) FROM (SELECT hv.severity, count(DISTINCT (hv.digest, hv.vuln_id))::int AS n
+          FROM host_vulns hv WHERE hv.host = h.name GROUP BY hv.severity) v) AS vulns
      FROM hosts h WHERE h.name = $1`,
     [name],
   );
@@ -174,30 +172,51 @@ export async function listFindings(db: Sql, q: FindingFilter): Promise<{ finding
   if (q.since !== undefined && Number.isNaN(Date.parse(q.since))) throw new QueryError(`since "${q.since}": give an ISO time, like 2026-12-01 or 2026-12-01T10:00:00Z`);
   const wantAudit = q.image === undefined && q.cve === undefined && q.rule !== VULN_RULE;
   const wantVulns = q.rule === undefined || q.rule === VULN_RULE;
-  const params = [q.host ?? null, q.rule ?? null, severities === null ? null : JSON.stringify(severities), q.since ?? null, q.image ?? null, q.cve ?? null, limit + 1, offset];
-  const parts: string[] = [];
-  if (wantAudit) {
-    parts.push(`SELECT f.host, NULL::text AS image, NULL::text[] AS refs, f.fingerprint AS id, f.severity_rank, f.first_seen, f.last_seen, f.finding, NULL::text AS purl, NULL::text AS found_in, NULL::text AS layer
-      FROM findings f WHERE f.closed_at IS NULL AND ($1::text IS NULL OR f.host = $1) AND ($2::text IS NULL OR f.rule_id = $2)
-        AND ($3::jsonb IS NULL OR f.severity IN (SELECT jsonb_array_elements_text($3::jsonb))) AND ($4::timestamptz IS NULL OR f.first_seen >= $4::timestamptz)`);
-  }
-  if (wantVulns) {
-    parts.push(`SELECT ih.host, ih.digest AS image, i.refs, ip.pkg_key || ':' || pv.vuln_id AS id, pv.severity_rank, i.first_seen, ih.last_seen, pv.finding, ip.purl, ip.found_in, ip.layer
-      FROM image_hosts ih JOIN images i ON i.digest = ih.digest JOIN image_packages ip ON ip.digest = ih.digest JOIN package_vulns pv ON pv.pkg_key = ip.pkg_key
-      WHERE ($1::text IS NULL OR ih.host = $1) AND ($3::jsonb IS NULL OR pv.severity IN (SELECT jsonb_array_elements_text($3::jsonb)))
-        AND ($4::timestamptz IS NULL OR i.first_seen >= $4::timestamptz) AND ($5::text IS NULL OR ih.digest = $5 OR $5 = ANY (i.refs))
-        AND ($6::text IS NULL OR pv.vuln_id = $6 OR pv.finding->'vulnerability'->'ids' ? $6)`);
-  }
-  if (parts.length === 0) return { findings: [], next: null };
-  // The outer WHERE only names every parameter, so PostgreSQL can type those the chosen branch leaves out.
-  const rows = await db.query<Row>(
-    `SELECT * FROM (${parts.join(' UNION ALL ')}) u
-     WHERE ($2::text IS NULL OR TRUE) AND ($5::text IS NULL OR TRUE) AND ($6::text IS NULL OR TRUE)
-     ORDER BY severity_rank DESC, host, id LIMIT $7 OFFSET $8`,
+  if (!wantAudit && !wantVulns) return { findings: [], next: null };
+  const params = [q.host ?? null, q.rule ?? null, severities === null ? null : JSON.stringify(severities), q.since ?? null, q.image ?? null, q.cve ?? null, limit + 1, offset, offset + limit + 1];
+  // Each side is an ordered index scan cut at the page's end; only the page's rows are then read whole.
+  const audit = `(SELECT f.host, f.fingerprint AS id, f.severity_rank, 'a' AS side FROM findings f
+      WHERE ${wantAudit ? 'TRUE' : 'FALSE'} AND f.closed_at IS NULL AND ($1::text IS NULL OR f.host = $1) AND ($2::text IS NULL OR f.rule_id = $2)
+        AND ($3::jsonb IS NULL OR f.severity IN (SELECT jsonb_array_elements_text($3::jsonb))) AND ($4::timestamptz IS NULL OR f.first_seen >= $4::timestamptz)
+      ORDER BY f.severity_rank DESC, f.host, f.fingerprint LIMIT $9)`;
+  const vulns = `(SELECT v.host, v.id, v.severity_rank, 'v' AS side FROM host_vulns v
+      WHERE ${wantVulns ? 'TRUE' : 'FALSE'} AND ($1::text IS NULL OR v.host = $1) AND ($3::jsonb IS NULL OR v.severity IN (SELECT jsonb_array_elements_text($3::jsonb)))
+        AND ($4::timestamptz IS NULL OR v.first_seen >= $4::timestamptz)
+        AND ($5::text IS NULL OR v.digest = $5 OR v.digest IN (SELECT digest FROM images WHERE $5 = ANY (refs)))
+        AND ($6::text IS NULL OR v.vuln_id = $6 OR EXISTS (SELECT 1 FROM package_vulns pv WHERE pv.pkg_key = v.pkg_key AND pv.vuln_id = v.vuln_id AND pv.finding->'vulnerability'->'ids' ? $6))
+      ORDER BY v.severity_rank DESC, v.host, v.id LIMIT $9)`;
+  const keys = await db.query<{ host: string; id: string; side: string }>(
+    `SELECT host, id, side FROM (${audit} UNION ALL ${vulns}) u WHERE ($2::text IS NULL OR TRUE) ORDER BY severity_rank DESC, host, id LIMIT $7 OFFSET $8`,
     params,
   );
+  const pageKeys = keys.slice(0, limit);
+  const auditKeys = pageKeys.filter((k) => k.side === 'a').map((k) => ({ host: k.host, id: k.id }));
+  const vulnKeys = pageKeys.filter((k) => k.side === 'v').map((k) => ({ host: k.host, id: k.id }));
+  const details = new Map<string, Row>();
+  if (auditKeys.length > 0) {
+    for (const r of await db.query<Row>(
+      `SELECT f.host, f.fingerprint AS id, NULL::text AS image, NULL::text[] AS refs, f.first_seen, f.last_seen, f.finding, NULL::text AS purl, NULL::text AS found_in, NULL::text AS layer
+       FROM jsonb_to_recordset($1::jsonb) AS k(host text, id text) JOIN findings f ON f.host = k.host AND f.fingerprint = k.id`,
+      [JSON.stringify(auditKeys)],
+    )) {
+      details.set(`a:${r.host}:${r.id}`, r);
+    }
+  }
+  if (vulnKeys.length > 0) {
+    for (const r of await db.query<Row>(
+      `SELECT v.host, v.id, v.digest AS image, i.refs, v.first_seen, ih.last_seen, pv.finding, ip.purl, ip.found_in, ip.layer
+       FROM jsonb_to_recordset($1::jsonb) AS k(host text, id text) JOIN host_vulns v ON v.host = k.host AND v.id = k.id
+       JOIN images i ON i.digest = v.digest JOIN image_hosts ih ON ih.digest = v.digest AND ih.host = v.host
+       JOIN package_vulns pv ON pv.pkg_key = v.pkg_key AND pv.vuln_id = v.vuln_id
+       JOIN LATERAL (SELECT purl, found_in, layer FROM image_packages x WHERE x.digest = v.digest AND x.pkg_key = v.pkg_key LIMIT 1) ip ON TRUE`,
+      [JSON.stringify(vulnKeys)],
+    )) {
+      details.set(`v:${r.host}:${r.id}`, r);
+    }
+  }
+  const rows = pageKeys.map((k) => details.get(`${k.side}:${k.host}:${k.id}`)).filter((r): r is Row => r !== undefined);
   const triage = await listTriage(db, new Date());
-  const page = rows.slice(0, limit).map((r) => {
+  const page = rows.map((r) => {
     const finding = (r.image === null ? r.finding : placeFinding(r.finding as Finding, r.purl as string, r.found_in as string, r.layer as string | null)) as Finding;
     const covered = coveringTriage(triage, {
       host: r.host as string,
@@ -207,7 +226,7 @@ export async function listFindings(db: Sql, q: FindingFilter): Promise<{ finding
       vulnerabilityIds: finding.vulnerability?.ids ?? [],
     });
     return {
-      id: r.image === null ? `${r.host}:${r.id}` : `${r.host}:${r.image}:${r.id}`,
+      id: `${r.host}:${r.id}`,
       host: r.host,
       image: r.image,
       imageReferences: r.refs ?? [],
@@ -217,7 +236,7 @@ export async function listFindings(db: Sql, q: FindingFilter): Promise<{ finding
       finding,
     };
   });
-  return { findings: page, next: rows.length > limit ? Buffer.from(String(offset + limit)).toString('base64url') : null };
+  return { findings: page, next: keys.length > limit ? Buffer.from(String(offset + limit)).toString('base64url') : null };
 }
 
 /** Findings opened and closed per day (UTC) for each host, over the last `days` days. */

@@ -7,10 +7,15 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { createRequire } from 'node:module';
 import { ensureTestImages, IMAGES, TestContainers } from '../../test/support/engine.ts';
 import { createToken } from './tokens.ts';
 import type { RunningServer } from './server.ts';
-import { advisory, api, debPackage, DEBIAN, digestOf, importAdvisories, makeStore, realAudit, reportDoc, runServer, until, type StoreHandle, type StoreKind } from './test-support/harness.ts';
+import { advisory, api, type Answer, debPackage, DEBIAN, digestOf, importAdvisories, makeStore, realAudit, reportDoc, runServer, until, type StoreHandle, type StoreKind } from './test-support/harness.ts';
+
+const parsePrometheus = createRequire(import.meta.url)('parse-prometheus-text-format') as (text: string) => unknown;
 
 for (const kind of ['embedded', 'postgres'] as StoreKind[]) {
   describe(`moat serve on the ${kind} store`, () => {
@@ -92,7 +97,7 @@ for (const kind of ['embedded', 'postgres'] as StoreKind[]) {
       const ids: string[] = [];
       let cursor: string | null = null;
       do {
-        const page: { json: { findings?: unknown; next?: unknown } } = await api(server.url, tokens.viewer, 'GET', `/api/v1/findings?host=host-a&limit=37${cursor ? `&cursor=${cursor}` : ''}`);
+        const page: Answer = await api(server.url, tokens.viewer, 'GET', `/api/v1/findings?host=host-a&limit=37${cursor ? `&cursor=${cursor}` : ''}`);
         ids.push(...(page.json.findings as Array<{ id: string }>).map((f) => f.id));
         cursor = page.json.next as string | null;
       } while (cursor !== null);
@@ -164,6 +169,61 @@ for (const kind of ['embedded', 'postgres'] as StoreKind[]) {
       assert.deepEqual(vulns.map((v) => [v.vulnerability.id, v.vulnerability.package.name]), [['CVE-2026-0002', 'libssl3']]);
       const byCve = await api(server.url, tokens.viewer, 'GET', '/api/v1/findings?cve=CVE-2026-0002');
       assert.deepEqual((byCve.json.findings as Array<{ host: string }>).map((f) => f.host), ['host-a']);
+    });
+
+    test('every answer matches the OpenAPI document; /metrics has bounded labels', async () => {
+      const doc = (await api(server.url, undefined, 'GET', '/api/v1/openapi.json')).json as { openapi: string; paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: object }> }> }>> };
+      assert.equal(doc.openapi, '3.1.0');
+      const ajv = new Ajv2020({ strict: false, allErrors: true });
+      addFormats.default(ajv);
+      ajv.addSchema(doc, 'openapi');
+      const pointer = (...parts: string[]): string => parts.map((x) => x.replaceAll('~', '~0').replaceAll('/', '~1')).join('/');
+      const check = async (token: string, method: string, path: string, route: string, body?: unknown): Promise<Answer> => {
+        const answer = await api(server.url, token, method, route, body);
+        const operation = doc.paths[path]?.[method.toLowerCase()];
+        assert.ok(operation, `${method} ${path} is documented`);
+        assert.ok(operation.responses[String(answer.status)], `${method} ${route}: status ${answer.status} is documented (${JSON.stringify(answer.json).slice(0, 200)})`);
+        const schema = operation.responses[String(answer.status)]?.content?.['application/json']?.schema;
+        if (schema !== undefined) {
+          const validate = ajv.compile({ $ref: `openapi#/${pointer('paths', path, method.toLowerCase(), 'responses', String(answer.status), 'content', 'application/json', 'schema')}` });
+          assert.ok(validate(answer.json), `${method} ${route}: ${ajv.errorsText(validate.errors)}`);
+        }
+        return answer;
+      };
+      await check(tokens.viewer as string, 'GET', '/api/v1/hosts', '/api/v1/hosts');
+      await check(tokens.viewer as string, 'GET', '/api/v1/hosts/{name}', '/api/v1/hosts/host-a');
+      await check(tokens.viewer as string, 'GET', '/api/v1/hosts/{name}', '/api/v1/hosts/nowhere');
+      await check(tokens.viewer as string, 'GET', '/api/v1/containers', '/api/v1/containers?host=host-a');
+      await check(tokens.viewer as string, 'GET', '/api/v1/images', '/api/v1/images');
+      await check(tokens.viewer as string, 'GET', '/api/v1/images/{digest}', `/api/v1/images/${imageA}`);
+      await check(tokens.viewer as string, 'GET', '/api/v1/findings', '/api/v1/findings?limit=500');
+      await check(tokens.viewer as string, 'GET', '/api/v1/findings', '/api/v1/findings?severity=urgent');
+      await check(tokens.viewer as string, 'GET', '/api/v1/history', '/api/v1/history?host=host-a&days=7');
+      await check(tokens.viewer as string, 'GET', '/api/v1/alerts', '/api/v1/alerts');
+      await check(tokens.viewer as string, 'GET', '/api/v1/vulnerabilities', '/api/v1/vulnerabilities?id=CVE-2026-0002');
+      await check(tokens.viewer as string, 'GET', '/api/v1/jobs', '/api/v1/jobs');
+      await check(tokens.viewer as string, 'GET', '/api/v1/triage', '/api/v1/triage');
+      await check(tokens.admin as string, 'GET', '/api/v1/tokens', '/api/v1/tokens');
+      await check(tokens.agent as string, 'POST', '/api/v1/alerts', '/api/v1/alerts', { schema: 'moat.agent-alerts/1', id: 'batch-1', host: 'host-a', alerts: [{ schemaVersion: '1.0.0', time: new Date().toISOString(), kind: 'exec', severity: 'high', message: 'a shell was started in web' }] });
+      const history = await check(tokens.viewer as string, 'GET', '/api/v1/history', '/api/v1/history?host=host-a');
+      const today = new Date().toISOString().slice(0, 10);
+      const opened = (audit.findings as unknown[]).length;
+      assert.ok((history.json.days as Array<{ day: string; opened: number }>).some((d) => d.day === today && d.opened > 0 && d.opened <= opened));
+      const sarif = await fetch(`${server.url}/api/v1/exports/host/host-a?format=sarif`, { headers: { authorization: `Bearer ${tokens.viewer}` } });
+      assert.equal(sarif.status, 200);
+      assert.equal(((await sarif.json()) as { version: string }).version, '2.1.0');
+      const cdx = await fetch(`${server.url}/api/v1/exports/image/${imageA}?format=cyclonedx`, { headers: { authorization: `Bearer ${tokens.viewer}` } });
+      assert.equal(((await cdx.json()) as { components: unknown[] }).components.length, 2);
+
+      const metrics = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${tokens.viewer}` } });
+      assert.equal(metrics.status, 200);
+      const families = parsePrometheus(await metrics.text()) as Array<{ name: string; metrics: Array<{ labels?: Record<string, string> }> }>;
+      const open = families.find((f) => f.name === 'moat_findings_open');
+      assert.ok(open?.metrics.some((m) => m.labels?.host === 'host-a'));
+      for (const f of families) {
+        for (const m of f.metrics) for (const label of Object.keys(m.labels ?? {})) assert.ok(['host', 'severity', 'route', 'method', 'status', 'outcome', 'le'].includes(label), `${f.name} has an unbounded label ${label}`);
+      }
+      assert.equal((await fetch(`${server.url}/metrics`)).status, 401);
     });
 
     test('a restart keeps everything', async () => {

@@ -118,6 +118,27 @@ async function openPostgres(url: string): Promise<Store> {
       await run(pool, text);
     },
     async transaction(fn) {
+      // A deadlock or serialization failure is PostgreSQL asking for the transaction again.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await once(fn);
+        } catch (e) {
+          const code = (e as { code?: string }).code;
+          if (attempt >= 4 || (code !== '40P01' && code !== '40001')) throw e;
+          await new Promise((r) => setTimeout(r, 20 * attempt * Math.random()));
+        }
+      }
+    },
+    async close() {
+      await pool.end();
+    },
+    async bossOptions() {
+      return { connectionString: url, max: 4 };
+    },
+  };
+
+  async function once<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
+    {
       let client: PoolClient;
       try {
         client = await pool.connect();
@@ -136,12 +157,6 @@ async function openPostgres(url: string): Promise<Store> {
         client.release(isUnavailable(e) ? (e as Error) : undefined);
         throw e;
       }
-    },
-    async close() {
-      await pool.end();
-    },
-    async bossOptions() {
-      return { connectionString: url, max: 4 };
-    },
-  };
+    }
+  }
 }
