@@ -194,6 +194,6 @@ export function trendChart(days: readonly string[], series: ReadonlyArray<{ name
   return html`<figure><svg class="chart" viewBox="0 0 ${w} ${h}" role="img" aria-label="${label}: ${text} over ${days.length} days">
 <line class="axis" x1="${pad.l}" y1="${h - pad.b}" x2="${w - pad.r}" y2="${h - pad.b}"/><line class="axis" x1="${pad.l}" y1="${pad.t}" x2="${pad.l}" y2="${h - pad.b}"/>
 <text x="2" y="${pad.t + 8}">${max}</text><text x="2" y="${h - pad.b}">0</text>
-${ticks.map((i) => html`<text x="${Math.max(0, x(i) - 30)}" y="${h - 6}">${days[i] ?? ''}</text>`)}
+${ticks.map((i, n) => html`<text x="${x(i)}" y="${h - 6}" text-anchor="${n === 0 ? 'start' : n === ticks.length - 1 ? 'end' : 'middle'}">${days[i] ?? ''}</text>`)}
 ${lines}</svg><figcaption>${series.map((s) => html`<span class="legend-${s.cls}">■ ${s.name}</span> `)}per day (UTC)</figcaption></figure>`;
 }
