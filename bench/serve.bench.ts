@@ -7,7 +7,7 @@
  * - the findings query over that fleet: p99 latency (target ≤ 100 ms);
  * - re-match of REMATCH stored inventories after a vulnerability database update (target ≤ 60 s);
  * - the embedded server's RSS: idle, and peak under the ingest (targets ≤ 400 MB, ≤ 800 MB).
- * Sizes can be lowered for a quick look: MOAT_BENCH_SERVE_HOSTS, _IMAGES, _REMATCH.
+ * Sizes can be lowered for a quick look: MOAT_BENCH_SERVE_HOSTS, _IMAGES, _REMATCH; MOAT_BENCH_SERVE_STORES=postgres picks one store.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -228,5 +228,6 @@ async function benchStore(kind: StoreKind): Promise<void> {
 }
 
 export async function benchServe(): Promise<void> {
-  for (const kind of ['embedded', 'postgres'] as StoreKind[]) await benchStore(kind);
+  const stores = (env['MOAT_BENCH_SERVE_STORES'] ?? 'embedded,postgres').split(',') as StoreKind[];
+  for (const kind of stores) await benchStore(kind);
 }

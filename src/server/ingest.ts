@@ -9,6 +9,8 @@ import type { AgentAlerts, AgentReport } from './report-shape.ts';
 import { fillHostVulns } from './match.ts';
 import type { Sql, Store } from './store.ts';
 
+const CHUNK = 5000;
+
 export interface IngestResult {
   stored: boolean;
   /** Images whose inventory arrived with this report: their packages are matched by a queued job. */
@@ -156,16 +158,19 @@ async function storeImages(tx: Sql, report: AgentReport, at: string): Promise<st
       placed.push({ digest: image.digest, key, purl: p.purl, found_in: p.foundIn, layer: typeof p.layer === 'string' ? p.layer : null });
     }
   }
-  if (pkgs.size > 0) {
+  // In chunks: one statement per 5,000 rows keeps the JSON parameter (copied into the embedded store's memory) small.
+  const sortedPkgs = [...pkgs.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map((e) => e[1]);
+  for (let i = 0; i < sortedPkgs.length; i += CHUNK) {
     await tx.query(
       `INSERT INTO packages (pkg_key, os, pkg) SELECT x.key, x.os, x.pkg FROM jsonb_to_recordset($1::jsonb) AS x(key text, os jsonb, pkg jsonb) ON CONFLICT (pkg_key) DO NOTHING`,
-      // Key order, as for images: concurrent reports sharing packages lock them in one order.
-      [JSON.stringify([...pkgs.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map((e) => e[1]))],
+      [JSON.stringify(sortedPkgs.slice(i, i + CHUNK))],
     );
+  }
+  for (let i = 0; i < placed.length; i += CHUNK) {
     await tx.query(
       `INSERT INTO image_packages (digest, pkg_key, purl, found_in, layer) SELECT x.digest, x.key, x.purl, x.found_in, x.layer
        FROM jsonb_to_recordset($1::jsonb) AS x(digest text, key text, purl text, found_in text, layer text)`,
-      [JSON.stringify(placed)],
+      [JSON.stringify(placed.slice(i, i + CHUNK))],
     );
   }
   return [...freshSet];

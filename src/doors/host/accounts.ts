@@ -4,6 +4,8 @@ export interface PasswdEntry {
   name: string;
   uid: number;
   gid: number;
+  /** Home directory (field 6), when the entry has one. */
+  home?: string;
 }
 
 export interface GroupEntry {
@@ -19,7 +21,7 @@ export function parsePasswd(text: string): PasswdEntry[] {
     if (f.length < 4 || line.startsWith('#') || !f[0]) continue;
     const uid = toId(f[2]);
     const gid = toId(f[3]);
-    if (uid !== undefined && gid !== undefined) out.push({ name: f[0], uid, gid });
+    if (uid !== undefined && gid !== undefined) out.push({ name: f[0], uid, gid, ...(f[5] ? { home: f[5] } : {}) });
   }
   return out;
 }

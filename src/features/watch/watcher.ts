@@ -1,16 +1,17 @@
-import { readExecs, readProcesses } from '../audit/audit.ts';
 import { applyConfig } from '../../report/apply-config.ts';
 import type { MoatConfig } from '../../doors/config/load.ts';
-import { EngineClient, compareApiVersions, type ClientOptions } from '../../doors/engine/client.ts';
+import { EngineClient, type ClientOptions } from '../../doors/engine/client.ts';
 import { EngineError } from '../../doors/engine/errors.ts';
 import { severityRank, type Finding, type Severity } from '../../models/finding.ts';
 import type { ImageSpec } from '../../models/image-spec.ts';
 import { runCheck } from '../../knowledge/rules/evaluate.ts';
 import { allRules } from '../../knowledge/rules/index.ts';
 import type { ContainerRule, Need, Rule } from '../../models/rule.ts';
-import { containerFromInspect } from '../../doors/engine/container.ts';
-import { execFromInspect, imageFromInspect } from '../../doors/engine/image.ts';
-import { ContainerInspectSchema, ContainerSummarySchema, ExecInspectSchema, ImageInspectSchema, parseEngine } from '../../doors/engine/inspect-schema.ts';
+import { parseEngine } from '../../doors/engine/inspect-schema.ts';
+import { EngineReader } from '../../doors/engine/reader.ts';
+import { readHost } from '../../doors/host/index.ts';
+import type { DaemonSpec } from '../../models/daemon-spec.ts';
+import type { HostSpec } from '../../models/host-spec.ts';
 import { mapLimit } from '../../util/concurrency.ts';
 import { makeAlert, type Alert, type AlertContainer } from './alert.ts';
 import { AlertBuffer } from './alert-buffer.ts';
@@ -108,6 +109,9 @@ const CONCURRENCY = 4;
 export async function watch(opts: WatchOptions = {}): Promise<Watch> {
   const client = opts.client ?? (await EngineClient.connect(opts.engine));
   const ownsClient = !opts.client;
+  const reader = new EngineReader(client);
+  // Read once at the start, as audit reads them: the rules judge each container with the daemon's and the host's facts.
+  let hostFacts: { daemon?: DaemonSpec; host?: HostSpec } = {};
   const rules = (opts.rules ?? allRules).filter((r): r is ContainerRule => r.meta.target === 'container');
   const needs = new Set<Need>(rules.flatMap((r) => r.meta.needs ?? []));
   const watchConfig = opts.config?.watch;
@@ -186,22 +190,21 @@ export async function watch(opts: WatchOptions = {}): Promise<Watch> {
 
   /** Inspects the container, refreshes what is known of it, and (when `judge` says so) raises its findings. */
   const inspectAndJudge = async (t: Tracked, judge: boolean | ((startedAt: string | undefined) => boolean), event?: EngineEvent): Promise<void> => {
-    const raw = await client.getJson(`/containers/${encodeURIComponent(t.id)}/json`, { allowMissing: true });
-    if (raw === undefined) return;
-    const container = containerFromInspect(parseEngine(ContainerInspectSchema, raw, `GET /containers/${t.id}/json`));
+    const judging = rules.length > 0 && judge !== false;
+    // The same read of a container as audit's (volumes' options, host objects on the daemon's own host, processes, execs).
+    const view = await reader.container(t.id, hostFacts.host, judging ? { processes: needs.has('processes'), execs: needs.has('execs') } : { bare: true }, hostFacts.daemon);
+    if (view === undefined) return;
+    const { container, processes, execs } = view;
     t.name = container.name;
     t.image = container.image;
     t.running = container.state?.running === true;
     t.healthchecks = container.healthcheck && !container.healthcheck.disabled ? healthcheckCommands(container.healthcheck.test) : [];
     t.limits = { memory: container.resources.memory || undefined, pids: container.resources.pidsLimit && container.resources.pidsLimit > 0 ? container.resources.pidsLimit : undefined };
     if (rules.length === 0 || !(typeof judge === 'function' ? judge(container.state?.startedAt) : judge)) return;
-    const [processes, execs, image] = await Promise.all([
-      needs.has('processes') && t.running ? readProcesses(client, container) : undefined,
-      needs.has('execs') ? readExecs(client, container) : undefined,
-      needs.has('image') && container.imageId ? imageOf(container.imageId) : undefined,
-    ]);
+    const image = needs.has('image') && container.imageId ? await imageOf(container.imageId) : undefined;
     const subject = { kind: 'container' as const, id: container.id, name: container.name };
-    let findings: Finding[] = rules.flatMap((r) => runCheck(r, { container, processes, execs, image }, subject).findings);
+    const facts = { container, processes, execs, image, daemon: hostFacts.daemon, host: hostFacts.host, ...(opts.config ? { allow: opts.config.enforce.allow } : {}) };
+    let findings: Finding[] = rules.flatMap((r) => runCheck(r, facts, subject).findings);
     if (opts.config) findings = applyConfig(findings, opts.config, { now: new Date(), ran: rules }).findings;
     for (const f of findings) {
       if (f.suppressed) continue;
@@ -215,8 +218,7 @@ export async function watch(opts: WatchOptions = {}): Promise<Watch> {
 
   const imageOf = async (id: string): Promise<ImageSpec | undefined> => {
     if (images.has(id)) return images.get(id);
-    const raw = await client.getJson(`/images/${encodeURIComponent(id)}/json`, { allowMissing: true });
-    const img = raw === undefined ? undefined : imageFromInspect(parseEngine(ImageInspectSchema, raw, `GET /images/${id}/json`));
+    const img = await reader.image(id);
     // Images are few and immutable; the map is cleared when it grows past any real host's count.
     if (images.size > 1000) images.clear();
     images.set(id, img);
@@ -224,7 +226,7 @@ export async function watch(opts: WatchOptions = {}): Promise<Watch> {
   };
 
   const checkDrift = async (t: Tracked): Promise<void> => {
-    const raw = await client.getJson(`/containers/${encodeURIComponent(t.id)}/changes`, { allowMissing: true });
+    const raw = await reader.changes(t.id);
     if (raw === undefined) return;
     const changes = (parseEngine(ChangesSchema, raw, `GET /containers/${t.id}/changes`) ?? []) as Change[];
     const leaves = leafChanges(changes);
@@ -238,9 +240,9 @@ export async function watch(opts: WatchOptions = {}): Promise<Watch> {
       if (change.Kind !== 2) {
         if (statted >= MAX_STATS_PER_POLL) continue;
         statted++;
-        const res = await client.request('HEAD', `/containers/${encodeURIComponent(t.id)}/archive?path=${encodeURIComponent(change.Path)}`);
-        if (res.status === 404) continue;
-        stat = parsePathStat(res.headers['x-docker-container-path-stat'] as string | undefined);
+        const header = await reader.pathStat(t.id, change.Path);
+        if (header === undefined) continue;
+        stat = parsePathStat(header);
       }
       const sig = changeSignature(change, stat);
       if (t.drift.get(change.Path) === sig) continue;
@@ -255,8 +257,7 @@ export async function watch(opts: WatchOptions = {}): Promise<Watch> {
 
   const checkStats = async (t: Tracked): Promise<void> => {
     if (!t.limits.memory && !t.limits.pids) return;
-    const oneShot = compareApiVersions(client.apiVersion, '1.41') >= 0 ? '&one-shot=true' : '';
-    const raw = await client.getJson(`/containers/${encodeURIComponent(t.id)}/stats?stream=false${oneShot}`, { allowMissing: true });
+    const raw = await reader.stats(t.id);
     if (raw === undefined) return;
     for (const u of usageOf(parseEngine(StatsSchema, raw, `GET /containers/${t.id}/stats`), t.limits)) {
       if (t.near[u.resource].observe(u.percent)) raise(makeAlert({ kind: 'resource', severity: 'medium', message: describeUsage(u, t.name), container: who(t), details: u }));
@@ -267,8 +268,7 @@ export async function watch(opts: WatchOptions = {}): Promise<Watch> {
     const command = execCommandOfAction(ev.action);
     if (isHealthcheckExec(command, t.healthchecks)) return;
     const execId = ev.attributes.execID ?? '';
-    const raw = execId ? await client.getJson(`/exec/${encodeURIComponent(execId)}/json`, { allowMissing: true }) : undefined;
-    const info = raw === undefined ? undefined : execFromInspect(parseEngine(ExecInspectSchema, raw, `GET /exec/${execId}/json`));
+    const info = execId ? await reader.exec(execId) : undefined;
     const d = execDetails(execId, command, info);
     raise(makeAlert({ kind: 'exec', severity: execSeverity(d), message: describeExec(d, t.name), container: who(t), details: d, eventTime: eventDate(ev).toISOString() }), ev);
   };
@@ -349,7 +349,7 @@ export async function watch(opts: WatchOptions = {}): Promise<Watch> {
 
   /** The running containers, tracked; judged when `judge` says so (their start may have been missed). */
   const syncRunning = async (judge: boolean | ((startedAt: string | undefined) => boolean)): Promise<void> => {
-    const list = parseEngine(ContainerSummarySchema, await client.getJson('/containers/json'), 'GET /containers/json');
+    const list = await reader.containers(false);
     const running = new Set(list.map((c) => c.Id));
     for (const t of tracked.values()) if (!running.has(t.id)) t.running = false;
     await mapLimit(list, CONCURRENCY, async (c) => {
@@ -442,6 +442,10 @@ export async function watch(opts: WatchOptions = {}): Promise<Watch> {
 
   try {
     await connected;
+    if (rules.length > 0) {
+      const daemon = await reader.daemon();
+      hostFacts = { daemon, ...(daemon.local ? { host: await readHost({ daemon }) } : {}) };
+    }
     await syncRunning(opts.scanExisting === true);
   } catch (e) {
     await stop();

@@ -1,4 +1,4 @@
-import { ownerRule } from './support/file-rules.ts';
+import { ownerRule, ROOTLESS_NO_SOCKET_UNIT } from './support/file-rules.ts';
 import { SYSTEMD_DIRS } from '../../../doors/host/paths.ts';
 
 export default ownerRule({
@@ -13,4 +13,5 @@ export default ownerRule({
   files: (p) => [p.dockerSocketUnit],
   absent: `no docker.socket unit file in ${SYSTEMD_DIRS.join(', ')}`,
   owner: 'root:root',
+  rootless: ROOTLESS_NO_SOCKET_UNIT,
 });
