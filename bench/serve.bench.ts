@@ -154,8 +154,9 @@ async function benchStore(kind: StoreKind): Promise<void> {
     const waitMatched = async (n: number): Promise<void> => {
       for (;;) {
         const res = await fetch(`${url}/api/v1/images`, { headers: { authorization: `Bearer ${token}` } });
-        const images = ((await res.json()) as { images: Array<{ inventory: boolean }> }).images;
-        if (images.filter((i) => i.inventory).length >= n) break;
+        // Matched, not only stored: the queued matching would otherwise run under the next measurement.
+        const images = ((await res.json()) as { images: Array<{ matched: boolean }> }).images;
+        if (images.filter((i) => i.matched).length >= n) break;
         await new Promise((r) => setTimeout(r, 500));
       }
     };

@@ -185,6 +185,12 @@ export function createApp(deps: AppDeps): Hono<Env> {
     if (!(await queue.retry(c.req.param('id')))) throw new HttpError(404, `no job ${c.req.param('id')}: list them with GET /api/v1/jobs?state=failed`);
     return c.json({ retried: true }, 202);
   });
+  app.post('/api/v1/scans', async (c) => {
+    const b = (await body(c)) as { reference?: unknown };
+    if (typeof b.reference !== 'string' || !/^[a-zA-Z0-9][a-zA-Z0-9._\-/:@]*$/.test(b.reference)) throw new HttpError(400, 'reference: give an image reference in a registry, like registry.example:5000/app:1');
+    c.set('writeTarget', `scan ${b.reference}`);
+    return c.json({ job: await queue.sendScan(b.reference) }, 202);
+  });
   app.post('/api/v1/rematch', async (c) => c.json({ job: await queue.sendRematch('requested through the API') }, 202));
   app.get('/api/v1/triage', async (c) => c.json({ triage: await listTriage(store) }));
   app.post('/api/v1/triage', async (c) => {

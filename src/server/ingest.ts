@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { SEVERITIES, severityRank, type Finding, type Severity } from '../models/finding.ts';
-import type { AgentAlerts, AgentReport } from './report-shape.ts';
+import type { AgentAlerts, AgentImage, AgentReport } from './report-shape.ts';
 import { fillHostVulns } from './match.ts';
 import type { Sql, Store } from './store.ts';
 
@@ -138,9 +138,13 @@ async function storeImages(tx: Sql, report: AgentReport, at: string): Promise<st
   await tx.query('DELETE FROM host_vulns WHERE host = $1 AND digest NOT IN (SELECT digest FROM image_hosts WHERE host = $1)', [report.host]);
   await tx.query(fillHostVulns('ih.host = $1'), [report.host]);
 
+  return storeInventories(tx, images, at);
+}
+
+/** Inventories of images the server did not hold yet (an image's content does not change under its digest); returns their digests. */
+async function storeInventories(tx: Sql, images: readonly AgentImage[], at: string): Promise<string[]> {
   const withInventory = images.filter((i) => i.inventory !== undefined);
   if (withInventory.length === 0) return [];
-  // An inventory the server already holds is kept: an image's content does not change under its digest.
   const fresh = await tx.query<{ digest: string }>(
     `UPDATE images SET inventory = x.inv, inventory_at = $2 FROM jsonb_to_recordset($1::jsonb) AS x(digest text, inv jsonb)
      WHERE images.digest = x.digest AND images.inventory IS NULL RETURNING images.digest`,
@@ -174,6 +178,22 @@ async function storeImages(tx: Sql, report: AgentReport, at: string): Promise<st
     );
   }
   return [...freshSet];
+}
+
+/**
+ * An image read from a registry by the server itself (the `moat-scan-image` queue): its
+ * inventory is stored as an agent's would be, under its config digest, with no host.
+ */
+export async function storeScannedImage(store: Store, image: AgentImage, now = new Date()): Promise<boolean> {
+  return store.transaction(async (tx) => {
+    const at = now.toISOString();
+    await tx.query(
+      `INSERT INTO images (digest, refs, layers, first_seen) SELECT $1, ARRAY(SELECT jsonb_array_elements_text($2::jsonb)), ARRAY(SELECT jsonb_array_elements_text($3::jsonb)), $4
+       ON CONFLICT (digest) DO UPDATE SET refs = ARRAY(SELECT DISTINCT r FROM unnest(images.refs || excluded.refs) AS r ORDER BY r)`,
+      [image.digest, JSON.stringify(image.references), JSON.stringify(image.layers), at],
+    );
+    return (await storeInventories(tx, [image], at)).length > 0;
+  });
 }
 
 /** One row per digest, in digest order: concurrent reports then lock shared rows in the same order (no deadlock). */

@@ -102,6 +102,7 @@ const schemas = {
       hosts: { type: 'array', items: { type: 'string' } },
       inventory: { description: 'In lists: whether the server holds it. In /images/{digest}: the packages, or null.' },
       packages: { type: 'integer' },
+      matched: { type: 'boolean', description: 'Whether its packages have been matched against the vulnerability database yet (a queued job).' },
       vulnerabilitiesBySeverity: COUNTS,
       os: { type: ['object', 'null'] },
       layers: { type: 'array', items: { type: 'string' } },
@@ -251,6 +252,13 @@ export function openApiDocument(): object {
       '/api/v1/vulnerabilities': { get: { summary: 'Where a vulnerability or a package is', parameters: [q('id', 'CVE or advisory id'), q('package', 'package name')], responses: { '200': json(list('vulnerabilities', 'Vulnerability')), ...errors } } },
       '/api/v1/jobs': { get: { summary: 'Queue jobs (state=failed: failed and dead letters)', parameters: [q('state', 'created, active, completed, failed, dead')], responses: { '200': json(list('jobs', 'Job')), ...errors } } },
       '/api/v1/jobs/{id}/retry': { post: { summary: 'Run a failed job or a dead letter again (admin)', parameters: [p('id', 'job id')], responses: { '202': json({ type: 'object' }), '404': json(ref('Error')), ...errors } } },
+      '/api/v1/scans': {
+        post: {
+          summary: 'Queue a scan of a registry image (admin): its inventory is stored and matched like an agent\'s',
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['reference'], properties: { reference: { type: 'string' } } } } } },
+          responses: { '202': json({ type: 'object', required: ['job'], properties: { job: { type: ['string', 'null'] } } }), ...errors },
+        },
+      },
       '/api/v1/rematch': { post: { summary: 'Match every stored inventory again now (admin)', responses: { '202': json({ type: 'object' }), ...errors } } },
       '/api/v1/triage': {
         get: { summary: 'Accepted risks', responses: { '200': json(list('triage', 'Triage')), ...errors } },

@@ -72,7 +72,7 @@ export async function listContainers(db: Sql, host: string | undefined): Promise
 
 export async function listImages(db: Sql): Promise<object[]> {
   const rows = await db.query<Row>(
-    `SELECT i.digest, i.refs, i.first_seen, i.inventory IS NOT NULL AS has_inventory,
+    `SELECT i.digest, i.refs, i.first_seen, i.inventory IS NOT NULL AS has_inventory, i.matched_generation,
        (SELECT coalesce(jsonb_agg(host ORDER BY host), '[]'::jsonb) FROM image_hosts ih WHERE ih.digest = i.digest) AS hosts,
        (SELECT count(*)::int FROM image_packages ip WHERE ip.digest = i.digest) AS packages,
        (SELECT jsonb_object_agg(severity, n) FROM (SELECT pv.severity, count(DISTINCT pv.vuln_id)::int AS n FROM image_packages ip JOIN package_vulns pv ON pv.pkg_key = ip.pkg_key
@@ -89,6 +89,7 @@ function imageShape(i: Row): object {
     firstSeen: iso(i.first_seen as Date),
     hosts: i.hosts,
     inventory: i.has_inventory === true,
+    matched: i.matched_generation != null,
     packages: i.packages,
     vulnerabilitiesBySeverity: { ...ZERO(), ...((i.vulns as object | null) ?? {}) },
   };
@@ -96,7 +97,7 @@ function imageShape(i: Row): object {
 
 export async function getImage(db: Sql, digest: string): Promise<object | undefined> {
   const rows = await db.query<Row>(
-    `SELECT i.digest, i.refs, i.first_seen, i.inventory IS NOT NULL AS has_inventory, i.inventory->'os' AS os, i.layers,
+    `SELECT i.digest, i.refs, i.first_seen, i.inventory IS NOT NULL AS has_inventory, i.matched_generation, i.inventory->'os' AS os, i.layers,
        (SELECT coalesce(jsonb_agg(host ORDER BY host), '[]'::jsonb) FROM image_hosts ih WHERE ih.digest = i.digest) AS hosts,
        (SELECT count(*)::int FROM image_packages ip WHERE ip.digest = i.digest) AS packages
      FROM images i WHERE i.digest = $1`,

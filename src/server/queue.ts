@@ -6,6 +6,7 @@
  */
 import { hostname } from 'node:os';
 import type { PgBoss as Boss, Job } from 'pg-boss';
+import { storeScannedImage } from './ingest.ts';
 import { matchImage, rematchAll, type VulnSource } from './match.ts';
 import type { Store } from './store.ts';
 
@@ -34,7 +35,10 @@ export class WorkQueue {
     this.source = source;
   }
 
-  static async start(store: Store, source: VulnSource, opts: { work: boolean; pollSeconds?: number; onError?: (e: Error) => void }): Promise<WorkQueue> {
+  /** Registries the scan jobs may reach over plain http or unverified TLS (loopback ones may use http anyway). */
+  insecure: string[] = [];
+
+  static async start(store: Store, source: VulnSource, opts: { work: boolean; pollSeconds?: number; insecure?: string[]; onError?: (e: Error) => void }): Promise<WorkQueue> {
     const { PgBoss } = await import('pg-boss');
     const boss = new PgBoss({ ...(await store.bossOptions()), schedule: false, supervise: opts.work, migrate: true } as ConstructorParameters<typeof PgBoss>[0]);
     boss.on('error', (e: Error) => opts.onError?.(e));
@@ -45,6 +49,7 @@ export class WorkQueue {
     await boss.createQueue(QUEUES.rematch, { policy: 'stately', ...retry }).catch(ignoreExists);
     await boss.createQueue(QUEUES.scan, { policy: 'singleton', ...retry }).catch(ignoreExists);
     const q = new WorkQueue(boss, store, source);
+    q.insecure = opts.insecure ?? [];
     if (opts.work) await q.startWorkers(opts.pollSeconds ?? 2);
     return q;
   }
@@ -55,16 +60,42 @@ export class WorkQueue {
 
   private async startWorkers(pollSeconds: number): Promise<void> {
     const options = { pollingIntervalSeconds: pollSeconds, batchSize: 1 };
-    await this.boss.work<{ digest: string }>(QUEUES.match, options, async ([job]) => {
+    // Batches of 4, fetched back to back while full: a burst of new images is not paced by the poll interval.
+    // A failure fails the batch; matching is idempotent, so the retry redoes the others harmlessly.
+    await this.boss.work<{ digest: string }>(QUEUES.match, { pollingIntervalSeconds: pollSeconds, batchSize: 4, burstWhenBatchFull: true }, async (jobs) => {
+      const out = [];
+      for (const job of jobs) {
+        await this.record(job, QUEUES.match, job.data.digest);
+        out.push(await matchImage(this.store, this.source, job.data.digest));
+      }
+      // An object, not an array: pg-boss reads an array as per-job results and fails the jobs it does not name.
+      return { matched: out };
+    });
+    await this.boss.work<{ reference: string }>(QUEUES.scan, options, async ([job]) => {
       if (job === undefined) return;
-      await this.record(job, QUEUES.match, job.data.digest);
-      return matchImage(this.store, this.source, job.data.digest);
+      await this.record(job, QUEUES.scan, job.data.reference);
+      const { scanImage } = await import('../doors/image/scan.ts');
+      const scan = await scanImage({ kind: 'registry', reference: job.data.reference }, { registry: { insecure: this.insecure } });
+      const digest = scan.image?.id as string;
+      const stored = await storeScannedImage(this.store, {
+        digest,
+        references: [job.data.reference],
+        layers: scan.layers.map((l) => l.diffId),
+        inventory: { ...(scan.inventory.os ? { os: scan.inventory.os } : {}), packages: scan.inventory.packages as unknown as Array<Record<string, unknown>> },
+      });
+      const matched = stored ? await matchImage(this.store, this.source, digest) : undefined;
+      return { digest, packages: scan.inventory.packages.length, stored, ...(matched ? { vulnerabilities: matched.vulnerabilities } : {}) };
     });
     await this.boss.work<object>(QUEUES.rematch, options, async ([job]) => {
       if (job === undefined) return;
       await this.record(job, QUEUES.rematch, 'rematch');
       return rematchAll(this.store, this.source);
     });
+  }
+
+  /** Reads an image from its registry (credentials from docker's config, as `moat sbom registry:REF`), stores and matches its inventory. */
+  async sendScan(reference: string): Promise<string | null> {
+    return this.boss.send(QUEUES.scan, { reference }, { singletonKey: reference });
   }
 
   async sendMatch(digests: readonly string[]): Promise<void> {

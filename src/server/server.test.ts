@@ -11,6 +11,8 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { createRequire } from 'node:module';
 import { ensureTestImages, IMAGES, TestContainers } from '../../test/support/engine.ts';
+import { startRegistry } from '../../test/support/registry.ts';
+import { dockerPush } from '../../test/support/registry-images.ts';
 import { createToken } from './tokens.ts';
 import type { RunningServer } from './server.ts';
 import { advisory, api, type Answer, debPackage, DEBIAN, digestOf, importAdvisories, makeStore, realAudit, reportDoc, runServer, until, type StoreHandle, type StoreKind } from './test-support/harness.ts';
@@ -44,6 +46,7 @@ for (const kind of ['embedded', 'postgres'] as StoreKind[]) {
         agentB: { role: 'agent' as const, host: 'host-b' },
         small: { role: 'agent' as const, host: 'host-a', maxBodyBytes: 4096 },
         expired: { role: 'viewer' as const, expiresInMs: 60_000, now: new Date(Date.now() - 120_000) },
+        slow: { role: 'viewer' as const, ratePerMinute: 2 },
       })) {
         tokens[name] = (await createToken(server.store, opts)).secret;
       }
@@ -124,6 +127,13 @@ for (const kind of ['embedded', 'postgres'] as StoreKind[]) {
       assert.equal((await api(server.url, tokens.admin, 'POST', '/api/v1/triage', triage)).status, 201);
       const covered = await api(server.url, tokens.viewer, 'GET', '/api/v1/findings?host=host-a&rule=container-root-user&limit=1');
       assert.equal((covered.json.findings as Array<{ triage: { reason: string } | null }>)[0]?.triage?.reason, 'accepted for the test');
+      // Per-token rate: the third request of a token allowed two a minute waits.
+      assert.equal((await api(server.url, tokens.slow, 'GET', '/api/v1/hosts')).status, 200);
+      assert.equal((await api(server.url, tokens.slow, 'GET', '/api/v1/hosts')).status, 200);
+      const limited = await api(server.url, tokens.slow, 'GET', '/api/v1/hosts');
+      assert.equal(limited.status, 429);
+      assert.ok(Number(limited.headers.get('retry-after')) >= 1);
+      assert.equal((await api(server.url, tokens.viewer, 'GET', '/api/v1/hosts')).status, 200, 'other tokens are not limited by it');
       // Every write is logged with who, what and when, refused ones included.
       const log = await server.store.query<{ token_id: string; action: string; status: number }>(`SELECT token_id, action, status FROM write_log ORDER BY id`);
       assert.ok(log.some((l) => l.action === 'POST /api/v1/triage' && l.status === 201));
@@ -205,6 +215,10 @@ for (const kind of ['embedded', 'postgres'] as StoreKind[]) {
       await check(tokens.viewer as string, 'GET', '/api/v1/triage', '/api/v1/triage');
       await check(tokens.admin as string, 'GET', '/api/v1/tokens', '/api/v1/tokens');
       await check(tokens.agent as string, 'POST', '/api/v1/alerts', '/api/v1/alerts', { schema: 'moat.agent-alerts/1', id: 'batch-1', host: 'host-a', alerts: [{ schemaVersion: '1.0.0', time: new Date().toISOString(), kind: 'exec', severity: 'high', message: 'a shell was started in web' }] });
+      const replayed = await api(server.url, tokens.agent, 'POST', '/api/v1/alerts', { schema: 'moat.agent-alerts/1', id: 'batch-1', host: 'host-a', alerts: [] });
+      assert.deepEqual(replayed.json, { stored: false, duplicate: true });
+      const watchAlerts = (await api(server.url, tokens.viewer, 'GET', '/api/v1/alerts')).json.alerts as Array<{ source: string; kind: string }>;
+      assert.equal(watchAlerts.filter((a) => a.source === 'watch').length, 1, 'the batch is stored once');
       const history = await check(tokens.viewer as string, 'GET', '/api/v1/history', '/api/v1/history?host=host-a');
       const today = new Date().toISOString().slice(0, 10);
       const opened = (audit.findings as unknown[]).length;
@@ -238,6 +252,27 @@ for (const kind of ['embedded', 'postgres'] as StoreKind[]) {
     });
 
     if (kind === 'postgres') {
+      test('a registry image scan is queued, read from the registry, stored and listed', async () => {
+        const registry = await startRegistry();
+        try {
+          const reference = `${registry.host}/moat-serve/plain:1`;
+          await dockerPush(IMAGES.plain, reference);
+          const queued = await api(server.url, tokens.admin, 'POST', '/api/v1/scans', { reference });
+          assert.equal(queued.status, 202, JSON.stringify(queued.json));
+          assert.equal((await api(server.url, tokens.viewer, 'POST', '/api/v1/scans', { reference })).status, 403);
+          const image = await until('the scanned image stored', async () => {
+            const list = (await api(server.url, tokens.viewer, 'GET', '/api/v1/images')).json.images as Array<{ digest: string; references: string[]; inventory: boolean }>;
+            return list.find((i) => i.references.includes(reference) && i.inventory);
+          });
+          const id = (await import('node:child_process')).execFileSync('docker', ['image', 'inspect', '--format', '{{.Id}}', IMAGES.plain], { encoding: 'utf8' }).trim();
+          assert.equal(image.digest, id, 'stored under the image id (config digest), as agents report it');
+          const jobs = (await api(server.url, tokens.viewer, 'GET', '/api/v1/jobs')).json.jobs as Array<{ queue: string; state: string }>;
+          assert.ok(jobs.some((j) => j.queue === 'moat-scan-image' && j.state === 'completed'));
+        } finally {
+          await registry.stop();
+        }
+      });
+
       test('503 with Retry-After while the database is down, then stored when it is back', async () => {
         store.cluster?.stop();
         try {
