@@ -65,7 +65,7 @@ export { parseDockerfile, type ParseOptions } from './doors/dockerfile/parse.ts'
 export { dockerfileRules } from './knowledge/rules/dockerfile/index.ts';
 export type { DockerfileRule, DockerfileFacts, DockerfileSettings } from './models/rule.ts';
 export type { DockerfileSpec, Stage, Instruction, ImageRef, ShellScript, ShellCommand, ShellWord } from './models/dockerfile-spec.ts';
-export { findSecrets, maskSecret, redact, type SecretMatch } from './doors/secrets/index.ts';
+export { findSecrets, maskSecret, redact, type SecretMatch } from './util/secrets/index.ts';
 
 // Vulnerabilities: version schemes, the OSV database, matching an inventory.
 export * as versioning from './knowledge/vuln/versioning/index.ts';

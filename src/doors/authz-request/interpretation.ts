@@ -8,7 +8,7 @@ import type { ContainerSpec } from '../../models/container-spec.ts';
 import type { ExecInfo } from '../../models/rule.ts';
 import { MoatError } from '../../util/errors.ts';
 import { blankSpec, type DoorWarning } from '../common/spec.ts';
-import { GoJsonError, decodeGoJson, type GoType } from './go-json.ts';
+import { GoJsonError, decodeGoJson, type GoType } from '../../util/go-json.ts';
 import type { AuthzRequest } from './protocol.ts';
 
 /** Decisions that come from the request itself rather than from a rule. */

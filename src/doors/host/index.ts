@@ -13,9 +13,9 @@ import { readAudit, type AuditctlRunner } from './audit.ts';
 import { fileFact, listDir, underRoot } from './files.ts';
 import { readKernel } from './kernel.ts';
 import { parseMountinfo } from './mounts.ts';
-import { FILE_ROLES, certsDirOf, pathCandidates } from './paths.ts';
+import { FILE_ROLES, certsDirOf, pathCandidates } from '../../models/host-paths.ts';
 
-export { certsDirOf, hostPaths, pathCandidates, registryCertsIn, dataRootOf, dockerSocketsOf, FILE_ROLES, type FileRole, type HostPaths, type PathCandidates } from './paths.ts';
+export { certsDirOf, hostPaths, pathCandidates, registryCertsIn, dataRootOf, dockerSocketsOf, FILE_ROLES, type FileRole, type HostPaths, type PathCandidates } from '../../models/host-paths.ts';
 export { parseAuditRules, readAudit, type AuditctlRunner } from './audit.ts';
 export { parseMountinfo, unescapeMountPath } from './mounts.ts';
 export { parsePasswd, parseGroup, dockerGroupOf } from './accounts.ts';

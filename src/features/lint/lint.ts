@@ -17,8 +17,8 @@ import { MAX_DOCKERFILE_BYTES } from '../../doors/dockerfile/text.ts';
 import { capText } from '../../util/error-text.ts';
 import { MoatError } from '../../util/errors.ts';
 import { FILE_KINDS, type FileKind, type Judged } from './file-kinds.ts';
-import { IgnoreIndex, inlineIgnores } from '../../doors/dockerfile/inline-ignores.ts';
-import { redact } from '../../doors/secrets/index.ts';
+import { IgnoreIndex, inlineIgnores } from '../../knowledge/rules/dockerfile/support/inline-ignores.ts';
+import { redact } from '../../util/secrets/index.ts';
 import { ruleIds } from './rule-ids.ts';
 import { findFiles, readInput } from './walk.ts';
 

@@ -1,7 +1,7 @@
 import { scanImage, type ImageScan, type ImageScanOptions } from '../../doors/image/scan.ts';
 import type { ImageSource } from '../../doors/image/source.ts';
 import type { ImageTarget } from '../../doors/image/target.ts';
-import { maskText } from '../../doors/secrets/mask.ts';
+import { maskText } from '../../util/secrets/mask.ts';
 import { toCycloneDx } from '../../report/sbom/cyclonedx.ts';
 import { toInventoryJson } from '../../report/sbom/json.ts';
 import { toSpdx } from '../../report/sbom/spdx.ts';

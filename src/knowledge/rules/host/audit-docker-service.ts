@@ -1,5 +1,5 @@
 import { auditRule } from './support/audit-rules.ts';
-import { serviceUnitDirs } from '../../../doors/host/paths.ts';
+import { serviceUnitDirs } from '../../../models/host-paths.ts';
 
 export default auditRule({
   id: 'host-audit-docker-service',

@@ -1,6 +1,6 @@
 import { auditRule } from './support/audit-rules.ts';
 import { ROOTLESS_NO_SOCKET_UNIT } from './support/file-rules.ts';
-import { SYSTEMD_DIRS } from '../../../doors/host/paths.ts';
+import { SYSTEMD_DIRS } from '../../../models/host-paths.ts';
 
 export default auditRule({
   id: 'host-audit-docker-socket',

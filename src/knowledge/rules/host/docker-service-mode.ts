@@ -1,5 +1,5 @@
 import { modeRule, writeByOthers } from './support/file-rules.ts';
-import { serviceUnitDirs } from '../../../doors/host/paths.ts';
+import { serviceUnitDirs } from '../../../models/host-paths.ts';
 
 export default modeRule({
   id: 'host-docker-service-mode',

@@ -1,5 +1,5 @@
 import { ownerRule } from './support/file-rules.ts';
-import { serviceUnitDirs } from '../../../doors/host/paths.ts';
+import { serviceUnitDirs } from '../../../models/host-paths.ts';
 
 export default ownerRule({
   id: 'host-docker-service-owner',

@@ -1,5 +1,5 @@
 import { ownerRule, ROOTLESS_NO_SOCKET_UNIT } from './support/file-rules.ts';
-import { SYSTEMD_DIRS } from '../../../doors/host/paths.ts';
+import { SYSTEMD_DIRS } from '../../../models/host-paths.ts';
 
 export default ownerRule({
   id: 'host-docker-socket-unit-owner',

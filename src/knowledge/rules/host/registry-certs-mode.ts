@@ -1,5 +1,5 @@
 import { modeRule, writeByOthers } from './support/file-rules.ts';
-import { certsDirOf } from '../../../doors/host/paths.ts';
+import { certsDirOf } from '../../../models/host-paths.ts';
 
 export default modeRule({
   id: 'host-registry-certs-mode',

@@ -1,5 +1,5 @@
 import { ownerRule } from './support/file-rules.ts';
-import { certsDirOf } from '../../../doors/host/paths.ts';
+import { certsDirOf } from '../../../models/host-paths.ts';
 
 export default ownerRule({
   id: 'host-registry-certs-owner',

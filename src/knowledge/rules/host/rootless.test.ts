@@ -16,7 +16,7 @@ import { parseEngine } from '../../../doors/engine/inspect-schema.ts';
 import { InfoSchema, infoFromApi } from '../../../doors/daemon/engine.ts';
 import { readRootless } from '../../../doors/daemon/rootless.ts';
 import { readHost } from '../../../doors/host/index.ts';
-import { hostPaths } from '../../../doors/host/paths.ts';
+import { hostPaths } from '../../../models/host-paths.ts';
 import { isNotApplicable, type HostRule, type Outcome } from '../../../models/rule.ts';
 import { daemonSpec, systemFacts } from '../test-support/fixtures.ts';
 import sockOwner from './docker-sock-owner.ts';

@@ -4,7 +4,7 @@
  * auditctl(8) describes, so a watch on /etc/docker also audits daemon.json.
  */
 import type { AuditRules } from '../../../../models/host-spec.ts';
-import { hostPaths, type HostPaths } from '../../../../doors/host/paths.ts';
+import { hostPaths, type HostPaths } from '../../../../models/host-paths.ts';
 import { hostRule, notApplicable, type CisRef, type HostRule, type SystemFacts } from '../../../../models/rule.ts';
 import { REMOTE } from './file-rules.ts';
 

@@ -7,7 +7,7 @@
 import type { Severity } from '../../../../models/finding.ts';
 import type { FileFact, HostSpec } from '../../../../models/host-spec.ts';
 import type { DaemonSpec, RootlessDaemon } from '../../../../models/daemon-spec.ts';
-import { hostPaths, type HostPaths } from '../../../../doors/host/paths.ts';
+import { hostPaths, type HostPaths } from '../../../../models/host-paths.ts';
 import { hostRule, notApplicable, type HostRule, type Issue, type SystemFacts } from '../../../../models/rule.ts';
 
 /**

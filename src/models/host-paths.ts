@@ -4,8 +4,8 @@
  * in use, so the door and the rules agree without the model carrying the roles.
  */
 import { posix } from 'node:path';
-import type { DaemonSpec, RootlessDaemon } from '../../models/daemon-spec.ts';
-import type { HostSpec } from '../../models/host-spec.ts';
+import type { DaemonSpec, RootlessDaemon } from './daemon-spec.ts';
+import type { HostSpec } from './host-spec.ts';
 
 // systemd's own precedence: a unit in /etc overrides /run, which overrides the vendor dirs.
 export const SYSTEMD_DIRS = ['/etc/systemd/system', '/run/systemd/system', '/usr/local/lib/systemd/system', '/lib/systemd/system', '/usr/lib/systemd/system'];
