@@ -19,6 +19,7 @@ import { benchServe } from './serve.bench.ts';
 import { benchVuln } from './vuln.bench.ts';
 import { benchVerify } from './verify.bench.ts';
 import { benchWatch } from './watch.bench.ts';
+import { benchDashboard } from './dashboard.bench.ts';
 
 // One line each, so adding a benchmark never conflicts with another.
 const BENCHES: Record<string, () => Promise<void>> = {
@@ -35,6 +36,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   'enforce-fuzz': benchEnforceFuzz,
   verify: benchVerify,
   network: benchNetwork,
+  dashboard: benchDashboard,
   serve: benchServe,
 };
 

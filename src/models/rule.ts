@@ -37,7 +37,13 @@ export interface RuleMeta<T extends RuleTarget = RuleTarget> {
   /** Stable, readable, kebab-case, prefixed by the target: `container-privileged`. */
   id: string;
   target: T;
+  /** The problem, as a finding reads: `docker.service is not owned by root:root`. */
   title: string;
+  /**
+   * The check itself, phrased neutrally so a passing row in a list of checks does not read as
+   * a problem: `docker.service owned by root:root`. Reports' check lists show it.
+   */
+  check: string;
   severity: Severity;
   cis?: CisRef;
   /** Ids of the same check in other tools: `dockerBench` (check number), `hadolint`, `trivy`, `checkov`, `kics`. */

@@ -59,6 +59,7 @@ export interface ReportTarget {
 
 export interface CheckResult {
   ruleId: string;
+  /** The check's neutral name (`docker.service owned by root:root`), not the problem its findings report. */
   title: string;
   severity: Severity;
   cis?: string;

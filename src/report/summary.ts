@@ -30,7 +30,7 @@ export function checkResult(meta: RuleMeta, verdicts: readonly Verdict[], findin
   } else status = 'pass';
   return {
     ruleId: meta.id,
-    title: meta.title,
+    title: meta.check,
     severity: meta.severity,
     ...(meta.cis ? { cis: meta.cis.id } : {}),
     ...(meta.peers && Object.keys(meta.peers).length ? { peers: meta.peers } : {}),

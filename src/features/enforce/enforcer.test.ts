@@ -181,7 +181,7 @@ test('the log list demotes, severity overrides re-rate, a selected-out rule is s
 
 test('a rule that throws denies (fail closed), environment values never reach messages', async () => {
   const leaky = containerRule({
-    meta: { id: 'container-test-echo', target: 'container', title: 'Test fixture: echoes env', severity: 'high', rationale: 'a fixture rule that repeats the environment', remediation: 'none needed' },
+    meta: { id: 'container-test-echo', target: 'container', title: 'Test fixture: echoes env', check: 'Test fixture: env echoed', severity: 'high', rationale: 'a fixture rule that repeats the environment', remediation: 'none needed' },
     check: ({ container }) => container.env.map((x) => ({ message: `env ${x}` })),
   });
   const thrower = containerRule({ meta: { ...leaky.meta, id: 'container-test-throw' }, check: () => { throw new Error('kaput'); } });

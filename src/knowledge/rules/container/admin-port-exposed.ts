@@ -15,6 +15,7 @@ export default containerRule({
     id: 'container-admin-port-exposed',
     target: 'container',
     title: 'Database or administration port published on all interfaces',
+    check: 'Database and administration ports not published on all interfaces',
     severity: 'high',
     rationale:
       "Databases, caches, search engines, SSH and the Engine API are the services scanners look for first, and many of them answer without a password by default (Redis, Elasticsearch, MongoDB before 3.6, the Engine API on 2375). Published without a host address they listen on every interface, and Docker's iptables rules bypass host firewalls such as ufw. Moat judges the container port, the one the service listens on, against a list of well-known ports.",

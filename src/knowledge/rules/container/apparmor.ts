@@ -6,6 +6,7 @@ export default containerRule({
     id: 'container-apparmor',
     target: 'container',
     title: 'Container runs without an AppArmor profile',
+    check: 'Container runs under an AppArmor profile',
     severity: 'high',
     cis: { id: '5.2', automated: true },
     peers: { dockerBench: '5.2' },

@@ -38,6 +38,7 @@ export default containerRule({
     id: 'container-breakout-path',
     target: 'container',
     title: 'Container settings combine into a path to host root',
+    check: 'No combination of settings leads to host root',
     severity: 'critical',
     rationale: [
       'Single settings are reported by their own rules; this one joins them into the routes to root on the host that need no kernel bug, and reports one finding per container naming every ingredient and where it was read.',

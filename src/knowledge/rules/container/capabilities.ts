@@ -6,6 +6,7 @@ export default containerRule({
     id: 'container-capabilities',
     target: 'container',
     title: "Container's capabilities are not restricted",
+    check: "Container's capabilities restricted",
     severity: 'medium',
     cis: { id: '5.4', automated: true },
     peers: { dockerBench: '5.4' },

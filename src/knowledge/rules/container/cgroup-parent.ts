@@ -6,6 +6,7 @@ export default containerRule({
     id: 'container-cgroup-parent',
     target: 'container',
     title: 'Container runs under a non-default cgroup parent',
+    check: 'Default cgroup parent used',
     severity: 'low',
     cis: { id: '5.25', automated: true },
     peers: { dockerBench: '5.25' },

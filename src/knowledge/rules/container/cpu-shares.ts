@@ -6,6 +6,7 @@ export default containerRule({
     id: 'container-cpu-shares',
     target: 'container',
     title: 'Container has no CPU priority or limit',
+    check: 'Container CPU priority or limit set',
     severity: 'low',
     cis: { id: '5.12', automated: true },
     peers: { dockerBench: '5.12' },

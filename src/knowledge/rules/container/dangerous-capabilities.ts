@@ -6,6 +6,7 @@ export default containerRule({
     id: 'container-dangerous-capabilities',
     target: 'container',
     title: 'Container is granted a dangerous capability',
+    check: 'Container granted no dangerous capability',
     severity: 'high',
     cis: { id: '5.4', automated: true },
     peers: { dockerBench: ['C.5.3.1', 'C.5.3.2', 'C.5.3.3', 'C.5.3.4'] },

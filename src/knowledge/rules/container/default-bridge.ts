@@ -13,6 +13,7 @@ export default containerRule({
     id: 'container-default-bridge',
     target: 'container',
     title: "Container uses the default bridge network (docker0)",
+    check: 'Container on a user-defined network, not docker0',
     severity: 'low',
     cis: { id: '5.30', automated: false },
     peers: { dockerBench: '5.30' },

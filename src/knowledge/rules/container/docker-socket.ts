@@ -7,6 +7,7 @@ export default containerRule({
     id: 'container-docker-socket',
     target: 'container',
     title: 'Container has the Docker (or another engine) socket mounted',
+    check: 'No engine socket mounted',
     severity: 'high',
     cis: { id: '5.32', automated: true },
     peers: { dockerBench: '5.32' },

@@ -6,6 +6,7 @@ export default containerRule({
     id: 'container-env-secrets',
     target: 'container',
     title: 'Secret written into a compose file or run line',
+    check: 'No secret written into a compose file or run line',
     severity: 'high',
     peers: { trivy: 'secret' },
     rationale:

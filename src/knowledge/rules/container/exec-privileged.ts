@@ -6,6 +6,7 @@ export default containerRule({
     id: 'container-exec-privileged',
     target: 'container',
     title: 'A privileged exec runs in the container',
+    check: 'No privileged exec',
     severity: 'high',
     cis: { id: '5.23', automated: true },
     peers: { dockerBench: '5.23' },

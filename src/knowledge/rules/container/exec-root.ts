@@ -7,6 +7,7 @@ export default containerRule({
     id: 'container-exec-root',
     target: 'container',
     title: 'An exec runs as root in the container',
+    check: 'No exec as root',
     severity: 'medium',
     cis: { id: '5.24', automated: false },
     peers: { dockerBench: '5.24' },

@@ -6,6 +6,7 @@ export default containerRule({
     id: 'container-exposed-path',
     target: 'container',
     title: 'A container reachable from outside leads to one that gives the host',
+    check: 'No path from outside through a container to the host',
     severity: 'critical',
     rationale:
       "A container reachable from outside the host (a port published on a non-loopback address, or a listener on the host network) that shares a network with ICC on with a container holding the engine socket, running privileged or having a breakout path gives whoever compromises the exposed service a route to root on the host: one more hop over the shared network. The finding names every hop: port → container → network → container → what gives the host. When the exposed container itself gives the host, the path is one hop shorter. The breakout reasoning is the container-breakout-path rule's (only its established, critical paths count here).",

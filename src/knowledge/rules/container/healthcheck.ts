@@ -6,6 +6,7 @@ export default containerRule({
     id: 'container-healthcheck',
     target: 'container',
     title: 'Container has no health check',
+    check: 'Container has a health check',
     severity: 'low',
     cis: { id: '5.27', automated: true },
     peers: { dockerBench: '5.27' },

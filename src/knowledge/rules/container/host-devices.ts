@@ -6,6 +6,7 @@ export default containerRule({
     id: 'container-host-devices',
     target: 'container',
     title: 'Container has host devices exposed',
+    check: 'No host devices exposed',
     severity: 'medium',
     cis: { id: '5.18', automated: false },
     peers: { dockerBench: '5.18' },

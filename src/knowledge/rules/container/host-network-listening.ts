@@ -6,6 +6,7 @@ export default containerRule({
     id: 'container-host-network-listening',
     target: 'container',
     title: 'Container on the host network listens on a port',
+    check: 'Nothing listens on the host network from a container',
     severity: 'high',
     rationale:
       "On the host network a container's listeners bind the host's own interfaces: no port mapping chooses the address, Docker's iptables rules do not apply, and the service is reachable wherever the host is. It also reaches every service the host binds to loopback. Moat reads the ports the container exposes (`EXPOSE`, `--expose`, compose `expose:`) and any port mappings, which the engine ignores in this mode.",

@@ -5,6 +5,7 @@ export default containerRule({
     id: 'container-image-freshness',
     target: 'container',
     title: 'Confirm the container runs the current version of its image',
+    check: 'Container runs the current version of its image',
     severity: 'info',
     manual: true,
     cis: { id: '5.28', automated: false },

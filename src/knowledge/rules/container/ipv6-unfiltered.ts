@@ -6,6 +6,7 @@ export default containerRule({
     id: 'container-ipv6-unfiltered',
     target: 'container',
     title: 'Port published on IPv6 where only IPv4 is filtered',
+    check: 'Ports filtered on IPv6 as on IPv4',
     severity: 'medium',
     rationale:
       "With `iptables` on and `ip6tables` off (the default before Engine 27), Docker writes filter and NAT rules (and honours DOCKER-USER) for IPv4 only. A port published on all interfaces or an IPv6 address is still served on IPv6 — by docker-proxy on `[::]`, or routed to a network with IPv6 enabled — with none of the IPv4 restrictions the administrator wrote in DOCKER-USER.",

@@ -7,6 +7,7 @@ export default containerRule({
     id: 'container-local-volume',
     target: 'container',
     title: "A local volume mounts a host device, a kernel file system or a network share",
+    check: 'Local volumes mount no host device, kernel file system or network share',
     severity: 'high',
     rationale:
       "The built-in `local` volume driver passes its options to mount(2), run by dockerd as root in the host's namespaces when a container first uses the volume: `type=ext4,device=/dev/vda` mounts the host's disk (its whole file system, writable), `type=proc` or `sysfs` or `devtmpfs` or `cgroup` the host's own kernel file systems (core_pattern, every device node, release_agent), `type=nfs`/`cifs` another machine's share with the daemon's network and credentials. Volumes that bind a host path (`o=bind`) or lay an overlay over host directories are judged as the binds they make by the mount rules (container-sensitive-mounts, container-docker-socket). Where Moat can look at the daemon's host the device is judged by what it is (a block device, whatever its name or link); elsewhere by its name. moat.yaml `enforce.allow.volume-types` and `volume-devices` allow a share type or a dedicated disk. Read from `docker volume create -o`, `--mount type=volume,volume-opt=...`, compose `driver_opts`, and for existing containers the volume's own options.",

@@ -6,6 +6,7 @@ export default containerRule({
     id: 'container-memory-limit',
     target: 'container',
     title: 'Container has no memory limit',
+    check: 'Container memory limited',
     severity: 'medium',
     cis: { id: '5.11', automated: true },
     peers: { dockerBench: '5.11' },

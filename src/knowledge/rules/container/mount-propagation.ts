@@ -5,6 +5,7 @@ export default containerRule({
     id: 'container-mount-propagation',
     target: 'container',
     title: 'Container mount uses shared propagation',
+    check: 'No mount with shared propagation',
     severity: 'medium',
     cis: { id: '5.20', automated: true },
     peers: { dockerBench: '5.20' },

@@ -11,6 +11,7 @@ export default containerRule({
     id: 'container-no-new-privileges',
     target: 'container',
     title: 'Container may gain new privileges',
+    check: 'Container denied new privileges',
     severity: 'medium',
     cis: { id: '5.26', automated: true },
     peers: { dockerBench: '5.26' },

@@ -6,6 +6,7 @@ export default containerRule({
     id: 'container-pids-limit',
     target: 'container',
     title: 'Container has no PIDs limit',
+    check: 'Container PIDs limited',
     severity: 'medium',
     cis: { id: '5.29', automated: true },
     peers: { dockerBench: '5.29' },

@@ -7,6 +7,7 @@ export default containerRule({
     id: 'container-ports-all-interfaces',
     target: 'container',
     title: 'Container port is published on all host interfaces',
+    check: 'Ports published on a specific host interface',
     severity: 'medium',
     cis: { id: '5.14', automated: true },
     peers: { dockerBench: '5.14' },

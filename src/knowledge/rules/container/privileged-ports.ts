@@ -6,6 +6,7 @@ export default containerRule({
     id: 'container-privileged-ports',
     target: 'container',
     title: 'Container publishes a privileged host port',
+    check: 'No privileged host port published',
     severity: 'low',
     cis: { id: '5.8', automated: true },
     peers: { dockerBench: '5.8' },

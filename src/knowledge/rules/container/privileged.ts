@@ -5,6 +5,7 @@ export default containerRule({
     id: 'container-privileged',
     target: 'container',
     title: 'Container runs in privileged mode',
+    check: 'Container not privileged',
     severity: 'critical',
     cis: { id: '5.5', automated: true },
     peers: { dockerBench: '5.5', kics: 'ae5b6871-7f45-42e0-bb4c-ab300c4d2026' },

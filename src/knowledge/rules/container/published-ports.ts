@@ -6,6 +6,7 @@ export default containerRule({
     id: 'container-published-ports',
     target: 'container',
     title: 'Ports published by the container need confirming',
+    check: 'Published ports confirmed',
     severity: 'info',
     cis: { id: '5.9', automated: false },
     peers: { dockerBench: '5.9' },

@@ -5,6 +5,7 @@ export default containerRule({
     id: 'container-restart-policy',
     target: 'container',
     title: 'Container restarts without a retry limit',
+    check: 'Restart policy has a retry limit',
     severity: 'low',
     cis: { id: '5.15', automated: true },
     peers: { dockerBench: '5.15' },

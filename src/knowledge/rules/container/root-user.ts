@@ -6,6 +6,7 @@ export default containerRule({
     id: 'container-root-user',
     target: 'container',
     title: 'Container runs as root',
+    check: 'Container runs as a non-root user',
     severity: 'medium',
     cis: { id: '4.1', automated: true },
     peers: { dockerBench: '4.1' },

@@ -5,6 +5,7 @@ export default containerRule({
     id: 'container-rootfs-writable',
     target: 'container',
     title: "Container's root filesystem is writable",
+    check: "Container's root filesystem read-only",
     severity: 'low',
     cis: { id: '5.13', automated: true },
     peers: { dockerBench: '5.13' },

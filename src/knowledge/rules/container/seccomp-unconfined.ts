@@ -6,6 +6,7 @@ export default containerRule({
     id: 'container-seccomp-unconfined',
     target: 'container',
     title: "Container runs without Docker's seccomp profile",
+    check: "Docker's seccomp profile applied",
     severity: 'high',
     cis: { id: '5.22', automated: true },
     peers: { dockerBench: '5.22' },

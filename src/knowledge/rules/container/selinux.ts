@@ -7,6 +7,7 @@ export default containerRule({
     id: 'container-selinux',
     target: 'container',
     title: 'Container runs without SELinux confinement',
+    check: 'Container runs under SELinux confinement',
     severity: 'high',
     cis: { id: '5.3', automated: true },
     peers: { dockerBench: '5.3' },

@@ -7,6 +7,7 @@ export default containerRule({
     id: 'container-sensitive-mounts',
     target: 'container',
     title: 'Container has a sensitive host directory mounted',
+    check: 'No sensitive host directory mounted',
     severity: 'high',
     cis: { id: '5.6', automated: true },
     peers: { dockerBench: '5.6' },

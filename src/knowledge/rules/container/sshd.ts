@@ -13,6 +13,7 @@ export default containerRule({
     id: 'container-sshd',
     target: 'container',
     title: 'Container runs an SSH daemon',
+    check: 'Container runs no SSH daemon',
     severity: 'medium',
     cis: { id: '5.7', automated: true },
     peers: { dockerBench: '5.7' },

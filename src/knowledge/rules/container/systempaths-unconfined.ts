@@ -6,6 +6,7 @@ export default containerRule({
     id: 'container-systempaths-unconfined',
     target: 'container',
     title: "Container's /proc and /sys paths are not masked or read-only",
+    check: '/proc and /sys paths masked and read-only',
     severity: 'high',
     rationale:
       "dockerd masks parts of /proc and /sys (kcore, keys, timer_list, /sys/firmware...) and mounts /proc/sys, /proc/sysrq-trigger, /proc/irq, /proc/bus and /proc/fs read-only in every container that is not privileged. `--security-opt systempaths=unconfined` (the API's `MaskedPaths: []`, `ReadonlyPaths: []`) or a shorter list removes that: root in the container can then write /proc/sys/kernel/core_pattern, which the host kernel runs as root on the next crash, and /proc/sysrq-trigger (reboot, crash). A list left out or null means the defaults; an empty list means none. moat.yaml `enforce.allow.systempaths: allow` accepts it on a host that needs it.",

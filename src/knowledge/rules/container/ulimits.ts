@@ -5,6 +5,7 @@ export default containerRule({
     id: 'container-ulimits',
     target: 'container',
     title: "Container overrides the daemon's default ulimits",
+    check: "Daemon's default ulimits kept",
     severity: 'info',
     cis: { id: '5.19', automated: false },
     peers: { dockerBench: '5.19' },

@@ -6,6 +6,7 @@ export default daemonRule({
     id: 'daemon-aufs',
     target: 'daemon',
     title: 'Docker daemon uses the aufs storage driver',
+    check: 'aufs storage driver not used',
     severity: 'medium',
     cis: { id: '2.6', automated: true },
     peers: { dockerBench: '2.6' },

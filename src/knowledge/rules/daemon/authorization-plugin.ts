@@ -6,6 +6,7 @@ export default daemonRule({
     id: 'daemon-authorization-plugin',
     target: 'daemon',
     title: 'No authorization plugin controls Docker API access',
+    check: 'Authorization plugin controls Docker API access',
     severity: 'medium',
     cis: { id: '2.12', automated: true, ids: { 'cis-1.8.0': '2.13' } },
     peers: { dockerBench: '2.12' },

@@ -6,6 +6,7 @@ export default daemonRule({
     id: 'daemon-base-device-size',
     target: 'daemon',
     title: 'Base device size of the devicemapper driver is changed',
+    check: 'Base device size of devicemapper unchanged',
     severity: 'low',
     cis: { id: '2.11', automated: true, ids: { 'cis-1.8.0': '2.12' } },
     peers: { dockerBench: '2.11' },

@@ -6,6 +6,7 @@ export default daemonRule({
     id: 'daemon-cgroup-parent',
     target: 'daemon',
     title: 'Default cgroup parent for containers is changed',
+    check: 'Default cgroup parent for containers unchanged',
     severity: 'low',
     cis: { id: '2.10', automated: true, ids: { 'cis-1.8.0': '2.11' } },
     peers: { dockerBench: '2.10' },

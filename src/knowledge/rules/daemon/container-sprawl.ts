@@ -5,6 +5,7 @@ export default daemonRule({
     id: 'daemon-container-sprawl',
     target: 'daemon',
     title: 'Stopped containers pile up on the host',
+    check: 'Stopped containers kept in check',
     severity: 'low',
     cis: { id: '6.2', automated: false },
     peers: { dockerBench: '6.2' },

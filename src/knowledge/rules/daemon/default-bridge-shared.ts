@@ -5,6 +5,7 @@ export default daemonRule({
     id: 'daemon-default-bridge-shared',
     target: 'daemon',
     title: 'The default bridge carries several containers with ICC on',
+    check: 'Default bridge with ICC on carries at most one container',
     severity: 'medium',
     rationale:
       "Containers on the default bridge (docker0) with the daemon's `icc` on reach every port of each other, whatever application they belong to: one compromised container can attack all the others. container-default-bridge reports each container on it; this rule reports the bridge once, when it actually joins more than one running container, and names them.",

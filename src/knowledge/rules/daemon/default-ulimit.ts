@@ -18,6 +18,7 @@ export default daemonRule({
     id: 'daemon-default-ulimit',
     target: 'daemon',
     title: 'Default ulimits for containers need review',
+    check: 'Default ulimits for containers',
     severity: 'info',
     manual: true,
     cis: { id: '2.8', automated: false, ids: { 'cis-1.8.0': '2.9' } },

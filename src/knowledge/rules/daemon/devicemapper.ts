@@ -6,6 +6,7 @@ export default daemonRule({
     id: 'daemon-devicemapper',
     target: 'daemon',
     title: 'Docker daemon uses the devicemapper storage driver',
+    check: 'devicemapper storage driver not used',
     severity: 'medium',
     // New in v1.8.0, which renumbered the old 2.7-2.18 after it; earlier versions have no such recommendation.
     cis: { id: '2.7', automated: true, ids: { 'cis-1.6.0': null, 'cis-1.7.0': null } },

@@ -6,6 +6,7 @@ export default daemonRule({
     id: 'daemon-experimental',
     target: 'daemon',
     title: 'Experimental features are enabled on the daemon',
+    check: 'Experimental features disabled',
     severity: 'low',
     cis: { id: '2.18', automated: false, ids: { 'cis-1.8.0': '2.19' } },
     peers: { dockerBench: '2.18' },

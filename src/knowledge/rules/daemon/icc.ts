@@ -6,6 +6,7 @@ export default daemonRule({
     id: 'daemon-icc',
     target: 'daemon',
     title: 'Containers on the default bridge can talk to each other',
+    check: 'Containers on the default bridge cannot talk to each other',
     severity: 'medium',
     cis: { id: '2.2', automated: true },
     peers: { dockerBench: '2.2' },

@@ -5,6 +5,7 @@ export default daemonRule({
     id: 'daemon-image-sprawl',
     target: 'daemon',
     title: 'Images no container uses pile up on the host',
+    check: 'Unused images kept in check',
     severity: 'low',
     cis: { id: '6.1', automated: false },
     peers: { dockerBench: '6.1' },

@@ -9,6 +9,7 @@ export default daemonRule({
     id: 'daemon-insecure-registries',
     target: 'daemon',
     title: 'Docker daemon uses insecure registries',
+    check: 'No insecure registries',
     severity: 'high',
     cis: { id: '2.5', automated: true },
     peers: { dockerBench: '2.5' },

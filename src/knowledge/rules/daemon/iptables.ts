@@ -6,6 +6,7 @@ export default daemonRule({
     id: 'daemon-iptables',
     target: 'daemon',
     title: 'Docker is not allowed to manage iptables',
+    check: 'Docker allowed to manage iptables',
     severity: 'medium',
     cis: { id: '2.4', automated: true },
     peers: { dockerBench: '2.4' },

@@ -6,6 +6,7 @@ export default daemonRule({
     id: 'daemon-live-restore',
     target: 'daemon',
     title: 'Live restore is not enabled',
+    check: 'Live restore enabled',
     severity: 'low',
     cis: { id: '2.15', automated: true, ids: { 'cis-1.8.0': '2.16' } },
     peers: { dockerBench: '2.15' },

@@ -6,6 +6,7 @@ export default daemonRule({
     id: 'daemon-log-level',
     target: 'daemon',
     title: 'Docker daemon log level is not info',
+    check: 'Docker daemon log level is info',
     severity: 'low',
     cis: { id: '2.3', automated: true },
     peers: { dockerBench: '2.3' },

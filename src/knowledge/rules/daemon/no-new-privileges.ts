@@ -6,6 +6,7 @@ export default daemonRule({
     id: 'daemon-no-new-privileges',
     target: 'daemon',
     title: 'Containers may gain new privileges by default',
+    check: 'Containers denied new privileges by default',
     severity: 'medium',
     cis: { id: '2.14', automated: true, ids: { 'cis-1.8.0': '2.15' } },
     peers: { dockerBench: '2.14' },

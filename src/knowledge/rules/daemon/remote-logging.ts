@@ -9,6 +9,7 @@ export default daemonRule({
     id: 'daemon-remote-logging',
     target: 'daemon',
     title: 'Container logs are not sent to a central log service',
+    check: 'Container logs sent to a central log service',
     severity: 'medium',
     cis: { id: '2.13', automated: true, ids: { 'cis-1.8.0': '2.14' } },
     peers: { dockerBench: '2.13' },

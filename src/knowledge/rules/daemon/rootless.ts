@@ -6,6 +6,7 @@ export default daemonRule({
     id: 'daemon-rootless',
     target: 'daemon',
     title: 'Docker daemon runs as root',
+    check: 'Docker daemon runs rootless',
     severity: 'info',
     manual: true,
     cis: { id: '2.1', automated: false },

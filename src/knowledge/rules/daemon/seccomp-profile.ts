@@ -9,6 +9,7 @@ export default daemonRule({
     id: 'daemon-seccomp-profile',
     target: 'daemon',
     title: 'Daemon-wide seccomp profile needs review',
+    check: 'Daemon-wide seccomp profile',
     severity: 'info',
     manual: true,
     cis: { id: '2.17', automated: false, ids: { 'cis-1.8.0': '2.18' } },

@@ -7,6 +7,7 @@ export default daemonRule({
     id: 'daemon-swarm-autolock-rotation',
     target: 'daemon',
     title: 'Swarm unlock key rotation is not verifiable',
+    check: 'Swarm unlock key rotated',
     severity: 'info',
     manual: true,
     cis: { id: '7.7', automated: false },

@@ -7,6 +7,7 @@ export default daemonRule({
     id: 'daemon-swarm-autolock',
     target: 'daemon',
     title: 'Swarm auto-lock is off',
+    check: 'Swarm auto-lock on',
     severity: 'medium',
     cis: { id: '7.6', automated: true },
     rationale:

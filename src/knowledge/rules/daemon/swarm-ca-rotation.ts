@@ -12,6 +12,7 @@ export default daemonRule({
     id: 'daemon-swarm-ca-rotation',
     target: 'daemon',
     title: 'The swarm root CA has not been rotated within a year',
+    check: 'Swarm root CA rotated within a year',
     severity: 'low',
     cis: { id: '7.9', automated: false },
     rationale:

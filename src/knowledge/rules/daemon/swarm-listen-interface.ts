@@ -8,6 +8,7 @@ export default daemonRule({
     id: 'daemon-swarm-listen-interface',
     target: 'daemon',
     title: 'Swarm management listens on every interface',
+    check: 'Swarm management bound to one interface',
     severity: 'medium',
     cis: { id: '7.3', automated: true },
     rationale:

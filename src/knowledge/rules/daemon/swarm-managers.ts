@@ -10,6 +10,7 @@ export default daemonRule({
     id: 'daemon-swarm-managers',
     target: 'daemon',
     title: 'The swarm has more manager nodes than it needs',
+    check: 'Swarm manager count no higher than needed',
     severity: 'medium',
     cis: { id: '7.2', automated: true },
     rationale:

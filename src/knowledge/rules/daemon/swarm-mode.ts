@@ -6,6 +6,7 @@ export default daemonRule({
     id: 'daemon-swarm-mode',
     target: 'daemon',
     title: 'Swarm mode is enabled',
+    check: 'Swarm mode only where needed',
     severity: 'medium',
     cis: { id: '5.1', automated: true },
     peers: { dockerBench: '5.1' },

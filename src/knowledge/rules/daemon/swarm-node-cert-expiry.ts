@@ -11,6 +11,7 @@ export default daemonRule({
     id: 'daemon-swarm-node-cert-expiry',
     target: 'daemon',
     title: 'Swarm node certificates are not rotated often enough',
+    check: 'Swarm node certificates rotated often enough',
     severity: 'low',
     cis: { id: '7.8', automated: false },
     rationale:

@@ -6,6 +6,7 @@ export default daemonRule({
     id: 'daemon-swarm-overlay-encrypted',
     target: 'daemon',
     title: 'Overlay network traffic is not encrypted',
+    check: 'Overlay network traffic encrypted',
     severity: 'medium',
     cis: { id: '7.4', automated: true },
     rationale:

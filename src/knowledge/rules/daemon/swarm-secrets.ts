@@ -6,6 +6,7 @@ export default daemonRule({
     id: 'daemon-swarm-secrets',
     target: 'daemon',
     title: 'The swarm stores no secrets in Docker secrets',
+    check: 'Swarm secrets kept in Docker secrets',
     severity: 'info',
     manual: true,
     cis: { id: '7.5', automated: false },

@@ -24,6 +24,7 @@ export default daemonRule({
     id: 'daemon-tls',
     target: 'daemon',
     title: 'Docker daemon listens on TCP without TLS client authentication',
+    check: 'TCP socket requires TLS client authentication',
     severity: 'high',
     cis: { id: '2.7', automated: true, ids: { 'cis-1.8.0': '2.8' } },
     peers: { dockerBench: '2.7' },

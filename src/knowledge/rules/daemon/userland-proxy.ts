@@ -6,6 +6,7 @@ export default daemonRule({
     id: 'daemon-userland-proxy',
     target: 'daemon',
     title: 'Userland proxy is enabled',
+    check: 'Userland proxy disabled',
     severity: 'low',
     cis: { id: '2.16', automated: true, ids: { 'cis-1.8.0': '2.17' } },
     peers: { dockerBench: '2.16' },

@@ -6,6 +6,7 @@ export default daemonRule({
     id: 'daemon-userns',
     target: 'daemon',
     title: 'User namespace remapping is not enabled',
+    check: 'User namespace remapping enabled',
     severity: 'medium',
     cis: { id: '2.9', automated: true, ids: { 'cis-1.8.0': '2.10' } },
     peers: { dockerBench: '2.9' },

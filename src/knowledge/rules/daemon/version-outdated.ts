@@ -71,6 +71,7 @@ export default daemonRule({
     id: 'daemon-version-outdated',
     target: 'daemon',
     title: 'Docker Engine release is out of support',
+    check: 'Docker Engine release still supported',
     severity: 'high',
     cis: { id: '1.2.2', automated: false },
     peers: { dockerBench: '1.2.2' },

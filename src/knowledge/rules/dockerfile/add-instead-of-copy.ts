@@ -7,6 +7,7 @@ export default dockerfileRule({
     id: 'dockerfile-add-instead-of-copy',
     target: 'dockerfile',
     title: 'ADD used to copy local files',
+    check: 'COPY rather than ADD for local files',
     severity: 'medium',
     cis: { id: '4.9', automated: true },
     peers: { hadolint: 'DL3020', trivy: 'DS005', checkov: 'CKV_DOCKER_4' },

@@ -7,6 +7,7 @@ export default dockerfileRule({
     id: 'dockerfile-add-remote-unchecked',
     target: 'dockerfile',
     title: 'ADD downloads a URL without a checksum',
+    check: 'ADD of a URL has a checksum',
     severity: 'high',
     peers: { kics: '8a70a6b2-f8f8-4ef3-b1b4-8f0b0e7d1f05' },
     rationale: 'ADD of a URL trusts whatever the server (or anyone in between) sends on build day; nothing pins the content, so a compromised or changed download lands in the image unnoticed.',

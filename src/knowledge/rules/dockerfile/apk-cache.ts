@@ -7,6 +7,7 @@ export default dockerfileRule({
     id: 'dockerfile-apk-cache',
     target: 'dockerfile',
     title: 'apk add keeps its package cache',
+    check: 'apk add without a package cache',
     severity: 'low',
     peers: { hadolint: 'DL3019', trivy: 'DS025' },
     rationale: 'Without `--no-cache` apk keeps its index and downloaded packages in /var/cache/apk: dead weight in the layer.',

@@ -8,6 +8,7 @@ export default dockerfileRule({
     id: 'dockerfile-apk-unpinned',
     target: 'dockerfile',
     title: 'apk add without package versions',
+    check: 'apk add pins package versions',
     severity: 'low',
     peers: { hadolint: 'DL3018' },
     rationale: 'Unpinned packages take whatever the Alpine mirror has on build day: builds are not reproducible and changes arrive unreviewed.',

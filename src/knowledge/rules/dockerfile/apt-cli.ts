@@ -6,6 +6,7 @@ export default dockerfileRule({
     id: 'dockerfile-apt-cli',
     target: 'dockerfile',
     title: 'RUN uses apt instead of apt-get',
+    check: 'RUN uses apt-get, not apt',
     severity: 'info',
     peers: { hadolint: 'DL3027' },
     rationale: '`apt` is for people: its output and behaviour may change between releases and it warns that it has no stable interface for scripts. `apt-get` is the scriptable front end.',

@@ -8,6 +8,7 @@ export default dockerfileRule({
     id: 'dockerfile-apt-lists',
     target: 'dockerfile',
     title: 'apt package lists are left in the image',
+    check: 'apt package lists removed',
     severity: 'low',
     peers: { hadolint: 'DL3009' },
     rationale: '`apt-get update` writes tens of megabytes to /var/lib/apt/lists; unless the RUN that updates and installs deletes them (or they sit on a cache mount) they stay in the layer forever, and stale lists mislead later installs. A RUN that only updates is reported by dockerfile-update-alone: deleting the lists there would break the install that follows.',

@@ -10,6 +10,7 @@ export default dockerfileRule({
     id: 'dockerfile-apt-no-yes',
     target: 'dockerfile',
     title: 'apt-get install without -y',
+    check: 'apt-get install with -y',
     severity: 'low',
     peers: { hadolint: 'DL3014', trivy: 'DS021' },
     rationale: 'Without `-y` apt-get asks for confirmation; a build has no one to answer, so it aborts (or depends on a quiet level that implies yes).',

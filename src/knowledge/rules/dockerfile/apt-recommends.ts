@@ -7,6 +7,7 @@ export default dockerfileRule({
     id: 'dockerfile-apt-recommends',
     target: 'dockerfile',
     title: 'apt-get install without --no-install-recommends',
+    check: 'apt-get install with --no-install-recommends',
     severity: 'low',
     peers: { hadolint: 'DL3015', trivy: 'DS029' },
     rationale: 'Recommended packages roughly double what apt installs: more size, more packages to patch, more attack surface, none of it asked for.',

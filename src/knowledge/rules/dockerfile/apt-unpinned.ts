@@ -7,6 +7,7 @@ export default dockerfileRule({
     id: 'dockerfile-apt-unpinned',
     target: 'dockerfile',
     title: 'apt-get install without package versions',
+    check: 'apt-get install pins package versions',
     severity: 'low',
     peers: { hadolint: 'DL3008' },
     rationale: 'Unpinned packages take whatever version the mirror has on build day: builds are not reproducible and an upgrade with a regression or a compromise arrives unreviewed.',

@@ -6,6 +6,7 @@ export default dockerfileRule({
     id: 'dockerfile-apt-upgrade',
     target: 'dockerfile',
     title: 'RUN upgrades every package (apt-get upgrade / dist-upgrade)',
+    check: 'No blanket package upgrade in RUN',
     severity: 'low',
     peers: { trivy: 'DS024' },
     rationale: 'A blanket upgrade makes the image depend on build day, can pull packages the base image maintainers held back, and hides which base you really ship; a fresh base tag is the reviewed way to get fixes.',

@@ -5,6 +5,7 @@ export default dockerfileRule({
     id: 'dockerfile-base-digest-required',
     target: 'dockerfile',
     title: 'Base image pinned by tag where policy requires a digest',
+    check: 'Base image pinned by digest where policy requires it',
     severity: 'high',
     rationale:
       "A tag can be moved to other content at any time; a digest cannot. Signatures name digests, so where moat.yaml's `trust.signatures` says an image must be pinned (`requireDigest: true`), a FROM by tag builds from whatever the tag names that day, signed or not.",

@@ -5,6 +5,7 @@ export default dockerfileRule({
     id: 'dockerfile-base-latest',
     target: 'dockerfile',
     title: 'Base image uses the latest tag',
+    check: 'Base image not on the latest tag',
     severity: 'medium',
     peers: { hadolint: 'DL3007', trivy: 'DS001', checkov: 'CKV_DOCKER_7' },
     rationale: '`latest` moves: two builds of the same Dockerfile get different bases, and a compromised or broken push is picked up without review.',

@@ -5,6 +5,7 @@ export default dockerfileRule({
     id: 'dockerfile-base-untagged',
     target: 'dockerfile',
     title: 'Base image has no tag or digest',
+    check: 'Base image has a tag or digest',
     severity: 'medium',
     peers: { hadolint: 'DL3006', trivy: 'DS001', checkov: 'CKV_DOCKER_7' },
     rationale: 'Without a tag the builder takes `latest`, whatever it is that day: builds are not reproducible and a changed base slips in unreviewed.',

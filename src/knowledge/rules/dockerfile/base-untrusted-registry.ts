@@ -9,6 +9,7 @@ export default dockerfileRule({
     id: 'dockerfile-base-untrusted-registry',
     target: 'dockerfile',
     title: 'Image pulled from a registry that is not trusted',
+    check: 'Images pulled from trusted registries',
     severity: 'high',
     cis: { id: '4.2', automated: false },
     peers: { hadolint: 'DL3026' },

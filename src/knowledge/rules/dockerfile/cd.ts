@@ -6,6 +6,7 @@ export default dockerfileRule({
     id: 'dockerfile-cd',
     target: 'dockerfile',
     title: 'RUN changes directory with cd instead of WORKDIR',
+    check: 'WORKDIR rather than cd in RUN',
     severity: 'info',
     peers: { hadolint: 'DL3003', trivy: 'DS013' },
     rationale: 'A `cd` lasts only for its RUN; later instructions run elsewhere, which makes paths hard to follow and easy to get wrong.',

@@ -6,6 +6,7 @@ export default dockerfileRule({
     id: 'dockerfile-chmod-world-writable',
     target: 'dockerfile',
     title: 'chmod makes files world-writable (777)',
+    check: 'No chmod to world-writable (777)',
     severity: 'medium',
     peers: { kics: '7a2f2e7b-3c4d-4c1b-9b0e-0c9e2d5f7a12' },
     rationale: 'World-writable files let any process in the container (a compromised unprivileged one included) replace programs, configuration or data, often a step to running code as another user.',

@@ -6,6 +6,7 @@ export default dockerfileRule({
     id: 'dockerfile-cmd-multiple',
     target: 'dockerfile',
     title: 'A stage has more than one CMD',
+    check: 'At most one CMD per stage',
     severity: 'low',
     peers: { hadolint: 'DL4003', trivy: 'DS016' },
     rationale: 'Only the last CMD of a stage takes effect; the others mislead readers about what the container runs.',

@@ -7,6 +7,7 @@ export default dockerfileRule({
     id: 'dockerfile-copy-dest-slash',
     target: 'dockerfile',
     title: 'COPY of several sources to a destination without a trailing slash',
+    check: 'COPY of several sources to a directory ending in /',
     severity: 'medium',
     peers: { hadolint: 'DL3021', trivy: 'DS011' },
     rationale: 'With more than one source the destination must be a directory; without the trailing `/` the build fails.',

@@ -7,6 +7,7 @@ export default dockerfileRule({
     id: 'dockerfile-copy-from-root',
     target: 'dockerfile',
     title: 'COPY --from copies a whole root file system onto /',
+    check: 'No COPY --from of a whole root file system onto /',
     severity: 'medium',
     peers: { hadolint: 'DL3067' },
     rationale: 'Copying `/` of another stage onto `/` overwrites the target\'s /etc, /usr and package database with everything the builder stage had: tools, caches, credentials.',

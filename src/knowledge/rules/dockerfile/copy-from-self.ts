@@ -6,6 +6,7 @@ export default dockerfileRule({
     id: 'dockerfile-copy-from-self',
     target: 'dockerfile',
     title: 'COPY --from names its own stage',
+    check: 'COPY --from names another stage',
     severity: 'medium',
     peers: { hadolint: 'DL3023', trivy: 'DS006' },
     rationale: 'A stage cannot copy from itself; the builder fails, or resolves the name to an image of the same name.',

@@ -6,6 +6,7 @@ export default dockerfileRule({
     id: 'dockerfile-copy-from-unknown',
     target: 'dockerfile',
     title: 'COPY --from names a stage that is not defined before it',
+    check: 'COPY --from names a stage defined before it',
     severity: 'medium',
     peers: { hadolint: 'DL3022' },
     rationale: 'A --from that matches no earlier stage is taken as an image name and pulled from a registry: a typo silently copies files out of whatever image answers to that name.',

@@ -8,6 +8,7 @@ export default dockerfileRule({
     id: 'dockerfile-copy-relative-dest',
     target: 'dockerfile',
     title: 'COPY to a relative destination without a WORKDIR',
+    check: 'COPY to a relative destination only after a WORKDIR',
     severity: 'low',
     peers: { hadolint: 'DL3045' },
     rationale: 'A relative destination lands under the base image\'s working directory, which is whatever its authors chose and may change.',

@@ -20,6 +20,7 @@ export default dockerfileRule({
     id: 'dockerfile-copy-sensitive',
     target: 'dockerfile',
     title: 'COPY or ADD of secrets or repository metadata',
+    check: 'No COPY or ADD of secrets or repository metadata',
     severity: 'high',
     cis: { id: '4.10', automated: false },
     peers: { trivy: 'DS031' },

@@ -11,6 +11,7 @@ export default dockerfileRule({
     id: 'dockerfile-curl-pipe-shell',
     target: 'dockerfile',
     title: 'A download is piped straight into a shell',
+    check: 'No download piped straight into a shell',
     severity: 'high',
     peers: { checkov: 'CKV2_DOCKER_7', kics: 'c5f3d8b1-2a3e-4c4b-9c2e-3e5d1f0d7a11' },
     rationale: '`curl ... | sh` runs whatever the server sends, unreviewed and unverified; a compromised server, DNS or proxy owns the build and the image.',

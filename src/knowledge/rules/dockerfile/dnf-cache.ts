@@ -6,6 +6,7 @@ export default dockerfileRule({
     id: 'dockerfile-dnf-cache',
     target: 'dockerfile',
     title: 'dnf install leaves its cache in the image',
+    check: 'dnf install cleans its cache',
     severity: 'low',
     peers: { hadolint: 'DL3040' },
     rationale: 'dnf keeps downloaded packages and metadata under /var/cache; unless the same RUN cleans them (after installing) they stay in the layer.',

@@ -6,6 +6,7 @@ export default dockerfileRule({
     id: 'dockerfile-dnf-no-yes',
     target: 'dockerfile',
     title: 'dnf install without -y',
+    check: 'dnf install with -y',
     severity: 'low',
     peers: { hadolint: 'DL3038' },
     rationale: 'Without -y dnf asks for confirmation; a build has no one to answer, so it aborts.',

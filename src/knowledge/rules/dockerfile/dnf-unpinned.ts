@@ -6,6 +6,7 @@ export default dockerfileRule({
     id: 'dockerfile-dnf-unpinned',
     target: 'dockerfile',
     title: 'dnf install without package versions',
+    check: 'dnf install pins package versions',
     severity: 'low',
     peers: { hadolint: 'DL3041' },
     rationale: 'Unpinned packages take whatever the repository has on build day: builds are not reproducible and changes arrive unreviewed.',

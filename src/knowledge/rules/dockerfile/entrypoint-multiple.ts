@@ -6,6 +6,7 @@ export default dockerfileRule({
     id: 'dockerfile-entrypoint-multiple',
     target: 'dockerfile',
     title: 'A stage has more than one ENTRYPOINT',
+    check: 'At most one ENTRYPOINT per stage',
     severity: 'medium',
     peers: { hadolint: 'DL4004', trivy: 'DS007' },
     rationale: 'Only the last ENTRYPOINT of a stage takes effect; an earlier one that looks like the real entry (a wrapper that drops privileges, say) silently does not run.',

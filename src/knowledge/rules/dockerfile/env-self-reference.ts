@@ -6,6 +6,7 @@ export default dockerfileRule({
     id: 'dockerfile-env-self-reference',
     target: 'dockerfile',
     title: 'ENV uses a variable it defines in the same instruction',
+    check: 'ENV does not use a variable it defines in the same instruction',
     severity: 'low',
     peers: { hadolint: 'DL3044' },
     rationale: 'All values of one ENV are expanded before any is set: `ENV A=1 B=$A` gives B the old A (often empty), not 1.',

@@ -6,6 +6,7 @@ export default dockerfileRule({
     id: 'dockerfile-expose-ssh',
     target: 'dockerfile',
     title: 'EXPOSE 22: the image offers SSH',
+    check: 'No EXPOSE 22 (SSH)',
     severity: 'medium',
     peers: { trivy: 'DS004', checkov: 'CKV_DOCKER_1' },
     rationale: 'An SSH daemon in a container is another service to patch and another set of credentials to leak; `docker exec` already gives access when it is needed.',

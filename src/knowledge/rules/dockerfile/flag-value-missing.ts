@@ -15,6 +15,7 @@ export default dockerfileRule({
     id: 'dockerfile-flag-value-missing',
     target: 'dockerfile',
     title: 'Instruction flag written without its =value',
+    check: 'Instruction flags written with their =value',
     severity: 'high',
     rationale:
       'Instruction flags take their value after `=`: `COPY --from=build /app /app`. Written with a blank (`COPY --from build /app /app`), the flag has no value and BuildKit stops the build ("missing a value on flag: from"); older builders read the next word as a source instead, copying from the build context what was meant to come from a stage.',

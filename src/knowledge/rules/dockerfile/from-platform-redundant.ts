@@ -5,6 +5,7 @@ export default dockerfileRule({
     id: 'dockerfile-from-platform-redundant',
     target: 'dockerfile',
     title: 'FROM --platform=$TARGETPLATFORM is redundant',
+    check: 'No redundant FROM --platform=$TARGETPLATFORM',
     severity: 'info',
     peers: { hadolint: 'DL3065' },
     rationale: 'The target platform is already the default for FROM; saying so adds noise and hides the stages where --platform really matters.',

@@ -5,6 +5,7 @@ export default dockerfileRule({
     id: 'dockerfile-from-platform',
     target: 'dockerfile',
     title: 'FROM pins a platform with a literal --platform',
+    check: 'FROM without a literal --platform',
     severity: 'low',
     peers: { hadolint: 'DL3029' },
     rationale: 'A literal `--platform` makes the build produce that platform whatever the builder is asked for (multi-platform builds then ship the wrong binaries under another architecture\'s tag).',

@@ -7,6 +7,7 @@ export default dockerfileRule({
     id: 'dockerfile-gem-unpinned',
     target: 'dockerfile',
     title: 'gem install without versions',
+    check: 'gem install pins versions',
     severity: 'low',
     peers: { hadolint: 'DL3028' },
     rationale: 'An unpinned gem takes the latest release on build day: not reproducible, and a compromised release is installed unreviewed.',

@@ -6,6 +6,7 @@ export default dockerfileRule({
     id: 'dockerfile-go-unpinned',
     target: 'dockerfile',
     title: 'go install, get or run of a module without a version',
+    check: 'go install, get or run pins module versions',
     severity: 'low',
     peers: { hadolint: 'DL3062' },
     rationale: 'Without `@version` (or with `@latest`) the module is whatever its repository holds on build day: not reproducible, and a hijacked module is fetched unreviewed.',

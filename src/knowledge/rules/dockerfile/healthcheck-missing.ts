@@ -5,6 +5,7 @@ export default dockerfileRule({
     id: 'dockerfile-healthcheck-missing',
     target: 'dockerfile',
     title: 'No HEALTHCHECK in the final stage',
+    check: 'HEALTHCHECK in the final stage',
     severity: 'low',
     cis: { id: '4.6', automated: true },
     peers: { hadolint: 'DL3057', trivy: 'DS026', checkov: 'CKV_DOCKER_2' },

@@ -5,6 +5,7 @@ export default dockerfileRule({
     id: 'dockerfile-healthcheck-multiple',
     target: 'dockerfile',
     title: 'A stage has more than one HEALTHCHECK',
+    check: 'At most one HEALTHCHECK per stage',
     severity: 'low',
     peers: { hadolint: 'DL3012', trivy: 'DS023' },
     rationale: 'Only the last HEALTHCHECK of a stage takes effect; earlier ones are dead text that readers take for the real check.',

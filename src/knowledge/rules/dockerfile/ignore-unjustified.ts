@@ -6,6 +6,7 @@ export default dockerfileRule({
     id: 'dockerfile-ignore-unjustified',
     target: 'dockerfile',
     title: 'Inline ignore without a reason',
+    check: 'Inline ignores give a reason',
     severity: 'low',
     peers: { hadolint: 'DL1001' },
     rationale: 'An ignore silences a finding for everyone who reads the file later; without a reason nobody can tell a reviewed exception from a silenced problem. hadolint pragmas cannot carry one.',

@@ -5,6 +5,7 @@ export default dockerfileRule({
     id: 'dockerfile-instruction-before-from',
     target: 'dockerfile',
     title: 'An instruction other than ARG comes before the first FROM',
+    check: 'Only ARG before the first FROM',
     severity: 'medium',
     peers: { hadolint: 'DL3061' },
     rationale: 'Only ARG (and parser directives and comments) may precede the first FROM; the builder rejects anything else.',

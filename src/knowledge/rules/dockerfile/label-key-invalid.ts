@@ -8,6 +8,7 @@ export default dockerfileRule({
     id: 'dockerfile-label-key-invalid',
     target: 'dockerfile',
     title: 'LABEL key is invalid or uses a reserved namespace',
+    check: 'LABEL keys valid and outside reserved namespaces',
     severity: 'info',
     peers: { hadolint: 'DL3048' },
     rationale: 'Label keys are lower-case letters, digits, dots and dashes, starting with a letter; the com.docker.*, io.docker.* and org.dockerproject.* namespaces are reserved for Docker.',

@@ -6,6 +6,7 @@ export default dockerfileRule({
     id: 'dockerfile-last-user-root',
     target: 'dockerfile',
     title: 'A stage ends as root: its last USER is root',
+    check: 'Each stage ends as a non-root USER',
     severity: 'high',
     peers: { hadolint: 'DL3002', trivy: 'DS002', checkov: 'CKV_DOCKER_8' },
     rationale: 'The last USER of a stage is the user its container runs as. Root in a container is root on the host kernel: one escape and the host is taken. Like hadolint, every stage is judged (a builder stage left as root is often copied into a final one).',

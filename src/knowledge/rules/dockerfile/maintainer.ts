@@ -6,6 +6,7 @@ export default dockerfileRule({
     id: 'dockerfile-maintainer',
     target: 'dockerfile',
     title: 'MAINTAINER is deprecated',
+    check: 'No deprecated MAINTAINER',
     severity: 'info',
     peers: { hadolint: 'DL4000', trivy: 'DS022', checkov: 'CKV_DOCKER_6' },
     rationale: 'MAINTAINER has been deprecated since Docker 1.13; tools read the `org.opencontainers.image.authors` label instead.',

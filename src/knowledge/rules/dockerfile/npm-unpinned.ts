@@ -9,6 +9,7 @@ export default dockerfileRule({
     id: 'dockerfile-npm-unpinned',
     target: 'dockerfile',
     title: 'npm install of packages without versions',
+    check: 'npm install pins package versions',
     severity: 'low',
     peers: { hadolint: 'DL3016' },
     rationale: 'An unpinned `npm install pkg` takes the latest release on build day: not reproducible, and a compromised release is installed unreviewed.',

@@ -5,6 +5,7 @@ export default dockerfileRule({
     id: 'dockerfile-onbuild-invalid',
     target: 'dockerfile',
     title: 'ONBUILD registers ONBUILD, FROM or MAINTAINER',
+    check: 'ONBUILD registers no ONBUILD, FROM or MAINTAINER',
     severity: 'medium',
     peers: { hadolint: 'DL3043' },
     rationale: 'The builder refuses ONBUILD ONBUILD, ONBUILD FROM and ONBUILD MAINTAINER: the image that inherits the trigger fails to build.',

@@ -11,6 +11,7 @@ export default dockerfileRule({
     id: 'dockerfile-pip-cache',
     target: 'dockerfile',
     title: 'pip install keeps its download cache',
+    check: 'pip install without a download cache',
     severity: 'low',
     peers: { hadolint: 'DL3042' },
     rationale: 'pip caches every wheel it downloads under ~/.cache/pip; in an image that is dead weight in the layer.',

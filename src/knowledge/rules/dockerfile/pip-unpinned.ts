@@ -7,6 +7,7 @@ export default dockerfileRule({
     id: 'dockerfile-pip-unpinned',
     target: 'dockerfile',
     title: 'pip install without package versions',
+    check: 'pip install pins package versions',
     severity: 'low',
     peers: { hadolint: 'DL3013' },
     rationale: 'Unpinned Python packages take whatever PyPI has on build day: builds are not reproducible, and a hijacked or typosquatted release is installed unreviewed.',

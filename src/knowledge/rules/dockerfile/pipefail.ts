@@ -9,6 +9,7 @@ export default dockerfileRule({
     id: 'dockerfile-pipefail',
     target: 'dockerfile',
     title: 'RUN with a pipe but without pipefail',
+    check: 'RUN with a pipe sets pipefail',
     severity: 'medium',
     peers: { hadolint: 'DL4006' },
     rationale: 'A pipeline fails only if its last command fails: `curl ... | tar x` with a failed download builds an image without the files, silently.',

@@ -9,6 +9,7 @@ export default dockerfileRule({
     id: 'dockerfile-pointless-command',
     target: 'dockerfile',
     title: 'RUN calls a command that makes no sense in a build',
+    check: 'No RUN of commands meaningless in a build',
     severity: 'info',
     peers: { hadolint: 'DL3001' },
     rationale: 'ssh, vim, service, shutdown, top, ps, free, kill and mount are interactive or manage a running host; in a build step they hang, fail, or hide a design problem (a service started in RUN is gone in the image).',

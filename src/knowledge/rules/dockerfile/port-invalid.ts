@@ -6,6 +6,7 @@ export default dockerfileRule({
     id: 'dockerfile-port-invalid',
     target: 'dockerfile',
     title: 'EXPOSE names an invalid port',
+    check: 'EXPOSE names valid ports',
     severity: 'low',
     peers: { hadolint: 'DL3011', trivy: 'DS008' },
     rationale: 'Ports run from 0 to 65535 and protocols are tcp, udp or sctp; anything else fails at run time or is silently meaningless.',

@@ -5,6 +5,7 @@ export default dockerfileRule({
     id: 'dockerfile-run-consecutive',
     target: 'dockerfile',
     title: 'Consecutive single-command RUNs',
+    check: 'Consecutive single-command RUNs merged',
     severity: 'info',
     peers: { hadolint: 'DL3059' },
     rationale: 'Every RUN is a layer; runs of one command each, one after the other, add layers (and cache entries) for nothing.',

@@ -8,6 +8,7 @@ export default dockerfileRule({
     id: 'dockerfile-secrets',
     target: 'dockerfile',
     title: 'Secret written into the Dockerfile',
+    check: 'No secret written into the Dockerfile',
     severity: 'critical',
     cis: { id: '4.10', automated: false },
     peers: { hadolint: 'DL3064', trivy: 'DS031', kics: 'b03a748a-542d-44f4-bb86-9199ab4fd2d5' },

@@ -6,6 +6,7 @@ export default dockerfileRule({
     id: 'dockerfile-shell-form',
     target: 'dockerfile',
     title: 'CMD, ENTRYPOINT or HEALTHCHECK in shell form',
+    check: 'CMD, ENTRYPOINT and HEALTHCHECK in exec form',
     severity: 'low',
     peers: { hadolint: 'DL3025' },
     rationale: 'In shell form the program runs under `/bin/sh -c`: the shell is PID 1 and does not forward SIGTERM, so the container is killed after the stop timeout instead of shutting down cleanly; a shell-form ENTRYPOINT also ignores the CMD and `docker run` arguments.',

@@ -6,6 +6,7 @@ export default dockerfileRule({
     id: 'dockerfile-shell-symlink',
     target: 'dockerfile',
     title: 'RUN replaces /bin/sh with a symbolic link',
+    check: '/bin/sh not replaced by a symbolic link',
     severity: 'low',
     peers: { hadolint: 'DL4005' },
     rationale: 'Relinking /bin/sh changes the shell of every later script and package maintainer script behind their backs; SHELL changes it for the Dockerfile only.',

@@ -5,6 +5,7 @@ export default dockerfileRule({
     id: 'dockerfile-stage-name-duplicate',
     target: 'dockerfile',
     title: 'Two stages share a name',
+    check: 'Stage names unique',
     severity: 'medium',
     peers: { hadolint: 'DL3024', trivy: 'DS012', checkov: 'CKV_DOCKER_11' },
     rationale: 'With two stages of one name, `--from` and `--target` pick the first one: the second is unreachable, or the wrong files are copied.',

@@ -7,6 +7,7 @@ export default dockerfileRule({
     id: 'dockerfile-stage-name-reserved',
     target: 'dockerfile',
     title: 'Stage named scratch or context',
+    check: 'No stage named scratch or context',
     severity: 'medium',
     peers: { hadolint: 'DL3063' },
     rationale: '`scratch` and `context` mean the empty image and the build context to the builder; a stage of that name is ambiguous in FROM and --from.',

@@ -6,6 +6,7 @@ export default dockerfileRule({
     id: 'dockerfile-sudo',
     target: 'dockerfile',
     title: 'RUN uses sudo',
+    check: 'No sudo in RUN',
     severity: 'medium',
     peers: { hadolint: 'DL3004', trivy: 'DS010', checkov: 'CKV2_DOCKER_1' },
     rationale: 'sudo in an image means a non-root user can become root at run time (and its TTY and signal handling misbehave in containers); builds already run as whatever USER says.',

@@ -8,6 +8,7 @@ export default dockerfileRule({
     id: 'dockerfile-update-alone',
     target: 'dockerfile',
     title: 'Package index updated in a RUN of its own',
+    check: 'Package index updated in the same RUN as installs',
     severity: 'medium',
     cis: { id: '4.7', automated: true },
     peers: { trivy: 'DS017', checkov: 'CKV_DOCKER_5' },

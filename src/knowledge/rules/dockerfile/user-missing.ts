@@ -6,6 +6,7 @@ export default dockerfileRule({
     id: 'dockerfile-user-missing',
     target: 'dockerfile',
     title: 'No USER: the image runs as root',
+    check: 'A USER so the image does not run as root',
     severity: 'high',
     cis: { id: '4.1', automated: true },
     peers: { trivy: 'DS002', checkov: 'CKV_DOCKER_3' },

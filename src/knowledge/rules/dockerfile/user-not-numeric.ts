@@ -6,6 +6,7 @@ export default dockerfileRule({
     id: 'dockerfile-user-not-numeric',
     target: 'dockerfile',
     title: 'USER is a name, not a numeric UID',
+    check: 'USER is a numeric UID',
     severity: 'info',
     peers: { hadolint: 'DL3066' },
     rationale: 'Orchestrators check `runAsNonRoot` against a numeric UID; with a user name they cannot tell whether the image runs as root and refuse it (Kubernetes) or assume the worst.',

@@ -6,6 +6,7 @@ export default dockerfileRule({
     id: 'dockerfile-useradd-log-init',
     target: 'dockerfile',
     title: 'useradd with a large UID and without -l',
+    check: 'useradd with a large UID uses -l',
     severity: 'low',
     peers: { hadolint: 'DL3046' },
     rationale: 'useradd reserves lastlog and faillog space for every UID up to the new one: a UID of 100000 or more creates sparse files of gigabytes that exhaust the build disk.',

@@ -5,6 +5,7 @@ export default dockerfileRule({
     id: 'dockerfile-wget-and-curl',
     target: 'dockerfile',
     title: 'Both wget and curl are used in one stage',
+    check: 'One of wget and curl per stage',
     severity: 'info',
     peers: { hadolint: 'DL4001', trivy: 'DS014' },
     rationale: 'Two download tools do the same job: one of them is extra size and extra attack surface.',

@@ -6,6 +6,7 @@ export default dockerfileRule({
     id: 'dockerfile-wget-progress',
     target: 'dockerfile',
     title: 'wget without --progress floods the build log',
+    check: 'wget with --progress',
     severity: 'info',
     peers: { hadolint: 'DL3047' },
     rationale: 'Without a terminal wget prints a progress line per chunk: megabytes of build log that hide the lines that matter.',

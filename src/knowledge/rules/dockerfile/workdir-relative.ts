@@ -6,6 +6,7 @@ export default dockerfileRule({
     id: 'dockerfile-workdir-relative',
     target: 'dockerfile',
     title: 'WORKDIR is a relative path',
+    check: 'WORKDIR is an absolute path',
     severity: 'low',
     peers: { hadolint: 'DL3000', trivy: 'DS009', checkov: 'CKV_DOCKER_10' },
     rationale: 'A relative WORKDIR resolves against whatever directory the previous instruction (or the base image) left, so the same Dockerfile lands files in different places as bases change.',

@@ -8,6 +8,7 @@ export default dockerfileRule({
     id: 'dockerfile-yarn-cache',
     target: 'dockerfile',
     title: 'yarn install leaves its cache in the image',
+    check: 'yarn install cleans its cache',
     severity: 'low',
     peers: { hadolint: 'DL3060' },
     rationale: 'yarn keeps every downloaded package in its cache; unless the same RUN cleans it (or it sits on a cache mount) it stays in the layer.',

@@ -6,6 +6,7 @@ export default dockerfileRule({
     id: 'dockerfile-yum-cache',
     target: 'dockerfile',
     title: 'yum install leaves its cache in the image',
+    check: 'yum install cleans its cache',
     severity: 'low',
     peers: { hadolint: 'DL3032' },
     rationale: 'yum keeps downloaded packages and metadata in /var/cache/yum; unless the same RUN cleans them they stay in the layer.',

@@ -6,6 +6,7 @@ export default dockerfileRule({
     id: 'dockerfile-yum-no-yes',
     target: 'dockerfile',
     title: 'yum install without -y',
+    check: 'yum install with -y',
     severity: 'low',
     peers: { hadolint: 'DL3030' },
     rationale: 'Without -y yum asks for confirmation; a build has no one to answer, so it aborts.',

@@ -6,6 +6,7 @@ export default dockerfileRule({
     id: 'dockerfile-yum-unpinned',
     target: 'dockerfile',
     title: 'yum install without package versions',
+    check: 'yum install pins package versions',
     severity: 'low',
     peers: { hadolint: 'DL3033' },
     rationale: 'Unpinned packages take whatever the repository has on build day: builds are not reproducible and changes arrive unreviewed.',

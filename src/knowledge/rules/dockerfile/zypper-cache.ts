@@ -6,6 +6,7 @@ export default dockerfileRule({
     id: 'dockerfile-zypper-cache',
     target: 'dockerfile',
     title: 'zypper install leaves its cache in the image',
+    check: 'zypper install cleans its cache',
     severity: 'low',
     peers: { hadolint: 'DL3036' },
     rationale: 'zypper keeps downloaded packages in /var/cache/zypp; unless the same RUN cleans them they stay in the layer.',

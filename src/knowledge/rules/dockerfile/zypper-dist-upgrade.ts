@@ -6,6 +6,7 @@ export default dockerfileRule({
     id: 'dockerfile-zypper-dist-upgrade',
     target: 'dockerfile',
     title: 'zypper dist-upgrade in a Dockerfile',
+    check: 'No zypper dist-upgrade in a Dockerfile',
     severity: 'low',
     peers: { hadolint: 'DL3035' },
     rationale: 'A distribution upgrade inside a build turns the base image into another release nobody reviewed; a newer base tag is the reviewed way.',

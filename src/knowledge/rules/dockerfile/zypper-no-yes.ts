@@ -6,6 +6,7 @@ export default dockerfileRule({
     id: 'dockerfile-zypper-no-yes',
     target: 'dockerfile',
     title: 'zypper install without -n',
+    check: 'zypper install with -n',
     severity: 'low',
     peers: { hadolint: 'DL3034' },
     rationale: 'Without -n (--non-interactive) zypper asks for confirmation; a build has no one to answer, so it aborts.',

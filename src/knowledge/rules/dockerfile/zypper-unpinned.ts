@@ -6,6 +6,7 @@ export default dockerfileRule({
     id: 'dockerfile-zypper-unpinned',
     target: 'dockerfile',
     title: 'zypper install without package versions',
+    check: 'zypper install pins package versions',
     severity: 'low',
     peers: { hadolint: 'DL3037' },
     rationale: 'Unpinned packages take whatever the repository has on build day: builds are not reproducible and changes arrive unreviewed.',

@@ -11,6 +11,7 @@ export default hostRule({
     id: 'host-content-trust',
     target: 'host',
     title: 'Docker Content Trust is not enabled',
+    check: 'Docker Content Trust enabled',
     severity: 'low',
     cis: { id: '4.5', automated: true },
     peers: { dockerBench: '4.5' },

@@ -7,6 +7,7 @@ export default hostRule({
     id: 'host-data-root-partition',
     target: 'host',
     title: "Docker's data root shares the root file system",
+    check: "Docker's data root on its own partition",
     severity: 'medium',
     cis: { id: '1.1.1', automated: true },
     peers: { dockerBench: '1.1.1' },

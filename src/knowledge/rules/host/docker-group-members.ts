@@ -6,6 +6,7 @@ export default hostRule({
     id: 'host-docker-group-members',
     target: 'host',
     title: 'Users in the docker group control the daemon',
+    check: 'Only trusted users in the docker group',
     severity: 'info',
     cis: { id: '1.1.2', automated: true },
     peers: { dockerBench: '1.1.2' },

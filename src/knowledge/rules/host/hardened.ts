@@ -6,6 +6,7 @@ export default hostRule({
     id: 'host-hardened',
     target: 'host',
     title: 'Confirm the container host is hardened',
+    check: 'Container host hardened',
     severity: 'info',
     cis: { id: '1.2.1', automated: false },
     peers: { dockerBench: '1.2.1' },

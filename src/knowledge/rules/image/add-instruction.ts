@@ -7,6 +7,7 @@ export default imageRule({
     id: 'image-add-instruction',
     target: 'image',
     title: 'Image was built with ADD instead of COPY',
+    check: 'Image built with COPY rather than ADD',
     severity: 'low',
     cis: { id: '4.9', automated: false },
     peers: { dockerBench: '4.9', hadolint: 'DL2020' },

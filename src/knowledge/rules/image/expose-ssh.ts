@@ -6,6 +6,7 @@ export default imageRule({
     id: 'image-expose-ssh',
     target: 'image',
     title: 'Image exposes port 22 (SSH)',
+    check: 'Image does not expose port 22 (SSH)',
     severity: 'medium',
     peers: { checkov: 'CKV_DOCKER_1' },
     rationale: "An image that exposes 22 expects to run an SSH server: another way in, with its own keys and passwords to manage, where `docker exec` already gives operators a shell. dockerfile-expose-ssh finds the same in a Dockerfile; this rule reads the image's configuration (ExposedPorts), so it sees images whoever built them.",

@@ -6,6 +6,7 @@ export default imageRule({
     id: 'image-healthcheck',
     target: 'image',
     title: 'Image has no HEALTHCHECK',
+    check: 'Image has a HEALTHCHECK',
     severity: 'low',
     cis: { id: '4.6', automated: true },
     peers: { dockerBench: '4.6', checkov: 'CKV_DOCKER_2' },

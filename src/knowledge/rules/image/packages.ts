@@ -6,6 +6,7 @@ export default imageRule({
     id: 'image-packages',
     target: 'image',
     title: 'Confirm the image holds only the packages it needs',
+    check: 'Image holds only the packages it needs',
     severity: 'info',
     manual: true,
     cis: { id: '4.3', automated: false },

@@ -8,6 +8,7 @@ export default imageRule({
     id: 'image-scan-rebuild',
     target: 'image',
     title: 'Confirm the image is scanned and rebuilt with security fixes',
+    check: 'Image scanned and rebuilt with security fixes',
     severity: 'info',
     manual: true,
     cis: { id: '4.4', automated: false },

@@ -6,6 +6,7 @@ export default imageRule({
     id: 'image-secret-files',
     target: 'image',
     title: 'Image files hold a secret',
+    check: 'Image files free of secrets',
     severity: 'high',
     cis: { id: '4.10', automated: false },
     peers: { dockerBench: '4.10', trivy: 'secret' },

@@ -8,6 +8,7 @@ export default imageRule({
     id: 'image-secrets',
     target: 'image',
     title: 'Image metadata holds a secret',
+    check: 'Image metadata free of secrets',
     severity: 'high',
     cis: { id: '4.10', automated: false },
     peers: { dockerBench: '4.10', trivy: 'secret' },

@@ -7,6 +7,7 @@ export default imageRule({
     id: 'image-setuid',
     target: 'image',
     title: 'Image holds setuid or setgid files',
+    check: 'Image free of unneeded setuid and setgid files',
     severity: 'medium',
     cis: { id: '4.8', automated: false },
     peers: { dockerBench: '4.8' },

@@ -6,6 +6,7 @@ export default imageRule({
     id: 'image-signed-artifacts',
     target: 'image',
     title: 'Confirm the image and its artifacts are signed and validated',
+    check: 'Image and its artifacts signed and validated',
     severity: 'info',
     manual: true,
     cis: { id: '4.12', automated: false },

@@ -7,6 +7,7 @@ export default imageRule({
     id: 'image-trusted-base',
     target: 'image',
     title: 'Confirm the image comes from a trusted base',
+    check: 'Image comes from a trusted base',
     severity: 'info',
     manual: true,
     cis: { id: '4.2', automated: false },

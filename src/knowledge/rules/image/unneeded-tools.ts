@@ -17,6 +17,7 @@ export default imageRule({
     id: 'image-unneeded-tools',
     target: 'image',
     title: 'Final image holds tools it rarely needs (minimisation hints)',
+    check: 'Final image free of rarely needed tools',
     severity: 'low',
     cis: { id: '4.3', automated: false },
     peers: { dockerBench: '4.3' },

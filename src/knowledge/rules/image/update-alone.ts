@@ -33,6 +33,7 @@ export default imageRule({
     id: 'image-update-alone',
     target: 'image',
     title: 'Image refreshes its package index in a step of its own',
+    check: 'Package index refreshed in the same step as installs',
     severity: 'low',
     cis: { id: '4.7', automated: false },
     peers: { dockerBench: '4.7', hadolint: 'DL3009' },

@@ -7,6 +7,7 @@ export default imageRule({
     id: 'image-user',
     target: 'image',
     title: 'Image runs as root by default',
+    check: 'Image runs as a non-root user',
     severity: 'medium',
     cis: { id: '4.1', automated: true },
     peers: { hadolint: 'DL3002', checkov: 'CKV_DOCKER_3' },

@@ -6,6 +6,7 @@ export default imageRule({
     id: 'image-verified-packages',
     target: 'image',
     title: 'Confirm only verified packages are installed in the image',
+    check: 'Only verified packages installed in the image',
     severity: 'info',
     manual: true,
     cis: { id: '4.11', automated: false },

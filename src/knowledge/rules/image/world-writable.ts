@@ -7,6 +7,7 @@ export default imageRule({
     id: 'image-world-writable',
     target: 'image',
     title: 'World-writable files or directories in system paths',
+    check: 'No world-writable files in system paths',
     severity: 'medium',
     rationale:
       "A file or directory that anyone may write under /bin, /sbin, /usr, /lib*, /etc or /boot lets any process of the container, whatever its user, replace a program or configuration that root later runs. Symlinks (always 0777 on Linux) and sticky directories (only an entry's owner may remove it, as in /tmp) are not counted, and /tmp, /var/tmp, /run and home directories are outside the system paths. Needs the image's files: `moat scan` reads them; `moat audit` does not, and there the rule does not apply.",

@@ -7,6 +7,8 @@ interface NamespaceRuleSpec {
   flag: string;
   composeKey: string;
   title: string;
+  /** The check's neutral name (RuleMeta.check). */
+  check: string;
   rationale: string;
   severity: 'critical' | 'high' | 'medium';
   /** Why sharing this namespace is moot under a rootless daemon (its "host" namespace is the daemon's own, not the machine's). */
@@ -20,6 +22,7 @@ export function hostNamespaceRule(s: NamespaceRuleSpec): ContainerRule {
       id: `container-host-${s.ns === 'network' ? 'network' : s.ns}`,
       target: 'container',
       title: s.title,
+      check: s.check,
       severity: s.severity,
       cis: { id: s.cis, automated: true },
       peers: { dockerBench: s.cis },

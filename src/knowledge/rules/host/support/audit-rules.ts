@@ -33,6 +33,7 @@ export function auditRule(spec: AuditRuleSpec): HostRule {
       id: spec.id,
       target: 'host',
       title: `No audit rule watches ${spec.what}`,
+      check: `Audit rule watches ${spec.what}`,
       severity: spec.severity ?? 'low',
       cis: { id: spec.cis, automated: true, ...(spec.cisIds ? { ids: spec.cisIds } : {}) },
       ...(spec.dockerBench === null ? {} : { peers: { dockerBench: spec.dockerBench ?? spec.cis } }),

@@ -29,6 +29,8 @@ export const ROOTLESS_NO_CONTAINERD_CONFIG =
 export interface FileRuleSpec {
   id: string;
   title: string;
+  /** The check's neutral name (RuleMeta.check); ownerRule and modeRule derive it from the title. */
+  check?: string;
   severity: Severity;
   /** CIS v1.6.0 number as docker-bench numbers it; docker-bench's check has the same number. */
   cis: string;
@@ -63,6 +65,7 @@ export function fileRule(spec: FileRuleSpec, judge: (j: Judged) => Issue | undef
       id: spec.id,
       target: 'host',
       title: spec.title,
+      check: spec.check ?? spec.title,
       severity: spec.severity,
       cis: { id: spec.cis, automated: true },
       peers: { dockerBench: spec.cis },
@@ -102,6 +105,17 @@ export function fileRule(spec: FileRuleSpec, judge: (j: Judged) => Issue | undef
   });
 }
 
+/**
+ * The file a title names (`docker.service` from `docker.service is not owned by root:root`), so
+ * the neutral check name cannot drift from the title. A title of another shape is a mistake in
+ * the rule module: it fails at load, in every test.
+ */
+function titleSubject(spec: FileRuleSpec, problem: string): string {
+  const at = spec.title.indexOf(problem);
+  if (at <= 0) throw new Error(`rule ${spec.id}: title "${spec.title}" must read "<file>${problem}…" (or give \`check\`)`);
+  return spec.title.slice(0, at);
+}
+
 export type Owner = 'root:root' | 'root:docker';
 
 /** Others (or the group) writing a root-controlled file is worse than the benchmark's letter being missed. */
@@ -112,7 +126,8 @@ export const writeByOthers = (excess: number): Severity | undefined => (excess &
  * A rootless daemon's files are its user's (see `rootlessOwnerIssue`).
  */
 export function ownerRule(spec: FileRuleSpec & { owner: Owner }): HostRule {
-  return fileRule(spec, ({ fact, host, daemon }) => {
+  const check = `${titleSubject(spec, ' is not owned by ')} owned by ${spec.owner}`;
+  return fileRule({ check, ...spec }, ({ fact, host, daemon }) => {
     if (daemon.rootless) return rootlessOwnerIssue(fact, daemon.rootless);
     const groupOk = spec.owner === 'root:root' ? fact.gid === 0 : fact.gid === 0 || fact.group === 'docker' || fact.gid === host.dockerGroup?.gid;
     if (fact.uid === 0 && groupOk) return undefined;
@@ -149,7 +164,8 @@ export function rootlessOwnerIssue(fact: Judged['fact'], r: RootlessDaemon): Iss
  * worst excess (others can write a socket that is root on the host).
  */
 export function modeRule(spec: FileRuleSpec & { max: number; severityOf?: (excess: number) => Severity | undefined }): HostRule {
-  return fileRule(spec, ({ fact, daemon }) => {
+  const check = `${titleSubject(spec, ' is more permissive than ')} mode ${octal(spec.max)} or stricter`;
+  return fileRule({ check, ...spec }, ({ fact, daemon }) => {
     let excess = fact.mode & ~spec.max & 0o7777;
     // XDG Base Directory: a sticky file in $XDG_RUNTIME_DIR is kept by the runtime-dir cleaner; it grants nobody anything.
     if (daemon.rootless && isUnder(fact.path, daemon.rootless.runtimeDir)) excess &= ~0o1000;
