@@ -40,8 +40,12 @@ export async function forEachTarEntry(input: AsyncIterable<Buffer>, onEntry: (en
   if (!finished) throw new Error('Unexpected end of data: the tar stream stopped before its end');
 }
 
+/** Marks an entry whose bytes are read only on demand (from a file): draining it reads nothing. */
+export const LAZY = Symbol('lazy entry');
+
 /** Reads an entry's bytes and drops them. */
 export async function drain(entry: AsyncIterable<unknown>): Promise<void> {
+  if ((entry as { [LAZY]?: boolean })[LAZY] === true) return;
   for await (const _ of entry) {
     /* skip */
   }
