@@ -11,6 +11,7 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, syml
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import * as tar from 'tar-stream';
 import { rng } from '../../../knowledge/vuln/test-support/rng.ts';
 import { forEachTarEntry } from './tar-entries.ts';
 import { rangeBytes, walkTarFile } from './tar-file.ts';
@@ -25,10 +26,43 @@ type Outcome = { entries: string[]; error?: string };
 const describe = (h: { name: string; type: string | null; size: number; linkname?: string | null; mode: number; uid: number; gid: number; devmajor?: number; devminor?: number; pax?: unknown }, data: Buffer): string =>
   JSON.stringify([h.name, h.type, h.size, h.linkname ?? null, h.mode, h.uid, h.gid, h.devmajor, h.devminor, h.pax ?? null, data.toString('base64')]);
 
+/** The reference: tar-stream's own extract, fed the whole tar at once. */
 async function viaTarStream(bytes: Buffer): Promise<Outcome> {
   const entries: string[] = [];
+  const extract = tar.extract();
+  const done = new Promise<void>((resolve, reject) => {
+    extract.on('entry', (header, stream, next) => {
+      const parts: Buffer[] = [];
+      stream.on('data', (c: unknown) => parts.push(c as Buffer));
+      stream.on('end', () => {
+        entries.push(describe(header, Buffer.concat(parts)));
+        next();
+      });
+      stream.on('error', () => undefined);
+    });
+    extract.on('finish', () => resolve());
+    extract.on('error', reject);
+  });
+  extract.end(bytes);
   try {
-    await forEachTarEntry(Readable.from([bytes]), async (entry) => {
+    await done;
+    return { entries };
+  } catch (e) {
+    return { entries, error: (e as Error).message };
+  }
+}
+
+/** Moat's streaming parser (forEachTarEntry), fed the tar in chunks of random sizes. */
+async function viaStream(bytes: Buffer, random: () => number): Promise<Outcome> {
+  const chunks: Buffer[] = [];
+  for (let at = 0; at < bytes.length; ) {
+    const n = 1 + Math.floor(random() * (random() < 0.5 ? 700 : 70_000));
+    chunks.push(bytes.subarray(at, at + n));
+    at += n;
+  }
+  const entries: string[] = [];
+  try {
+    await forEachTarEntry(Readable.from(chunks), async (entry) => {
       const parts: Buffer[] = [];
       for await (const c of entry) parts.push(c);
       entries.push(describe(entry.header, Buffer.concat(parts)));
@@ -104,12 +138,25 @@ async function makeCorpus(): Promise<Array<[string, Buffer]>> {
   ];
 }
 
-test('the walk reads what tar-stream reads, or fails as it fails', async () => {
+test('the file walk and the stream parser read what tar-stream reads, or fail as it fails', async () => {
+  const random = rng(7);
   for (const [what, bytes] of await corpus()) {
     const stream = await viaTarStream(bytes);
     if (what === 'tar-stream pack' || what.startsWith('GNU')) assert.ok(stream.entries.length >= 5 && !stream.error, `${what} is a good tar`);
-    sameOutcome(await viaFile(bytes, 1536), stream, what);
+    sameOutcome(await viaFile(bytes, 1536), stream, `${what} (file)`);
+    for (let k = 0; k < 5; k++) sameOutcome(await viaStream(bytes, random), stream, `${what} (stream, chunking ${k})`);
   }
+});
+
+test('an entry left unread is passed over; one read in part is finished by the parser', async () => {
+  const [, packed] = (await corpus())[0] as [string, Buffer];
+  const names: string[] = [];
+  await forEachTarEntry(Readable.from([packed.subarray(0, 3000), packed.subarray(3000)]), async (entry) => {
+    names.push(entry.header.name);
+    if (entry.header.name === 'big') for await (const c of entry) if (c.length) break;
+  });
+  assert.deepEqual(names.slice(-2), ['empty', 'big']);
+  assert.equal(names.length, (await viaTarStream(packed)).entries.length);
 });
 
 test('seeded mutations of headers: the walk and tar-stream agree on every one', async () => {
@@ -128,7 +175,9 @@ test('seeded mutations of headers: the walk and tar-stream agree on every one', 
       bytes.write(`${sum.toString(8).padStart(6, '0')}\0 `, block + 148, 'latin1');
     }
     const cut = random() < 0.2 ? bytes.subarray(0, Math.floor(random() * bytes.length)) : bytes;
-    sameOutcome(await viaFile(cut), await viaTarStream(cut), `mutation ${i}`);
+    const reference = await viaTarStream(cut);
+    sameOutcome(await viaFile(cut), reference, `mutation ${i} (file)`);
+    sameOutcome(await viaStream(cut, random), reference, `mutation ${i} (stream)`);
   }
 });
 

@@ -15,7 +15,7 @@
 import { readSync } from 'node:fs';
 import type * as tar from 'tar-stream';
 
-const MAX_HEADER_SIZE = 4 * 1024 * 1024;
+export const MAX_HEADER_SIZE = 4 * 1024 * 1024;
 /** Entry bytes are handed out in pieces of at most this. */
 const CHUNK = 1024 * 1024;
 
@@ -66,7 +66,7 @@ export interface TarFileEntry {
 }
 
 /** A header as tar-stream decodes it, before it is typed as tar.Header. */
-interface RawHeader {
+export interface RawHeader {
   name: string;
   mode: number;
   uid: number;
@@ -83,7 +83,7 @@ interface RawHeader {
   pax: Record<string, string> | null;
 }
 
-const overflow = (size: number): number => {
+export const overflow = (size: number): number => {
   const rest = size & 511;
   return rest && 512 - rest;
 };
@@ -198,7 +198,7 @@ const USTAR_MAGIC = Buffer.from([0x75, 0x73, 0x74, 0x61, 0x72, 0x00]);
 const GNU_MAGIC = Buffer.from([0x75, 0x73, 0x74, 0x61, 0x72, 0x20]);
 const GNU_VER = Buffer.from([0x20, 0x00]);
 
-function decodePax(input: Buffer): Record<string, string> {
+export function decodePax(input: Buffer): Record<string, string> {
   const result: Record<string, string> = {};
   let buf = input;
   while (buf.length) {
@@ -215,7 +215,7 @@ function decodePax(input: Buffer): Record<string, string> {
   return result;
 }
 
-function decodeHeader(buf: Buffer): RawHeader | null {
+export function decodeHeader(buf: Buffer): RawHeader | null {
   const typeflag = buf[156] === 0 ? 0 : (buf[156] as number) - 48;
   let name = decodeStr(buf, 0, 100);
   const mode = decodeOct(buf, 100, 8);
@@ -338,6 +338,6 @@ function decodeOct(input: Buffer, start: number, length: number): number | null 
   return parseInt(val.subarray(offset, end).toString(), 8);
 }
 
-function decodeStr(val: Buffer, offset: number, length: number): string {
+export function decodeStr(val: Buffer, offset: number, length: number): string {
   return val.subarray(offset, indexOf(val, 0, offset, offset + length)).toString('utf-8');
 }
