@@ -11,7 +11,7 @@ import { digestMismatch } from './oci.ts';
  * them, and stalls while nobody reads; with the parser busy on a burst of small files, 16 KB
  * of buffer would make the two wait on each other. Bounded: peak memory stays in budget.
  */
-const READ_AHEAD = 32 * 1024 * 1024;
+const READ_AHEAD = 8 * 1024 * 1024;
 
 /**
  * An image in the local engine, read through `GET /images/{id}/get` as it streams (the
