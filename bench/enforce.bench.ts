@@ -141,7 +141,9 @@ async function startServer(args: string[], socket: string, dir: string, ready: s
 
 /** The mix at RATE against one server: each API call's two plugin calls, timed together. */
 async function driveMix(socket: string, n: number): Promise<{ latencies: number[]; denied: number }> {
-  const agent = new Agent({ keepAlive: true });
+  // At most 64 connections (the plugin judges 64 at once): on an overloaded machine an open loop
+  // would otherwise open connections until the socket's backlog refuses them (EAGAIN).
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   try {
     // Warm up (JIT, the door's first parse) as a long-running plugin would be.
     for (let i = 0; i < 300; i++) {
