@@ -111,7 +111,7 @@ export class EngineClient {
    * (none by default, for `/events`, which may be silent for hours). A connection that
    * breaks before the engine ends the answer makes `body` emit an EngineError ('gone').
    */
-  stream(method: string, path: string, opts: { signal?: AbortSignal; idleTimeoutMs?: number; body?: unknown } = {}): Promise<StreamResponse> {
+  stream(method: string, path: string, opts: { signal?: AbortSignal; idleTimeoutMs?: number; body?: unknown; readAheadBytes?: number } = {}): Promise<StreamResponse> {
     const ep = this.endpoint;
     const mod = ep.kind === 'tcp' && ep.tls ? https : http;
     // No pooled agent here, so the TLS material goes on the request itself.
@@ -137,7 +137,10 @@ export class EngineClient {
         (res) => {
           // Node reports a cut connection as a bare "aborted" error; the body the caller reads
           // carries Moat's own errors instead, and ends quietly only when the caller aborted.
-          const body = new PassThrough();
+          // readAheadBytes: how far the connection is read ahead of the caller. A deep buffer
+          // lets the engine write on while the reader is busy (an image export is produced
+          // by dockerd as fast as it is taken: stalling it costs its time, not just ours).
+          const body = new PassThrough(opts.readAheadBytes ? { highWaterMark: opts.readAheadBytes } : {});
           const fail = (e: Error): void => {
             if (opts.signal?.aborted) body.destroy();
             else body.destroy(e instanceof EngineError ? e : mapSocketError(e, ep, path));

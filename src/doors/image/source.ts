@@ -1,3 +1,4 @@
+import type { FileRange } from './layer/tar-file.ts';
 import type { ImageManifest } from './sources/oci.ts';
 
 export type { ImageManifest, ManifestLayer } from './sources/oci.ts';
@@ -28,7 +29,13 @@ export interface ImageSource {
 
 export type SourceKind = 'engine' | 'docker-archive' | 'oci-archive' | 'oci' | 'registry' | 'rootfs';
 
-export type BlobVisitor = (blob: { key: string; bytes: AsyncIterable<Buffer> }) => Promise<void>;
+/**
+ * `file`, when the blob is a range of a file on disk (an archive read from disk): the
+ * reader may then read it by position instead of through `bytes` (and hash it on another
+ * core). A source that gives `file` may visit several blobs at once, and keeps the file
+ * open until every visit has settled.
+ */
+export type BlobVisitor = (blob: { key: string; bytes: AsyncIterable<Buffer>; file?: FileRange }) => Promise<void>;
 
 export interface ReadOptions {
   signal?: AbortSignal;

@@ -54,3 +54,37 @@ test('the file sink appends JSON lines and rotates by size, keeping the newest g
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('lines are made and written off the request path, in batches, within tens of milliseconds', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'moat-log-'));
+  const warnings: string[] = [];
+  const onWarning = (w: Error): void => void warnings.push(w.message);
+  process.on('warning', onWarning);
+  try {
+    const file = join(dir, 'd.jsonl');
+    const sink = fileSink(file);
+    let made = 0;
+    for (let i = 0; i < 3; i++) {
+      sink.later?.(() => {
+        made++;
+        return decisionLine({ user: `u${i}`, method: 'GET', uri: '/_ping' }, allowed, 0);
+      });
+    }
+    // A line that cannot be made is a warning, never a crash, and costs only itself.
+    sink.later?.(() => {
+      throw new Error('boom');
+    });
+    assert.equal(made, 0, 'nothing is made while requests are answered');
+    assert.equal(readFileSync(file, 'utf8'), '', 'nothing is written at once');
+    await new Promise((r) => setTimeout(r, 80));
+    assert.equal(made, 3);
+    assert.deepEqual(readFileSync(file, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { user: string }).user), ['u0', 'u1', 'u2']);
+    assert.ok(warnings.some((w) => /a decision could not be logged: boom/.test(w)), warnings.join('; '));
+    sink.write(decisionLine({ user: 'last', method: 'GET', uri: '/_ping' }, allowed, 0));
+    await sink.close();
+    assert.match(readFileSync(file, 'utf8'), /"user":"last"/, 'close writes what is pending');
+  } finally {
+    process.off('warning', onWarning);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -92,7 +92,14 @@ export async function startPluginServer(opts: PluginServerOptions): Promise<Plug
       clearTimeout(timer);
       if (!j.allow) stats.denied++;
       send(res, 200, j.allow ? { Allow: true } : { Allow: false, Msg: j.msg }, close);
-      opts.log?.write(decisionLine(envelope, j, performance.now() - started));
+      const log = opts.log;
+      if (log) {
+        const ms = performance.now() - started;
+        const at = new Date();
+        const seen = envelope;
+        if (log.later) log.later(() => decisionLine(seen, j, ms, at));
+        else log.write(decisionLine(seen, j, ms, at));
+      }
     };
     const deny = (rule: string, msg: string, close = false): void => answer({ allow: false, msg: `moat: denied: ${rule}: ${msg}`, rule, endpoint: 'other', findings: [], notes: [] }, close);
     const timer = setTimeout(() => {

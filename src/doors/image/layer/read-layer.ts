@@ -9,7 +9,9 @@ import { ContentCollector } from '../files/content.ts';
 import { baseName, normalizeEntryPath, parentOf, joinPath } from '../files/paths.ts';
 import type { FileType, Inode } from '../files/tree.ts';
 import { decompress, peek, sniffCompression, type Compression } from './decompress.ts';
-import { drain, forEachTarEntry, type TarEntry } from './tar-entries.ts';
+import { drain, forEachTarEntry, LAZY, type TarEntry } from './tar-entries.ts';
+import { preadExact, rangeBytes, walkTarFile, type FileRange } from './tar-file.ts';
+import { hashFileRange } from '../../../util/hash-workers.ts';
 
 /** One layer as read from its tar: what it does to the file system, in the order it says it. */
 export interface LayerRecord {
@@ -65,7 +67,9 @@ const TYPES: Partial<Record<tar.Header['type'], FileType>> = {
  * feeds their stream consumers. Writes nothing but wanted contents, into the temp space,
  * under names of its own.
  */
-export async function readLayer(source: AsyncIterable<Buffer>, ctx: LayerReadContext): Promise<LayerRecord> {
+export async function readLayer(source: AsyncIterable<Buffer>, ctx: LayerReadContext, file?: FileRange): Promise<LayerRecord> {
+  // A plain tar in a file is read by its headers and hashed on another core; `source` is then not read.
+  if (file && sniffCompression(preadExact(file.fd, file.offset, Math.min(8, file.size))) === 'none') return readPlainLayerFile(file, ctx);
   const rawHash = createHash('sha256');
   const plainHash = createHash('sha256');
   let size = 0;
@@ -98,6 +102,38 @@ export async function readLayer(source: AsyncIterable<Buffer>, ctx: LayerReadCon
   record.size = size;
   record.digest = `sha256:${rawHash.digest('hex')}`;
   record.diffId = compression === 'none' ? record.digest : `sha256:${plainHash.digest('hex')}`;
+  return record;
+}
+
+/**
+ * An uncompressed layer in a file (a `docker save` archive on disk): the main thread walks
+ * its headers (tar-file.ts) and reads only the files analyzers want, while a worker hashes
+ * the whole range. Same record, same errors as the streaming read.
+ */
+async function readPlainLayerFile(file: FileRange, ctx: LayerReadContext): Promise<LayerRecord> {
+  if (file.size > MAX_LAYER_BYTES) throw new LayerError(`it expands to more than ${MAX_LAYER_BYTES / 1024 ** 3} GiB uncompressed`);
+  const digest = hashFileRange(file.fd, file.offset, file.size);
+  // Awaited below; a walk that fails first must not leave it unhandled.
+  digest.catch(() => undefined);
+  const record: LayerRecord = { digest: '', diffId: '', compression: 'none', size: file.size, whiteouts: [], opaques: [], ops: [], problems: [] };
+  let reported = file.offset;
+  try {
+    for (const { header, dataOffset, available } of walkTarFile(file, ctx.signal)) {
+      ctx.onBytes?.(dataOffset - reported);
+      reported = dataOffset;
+      const entry = Object.assign(rangeBytes(file.fd, dataOffset, available === 0 ? 0 : header.size, available), { header, [LAZY]: true });
+      await readEntry(entry, record, ctx);
+    }
+  } catch (e) {
+    throw asLayerError(e, 'none');
+  }
+  ctx.onBytes?.(file.offset + file.size - reported);
+  try {
+    record.digest = `sha256:${await digest}`;
+  } catch (e) {
+    throw new LayerError(`it could not be hashed: ${(e as Error).message}`);
+  }
+  record.diffId = record.digest;
   return record;
 }
 

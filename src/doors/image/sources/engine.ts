@@ -7,6 +7,13 @@ import { readImageArchive } from './archive.ts';
 import { digestMismatch } from './oci.ts';
 
 /**
+ * How much of the export is read ahead of the parser: dockerd tars the layers as it sends
+ * them, and stalls while nobody reads; with the parser busy on a burst of small files, 16 KB
+ * of buffer would make the two wait on each other. Bounded: peak memory stays in budget.
+ */
+const READ_AHEAD = 8 * 1024 * 1024;
+
+/**
  * An image in the local engine, read through `GET /images/{id}/get` as it streams (the
  * engine writes a `docker save` archive; nothing is saved to disk first), over the
  * client's streaming request: an idle timeout, and a cut connection is an error. The reference
@@ -27,7 +34,7 @@ export function engineSource(reference: string, clientOptions: ClientOptions = {
         const image = parseEngine(ImageInspectSchema, inspect, `image ${reference}`);
         const path = `/images/${encodeURIComponent(image.Id)}/get`;
         // The engine may pause while it prepares a layer; silence this long means it is stuck.
-        const res = await client.stream('GET', path, { ...(options.signal ? { signal: options.signal } : {}), idleTimeoutMs: clientOptions.timeoutMs ?? 15_000 });
+        const res = await client.stream('GET', path, { ...(options.signal ? { signal: options.signal } : {}), idleTimeoutMs: clientOptions.timeoutMs ?? 15_000, readAheadBytes: READ_AHEAD });
         if (res.status !== 200) {
           res.body.resume();
           throw new EngineError('http', `the engine refused GET ${path}: HTTP ${res.status}`, { status: res.status });
