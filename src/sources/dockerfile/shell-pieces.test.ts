@@ -1,0 +1,129 @@
+/**
+ * Long RUN chains are read piece by piece (`parsePieces` in shell.ts): the commands, words,
+ * positions, conditions and pipeline ids must be exactly what the grammar gives for the
+ * whole text, on every script of the real-world-shaped corpus, hadolint's spec Dockerfiles
+ * and texts written to sit on each edge of the splitter.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateCorpus, generateRealWorldCorpus } from '../../../bench/dockerfile-corpus.ts';
+import { parseShell, parseShellTree, shellParser, topLevelPieces } from './shell.ts';
+import { parseWith } from './parse.ts';
+import { MappedText } from './text.ts';
+
+const SH = ['/bin/sh', '-c'];
+
+function mapped(text: string): MappedText {
+  const m = new MappedText();
+  // Two pieces, as a continuation gives: positions must map across the join.
+  const cut = Math.floor(text.length / 2);
+  m.append(text.slice(0, cut), 3, 5);
+  m.append(text.slice(cut), 4, 1);
+  return m;
+}
+
+/** Every shell text the Dockerfile door would hand to `parseShell`, heredoc bodies included. */
+async function scriptsOf(dockerfiles: readonly string[]): Promise<string[]> {
+  const parser = await shellParser();
+  const out: string[] = [];
+  for (const text of dockerfiles) {
+    let spec;
+    try {
+      spec = parseWith(parser, text, { file: 'Dockerfile' });
+    } catch {
+      continue;
+    }
+    for (const i of spec.instructions) {
+      const ins = i.onbuild ?? i;
+      if (!ins.shell) continue;
+      // The command line with heredoc markers blanked, as the door parses it, and each body.
+      out.push(ins.shell.text.split('\n')[0] as string);
+      for (const h of ins.heredocs) if (h.script) out.push(h.body);
+    }
+  }
+  return out;
+}
+
+function sameAsGrammar(parser: Awaited<ReturnType<typeof shellParser>>, text: string): boolean {
+  const pieces = parseShell(parser, mapped(text), SH, 'Dockerfile', 2);
+  const whole = parseShellTree(parser, mapped(text), SH, 'Dockerfile', 2);
+  assert.deepEqual(pieces, whole, text);
+  return (topLevelPieces(text)?.length ?? 0) > 1;
+}
+
+test('edges of the splitter: the same reading as the whole-text grammar', async () => {
+  const parser = await shellParser();
+  const split = [
+    'a && b || c',
+    'a || b && c',
+    'a || b || c && d; e',
+    'a | b || c | d && e',
+    'set -eux; apt-get update; apt-get install -y x; rm -rf /var/lib/apt/lists/*',
+    'x="$(a; b)"; c',
+    "echo 'a;b' && echo \"c;d $(e || f)\" ; g",
+    'cmd 2>/dev/null || echo unknown; b',
+    'a > /dev/null; [ -z "$x" ] || b $x > /dev/null',
+    "case \"$arch\" in aarch64) x='--a' ;; x86_64) x='--b' ;; *) x='' ;; esac; cd /usr/src",
+    'if true; then a; else b; fi; c || d',
+    'for x in 1 2; do a $x; done && b',
+    'while a; do b; done; c',
+    'echo if; echo fi; d',
+    'a\\;b; c',
+    'echo ${x:-a;b}; c',
+    'export A="$(mktemp -d)"; gpg --batch --recv-keys ABC; rm -rf "$A"',
+    'a ;  b ; ',
+    'a &>/dev/null; b >&2; c >| f; d <> f; e |& f',
+    'echo \'%n#p\' | tr x y; z',
+    'FOO=1 make; BAR=2',
+    'a && b || c && d || e',
+  ];
+  const whole = [
+    'a & b; c',
+    'a; # c; d',
+    'a; (b; c); d',
+    '{ a; b; }; c',
+    'a;; b',
+    '; a',
+    'a && ; b',
+    'a &&',
+    'a\nb; c',
+    'echo `a; b`; c',
+    'a <<< x; b',
+    'f() { a; }; f',
+    '! a; b',
+    '[[ a ]]; b',
+    'case x in a) b ;; esac',
+    'if a; then echo fi; b; fi; c',
+    'x=$(case y in a) b ;; esac); c',
+    "echo 'unterminated; b",
+    'echo "unterminated; b',
+    'a $(b; c',
+    'time a; b',
+    'echo done; b',
+    'a;',
+  ];
+  for (const t of split) assert.ok(sameAsGrammar(parser, t), `expected "${t}" to be read piece by piece`);
+  for (const t of whole) sameAsGrammar(parser, t);
+  for (const t of ['a & b; c', 'a; # c; d', 'a; (b; c); d', '{ a; b; }; c', 'a\nb; c', 'echo `a; b`; c', 'a <<< x; b', 'f() { a; }; f', '! a; b', '[[ a ]]; b', 'a &&', 'time a; b']) {
+    assert.equal(topLevelPieces(t), undefined, `"${t}" is left whole`);
+  }
+});
+
+test('every script of the real-world-shaped and generated corpora reads the same piece by piece', async () => {
+  const parser = await shellParser();
+  const texts = await scriptsOf([...generateRealWorldCorpus(300, 77).map((f) => f.text), ...generateCorpus(300).map((f) => f.text)]);
+  let split = 0;
+  for (const t of texts) if (sameAsGrammar(parser, t)) split++;
+  assert.ok(split > texts.length / 3, `most long chains are split (${split} of ${texts.length})`);
+});
+
+test("every script of hadolint's spec Dockerfiles reads the same piece by piece", async () => {
+  const parser = await shellParser();
+  const cases = readFileSync(join(import.meta.dirname, '../../../test/conformance/hadolint/cases.jsonl'), 'utf8').split('\n').filter(Boolean);
+  const texts = await scriptsOf(cases.map((l) => (JSON.parse(l) as { dockerfile: string }).dockerfile));
+  let split = 0;
+  for (const t of texts) if (sameAsGrammar(parser, t)) split++;
+  assert.ok(texts.length > 500 && split > 50, `${texts.length} scripts, ${split} split`);
+});
