@@ -12,8 +12,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { dir, dockerSaveLegacy, file, makeTar, type Entry } from '../test/support/tar.ts';
-import { goBinaries, GO117_BINARY } from '../src/analyzers/test-support/go.ts';
-import { buildRpms, sqliteRpmdb } from '../src/analyzers/test-support/rpm.ts';
+import { goBinaries, GO117_BINARY } from '../src/doors/analyzers/test-support/go.ts';
+import { buildRpms, sqliteRpmdb } from '../src/doors/analyzers/test-support/rpm.ts';
 import { median, runSbom } from './sbom.bench.ts';
 
 const run = promisify(execFile);

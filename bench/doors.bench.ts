@@ -3,10 +3,10 @@
  * (shell-split included) and create requests/s. The request door runs on every create an
  * authorization plugin sees: target well under 0.5 ms per request.
  */
-import { containersFromCompose } from '../src/sources/compose/project.ts';
-import { containerFromCreateRequest } from '../src/sources/request/create-request.ts';
-import { containerFromRunArgs } from '../src/sources/run/argv.ts';
-import { findRunLines } from '../src/sources/run/shell.ts';
+import { containersFromCompose } from '../src/doors/compose/project.ts';
+import { containerFromCreateRequest } from '../src/doors/authz-request/create-request.ts';
+import { containerFromRunArgs } from '../src/doors/run-line/argv.ts';
+import { findRunLines } from '../src/doors/run-line/shell.ts';
 
 const COMPOSE = `name: shop
 x-common: &common

@@ -12,11 +12,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildNetworkView } from '../src/network/view.ts';
-import { renderNetwork } from '../src/network/render.ts';
-import { containerFromInspect } from '../src/sources/engine/container.ts';
-import { ContainerInspectSchema, parseEngine } from '../src/sources/engine/inspect-schema.ts';
-import { NetworkInspectSchema, engineNetworkPicture, exposedOf, networkFromInspect } from '../src/sources/engine/network.ts';
+import { buildNetworkView } from '../src/features/network/view.ts';
+import { renderNetwork } from '../src/features/network/render.ts';
+import { containerFromInspect } from '../src/doors/engine/container.ts';
+import { ContainerInspectSchema, parseEngine } from '../src/doors/engine/inspect-schema.ts';
+import { NetworkInspectSchema, engineNetworkPicture, exposedOf, networkFromInspect } from '../src/doors/engine/network.ts';
 import { MOAT_CLI } from './support/moat-cli.ts';
 
 const CONTAINERS = 500;

@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 
 const [ref = '', concurrencyText = '1', mode = 'moat'] = process.argv.slice(2);
 const concurrency = Number(concurrencyText);
-const { openRegistryImage } = (await import(new URL('../dist/registry/index.js', import.meta.url).href)) as typeof import('../src/registry/index.ts');
+const { openRegistryImage } = (await import(new URL('../dist/registry/index.js', import.meta.url).href)) as typeof import('../src/doors/registry/index.ts');
 
 const sink = (): Writable => new Writable({ write: (_c, _e, cb) => cb() });
 const t0 = performance.now();

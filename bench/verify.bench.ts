@@ -9,10 +9,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadPublicKeyFile } from '../src/signatures/keys.ts';
-import type { Signer } from '../src/signatures/policy.ts';
-import { SignatureVerifier, type ResolvedImage } from '../src/verify/verifier.ts';
-import { parseImageReference } from '../src/registry/reference.ts';
+import { loadPublicKeyFile } from '../src/doors/signatures/keys.ts';
+import type { Signer } from '../src/doors/signatures/policy.ts';
+import { SignatureVerifier, type ResolvedImage } from '../src/features/verify/verifier.ts';
+import { parseImageReference } from '../src/doors/registry/reference.ts';
 import { cosignSignImage, makeKey } from '../test/support/cosign.ts';
 import { startRegistry } from '../test/support/registry.ts';
 import { uploadImage } from '../test/support/registry-images.ts';

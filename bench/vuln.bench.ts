@@ -1,6 +1,6 @@
 /**
  * Vulnerability data at scale (issue: vulnerability data and matching). Builds an
- * all.zip of 500,000 generated OSV records (src/vuln/test-support/osv-generator.ts),
+ * all.zip of 500,000 generated OSV records (src/knowledge/vuln/test-support/osv-generator.ts),
  * then measures `moat db import` of it as shipped (wall time and peak RSS of the CLI
  * process), the database size, matching an inventory of 2,000 packages, and `moat scan`
  * against `moat sbom` of the Debian test image with that database (issue 5), from the
@@ -14,11 +14,11 @@ import path from 'node:path';
 import { docker } from '../test/support/engine.ts';
 import { DEBIAN_IMAGES, ensureDebianImages } from '../test/support/images.ts';
 import { median, runMoat } from './sbom.bench.ts';
-import { VulnDatabase } from '../src/vuln/db/vuln-database.ts';
-import { matchInventory } from '../src/vuln/match/match.ts';
+import { VulnDatabase } from '../src/knowledge/vuln/db/vuln-database.ts';
+import { matchInventory } from '../src/knowledge/vuln/match/match.ts';
 import type { Inventory, Package } from '../src/models/inventory.ts';
-import { bulkRecord } from '../src/vuln/test-support/osv-generator.ts';
-import { ZipWriter } from '../src/vuln/test-support/zip-writer.ts';
+import { bulkRecord } from '../src/knowledge/vuln/test-support/osv-generator.ts';
+import { ZipWriter } from '../src/knowledge/vuln/test-support/zip-writer.ts';
 
 const root = path.join(import.meta.dirname, '..');
 const RECORDS = Number(process.env['MOAT_BENCH_RECORDS'] ?? 500_000);

@@ -14,10 +14,10 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import v8 from 'node:v8';
-import { EngineClient } from '../src/engine/client.ts';
-import { allRules } from '../src/rules/index.ts';
-import { watch } from '../src/watch/watcher.ts';
-import type { Alert } from '../src/watch/alert.ts';
+import { EngineClient } from '../src/doors/engine/client.ts';
+import { allRules } from '../src/knowledge/rules/index.ts';
+import { watch } from '../src/features/watch/watcher.ts';
+import type { Alert } from '../src/features/watch/alert.ts';
 import { docker, TEST_LABEL } from '../test/support/engine.ts';
 import { ensureWatchImage, WATCH_IMAGE } from '../test/support/watch-image.ts';
 

@@ -15,7 +15,7 @@ const outdir = join(root, 'dist/moat');
 rmSync(outdir, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  entryPoints: { bin: 'src/cli/bin.ts', 'import-worker': 'src/vuln/db/import-worker.ts' },
+  entryPoints: { bin: 'src/cli/bin.ts', 'import-worker': 'src/knowledge/vuln/db/import-worker.ts' },
   outdir,
   bundle: true,
   splitting: true,

@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { allRules, auditRules } from '../src/rules/index.ts';
+import { allRules, auditRules } from '../src/knowledge/rules/index.ts';
 import { BENCHMARKS, cisIdIn } from '../src/models/cis-benchmark.ts';
 
 interface BenchResult {

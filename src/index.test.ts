@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as moat from './index.ts';
-import { SCHEMES } from './vuln/versioning/index.ts';
+import { SCHEMES } from './knowledge/vuln/versioning/index.ts';
 
 test('the library exposes versioning.<scheme> for every scheme, and the vulnerability API', () => {
   assert.deepEqual(Object.keys(moat.versioning.SCHEMES), Object.keys(SCHEMES));

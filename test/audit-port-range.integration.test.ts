@@ -5,8 +5,8 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { audit } from '../src/audit/audit.ts';
-import { containerRules } from '../src/rules/index.ts';
+import { audit } from '../src/features/audit/audit.ts';
+import { containerRules } from '../src/knowledge/rules/index.ts';
 import { ensureTestImages, TestContainers } from './support/engine.ts';
 
 const containers = new TestContainers('portrange');

@@ -5,10 +5,10 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { audit } from '../src/audit/audit.ts';
-import { allRules, containerRules } from '../src/rules/index.ts';
-import { isNotApplicable } from '../src/rules/rule.ts';
-import { containerFromRunArgs } from '../src/sources/run/argv.ts';
+import { audit } from '../src/features/audit/audit.ts';
+import { allRules, containerRules } from '../src/knowledge/rules/index.ts';
+import { isNotApplicable } from '../src/models/rule.ts';
+import { containerFromRunArgs } from '../src/doors/run-line/argv.ts';
 import type { Report } from '../src/report/model.ts';
 import { IMAGES, RISKY_IMAGE_VALUES } from './support/engine.ts';
 import { IMAGE_EXPECT, startMatrix, type Matrix } from './support/matrix.ts';

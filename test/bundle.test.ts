@@ -9,8 +9,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { bulkRecord } from '../src/vuln/test-support/osv-generator.ts';
-import { tempDir } from '../src/vuln/test-support/temp.ts';
+import { bulkRecord } from '../src/knowledge/vuln/test-support/osv-generator.ts';
+import { tempDir } from '../src/knowledge/vuln/test-support/temp.ts';
 
 const root = join(import.meta.dirname, '..');
 const bin = join(root, 'bin/moat');

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { tempDir } from '../src/vuln/test-support/temp.ts';
-import { ZipWriter } from '../src/vuln/test-support/zip-writer.ts';
+import { tempDir } from '../src/knowledge/vuln/test-support/temp.ts';
+import { ZipWriter } from '../src/knowledge/vuln/test-support/zip-writer.ts';
 import { runMoat } from './support/moat-cli.ts';
 
 const BIN = path.join(import.meta.dirname, '../src/cli/bin.ts');

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseDockerfile } from '../src/sources/dockerfile/parse.ts';
+import { parseDockerfile } from '../src/doors/dockerfile/parse.ts';
 import type { DockerfileSpec, Instruction } from '../src/models/dockerfile-spec.ts';
 import { docker, TEST_LABEL } from './support/engine.ts';
 

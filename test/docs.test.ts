@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cisVersionsMarkdown, rulesMarkdown } from '../src/cli/commands/rules.ts';
-import { allRules, ruleById } from '../src/rules/index.ts';
+import { allRules, ruleById } from '../src/knowledge/rules/index.ts';
 import { BENCHMARKS, cisIdIn } from '../src/models/cis-benchmark.ts';
 
 const root = join(import.meta.dirname, '..');

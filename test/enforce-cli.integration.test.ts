@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { DecisionLine } from '../src/enforce/decision-log.ts';
+import type { DecisionLine } from '../src/features/enforce/decision-log.ts';
 import { ensureTestImages, IMAGES } from './support/engine.ts';
 import { loadImage, startSecondDaemon, type SecondDaemon } from './support/second-daemon.ts';
 

@@ -12,12 +12,12 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { audit } from '../src/audit/audit.ts';
-import { Enforcer } from '../src/enforce/enforcer.ts';
-import { startPluginServer, type PluginServer } from '../src/enforce/server.ts';
-import { severityRank } from '../src/findings/finding.ts';
-import { lint } from '../src/lint/lint.ts';
-import { containerRules } from '../src/rules/container/index.ts';
+import { audit } from '../src/features/audit/audit.ts';
+import { Enforcer } from '../src/features/enforce/enforcer.ts';
+import { startPluginServer, type PluginServer } from '../src/features/enforce/server.ts';
+import { severityRank } from '../src/models/finding.ts';
+import { lint } from '../src/features/lint/lint.ts';
+import { containerRules } from '../src/knowledge/rules/container/index.ts';
 import { docker, ensureTestImages, IMAGES, TEST_LABEL } from './support/engine.ts';
 import { loadImage, startSecondDaemon, type SecondDaemon } from './support/second-daemon.ts';
 

@@ -10,10 +10,10 @@ import { Agent, request } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Enforcer } from '../src/enforce/enforcer.ts';
-import { startPluginServer } from '../src/enforce/server.ts';
-import { containerFromCreateRequest } from '../src/sources/request/create-request.ts';
-import { rng } from '../src/vuln/test-support/rng.ts';
+import { Enforcer } from '../src/features/enforce/enforcer.ts';
+import { startPluginServer } from '../src/features/enforce/server.ts';
+import { containerFromCreateRequest } from '../src/doors/authz-request/create-request.ts';
+import { rng } from '../src/knowledge/vuln/test-support/rng.ts';
 
 const COUNT = 10_000;
 const TIMEOUT_MS = 1000;

@@ -17,13 +17,13 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseConfig } from '../src/config/load.ts';
-import { fileSink, type DecisionLine, type DecisionSink } from '../src/enforce/decision-log.ts';
-import { EngineDaemonView } from '../src/enforce/daemon-view.ts';
-import { Enforcer } from '../src/enforce/enforcer.ts';
-import type { AuthzRequest } from '../src/enforce/protocol.ts';
-import { startPluginServer, type PluginServer } from '../src/enforce/server.ts';
-import { allRules } from '../src/rules/index.ts';
+import { parseConfig } from '../src/doors/config/load.ts';
+import { fileSink, type DecisionLine, type DecisionSink } from '../src/features/enforce/decision-log.ts';
+import { EngineDaemonView } from '../src/features/enforce/daemon-view.ts';
+import { Enforcer } from '../src/features/enforce/enforcer.ts';
+import type { AuthzRequest } from '../src/doors/authz-request/protocol.ts';
+import { startPluginServer, type PluginServer } from '../src/features/enforce/server.ts';
+import { allRules } from '../src/knowledge/rules/index.ts';
 import { ensureTestImages, IMAGES, sleeperBinary } from './support/engine.ts';
 import { rawRequest } from './support/raw-http.ts';
 import { loadImage, startSecondDaemon, type SecondDaemon } from './support/second-daemon.ts';
@@ -35,7 +35,7 @@ const IMAGE = IMAGES.hardened;
 const SHELL_IMAGE = IMAGES.risky;
 const SAFE = ['--network', 'none', '--memory', '64m', '--pids-limit', '50', '--read-only', '--cap-drop', 'ALL'];
 const TIMEOUT_MS = 1000;
-/** Judgement slots: as many as the concurrent-start test starts containers (src/enforce/server.test.ts shows one slot is enough). */
+/** Judgement slots: as many as the concurrent-start test starts containers (src/features/enforce/server.test.ts shows one slot is enough). */
 const MAX_IN_FLIGHT = 8;
 
 const POLICY = `enforce:

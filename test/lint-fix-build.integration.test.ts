@@ -14,10 +14,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { FIXABLE_RULES, fixDockerfile } from '../src/lint/fix.ts';
-import { dockerfileRules } from '../src/rules/dockerfile/index.ts';
-import { isNotApplicable } from '../src/rules/rule.ts';
-import { parseDockerfile } from '../src/sources/dockerfile/parse.ts';
+import { FIXABLE_RULES, fixDockerfile } from '../src/features/lint/fix.ts';
+import { dockerfileRules } from '../src/knowledge/rules/dockerfile/index.ts';
+import { isNotApplicable } from '../src/models/rule.ts';
+import { parseDockerfile } from '../src/doors/dockerfile/parse.ts';
 import { docker, TEST_LABEL } from './support/engine.ts';
 import { ensureDebianBase } from './support/images.ts';
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { lstatSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { tempDir } from '../src/vuln/test-support/temp.ts';
+import { tempDir } from '../src/knowledge/vuln/test-support/temp.ts';
 import { runMoat } from './support/moat-cli.ts';
 
 const dir = tempDir('output-cli');

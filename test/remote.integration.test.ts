@@ -13,8 +13,8 @@ import { startSecondDaemon, type SecondDaemon } from './support/second-daemon.ts
 import { makeTlsSet, type TlsSet } from './support/tls-certs.ts';
 import { startSshServer, type SshServer } from './support/ssh-server.ts';
 import { runMoat } from './support/moat-cli.ts';
-import { EngineClient } from '../src/engine/client.ts';
-import { resolveEndpoint } from '../src/engine/endpoint.ts';
+import { EngineClient } from '../src/doors/engine/client.ts';
+import { resolveEndpoint } from '../src/doors/engine/endpoint.ts';
 
 let dir: string;
 let daemon: SecondDaemon;

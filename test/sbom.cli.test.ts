@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEBIAN_IMAGES, ensureDebianImages, ensureDebianRootfs } from './support/images.ts';
 import { dockerSaveLegacy, file, makeTar } from './support/tar.ts';
-import { cycloneDxValidator, spdxValidator } from '../src/sbom/test-support/schemas.ts';
+import { cycloneDxValidator, spdxValidator } from '../src/report/sbom/test-support/schemas.ts';
 import { runMoat, type Run, type RunOptions } from './support/moat-cli.ts';
 
 let work: string;

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { compileSchema, FINDING_SCHEMA_URL, readJson } from '../src/report/test-support/ajv.ts';
-import { tempDir } from '../src/vuln/test-support/temp.ts';
-import { ZipWriter } from '../src/vuln/test-support/zip-writer.ts';
+import { tempDir } from '../src/knowledge/vuln/test-support/temp.ts';
+import { ZipWriter } from '../src/knowledge/vuln/test-support/zip-writer.ts';
 import { runMoat, type Run } from './support/moat-cli.ts';
 
 const dir = tempDir('vuln-cli');
@@ -185,7 +185,7 @@ test('db update downloads from --source, then reports every ecosystem unchanged'
 
 test("scan TARGET reads an image or root file system through the image analyzers: this machine's dpkg status", async () => {
   const { copyFileSync, realpathSync } = await import('node:fs');
-  const { readDpkgStatus } = await import('../src/vuln/test-support/dpkg-status.ts');
+  const { readDpkgStatus } = await import('../src/knowledge/vuln/test-support/dpkg-status.ts');
   const root = path.join(dir, 'rootfs');
   mkdirSync(path.join(root, 'var/lib/dpkg'), { recursive: true });
   mkdirSync(path.join(root, 'etc'), { recursive: true });

@@ -11,8 +11,8 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Alert } from '../src/watch/alert.ts';
-import { validateAlert } from '../src/watch/test-support/alert-schema.ts';
+import type { Alert } from '../src/features/watch/alert.ts';
+import { validateAlert } from '../src/features/watch/test-support/alert-schema.ts';
 import { TestContainers } from './support/engine.ts';
 import { ensureWatchImage, WATCH_IMAGE } from './support/watch-image.ts';
 

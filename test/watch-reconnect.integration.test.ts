@@ -6,12 +6,12 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { EngineClient } from '../src/engine/client.ts';
-import { allRules } from '../src/rules/index.ts';
-import type { Rule } from '../src/rules/rule.ts';
-import type { ExecDetails } from '../src/watch/alert.ts';
-import { ENGINE_EVENT_BUFFER } from '../src/watch/follow.ts';
-import { watch } from '../src/watch/watcher.ts';
+import { EngineClient } from '../src/doors/engine/client.ts';
+import { allRules } from '../src/knowledge/rules/index.ts';
+import type { Rule } from '../src/models/rule.ts';
+import type { ExecDetails } from '../src/features/watch/alert.ts';
+import { ENGINE_EVENT_BUFFER } from '../src/features/watch/follow.ts';
+import { watch } from '../src/features/watch/watcher.ts';
 import { docker, TestContainers } from './support/engine.ts';
 import { startRestorableProxy } from './support/restorable-proxy.ts';
 import { Collected } from './support/watch-collector.ts';

@@ -1,5 +1,5 @@
-import type { ScanOptions } from '../image/scan.ts';
-import type { ImageTarget } from '../image/target.ts';
+import type { ScanOptions } from '../doors/image/scan.ts';
+import type { ImageTarget } from '../doors/image/target.ts';
 import { MoatError } from '../util/errors.ts';
 import type { CommandIO } from './commands/audit.ts';
 import { Progress } from './progress.ts';
@@ -31,7 +31,7 @@ export function checkImageReadFlags(command: string, flags: ImageReadFlags): num
  */
 export async function withImageRead<T>(command: string, target: ImageTarget, flags: ImageReadFlags, io: CommandIO, read: (options: ScanOptions) => Promise<T>): Promise<T> {
   const timeoutMs = checkImageReadFlags(command, flags);
-  const { resolveEndpoint } = await import('../engine/endpoint.ts');
+  const { resolveEndpoint } = await import('../doors/engine/endpoint.ts');
   const controller = new AbortController();
   const onSignal = (sig: NodeJS.Signals): void => controller.abort(new MoatError('incomplete', `interrupted (${sig}): nothing was written`));
   process.once('SIGINT', onSignal);

@@ -1,10 +1,10 @@
-import { EngineError } from '../engine/errors.ts';
+import { EngineError } from '../doors/engine/errors.ts';
 import { capText } from '../util/error-text.ts';
 import { MoatError } from '../util/errors.ts';
 import { TOOL_VERSION } from '../version.ts';
 import type { CommandIO } from './commands/audit.ts';
 import { EXIT } from './exit-codes.ts';
-import { maskText } from '../secrets/mask.ts';
+import { maskText } from '../doors/secrets/mask.ts';
 
 const HELP = `Usage: moat <command> [options]
 

@@ -4,7 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, linkSync, lstatSync, mkdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { MoatError } from '../util/errors.ts';
-import { tempDir } from '../vuln/test-support/temp.ts';
+import { tempDir } from '../knowledge/vuln/test-support/temp.ts';
 import { writeOutput } from './output.ts';
 
 const dir = tempDir('output');

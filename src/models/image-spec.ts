@@ -53,7 +53,7 @@ export interface ImageFileSecret {
 
 export type ToolCategory = 'sshd' | 'package-manager' | 'compiler' | 'shell';
 
-/** What the image reader learnt from the file tree, built in one place (src/image/files/facts.ts). */
+/** What the image reader learnt from the file tree, built in one place (src/doors/image/files/facts.ts). */
 export interface ImageFileFacts {
   /** Regular files with the setuid (04000) or setgid (02000) bit, sorted by path. */
   setuid: ImageFileRef[];

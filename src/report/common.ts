@@ -1,4 +1,4 @@
-import { severityRank, type Finding, type Subject, type SubjectKind } from '../findings/finding.ts';
+import { severityRank, type Finding, type Subject, type SubjectKind } from '../models/finding.ts';
 import type { CheckResult, Report } from './model.ts';
 
 /** The benchmark's section order: the host, its daemon, then what runs on it. */

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
-import type { Finding } from '../findings/finding.ts';
+import type { Finding } from '../models/finding.ts';
 import { escapeHtml, renderHtml } from './html.ts';
 import { DB, PRIVILEGED_WEB, sampleFindings, sampleReport } from './test-support/sample.ts';
 

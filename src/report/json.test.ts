@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SEVERITIES, type Subject } from '../findings/finding.ts';
-import { checkResult, summarize } from '../findings/summary.ts';
-import { toVerdict } from '../rules/evaluate.ts';
-import { allRules } from '../rules/index.ts';
+import { SEVERITIES, type Subject } from '../models/finding.ts';
+import { checkResult, summarize } from './summary.ts';
+import { toVerdict } from '../knowledge/rules/evaluate.ts';
+import { allRules } from '../knowledge/rules/index.ts';
 import { renderJson } from './json.ts';
 import { SCHEMA_VERSION, type Report } from './model.ts';
 import { compileSchema, FINDING_SCHEMA_URL, readJson } from './test-support/ajv.ts';

@@ -5,7 +5,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { Finding } from '../findings/finding.ts';
+import type { Finding } from '../models/finding.ts';
 import type { Report } from './model.ts';
 import { artifactLocation, FINGERPRINT_KEY, friendlyName, renderSarif, SRCROOT, toSarif, type SarifLog } from './sarif.ts';
 import { compileSchema, readJson } from './test-support/ajv.ts';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Finding, Severity } from '../findings/finding.ts';
+import type { Finding, Severity } from '../models/finding.ts';
 import type { Location } from '../models/location.ts';
 import type { CheckResult, Report } from './model.ts';
 import { cisIdFromReference, shortId } from './common.ts';

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { lint } from '../lint/lint.ts';
+import { lint } from '../features/lint/lint.ts';
 import { renderTable } from './table.ts';
 import { tableWidth, wrapRow, wrapText } from './wrap.ts';
 

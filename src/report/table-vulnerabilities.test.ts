@@ -5,9 +5,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Severity } from '../findings/finding.ts';
+import type { Severity } from '../models/finding.ts';
 import type { Package } from '../models/inventory.ts';
-import { findingFor } from '../vuln/match/finding.ts';
+import { findingFor } from '../knowledge/vuln/match/finding.ts';
 import { sampleReport } from './test-support/sample.ts';
 import { renderTable } from './table.ts';
 

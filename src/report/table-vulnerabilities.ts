@@ -1,4 +1,4 @@
-import { SEVERITIES, severityRank, type Finding, type Severity } from '../findings/finding.ts';
+import { SEVERITIES, severityRank, type Finding, type Severity } from '../models/finding.ts';
 import { sanitize, subjectLabel } from './common.ts';
 import { wrapRow } from './wrap.ts';
 

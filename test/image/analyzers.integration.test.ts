@@ -15,14 +15,14 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
-import { scanImage, type ImageScan } from '../../src/image/scan.ts';
-import { allAnalyzers } from '../../src/analyzers/index.ts';
+import { scanImage, type ImageScan } from '../../src/doors/image/scan.ts';
+import { allAnalyzers } from '../../src/doors/analyzers/index.ts';
 import type { Package } from '../../src/models/inventory.ts';
 import { docker, TEST_LABEL } from '../support/engine.ts';
 import { DEBIAN_IMAGES, dockerExport, ensureDebianImages } from '../support/images.ts';
-import { buildRpms, rpmQa, sqliteRpmdb } from '../../src/analyzers/test-support/rpm.ts';
-import { goBinaries, goVersionM, GO117_BINARY } from '../../src/analyzers/test-support/go.ts';
-import { cycloneDxValidator, spdxValidator } from '../../src/sbom/test-support/schemas.ts';
+import { buildRpms, rpmQa, sqliteRpmdb } from '../../src/doors/analyzers/test-support/rpm.ts';
+import { goBinaries, goVersionM, GO117_BINARY } from '../../src/doors/analyzers/test-support/go.ts';
+import { cycloneDxValidator, spdxValidator } from '../../src/report/sbom/test-support/schemas.ts';
 import { compileSchema, readJson } from '../../src/report/test-support/ajv.ts';
 
 const run = promisify(execFile);

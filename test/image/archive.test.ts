@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { scanImage, type ImageScan } from '../../src/image/scan.ts';
+import { scanImage, type ImageScan } from '../../src/doors/image/scan.ts';
 import { MoatError } from '../../src/util/errors.ts';
 import { debianFiles, dir, dockerSaveLegacy, dockerSaveOci, file, hardlink, imageConfig, makeTar, ociArchive, ociDirectory, ociMultiPlatform, setDeclaredSize, symlink, type Entry } from '../support/tar.ts';
 

@@ -10,9 +10,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { scanImage } from '../../src/image/scan.ts';
+import { scanImage } from '../../src/doors/image/scan.ts';
 import type { Inventory } from '../../src/models/inventory.ts';
-import type { ImageScan } from '../../src/image/scan.ts';
+import type { ImageScan } from '../../src/doors/image/scan.ts';
 import { DEBIAN_IMAGES, dockerExport, ensureDebianImages, ensureDebianRootfs } from '../support/images.ts';
 
 const run = promisify(execFile);

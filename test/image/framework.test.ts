@@ -9,9 +9,9 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Analyzer, FileHeader } from '../../src/analyzers/analyzer.ts';
-import { allAnalyzers } from '../../src/analyzers/index.ts';
-import { scanImage } from '../../src/image/scan.ts';
+import type { Analyzer, FileHeader } from '../../src/doors/analyzers/analyzer.ts';
+import { allAnalyzers } from '../../src/doors/analyzers/index.ts';
+import { scanImage } from '../../src/doors/image/scan.ts';
 import { dir, dockerSaveLegacy, file, makeTar, sha256 } from '../support/tar.ts';
 
 let work: string;

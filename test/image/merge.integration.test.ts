@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { lstatSync, mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { scanImage } from '../../src/image/scan.ts';
+import { scanImage } from '../../src/doors/image/scan.ts';
 import { docker } from '../support/engine.ts';
 import { dockerExport } from '../support/images.ts';
 import { dir, dockerSaveLegacy, file, hardlink, makeTar, symlink, type Entry } from '../support/tar.ts';

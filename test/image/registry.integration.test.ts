@@ -6,7 +6,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { scanImage } from '../../src/image/scan.ts';
+import { scanImage } from '../../src/doors/image/scan.ts';
 import { MoatError } from '../../src/util/errors.ts';
 import { DEBIAN_IMAGES, ensureDebianImages } from '../support/images.ts';
 import { startRegistry, type TestRegistry } from '../support/registry.ts';

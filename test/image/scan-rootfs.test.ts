@@ -8,7 +8,7 @@ import { chmodSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { runMoat } from '../support/moat-cli.ts';
-import { tempDir } from '../../src/vuln/test-support/temp.ts';
+import { tempDir } from '../../src/knowledge/vuln/test-support/temp.ts';
 
 // Built from parts so no scanner mistakes this file for a leak; the value is not a real key.
 const SECRET = ['wJalrXUtnFEMI', 'K7MDENG', 'bPxRfiCYzzzzFAKEKEY'].join('/');

@@ -15,8 +15,8 @@ import { DEBIAN_IMAGES, ensureDebianImages } from '../support/images.ts';
 import { runMoat } from '../support/moat-cli.ts';
 import { dir, file, makeTar, symlink } from '../support/tar.ts';
 import { compileSchema, FINDING_SCHEMA_URL, readJson } from '../../src/report/test-support/ajv.ts';
-import { tempDir } from '../../src/vuln/test-support/temp.ts';
-import { ZipWriter } from '../../src/vuln/test-support/zip-writer.ts';
+import { tempDir } from '../../src/knowledge/vuln/test-support/temp.ts';
+import { ZipWriter } from '../../src/knowledge/vuln/test-support/zip-writer.ts';
 
 const work = tempDir('scan-rules');
 const REF = `moat-test/scan-rules:${process.pid}`;

@@ -10,13 +10,13 @@
  */
 import { mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { Enforcer, type Judgement } from '../../src/enforce/enforcer.ts';
-import { EngineClient } from '../../src/engine/client.ts';
-import { containerFromInspect } from '../../src/sources/engine/container.ts';
-import { ContainerInspectSchema, parseEngine } from '../../src/sources/engine/inspect-schema.ts';
-import { readVolumeOptions } from '../../src/sources/engine/volume-options.ts';
+import { Enforcer, type Judgement } from '../../src/features/enforce/enforcer.ts';
+import { EngineClient } from '../../src/doors/engine/client.ts';
+import { containerFromInspect } from '../../src/doors/engine/container.ts';
+import { ContainerInspectSchema, parseEngine } from '../../src/doors/engine/inspect-schema.ts';
+import { readVolumeOptions } from '../../src/doors/engine/volume-options.ts';
 import { mapLimit } from '../../src/util/concurrency.ts';
-import { rng } from '../../src/vuln/test-support/rng.ts';
+import { rng } from '../../src/knowledge/vuln/test-support/rng.ts';
 import { rawRequest } from './raw-http.ts';
 
 export interface DifferentialOptions {

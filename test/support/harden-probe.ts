@@ -8,7 +8,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { DEFAULT_HOST_PATHS, processStart } from '../../src/harden/recording-host.ts';
+import { DEFAULT_HOST_PATHS, processStart } from '../../src/features/harden/recording-host.ts';
 import { docker, TEST_LABEL } from './engine.ts';
 
 const run = promisify(execFile);

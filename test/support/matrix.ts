@@ -6,9 +6,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EngineClient } from '../../src/engine/client.ts';
-import { boolValue, optionOf } from '../../src/rules/daemon/support/options.ts';
-import { readDaemon } from '../../src/sources/daemon/index.ts';
+import { EngineClient } from '../../src/doors/engine/client.ts';
+import { boolValue, optionOf } from '../../src/knowledge/rules/daemon/support/options.ts';
+import { readDaemon } from '../../src/doors/daemon/index.ts';
 import { TestContainers, docker, ensureTestImages, HARDENED_FLAGS, IMAGES, TEST_LABEL } from './engine.ts';
 
 export interface Case {

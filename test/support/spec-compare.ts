@@ -6,8 +6,8 @@
  * engine merges in from the image (env, labels).
  */
 import type { ContainerField, ContainerSpec } from '../../src/models/container-spec.ts';
-import { containerRules } from '../../src/rules/index.ts';
-import { isNotApplicable } from '../../src/rules/rule.ts';
+import { containerRules } from '../../src/knowledge/rules/index.ts';
+import { isNotApplicable } from '../../src/models/rule.ts';
 
 const ANONYMOUS = /^[0-9a-f]{64}$/;
 

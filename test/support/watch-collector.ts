@@ -1,6 +1,6 @@
 /** Collects a running watch's alerts and waits for the ones a test expects. */
-import type { Alert } from '../../src/watch/alert.ts';
-import type { Watch } from '../../src/watch/watcher.ts';
+import type { Alert } from '../../src/features/watch/alert.ts';
+import type { Watch } from '../../src/features/watch/watcher.ts';
 
 export class Collected {
   readonly alerts: Alert[] = [];

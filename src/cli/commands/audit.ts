@@ -1,11 +1,11 @@
-import { audit } from '../../audit/audit.ts';
+import { audit } from '../../features/audit/audit.ts';
 import type { ImageSpec } from '../../models/image-spec.ts';
-import { isSeverity, severityRank, type Severity } from '../../findings/finding.ts';
+import { isSeverity, severityRank, type Severity } from '../../models/finding.ts';
 import { renderReport, REPORT_FORMATS, tableWidth, type ReportFormat } from '../../report/index.ts';
 import { shouldColor } from '../../report/table.ts';
-import { auditRules } from '../../rules/audit-rules.ts';
-import { selectConfiguredRules } from '../../config/apply.ts';
-import { findConfigFile, loadConfig } from '../../config/load.ts';
+import { auditRules } from '../../knowledge/rules/audit-rules.ts';
+import { selectConfiguredRules } from '../../report/apply-config.ts';
+import { findConfigFile, loadConfig } from '../../doors/config/load.ts';
 import { MoatError } from '../../util/errors.ts';
 import { parseBenchmark, parseCommandArgs, splitList } from '../args.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -78,17 +78,17 @@ export async function auditCommand(argv: string[], io: CommandIO): Promise<numbe
   // A moat.yaml is shared with lint: its rule ids are checked against every rule, Dockerfile ones
   // included, which are loaded only then.
   const hasConfig = values.config !== undefined || findConfigFile(io.cwd) !== undefined;
-  const known = hasConfig ? (await import('../../rules/index.ts')).allRules : auditRules;
+  const known = hasConfig ? (await import('../../knowledge/rules/index.ts')).allRules : auditRules;
   const config = loadConfig({ cwd: io.cwd, file: values.config, rules: known, benchmark: parseBenchmark(values.benchmark) });
   const rules = selectConfiguredRules(auditRules, config, { checks: splitList(values.checks), skip: splitList(values.skip) });
   const timeoutMs = values.timeout === undefined ? undefined : parsePositiveInt('--timeout', values.timeout);
-  const { resolveEndpoint } = await import('../../engine/endpoint.ts');
+  const { resolveEndpoint } = await import('../../doors/engine/endpoint.ts');
 
   const now = new Date();
   // Only a trust.signatures policy with signers makes audit check signatures (and reach registries).
-  const { hasSignerPolicy } = await import('../../signatures/policy.ts');
-  const verifier = hasSignerPolicy(config.trust.signatures) ? new (await import('../../verify/verifier.ts')).SignatureVerifier({ registry: { env: io.env, ...(timeoutMs ? { timeoutMs } : {}) } }) : undefined;
-  const { imageSignatureStatus } = verifier ? await import('../../verify/image-status.ts') : { imageSignatureStatus: undefined };
+  const { hasSignerPolicy } = await import('../../doors/signatures/policy.ts');
+  const verifier = hasSignerPolicy(config.trust.signatures) ? new (await import('../../features/verify/verifier.ts')).SignatureVerifier({ registry: { env: io.env, ...(timeoutMs ? { timeoutMs } : {}) } }) : undefined;
+  const { imageSignatureStatus } = verifier ? await import('../../features/verify/image-status.ts') : { imageSignatureStatus: undefined };
   const report = await audit({
     engine: { endpoint: resolveEndpoint(io.env, values.host), timeoutMs },
     rules,

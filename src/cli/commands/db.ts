@@ -46,7 +46,7 @@ export async function dbCommand(argv: string[], io: CommandIO): Promise<number> 
     io.stdout.write(DB_HELP + '\n');
     return values.help ? EXIT.ok : EXIT.usage;
   }
-  const { resolveDbPath } = await import('../../vuln/db/location.ts');
+  const { resolveDbPath } = await import('../../knowledge/vuln/db/location.ts');
   const file = resolveDbPath(io.env, values.db, io.cwd);
   const progress = io.stderr.isTTY === true ? (line: string): void => void io.stderr.write(`\r\u001b[2K${line}`) : undefined;
   const endProgress = (): void => void (progress && io.stderr.write('\r\u001b[2K'));
@@ -54,7 +54,7 @@ export async function dbCommand(argv: string[], io: CommandIO): Promise<number> 
   if (sub === 'import') {
     if (paths.length === 0) throw new MoatError('usage', 'db import: give at least one OSV .json file, directory or all.zip (see moat db --help)');
     refuse(values, ['ecosystem', 'source', 'format'], 'import');
-    const { importPaths } = await import('../../vuln/db/import.ts');
+    const { importPaths } = await import('../../knowledge/vuln/db/import.ts');
     const path = await import('node:path');
     const result = await importPaths(file, paths.map((p) => path.resolve(io.cwd, p)), {
       replace: values.replace === true,
@@ -68,7 +68,7 @@ export async function dbCommand(argv: string[], io: CommandIO): Promise<number> 
   if (sub === 'update') {
     if (paths.length > 0) throw new MoatError('usage', `db update takes no paths (got ${paths[0]}): use db import for files`);
     refuse(values, ['replace', 'format'], 'update');
-    const { updateDatabase } = await import('../../vuln/db/update.ts');
+    const { updateDatabase } = await import('../../knowledge/vuln/db/update.ts');
     const result = await updateDatabase(file, {
       ecosystems: splitList(values.ecosystem),
       ...(values.source !== undefined ? { source: values.source } : {}),
@@ -92,7 +92,7 @@ export async function dbCommand(argv: string[], io: CommandIO): Promise<number> 
     refuse(values, ['ecosystem', 'source', 'replace'], 'status');
     const format = values.format ?? 'table';
     if (format !== 'table' && format !== 'json') throw new MoatError('usage', `unknown --format "${format}": use table or json`);
-    const { VulnDatabase } = await import('../../vuln/db/vuln-database.ts');
+    const { VulnDatabase } = await import('../../knowledge/vuln/db/vuln-database.ts');
     const db = VulnDatabase.open(file);
     const status = db.status(statSync(file).size);
     db.close();

@@ -1,20 +1,20 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { loadConfig, type MoatConfig } from '../../config/load.ts';
+import { loadConfig, type MoatConfig } from '../../doors/config/load.ts';
 import { formatLocation } from '../../models/location.ts';
-import { allRules } from '../../rules/index.ts';
-import { fileSink, streamSink, type DecisionSink } from '../../enforce/decision-log.ts';
-import { dryRun, sourceKind, type DryRunSource } from '../../enforce/dry-run.ts';
-import { EngineDaemonView } from '../../enforce/daemon-view.ts';
-import { Enforcer } from '../../enforce/enforcer.ts';
-import { resolveEndpoint, type Endpoint } from '../../engine/endpoint.ts';
-import { DEFAULT_DAEMON_JSON, DEFAULT_PLUGIN_NAME, DEFAULT_SOCKET, DEFAULT_SPEC_DIR, installPlugin } from '../../enforce/install.ts';
-import { startPluginServer } from '../../enforce/server.ts';
+import { allRules } from '../../knowledge/rules/index.ts';
+import { fileSink, streamSink, type DecisionSink } from '../../features/enforce/decision-log.ts';
+import { dryRun, sourceKind, type DryRunSource } from '../../features/enforce/dry-run.ts';
+import { EngineDaemonView } from '../../features/enforce/daemon-view.ts';
+import { Enforcer } from '../../features/enforce/enforcer.ts';
+import { resolveEndpoint, type Endpoint } from '../../doors/engine/endpoint.ts';
+import { DEFAULT_DAEMON_JSON, DEFAULT_PLUGIN_NAME, DEFAULT_SOCKET, DEFAULT_SPEC_DIR, installPlugin } from '../../features/enforce/install.ts';
+import { startPluginServer } from '../../features/enforce/server.ts';
 import { MoatError } from '../../util/errors.ts';
 import { parseCommandArgs } from '../args.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { CommandIO } from './audit.ts';
-import { maskText } from '../../secrets/mask.ts';
+import { maskText } from '../../doors/secrets/mask.ts';
 
 export const ENFORCE_HELP = `Usage: moat enforce <serve|install|test> [options]
 
@@ -94,8 +94,8 @@ async function serve(argv: string[], io: CommandIO): Promise<number> {
   // The start check gets most of the decision's time; the rest is judging and answering.
   const daemon = new EngineDaemonView(endpoint, Math.max(1, Math.floor(timeoutMs * 0.8)));
   // Images are checked for trusted signatures only when moat.yaml's trust.signatures names signers.
-  const { hasSignerPolicy } = await import('../../signatures/policy.ts');
-  const imageTrust = hasSignerPolicy(config.trust.signatures) ? new (await import('../../enforce/image-trust.ts')).ImageTrustGate({ policy: config.trust.signatures!, registry: { env: io.env } }) : undefined;
+  const { hasSignerPolicy } = await import('../../doors/signatures/policy.ts');
+  const imageTrust = hasSignerPolicy(config.trust.signatures) ? new (await import('../../features/enforce/image-trust.ts')).ImageTrustGate({ policy: config.trust.signatures!, registry: { env: io.env } }) : undefined;
   const enforcer = new Enforcer({ config, hostRoot: values['host-root'], daemon, daemonTimeoutMs: Math.max(1, Math.floor(timeoutMs * 0.8)), ...(imageTrust ? { imageTrust } : {}) });
   let log: DecisionSink;
   if (values.log === undefined || values.log === '-') log = streamSink(io.stdout);

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import type { HardenPlan, HardenResult } from '../../harden/harden.ts';
+import type { HardenPlan, HardenResult } from '../../features/harden/harden.ts';
 import { MoatError } from '../../util/errors.ts';
 import { parseCommandArgs } from '../args.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -74,9 +74,9 @@ export async function hardenCommand(argv: string[], io: HardenIO): Promise<numbe
   const timeoutMs = values.timeout === undefined ? undefined : parseCount('--timeout', values.timeout, 1, 3_600_000);
   const outDir = values['output-dir'] === undefined ? undefined : resolve(io.cwd, values['output-dir']);
 
-  const { harden } = await import('../../harden/harden.ts');
-  const { renderOutputs, OUTPUT_FILES } = await import('../../harden/render.ts');
-  const { resolveEndpoint } = await import('../../engine/endpoint.ts');
+  const { harden } = await import('../../features/harden/harden.ts');
+  const { renderOutputs, OUTPUT_FILES } = await import('../../features/harden/render.ts');
+  const { resolveEndpoint } = await import('../../doors/engine/endpoint.ts');
   const stdin = io.stdin ?? process.stdin;
   const verbose = io.stderr.isTTY === true;
 

@@ -1,12 +1,12 @@
-import { selectConfiguredRules } from '../../config/apply.ts';
-import { loadConfig, type MoatConfig } from '../../config/load.ts';
-import { detectKind, dockerfileKind, KIND_NAMES, runLineKind } from '../../lint/file-kinds.ts';
-import { FIXABLE_RULES, fixDiff, fixDockerfile, writeFileAtomic } from '../../lint/fix.ts';
-import { lint, type LintInput } from '../../lint/lint.ts';
-import { findFiles, readInput } from '../../lint/walk.ts';
-import { allRules } from '../../rules/index.ts';
-import { parseDockerfile } from '../../sources/dockerfile/parse.ts';
-import { MAX_DOCKERFILE_BYTES } from '../../sources/dockerfile/text.ts';
+import { selectConfiguredRules } from '../../report/apply-config.ts';
+import { loadConfig, type MoatConfig } from '../../doors/config/load.ts';
+import { detectKind, dockerfileKind, KIND_NAMES, runLineKind } from '../../features/lint/file-kinds.ts';
+import { FIXABLE_RULES, fixDiff, fixDockerfile, writeFileAtomic } from '../../features/lint/fix.ts';
+import { lint, type LintInput } from '../../features/lint/lint.ts';
+import { findFiles, readInput } from '../../features/lint/walk.ts';
+import { allRules } from '../../knowledge/rules/index.ts';
+import { parseDockerfile } from '../../doors/dockerfile/parse.ts';
+import { MAX_DOCKERFILE_BYTES } from '../../doors/dockerfile/text.ts';
 import { MoatError } from '../../util/errors.ts';
 import { parseBenchmark, parseCommandArgs, splitList } from '../args.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -72,9 +72,9 @@ const OPTIONS = {
 async function pinDigests(files: Array<{ path: string; display: string }>, config: MoatConfig, io: CommandIO, dryRun: boolean): Promise<void> {
   const policy = config.trust.signatures;
   if (!policy?.entries.some((e) => e.requireDigest)) return;
-  const { signaturePolicyFor } = await import('../../signatures/policy.ts');
-  const { pinFromDigests } = await import('../../lint/pin-digests.ts');
-  const { SignatureVerifier } = await import('../../verify/verifier.ts');
+  const { signaturePolicyFor } = await import('../../doors/signatures/policy.ts');
+  const { pinFromDigests } = await import('../../features/lint/pin-digests.ts');
+  const { SignatureVerifier } = await import('../../features/verify/verifier.ts');
   const { createTwoFilesPatch } = await import('diff');
   const requires = (domain: string, path: string): string | undefined => (signaturePolicyFor(policy, { domain, path })?.requireDigest ? 'policy' : undefined);
   const verifier = new SignatureVerifier({ registry: { env: io.env } });

@@ -39,11 +39,11 @@ export async function networkCommand(argv: string[], io: CommandIO): Promise<num
     return EXIT.ok;
   }
   const [{ NETWORK_FORMATS, renderNetwork }, { buildNetworkView }, { readComposePicture, readEnginePicture }, { parseFailOn }, { severityRank }] = await Promise.all([
-    import('../../network/render.ts'),
-    import('../../network/view.ts'),
-    import('../../network/read.ts'),
+    import('../../features/network/render.ts'),
+    import('../../features/network/view.ts'),
+    import('../../features/network/read.ts'),
     import('./audit.ts'),
-    import('../../findings/finding.ts'),
+    import('../../models/finding.ts'),
   ]);
   const format = values.format ?? 'table';
   if (!(NETWORK_FORMATS as readonly string[]).includes(format)) throw new MoatError('usage', `unknown --format "${format}": use one of ${NETWORK_FORMATS.join(', ')}`);
@@ -55,7 +55,7 @@ export async function networkCommand(argv: string[], io: CommandIO): Promise<num
   let read;
   if (file !== undefined) read = readComposePicture(file, io.env, io.cwd);
   else {
-    const { resolveEndpoint } = await import('../../engine/endpoint.ts');
+    const { resolveEndpoint } = await import('../../doors/engine/endpoint.ts');
     read = await readEnginePicture({ engine: { endpoint: resolveEndpoint(io.env, values.host) }, all: values.all, hostRoot: values['host-root'], env: io.env });
   }
   for (const w of read.warnings) io.stderr.write(`moat: warning: ${w}\n`);

@@ -1,6 +1,6 @@
-import { allRules } from '../../rules/index.ts';
-import { inBenchmark } from '../../rules/benchmark.ts';
-import type { Rule } from '../../rules/rule.ts';
+import { allRules } from '../../knowledge/rules/index.ts';
+import { inBenchmark } from '../../models/rule-benchmark.ts';
+import type { Rule } from '../../models/rule.ts';
 import { benchmarkTitle, BENCHMARKS, cisIdIn, DEFAULT_BENCHMARK, type Benchmark } from '../../models/cis-benchmark.ts';
 import { MoatError } from '../../util/errors.ts';
 import { parseBenchmark, parseCommandArgs } from '../args.ts';

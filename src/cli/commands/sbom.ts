@@ -1,5 +1,5 @@
-import { sbom, SBOM_FORMATS, type SbomFormat } from '../../sbom/sbom.ts';
-import { parseTarget, TARGET_SYNTAX, type ImageTarget } from '../../image/target.ts';
+import { sbom, SBOM_FORMATS, type SbomFormat } from '../../features/sbom/sbom.ts';
+import { parseTarget, TARGET_SYNTAX, type ImageTarget } from '../../doors/image/target.ts';
 import { listSome, MAX_LISTED } from '../../util/error-text.ts';
 import { MoatError } from '../../util/errors.ts';
 import { parseCommandArgs } from '../args.ts';

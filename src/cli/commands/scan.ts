@@ -1,13 +1,13 @@
-import { isSeverity, type Severity } from '../../findings/finding.ts';
-import type { ImageTarget } from '../../image/target.ts';
+import { isSeverity, type Severity } from '../../models/finding.ts';
+import type { ImageTarget } from '../../doors/image/target.ts';
 import type { Inventory } from '../../models/inventory.ts';
 import type { ImageSpec } from '../../models/image-spec.ts';
 import type { SignatureStatus } from '../../models/signature-status.ts';
-import type { MoatConfig } from '../../config/load.ts';
+import type { MoatConfig } from '../../doors/config/load.ts';
 import type { Report } from '../../report/model.ts';
-import type { ImageRule } from '../../rules/rule.ts';
-import type { VulnPart } from '../../scan/image-report.ts';
-import type { VulnDatabase } from '../../vuln/db/vuln-database.ts';
+import type { ImageRule } from '../../models/rule.ts';
+import type { VulnPart } from '../../features/scan/image-report.ts';
+import type { VulnDatabase } from '../../knowledge/vuln/db/vuln-database.ts';
 import { checkImageReadFlags, withImageRead } from '../image-read.ts';
 import { renderReport, tableWidth } from '../../report/index.ts';
 import { shouldColor } from '../../report/table.ts';
@@ -110,16 +110,16 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
 
   const path = await import('node:path');
   const { existsSync } = await import('node:fs');
-  const { resolveDbPath } = await import('../../vuln/db/location.ts');
-  const { VulnDatabase: Database } = await import('../../vuln/db/vuln-database.ts');
-  const { noDatabaseMessage } = await import('../../vuln/db/database.ts');
-  const { readVex } = await import('../../vuln/vex/openvex.ts');
-  const { scanInventory, VULN_RULE } = await import('../../vuln/scan.ts');
-  const { loadConfig } = await import('../../config/load.ts');
-  const { selectConfiguredRules } = await import('../../config/apply.ts');
-  const { imageSettings, DEFAULT_MAX_IMAGE_AGE_DAYS } = await import('../../config/image-settings.ts');
-  const { allRules, imageRules } = await import('../../rules/index.ts');
-  const { imageScanReport } = await import('../../scan/image-report.ts');
+  const { resolveDbPath } = await import('../../knowledge/vuln/db/location.ts');
+  const { VulnDatabase: Database } = await import('../../knowledge/vuln/db/vuln-database.ts');
+  const { noDatabaseMessage } = await import('../../knowledge/vuln/db/database.ts');
+  const { readVex } = await import('../../knowledge/vuln/vex/openvex.ts');
+  const { scanInventory, VULN_RULE } = await import('../../features/scan/vulnerability-report.ts');
+  const { loadConfig } = await import('../../doors/config/load.ts');
+  const { selectConfiguredRules } = await import('../../report/apply-config.ts');
+  const { imageSettings, DEFAULT_MAX_IMAGE_AGE_DAYS } = await import('../../doors/config/image-settings.ts');
+  const { allRules, imageRules } = await import('../../knowledge/rules/index.ts');
+  const { imageScanReport } = await import('../../features/scan/image-report.ts');
   const config = loadConfig({ cwd: io.cwd, file: values.config, rules: [...allRules, VULN_RULE], benchmark: parseBenchmark(values.benchmark) });
   const vex = (values.vex ?? []).flatMap((f) => readVex(path.resolve(io.cwd, f)));
   const dbPath = resolveDbPath(io.env, values.db, io.cwd);
@@ -134,16 +134,16 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
   let warnings: string[];
   try {
     if (values.sbom !== undefined) {
-      const { readSbom } = await import('../../sources/sbom/index.ts');
+      const { readSbom } = await import('../../doors/sbom-document/index.ts');
       const inventory = readSbom(path.resolve(io.cwd, values.sbom));
       ({ report, warnings } = scanInventory(db as VulnDatabase, inventory, { description: describe(`sbom ${values.sbom}`, inventory), ...matchOptions }));
       const note = "image rules not run: an SBOM lists packages, not an image's configuration or files (scan the image itself for them)";
       warnings.push(note);
       report.warnings = [...(report.warnings ?? []), { message: note }];
     } else {
-      const { parseTarget } = await import('../../image/target.ts');
+      const { parseTarget } = await import('../../doors/image/target.ts');
       const target: ImageTarget = values.rootfs !== undefined ? { kind: 'rootfs', dir: values.rootfs } : parseTarget(positionals[0] as string);
-      const scanned = await withImageRead('scan', target, values, io, async (options) => (await import('../../image/scan.ts')).scanImage(target, { ...options, fileFacts: true }));
+      const scanned = await withImageRead('scan', target, values, io, async (options) => (await import('../../doors/image/scan.ts')).scanImage(target, { ...options, fileFacts: true }));
       const description = describe(scanned.target.name, scanned.inventory);
       const vulns: VulnPart = db
         ? { result: scanInventory(db, scanned.inventory, { description, ...matchOptions }) }
@@ -174,10 +174,10 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
 
 /** The image's signature status, only when moat.yaml's trust.signatures names signers (otherwise the report is as before). */
 async function scanSignatureStatus(config: MoatConfig, image: ImageSpec, io: CommandIO, values: { 'insecure-registry'?: string[]; timeout?: string }): Promise<SignatureStatus | undefined> {
-  const { hasSignerPolicy } = await import('../../signatures/policy.ts');
+  const { hasSignerPolicy } = await import('../../doors/signatures/policy.ts');
   if (!hasSignerPolicy(config.trust.signatures)) return undefined;
-  const { SignatureVerifier } = await import('../../verify/verifier.ts');
-  const { imageSignatureStatus } = await import('../../verify/image-status.ts');
+  const { SignatureVerifier } = await import('../../features/verify/verifier.ts');
+  const { imageSignatureStatus } = await import('../../features/verify/image-status.ts');
   const verifier = new SignatureVerifier({ registry: { env: io.env, ...(values['insecure-registry'] ? { insecure: values['insecure-registry'] } : {}), ...(values.timeout ? { timeoutMs: Number(values.timeout) } : {}) } });
   try {
     return await imageSignatureStatus(verifier, config.trust.signatures, image);

@@ -1,6 +1,6 @@
-import type { ImageTarget } from '../../image/target.ts';
-import type { Signer } from '../../signatures/policy.ts';
-import type { VerifyResult } from '../../signatures/verify-image.ts';
+import type { ImageTarget } from '../../doors/image/target.ts';
+import type { Signer } from '../../doors/signatures/policy.ts';
+import type { VerifyResult } from '../../doors/signatures/verify-image.ts';
 import { MoatError } from '../../util/errors.ts';
 import { parseCommandArgs } from '../args.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -79,19 +79,19 @@ export async function verifyCommand(argv: string[], io: CommandIO): Promise<numb
   }
 
   const path = await import('node:path');
-  const { parseTarget } = await import('../../image/target.ts');
-  const { loadPublicKeyFile } = await import('../../signatures/keys.ts');
-  const { signaturePolicyFor } = await import('../../signatures/policy.ts');
-  const { SignatureVerifier } = await import('../../verify/verifier.ts');
-  const { resolveEndpoint } = await import('../../engine/endpoint.ts');
+  const { parseTarget } = await import('../../doors/image/target.ts');
+  const { loadPublicKeyFile } = await import('../../doors/signatures/keys.ts');
+  const { signaturePolicyFor } = await import('../../doors/signatures/policy.ts');
+  const { SignatureVerifier } = await import('../../features/verify/verifier.ts');
+  const { resolveEndpoint } = await import('../../doors/engine/endpoint.ts');
 
-  const { contentTrustEnabled } = await import('../../rules/host/content-trust.ts');
+  const { contentTrustEnabled } = await import('../../knowledge/rules/host/content-trust.ts');
   if (contentTrustEnabled(io.env.DOCKER_CONTENT_TRUST)) {
     io.stderr.write('moat: note: DOCKER_CONTENT_TRUST is set: that is Docker Content Trust (Notary v1), the older mechanism, which this command does not read; it checks the Sigstore/cosign signatures that replace it\n');
   }
   const target: ImageTarget = parseTarget(positionals[0]!);
   if (target.kind !== 'engine' && target.kind !== 'registry') throw new MoatError('usage', `verify: ${positionals[0]} is a ${target.kind}; signatures name registry digests, so give an engine image or registry:REF`);
-  const { loadTrustedRoot } = await import('../../signatures/trusted-root.ts');
+  const { loadTrustedRoot } = await import('../../doors/signatures/trusted-root.ts');
   const keySigners: Signer[] = (values.key ?? []).map((f) => ({ kind: 'key', key: loadPublicKeyFile(path.resolve(io.cwd, f)) }));
   if (values['certificate-identity'] !== undefined) keySigners.push({ kind: 'identity', subject: values['certificate-identity'], issuer: values['certificate-oidc-issuer']! });
   const flagRoot = values['trusted-root'] !== undefined ? loadTrustedRoot(path.resolve(io.cwd, values['trusted-root'])) : undefined;
@@ -110,8 +110,8 @@ export async function verifyCommand(argv: string[], io: CommandIO): Promise<numb
       let references: readonly string[] | undefined;
       let root = flagRoot;
       if (signers.length === 0) {
-        const { loadConfig } = await import('../../config/load.ts');
-        const { allRules } = await import('../../rules/index.ts');
+        const { loadConfig } = await import('../../doors/config/load.ts');
+        const { allRules } = await import('../../knowledge/rules/index.ts');
         const config = loadConfig({ cwd: io.cwd, file: values.config, rules: allRules });
         const entry = signaturePolicyFor(config.trust.signatures, resolved.reference);
         if (!entry || entry.signers.length === 0) {

@@ -1,16 +1,16 @@
 import type { Writable } from 'node:stream';
-import { selectConfiguredRules } from '../../config/apply.ts';
-import { loadConfig } from '../../config/load.ts';
-import { isSeverity, type Severity } from '../../findings/finding.ts';
-import { allRules } from '../../rules/index.ts';
+import { selectConfiguredRules } from '../../report/apply-config.ts';
+import { loadConfig } from '../../doors/config/load.ts';
+import { isSeverity, type Severity } from '../../models/finding.ts';
+import { allRules } from '../../knowledge/rules/index.ts';
 import { MoatError } from '../../util/errors.ts';
-import type { Alert } from '../../watch/alert.ts';
-import { isLoopback, parseMetricsAddress, startMetrics, type MetricsServer } from '../../watch/metrics.ts';
-import { fileSink, streamSink } from '../../watch/sinks/json-lines.ts';
-import type { Sink } from '../../watch/sinks/sink.ts';
-import { syslogSink } from '../../watch/sinks/syslog.ts';
-import { webhookSink } from '../../watch/sinks/webhook.ts';
-import { watch, type WatchObserver } from '../../watch/watcher.ts';
+import type { Alert } from '../../features/watch/alert.ts';
+import { isLoopback, parseMetricsAddress, startMetrics, type MetricsServer } from '../../features/watch/metrics.ts';
+import { fileSink, streamSink } from '../../features/watch/sinks/json-lines.ts';
+import type { Sink } from '../../features/watch/sinks/sink.ts';
+import { syslogSink } from '../../features/watch/sinks/syslog.ts';
+import { webhookSink } from '../../features/watch/sinks/webhook.ts';
+import { watch, type WatchObserver } from '../../features/watch/watcher.ts';
 import { parseCommandArgs, splitList } from '../args.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { CommandIO } from './audit.ts';
@@ -114,7 +114,7 @@ export async function watchCommand(argv: string[], io: CommandIO): Promise<numbe
         say(detail);
       },
     };
-    const { resolveEndpoint } = await import('../../engine/endpoint.ts');
+    const { resolveEndpoint } = await import('../../doors/engine/endpoint.ts');
     const endpoint = resolveEndpoint(io.env, values.host);
     const w = await watch({ engine: { endpoint, timeoutMs }, rules, config, minSeverity, scanExisting: values['scan-existing'] === true, statsIntervalMs, driftIntervalMs, observer });
     const onSignal = (): void => void w.stop();

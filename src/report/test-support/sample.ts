@@ -1,5 +1,5 @@
-import type { Finding, Subject } from '../../findings/finding.ts';
-import { summarize } from '../../findings/summary.ts';
+import type { Finding, Subject } from '../../models/finding.ts';
+import { summarize } from '../summary.ts';
 import { SCHEMA_VERSION, type CheckResult, type Report } from '../model.ts';
 
 /** The working directory the sample's compose file lives under (SARIF makes it relative to this). */

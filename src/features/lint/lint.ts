@@ -1,0 +1,222 @@
+import { join } from 'node:path';
+import { buildReport } from '../../report/build.ts';
+import { signaturePolicyFor } from '../../doors/signatures/policy.ts';
+import { applyConfig } from '../../report/apply-config.ts';
+import { emptyConfig, type MoatConfig } from '../../doors/config/load.ts';
+import type { Finding } from '../../models/finding.ts';
+import { checkResult } from '../../report/summary.ts';
+import { formatLocation, type Location } from '../../models/location.ts';
+import type { DockerfileSpec } from '../../models/dockerfile-spec.ts';
+import type { Report, ReportError, ReportNote, ReportWarning } from '../../report/model.ts';
+import { runCheck, type Verdict } from '../../knowledge/rules/evaluate.ts';
+import { allRules } from '../../knowledge/rules/index.ts';
+import { inBenchmark } from '../../models/rule-benchmark.ts';
+import type { ContainerRule, DockerfileRule, DockerfileSettings, Rule } from '../../models/rule.ts';
+import { MAX_DOCKERFILE_BYTES } from '../../doors/dockerfile/text.ts';
+import { capText } from '../../util/error-text.ts';
+import { MoatError } from '../../util/errors.ts';
+import { FILE_KINDS, type FileKind, type Judged } from './file-kinds.ts';
+import { IgnoreIndex, inlineIgnores } from '../../doors/dockerfile/inline-ignores.ts';
+import { redact } from '../../doors/secrets/index.ts';
+import { ruleIds } from './rule-ids.ts';
+import { findFiles, readInput } from './walk.ts';
+
+export interface LintOptions {
+  /** Files and directories to lint (directories are walked). */
+  paths: readonly string[];
+  /** Texts given on the command line rather than in files: standard input, `--run` lines. */
+  inputs?: readonly LintInput[];
+  cwd?: string;
+  /** Rules to run (after selection); every Dockerfile and container rule by default. */
+  rules?: readonly Rule[];
+  /** moat.yaml: severity overrides, ignores, trusted registries and base images. */
+  config?: MoatConfig;
+  /** File kinds to recognise (the registry by default; tests and embedders add their own). */
+  kinds?: readonly FileKind[];
+  env?: Readonly<Record<string, string | undefined>>;
+  now?: Date;
+}
+
+/** A text to lint that is not a file: `-` (standard input) or a `--run` line. */
+export interface LintInput {
+  /** How findings name it: `-`, `--run`. */
+  display: string;
+  bytes: Uint8Array;
+  kind: FileKind;
+}
+
+/** Rule targets `lint` can judge: what files become. */
+const LINT_TARGETS = new Set(['dockerfile', 'container']);
+
+/** What lint reads, whether found on disk or given inline. */
+type Source = { display: string; kind: FileKind } & ({ path: string } | { bytes: Uint8Array });
+
+/**
+ * `moat lint`: finds the files under `paths`, reads each through its door into models,
+ * runs the selected rules, applies inline ignores and moat.yaml, and returns one Report
+ * (`command: 'lint'`). A file that cannot be read or parsed does not hide the others: it is
+ * listed in the report's `errors` (located), everything else is linted, and the report says
+ * it is incomplete (the CLI exits 3). Only a usage error (a `--run` with no docker command)
+ * is thrown.
+ */
+export async function lint(opts: LintOptions): Promise<Report> {
+  const started = new Date();
+  const t0 = performance.now();
+  const now = opts.now ?? started;
+  const cwd = opts.cwd ?? process.cwd();
+  const config = opts.config ?? emptyConfig(cwd);
+  const rules = inBenchmark(opts.rules ?? allRules, config.benchmark).filter((r) => LINT_TARGETS.has(r.meta.target));
+  const kinds = opts.kinds ?? FILE_KINDS;
+  const errors: ReportError[] = [];
+  const notes: ReportNote[] = [];
+  const files = findFiles(opts.paths, cwd, kinds, (p) => errors.push({ message: p.message, location: { file: p.file } }));
+  const sources: Source[] = [...(opts.inputs ?? []), ...files];
+  const settings: DockerfileSettings = { trustedRegistries: config.trust.registries, trustedBaseImages: config.trust.baseImages, ...digestRequirement(config) };
+
+  const warnings: ReportWarning[] = [];
+  const pending = new Map<FileKind, Source[]>();
+  const verdicts = new Map<string, Verdict[]>(rules.map((r) => [r.meta.id, []]));
+  const dockerfileRules = rules.filter((r): r is DockerfileRule => r.meta.target === 'dockerfile');
+  const containerRules = rules.filter((r): r is ContainerRule => r.meta.target === 'container');
+  const known = new Set(allRules.flatMap((r) => ruleIds(r.meta)));
+  // What the report says of the files; their models are judged as each file is read and then
+  // dropped, so memory follows the findings, not the size of the tree.
+  const linted = new Map<string, number>();
+  const judgedTargets = new Set<string>(['dockerfile']);
+  const located = (m: { message: string; at?: Location }, file: string): ReportWarning => ({ message: m.at ? `${formatLocation(m.at)}: ${m.message}` : `${file}: ${m.message}`, location: m.at ?? { file } });
+  for (const f of sources) {
+    if (!f.kind.read) {
+      pending.set(f.kind, [...(pending.get(f.kind) ?? []), f]);
+      continue;
+    }
+    let models: Judged[];
+    try {
+      const bytes = 'bytes' in f ? f.bytes : readInput(f.path, f.display, MAX_DOCKERFILE_BYTES);
+      const read = await f.kind.read(bytes, { file: f.display, path: 'path' in f ? f.path : join(cwd, f.display), env: opts.env ?? process.env });
+      models = read.models;
+      warnings.push(...read.warnings.map((w) => located(w, f.display)));
+      notes.push(...(read.notes ?? []).map((n) => located(n, f.display)));
+    } catch (e) {
+      if (!(e instanceof MoatError) || e.kind === 'usage') throw e;
+      errors.push(fileError(e.message, f.display));
+      continue;
+    }
+    linted.set(f.kind.title, (linted.get(f.kind.title) ?? 0) + 1);
+    for (const m of models) {
+      judgedTargets.add(m.target);
+      if (m.target === 'dockerfile') {
+        const ignores = new IgnoreIndex(inlineIgnores(m.dockerfile));
+        for (const r of dockerfileRules) verdicts.get(r.meta.id)?.push(suppressInline(masked(capped(runCheck(r, { dockerfile: m.dockerfile, settings }, m.subject))), r, ignores));
+        warnings.push(...unknownIgnores(m.dockerfile, known));
+      } else {
+        for (const r of containerRules) verdicts.get(r.meta.id)?.push(masked(capped(runCheck(r, { container: m.container, network: m.network }, m.subject))));
+      }
+    }
+  }
+  const where = [...opts.paths, ...(opts.inputs ?? []).map((i) => i.display)].join(' ');
+  if (sources.length === 0 && errors.length === 0) warnings.push({ message: `nothing to lint in ${where}: no ${kinds.filter((k) => k.targets.length).map((k) => `${k.title}s`).join(', ')} found (or all are ignored by .gitignore/.dockerignore)` });
+  for (const [kind, list] of pending) {
+    warnings.push({ message: `${plural(list.length, kind.title)} found but not linted: ${kind.pending ?? 'no door reads them'} (${list.slice(0, 3).map((f) => f.display).join(', ')}${list.length > 3 ? ', ...' : ''})`, location: { file: list[0]?.display ?? '' } });
+  }
+
+  // A rule set whose models never came through a door (no compose file was read) has nothing to say.
+  const ran = rules.filter((r) => judgedTargets.has(r.meta.target));
+  const raw = ran.flatMap((r) => verdicts.get(r.meta.id) ?? []).flatMap((v) => v.findings);
+  const applied = applyConfig(raw, config, { now, ran });
+  warnings.push(...applied.warnings);
+  const byRule = Map.groupBy(applied.findings, (f) => f.ruleId);
+  const checks = ran.map((r) => checkResult(r.meta, verdicts.get(r.meta.id) ?? [], byRule.get(r.meta.id) ?? []));
+  const counts = [...linted].map(([title, n]) => plural(n, title));
+  if (errors.length) counts.push(`${errors.length} not read`);
+  return buildReport({
+    command: 'lint',
+    target: { description: `${counts.length ? counts.join(', ') : 'no files to lint'} in ${where}` },
+    started,
+    durationMs: performance.now() - t0,
+    findings: applied.findings,
+    checks,
+    ...(config.file ? { configFile: config.file } : {}),
+    benchmark: config.benchmark,
+    warnings,
+    errors,
+    notes,
+  });
+}
+
+/**
+ * A door's error as the report lists it: the text capped (a hostile file can make a long
+ * one) and the location read back from its `file:line:col: ` prefix, so the JSON and SARIF
+ * can point at the spot.
+ */
+function fileError(message: string, display: string): ReportError {
+  const text = capText(message);
+  if (text.startsWith(`${display}:`)) {
+    const m = /^:(\d+)(?::(\d+))?: /.exec(text.slice(display.length));
+    if (m) return { message: text, location: { file: display, line: Number(m[1]), ...(m[2] ? { column: Number(m[2]) } : {}) } };
+    return { message: text, location: { file: display } };
+  }
+  return { message: `${display}: ${text}`, location: { file: display } };
+}
+
+/** Findings one rule may report on one file (or service); past it they are counted, not listed. */
+export const MAX_FINDINGS_PER_RULE = 1000;
+
+/**
+ * A generated or hostile file can repeat one mistake 200,000 times: listing each would make
+ * the report (and its memory) grow without telling the reader more. The first
+ * `MAX_FINDINGS_PER_RULE` are kept, and one more finding, at the next place, says how many
+ * were left out.
+ */
+function capped(v: Verdict): Verdict {
+  if (v.findings.length <= MAX_FINDINGS_PER_RULE + 1) return v;
+  const next = v.findings[MAX_FINDINGS_PER_RULE] as Finding;
+  const rest = v.findings.length - MAX_FINDINGS_PER_RULE;
+  const where = next.subject.name ?? next.subject.id;
+  const summary: Finding = { ...next, message: `… and ${rest.toLocaleString('en-US')} more findings of this rule in ${where}, from here on (not listed: a report stops at ${MAX_FINDINGS_PER_RULE} per rule and file)` };
+  delete summary.evidence;
+  return { ...v, findings: [...v.findings.slice(0, MAX_FINDINGS_PER_RULE), summary] };
+}
+
+/** Marks findings an inline ignore covers; they stay in the report, suppressed, with the ignore's reason. */
+function suppressInline(v: Verdict, rule: Rule, ignores: IgnoreIndex): Verdict {
+  if (v.findings.length === 0) return v;
+  const ids = ruleIds(rule.meta);
+  const findings = v.findings.map((f): Finding => {
+    const ig = ignores.find(ids, f.location?.line);
+    if (!ig) return f;
+    const reason = ig.reason ?? (ig.hadolint ? 'hadolint ignore pragma (no reason given)' : 'inline ignore without a reason');
+    return { ...f, suppressed: { reason: `${reason} (${formatLocation(ig.at)})` } };
+  });
+  return { ...v, findings };
+}
+
+function unknownIgnores(spec: DockerfileSpec, known: ReadonlySet<string>): ReportWarning[] {
+  return inlineIgnores(spec)
+    .filter((ig) => !ig.hadolint)
+    .flatMap((ig) => ig.rules.filter((r) => !known.has(r)).map((r) => ({ message: `${formatLocation(ig.at)}: moat:ignore names unknown rule "${r}": use a rule id (moat rules lists them) or a hadolint code`, location: ig.at })));
+}
+
+function plural(n: number, title: string): string {
+  return `${n} ${title}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * Findings quote the file (a RUN line, an ENV pair): whatever rule wrote them, a secret in
+ * the quote is masked before it reaches any report.
+ */
+function masked(v: Verdict): Verdict {
+  if (v.findings.length === 0) return v;
+  return { ...v, findings: v.findings.map((f) => ({ ...f, message: redact(f.message), ...(f.evidence !== undefined ? { evidence: redact(f.evidence) } : {}) })) };
+}
+
+/** trust.signatures' requireDigest, through the one policy matcher (the first entry covering an image decides). */
+function digestRequirement(config: MoatConfig): Pick<DockerfileSettings, 'digestRequiredBy'> {
+  const policy = config.trust.signatures;
+  if (!policy?.entries.some((e) => e.requireDigest)) return {};
+  return {
+    digestRequiredBy: (domain, path) => {
+      const entry = signaturePolicyFor(policy, { domain, path });
+      return entry?.requireDigest ? (entry.at ?? 'trust.signatures') : undefined;
+    },
+  };
+}

@@ -1,0 +1,21 @@
+import { containerRule } from '../../../models/rule.ts';
+
+export default containerRule({
+  meta: {
+    id: 'container-cpu-shares',
+    target: 'container',
+    title: 'Container has no CPU priority or limit',
+    severity: 'low',
+    cis: { id: '5.12', automated: true },
+    peers: { dockerBench: '5.12' },
+    rationale:
+      'Without CPU shares or a CPU limit every container weighs the same, so a busy or compromised one can starve the rest of the host. A relative weight (`--cpu-shares`), a hard limit (`--cpus`, or `--cpu-quota` with `--cpu-period`) each set an explicit priority.',
+    remediation: 'Set `--cpu-shares 512` (compose: `cpu_shares: 512`) by the container\'s priority, or cap it with `--cpus 1.5` (compose: `cpus: 1.5` or `deploy.resources.limits.cpus`).',
+    cwe: ['CWE-770'],
+  },
+  check({ container }) {
+    const r = container.resources;
+    if ((r.cpuShares ?? 0) > 0 || (r.nanoCpus ?? 0) > 0 || (r.cpuQuota ?? 0) > 0) return [];
+    return [{ message: 'sets neither CPU shares nor a CPU limit: it competes for CPU with the same weight as everything else', at: container.where['resources.cpuShares'], evidence: `CpuShares: ${r.cpuShares ?? 'unset'}, NanoCpus: ${r.nanoCpus ?? 'unset'}, CpuQuota: ${r.cpuQuota ?? 'unset'}` }];
+  },
+});

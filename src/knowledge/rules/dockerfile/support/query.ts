@@ -1,0 +1,101 @@
+import type { DockerfileSpec, Instruction, ShellCommand, ShellScript, ShellWord, Stage } from '../../../../models/dockerfile-spec.ts';
+
+/**
+ * Every instruction a build can execute, in file order: top-level ones and the triggers
+ * that `ONBUILD` registers (a rule that judges `RUN` judges `ONBUILD RUN` the same way).
+ * Sixty rules ask this of the same spec: the lists are built once per spec and keyword, so
+ * a Dockerfile of 200,000 instructions is walked once, not once per rule. Callers must not
+ * change the array they get.
+ */
+export function executable(spec: DockerfileSpec, keyword?: string): readonly Instruction[] {
+  let byKeyword = EXECUTABLE.get(spec);
+  if (!byKeyword) {
+    byKeyword = new Map([['', spec.instructions.map((i) => i.onbuild ?? i)]]);
+    EXECUTABLE.set(spec, byKeyword);
+  }
+  const all = byKeyword.get('') as Instruction[];
+  if (keyword === undefined) return all;
+  let list = byKeyword.get(keyword);
+  if (!list) {
+    list = all.filter((i) => i.keyword === keyword);
+    byKeyword.set(keyword, list);
+  }
+  return list;
+}
+
+const EXECUTABLE = new WeakMap<DockerfileSpec, Map<string, Instruction[]>>();
+
+export interface Found {
+  instruction: Instruction;
+  script: ShellScript;
+  command: ShellCommand;
+}
+
+/** Every shell command of every RUN (triggers included), optionally only those named `names`. */
+export function runCommands(spec: DockerfileSpec, ...names: string[]): Found[] {
+  const out: Found[] = [];
+  for (const instruction of executable(spec, 'RUN')) {
+    const script = instruction.shell;
+    if (!script) continue;
+    for (const command of script.commands) if (names.length === 0 || names.includes(command.name)) out.push({ instruction, script, command });
+  }
+  return out;
+}
+
+/** The words after the command name that are not options (`-x`, `--long`). */
+export function operands(cmd: ShellCommand): ShellWord[] {
+  return cmd.argv.slice(1).filter((w) => !w.value.startsWith('-'));
+}
+
+/** The first operand: `install` in `apt-get -q install x`. */
+export function subcommand(cmd: ShellCommand): string | undefined {
+  return operands(cmd)[0]?.value;
+}
+
+/**
+ * Whether an option is given: a one-letter name matches `-y` and combined short options
+ * (`-qy`); a longer name matches `--name` and `--name=value`.
+ */
+export function hasOption(cmd: ShellCommand, ...names: string[]): boolean {
+  return cmd.argv.slice(1).some((w) => matchesOption(w.value, names));
+}
+
+export function matchesOption(word: string, names: readonly string[]): boolean {
+  for (const n of names) {
+    if (n.length === 1) {
+      if (/^-[A-Za-z0-9]+$/.test(word) && word.slice(1).includes(n)) return true;
+    } else if (word === `--${n}` || word.startsWith(`--${n}=`)) return true;
+  }
+  return false;
+}
+
+/** Operands of a package-manager command after its subcommand, skipping option values listed in `valued`. */
+export function packagesAfter(cmd: ShellCommand, sub: string, valued: readonly string[] = []): ShellWord[] {
+  const words = cmd.argv.slice(1);
+  const out: ShellWord[] = [];
+  let seenSub = false;
+  for (let k = 0; k < words.length; k++) {
+    const w = words[k] as ShellWord;
+    if (w.value.startsWith('-')) {
+      if (valued.includes(w.value)) k++;
+      continue;
+    }
+    if (!seenSub) {
+      if (w.value === sub) seenSub = true;
+      continue;
+    }
+    out.push(w);
+  }
+  return out;
+}
+
+/** The stage an instruction belongs to. */
+export function stageOf(spec: DockerfileSpec, i: Instruction): Stage | undefined {
+  return i.stage >= 0 ? spec.stages[i.stage] : undefined;
+}
+
+/** Shell-form text for evidence: one line, at most 120 characters. */
+export function evidenceOf(text: string): string {
+  const one = text.replace(/\s+/g, ' ').trim();
+  return one.length > 120 ? `${one.slice(0, 117)}...` : one;
+}

@@ -1,0 +1,11 @@
+import { auditRule } from './support/audit-rules.ts';
+import { BIN_DIRS } from '../../../doors/host/paths.ts';
+
+export default auditRule({
+  id: 'host-audit-containerd-bin',
+  cis: '1.1.14',
+  what: 'the containerd binary',
+  canonical: '/usr/bin/containerd',
+  path: (p) => p.containerd,
+  absent: `containerd is not installed in ${BIN_DIRS.join(', ')}`,
+});

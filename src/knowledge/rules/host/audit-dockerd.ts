@@ -1,0 +1,12 @@
+import { auditRule } from './support/audit-rules.ts';
+import { BIN_DIRS } from '../../../doors/host/paths.ts';
+
+export default auditRule({
+  id: 'host-audit-dockerd',
+  cis: '1.1.3',
+  what: 'the dockerd binary',
+  canonical: '/usr/bin/dockerd',
+  path: (p) => p.dockerd,
+  absent: `dockerd is not installed in ${BIN_DIRS.join(', ')}`,
+  severity: 'medium',
+});

@@ -1,4 +1,0 @@
-import rule from './audit-containerd-config.ts';
-import { auditCases } from './support/rule-cases.ts';
-
-auditCases(rule, '/etc/containerd/config.toml');

@@ -1,4 +1,0 @@
-import rule from './audit-containerd-shim-runc-v1.ts';
-import { auditCases } from './support/rule-cases.ts';
-
-auditCases(rule, '/usr/bin/containerd-shim-runc-v1');

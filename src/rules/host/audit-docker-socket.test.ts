@@ -1,4 +1,0 @@
-import rule from './audit-docker-socket.ts';
-import { auditCases } from './support/rule-cases.ts';
-
-auditCases(rule, '/lib/systemd/system/docker.socket');

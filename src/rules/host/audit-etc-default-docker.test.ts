@@ -1,4 +1,0 @@
-import rule from './audit-etc-default-docker.ts';
-import { auditCases } from './support/rule-cases.ts';
-
-auditCases(rule, '/etc/default/docker');

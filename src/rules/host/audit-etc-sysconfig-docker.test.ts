@@ -1,4 +1,0 @@
-import rule from './audit-etc-sysconfig-docker.ts';
-import { auditCases } from './support/rule-cases.ts';
-
-auditCases(rule, '/etc/sysconfig/docker');

@@ -1,4 +1,0 @@
-import rule from './docker-socket-unit-owner.ts';
-import { ownerCases } from './support/rule-cases.ts';
-
-ownerCases(rule, '/lib/systemd/system/docker.socket');

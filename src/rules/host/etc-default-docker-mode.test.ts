@@ -1,4 +1,0 @@
-import rule from './etc-default-docker-mode.ts';
-import { modeCases } from './support/rule-cases.ts';
-
-modeCases(rule, '/etc/default/docker', 0o644);

@@ -1,4 +1,0 @@
-import rule from './etc-docker-mode.ts';
-import { modeCases } from './support/rule-cases.ts';
-
-modeCases(rule, '/etc/docker', 0o755, { type: 'directory' });

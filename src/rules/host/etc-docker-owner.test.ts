@@ -1,4 +1,0 @@
-import rule from './etc-docker-owner.ts';
-import { ownerCases } from './support/rule-cases.ts';
-
-ownerCases(rule, '/etc/docker', { type: 'directory', mode: 0o755 });

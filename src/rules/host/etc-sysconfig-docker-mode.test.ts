@@ -1,4 +1,0 @@
-import rule from './etc-sysconfig-docker-mode.ts';
-import { modeCases } from './support/rule-cases.ts';
-
-modeCases(rule, '/etc/sysconfig/docker', 0o644);
