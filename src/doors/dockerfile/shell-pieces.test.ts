@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateCorpus, generateRealWorldCorpus } from '../../../bench/dockerfile-corpus.ts';
-import { parseShell, parseShellTree, shellParser, topLevelPieces } from './shell.ts';
+import { parseShell, parseShellTree, shellParser, simplePiece, topLevelPieces } from './shell.ts';
 import { parseWith } from './parse.ts';
 import { MappedText } from './text.ts';
 
@@ -46,12 +46,64 @@ async function scriptsOf(dockerfiles: readonly string[]): Promise<string[]> {
   return out;
 }
 
-function sameAsGrammar(parser: Awaited<ReturnType<typeof shellParser>>, text: string): boolean {
+type ShellParser = Awaited<ReturnType<typeof shellParser>>;
+
+function sameAsGrammar(parser: ShellParser, text: string): boolean {
   const pieces = parseShell(parser, mapped(text), SH, 'Dockerfile', 2);
   const whole = parseShellTree(parser, mapped(text), SH, 'Dockerfile', 2);
   assert.deepEqual(pieces, whole, text);
+  for (const p of topLevelPieces(text) ?? []) simpleAsGrammar(parser, text.slice(p.start, p.end));
   return (topLevelPieces(text)?.length ?? 0) > 1;
 }
+
+/** Where `simplePiece` reads a text, it reads what the grammar reads; returns whether it read it. */
+function simpleAsGrammar(parser: ShellParser, text: string): boolean {
+  const simple = simplePiece(mapped(text), SH, 'Dockerfile', 5);
+  if (simple) assert.deepEqual(simple, parseShellTree(parser, mapped(text), SH, 'Dockerfile', 5), text);
+  return simple !== undefined;
+}
+
+test('simple pieces: read without the grammar exactly as the grammar reads them, and only those', async () => {
+  const parser = await shellParser();
+  const read = [
+    'rm -rf /var/lib/apt/lists/*',
+    'tar -xzf a.tar.gz -C /usr/src/a --strip-components=1',
+    'apt-get purge -y --auto-remove -o APT::AutoRemove::RecommendsImportant=false',
+    'echo "$A_SHA256 *a.tar.gz" | sha256sum -c -',
+    'wget -O a.tar.gz "$A_URL"',
+    "apt-mark auto '.*' > /dev/null",
+    'apt-mark manual $saved > /dev/null',
+    'a 2>/dev/null',
+    'a >&2',
+    'a 2>&1 >> f',
+    "find /usr/local -type f -executable -exec ldd '{}' ';' | awk '/=>/ { so = $(NF-1); print so }' | sort -u | xargs -r apt-mark manual",
+    './configure --build="$gnuArch" --prefix=/usr/local ${extra} x$y.z "" \'\' "a b"c\'d\'',
+    'make -j "$nproc"',
+    'a|b|c',
+    'useradd -r -g app --uid=999 --home-dir=/var/lib/app --shell=/bin/bash app',
+    'echo n%p 1777 -j4 2',
+  ];
+  const left = ['2 x', '-a', ':', 'echo %n#p', 'FOO=1 make', 'export A=1', 'unset A', '[ -z "$x" ]', 'a > f | b', 'a | b > f', 'a 12>f', 'a2>f', 'echo # c', "echo 'a'#b", 'echo $1', 'echo "$@"', 'echo ${X:-y}', 'echo "$(a)"', 'echo `a`', 'echo ~', 'echo a[0]', 'echo {a,b}', 'echo "a\\"b"', 'a || b', 'a &', 'a < f', 'a &> f', 'a >| f', '$CMD x', 'if a', 'echo "$X[0]"', 'a |& b', 'a | | b', '| a', 'a |', 'a >'];
+  for (const t of read) assert.ok(simpleAsGrammar(parser, t), `"${t}" is read without the grammar`);
+  for (const t of left) assert.ok(!simpleAsGrammar(parser, t), `"${t}" is left to the grammar`);
+});
+
+test('simple pieces: random commands made of every word form agree with the grammar', async () => {
+  const parser = await shellParser();
+  let seed = 12;
+  const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
+  const parts = ['a', 'apt-get', '-y', '--x=1', 'k=v', '1777', '2', '/p/*', '%n#p', '.', '-', "'q'", "'a b;|'", "''", '"s"', '"$V"', '"a $V b"', '""', '$V', '${V}', '$V_x', '#', '=', '*', '@', 'x:y'];
+  const seps = [' ', ' ', '\t', ' | ', '|', ' > ', ' >/dev/null', ' 2>&1', ' 2>', ''];
+  let read = 0;
+  for (let k = 0; k < 12000; k++) {
+    let t = pick(['cmd', 'make', 'echo', 'x']);
+    const len = 1 + Math.floor(rnd() * 6);
+    for (let w = 0; w < len; w++) t += pick(seps) + pick(parts) + (rnd() < 0.3 ? pick(parts) : '');
+    if (simpleAsGrammar(parser, t)) read++;
+  }
+  assert.ok(read > 1000, `${read} of 12000 random commands read without the grammar`);
+});
 
 test('edges of the splitter: the same reading as the whole-text grammar', async () => {
   const parser = await shellParser();

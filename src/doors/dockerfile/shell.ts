@@ -65,13 +65,120 @@ function parsePieces(parser: Parser, source: MappedText, shell: string[], file: 
   let hasPipe = false;
   for (const p of pieces) {
     const part = source.slice(p.start, p.end);
-    const read = plainCommand(part, shell, file, pipelines) ?? parseShellTree(parser, part, shell, file, pipelines);
+    const read = simplePiece(part, shell, file, pipelines) ?? parseShellTree(parser, part, shell, file, pipelines);
     if (read.errors.length) return undefined;
     for (const c of read.commands) commands.push({ ...c, conditional: c.conditional || p.afterOr, index: commands.length });
     pipelines = read.pipelines;
     hasPipe ||= read.hasPipe;
   }
   return { text: source.text, shell, commands, hasPipe, pipelines, errors: [] };
+}
+
+/** Command words that make a declaration (`export A=1`), not a simple command, in the grammar. */
+const DECLARATIONS = new Set(['export', 'declare', 'local', 'readonly', 'typeset', 'unset', 'unsetenv']);
+/** One word part outside quotes: a run of characters that neither quote, expand, glob by brace or bracket, nor separate. */
+const BARE = /[A-Za-z0-9_./:,@+%^=*-]+/y;
+const EXPANSION = /\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\})/y;
+/** Inside double quotes: anything but what escapes, substitutes or expands in ways other than `$NAME`. */
+const DOUBLE = /"(?:[^"\\`$]|\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\})(?![\[{(]))*"/y;
+const SINGLE = /'[^']*'/y;
+/** A command name the grammar reads as a plain word (a leading digit may start a redirection; `=` an assignment). */
+const COMMAND_NAME = /^[A-Za-z_./][A-Za-z0-9_./+-]*$/;
+const REDIRECT = /[0-9]?(?:>>|>&(?=[0-9])|>)[ \t]*/y;
+
+/**
+ * A piece of a chain that is one simple command, a pipeline of them, or one command with
+ * redirections at its end, made of words the grammar reads in only one way: bare words,
+ * `'single'` and `"double"` quotes, `$NAME` and `${NAME}` expansions, glued together
+ * (`--build="$arch"`). Read without the grammar into exactly the commands it gives (the
+ * differential test in shell-pieces.test.ts holds the two together); undefined for anything
+ * else.
+ */
+export function simplePiece(source: MappedText, shell: string[], file: string, firstPipeline: number): ShellScript | undefined {
+  const text = source.text;
+  if (text.length > 4096) return undefined;
+  const commands: ShellCommand[] = [];
+  const at = (offset: number): Location => ({ file, ...source.position(offset) });
+  let i = 0;
+  let argv: ShellWord[] = [];
+  let cmdStart = -1;
+  let cmdEnd = -1;
+  let pipes = 0;
+  let redirected = false;
+  const n = text.length;
+  const finish = (): boolean => {
+    const first = argv[0];
+    if (!first || !COMMAND_NAME.test(first.raw) || RESERVED.has(first.value) || DECLARATIONS.has(first.value)) return false;
+    commands.push({ name: first.value, argv, assignments: [], at: at(cmdStart), conditional: false, text: text.slice(cmdStart, cmdEnd), index: commands.length });
+    argv = [];
+    return true;
+  };
+  for (;;) {
+    while (i < n && (text[i] === ' ' || text[i] === '\t')) i++;
+    if (i >= n) break;
+    const c = text[i];
+    if (c === '|') {
+      if (redirected || text[i + 1] === '|' || text[i + 1] === '&' || !finish()) return undefined;
+      pipes++;
+      i++;
+      continue;
+    }
+    REDIRECT.lastIndex = i;
+    const r = REDIRECT.exec(text);
+    if (r && (c === '>' || text[i + 1] === '>')) {
+      // Only at the end of a lone command: `apt-mark auto '.*' > /dev/null`.
+      if (pipes > 0 || argv.length === 0) return undefined;
+      BARE.lastIndex = i + r[0].length;
+      const target = BARE.exec(text);
+      const after = text[BARE.lastIndex];
+      if (!target || !/^[A-Za-z0-9_./-]+$/.test(target[0]) || (r[0].includes('&') && !/^[0-9]+$/.test(target[0])) || (after !== undefined && after !== ' ' && after !== '\t')) return undefined;
+      redirected = true;
+      i = BARE.lastIndex;
+      continue;
+    }
+    if (redirected) return undefined;
+    const start = i;
+    let value = '';
+    let literal = true;
+    for (;;) {
+      const ch = text[i];
+      let m: RegExpExecArray | null = null;
+      if (ch === "'") {
+        SINGLE.lastIndex = i;
+        m = SINGLE.exec(text);
+        if (m) value += m[0].slice(1, -1);
+      } else if (ch === '"') {
+        DOUBLE.lastIndex = i;
+        m = DOUBLE.exec(text);
+        if (m) {
+          value += m[0].slice(1, -1);
+          if (m[0].includes('$')) literal = false;
+        }
+      } else if (ch === '$') {
+        EXPANSION.lastIndex = i;
+        m = EXPANSION.exec(text);
+        if (m) {
+          value += m[0];
+          literal = false;
+        }
+      } else {
+        BARE.lastIndex = i;
+        m = BARE.exec(text);
+        if (m) value += m[0];
+      }
+      if (!m) break;
+      i += m[0].length;
+    }
+    const next = text[i];
+    // A redirection glued to a word (`a2>f`, `12>f`) is left to the grammar.
+    if (i === start || (i < n && next !== ' ' && next !== '\t' && next !== '|')) return undefined;
+    if (argv.length === 0) cmdStart = start;
+    cmdEnd = i;
+    argv.push({ value, raw: text.slice(start, i), literal, at: at(start) });
+  }
+  if (!finish()) return undefined;
+  if (pipes > 0) for (const c of commands) c.pipeline = firstPipeline;
+  return { text, shell, commands, hasPipe: pipes > 0, pipelines: firstPipeline + (pipes > 0 ? 1 : 0), errors: [] };
 }
 
 export interface Piece {
