@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateCorpus, generateRealWorldCorpus } from '../../../bench/dockerfile-corpus.ts';
-import { parseShell, parseShellTree, shellParser, simplePiece, topLevelPieces } from './shell.ts';
+import { parseShell, parseShellTree, shellParser, simplePiece, substitutionAssignment, topLevelPieces, unaryTest } from './shell.ts';
 import { parseWith } from './parse.ts';
 import { MappedText } from './text.ts';
 
@@ -58,7 +58,7 @@ function sameAsGrammar(parser: ShellParser, text: string): boolean {
 
 /** Where `simplePiece` reads a text, it reads what the grammar reads; returns whether it read it. */
 function simpleAsGrammar(parser: ShellParser, text: string): boolean {
-  const simple = simplePiece(mapped(text), SH, 'Dockerfile', 5);
+  const simple = simplePiece(mapped(text), SH, 'Dockerfile', 5) ?? substitutionAssignment(mapped(text), SH, 'Dockerfile', 5) ?? unaryTest(mapped(text), SH, 5);
   if (simple) assert.deepEqual(simple, parseShellTree(parser, mapped(text), SH, 'Dockerfile', 5), text);
   return simple !== undefined;
 }
@@ -80,10 +80,18 @@ test('simple pieces: read without the grammar exactly as the grammar reads them,
     './configure --build="$gnuArch" --prefix=/usr/local ${extra} x$y.z "" \'\' "a b"c\'d\'',
     'make -j "$nproc"',
     'a|b|c',
+    'savedAptMark="$(apt-mark showmanual)"',
+    '  arch="$(uname -m)" ',
+    'gnuArch="$(dpkg-architecture --query DEB_BUILD_GNU_TYPE 2>/dev/null || echo unknown)"',
+    "dpkgArch=\"$(dpkg --print-architecture | awk -F- '{ print $NF }')\"",
+    'x="$( a | b ; c && d | e )"',
+    '[ -z "$savedAptMark" ]',
+    '[ -f /etc/os-release ]',
+    '[ -n "" ]',
     'useradd -r -g app --uid=999 --home-dir=/var/lib/app --shell=/bin/bash app',
     'echo n%p 1777 -j4 2',
   ];
-  const left = ['2 x', '-a', ':', 'echo %n#p', 'FOO=1 make', 'export A=1', 'unset A', '[ -z "$x" ]', 'a > f | b', 'a | b > f', 'a 12>f', 'a2>f', 'echo # c', "echo 'a'#b", 'echo $1', 'echo "$@"', 'echo ${X:-y}', 'echo "$(a)"', 'echo `a`', 'echo ~', 'echo a[0]', 'echo {a,b}', 'echo "a\\"b"', 'a || b', 'a &', 'a < f', 'a &> f', 'a >| f', '$CMD x', 'if a', 'echo "$X[0]"', 'a |& b', 'a | | b', '| a', 'a |', 'a >'];
+  const left = ['x="$(a)"b', 'x="$(a)" b', 'x="$(if a; then b; fi)"', 'x="$(a $(b))"', 'x="$()"', 'x="$(a)', 'export x="$(a)"', '[ -z "$x" ] x', '[ a = b ]', '[ -z $x ]', '2 x', '-a', ':', 'echo %n#p', 'FOO=1 make', 'export A=1', 'unset A', 'a > f | b', 'a | b > f', 'a 12>f', 'a2>f', 'echo # c', "echo 'a'#b", 'echo $1', 'echo "$@"', 'echo ${X:-y}', 'echo "$(a)"', 'echo `a`', 'echo ~', 'echo a[0]', 'echo {a,b}', 'echo "a\\"b"', 'a || b', 'a &', 'a < f', 'a &> f', 'a >| f', '$CMD x', 'if a', 'echo "$X[0]"', 'a |& b', 'a | | b', '| a', 'a |', 'a >'];
   for (const t of read) assert.ok(simpleAsGrammar(parser, t), `"${t}" is read without the grammar`);
   for (const t of left) assert.ok(!simpleAsGrammar(parser, t), `"${t}" is left to the grammar`);
 });
@@ -93,6 +101,13 @@ test('simple pieces: random commands made of every word form agree with the gram
   let seed = 12;
   const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
+  const inner = ['a', 'a b', 'a | b', 'a || b', 'a; b', 'a 2>/dev/null || b', "awk '{ print $1 }'", ' a ', '', 'a &', 'a "$(b)"', 'a)', 'case x in a) b;; esac'];
+  for (let k = 0; k < 400; k++) {
+    const t = `${pick(['x', 'A_1', '1x', ''])}=${pick(['"$(', '"$( ', '$(', '"$('])}${pick(inner)}${pick(inner)}${pick([')"', ' )"', ')', ')" ', ')"x'])}`;
+    simpleAsGrammar(parser, t);
+    const u = `[ ${pick(['-z', '-f', '-n', '-q', '!', 'a'])} ${pick(['"$x"', '/p', '""', '$x', '"a b"', ']'])} ${pick([']', '] x', '', ']]'])}`;
+    simpleAsGrammar(parser, u);
+  }
   const parts = ['a', 'apt-get', '-y', '--x=1', 'k=v', '1777', '2', '/p/*', '%n#p', '.', '-', "'q'", "'a b;|'", "''", '"s"', '"$V"', '"a $V b"', '""', '$V', '${V}', '$V_x', '#', '=', '*', '@', 'x:y'];
   const seps = [' ', ' ', '\t', ' | ', '|', ' > ', ' >/dev/null', ' 2>&1', ' 2>', ''];
   let read = 0;

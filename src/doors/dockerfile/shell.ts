@@ -65,7 +65,7 @@ function parsePieces(parser: Parser, source: MappedText, shell: string[], file: 
   let hasPipe = false;
   for (const p of pieces) {
     const part = source.slice(p.start, p.end);
-    const read = simplePiece(part, shell, file, pipelines) ?? parseShellTree(parser, part, shell, file, pipelines);
+    const read = simplePiece(part, shell, file, pipelines) ?? substitutionAssignment(part, shell, file, pipelines) ?? unaryTest(part, shell, pipelines) ?? parseShellTree(parser, part, shell, file, pipelines);
     if (read.errors.length) return undefined;
     for (const c of read.commands) commands.push({ ...c, conditional: c.conditional || p.afterOr, index: commands.length });
     pipelines = read.pipelines;
@@ -181,6 +181,40 @@ export function simplePiece(source: MappedText, shell: string[], file: string, f
   return { text, shell, commands, hasPipe: pipes > 0, pipelines: firstPipeline + (pipes > 0 ? 1 : 0), errors: [] };
 }
 
+/**
+ * `NAME="$(commands)"`, the way official images capture a value (`savedAptMark="$(apt-mark
+ * showmanual)"`, `arch="$(uname -m)"`), when every piece inside is a simple piece: no command
+ * of its own, the commands inside all conditional (a substitution), as the grammar walk gives.
+ */
+export function substitutionAssignment(source: MappedText, shell: string[], file: string, firstPipeline: number): ShellScript | undefined {
+  const text = source.text;
+  const head = /^[ \t]*[A-Za-z_][A-Za-z0-9_]*="\$\(/.exec(text);
+  if (!head) return undefined;
+  const close = skipNested(text, head[0].length, ')');
+  if (close < 0 || text[close] !== '"' || !/^[ \t]*$/.test(text.slice(close + 1))) return undefined;
+  const inner = source.slice(head[0].length, close - 1);
+  const pieces = topLevelPieces(inner.text);
+  if (!pieces?.length) return undefined;
+  const commands: ShellCommand[] = [];
+  let pipelines = firstPipeline;
+  let hasPipe = false;
+  for (const p of pieces) {
+    const read = simplePiece(inner.slice(p.start, p.end), shell, file, pipelines);
+    if (!read) return undefined;
+    for (const c of read.commands) commands.push({ ...c, conditional: true, index: commands.length });
+    pipelines = read.pipelines;
+    hasPipe ||= read.hasPipe;
+  }
+  return { text, shell, commands, hasPipe, pipelines, errors: [] };
+}
+
+/** `[ -z "$x" ]`, `[ -f /path ]`: a test of one word, which runs no command. */
+const UNARY_TEST = /^[ \t]*\[[ \t]+-[zndefxsrwLh][ \t]+(?:"\$[A-Za-z_][A-Za-z0-9_]*"|"[A-Za-z0-9_./-]*"|[A-Za-z0-9_./-]+)[ \t]+\][ \t]*$/;
+
+export function unaryTest(source: MappedText, shell: string[], firstPipeline: number): ShellScript | undefined {
+  return UNARY_TEST.test(source.text) ? { text: source.text, shell, commands: [], hasPipe: false, pipelines: firstPipeline, errors: [] } : undefined;
+}
+
 export interface Piece {
   start: number;
   end: number;
@@ -215,7 +249,8 @@ export function topLevelPieces(text: string): Piece[] | undefined {
   let i = 0;
   const n = text.length;
   const endWord = (): boolean => {
-    if (inWord && !quotedWord) {
+    // The words looked for are at most 8 characters long.
+    if (inWord && !quotedWord && i - wordStart <= 8) {
       const word = text.slice(wordStart, i);
       if (UNSPLIT_WORDS.has(word)) return false;
       const closer = OPENERS[word];
