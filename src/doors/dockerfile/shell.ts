@@ -98,7 +98,10 @@ export function simplePiece(source: MappedText, shell: string[], file: string, f
   const text = source.text;
   if (text.length > 4096) return undefined;
   const commands: ShellCommand[] = [];
-  const at = (offset: number): Location => ({ file, ...source.position(offset) });
+  const at = (offset: number): Location => {
+    const p = source.position(offset);
+    return { file, line: p.line, column: p.column };
+  };
   let i = 0;
   let argv: ShellWord[] = [];
   let cmdStart = -1;
