@@ -80,7 +80,7 @@ const DECLARATIONS = new Set(['export', 'declare', 'local', 'readonly', 'typeset
 const BARE = /[A-Za-z0-9_./:,@+%^=*-]+/y;
 const EXPANSION = /\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\})/y;
 /** Inside double quotes: anything but what escapes, substitutes or expands in ways other than `$NAME`. */
-const DOUBLE = /"(?:[^"\\`$]|\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\})(?![\[{(]))*"/y;
+const DOUBLE = /"(?:[^"\\`$]|\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\})(?![[{(]))*"/y;
 const SINGLE = /'[^']*'/y;
 /** A command name the grammar reads as a plain word (a leading digit may start a redirection; `=` an assignment). */
 const COMMAND_NAME = /^[A-Za-z_./][A-Za-z0-9_./+-]*$/;
