@@ -1,23 +1,31 @@
 /**
- * The dependency rule of Moat (docs/architecture.md): layers, bottom up,
- *   util → models → doors → knowledge → report → features → cli | server
- * A module imports only from its own layer or the layers below it, and no import cycle exists.
- * Tests and test-support may reach anything below them but never ship (tsconfig.build.json).
+ * The dependency rule of Moat (docs/architecture.md). Layers, bottom up:
+ *
+ *   util → models → doors | knowledge → report → features → cli | server
+ *
+ * A module imports only from its own layer or the layers below it. Doors (readers of outside
+ * data) and knowledge (rules, vulnerability matching) stand side by side on the models and never
+ * import each other: a rule judges a model, whichever door it came through. No import cycle
+ * exists, and product code never imports tests or test-support (neither ships in dist/).
  * Checked in `npm test` by `npm run deps`; a violation names the offending import.
  */
-const layers = ['util', 'models', 'doors', 'knowledge', 'report', 'features', 'cli|server'];
-const above = (i) => layers.slice(i + 1).join('|');
+const layers = [['util'], ['models'], ['doors', 'knowledge'], ['report'], ['features'], ['cli', 'server']];
 const notTest = '(\\.test\\.ts$|/test-support/)';
+const alt = (names) => names.join('|');
 
 module.exports = {
   forbidden: [
-    ...layers.slice(0, -1).map((layer, i) => ({
-      name: `layer-${layer.replace('|', '-')}`,
-      comment: `src/${layer}/ is layer ${i}: it may import only from layers 0–${i} (${layers.slice(0, i + 1).join(', ')}), never from ${layers.slice(i + 1).join(', ')}. Move the shared type down into models/ or the code up.`,
-      severity: 'error',
-      from: { path: `^src/(${layer})/`, pathNot: notTest },
-      to: { path: `^src/(${above(i)})/` },
-    })),
+    ...layers.slice(0, -1).flatMap((group, i) => {
+      const above = layers.slice(i + 1).flat();
+      const below = layers.slice(0, i + 1).flat();
+      return group.map((layer) => ({
+        name: `layer-${layer}`,
+        comment: `src/${layer}/ may import only from ${below.filter((l) => !group.includes(l) || l === layer).join(', ')}, never from ${above.join(', ')}. Move the shared type down into models/ or the code up.`,
+        severity: 'error',
+        from: { path: `^src/${layer}/`, pathNot: notTest },
+        to: { path: `^src/(${alt([...above, ...group.filter((l) => l !== layer)])})/` },
+      }));
+    }),
     {
       name: 'no-cycle',
       comment: 'Import cycles hide the layering: break the cycle by moving the shared part into its own module.',

@@ -51,6 +51,21 @@ if [ "${1:-}" = "--test" ]; then
     as_root apt-get update -qq
     DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends openssh-server openssh-client >/dev/null
   fi
+  # The rootless-daemon tests run Debian's dockerd-rootless.sh (docker.io) under RootlessKit and slirp4netns
+  # as an unprivileged user with subordinate uid and gid ranges of its own.
+  if ! command -v rootlesskit >/dev/null 2>&1 || ! command -v newuidmap >/dev/null 2>&1 || ! command -v slirp4netns >/dev/null 2>&1; then
+    echo "setup: installing rootlesskit, uidmap and slirp4netns from apt (rootless-daemon tests)" >&2
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq rootlesskit uidmap slirp4netns >/dev/null
+  fi
+  if ! id moat-rootless >/dev/null 2>&1; then
+    echo "setup: creating the system user moat-rootless (rootless-daemon tests)" >&2
+    as_root useradd --system --create-home --home-dir /var/lib/moat-rootless --shell /usr/sbin/nologin moat-rootless
+  fi
+  if ! grep -q '^moat-rootless:' /etc/subuid 2>/dev/null || ! grep -q '^moat-rootless:' /etc/subgid 2>/dev/null; then
+    echo "setup: giving moat-rootless subordinate ids 200000-265535 (rootless-daemon tests)" >&2
+    as_root usermod --add-subuids 200000-265535 --add-subgids 200000-265535 moat-rootless
+  fi
 fi
 
 if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

@@ -44,7 +44,7 @@ export { webhookSink, type WebhookOptions } from './features/watch/sinks/webhook
 export { syslogSink, type SyslogOptions } from './features/watch/sinks/syslog.ts';
 export { fileSink, streamSink } from './features/watch/sinks/json-lines.ts';
 export { sbom, renderSbom, SBOM_FORMATS, type SbomFormat, type SbomOptions, type SbomResult } from './features/sbom/sbom.ts';
-export { scanImage, type ImageScan, type ScannedImage, type ScanOptions } from './doors/image/scan.ts';
+export { scanImage, type ImageScan, type ScannedImage, type ImageScanOptions } from './doors/image/scan.ts';
 export { parseTarget, type ImageTarget } from './doors/image/target.ts';
 export type { ImageSource, ImageManifest as ImageSourceManifest, ManifestLayer, BlobVisitor, ReadOptions as ImageReadOptions, SourceKind } from './doors/image/source.ts';
 export type { FileInfo, FileType, LayerRef } from './doors/image/files/tree.ts';
@@ -65,7 +65,7 @@ export { parseDockerfile, type ParseOptions } from './doors/dockerfile/parse.ts'
 export { dockerfileRules } from './knowledge/rules/dockerfile/index.ts';
 export type { DockerfileRule, DockerfileFacts, DockerfileSettings } from './models/rule.ts';
 export type { DockerfileSpec, Stage, Instruction, ImageRef, ShellScript, ShellCommand, ShellWord } from './models/dockerfile-spec.ts';
-export { findSecrets, maskSecret, redact, type SecretMatch } from './doors/secrets/index.ts';
+export { findSecrets, maskSecret, redact, type SecretMatch } from './util/secrets/index.ts';
 
 // Vulnerabilities: version schemes, the OSV database, matching an inventory.
 export * as versioning from './knowledge/vuln/versioning/index.ts';
@@ -76,7 +76,7 @@ export { resolveDbPath } from './knowledge/vuln/db/location.ts';
 export { importPaths, type ImportOptions, type ImportResult, type SourceStats } from './knowledge/vuln/db/import.ts';
 export { updateDatabase, archiveUrl, DEFAULT_SOURCE, type UpdateOptions, type UpdateResult, type UpdateProgress } from './knowledge/vuln/db/update.ts';
 export { matchInventory, type MatchOptions, type MatchResult } from './knowledge/vuln/match/match.ts';
-export { scanInventory, type ScanOptions as VulnScanOptions, type ScanResult as VulnScanResult } from './features/scan/vulnerability-report.ts';
+export { scanInventory, type VulnerabilityScanOptions as VulnScanOptions, type ScanResult as VulnScanResult } from './features/scan/vulnerability-report.ts';
 export { readVex, applyVex, type VexStatement } from './knowledge/vuln/vex/openvex.ts';
 export { readSbom, parseSbom } from './doors/sbom-document/index.ts';
 export { matchKey, normalizeName, distroEcosystem, DEFAULT_ECOSYSTEMS } from './knowledge/vuln/ecosystems.ts';

@@ -47,6 +47,15 @@ test('an import against the layers fails and names the import', () => {
   assert.match(r.out, /layer-models: src\/models\/spec\.ts → src\/features\/audit\.ts/);
 });
 
+test('a rule that reads a door instead of a model fails: doors and knowledge stand side by side', () => {
+  const r = cruise({
+    'src/doors/host/paths.ts': 'export const SOCKET = "/run/docker.sock";\n',
+    'src/knowledge/rules/socket.ts': "import { SOCKET } from '../../doors/host/paths.ts';\nexport const rule = SOCKET;\n",
+  });
+  assert.notEqual(r.code, 0);
+  assert.match(r.out, /layer-knowledge: src\/knowledge\/rules\/socket\.ts → src\/doors\/host\/paths\.ts/);
+});
+
 test('a cycle fails and names its modules', () => {
   const r = cruise({
     'src/doors/a.ts': "import { b } from './b.ts';\nexport const a = () => b;\n",

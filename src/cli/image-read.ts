@@ -1,4 +1,4 @@
-import type { ScanOptions } from '../doors/image/scan.ts';
+import type { ImageScanOptions } from '../doors/image/scan.ts';
 import type { ImageTarget } from '../doors/image/target.ts';
 import { MoatError } from '../util/errors.ts';
 import type { CommandIO } from './commands/audit.ts';
@@ -29,7 +29,7 @@ export function checkImageReadFlags(command: string, flags: ImageReadFlags): num
  * reported), and progress on a terminal. The handlers and the progress line are gone
  * when it returns, whatever happened.
  */
-export async function withImageRead<T>(command: string, target: ImageTarget, flags: ImageReadFlags, io: CommandIO, read: (options: ScanOptions) => Promise<T>): Promise<T> {
+export async function withImageRead<T>(command: string, target: ImageTarget, flags: ImageReadFlags, io: CommandIO, read: (options: ImageScanOptions) => Promise<T>): Promise<T> {
   const timeoutMs = checkImageReadFlags(command, flags);
   const { resolveEndpoint } = await import('../doors/engine/endpoint.ts');
   const controller = new AbortController();

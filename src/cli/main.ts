@@ -4,7 +4,7 @@ import { MoatError } from '../util/errors.ts';
 import { TOOL_VERSION } from '../version.ts';
 import type { CommandIO } from './commands/audit.ts';
 import { EXIT } from './exit-codes.ts';
-import { maskText } from '../doors/secrets/mask.ts';
+import { maskText } from '../util/secrets/mask.ts';
 
 const HELP = `Usage: moat <command> [options]
 

@@ -18,6 +18,28 @@ export interface DaemonSpec {
   process?: { pid: number; argv: string[] };
   /** True when the daemon runs on this machine (unix socket, or a process found in /proc). */
   local: boolean;
+  /** Set when the daemon runs rootless (`/info` SecurityOptions has `name=rootless`). */
+  rootless?: RootlessDaemon;
+}
+
+/**
+ * A rootless daemon (dockerd under RootlessKit, as an unprivileged user): its socket, data
+ * root and config live in that user's directories, and the user, not root, owns them.
+ * Fields are absent when they cannot be known (a remote daemon, a process Moat cannot see).
+ */
+export interface RootlessDaemon {
+  /** Host uid the daemon runs as: its process's real uid, else the owner of its data root. */
+  uid?: number;
+  user?: string;
+  /** The user's primary gid (/etc/passwd). */
+  gid?: number;
+  home?: string;
+  /** `$XDG_RUNTIME_DIR`: the socket and the exec root (`docker/`) are under it. */
+  runtimeDir?: string;
+  /** `$XDG_CONFIG_HOME/docker` (default `~/.config/docker`): daemon.json and certs.d. */
+  configDir?: string;
+  /** The user's subordinate gid ranges (/etc/subgid): a group in them exists only inside the user's own namespaces. */
+  subgids: Array<{ start: number; count: number }>;
 }
 
 export interface DaemonOption {
@@ -66,4 +88,10 @@ export interface EngineInfo {
   defaultRuntime: string;
   operatingSystem: string;
   kernelVersion: string;
+  /**
+   * Which limits the daemon can enforce (`/info` MemoryLimit, PidsLimit, CPUShares, CpuCfsQuota):
+   * false where it has no cgroup controller for them, as a rootless daemon on a cgroup v1 host.
+   * Absent when the engine did not say (the limits are then taken as enforced).
+   */
+  limits?: { memory: boolean; pids: boolean; cpuShares: boolean; cpuQuota: boolean };
 }

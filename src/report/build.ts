@@ -1,6 +1,6 @@
 import type { Finding } from '../models/finding.ts';
 import { summarize } from './summary.ts';
-import { maskText } from '../doors/secrets/mask.ts';
+import { maskText } from '../util/secrets/mask.ts';
 import { benchmarkTitle, DEFAULT_BENCHMARK, type Benchmark } from '../models/cis-benchmark.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { SCHEMA_VERSION, type CheckResult, type Report, type ReportTarget, type ReportError, type ReportNote, type ReportWarning } from './model.ts';

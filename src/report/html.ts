@@ -1,6 +1,6 @@
 import { SEVERITIES, type Finding, type Severity } from '../models/finding.ts';
 import { formatLocation } from '../models/location.ts';
-import type { CheckStatus } from '../knowledge/rules/evaluate.ts';
+import type { CheckStatus } from '../models/verdict.ts';
 import { checksById, cisIdOf, formatDuration, formatTime, groupBySubject, shortId, type SubjectGroup } from './common.ts';
 import type { CheckResult, Report } from './model.ts';
 

@@ -1,5 +1,5 @@
 import type { Finding, Severity } from '../models/finding.ts';
-import type { CheckStatus } from '../knowledge/rules/evaluate.ts';
+import type { CheckStatus } from '../models/verdict.ts';
 import type { Location } from '../models/location.ts';
 
 /** Bumped on any change to the JSON document's shape (docs/finding.schema.json). */

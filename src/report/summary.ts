@@ -1,5 +1,5 @@
 import { SEVERITIES, type Finding, type Severity } from '../models/finding.ts';
-import type { CheckStatus, Verdict } from '../knowledge/rules/evaluate.ts';
+import type { CheckStatus, Verdict } from '../models/verdict.ts';
 import type { CheckResult, Summary } from './model.ts';
 import type { RuleMeta } from '../models/rule.ts';
 

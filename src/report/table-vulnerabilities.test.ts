@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Severity } from '../models/finding.ts';
 import type { Package } from '../models/inventory.ts';
-import { findingFor } from '../knowledge/vuln/match/finding.ts';
+import { findingFor } from '../knowledge/vuln/match/vulnerability-finding.ts';
 import { sampleReport } from './test-support/sample.ts';
 import { renderTable } from './table.ts';
 

@@ -1,6 +1,6 @@
 import { SEVERITIES, type Finding, type Severity } from '../models/finding.ts';
 import { formatLocation } from '../models/location.ts';
-import type { CheckStatus } from '../knowledge/rules/evaluate.ts';
+import type { CheckStatus } from '../models/verdict.ts';
 import { listSome } from '../util/error-text.ts';
 import { checksById, cisIdOf, sanitize, compareFindings, formatDuration, formatTime, groupBySubject, subjectLabel } from './common.ts';
 import { vulnerabilityTable } from './table-vulnerabilities.ts';

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Server } from 'node:net';
+import { stopChild } from './stop-child.ts';
 
 const run = promisify(execFile);
 
@@ -137,18 +138,7 @@ export async function startSecondDaemon(opts: SecondDaemonOptions): Promise<Seco
     },
     log: () => readFileSync(logFile, 'utf8'),
     async stop() {
-      if (!exited) {
-        child.kill('SIGTERM');
-        const gone = await new Promise<boolean>((resolve) => {
-          const t = setTimeout(() => resolve(false), 20_000);
-          child.once('exit', () => {
-            clearTimeout(t);
-            resolve(true);
-          });
-          if (exited) resolve(true);
-        });
-        if (!gone) child.kill('SIGKILL');
-      }
+      await stopChild(child, () => exited);
       relay?.close();
       try {
         process.kill(Number(readFileSync(join(dir, 'forwarder.pid'), 'utf8')), 'SIGTERM');

@@ -14,7 +14,7 @@ import { MoatError } from '../../util/errors.ts';
 import { parseCommandArgs } from '../args.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { CommandIO } from './audit.ts';
-import { maskText } from '../../doors/secrets/mask.ts';
+import { maskText } from '../../util/secrets/mask.ts';
 
 export const ENFORCE_HELP = `Usage: moat enforce <serve|install|test> [options]
 

@@ -6,7 +6,7 @@ import { MoatError } from '../../util/errors.ts';
 import { containerFromInspect } from '../engine/container.ts';
 import { ContainerInspectSchema, parseEngine } from '../engine/inspect-schema.ts';
 import { containerFromCreateRequest } from './create-request.ts';
-import { foldName } from './go-json.ts';
+import { foldName } from '../../util/go-json.ts';
 
 const prefix = `moat-test-req-${process.pid}`;
 const made: string[] = [];

@@ -11,7 +11,7 @@ import { normalizeCapabilities, parsePortKey, parseSecurityOpts } from '../../mo
 import { MoatError } from '../../util/errors.ts';
 import { blankSpec, type DoorWarning } from '../common/spec.ts';
 import { ValueError, parseVolumeSpec } from '../common/values.ts';
-import { GoJsonError, decodeGoJson, field, sliceItems, type GoSlice, type GoStruct } from './go-json.ts';
+import { GoJsonError, decodeGoJson, field, sliceItems, type GoSlice, type GoStruct } from '../../util/go-json.ts';
 import { LEGACY_TOP_LEVEL, createBodyType } from './schema.ts';
 
 export interface CreateRequestOptions {

@@ -8,7 +8,7 @@ import type { ContainerSpec } from '../../models/container-spec.ts';
 import type { ExecInfo } from '../../models/rule.ts';
 import { MoatError } from '../../util/errors.ts';
 import { blankSpec, type DoorWarning } from '../common/spec.ts';
-import { GoJsonError, decodeGoJson, type GoType } from './go-json.ts';
+import { GoJsonError, decodeGoJson, type GoType } from '../../util/go-json.ts';
 import type { AuthzRequest } from './protocol.ts';
 
 /** Decisions that come from the request itself rather than from a rule. */
@@ -23,7 +23,7 @@ export const REQUEST_REASONS = {
   ruleError: 'enforce-rule-error',
 } as const;
 
-export interface Subject {
+export interface RequestSubject {
   kind: 'container' | 'exec' | 'update' | 'build' | 'plugin' | 'volume' | 'network';
   /** 'whole': the spec is everything the container will be; 'delta': only what the request adds counts. */
   mode: 'whole' | 'delta';
@@ -39,7 +39,7 @@ export interface Subject {
 }
 
 export type Interpretation =
-  | { subject: Subject }
+  | { subject: RequestSubject }
   | { deny: { rule: string; reason: string } }
   | { allow: true }
   | { unjudged: string }
@@ -106,7 +106,7 @@ export function baselineSpec(): ContainerSpec {
   return s;
 }
 
-export function delta(kind: Subject['kind'], change: (s: ContainerSpec) => void, extra: Partial<Subject> = {}): Interpretation {
+export function delta(kind: RequestSubject['kind'], change: (s: ContainerSpec) => void, extra: Partial<RequestSubject> = {}): Interpretation {
   const spec = baselineSpec();
   change(spec);
   return { subject: { kind, mode: 'delta', spec, labels: {}, secrets: [], warnings: [], ...extra } };

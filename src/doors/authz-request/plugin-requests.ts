@@ -5,7 +5,7 @@
  */
 import { globToRegExp } from '../../util/glob.ts';
 import type { AllowedPlugin } from '../config/enforce.ts';
-import { go, sliceItems } from './go-json.ts';
+import { go, sliceItems } from '../../util/go-json.ts';
 import { imageForms } from '../../models/image-ref.ts';
 import type { AuthzRequest } from './protocol.ts';
 import { delta, readBody, type Interpretation } from './interpretation.ts';

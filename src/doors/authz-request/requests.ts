@@ -13,12 +13,12 @@ import type { ContainerSpec } from '../../models/container-spec.ts';
 import { withLocalVolumeBinds } from '../../models/local-volume.ts';
 import type { DoorWarning } from '../common/spec.ts';
 import { containerFromCreateRequest } from './create-request.ts';
-import { field, go, sliceItems, type GoStruct } from './go-json.ts';
+import { field, go, sliceItems, type GoStruct } from '../../util/go-json.ts';
 import type { AuthzRequest } from './protocol.ts';
 import { buildRequest } from './build-request.ts';
-import { REQUEST_REASONS, baselineSpec, bodyHidden, delta, hiddenBody, readBody, unreadable, type Interpretation, type Subject } from './interpretation.ts';
+import { REQUEST_REASONS, baselineSpec, bodyHidden, delta, hiddenBody, readBody, unreadable, type Interpretation, type RequestSubject } from './interpretation.ts';
 
-export { REQUEST_REASONS, baselineSpec, bodyHidden, delta, readBody, type Interpretation, type Subject };
+export { REQUEST_REASONS, baselineSpec, bodyHidden, delta, readBody, type Interpretation, type RequestSubject };
 import { pluginInstall, pluginSet } from './plugin-requests.ts';
 import { versionLess, type Route } from './route.ts';
 

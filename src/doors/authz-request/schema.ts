@@ -3,7 +3,7 @@
  * 20.10 types them (moby api/types/container, runconfig.ContainerConfigWrapper). Fields
  * Moat does not model are not listed: Go skips unknown keys, and so does the decoder.
  */
-import { go, type GoType } from './go-json.ts';
+import { go, type GoType } from '../../util/go-json.ts';
 
 const mount = go.struct({
   Type: go.string,

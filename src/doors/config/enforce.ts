@@ -3,7 +3,7 @@ import { emptyHostObjectPolicy, type HostObjectPolicy } from '../../models/host-
 import type { Location } from '../../models/location.ts';
 import type { Rule } from '../../models/rule.ts';
 import { SEVERITY_TOKEN, type EnforceSectionData } from './enforce-schema.ts';
-import { didYouMean } from './suggest.ts';
+import { didYouMean } from '../../util/suggest.ts';
 
 /** A set of rules named by id or CIS id, and optionally every rule at or above a severity. */
 export interface RuleChoice {

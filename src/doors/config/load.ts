@@ -15,7 +15,7 @@ import { ConfigSchema, TOP_LEVEL_KEYS, RulesSectionSchema, IgnoreSchema, Signatu
 import { resolveSignaturePolicy } from './trust-signatures.ts';
 import type { SignaturePolicy } from '../signatures/policy.ts';
 import { WatchIgnoreSchema, WatchSectionSchema, type WatchSectionData } from './watch-schema.ts';
-import { didYouMean } from './suggest.ts';
+import { didYouMean } from '../../util/suggest.ts';
 import { defaultEnforceConfig, resolveEnforce, type EnforceConfig } from './enforce.ts';
 import { EnforceAllowSchema, EnforceBuildSchema, EnforceExceptionSchema, EnforcePluginAllowSchema, EnforcePluginsSchema, EnforceSectionSchema } from './enforce-schema.ts';
 

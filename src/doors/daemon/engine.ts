@@ -73,6 +73,10 @@ export const InfoSchema = v.object({
   DefaultRuntime: str,
   OperatingSystem: str,
   KernelVersion: str,
+  MemoryLimit: bool,
+  PidsLimit: bool,
+  CPUShares: bool,
+  CpuCfsQuota: bool,
 });
 
 export type InfoResponse = v.InferOutput<typeof InfoSchema>;
@@ -115,7 +119,14 @@ export function infoFromApi(r: InfoResponse): EngineInfo {
     defaultRuntime: r.DefaultRuntime ?? '',
     operatingSystem: r.OperatingSystem ?? '',
     kernelVersion: r.KernelVersion ?? '',
+    ...(limitsOf(r) ? { limits: limitsOf(r) } : {}),
   };
+}
+
+/** Only an engine that reports all four is taken at its word; a missing flag is not "cannot". */
+function limitsOf(r: InfoResponse): EngineInfo['limits'] {
+  if (typeof r.MemoryLimit !== 'boolean' || typeof r.PidsLimit !== 'boolean' || typeof r.CPUShares !== 'boolean' || typeof r.CpuCfsQuota !== 'boolean') return undefined;
+  return { memory: r.MemoryLimit, pids: r.PidsLimit, cpuShares: r.CPUShares, cpuQuota: r.CpuCfsQuota };
 }
 
 /**

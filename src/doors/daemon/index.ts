@@ -16,12 +16,14 @@ import { parseDockerdArgv } from './argv.ts';
 import { parseDaemonJson } from './config-file.ts';
 import { InfoSchema, VersionSchema, infoFromApi, versionFromApi } from './engine.ts';
 import { findDockerd } from './process.ts';
+import { isRootless, readRootless } from './rootless.ts';
 
 export { parseDockerdArgv, parseGoBool, parseUlimit } from './argv.ts';
 export { parseDaemonJson } from './config-file.ts';
 export { findJsonSyntaxError, lineColumn, type JsonSyntaxError } from './json-syntax.ts';
 export { InfoSchema, VersionSchema, infoFromApi, parseSecurityOption, versionFromApi } from './engine.ts';
-export { chooseDockerd, findDockerd, listDockerd, parseCmdline, type ChooseHints, type DockerdProcess } from './process.ts';
+export { chooseDockerd, findDockerd, isRootlessProcess, listDockerd, parseCmdline, parseEnviron, type ChooseHints, type DockerdProcess } from './process.ts';
+export { isRootless, parseSubIds, readRootless } from './rootless.ts';
 
 export const DEFAULT_DAEMON_JSON = '/etc/docker/daemon.json';
 
@@ -48,7 +50,11 @@ export async function readDaemon(client: DaemonClient, opts: ReadDaemonOptions =
     const listeners = await readSwarmListeners(root, proc.pid);
     if (listeners) info.swarm.managementListeners = listeners;
   }
-  if (!local) return { version, info, options: new Map(), local };
+  const rootlessMode = isRootless(info);
+  if (!local) return { version, info, options: new Map(), local, ...(rootlessMode ? { rootless: { subgids: [] } } : {}) };
+  const rootless = rootlessMode
+    ? await readRootless(root, { socket: client.endpoint.kind === 'unix' ? client.endpoint.socketPath : undefined, process: proc, dockerRootDir: info.dockerRootDir || undefined })
+    : undefined;
 
   const argvOptions = proc ? parseDockerdArgv(proc.argv) : [];
   const named = argvOptions.find((o) => o.key === 'config-file')?.value;
@@ -58,7 +64,10 @@ export async function readDaemon(client: DaemonClient, opts: ReadDaemonOptions =
         posix.resolve(proc?.cwd ?? '/', named)
       : opts.daemonConfigPath
         ? posix.resolve(opts.daemonConfigPath)
-        : DEFAULT_DAEMON_JSON;
+        : // A rootless dockerd reads $XDG_CONFIG_HOME/docker/daemon.json, never /etc/docker/daemon.json.
+          rootless?.configDir
+          ? `${rootless.configDir}/daemon.json`
+          : DEFAULT_DAEMON_JSON;
   const text = await readConfigFile(root, path);
   const fileOptions = text === undefined ? [] : parseDaemonJson(text, path);
 
@@ -69,6 +78,7 @@ export async function readDaemon(client: DaemonClient, opts: ReadDaemonOptions =
     configFile: { path, present: text !== undefined },
     ...(proc ? { process: { pid: proc.pid, argv: proc.argv } } : {}),
     local,
+    ...(rootless ? { rootless } : {}),
   };
 }
 

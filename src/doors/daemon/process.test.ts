@@ -67,3 +67,14 @@ test('among host daemons, prefers the one whose data root the engine reports (us
   // Nothing to tell them apart: the oldest (lowest pid) is the system daemon more often than not.
   assert.equal(chooseDockerd([other, rootful], {})?.pid, 100);
 });
+
+test("a rootless dockerd without --data-root is matched by its default data root in its user's home", () => {
+  const system: DockerdProcess = { pid: 100, argv: ['dockerd', '-H', 'fd://'] };
+  const rootless: DockerdProcess = { pid: 900, argv: ['dockerd'], uid: 1000, env: { HOME: '/home/u', ROOTLESSKIT_STATE_DIR: '/tmp/rk' } };
+  assert.equal(chooseDockerd([system, rootless], { dockerRootDir: '/home/u/.local/share/docker' })?.pid, 900);
+  const xdg: DockerdProcess = { ...rootless, env: { HOME: '/home/u', XDG_DATA_HOME: '/data/u', ROOTLESSKIT_STATE_DIR: '/tmp/rk' } };
+  assert.equal(chooseDockerd([system, xdg], { dockerRootDir: '/data/u/docker' })?.pid, 900);
+  // The same environment without RootlessKit's marker is a system daemon's: its default stays /var/lib/docker.
+  const notRootless: DockerdProcess = { pid: 900, argv: ['dockerd'], env: { HOME: '/home/u' } };
+  assert.equal(chooseDockerd([system, notRootless], { dockerRootDir: '/var/lib/docker' })?.pid, 100);
+});

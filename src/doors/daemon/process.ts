@@ -16,6 +16,30 @@ export interface DockerdProcess {
   pidNamespace?: string;
   /** Working directory, to resolve a relative `--config-file`. */
   cwd?: string;
+  /** Real uid on the host (`/proc/PID/status`), when readable. */
+  uid?: number;
+  /** The variables a rootless dockerd takes its default paths from (ENV_KEYS), when its environment is readable. */
+  env?: Record<string, string>;
+}
+
+/** RootlessKit marks its child with ROOTLESSKIT_STATE_DIR; dockerd then defaults its paths to the XDG directories. */
+const ENV_KEYS = ['HOME', 'XDG_RUNTIME_DIR', 'XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'ROOTLESSKIT_STATE_DIR'];
+
+/** The ENV_KEYS of a NUL-separated `/proc/PID/environ`. */
+export function parseEnviron(raw: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of raw.split('\0')) {
+    const eq = entry.indexOf('=');
+    if (eq <= 0) continue;
+    const key = entry.slice(0, eq);
+    if (ENV_KEYS.includes(key)) out[key] = entry.slice(eq + 1);
+  }
+  return out;
+}
+
+/** True for a dockerd started by RootlessKit (dockerd-rootless.sh). */
+export function isRootlessProcess(p: DockerdProcess): boolean {
+  return p.env?.ROOTLESSKIT_STATE_DIR !== undefined;
 }
 
 /** NUL-separated `/proc/PID/cmdline` → argv (the trailing NUL ends the last word, it does not start a new one). */
@@ -42,8 +66,21 @@ export async function listDockerd(root: string): Promise<DockerdProcess[]> {
         if (comm.trim() !== 'dockerd') return undefined;
         const cmdline = await readFile(`${dir}/cmdline`, 'utf8').catch(() => undefined);
         if (cmdline === undefined) return undefined;
-        const [pidNamespace, cwd] = await Promise.all([readlink(`${dir}/ns/pid`).catch(() => undefined), readlink(`${dir}/cwd`).catch(() => undefined)]);
-        return { pid: Number(pid), argv: parseCmdline(cmdline), ...(pidNamespace ? { pidNamespace } : {}), ...(cwd ? { cwd } : {}) };
+        const [pidNamespace, cwd, status, environ] = await Promise.all([
+          readlink(`${dir}/ns/pid`).catch(() => undefined),
+          readlink(`${dir}/cwd`).catch(() => undefined),
+          readFile(`${dir}/status`, 'utf8').catch(() => undefined),
+          readFile(`${dir}/environ`, 'utf8').catch(() => undefined),
+        ]);
+        const uid = status === undefined ? undefined : /^Uid:\s+(\d+)/m.exec(status)?.[1];
+        return {
+          pid: Number(pid),
+          argv: parseCmdline(cmdline),
+          ...(pidNamespace ? { pidNamespace } : {}),
+          ...(cwd ? { cwd } : {}),
+          ...(uid !== undefined ? { uid: Number(uid) } : {}),
+          ...(environ !== undefined ? { env: parseEnviron(environ) } : {}),
+        };
       }),
   );
   return found.filter((p): p is DockerdProcess => p !== undefined);
@@ -72,7 +109,13 @@ export function chooseDockerd(candidates: readonly DockerdProcess[], hints: Choo
 
 function dataRootOf(p: DockerdProcess): string {
   const v = parseDockerdArgv(p.argv).find((o) => o.key === 'data-root')?.value;
-  return typeof v === 'string' && v !== '' ? v : '/var/lib/docker';
+  if (typeof v === 'string' && v !== '') return v;
+  // A rootless dockerd's default data root is in its user's home (dockerd's own default for RootlessKit children).
+  if (isRootlessProcess(p)) {
+    const dataHome = p.env?.XDG_DATA_HOME || (p.env?.HOME ? `${p.env.HOME}/.local/share` : undefined);
+    if (dataHome) return `${dataHome}/docker`;
+  }
+  return '/var/lib/docker';
 }
 
 /** With userns-remap the engine reports `<data-root>/<uid>.<gid>`. */

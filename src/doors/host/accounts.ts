@@ -1,9 +1,18 @@
-/** Users and groups from the host's /etc/passwd and /etc/group (never NSS: the files are what `--host-root` can see). */
+/**
+ * Users and groups from /etc/passwd and /etc/group: the host's (never NSS: the files are what
+ * `--host-root` can see), and an image's (harden picks a non-root account from it). One reading
+ * for both: `name:password:uid:gid[:gecos:home:shell]`, a line without a name or with ids that
+ * are not non-negative integers skipped, not fatal (the file is not Moat's input).
+ */
 
 export interface PasswdEntry {
   name: string;
   uid: number;
   gid: number;
+  /** Home directory (field 6), when the entry has one. */
+  home?: string;
+  /** Login shell (field 7), when the entry has one. */
+  shell?: string;
 }
 
 export interface GroupEntry {
@@ -19,7 +28,7 @@ export function parsePasswd(text: string): PasswdEntry[] {
     if (f.length < 4 || line.startsWith('#') || !f[0]) continue;
     const uid = toId(f[2]);
     const gid = toId(f[3]);
-    if (uid !== undefined && gid !== undefined) out.push({ name: f[0], uid, gid });
+    if (uid !== undefined && gid !== undefined) out.push({ name: f[0], uid, gid, ...(f[5] ? { home: f[5] } : {}), ...(f[6] ? { shell: f[6] } : {}) });
   }
   return out;
 }

@@ -13,9 +13,9 @@ import { readAudit, type AuditctlRunner } from './audit.ts';
 import { fileFact, listDir, underRoot } from './files.ts';
 import { readKernel } from './kernel.ts';
 import { parseMountinfo } from './mounts.ts';
-import { CERTS_DIR, FILE_ROLES, pathCandidates } from './paths.ts';
+import { FILE_ROLES, certsDirOf, pathCandidates } from '../../models/host-paths.ts';
 
-export { hostPaths, pathCandidates, registryCertsIn, dataRootOf, dockerSocketsOf, FILE_ROLES, type FileRole, type HostPaths, type PathCandidates } from './paths.ts';
+export { certsDirOf, hostPaths, pathCandidates, registryCertsIn, dataRootOf, dockerSocketsOf, FILE_ROLES, type FileRole, type HostPaths, type PathCandidates } from '../../models/host-paths.ts';
 export { parseAuditRules, readAudit, type AuditctlRunner } from './audit.ts';
 export { parseMountinfo, unescapeMountPath } from './mounts.ts';
 export { parsePasswd, parseGroup, dockerGroupOf } from './accounts.ts';
@@ -45,7 +45,8 @@ export async function readHost(opts: ReadHostOptions = {}): Promise<HostSpec> {
 
   const candidates = pathCandidates(opts.daemon);
   const paths = new Set<string>([...FILE_ROLES.flatMap((r) => candidates[r]), ...candidates.dockerSockets]);
-  for (const p of await registryCertPaths(root)) paths.add(p);
+  const certsDir = certsDirOf(opts.daemon);
+  if (certsDir) for (const p of await registryCertPaths(root, certsDir)) paths.add(p);
 
   const [facts, audit, kernel, mounts] = await Promise.all([
     Promise.all([...paths].map((p) => fileFact(root, p, names))),
@@ -67,11 +68,11 @@ export async function readHost(opts: ReadHostOptions = {}): Promise<HostSpec> {
   };
 }
 
-async function registryCertPaths(root: string): Promise<string[]> {
+async function registryCertPaths(root: string, certsDir: string): Promise<string[]> {
   const out: string[] = [];
-  for (const registry of await listDir(root, CERTS_DIR)) {
-    for (const name of await listDir(root, `${CERTS_DIR}/${registry}`)) {
-      out.push(`${CERTS_DIR}/${registry}/${name}`);
+  for (const registry of await listDir(root, certsDir)) {
+    for (const name of await listDir(root, `${certsDir}/${registry}`)) {
+      out.push(`${certsDir}/${registry}/${name}`);
       if (out.length >= MAX_REGISTRY_CERTS) return out;
     }
   }

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir, readlink } from 'node:fs/promises';
 import type { ProcessInfo } from '../../models/rule.ts';
 import { mapLimit } from '../../util/concurrency.ts';
 import { underRoot } from './files.ts';
@@ -34,6 +34,54 @@ export async function readContainerProcesses(root: string, containerId: string, 
     }
   }
   return undefined;
+}
+
+/**
+ * The processes of a running container read by PID namespace: every process in the
+ * namespace of the container's init. For daemons that put containers in no cgroup (a
+ * rootless daemon on cgroup v1, CgroupDriver "none"), where the engine's `top` fails too
+ * (runc lists a container's processes from its cgroup). It holds only when the init really
+ * is this container's (its parent is the containerd shim started with `-id <containerId>`)
+ * and the container has a PID namespace of its own; otherwise `undefined`.
+ */
+export async function readNamespaceProcesses(root: string, containerId: string, pid: number): Promise<ProcessInfo[] | undefined> {
+  if (!Number.isInteger(pid) || pid <= 0 || !/^[0-9a-f]{12,64}$/.test(containerId)) return undefined;
+  const status = await readText(root, `/proc/${pid}/status`);
+  const ppid = status === undefined ? undefined : /^PPid:\s+(\d+)/m.exec(status)?.[1];
+  if (ppid === undefined) return undefined;
+  const shim = (await readText(root, `/proc/${ppid}/cmdline`))?.split('\0') ?? [];
+  const idAt = shim.indexOf('-id');
+  if (idAt < 0 || shim[idAt + 1] !== containerId) return undefined;
+  const [ns, hostNs] = await Promise.all([readlinkOr(root, `/proc/${pid}/ns/pid`), readlinkOr(root, '/proc/1/ns/pid')]);
+  // --pid=host (or another container's namespace) leaves nothing that tells this container's processes apart.
+  if (ns === undefined || ns === hostNs) return undefined;
+  let entries: string[];
+  try {
+    entries = await readdir(underRoot(root, '/proc'));
+  } catch {
+    return undefined;
+  }
+  const members = await mapLimit(
+    entries.filter((e) => /^\d+$/.test(e)),
+    OPEN_AT_ONCE,
+    async (p) => ((await readlinkOr(root, `/proc/${p}/ns/pid`)) === ns ? p : undefined),
+  );
+  const pids = members.filter((p): p is string => p !== undefined).sort((a, b) => Number(a) - Number(b));
+  if (!pids.includes(String(pid))) return undefined;
+  try {
+    const found = await mapLimit(pids, OPEN_AT_ONCE, (p) => describe(root, p));
+    return found.filter((p): p is ProcessInfo => p !== undefined);
+  } catch {
+    return undefined;
+  }
+}
+
+async function readlinkOr(root: string, path: string): Promise<string | undefined> {
+  try {
+    return await readlink(underRoot(root, path));
+  } catch {
+    return undefined;
+  }
 }
 
 /** Where the cgroup of a `/proc/PID/cgroup` text lives: the pids (or memory) hierarchy on v1, the unified one on v2 and hybrid hosts. */

@@ -19,7 +19,7 @@ import { formatPlatform } from '../../models/platform.ts';
 import { readRootfs } from './sources/rootfs.ts';
 import { describeTarget, parseTarget, type ImageTarget } from './target.ts';
 
-export interface ScanOptions {
+export interface ImageScanOptions {
   /** Default: every registered analyzer. */
   analyzers?: readonly Analyzer[];
   signal?: AbortSignal;
@@ -68,7 +68,7 @@ export interface ScannedImage {
  * the inventory every SBOM, vulnerability match and image rule starts from. Wanted
  * contents live in a temp space that is removed before this returns, error or not.
  */
-export async function scanImage(target: string | ImageTarget | ImageSource, options: ScanOptions = {}): Promise<ImageScan> {
+export async function scanImage(target: string | ImageTarget | ImageSource, options: ImageScanOptions = {}): Promise<ImageScan> {
   const analyzers = options.analyzers ?? allAnalyzers;
   // The collector asks for contents as analyzers do, but finds no packages: it reads, it is not recorded.
   const wanting = options.fileFacts ? [...analyzers, fileFactsWanter()] : analyzers;
@@ -109,7 +109,7 @@ export async function scanImage(target: string | ImageTarget | ImageSource, opti
   }
 }
 
-function sourceFor(t: Exclude<ImageTarget, { kind: 'rootfs' }>, options: ScanOptions): ImageSource {
+function sourceFor(t: Exclude<ImageTarget, { kind: 'rootfs' }>, options: ImageScanOptions): ImageSource {
   switch (t.kind) {
     case 'engine':
       return engineSource(t.reference, options.engine);

@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { maskSecret } from '../secrets/mask.ts';
+import { maskSecret } from '../../util/secrets/mask.ts';
 
 /**
  * A password or token. The value lives in a private field, so `console.log`, `inspect`,
@@ -28,5 +28,5 @@ export class Secret {
   }
 }
 
-/** Moat's one mask (src/doors/secrets/mask.ts): the length, and a prefix only when it names a token's type. */
+/** Moat's one mask (src/util/secrets/mask.ts): the length, and a prefix only when it names a token's type. */
 export const mask = maskSecret;

@@ -8,22 +8,11 @@
  */
 import { EngineClient } from '../../doors/engine/client.ts';
 import type { Endpoint } from '../../doors/engine/endpoint.ts';
+import type { ContainerInspect, PluginInspect, VolumeInspect } from '../../doors/engine/inspect-schema.ts';
+import { EngineReader, type ExecInspect } from '../../doors/engine/reader.ts';
 import type { ImageSpec } from '../../models/image-spec.ts';
-import { imageFromInspect } from '../../doors/engine/image.ts';
-import {
-  ContainerInspectSchema,
-  ExecInspectSchema,
-  ImageInspectSchema,
-  PluginInspectSchema,
-  VolumeInspectSchema,
-  parseEngine,
-  type ContainerInspect,
-  type PluginInspect,
-  type VolumeInspect,
-} from '../../doors/engine/inspect-schema.ts';
-import type * as v from 'valibot';
 
-export type ExecInspect = v.InferOutput<typeof ExecInspectSchema>;
+export type { ExecInspect };
 
 /** What the start check asks; undefined = the daemon has no such object (404). */
 export interface DaemonView {
@@ -40,45 +29,46 @@ export interface DaemonView {
 export class EngineDaemonView implements DaemonView {
   readonly display: string;
   private readonly client: EngineClient;
+  private readonly reader: EngineReader;
   private negotiated: Promise<void> | undefined;
 
   constructor(endpoint: Endpoint, timeoutMs: number) {
     // The plugin starts before dockerd (which will not start without it): nothing is asked until a start is judged.
     this.client = new EngineClient({ endpoint, timeoutMs, maxConcurrency: 16 });
+    this.reader = new EngineReader(this.client);
     this.display = endpoint.display;
   }
 
   container(id: string): Promise<ContainerInspect | undefined> {
-    return this.get(`/containers/${encodeURIComponent(id)}/json`, (raw, what) => parseEngine(ContainerInspectSchema, raw, what));
+    return this.read((r) => r.inspectContainer(id));
   }
 
   volume(name: string): Promise<VolumeInspect | undefined> {
-    return this.get(`/volumes/${encodeURIComponent(name)}`, (raw, what) => parseEngine(VolumeInspectSchema, raw, what));
+    return this.read((r) => r.volume(name));
   }
 
   exec(id: string): Promise<ExecInspect | undefined> {
-    return this.get(`/exec/${encodeURIComponent(id)}/json`, (raw, what) => parseEngine(ExecInspectSchema, raw, what));
+    return this.read((r) => r.inspectExec(id));
   }
 
   plugin(name: string): Promise<PluginInspect | undefined> {
-    return this.get(`/plugins/${encodeURIComponent(name)}/json`, (raw, what) => parseEngine(PluginInspectSchema, raw, what));
+    return this.read((r) => r.plugin(name));
   }
 
   image(ref: string): Promise<ImageSpec | undefined> {
-    return this.get(`/images/${encodeURIComponent(ref)}/json`, (raw, what) => imageFromInspect(parseEngine(ImageInspectSchema, raw, what)));
+    return this.read((r) => r.image(ref));
   }
 
   close(): void {
     this.client.close();
   }
 
-  private async get<T>(path: string, parse: (raw: unknown, what: string) => T): Promise<T | undefined> {
+  private async read<T>(ask: (reader: EngineReader) => Promise<T>): Promise<T> {
     this.negotiated ??= this.client.negotiate().catch((e: unknown) => {
       this.negotiated = undefined;
       throw e;
     });
     await this.negotiated;
-    const raw = await this.client.getJson(path, { allowMissing: true });
-    return raw === undefined ? undefined : parse(raw, `GET ${path}`);
+    return ask(this.reader);
   }
 }

@@ -24,7 +24,7 @@ import { IMAGE_SIGNATURE_RULE, type ImageTrustGate } from './image-trust.ts';
 import { maskSecrets } from './mask.ts';
 import { actionFor, exceptionFor } from './policy.ts';
 import type { AuthzRequest } from '../../doors/authz-request/protocol.ts';
-import { REQUEST_REASONS, baselineSpec, envSecrets, interpret, type Subject } from '../../doors/authz-request/requests.ts';
+import { REQUEST_REASONS, baselineSpec, envSecrets, interpret, type RequestSubject } from '../../doors/authz-request/requests.ts';
 import { RouteError, routeOf, type EndpointKind, type Route } from '../../doors/authz-request/route.ts';
 
 export interface EnforcerOptions {
@@ -66,7 +66,7 @@ export interface Judgement {
   rule?: string;
   endpoint: EndpointKind;
   route?: Route;
-  subject?: { kind: Subject['kind']; name?: string; image?: string };
+  subject?: { kind: RequestSubject['kind']; name?: string; image?: string };
   findings: JudgedFinding[];
   /** Facts worth recording: resolved bind sources, door warnings (keys in another case, repeats). */
   notes: string[];
@@ -174,7 +174,7 @@ export class Enforcer {
   }
 
   /** A create that sets no user runs as the image's USER: ask the daemon for it, so the rules know the user at create. */
-  private async imageForUser(subject: Subject): Promise<ImageSpec | undefined> {
+  private async imageForUser(subject: RequestSubject): Promise<ImageSpec | undefined> {
     if (!this.daemon || subject.kind !== 'container' || subject.mode !== 'whole' || (subject.spec.user ?? '').trim() !== '' || !subject.image) return undefined;
     try {
       return await withDeadline(this.daemon.image(subject.image), this.daemonTimeoutMs, `asking for image ${subject.image}`);
@@ -185,7 +185,7 @@ export class Enforcer {
     }
   }
 
-  private async judgeSubject(subject: Subject, user: string, endpoint: EndpointKind, image?: ImageSpec): Promise<Judgement> {
+  private async judgeSubject(subject: RequestSubject, user: string, endpoint: EndpointKind, image?: ImageSpec): Promise<Judgement> {
     const notes = subject.warnings.map((w) => `${w.at?.path ? `${w.at.path}: ` : ''}${w.message}`);
     try {
       subject.spec.mounts = await withResolvedBinds(subject.spec.mounts, this.hostRoot, notes);

@@ -7,7 +7,8 @@
  * name the same config (image ID). Verdicts and tag lookups are cached with a TTL, so a
  * repeated create costs one image inspect on the daemon's socket.
  */
-import { EngineClient, type ClientOptions } from '../../doors/engine/client.ts';
+import type { ClientOptions } from '../../doors/engine/client.ts';
+import { EngineReader } from '../../doors/engine/reader.ts';
 import { MANIFEST_LIMIT } from '../../doors/registry/client.ts';
 import { RegistryClient, type RegistryOptions } from '../../doors/registry/client.ts';
 import { parseManifest } from '../../doors/registry/manifest.ts';
@@ -41,7 +42,7 @@ export class ImageTrustGate {
   readonly #bindings = new Map<string, { at: number; digest: string }>();
   readonly #ttl: number;
   readonly #now: () => number;
-  #engine?: Promise<EngineClient>;
+  #engine?: Promise<EngineReader>;
   readonly #registries = new Map<string, RegistryClient>();
 
   constructor(opts: ImageTrustOptions) {
@@ -70,17 +71,17 @@ export class ImageTrustGate {
     const entry = signaturePolicyFor(this.#policy, ref);
     if (!entry || entry.signers.length === 0) return { allow: true };
     try {
-      const engine = await (this.#engine ??= EngineClient.connect(typeof this.#engineOptions === 'function' ? this.#engineOptions() : this.#engineOptions).catch((e: unknown) => {
+      const engine = await (this.#engine ??= EngineReader.connect(typeof this.#engineOptions === 'function' ? this.#engineOptions() : this.#engineOptions).catch((e: unknown) => {
         this.#engine = undefined;
         throw e;
       }));
-      const inspect = (await engine.getJson(`/images/${encodeURIComponent(image)}/json`, { allowMissing: true })) as { Id?: unknown; RepoDigests?: unknown } | undefined;
+      const inspect = await engine.image(image);
       // The daemon cannot create from an image it does not have; the create after a pull is judged again.
-      if (inspect === undefined || typeof inspect.Id !== 'string') return { allow: true, note: `image ${image} is not in the daemon: it will refuse the create` };
-      const repoDigests = Array.isArray(inspect.RepoDigests) ? inspect.RepoDigests.filter((d): d is string => typeof d === 'string') : [];
+      if (inspect === undefined) return { allow: true, note: `image ${image} is not in the daemon: it will refuse the create` };
+      const repoDigests = inspect.repoDigests;
       const pulled = ref.digest ?? repoDigests.map((d) => parseImageReference(d)).find((d) => d.name === ref.name)?.digest;
-      const digest = pulled ?? (await this.#bindByContent(ref, inspect.Id));
-      if (!digest) return { allow: false, reason: `${image} (image ${inspect.Id.slice(0, 19)}) is not what ${ref.name}:${ref.tag ?? ''} names in its registry, and it has no registry digest: no signature can cover it` };
+      const digest = pulled ?? (await this.#bindByContent(ref, inspect.id));
+      if (!digest) return { allow: false, reason: `${image} (image ${inspect.id.slice(0, 19)}) is not what ${ref.name}:${ref.tag ?? ''} names in its registry, and it has no registry digest: no signature can cover it` };
       const r = await this.#verifier.verify({ reference: withDigest(ref, digest), digest }, { signers: entry.signers, ...(entry.references ? { references: entry.references } : {}), ...(entry.root ? { root: entry.root } : {}) });
       if (r.verified) return { allow: true, note: `${ref.name}@${digest} signed by ${r.signer}` };
       return { allow: false, reason: `${image} (${digest}) has no trusted signature: ${r.reason}${entry.at ? ` (policy ${entry.at})` : ''}` };

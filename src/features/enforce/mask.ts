@@ -2,9 +2,9 @@
  * Nothing a request carries as a secret reaches the decision log in full: environment values
  * are replaced wherever a rule's message or evidence repeats them, secret-looking text (an exec
  * command's `--password=...`) is masked, and query strings keep only the parameters that name
- * things (build args, auth and filters are masked). The mask is Moat's one (src/doors/secrets/mask.ts).
+ * things (build args, auth and filters are masked). The mask is Moat's one (src/util/secrets/mask.ts).
  */
-import { maskSecret as maskValue, maskText } from '../../doors/secrets/mask.ts';
+import { maskSecret as maskValue, maskText } from '../../util/secrets/mask.ts';
 
 export function maskSecrets(text: string, secrets: readonly string[]): string {
   return maskText(text, secrets);

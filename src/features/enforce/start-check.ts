@@ -13,7 +13,7 @@ import { execFromInspect } from '../../doors/engine/image.ts';
 import { pluginOverSpec } from '../../doors/engine/plugin.ts';
 import type { ExecInfo } from '../../models/rule.ts';
 import type { DaemonView } from './daemon-view.ts';
-import { baselineSpec, envSecrets, type Subject } from '../../doors/authz-request/requests.ts';
+import { baselineSpec, envSecrets, type RequestSubject } from '../../doors/authz-request/requests.ts';
 
 export type StartKind = 'container' | 'exec' | 'plugin';
 
@@ -23,7 +23,7 @@ export const START_REASONS = {
   unanswered: 'enforce-start-unanswered',
 } as const;
 
-export type StartView = { subject: Subject; plugin?: { name: string; reference: string } } | { deny: { rule: string; reason: string } };
+export type StartView = { subject: RequestSubject; plugin?: { name: string; reference: string } } | { deny: { rule: string; reason: string } };
 
 export async function startView(kind: StartKind, target: string, view: DaemonView): Promise<StartView> {
   if (kind === 'plugin') {

@@ -23,7 +23,7 @@ import {
   stopContainer,
   type Change,
   type CopyState,
-} from './engine-calls.ts';
+} from '../../doors/engine/runs.ts';
 import type { KernelLog } from './kernel-log.ts';
 import { SeccompCollector } from './seccomp-collector.ts';
 import type { CreateBody } from './target.ts';

@@ -9,14 +9,12 @@
  * proves the set complete for that run.
  */
 import { release as kernelRelease } from 'node:os';
-import * as v from 'valibot';
 import { EngineClient, compareApiVersions, type ClientOptions } from '../../doors/engine/client.ts';
-import { parseEngine } from '../../doors/engine/inspect-schema.ts';
 import { MoatError } from '../../util/errors.ts';
 import { TOOL_VERSION } from '../../version.ts';
 import { COPY_LABEL, COPY_OWNER_LABEL, copyBody, copyRisks, refuseUnrecordable, withSettings, type NetworkChoice } from './copy-body.ts';
 import { runCopy, type Ending, type Exercise, type RunResult } from './copy-run.ts';
-import { listContainers, removeContainer } from './engine-calls.ts';
+import { engineKernel, listContainers, removeContainer } from '../../doors/engine/runs.ts';
 import { KernelLog } from './kernel-log.ts';
 import { propose, relaxations, settingsFor, type Proposal, type Relaxation } from './proposal.ts';
 import { acquireRecordingLease, checkRecordingHost, DEFAULT_HOST_PATHS, processStart, type HostPaths, type SysctlChange } from './recording-host.ts';
@@ -129,11 +127,11 @@ export async function harden(opts: HardenOptions): Promise<HardenResult> {
   const pre = checkRecordingHost(paths);
   const client = opts.client ?? (await EngineClient.connect(opts.engine));
   try {
-    const info = await engineInfo(client);
-    if (info.KernelVersion && info.KernelVersion !== kernelRelease()) {
+    const kernel = await engineKernel(client);
+    if (kernel && kernel !== kernelRelease()) {
       throw new MoatError(
         'incomplete',
-        `the engine at ${client.endpoint.display} runs on kernel ${info.KernelVersion}, this machine on ${kernelRelease()}: its containers' syscalls are logged by another kernel; run moat harden on the engine's host`,
+        `the engine at ${client.endpoint.display} runs on kernel ${kernel}, this machine on ${kernelRelease()}: its containers' syscalls are logged by another kernel; run moat harden on the engine's host`,
       );
     }
     const target = await resolveTarget(client, opts.target, { cwd: opts.cwd, env: opts.env });
@@ -443,10 +441,6 @@ function copyName(t: HardenTarget, role: string): string {
   return `moat-harden-${base}-${role}-${Math.random().toString(16).slice(2, 8)}`;
 }
 
-const InfoSchema = v.object({ KernelVersion: v.nullish(v.string()) });
-async function engineInfo(client: EngineClient): Promise<v.InferOutput<typeof InfoSchema>> {
-  return parseEngine(InfoSchema, await client.getJson('/info'), 'GET /info');
-}
 
 /** Copies left by a moat harden that was killed (SIGKILL, a crash): Moat's own, found by label, removed when their owner is gone. */
 async function removeAbandonedCopies(client: EngineClient, paths: HostPaths, progress: (line: string, kind: 'step' | 'host') => void): Promise<void> {

@@ -9,11 +9,10 @@ import { resolve } from 'node:path';
 import type { EngineClient } from '../../doors/engine/client.ts';
 import type { ContainerSpec } from '../../models/container-spec.ts';
 import { containersFromCompose } from '../../doors/compose/project.ts';
-import { containerFromInspect } from '../../doors/engine/container.ts';
-import { ContainerInspectSchema, ImageInspectSchema, parseEngine } from '../../doors/engine/inspect-schema.ts';
+import { EngineReader } from '../../doors/engine/reader.ts';
 import { listSome } from '../../util/error-text.ts';
 import { MoatError } from '../../util/errors.ts';
-import { listContainers } from './engine-calls.ts';
+import { listContainers } from '../../doors/engine/runs.ts';
 import { createBodyFromInspect, type HardenTarget } from './target.ts';
 
 const COMPOSE_PROJECT = 'com.docker.compose.project';
@@ -43,13 +42,12 @@ export async function resolveTarget(client: EngineClient, arg: string, opts: Res
 }
 
 async function fromContainer(client: EngineClient, name: string, label: string, service?: string): Promise<HardenTarget> {
-  const path = `/containers/${encodeURIComponent(name)}/json`;
-  const raw = await client.getJson(path, { allowMissing: true });
-  if (raw === undefined) throw new MoatError('usage', `no container named or with id "${name}" (docker ps -a lists them)`);
-  const spec = containerFromInspect(parseEngine(ContainerInspectSchema, raw, `GET ${path}`));
-  const { create, extraNetworks } = createBodyFromInspect(raw, `GET ${path}`);
-  const image = await client.getJson(`/images/${encodeURIComponent(create.Image)}/json`, { allowMissing: true });
-  const imageUser = image === undefined ? undefined : parseEngine(ImageInspectSchema, image, `GET /images/${create.Image}/json`).Config?.User || undefined;
+  const reader = new EngineReader(client);
+  const view = await reader.container(name, undefined, { bare: true });
+  if (view === undefined) throw new MoatError('usage', `no container named or with id "${name}" (docker ps -a lists them)`);
+  const spec = view.container;
+  const { create, extraNetworks } = createBodyFromInspect(view.inspect, `GET /containers/${name}/json`);
+  const imageUser = (await reader.image(create.Image))?.user;
   return { label, service: service ?? spec.labels[COMPOSE_SERVICE] ?? spec.name, spec, create, extraNetworks, imageUser, notes: [] };
 }
 

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chooseUser, isRootUser, parsePasswd } from './user.ts';
+import { chooseUser, isRootUser } from './user.ts';
+import { parsePasswd } from '../../doors/host/accounts.ts';
 
 const PASSWD = ['root:x:0:0:root:/root:/bin/bash', 'daemon:x:1:1::/usr/sbin:/usr/sbin/nologin', 'nginx:x:101:101:nginx:/var/cache/nginx:/sbin/nologin', 'app:x:1001:1001::/home/app:/bin/sh', 'broken line', 'nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin'].join('\n');
 

@@ -2,27 +2,7 @@
  * A non-root user for a workload that runs as root, from the image's /etc/passwd (read
  * from the copy through the engine's archive API) or the image's USER.
  */
-
-export interface PasswdEntry {
-  name: string;
-  uid: number;
-  gid: number;
-  shell: string;
-}
-
-/** `name:password:uid:gid:gecos:home:shell` lines; malformed lines are skipped, not fatal (it is the image's file, not Moat's input). */
-export function parsePasswd(text: string): PasswdEntry[] {
-  const out: PasswdEntry[] = [];
-  for (const line of text.split('\n')) {
-    const f = line.split(':');
-    if (f.length < 7 || line.startsWith('#')) continue;
-    const uid = Number(f[2]);
-    const gid = Number(f[3]);
-    if (!Number.isInteger(uid) || !Number.isInteger(gid) || uid < 0 || gid < 0) continue;
-    out.push({ name: f[0] as string, uid, gid, shell: f[6] as string });
-  }
-  return out;
-}
+import { parsePasswd } from '../../doors/host/accounts.ts';
 
 /** Whether a `--user` value (name, uid, `uid:gid`) means root. */
 export function isRootUser(user: string | undefined): boolean {

@@ -3,7 +3,7 @@
  * with tmpfs mounts where it writes.
  */
 import { posix } from 'node:path';
-import type { Change } from './engine-calls.ts';
+import type { Change } from '../../doors/engine/runs.ts';
 
 /** Paths the engine itself manages in every container: writes there are not the workload's. */
 const ENGINE_PATHS = ['/dev', '/proc', '/sys', '/etc/hosts', '/etc/hostname', '/etc/resolv.conf', '/.dockerenv', '/run/secrets'];

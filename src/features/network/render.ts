@@ -1,5 +1,5 @@
 /** `moat network` formats: table (for people), json (the view), dot, mermaid, html (the DOT drawn to SVG by Graphviz in WebAssembly). */
-import { maskText } from '../../doors/secrets/mask.ts';
+import { maskText } from '../../util/secrets/mask.ts';
 import { renderDot, renderMermaid } from './draw.ts';
 import type { NetworkView } from './view.ts';
 

@@ -1,7 +1,7 @@
-import { scanImage, type ImageScan, type ScanOptions } from '../../doors/image/scan.ts';
+import { scanImage, type ImageScan, type ImageScanOptions } from '../../doors/image/scan.ts';
 import type { ImageSource } from '../../doors/image/source.ts';
 import type { ImageTarget } from '../../doors/image/target.ts';
-import { maskText } from '../../doors/secrets/mask.ts';
+import { maskText } from '../../util/secrets/mask.ts';
 import { toCycloneDx } from '../../report/sbom/cyclonedx.ts';
 import { toInventoryJson } from '../../report/sbom/json.ts';
 import { toSpdx } from '../../report/sbom/spdx.ts';
@@ -10,7 +10,7 @@ import { toTable } from '../../report/sbom/table.ts';
 export const SBOM_FORMATS = ['cyclonedx', 'spdx', 'table', 'json'] as const;
 export type SbomFormat = (typeof SBOM_FORMATS)[number];
 
-export interface SbomOptions extends ScanOptions {
+export interface SbomOptions extends ImageScanOptions {
   format: SbomFormat;
   /** Document time (default now): fixed in tests for reproducible output. */
   now?: Date;

@@ -1,4 +1,5 @@
-import { EngineClient, type ClientOptions } from '../../doors/engine/client.ts';
+import type { ClientOptions } from '../../doors/engine/client.ts';
+import { EngineReader } from '../../doors/engine/reader.ts';
 import type { ImageTarget } from '../../doors/image/target.ts';
 import { RegistryClient, type RegistryOptions } from '../../doors/registry/client.ts';
 import { resolveDigest } from '../../doors/registry/cosign.ts';
@@ -78,14 +79,13 @@ export class SignatureVerifier {
    * signature can name it: that is a verdict, so it resolves to undefined with the reason.
    */
   async resolveEngine(reference: string): Promise<ResolvedImage | { reason: string }> {
-    const client = await EngineClient.connect(this.#options.engine);
+    const reader = await EngineReader.connect(this.#options.engine);
     try {
-      const inspect = (await client.getJson(`/images/${encodeURIComponent(reference)}/json`, { allowMissing: true })) as { RepoDigests?: unknown } | undefined;
-      if (inspect === undefined) throw new MoatError('usage', `no image "${reference}" in the engine at ${client.endpoint.display}: pull it first, or verify registry:${reference}`);
-      const digests = Array.isArray(inspect.RepoDigests) ? inspect.RepoDigests.filter((d): d is string => typeof d === 'string' && d !== '<none>@<none>') : [];
-      return pickRepoDigest(reference, digests);
+      const image = await reader.image(reference);
+      if (image === undefined) throw new MoatError('usage', `no image "${reference}" in the engine at ${reader.display}: pull it first, or verify registry:${reference}`);
+      return pickRepoDigest(reference, image.repoDigests);
     } finally {
-      client.close();
+      reader.close();
     }
   }
 

@@ -1,5 +1,5 @@
 import type { Finding, Severity } from '../../models/finding.ts';
-import { maskText } from '../../doors/secrets/mask.ts';
+import { maskText } from '../../util/secrets/mask.ts';
 
 /** Bumped on any change to the alert's JSON shape (docs/alert.schema.json). */
 export const ALERT_SCHEMA_VERSION = '1.0.0';

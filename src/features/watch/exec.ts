@@ -1,7 +1,7 @@
 import type { ExecInfo } from '../../models/rule.ts';
 import type { Severity } from '../../models/finding.ts';
 import type { ExecDetails } from './alert.ts';
-import { maskArgv } from '../../doors/secrets/mask.ts';
+import { maskArgv } from '../../util/secrets/mask.ts';
 
 /**
  * The command lines the engine runs for a container's health check, as exec events show

@@ -1,4 +1,5 @@
 import type { EngineClient } from '../../doors/engine/client.ts';
+import { EngineReader } from '../../doors/engine/reader.ts';
 import { EngineError } from '../../doors/engine/errors.ts';
 import { MAX_EVENT_LINE, eventDate, lines, parseEventLine, type EngineEvent } from './engine-event.ts';
 
@@ -56,7 +57,8 @@ export const ENGINE_EVENT_BUFFER = 256;
  */
 export async function* followEvents(client: EngineClient, opts: FollowOptions): AsyncGenerator<FollowItem> {
   const { signal } = opts;
-  const filters = opts.filters ? `&filters=${encodeURIComponent(JSON.stringify(opts.filters))}` : '';
+  const filters = opts.filters;
+  const reader = new EngineReader(client);
   const recent = new RecentKeys(ENGINE_EVENT_BUFFER * 4);
   let anchor: EngineEvent | undefined;
   let connectedOnce = false;
@@ -70,11 +72,11 @@ export async function* followEvents(client: EngineClient, opts: FollowOptions): 
       // Replay from a second before the anchor: `since` has second granularity on older engines.
       const since = anchor ? Number(anchor.timeNano / 1_000_000_000n) - 1 : undefined;
       if (anchor && since !== undefined) {
-        if (!(await replayHolds(client, anchor, since, filters, signal))) {
+        if (!(await replayHolds(reader, anchor, since, filters, signal))) {
           gap = { lastSeen: eventDate(anchor), reason: `the engine no longer holds the last event Moat saw (${anchor.action} at ${eventDate(anchor).toISOString()}): dockerd restarted, or more than ${ENGINE_EVENT_BUFFER} events happened while the connection was down` };
         }
       }
-      const res = await client.stream('GET', `/events?${since !== undefined ? `since=${since}` : ''}${filters}`, { signal });
+      const res = await reader.events({ since, filters }, { signal });
       if (res.status !== 200) {
         res.body.resume();
         const err = new EngineError('http', `the engine refused GET /events: HTTP ${res.status}`, { status: res.status });
@@ -128,9 +130,9 @@ export async function* followEvents(client: EngineClient, opts: FollowOptions): 
 }
 
 /** A bounded replay (`until` just after the anchor) that says whether the anchor is still in the engine's buffer. */
-async function replayHolds(client: EngineClient, anchor: EngineEvent, since: number, filters: string, signal: AbortSignal): Promise<boolean> {
+async function replayHolds(reader: EngineReader, anchor: EngineEvent, since: number, filters: Record<string, string[]> | undefined, signal: AbortSignal): Promise<boolean> {
   const until = Number(anchor.timeNano / 1_000_000_000n) + 1;
-  const res = await client.stream('GET', `/events?since=${since}&until=${until}${filters}`, { signal, idleTimeoutMs: 10_000 });
+  const res = await reader.events({ since, until, filters }, { signal, idleTimeoutMs: 10_000 });
   if (res.status !== 200) {
     res.body.resume();
     throw Object.assign(new EngineError('http', `the engine refused GET /events (replay): HTTP ${res.status}`, { status: res.status }), { retry: res.status >= 500 });

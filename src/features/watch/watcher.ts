@@ -1,26 +1,18 @@
-import { readExecs, readProcesses } from '../audit/audit.ts';
-import { applyConfig } from '../../report/apply-config.ts';
 import type { MoatConfig } from '../../doors/config/load.ts';
-import { EngineClient, compareApiVersions, type ClientOptions } from '../../doors/engine/client.ts';
-import { EngineError } from '../../doors/engine/errors.ts';
-import { severityRank, type Finding, type Severity } from '../../models/finding.ts';
-import type { ImageSpec } from '../../models/image-spec.ts';
-import { runCheck } from '../../knowledge/rules/evaluate.ts';
+import { EngineClient, type ClientOptions } from '../../doors/engine/client.ts';
+import { severityRank, type Severity } from '../../models/finding.ts';
 import { allRules } from '../../knowledge/rules/index.ts';
-import type { ContainerRule, Need, Rule } from '../../models/rule.ts';
-import { containerFromInspect } from '../../doors/engine/container.ts';
-import { execFromInspect, imageFromInspect } from '../../doors/engine/image.ts';
-import { ContainerInspectSchema, ContainerSummarySchema, ExecInspectSchema, ImageInspectSchema, parseEngine } from '../../doors/engine/inspect-schema.ts';
+import type { ContainerRule, Rule } from '../../models/rule.ts';
+import { EngineReader } from '../../doors/engine/reader.ts';
 import { mapLimit } from '../../util/concurrency.ts';
-import { makeAlert, type Alert, type AlertContainer } from './alert.ts';
+import { makeAlert, type Alert } from './alert.ts';
 import { AlertBuffer } from './alert-buffer.ts';
-import { ChangesSchema, changeSignature, classifyChange, describeDrift, driftSeverity, leafChanges, parsePathStat, type Change } from './drift.ts';
 import { baseAction, eventDate, type EngineEvent } from './engine-event.ts';
-import { describeExec, execCommandOfAction, execDetails, execSeverity, healthcheckCommands, isHealthcheckExec } from './exec.ts';
 import { followEvents, type FollowItem } from './follow.ts';
 import { isIgnoreExpired, matchingIgnore } from './ignore.ts';
-import { NearLimit, StatsSchema, describeUsage, usageOf, type Limits } from './resources.ts';
-import { RestartLoopDetector } from './restart-loop.ts';
+import { ContainerQueue, MAX_PENDING, who } from './container-queue.ts';
+import { ContainerJudge, type JudgeWhen } from './judge.ts';
+import { Pollers } from './pollers.ts';
 
 export interface WatchOptions {
   /** An open client; otherwise one is made from `engine` (DOCKER_HOST by default) and closed on stop. */
@@ -66,32 +58,9 @@ export interface Watch extends AsyncIterable<Alert> {
   readonly done: Promise<void>;
 }
 
-interface Tracked {
-  id: string;
-  name: string;
-  image: string;
-  running: boolean;
-  healthchecks: string[];
-  limits: Limits;
-  /** Findings already alerted for this container: a restart must not repeat them. */
-  alerted: Set<string>;
-  restarts: RestartLoopDetector;
-  drift: Map<string, string>;
-  near: { memory: NearLimit; pids: NearLimit };
-  /** Work for one container runs in event order; different containers run side by side. */
-  chain: Promise<void>;
-  pending: number;
-  polling: { drift: boolean; stats: boolean };
-}
 
 /** Alerts that say the watch itself may be incomplete: never filtered by severity or ignores. */
 const INTEGRITY = new Set(['events-missed', 'alerts-dropped']);
-/** Engine work queued across all containers before events are dropped (and said to be). */
-const MAX_PENDING = 10_000;
-/** Path stats per container per drift poll: a container rewriting thousands of files is checked over several polls. */
-const MAX_STATS_PER_POLL = 256;
-/** Changed paths remembered per container. */
-const MAX_DRIFT_PATHS = 10_000;
 const CONCURRENCY = 4;
 
 /**
@@ -108,8 +77,8 @@ const CONCURRENCY = 4;
 export async function watch(opts: WatchOptions = {}): Promise<Watch> {
   const client = opts.client ?? (await EngineClient.connect(opts.engine));
   const ownsClient = !opts.client;
+  const reader = new EngineReader(client);
   const rules = (opts.rules ?? allRules).filter((r): r is ContainerRule => r.meta.target === 'container');
-  const needs = new Set<Need>(rules.flatMap((r) => r.meta.needs ?? []));
   const watchConfig = opts.config?.watch;
   const ignores = watchConfig?.ignores ?? [];
   const minRank = severityRank(opts.minSeverity ?? watchConfig?.severity ?? 'low');
@@ -120,10 +89,7 @@ export async function watch(opts: WatchOptions = {}): Promise<Watch> {
   const obs = opts.observer ?? {};
   const buffer = new AlertBuffer(opts.bufferSize ?? 10_000);
   const abort = new AbortController();
-  const tracked = new Map<string, Tracked>();
-  const images = new Map<string, ImageSpec | undefined>();
-  let pendingTotal = 0;
-  let droppedEvents = 0;
+  const queue = new ContainerQueue({ restartLoop: loop, limitPercent, signal: abort.signal, notice: obs.notice, trackedCount: obs.tracked });
 
   for (const ig of ignores) {
     if (isIgnoreExpired(ig, new Date())) obs.notice?.(`the watch ignore of ${ig.kind} alerts${ig.container ? ` for "${ig.container}"` : ''} expired on ${ig.expires} and no longer applies: renew or remove it`);
@@ -139,139 +105,15 @@ export async function watch(opts: WatchOptions = {}): Promise<Watch> {
     obs.alert?.(a, event ? Date.now() - Number(event.timeNano / 1_000_000n) : undefined);
     return true;
   };
-  const who = (t: Tracked): AlertContainer => ({ id: t.id, name: t.name, ...(t.image ? { image: t.image } : {}) });
+  const judge = new ContainerJudge(reader, rules, opts.config, raise);
+  const pollers = new Pollers(reader, queue, raise);
 
-  const track = (id: string, name?: string): Tracked => {
-    let t = tracked.get(id);
-    if (!t) {
-      t = {
-        id,
-        name: name ?? id.slice(0, 12),
-        image: '',
-        running: false,
-        healthchecks: [],
-        limits: {},
-        alerted: new Set(),
-        restarts: new RestartLoopDetector(loop.restarts, loop.windowMs),
-        drift: new Map(),
-        near: { memory: new NearLimit(limitPercent), pids: new NearLimit(limitPercent) },
-        chain: Promise.resolve(),
-        pending: 0,
-        polling: { drift: false, stats: false },
-      };
-      tracked.set(id, t);
-      obs.tracked?.(tracked.size);
-    } else if (name) t.name = name;
-    return t;
-  };
 
-  /** Runs `work` after the container's earlier work; engine errors become notices, never a dead watch. */
-  const enqueue = (t: Tracked, what: string, work: () => Promise<void>): boolean => {
-    if (pendingTotal >= MAX_PENDING) return false;
-    pendingTotal++;
-    t.pending++;
-    t.chain = t.chain
-      .then(work)
-      .catch((e: unknown) => {
-        if (abort.signal.aborted) return;
-        if (e instanceof EngineError) obs.notice?.(`${what} for ${t.name}: ${e.message}`);
-        else obs.notice?.(`${what} for ${t.name} failed: ${e instanceof Error ? e.message : String(e)}`);
-      })
-      .finally(() => {
-        pendingTotal--;
-        t.pending--;
-      });
-    return true;
-  };
 
-  /** Inspects the container, refreshes what is known of it, and (when `judge` says so) raises its findings. */
-  const inspectAndJudge = async (t: Tracked, judge: boolean | ((startedAt: string | undefined) => boolean), event?: EngineEvent): Promise<void> => {
-    const raw = await client.getJson(`/containers/${encodeURIComponent(t.id)}/json`, { allowMissing: true });
-    if (raw === undefined) return;
-    const container = containerFromInspect(parseEngine(ContainerInspectSchema, raw, `GET /containers/${t.id}/json`));
-    t.name = container.name;
-    t.image = container.image;
-    t.running = container.state?.running === true;
-    t.healthchecks = container.healthcheck && !container.healthcheck.disabled ? healthcheckCommands(container.healthcheck.test) : [];
-    t.limits = { memory: container.resources.memory || undefined, pids: container.resources.pidsLimit && container.resources.pidsLimit > 0 ? container.resources.pidsLimit : undefined };
-    if (rules.length === 0 || !(typeof judge === 'function' ? judge(container.state?.startedAt) : judge)) return;
-    const [processes, execs, image] = await Promise.all([
-      needs.has('processes') && t.running ? readProcesses(client, container) : undefined,
-      needs.has('execs') ? readExecs(client, container) : undefined,
-      needs.has('image') && container.imageId ? imageOf(container.imageId) : undefined,
-    ]);
-    const subject = { kind: 'container' as const, id: container.id, name: container.name };
-    let findings: Finding[] = rules.flatMap((r) => runCheck(r, { container, processes, execs, image }, subject).findings);
-    if (opts.config) findings = applyConfig(findings, opts.config, { now: new Date(), ran: rules }).findings;
-    for (const f of findings) {
-      if (f.suppressed) continue;
-      const key = `${f.ruleId}|${f.location?.path ?? ''}|${f.message}`;
-      if (t.alerted.has(key)) continue;
-      const alert = makeAlert({ kind: 'finding', severity: f.severity, message: `container ${t.name} started with a configuration ${f.ruleId} flags: ${f.message}`, container: who(t), finding: f, ...(event ? { eventTime: eventDate(event).toISOString() } : {}) });
-      // Only alerts raised are remembered: one ignored until its expiry is raised at a later start.
-      if (raise(alert, event)) t.alerted.add(key);
-    }
-  };
 
-  const imageOf = async (id: string): Promise<ImageSpec | undefined> => {
-    if (images.has(id)) return images.get(id);
-    const raw = await client.getJson(`/images/${encodeURIComponent(id)}/json`, { allowMissing: true });
-    const img = raw === undefined ? undefined : imageFromInspect(parseEngine(ImageInspectSchema, raw, `GET /images/${id}/json`));
-    // Images are few and immutable; the map is cleared when it grows past any real host's count.
-    if (images.size > 1000) images.clear();
-    images.set(id, img);
-    return img;
-  };
 
-  const checkDrift = async (t: Tracked): Promise<void> => {
-    const raw = await client.getJson(`/containers/${encodeURIComponent(t.id)}/changes`, { allowMissing: true });
-    if (raw === undefined) return;
-    const changes = (parseEngine(ChangesSchema, raw, `GET /containers/${t.id}/changes`) ?? []) as Change[];
-    const leaves = leafChanges(changes);
-    // New paths first: they are what an intruder just wrote.
-    leaves.sort((a, b) => Number(t.drift.has(a.Path)) - Number(t.drift.has(b.Path)));
-    let statted = 0;
-    const seen = new Set<string>();
-    for (const change of leaves) {
-      seen.add(change.Path);
-      let stat;
-      if (change.Kind !== 2) {
-        if (statted >= MAX_STATS_PER_POLL) continue;
-        statted++;
-        const res = await client.request('HEAD', `/containers/${encodeURIComponent(t.id)}/archive?path=${encodeURIComponent(change.Path)}`);
-        if (res.status === 404) continue;
-        stat = parsePathStat(res.headers['x-docker-container-path-stat'] as string | undefined);
-      }
-      const sig = changeSignature(change, stat);
-      if (t.drift.get(change.Path) === sig) continue;
-      if (t.drift.size >= MAX_DRIFT_PATHS && !t.drift.has(change.Path)) continue;
-      t.drift.set(change.Path, sig);
-      const d = classifyChange(change, stat);
-      if (d) raise(makeAlert({ kind: 'drift', severity: driftSeverity(d), message: describeDrift(d, t.name), container: who(t), details: d }));
-    }
-    // A path that is no longer changed (restored, or the container was recreated) can drift again.
-    for (const p of t.drift.keys()) if (!seen.has(p)) t.drift.delete(p);
-  };
 
-  const checkStats = async (t: Tracked): Promise<void> => {
-    if (!t.limits.memory && !t.limits.pids) return;
-    const oneShot = compareApiVersions(client.apiVersion, '1.41') >= 0 ? '&one-shot=true' : '';
-    const raw = await client.getJson(`/containers/${encodeURIComponent(t.id)}/stats?stream=false${oneShot}`, { allowMissing: true });
-    if (raw === undefined) return;
-    for (const u of usageOf(parseEngine(StatsSchema, raw, `GET /containers/${t.id}/stats`), t.limits)) {
-      if (t.near[u.resource].observe(u.percent)) raise(makeAlert({ kind: 'resource', severity: 'medium', message: describeUsage(u, t.name), container: who(t), details: u }));
-    }
-  };
 
-  const onExec = async (t: Tracked, ev: EngineEvent): Promise<void> => {
-    const command = execCommandOfAction(ev.action);
-    if (isHealthcheckExec(command, t.healthchecks)) return;
-    const execId = ev.attributes.execID ?? '';
-    const raw = execId ? await client.getJson(`/exec/${encodeURIComponent(execId)}/json`, { allowMissing: true }) : undefined;
-    const info = raw === undefined ? undefined : execFromInspect(parseEngine(ExecInspectSchema, raw, `GET /exec/${execId}/json`));
-    const d = execDetails(execId, command, info);
-    raise(makeAlert({ kind: 'exec', severity: execSeverity(d), message: describeExec(d, t.name), container: who(t), details: d, eventTime: eventDate(ev).toISOString() }), ev);
-  };
 
   const handle = (ev: EngineEvent): void => {
     obs.event?.(ev);
@@ -279,14 +121,10 @@ export async function watch(opts: WatchOptions = {}): Promise<Watch> {
     const action = baseAction(ev.action);
     const name = ev.attributes.name;
     if (action === 'destroy') {
-      const t = tracked.get(ev.actorId);
-      if (t) {
-        tracked.delete(ev.actorId);
-        obs.tracked?.(tracked.size);
-      }
+      queue.forget(ev.actorId);
       return;
     }
-    const t = track(ev.actorId, name);
+    const t = queue.track(ev.actorId, name);
     if (ev.attributes.image && !t.image) t.image = ev.attributes.image;
     let ok = true;
     switch (action) {
@@ -306,7 +144,7 @@ export async function watch(opts: WatchOptions = {}): Promise<Watch> {
             ev,
           );
         }
-        ok = enqueue(t, 'judging the started container', () => inspectAndJudge(t, true, ev));
+        ok = queue.enqueue(t, 'judging the started container', () => judge.inspectAndJudge(t, true, ev));
         break;
       }
       case 'kill':
@@ -319,42 +157,31 @@ export async function watch(opts: WatchOptions = {}): Promise<Watch> {
         break;
       case 'oom':
         // After the start's inspect, on the same queue: the message can then name the limit.
-        ok = enqueue(t, 'reporting the OOM kill', async () => {
+        ok = queue.enqueue(t, 'reporting the OOM kill', async () => {
           raise(makeAlert({ kind: 'oom', severity: 'medium', message: `${t.name} was killed by the kernel for running out of memory (its memory limit${t.limits.memory ? ` of ${(t.limits.memory / 1024 / 1024).toFixed(0)} MiB` : ''})`, container: who(t), details: {}, eventTime: eventDate(ev).toISOString() }), ev);
         });
         break;
       case 'exec_start':
-        ok = enqueue(t, 'reading the exec', () => onExec(t, ev));
+        ok = queue.enqueue(t, 'reading the exec', () => judge.onExec(t, ev));
         break;
       case 'exec_die':
       case 'extract-to-dir':
         // Something may just have written into the container: look now rather than at the next poll.
-        if (!t.polling.drift) {
-          t.polling.drift = true;
-          ok = enqueue(t, 'checking drift', () => checkDrift(t).finally(() => (t.polling.drift = false)));
-        }
+        ok = pollers.poll(t, 'drift', true);
         break;
     }
-    if (!ok) droppedEvents++;
+    if (!ok) queue.dropped++;
   };
 
-  const pollAll = (kind: 'drift' | 'stats'): void => {
-    for (const t of tracked.values()) {
-      if (!t.running || t.polling[kind]) continue;
-      t.polling[kind] = true;
-      const work = kind === 'drift' ? () => checkDrift(t) : () => checkStats(t);
-      if (!enqueue(t, kind === 'drift' ? 'checking drift' : 'reading stats', () => work().finally(() => (t.polling[kind] = false)))) t.polling[kind] = false;
-    }
-  };
 
   /** The running containers, tracked; judged when `judge` says so (their start may have been missed). */
-  const syncRunning = async (judge: boolean | ((startedAt: string | undefined) => boolean)): Promise<void> => {
-    const list = parseEngine(ContainerSummarySchema, await client.getJson('/containers/json'), 'GET /containers/json');
+  const syncRunning = async (when: JudgeWhen): Promise<void> => {
+    const list = await reader.containers(false);
     const running = new Set(list.map((c) => c.Id));
-    for (const t of tracked.values()) if (!running.has(t.id)) t.running = false;
+    for (const t of queue.values()) if (!running.has(t.id)) t.running = false;
     await mapLimit(list, CONCURRENCY, async (c) => {
-      const t = track(c.Id, c.Names?.[0]?.replace(/^\//, ''));
-      await inspectAndJudge(t, judge);
+      const t = queue.track(c.Id, c.Names?.[0]?.replace(/^\//, ''));
+      await judge.inspectAndJudge(t, when);
     });
   };
 
@@ -374,9 +201,9 @@ export async function watch(opts: WatchOptions = {}): Promise<Watch> {
     switch (item.type) {
       case 'event':
         handle(item.event);
-        if (droppedEvents > 0 && pendingTotal < MAX_PENDING / 2) {
-          const n = droppedEvents;
-          droppedEvents = 0;
+        if (queue.dropped > 0 && queue.pendingTotal < MAX_PENDING / 2) {
+          const n = queue.dropped;
+          queue.dropped = 0;
           raise(makeAlert({ kind: 'events-missed', severity: 'high', message: `Moat fell behind the engine and skipped ${n} container event${n > 1 ? 's' : ''}: the engine answered too slowly for the event rate`, details: { reason: `${n} events skipped: more than ${MAX_PENDING} engine look-ups were waiting` } }));
         }
         return;
@@ -419,7 +246,7 @@ export async function watch(opts: WatchOptions = {}): Promise<Watch> {
   let stopping = false;
   const done = pump.then(
     async () => {
-      await Promise.all([...tracked.values()].map((t) => t.chain));
+      await queue.settled();
       buffer.close();
     },
     (e: unknown) => {
@@ -442,15 +269,16 @@ export async function watch(opts: WatchOptions = {}): Promise<Watch> {
 
   try {
     await connected;
+    await judge.readHostFacts();
     await syncRunning(opts.scanExisting === true);
   } catch (e) {
     await stop();
     throw e;
   }
-  timers.push(setInterval(() => pollAll('drift'), driftMs), setInterval(() => pollAll('stats'), statsMs));
+  timers.push(setInterval(() => pollers.pollAll('drift'), driftMs), setInterval(() => pollers.pollAll('stats'), statsMs));
   // Drift that is already there is drift: look once at the start, not only after the first interval.
-  pollAll('drift');
-  pollAll('stats');
+  pollers.pollAll('drift');
+  pollers.pollAll('stats');
 
   return {
     stop,

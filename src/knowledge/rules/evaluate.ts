@@ -1,15 +1,8 @@
 import type { Finding, Subject } from '../../models/finding.ts';
 import { benchmarkTitle, cisIdIn, DEFAULT_BENCHMARK } from '../../models/cis-benchmark.ts';
+import type { Verdict } from '../../models/verdict.ts';
 import { isNotApplicable, type Outcome, type Rule, type RuleMeta } from '../../models/rule.ts';
 
-export type CheckStatus = 'pass' | 'fail' | 'info' | 'not-applicable' | 'error';
-
-/** What one rule concluded about one subject. */
-export interface Verdict {
-  status: CheckStatus;
-  findings: Finding[];
-  reason?: string;
-}
 
 /** Turns a rule's outcome into findings with the one published shape. */
 export function toVerdict(meta: RuleMeta, subject: Subject, outcome: Outcome): Verdict {

@@ -1,6 +1,6 @@
 import type { Rule } from '../../models/rule.ts';
 import { MoatError } from '../../util/errors.ts';
-import { didYouMean } from '../../doors/config/suggest.ts';
+import { didYouMean } from '../../util/suggest.ts';
 
 /**
  * Narrows rules by `--checks` and `--skip` tokens: a rule id (`container-privileged`),

@@ -1,6 +1,6 @@
 import type { Analyzer, FileHeader } from '../../analyzers/analyzer.ts';
 import type { ImageFileFacts, ImageFileRef, ImageFileSecret, ToolCategory } from '../../../models/image-spec.ts';
-import { findSecrets, maskSecret } from '../../secrets/index.ts';
+import { findSecrets, maskSecret } from '../../../util/secrets/index.ts';
 import type { FileInfo, FileTree } from './tree.ts';
 import { baseName, parentOf } from './paths.ts';
 
@@ -97,7 +97,7 @@ const TOOLS: ReadonlyArray<{ category: ToolCategory; name: string; re: RegExp }>
   { category: 'shell', name: 'busybox', re: /^busybox$/ },
 ];
 
-/** Formats src/doors/secrets does not cover because they only mean a secret in these files. */
+/** Formats src/util/secrets does not cover because they only mean a secret in these files. */
 const FILE_PATTERNS: ReadonlyArray<{ file: RegExp; kind: string; label: string; re: RegExp }> = [
   { file: /(^|\/)(\.docker\/config\.json|\.dockercfg)$/, kind: 'docker-config-auth', label: 'registry credential (docker config auth)', re: /"auth"\s*:\s*"([A-Za-z0-9+/=]{8,})"/g },
   { file: /(^|\/)[._]netrc$/, kind: 'netrc-password', label: 'password in .netrc', re: /\bpassword[ \t]+(\S{4,})/g },
@@ -151,7 +151,7 @@ function secretsIn(f: FileInfo, text: string): ImageFileSecret[] {
       const value = m[1] ?? m[0];
       const start = m.index + m[0].indexOf(value);
       const end = start + value.length;
-      // One secret, one finding: what src/doors/secrets found already stands.
+      // One secret, one finding: what src/util/secrets found already stands.
       if (hits.some((h) => start < h.end && h.start < end)) continue;
       hits.push({ start, end, kind: p.kind, label: p.label, masked: maskSecret(value) });
     }

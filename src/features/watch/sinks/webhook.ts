@@ -1,4 +1,4 @@
-import { maskText, maskUrl } from '../../../doors/secrets/mask.ts';
+import { maskText, maskUrl } from '../../../util/secrets/mask.ts';
 import { MoatError } from '../../../util/errors.ts';
 import type { Alert } from '../alert.ts';
 import { DeliveryQueue, PermanentDeliveryError } from './delivery-queue.ts';

@@ -1,4 +1,5 @@
-import { containerRule } from '../../../models/rule.ts';
+import { containerRule, notApplicable } from '../../../models/rule.ts';
+import { NO_CGROUPS } from '../daemon/support/options.ts';
 
 export default containerRule({
   meta: {
@@ -12,7 +13,8 @@ export default containerRule({
     remediation: 'Remove `--cgroup-parent` (compose: `cgroup_parent:`) unless the parent is intended, and then record why.',
     cwe: ['CWE-770'],
   },
-  check({ container }) {
+  check({ container, daemon }) {
+    if (daemon?.info.cgroupDriver === 'none') return notApplicable(NO_CGROUPS);
     if (!container.cgroupParent) return [];
     return [{ message: `runs under cgroup parent ${container.cgroupParent}: confirm it is meant to and which limits apply there`, at: container.where.cgroupParent, evidence: `CgroupParent: ${container.cgroupParent}` }];
   },

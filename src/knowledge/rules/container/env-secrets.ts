@@ -1,4 +1,4 @@
-import { findSecrets, isSecretAssignment, maskSecret } from '../../../doors/secrets/index.ts';
+import { findSecrets, isSecretAssignment, maskSecret } from '../../../util/secrets/index.ts';
 import { containerRule, notApplicable, type Issue } from '../../../models/rule.ts';
 
 export default containerRule({

@@ -1,4 +1,5 @@
 import { containerRule } from '../../../models/rule.ts';
+import { limitEvidence, unenforcedLimit } from './support/limits.ts';
 
 export default containerRule({
   meta: {
@@ -12,8 +13,13 @@ export default containerRule({
     remediation: 'Set `--pids-limit 200` (compose: `pids_limit: 200`) from the workload\'s observed peak plus headroom.',
     cwe: ['CWE-770'],
   },
-  check({ container }) {
+  check({ container, daemon }) {
     const p = container.resources.pidsLimit;
+    const why = unenforcedLimit(daemon, 'pids');
+    if (why) {
+      const what = p !== undefined && p > 0 ? `its PIDs limit (${p}) is not enforced` : 'no PIDs limit, and the daemon could not enforce one';
+      return [{ message: `${what}: ${why}`, at: container.where['resources.pidsLimit'], evidence: `pids-limit: ${p ?? 'unset'}; ${limitEvidence('pids')}` }];
+    }
     if (p !== undefined && p > 0) return [];
     return [{ message: 'no PIDs limit: a fork bomb can exhaust the host process table', at: container.where['resources.pidsLimit'], evidence: `pids-limit: ${p ?? 'unset'}` }];
   },

@@ -23,7 +23,13 @@ export default containerRule({
     cwe: ['CWE-1327'],
     needs: ['processes'],
   },
-  check({ container, processes }) {
+  check({ container, processes, daemon }) {
+    if (!processes && container.state?.running && daemon?.local && daemon.info.cgroupDriver === 'none') {
+      // An error verdict, not a pass: the check could not look.
+      throw new Error(
+        "its processes could not be listed: the daemon runs without cgroups, so the engine's `top` fails, and the container shares a PID namespace (--pid) that does not tell its processes apart",
+      );
+    }
     if (!processes) {
       return notApplicable(container.state && !container.state.running ? 'the container is not running, so it has no processes' : 'processes are known only for running containers (read through the engine)');
     }

@@ -1,5 +1,5 @@
-import { daemonRule } from '../../../models/rule.ts';
-import { evidenceOf, optionOf, remote, stringValue } from './support/options.ts';
+import { daemonRule, notApplicable } from '../../../models/rule.ts';
+import { NO_CGROUPS, evidenceOf, optionOf, remote, stringValue } from './support/options.ts';
 
 export default daemonRule({
   meta: {
@@ -15,6 +15,7 @@ export default daemonRule({
     urls: ['https://docs.docker.com/reference/cli/dockerd/#default-cgroup-parent'],
   },
   check({ daemon }) {
+    if (daemon.info.cgroupDriver === 'none') return notApplicable(NO_CGROUPS);
     if (!daemon.local) return remote();
     const o = optionOf(daemon, 'cgroup-parent');
     const parent = stringValue(o);

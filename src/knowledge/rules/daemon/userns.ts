@@ -1,4 +1,4 @@
-import { daemonRule } from '../../../models/rule.ts';
+import { daemonRule, notApplicable } from '../../../models/rule.ts';
 import { evidenceOf, hasSecurityOption, infoAt, optionOf, securityOptionsEvidence, stringValue } from './support/options.ts';
 
 export default daemonRule({
@@ -18,6 +18,12 @@ export default daemonRule({
   },
   check({ daemon }) {
     // /info reports what the running daemon does, so this verdict holds for a remote daemon too.
+    if (daemon.rootless) {
+      const who = daemon.rootless.user ?? (daemon.rootless.uid !== undefined ? `uid ${daemon.rootless.uid}` : 'its user');
+      return notApplicable(
+        `not applicable (rootless daemon): dockerd and its containers run in ${who}'s user namespace, so root in a container is ${who} on the host, which is what remapping achieves; remapping inside it would only nest another range in the user's own`,
+      );
+    }
     if (hasSecurityOption(daemon, 'userns') || hasSecurityOption(daemon, 'rootless')) return [];
     const o = optionOf(daemon, 'userns-remap');
     if (o && stringValue(o) !== undefined) {

@@ -1,4 +1,4 @@
-import { inlineIgnores } from '../../../doors/dockerfile/inline-ignores.ts';
+import { inlineIgnores } from './support/inline-ignores.ts';
 import { dockerfileRule } from '../../../models/rule.ts';
 
 export default dockerfileRule({

@@ -1,5 +1,5 @@
 import type { Location } from '../../../models/location.ts';
-import { findSecrets, isSecretAssignment, isSecretName, maskSecret } from '../../../doors/secrets/index.ts';
+import { findSecrets, isSecretAssignment, isSecretName, maskSecret } from '../../../util/secrets/index.ts';
 import { dockerfileRule, type Issue } from '../../../models/rule.ts';
 import { executable } from './support/query.ts';
 

@@ -1,5 +1,5 @@
 import { auditRule } from './support/audit-rules.ts';
-import { BIN_DIRS } from '../../../doors/host/paths.ts';
+import { BIN_DIRS } from '../../../models/host-paths.ts';
 
 export default auditRule({
   id: 'host-audit-containerd-bin',

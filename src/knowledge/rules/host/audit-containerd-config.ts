@@ -1,4 +1,5 @@
 import { auditRule } from './support/audit-rules.ts';
+import { ROOTLESS_NO_CONTAINERD_CONFIG } from './support/file-rules.ts';
 
 export default auditRule({
   id: 'host-audit-containerd-config',
@@ -6,4 +7,5 @@ export default auditRule({
   what: "containerd's configuration",
   canonical: '/etc/containerd/config.toml',
   path: (p) => p.containerdConfig,
+  rootless: ROOTLESS_NO_CONTAINERD_CONFIG,
 });

@@ -1,5 +1,5 @@
 import { auditRule } from './support/audit-rules.ts';
-import { SYSTEMD_DIRS } from '../../../doors/host/paths.ts';
+import { serviceUnitDirs } from '../../../models/host-paths.ts';
 
 export default auditRule({
   id: 'host-audit-docker-service',
@@ -7,5 +7,5 @@ export default auditRule({
   what: 'the docker.service unit',
   canonical: '/lib/systemd/system/docker.service',
   path: (p) => p.dockerService,
-  absent: `no docker.service unit file in ${SYSTEMD_DIRS.join(', ')}`,
+  absent: (f) => `no docker.service unit file in ${serviceUnitDirs(f.daemon).join(', ')}`,
 });

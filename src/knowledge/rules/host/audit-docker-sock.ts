@@ -1,5 +1,5 @@
 import { auditRule } from './support/audit-rules.ts';
-import { DEFAULT_DOCKER_SOCKET } from '../../../doors/host/paths.ts';
+import { DEFAULT_DOCKER_SOCKET } from '../../../models/host-paths.ts';
 
 export default auditRule({
   id: 'host-audit-docker-sock',

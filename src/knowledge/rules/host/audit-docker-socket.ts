@@ -1,5 +1,6 @@
 import { auditRule } from './support/audit-rules.ts';
-import { SYSTEMD_DIRS } from '../../../doors/host/paths.ts';
+import { ROOTLESS_NO_SOCKET_UNIT } from './support/file-rules.ts';
+import { SYSTEMD_DIRS } from '../../../models/host-paths.ts';
 
 export default auditRule({
   id: 'host-audit-docker-socket',
@@ -10,4 +11,5 @@ export default auditRule({
   canonical: '/lib/systemd/system/docker.socket',
   path: (p) => p.dockerSocketUnit,
   absent: `no docker.socket unit file in ${SYSTEMD_DIRS.join(', ')}`,
+  rootless: ROOTLESS_NO_SOCKET_UNIT,
 });

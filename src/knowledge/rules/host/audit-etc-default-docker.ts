@@ -1,4 +1,5 @@
 import { auditRule } from './support/audit-rules.ts';
+import { ROOTLESS_NO_INIT_FILE } from './support/file-rules.ts';
 
 export default auditRule({
   id: 'host-audit-etc-default-docker',
@@ -6,4 +7,5 @@ export default auditRule({
   what: '/etc/default/docker',
   canonical: '/etc/default/docker',
   path: (p) => p.etcDefaultDocker,
+  rootless: ROOTLESS_NO_INIT_FILE,
 });

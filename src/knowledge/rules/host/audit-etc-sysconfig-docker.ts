@@ -1,4 +1,5 @@
 import { auditRule } from './support/audit-rules.ts';
+import { ROOTLESS_NO_INIT_FILE } from './support/file-rules.ts';
 
 export default auditRule({
   id: 'host-audit-etc-sysconfig-docker',
@@ -6,4 +7,5 @@ export default auditRule({
   what: '/etc/sysconfig/docker',
   canonical: '/etc/sysconfig/docker',
   path: (p) => p.etcSysconfigDocker,
+  rootless: ROOTLESS_NO_INIT_FILE,
 });

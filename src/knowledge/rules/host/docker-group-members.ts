@@ -15,8 +15,13 @@ export default hostRule({
     cwe: ['CWE-250'],
     urls: ['https://docs.docker.com/engine/security/#docker-daemon-attack-surface'],
   },
-  check({ host }) {
+  check({ host, daemon }) {
     if (!host) return notApplicable(REMOTE);
+    if (daemon.rootless) {
+      return notApplicable(
+        "not applicable (rootless daemon): the docker group opens the system daemon's /var/run/docker.sock; this daemon's socket is in its user's $XDG_RUNTIME_DIR, which only that user can enter",
+      );
+    }
     const group = host.dockerGroup;
     if (!group || group.members.length === 0) return [];
     const n = group.members.length;

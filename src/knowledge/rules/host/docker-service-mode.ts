@@ -1,5 +1,5 @@
 import { modeRule, writeByOthers } from './support/file-rules.ts';
-import { SYSTEMD_DIRS } from '../../../doors/host/paths.ts';
+import { serviceUnitDirs } from '../../../models/host-paths.ts';
 
 export default modeRule({
   id: 'host-docker-service-mode',
@@ -11,7 +11,7 @@ export default modeRule({
   remediation: 'Find the unit with `systemctl show -p FragmentPath docker.service`, then `chmod 644` it (usually `chmod 644 /lib/systemd/system/docker.service`).',
   cwe: ['CWE-732'],
   files: (p) => [p.dockerService],
-  absent: `no docker.service unit file in ${SYSTEMD_DIRS.join(', ')}`,
+  absent: (f) => `no docker.service unit file in ${serviceUnitDirs(f.daemon).join(', ')}`,
   max: 0o644,
   severityOf: writeByOthers,
 });

@@ -1,5 +1,5 @@
 import { ownerRule } from './support/file-rules.ts';
-import { SYSTEMD_DIRS } from '../../../doors/host/paths.ts';
+import { serviceUnitDirs } from '../../../models/host-paths.ts';
 
 export default ownerRule({
   id: 'host-docker-service-owner',
@@ -11,6 +11,6 @@ export default ownerRule({
   remediation: 'Find the unit with `systemctl show -p FragmentPath docker.service`, then `chown root:root` it (usually `chown root:root /lib/systemd/system/docker.service`).',
   cwe: ['CWE-282'],
   files: (p) => [p.dockerService],
-  absent: `no docker.service unit file in ${SYSTEMD_DIRS.join(', ')}`,
+  absent: (f) => `no docker.service unit file in ${serviceUnitDirs(f.daemon).join(', ')}`,
   owner: 'root:root',
 });

@@ -1,5 +1,5 @@
-import { modeRule, writeByOthers } from './support/file-rules.ts';
-import { SYSTEMD_DIRS } from '../../../doors/host/paths.ts';
+import { modeRule, writeByOthers, ROOTLESS_NO_SOCKET_UNIT } from './support/file-rules.ts';
+import { SYSTEMD_DIRS } from '../../../models/host-paths.ts';
 
 export default modeRule({
   id: 'host-docker-socket-unit-mode',
@@ -14,4 +14,5 @@ export default modeRule({
   absent: `no docker.socket unit file in ${SYSTEMD_DIRS.join(', ')}`,
   max: 0o644,
   severityOf: writeByOthers,
+  rootless: ROOTLESS_NO_SOCKET_UNIT,
 });

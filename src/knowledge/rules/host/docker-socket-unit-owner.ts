@@ -1,5 +1,5 @@
-import { ownerRule } from './support/file-rules.ts';
-import { SYSTEMD_DIRS } from '../../../doors/host/paths.ts';
+import { ownerRule, ROOTLESS_NO_SOCKET_UNIT } from './support/file-rules.ts';
+import { SYSTEMD_DIRS } from '../../../models/host-paths.ts';
 
 export default ownerRule({
   id: 'host-docker-socket-unit-owner',
@@ -13,4 +13,5 @@ export default ownerRule({
   files: (p) => [p.dockerSocketUnit],
   absent: `no docker.socket unit file in ${SYSTEMD_DIRS.join(', ')}`,
   owner: 'root:root',
+  rootless: ROOTLESS_NO_SOCKET_UNIT,
 });

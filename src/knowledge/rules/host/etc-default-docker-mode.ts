@@ -1,4 +1,4 @@
-import { modeRule, writeByOthers } from './support/file-rules.ts';
+import { modeRule, writeByOthers, ROOTLESS_NO_INIT_FILE } from './support/file-rules.ts';
 
 export default modeRule({
   id: 'host-etc-default-docker-mode',
@@ -12,4 +12,5 @@ export default modeRule({
   files: (p) => [p.etcDefaultDocker],
   max: 0o644,
   severityOf: writeByOthers,
+  rootless: ROOTLESS_NO_INIT_FILE,
 });

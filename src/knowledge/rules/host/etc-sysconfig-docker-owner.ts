@@ -1,4 +1,4 @@
-import { ownerRule } from './support/file-rules.ts';
+import { ownerRule, ROOTLESS_NO_INIT_FILE } from './support/file-rules.ts';
 
 export default ownerRule({
   id: 'host-etc-sysconfig-docker-owner',
@@ -11,4 +11,5 @@ export default ownerRule({
   cwe: ['CWE-282'],
   files: (p) => [p.etcSysconfigDocker],
   owner: 'root:root',
+  rootless: ROOTLESS_NO_INIT_FILE,
 });

@@ -1,4 +1,5 @@
 import { modeRule, writeByOthers } from './support/file-rules.ts';
+import { certsDirOf } from '../../../models/host-paths.ts';
 
 export default modeRule({
   id: 'host-registry-certs-mode',
@@ -10,7 +11,7 @@ export default modeRule({
   remediation: '`chmod 444 /etc/docker/certs.d/<registry>/*` for each registry directory.',
   cwe: ['CWE-732'],
   files: (p) => p.registryCerts,
-  none: 'no registry certificates under /etc/docker/certs.d',
+  none: (f) => `no registry certificates under ${certsDirOf(f.daemon) ?? 'the rootless user\'s ~/.config/docker/certs.d'}`,
   max: 0o444,
   severityOf: writeByOthers,
 });

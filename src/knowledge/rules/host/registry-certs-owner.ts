@@ -1,4 +1,5 @@
 import { ownerRule } from './support/file-rules.ts';
+import { certsDirOf } from '../../../models/host-paths.ts';
 
 export default ownerRule({
   id: 'host-registry-certs-owner',
@@ -10,6 +11,6 @@ export default ownerRule({
   remediation: '`chown root:root /etc/docker/certs.d/<registry>/*` for each registry directory.',
   cwe: ['CWE-282'],
   files: (p) => p.registryCerts,
-  none: 'no registry certificates under /etc/docker/certs.d',
+  none: (f) => `no registry certificates under ${certsDirOf(f.daemon) ?? 'the rootless user\'s ~/.config/docker/certs.d'}`,
   owner: 'root:root',
 });

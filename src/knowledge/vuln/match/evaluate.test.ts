@@ -11,7 +11,7 @@ import { schemeFor } from '../ecosystems.ts';
 import { normalizeRecord } from '../osv/normalize.ts';
 import { rng } from '../test-support/rng.ts';
 import type { VersionScheme } from '../versioning/scheme.ts';
-import { evaluate, type Verdict } from './evaluate.ts';
+import { evaluate, type RangeVerdict } from './evaluate.ts';
 
 type Event = Partial<Record<'introduced' | 'fixed' | 'last_affected' | 'limit', string>>;
 
@@ -31,7 +31,7 @@ function specAffected(scheme: VersionScheme, version: string, events: readonly E
   return vulnerable;
 }
 
-function specVerdict(scheme: VersionScheme, version: string, ranges: readonly Event[][]): Verdict {
+function specVerdict(scheme: VersionScheme, version: string, ranges: readonly Event[][]): RangeVerdict {
   let affected = false;
   let fixed: string | undefined;
   for (const events of ranges) {

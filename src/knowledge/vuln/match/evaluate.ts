@@ -5,11 +5,11 @@ import { schemeFor } from '../ecosystems.ts';
 import { inOrderedEvents, inSortedVersions } from '../versioning/range.ts';
 import type { StoredRange } from '../osv/normalize.ts';
 
-export type Verdict = { affected: false } | { affected: true; fixed?: string } | { invalid: string };
+export type RangeVerdict = { affected: false } | { affected: true; fixed?: string } | { invalid: string };
 
-const NOT_AFFECTED: Verdict = { affected: false };
+const NOT_AFFECTED: RangeVerdict = { affected: false };
 
-export function evaluate(ecosystem: string, version: string, entry: { ranges: readonly StoredRange[]; versions(): readonly string[] | undefined }): Verdict {
+export function evaluate(ecosystem: string, version: string, entry: { ranges: readonly StoredRange[]; versions(): readonly string[] | undefined }): RangeVerdict {
   let fixed: string | undefined;
   let affected = false;
   for (const range of entry.ranges) {

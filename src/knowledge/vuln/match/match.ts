@@ -10,7 +10,7 @@ import type { Inventory, Package } from '../../../models/inventory.ts';
 import type { Candidate, PackageName, VulnDatabase } from '../db/vuln-database.ts';
 import { matchKey, type KeyResult, type MatchKey } from '../ecosystems.ts';
 import { evaluate } from './evaluate.ts';
-import { describeHits, findingFor, type Hit, type Vulnerability } from './finding.ts';
+import { describeHits, findingFor, type Hit, type Vulnerability } from './vulnerability-finding.ts';
 
 export interface MatchOptions {
   /** Leave out vulnerabilities that have no fixed version yet. */

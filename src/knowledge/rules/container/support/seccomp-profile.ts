@@ -1,4 +1,4 @@
-import { GoJsonError, decodeGoJson, field, go, type GoStruct } from '../../../../doors/authz-request/go-json.ts';
+import { GoJsonError, decodeGoJson, field, go, type GoStruct } from '../../../../util/go-json.ts';
 
 /** Default actions that filter nothing: every system call the profile does not name is allowed (LOG only records it). */
 const ALLOWING = new Set(['SCMP_ACT_ALLOW', 'SCMP_ACT_LOG']);

@@ -8,6 +8,10 @@ import { notApplicable, type NotApplicable } from '../../../../models/rule.ts';
 
 export const REMOTE_REASON = 'daemon configuration is not readable: the daemon is remote';
 
+/** Why cgroup-parent checks do not apply to a daemon that places containers in no cgroup. */
+export const NO_CGROUPS =
+  'not applicable: the daemon runs without cgroups (CgroupDriver none, as a rootless daemon does on a cgroup v1 host), so it places no container under any cgroup parent';
+
 /** The outcome of rules that need daemon.json or the command line when neither can be read. */
 export function remote(): NotApplicable {
   return notApplicable(REMOTE_REASON);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { conformanceDir } from '../../../vuln/versioning/test-support/conformance.ts';
 import { isNotApplicable, type DockerfileRule, type DockerfileSettings, type Issue } from '../../../../models/rule.ts';
 import { parseDockerfile } from '../../../../doors/dockerfile/parse.ts';
-import { IgnoreIndex, inlineIgnores } from '../../../../doors/dockerfile/inline-ignores.ts';
+import { IgnoreIndex, inlineIgnores } from '../support/inline-ignores.ts';
 import { DEFAULT_SETTINGS } from './lint-text.ts';
 import { ruleIds } from '../../../../features/lint/rule-ids.ts';
 

@@ -4,8 +4,8 @@
  * auditctl(8) describes, so a watch on /etc/docker also audits daemon.json.
  */
 import type { AuditRules } from '../../../../models/host-spec.ts';
-import { hostPaths, type HostPaths } from '../../../../doors/host/paths.ts';
-import { hostRule, notApplicable, type CisRef, type HostRule } from '../../../../models/rule.ts';
+import { hostPaths, type HostPaths } from '../../../../models/host-paths.ts';
+import { hostRule, notApplicable, type CisRef, type HostRule, type SystemFacts } from '../../../../models/rule.ts';
 import { REMOTE } from './file-rules.ts';
 
 export interface AuditRuleSpec {
@@ -22,7 +22,9 @@ export interface AuditRuleSpec {
   path: (paths: HostPaths) => string | undefined;
   severity?: 'low' | 'medium';
   /** Why the rule does not apply when the path does not exist, when `<path> does not exist` would mislead (searched several places). */
-  absent?: string;
+  absent?: string | ((facts: SystemFacts) => string);
+  /** Why the rule does not apply to a rootless daemon, when the path is one only the system daemon uses. */
+  rootless?: string;
 }
 
 export function auditRule(spec: AuditRuleSpec): HostRule {
@@ -42,6 +44,7 @@ export function auditRule(spec: AuditRuleSpec): HostRule {
     check(facts) {
       const host = facts.host;
       if (!host) return notApplicable(REMOTE);
+      if (facts.daemon.rootless && spec.rootless) return notApplicable(spec.rootless);
       const path = spec.path(hostPaths(host, facts.daemon));
       if (!path) return notApplicable(`${spec.what} is not configured`);
       const fact = host.files.get(path);
@@ -50,7 +53,7 @@ export function auditRule(spec: AuditRuleSpec): HostRule {
       // A watch proves the point even when the file itself could not be read.
       if (watched && host.audit.available) return [];
       if (fact.error) throw new Error(fact.error);
-      if (!fact.exists) return notApplicable(spec.absent ?? `${path} does not exist`);
+      if (!fact.exists) return notApplicable((typeof spec.absent === 'function' ? spec.absent(facts) : spec.absent) ?? `${path} does not exist`);
       const line = `-w ${path} -k docker`;
       if (!host.audit.available) {
         return [{ message: `auditd is not installed (no auditctl, no /etc/audit/audit.rules, no /etc/audit/rules.d/*.rules): nothing audits ${path}`, at: { file: path }, evidence: 'no audit subsystem' }];

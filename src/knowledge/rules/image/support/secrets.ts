@@ -1,4 +1,4 @@
-import { maskSecret } from '../../../../doors/secrets/mask.ts';
+import { maskSecret } from '../../../../util/secrets/mask.ts';
 
 /**
  * Secret-looking names and values in image metadata (ENV, LABEL, build arguments).
@@ -45,5 +45,5 @@ export function secretIn(name: string, value: string): SecretHit | undefined {
   return undefined;
 }
 
-/** Moat's one mask (src/doors/secrets/mask.ts): `AKIA****(20 chars)`. */
+/** Moat's one mask (src/util/secrets/mask.ts): `AKIA****(20 chars)`. */
 export const mask = maskSecret;

@@ -11,10 +11,10 @@
  *   and `toolchain` entries are written.
  */
 import { invalidVersion, type Comparison, type VersionScheme } from '../scheme.ts';
-import { FIELDS, precedence, scan, type ScanOptions } from '../semver/core.ts';
+import { FIELDS, precedence, scan, type VersionScanOptions } from '../semver/core.ts';
 
 const NAME = 'go';
-const MODULE: ScanOptions = { short: true, safeIntegers: false };
+const MODULE: VersionScanOptions = { short: true, safeIntegers: false };
 const scratch = new Int32Array(FIELDS * 2);
 
 // A Go release tag without its "go": 1.21, 1.21.3, 1.21rc1, 1.9beta2, 1.8-pre1 (very old).

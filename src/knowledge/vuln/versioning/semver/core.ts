@@ -13,7 +13,7 @@ export const PATCH = 4;
 export const PRE = 6; // [start, end) of the prerelease, without the hyphen; empty when absent
 export const FIELDS = 8;
 
-export interface ScanOptions {
+export interface VersionScanOptions {
   /** Accept `1` and `1.2` as `1.0.0` and `1.2.0` (Go's `vMAJOR` and `vMAJOR.MINOR`). */
   readonly short: boolean;
   /** Refuse major, minor or patch numbers above 2^53 - 1, as npm does. */
@@ -69,7 +69,7 @@ function scanIdentifiers(v: string, i: number, end: number, stop: number, strict
  * Scans `MAJOR.MINOR.PATCH[-PRERELEASE][+BUILD]` in `v[i, end)` into `out` at `base`.
  * Returns false when the text is not such a version.
  */
-export function scan(v: string, i: number, end: number, out: Int32Array, base: number, options: ScanOptions): boolean {
+export function scan(v: string, i: number, end: number, out: Int32Array, base: number, options: VersionScanOptions): boolean {
   const majorEnd = scanNumber(v, i, end);
   if (majorEnd < 0) return false;
   out[base + MAJOR] = i;

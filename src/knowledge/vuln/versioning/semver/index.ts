@@ -5,11 +5,11 @@
  * and patch numbers no larger than 2^53 - 1.
  */
 import { invalidVersion, type Comparison, type VersionScheme } from '../scheme.ts';
-import { FIELDS, precedence, scan, type ScanOptions } from './core.ts';
+import { FIELDS, precedence, scan, type VersionScanOptions } from './core.ts';
 
 const NAME = 'semver';
 const MAX_LENGTH = 256;
-const NPM: ScanOptions = { short: false, safeIntegers: true };
+const NPM: VersionScanOptions = { short: false, safeIntegers: true };
 const scratch = new Int32Array(FIELDS * 2);
 
 function isSpace(c: number): boolean {

@@ -1,12 +1,12 @@
 /**
- * The engine calls `moat harden` makes to run and observe its copies. Every answer is
+ * The engine calls that run and observe a container (`moat harden` runs its copies with them):
  * validated at the edge; a refusal is an EngineError naming the call and the engine's words.
  */
 import * as v from 'valibot';
 import * as tar from 'tar-stream';
-import type { EngineClient, RawResponse } from '../../doors/engine/client.ts';
-import { EngineError } from '../../doors/engine/errors.ts';
-import { parseEngine } from '../../doors/engine/inspect-schema.ts';
+import type { EngineClient, RawResponse } from './client.ts';
+import { EngineError } from './errors.ts';
+import { parseEngine } from './inspect-schema.ts';
 
 const str = v.nullish(v.string());
 const num = v.nullish(v.number());
@@ -177,4 +177,10 @@ export type ContainerListEntry = v.InferOutput<typeof ListSchema>[number];
 export async function listContainers(client: EngineClient, labels: readonly string[]): Promise<ContainerListEntry[]> {
   const filters = enc(JSON.stringify({ label: labels }));
   return parseEngine(ListSchema, await client.getJson(`/containers/json?all=1&filters=${filters}`), 'GET /containers/json');
+}
+
+const InfoSchema = v.object({ KernelVersion: v.nullish(v.string()) });
+/** The kernel the engine's containers run on (`GET /info`). */
+export async function engineKernel(client: EngineClient): Promise<string | undefined> {
+  return parseEngine(InfoSchema, await client.getJson('/info'), 'GET /info').KernelVersion ?? undefined;
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseDockerfile } from './parse.ts';
+import { parseDockerfile } from '../../../../doors/dockerfile/parse.ts';
 import { ignoreFor, inlineIgnores } from './inline-ignores.ts';
 
 const ignores = async (text: string) => inlineIgnores(await parseDockerfile(text, { file: 'Dockerfile' }));

@@ -1,5 +1,5 @@
-import type { DockerfileSpec, Instruction } from '../../models/dockerfile-spec.ts';
-import type { Location } from '../../models/location.ts';
+import type { DockerfileSpec, Instruction } from '../../../../models/dockerfile-spec.ts';
+import type { Location } from '../../../../models/location.ts';
 
 /**
  * Inline ignores in a Dockerfile comment (docs/lint.md):

@@ -28,7 +28,7 @@ function maskOnce(value: string): string {
   return masked(value) ? value : maskSecret(value);
 }
 
-/** Where a detector pattern (src/doors/secrets/patterns.ts) finds a secret in text. */
+/** Where a detector pattern (src/util/secrets/patterns.ts) finds a secret in text. */
 export interface SecretSpan {
   kind: string;
   label: string;

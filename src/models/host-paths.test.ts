@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dataRootOf, dockerSocketsOf, hostPaths, pathCandidates, registryCertsIn } from './paths.ts';
-import { daemonSpec, fileFact, hostSpec, option } from '../../knowledge/rules/test-support/fixtures.ts';
+import { dataRootOf, dockerSocketsOf, hostPaths, pathCandidates, registryCertsIn } from './host-paths.ts';
+import { daemonSpec, fileFact, hostSpec, option } from '../knowledge/rules/test-support/fixtures.ts';
 
 test('with no daemon, the benchmark default paths are the candidates', () => {
   const c = pathCandidates();
