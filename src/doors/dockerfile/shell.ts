@@ -44,7 +44,364 @@ function plainCommand(source: MappedText, shell: string[], file: string, firstPi
 export function parseShell(parser: Parser, source: MappedText, shell: string[], file: string, firstPipeline = 0): ShellScript {
   // One plain command needs no parser: a Dockerfile of 200,000 `RUN make x` lines then costs
   // a regular expression per line, not a syntax tree.
-  return plainCommand(source, shell, file, firstPipeline) ?? parseShellTree(parser, source, shell, file, firstPipeline);
+  return plainCommand(source, shell, file, firstPipeline) ?? parsePieces(parser, source, shell, file, firstPipeline) ?? parseShellTree(parser, source, shell, file, firstPipeline);
+}
+
+/**
+ * A long `RUN set -eux; a; b && c; ...` chain judged piece by piece: the grammar's time grows
+ * with the text it reads, and most pieces of real chains are plain commands (`apt-get update`,
+ * `make install`) that need none. Each top-level piece is read on its own, plain ones by
+ * `plainCommand`, the rest by the grammar, and the commands are put back together as the
+ * whole-text parse gives them (`a || b`: b is conditional; pipeline ids count on). Splitting
+ * is only done where it cannot change the reading: see `topLevelPieces`. Undefined when the
+ * text is not split, or when a piece does not parse cleanly (the whole text then goes to the
+ * grammar, which places the error as it would have).
+ */
+function parsePieces(parser: Parser, source: MappedText, shell: string[], file: string, firstPipeline: number): ShellScript | undefined {
+  const pieces = topLevelPieces(source.text);
+  if (!pieces || pieces.length < 2) return undefined;
+  const commands: ShellCommand[] = [];
+  let pipelines = firstPipeline;
+  let hasPipe = false;
+  for (const p of pieces) {
+    const part = source.slice(p.start, p.end);
+    const read = simplePiece(part, shell, file, pipelines) ?? substitutionAssignment(part, shell, file, pipelines) ?? unaryTest(part, shell, pipelines) ?? parseShellTree(parser, part, shell, file, pipelines);
+    if (read.errors.length) return undefined;
+    for (const c of read.commands) commands.push({ ...c, conditional: c.conditional || p.afterOr, index: commands.length });
+    pipelines = read.pipelines;
+    hasPipe ||= read.hasPipe;
+  }
+  return { text: source.text, shell, commands, hasPipe, pipelines, errors: [] };
+}
+
+/** Command words that make a declaration (`export A=1`), not a simple command, in the grammar. */
+const DECLARATIONS = new Set(['export', 'declare', 'local', 'readonly', 'typeset', 'unset', 'unsetenv']);
+/** One word part outside quotes: a run of characters that neither quote, expand, glob by brace or bracket, nor separate. */
+const BARE = /[A-Za-z0-9_./:,@+%^=*-]+/y;
+const EXPANSION = /\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\})/y;
+/** Inside double quotes: anything but what escapes, substitutes or expands in ways other than `$NAME`. */
+const DOUBLE = /"(?:[^"\\`$]|\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\})(?![[{(]))*"/y;
+const SINGLE = /'[^']*'/y;
+/** A command name the grammar reads as a plain word (a leading digit may start a redirection; `=` an assignment). */
+const COMMAND_NAME = /^[A-Za-z_./][A-Za-z0-9_./+-]*$/;
+const REDIRECT = /[0-9]?(?:>>|>&(?=[0-9])|>)[ \t]*/y;
+
+/**
+ * A piece of a chain that is one simple command, a pipeline of them, or one command with
+ * redirections at its end, made of words the grammar reads in only one way: bare words,
+ * `'single'` and `"double"` quotes, `$NAME` and `${NAME}` expansions, glued together
+ * (`--build="$arch"`). Read without the grammar into exactly the commands it gives (the
+ * differential test in shell-pieces.test.ts holds the two together); undefined for anything
+ * else.
+ */
+export function simplePiece(source: MappedText, shell: string[], file: string, firstPipeline: number): ShellScript | undefined {
+  const text = source.text;
+  if (text.length > 4096) return undefined;
+  const commands: ShellCommand[] = [];
+  const at = (offset: number): Location => {
+    const p = source.position(offset);
+    return { file, line: p.line, column: p.column };
+  };
+  let i = 0;
+  let argv: ShellWord[] = [];
+  let cmdStart = -1;
+  let cmdEnd = -1;
+  let pipes = 0;
+  let redirected = false;
+  const n = text.length;
+  const finish = (): boolean => {
+    const first = argv[0];
+    if (!first || !COMMAND_NAME.test(first.raw) || RESERVED.has(first.value) || DECLARATIONS.has(first.value)) return false;
+    commands.push({ name: first.value, argv, assignments: [], at: at(cmdStart), conditional: false, text: text.slice(cmdStart, cmdEnd), index: commands.length });
+    argv = [];
+    return true;
+  };
+  for (;;) {
+    while (i < n && (text[i] === ' ' || text[i] === '\t')) i++;
+    if (i >= n) break;
+    const c = text[i];
+    if (c === '|') {
+      if (redirected || text[i + 1] === '|' || text[i + 1] === '&' || !finish()) return undefined;
+      pipes++;
+      i++;
+      continue;
+    }
+    REDIRECT.lastIndex = i;
+    const r = REDIRECT.exec(text);
+    if (r && (c === '>' || text[i + 1] === '>')) {
+      // Only at the end of a lone command: `apt-mark auto '.*' > /dev/null`.
+      if (pipes > 0 || argv.length === 0) return undefined;
+      BARE.lastIndex = i + r[0].length;
+      const target = BARE.exec(text);
+      const after = text[BARE.lastIndex];
+      if (!target || !/^[A-Za-z0-9_./-]+$/.test(target[0]) || (r[0].includes('&') && !/^[0-9]+$/.test(target[0])) || (after !== undefined && after !== ' ' && after !== '\t')) return undefined;
+      redirected = true;
+      i = BARE.lastIndex;
+      continue;
+    }
+    if (redirected) return undefined;
+    const start = i;
+    let value = '';
+    let literal = true;
+    for (;;) {
+      const ch = text[i];
+      let m: RegExpExecArray | null = null;
+      if (ch === "'") {
+        SINGLE.lastIndex = i;
+        m = SINGLE.exec(text);
+        if (m) value += m[0].slice(1, -1);
+      } else if (ch === '"') {
+        DOUBLE.lastIndex = i;
+        m = DOUBLE.exec(text);
+        if (m) {
+          value += m[0].slice(1, -1);
+          if (m[0].includes('$')) literal = false;
+        }
+      } else if (ch === '$') {
+        EXPANSION.lastIndex = i;
+        m = EXPANSION.exec(text);
+        if (m) {
+          value += m[0];
+          literal = false;
+        }
+      } else {
+        BARE.lastIndex = i;
+        m = BARE.exec(text);
+        if (m) value += m[0];
+      }
+      if (!m) break;
+      i += m[0].length;
+    }
+    const next = text[i];
+    // A redirection glued to a word (`a2>f`, `12>f`) is left to the grammar.
+    if (i === start || (i < n && next !== ' ' && next !== '\t' && next !== '|')) return undefined;
+    if (argv.length === 0) cmdStart = start;
+    cmdEnd = i;
+    argv.push({ value, raw: text.slice(start, i), literal, at: at(start) });
+  }
+  if (!finish()) return undefined;
+  if (pipes > 0) for (const c of commands) c.pipeline = firstPipeline;
+  return { text, shell, commands, hasPipe: pipes > 0, pipelines: firstPipeline + (pipes > 0 ? 1 : 0), errors: [] };
+}
+
+/**
+ * `NAME="$(commands)"`, the way official images capture a value (`savedAptMark="$(apt-mark
+ * showmanual)"`, `arch="$(uname -m)"`), when every piece inside is a simple piece: no command
+ * of its own, the commands inside all conditional (a substitution), as the grammar walk gives.
+ */
+export function substitutionAssignment(source: MappedText, shell: string[], file: string, firstPipeline: number): ShellScript | undefined {
+  const text = source.text;
+  const head = /^[ \t]*[A-Za-z_][A-Za-z0-9_]*="\$\(/.exec(text);
+  if (!head) return undefined;
+  const close = skipNested(text, head[0].length, ')');
+  if (close < 0 || text[close] !== '"' || !/^[ \t]*$/.test(text.slice(close + 1))) return undefined;
+  const inner = source.slice(head[0].length, close - 1);
+  const pieces = topLevelPieces(inner.text);
+  if (!pieces?.length) return undefined;
+  const commands: ShellCommand[] = [];
+  let pipelines = firstPipeline;
+  let hasPipe = false;
+  for (const p of pieces) {
+    const read = simplePiece(inner.slice(p.start, p.end), shell, file, pipelines);
+    if (!read) return undefined;
+    for (const c of read.commands) commands.push({ ...c, conditional: true, index: commands.length });
+    pipelines = read.pipelines;
+    hasPipe ||= read.hasPipe;
+  }
+  return { text, shell, commands, hasPipe, pipelines, errors: [] };
+}
+
+/** `[ -z "$x" ]`, `[ -f /path ]`: a test of one word, which runs no command. */
+const UNARY_TEST = /^[ \t]*\[[ \t]+-[zndefxsrwLh][ \t]+(?:"\$[A-Za-z_][A-Za-z0-9_]*"|"[A-Za-z0-9_./-]*"|[A-Za-z0-9_./-]+)[ \t]+\][ \t]*$/;
+
+export function unaryTest(source: MappedText, shell: string[], firstPipeline: number): ShellScript | undefined {
+  return UNARY_TEST.test(source.text) ? { text: source.text, shell, commands: [], hasPipe: false, pipelines: firstPipeline, errors: [] } : undefined;
+}
+
+export interface Piece {
+  start: number;
+  end: number;
+  /** The piece follows `||`: it runs only when the one before fails. */
+  afterOr: boolean;
+}
+
+/** Words that open a compound command, and the word that closes it. */
+const OPENERS: Record<string, string> = { if: 'fi', case: 'esac', for: 'done', while: 'done', until: 'done', select: 'done' };
+const CLOSERS = new Set(['fi', 'esac', 'done']);
+/** Words after which the text is left whole: constructs the splitter does not follow. */
+const UNSPLIT_WORDS = new Set(['function', 'coproc', '!', '[[', ']]', '{', '}', 'time']);
+
+/**
+ * The top-level pieces of a one-line script, split at `;`, `&&` and `||` outside quotes,
+ * substitutions and compound commands (`if ... fi`, `case ... esac`, loops), or undefined
+ * when the text holds anything the scan does not follow with certainty: newlines, comments,
+ * heredocs, background `&`, subshells and groups, `[[`, functions, unbalanced quotes. A
+ * reserved word taken wrongly as an opener only keeps more text together, which is always
+ * safe; a piece cut inside a construct does not parse cleanly and sends the whole text to
+ * the grammar.
+ */
+export function topLevelPieces(text: string): Piece[] | undefined {
+  if (text.length > 65536 || /[\n\r`]|<</.test(text)) return undefined;
+  const pieces: Piece[] = [];
+  const closers: string[] = [];
+  let start = 0;
+  let afterOr = false;
+  let wordStart = 0;
+  let quotedWord = false;
+  let inWord = false;
+  let i = 0;
+  const n = text.length;
+  const endWord = (): boolean => {
+    // The words looked for are at most 8 characters long.
+    if (inWord && !quotedWord && i - wordStart <= 8) {
+      const word = text.slice(wordStart, i);
+      if (UNSPLIT_WORDS.has(word)) return false;
+      const closer = OPENERS[word];
+      if (closer) closers.push(closer);
+      else if (CLOSERS.has(word)) {
+        if (closers.pop() !== word) return false;
+      }
+    }
+    inWord = false;
+    quotedWord = false;
+    return true;
+  };
+  const cut = (end: number, op: string): boolean => {
+    if (text.slice(start, end).trim() === '') return false;
+    pieces.push({ start, end, afterOr });
+    afterOr = op === '||';
+    return true;
+  };
+  while (i < n) {
+    const c = text[i] as string;
+    if (c === ' ' || c === '\t') {
+      if (!endWord()) return undefined;
+      i++;
+      continue;
+    }
+    if (c === '\'') {
+      const close = text.indexOf("'", i + 1);
+      if (close < 0) return undefined;
+      if (!inWord) wordStart = i;
+      inWord = true;
+      quotedWord = true;
+      i = close + 1;
+      continue;
+    }
+    if (c === '"') {
+      const close = skipDouble(text, i + 1);
+      if (close < 0) return undefined;
+      if (!inWord) wordStart = i;
+      inWord = true;
+      quotedWord = true;
+      i = close;
+      continue;
+    }
+    if (c === '\\') {
+      if (i + 1 >= n) return undefined;
+      if (!inWord) wordStart = i;
+      inWord = true;
+      quotedWord = true;
+      i += 2;
+      continue;
+    }
+    if (c === '$' && (text[i + 1] === '(' || text[i + 1] === '{')) {
+      const close = skipNested(text, i + 2, text[i + 1] === '(' ? ')' : '}');
+      if (close < 0) return undefined;
+      if (!inWord) wordStart = i;
+      inWord = true;
+      quotedWord = true;
+      i = close;
+      continue;
+    }
+    if (c === '(' || c === ')' || c === '{' || c === '}') {
+      // Inside `case` the patterns end in `)`; elsewhere these open subshells and groups.
+      if (closers.at(-1) !== 'esac' || c === '{' || c === '}') return undefined;
+      if (!endWord()) return undefined;
+      i++;
+      continue;
+    }
+    if (c === ';' || c === '&' || c === '|' || c === '<' || c === '>') {
+      if (!endWord()) return undefined;
+      const two = text.slice(i, i + 2);
+      if (c === '<' || c === '>') {
+        // A redirection: `>&`, `>>`, `>|`, `<&`, `<>` are one operator; `<<` was refused above.
+        i += two === '>&' || two === '>>' || two === '>|' || two === '<&' || two === '<>' ? 2 : 1;
+        continue;
+      }
+      if (two === '&>') {
+        i += text[i + 2] === '>' ? 3 : 2;
+        continue;
+      }
+      if (c === '|' && two !== '||') {
+        i += two === '|&' ? 2 : 1;
+        continue;
+      }
+      if (c === '&' && two !== '&&') return undefined;
+      if (c === ';' && (two === ';;' || two === ';&')) {
+        if (closers.at(-1) !== 'esac') return undefined;
+        i += text.slice(i, i + 3) === ';;&' ? 3 : 2;
+        continue;
+      }
+      const op = c === ';' ? ';' : two;
+      if (closers.length === 0) {
+        if (!cut(i, op)) return undefined;
+        start = i + op.length;
+      }
+      i += op.length;
+      continue;
+    }
+    // A comment runs to the end of the line, separators included.
+    if (c === '#' && !inWord) return undefined;
+    if (!inWord) wordStart = i;
+    inWord = true;
+    i++;
+  }
+  if (!endWord() || closers.length) return undefined;
+  if (text.slice(start).trim() !== '') pieces.push({ start, end: n, afterOr });
+  else if (afterOr || text.slice(0, start).trimEnd().endsWith('&&')) return undefined;
+  return pieces;
+}
+
+/** The index after the `"` closing a double-quoted string that starts at `from` (after its quote), or -1. */
+function skipDouble(text: string, from: number): number {
+  for (let i = from; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\\') i++;
+    else if (c === '"') return i + 1;
+    else if (c === '$' && (text[i + 1] === '(' || text[i + 1] === '{')) {
+      const close = skipNested(text, i + 2, text[i + 1] === '(' ? ')' : '}');
+      if (close < 0) return -1;
+      i = close - 1;
+    }
+  }
+  return -1;
+}
+
+/**
+ * The index after the `close` that ends a `$(`/`${` opened before `from`, or -1. Quotes and
+ * nested substitutions inside are followed; a `case` inside (whose patterns end in `)`) is
+ * not, and refuses.
+ */
+function skipNested(text: string, from: number, close: string): number {
+  const open = close === ')' ? '(' : '{';
+  let depth = 1;
+  for (let i = from; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\\') i++;
+    else if (c === "'") {
+      const q = text.indexOf("'", i + 1);
+      if (q < 0) return -1;
+      i = q;
+    } else if (c === '"') {
+      const q = skipDouble(text, i + 1);
+      if (q < 0) return -1;
+      i = q - 1;
+    } else if (c === open) depth++;
+    else if (c === close && --depth === 0) return i + 1;
+    else if (c === 'c' && /^case\b/.test(text.slice(i, i + 5)) && /[\s;&|(]/.test(text[i - 1] ?? ' ')) return -1;
+  }
+  return -1;
 }
 
 /** `parseShell` through the grammar always (the plain-command path is checked against it). */
@@ -60,27 +417,44 @@ export function parseShellTree(parser: Parser, source: MappedText, shell: string
 
   // An explicit stack, not recursion: `a && b && ...` nests one level per command, and a
   // 20,000-command RUN must not exhaust the call stack. Children are pushed in reverse so
-  // commands come out in source order.
+  // commands come out in source order. Every property read crosses into WebAssembly, so each
+  // is read once; in a tree without errors the words' own subtrees (no command, pipeline or
+  // error can be in them) are not visited.
+  const clean = !tree.rootNode.hasError;
   const stack: { node: Node; pipeline: number | undefined; conditional: boolean }[] = [{ node: tree.rootNode, pipeline: undefined, conditional: false }];
+  const next: (typeof stack)[number][] = [];
   while (stack.length) {
     const { node, pipeline, conditional } = stack.pop() as (typeof stack)[number];
-    if (node.type === 'ERROR' || node.isMissing) errors.push(at(node.startIndex));
-    const next: (typeof stack)[number][] = [];
-    if (node.type === 'command' || node.type === 'declaration_command' || node.type === 'unset_command') {
-      commands.push(toCommand(node, pipeline, conditional, commands.length, at));
+    const type = node.type;
+    if (!clean && (type === 'ERROR' || node.isMissing)) errors.push(at(node.startIndex));
+    next.length = 0;
+    if (type === 'command' || type === 'declaration_command' || type === 'unset_command') {
+      const children = node.namedChildren;
+      const read = toCommand(node, type, children, pipeline, conditional, commands.length, at);
+      commands.push(read.command);
       // Substitutions inside the words run too (`$(curl ...)`).
-      for (const c of node.namedChildren) if (c) next.push({ node: c, pipeline: undefined, conditional: true });
-    } else if (node.type === 'pipeline') {
-      hasPipe = hasPipe || node.children.some((c) => c?.type === '|' || c?.type === '|&');
+      children.forEach((c, k) => {
+        if (c && !(clean && LEAVES.has(read.types[k] as string))) next.push({ node: c, pipeline: undefined, conditional: true });
+      });
+    } else if (type === 'pipeline') {
       const id = pipelines++;
-      for (const c of node.namedChildren) if (c) next.push({ node: c, pipeline: id, conditional });
+      for (const c of node.children) {
+        if (!c) continue;
+        const t = c.type;
+        if (t === '|' || t === '|&') hasPipe = true;
+        else if (c.isNamed) next.push({ node: c, pipeline: id, conditional });
+      }
     } else {
       // `a || b`: b runs only when a fails.
       let afterOr = false;
+      const isList = type === 'list';
+      const inner = CONDITIONAL.has(type);
       for (const c of node.children) {
         if (!c) continue;
-        if (node.type === 'list' && c.type === '||') afterOr = true;
-        if (c.isNamed || c.type === 'ERROR') next.push({ node: c, pipeline, conditional: conditional || afterOr || CONDITIONAL.has(node.type) });
+        const t = c.type;
+        if (isList && t === '||') afterOr = true;
+        if ((clean && LEAVES.has(t)) || !(t === 'ERROR' || c.isNamed)) continue;
+        next.push({ node: c, pipeline, conditional: conditional || afterOr || inner });
       }
     }
     for (let k = next.length - 1; k >= 0; k--) stack.push(next[k] as (typeof stack)[number]);
@@ -89,23 +463,32 @@ export function parseShellTree(parser: Parser, source: MappedText, shell: string
   return { text, shell, commands, hasPipe, pipelines, errors };
 }
 
-function toCommand(node: Node, pipeline: number | undefined, conditional: boolean, index: number, at: (o: number) => Location): ShellCommand {
+/** Node types that hold no command, pipeline or list (words and their parts): not walked when the tree is clean. */
+const LEAVES = new Set(['word', 'number', 'raw_string', 'ansi_c_string', 'string_content', 'variable_name', 'special_variable_name', 'simple_expansion', 'file_descriptor', 'test_operator', 'comment']);
+
+function toCommand(node: Node, type: string, children: readonly (Node | null)[], pipeline: number | undefined, conditional: boolean, index: number, at: (o: number) => Location): { command: ShellCommand; types: string[] } {
   const argv: ShellWord[] = [];
   const assignments: string[] = [];
+  const types: string[] = [];
   // `export A=1`: the keyword is an anonymous child; its assignments are its arguments.
-  const keyword = node.type === 'command' ? undefined : node.children[0];
+  const keyword = type === 'command' ? undefined : node.children[0];
   if (keyword) argv.push({ value: keyword.text, raw: keyword.text, literal: true, at: at(keyword.startIndex) });
-  for (const c of node.namedChildren) {
-    if (!c) continue;
-    if (keyword) argv.push(word(c, at));
-    else if (c.type === 'variable_assignment') assignments.push(c.text);
-    else if (c.type === 'command_name') {
-      const w = c.namedChildren[0] ?? c;
-      argv.push(word(w, at));
-    } else if (c.type.endsWith('redirect') || c.type === 'herestring_redirect') continue;
-    else argv.push(word(c, at));
+  for (const c of children) {
+    if (!c) {
+      types.push('');
+      continue;
+    }
+    const t = c.type;
+    types.push(t);
+    if (keyword) argv.push(word(c, t, at));
+    else if (t === 'variable_assignment') assignments.push(c.text);
+    else if (t === 'command_name') {
+      const w = c.namedChildren[0];
+      argv.push(w ? word(w, w.type, at) : word(c, t, at));
+    } else if (t.endsWith('redirect') || t === 'herestring_redirect') continue;
+    else argv.push(word(c, t, at));
   }
-  return {
+  const command: ShellCommand = {
     name: argv[0]?.value ?? '',
     argv,
     assignments,
@@ -115,26 +498,28 @@ function toCommand(node: Node, pipeline: number | undefined, conditional: boolea
     text: node.text,
     index,
   };
+  return { command, types };
 }
 
-function word(node: Node, at: (o: number) => Location): ShellWord {
-  const { value, literal } = unquote(node);
-  return { value, raw: node.text, literal, at: at(node.startIndex) };
+function word(node: Node, type: string, at: (o: number) => Location): ShellWord {
+  const raw = node.text;
+  const { value, literal } = unquote(node, type, raw);
+  return { value, raw, literal, at: at(node.startIndex) };
 }
 
 /** Quote removal as the shell does it; expansions are kept as written and mark the word non-literal. */
-function unquote(node: Node): { value: string; literal: boolean } {
-  switch (node.type) {
+function unquote(node: Node, type: string, text: string): { value: string; literal: boolean } {
+  switch (type) {
     case 'word':
     case 'number':
-      return { value: node.text.replace(/\\(.)/gs, '$1'), literal: true };
+      return { value: text.includes('\\') ? text.replace(/\\(.)/gs, '$1') : text, literal: true };
     case 'raw_string':
-      return { value: node.text.slice(1, -1), literal: true };
+      return { value: text.slice(1, -1), literal: true };
     case 'ansi_c_string':
-      return { value: node.text.slice(2, -1), literal: true };
+      return { value: text.slice(2, -1), literal: true };
     case 'string': {
       // Keep what lies between the quotes, minus the escapes that are special inside them.
-      const inner = node.text.slice(1, -1).replace(/\\([$`"\\\n])/g, '$1');
+      const inner = text.slice(1, -1).replace(/\\([$`"\\\n])/g, '$1');
       const literal = node.namedChildren.every((c) => c?.type === 'string_content');
       return { value: inner, literal };
     }
@@ -143,13 +528,13 @@ function unquote(node: Node): { value: string; literal: boolean } {
       let literal = true;
       for (const c of node.children) {
         if (!c) continue;
-        const part = unquote(c);
+        const part = unquote(c, c.type, c.text);
         value += part.value;
         literal &&= part.literal;
       }
       return { value, literal };
     }
     default:
-      return { value: node.text, literal: false };
+      return { value: text, literal: false };
   }
 }

@@ -100,13 +100,14 @@ export class MappedText {
     return { line: o.line, column: o.column + offset - (s[lo] as number) };
   }
 
-  /** The text from `from` on, with its map. */
-  slice(from: number): MappedText {
+  /** The text from `from` on (to `to`, when given), with its map. */
+  slice(from: number, to = this.text.length): MappedText {
     const out = new MappedText();
     for (let i = 0; i < this.starts.length; i++) {
       const start = this.starts[i] as number;
-      const end = i + 1 < this.starts.length ? (this.starts[i + 1] as number) : this.text.length;
+      const end = Math.min(to, i + 1 < this.starts.length ? (this.starts[i + 1] as number) : this.text.length);
       if (end <= from) continue;
+      if (start >= to) break;
       const o = this.origins[i] as { line: number; column: number };
       const skip = Math.max(0, from - start);
       out.append(this.text.slice(start + skip, end), o.line, o.column + skip);

@@ -114,6 +114,27 @@ function maskCommandForms(text: string): string {
  * value of any `NAME=value` whose name says it is a secret (`DB_PASSWORD=hunter22`).
  */
 export function maskText(text: string, known: readonly string[] = []): string {
+  if (known.length > 0 || text.length > MEMO_MAX_TEXT) return maskUncached(text, known);
+  let out = MEMO.get(text);
+  if (out === undefined) {
+    // Bounded: a fresh map when full keeps the memory flat over any number of files.
+    if (MEMO.size >= MEMO_MAX_ENTRIES) MEMO.clear();
+    out = maskUncached(text, known);
+    MEMO.set(text, out);
+  }
+  return out;
+}
+
+/**
+ * `maskText` is pure and asked the same question again and again: a lint run masks every
+ * finding when its rule returns it and again when the report is built, and most findings of
+ * a tree repeat the same messages and quoted commands. Its answers are kept, in bounds.
+ */
+const MEMO = new Map<string, string>();
+const MEMO_MAX_ENTRIES = 20_000;
+const MEMO_MAX_TEXT = 2048;
+
+function maskUncached(text: string, known: readonly string[]): string {
   let s = text;
   for (const k of known) if (k.length >= 4 && s.includes(k)) s = s.split(k).join(maskSecret(k));
   let out = '';

@@ -31,16 +31,33 @@ export interface Found {
   command: ShellCommand;
 }
 
-/** Every shell command of every RUN (triggers included), optionally only those named `names`. */
-export function runCommands(spec: DockerfileSpec, ...names: string[]): Found[] {
-  const out: Found[] = [];
-  for (const instruction of executable(spec, 'RUN')) {
-    const script = instruction.shell;
-    if (!script) continue;
-    for (const command of script.commands) if (names.length === 0 || names.includes(command.name)) out.push({ instruction, script, command });
+/**
+ * Every shell command of every RUN (triggers included), optionally only those named `names`.
+ * Twenty rules ask this of the same spec: the lists are built once per spec and set of names,
+ * as `executable`'s are. Callers must not change the array they get.
+ */
+export function runCommands(spec: DockerfileSpec, ...names: string[]): readonly Found[] {
+  let byNames = RUN_COMMANDS.get(spec);
+  if (!byNames) {
+    const all: Found[] = [];
+    for (const instruction of executable(spec, 'RUN')) {
+      const script = instruction.shell;
+      if (!script) continue;
+      for (const command of script.commands) all.push({ instruction, script, command });
+    }
+    byNames = new Map([['', all]]);
+    RUN_COMMANDS.set(spec, byNames);
   }
-  return out;
+  const key = names.join('\0');
+  let list = byNames.get(key);
+  if (!list) {
+    list = (byNames.get('') as Found[]).filter((f) => names.includes(f.command.name));
+    byNames.set(key, list);
+  }
+  return list;
 }
+
+const RUN_COMMANDS = new WeakMap<DockerfileSpec, Map<string, Found[]>>();
 
 /** The words after the command name that are not options (`-x`, `--long`). */
 export function operands(cmd: ShellCommand): ShellWord[] {
