@@ -150,7 +150,7 @@ CREATE TABLE host_vulns (
 );
 CREATE INDEX host_vulns_order ON host_vulns (severity_rank DESC, host, id);
 CREATE INDEX host_vulns_host ON host_vulns (host, severity_rank DESC, id);
-CREATE INDEX host_vulns_vuln ON host_vulns (vuln_id);
+CREATE INDEX host_vulns_vuln ON host_vulns (vuln_id, severity_rank DESC, host, id);
 CREATE INDEX host_vulns_digest ON host_vulns (digest);
 CREATE TABLE vuln_state (
   id integer PRIMARY KEY CHECK (id = 1),

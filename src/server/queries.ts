@@ -174,7 +174,15 @@ export async function listFindings(db: Sql, q: FindingFilter): Promise<{ finding
   const wantAudit = q.image === undefined && q.cve === undefined && q.rule !== VULN_RULE;
   const wantVulns = q.rule === undefined || q.rule === VULN_RULE;
   if (!wantAudit && !wantVulns) return { findings: [], next: null };
-  const params = [q.host ?? null, q.rule ?? null, severities === null ? null : JSON.stringify(severities), q.since ?? null, q.image ?? null, q.cve ?? null, limit + 1, offset, offset + limit + 1];
+  // A CVE is looked up by the ids findings carry (an alias finds its advisory), then by index: nearly always one id.
+  let cveIds: string[] = [];
+  if (q.cve !== undefined) {
+    cveIds = (
+      await db.query<{ vuln_id: string }>(`SELECT DISTINCT vuln_id FROM package_vulns WHERE vuln_id = $1 OR finding->'vulnerability'->'ids' ? $1`, [q.cve])
+    ).map((r) => r.vuln_id);
+    if (cveIds.length === 0) return { findings: [], next: null };
+  }
+  const params = [q.host ?? null, q.rule ?? null, severities === null ? null : JSON.stringify(severities), q.since ?? null, q.image ?? null, q.cve ?? null, limit + 1, offset, offset + limit + 1, ...cveIds];
   // Each side is an ordered index scan cut at the page's end; only the page's rows are then read whole.
   const audit = `(SELECT f.host, f.fingerprint AS id, f.severity_rank, 'a' AS side FROM findings f
       WHERE ${wantAudit ? 'TRUE' : 'FALSE'} AND f.closed_at IS NULL AND ($1::text IS NULL OR f.host = $1) AND ($2::text IS NULL OR f.rule_id = $2)
@@ -184,7 +192,7 @@ export async function listFindings(db: Sql, q: FindingFilter): Promise<{ finding
       WHERE ${wantVulns ? 'TRUE' : 'FALSE'} AND ($1::text IS NULL OR v.host = $1) AND ($3::jsonb IS NULL OR v.severity IN (SELECT jsonb_array_elements_text($3::jsonb)))
         AND ($4::timestamptz IS NULL OR v.first_seen >= $4::timestamptz)
         AND ($5::text IS NULL OR v.digest = $5 OR v.digest IN (SELECT digest FROM images WHERE $5 = ANY (refs)))
-        AND ($6::text IS NULL OR v.vuln_id = $6 OR EXISTS (SELECT 1 FROM package_vulns pv WHERE pv.pkg_key = v.pkg_key AND pv.vuln_id = v.vuln_id AND pv.finding->'vulnerability'->'ids' ? $6))
+        AND ($6::text IS NULL OR TRUE) AND ${cveIds.length === 0 ? 'TRUE' : `v.vuln_id IN (${cveIds.map((_, i) => `$${10 + i}`).join(', ')})`}
       ORDER BY v.severity_rank DESC, v.host, v.id LIMIT $9)`;
   const keys = await db.query<{ host: string; id: string; side: string }>(
     `SELECT host, id, side FROM (${audit} UNION ALL ${vulns}) u WHERE ($2::text IS NULL OR TRUE) ORDER BY severity_rank DESC, host, id LIMIT $7 OFFSET $8`,
