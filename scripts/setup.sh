@@ -45,6 +45,12 @@ if [ "${1:-}" = "--test" ]; then
     as_root apt-get update -qq
     DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq rpm db5.3-util golang-go zip unzip >/dev/null
   fi
+  # Server tests: each starts a private PostgreSQL 15 cluster (initdb/pg_ctl from Debian's postgresql) on a loopback port.
+  if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
+    echo "setup: installing postgresql from apt (moat serve's tests on a real PostgreSQL)" >&2
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+  fi
   # The remote-daemon tests reach a daemon over ssh:// through a real sshd on 127.0.0.1 (a port, keys and config of their own).
   if [ ! -x /usr/sbin/sshd ] || ! command -v ssh >/dev/null 2>&1; then
     echo "setup: installing openssh-server and openssh-client from apt (ssh:// remote-daemon tests)" >&2

@@ -94,7 +94,7 @@ for (const kind of ['embedded', 'postgres'] as const) {
       assert.match(page.url(), /\/login$/, 'signed out: the host page asks to sign in again');
       await page.getByLabel('API token').fill('moat_000000000000_not-a-real-token');
       await page.getByRole('button', { name: 'Sign in' }).click();
-      assert.match(await page.getByRole('alert').innerText(), /The server refused this token: unknown token/);
+      assert.match(await page.getByRole('alert').innerText(), /The server refused this token: the server does not know this token/);
       assert.match(page.url(), /\/login$/, 'a wrong token does not sign in');
       problems.length = 0; // the refused sign-in answered 401, which the browser logs
       assert.deepEqual(problems, []);

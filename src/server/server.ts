@@ -56,14 +56,16 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   let lock: DataLock | undefined;
   if (opts.database === undefined && opts.data !== undefined) lock = lockDataDir(opts.data);
   let store: Store | undefined;
+  let queue: WorkQueue | undefined;
   try {
     store = await openStore({ ...(opts.data !== undefined ? { data: opts.data } : {}), ...(opts.database !== undefined ? { database: opts.database } : {}) });
     await ensureSchema(store, opts.migrateCommand);
     const source = vulnSource(opts.vulnDb);
-    const queue = await WorkQueue.start(store, source, { work: true, pollSeconds: opts.pollSeconds, onError: (e) => opts.log(`queue: ${e.message}`) });
+    const work = await WorkQueue.start(store, source, { work: true, pollSeconds: opts.pollSeconds, onError: (e) => opts.log(`queue: ${e.message}`) });
+    queue = work;
     const metrics = new ServerMetrics(store);
     let ready = false;
-    const app = createApp({ store, queue, metrics, ready: () => ready, ...(opts.mount ? { mount: opts.mount } : {}) });
+    const app = createApp({ store, queue: work, metrics, ready: () => ready, ...(opts.mount ? { mount: opts.mount } : {}) });
     const server: ServerType = await new Promise((resolve, reject) => {
       const s = serve({ fetch: app.fetch, hostname: host, port, ...(tls ? { createServer: createHttpsServer, serverOptions: tls } : {}) }, () => resolve(s));
       s.once('error', (e: NodeJS.ErrnoException) =>
@@ -82,7 +84,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       if (now !== seen || (now !== undefined && state.length === 0)) {
         const generation = await source.generation().catch(() => undefined);
         if (generation !== undefined && state[0]?.generation !== generation) {
-          await queue.sendRematch(`the vulnerability database ${opts.vulnDb} changed`).catch((e: Error) => opts.log(`could not queue the re-match: ${e.message}`));
+          await work.sendRematch(`the vulnerability database ${opts.vulnDb} changed`).catch((e: Error) => opts.log(`could not queue the re-match: ${e.message}`));
         }
         seen = now;
       }
@@ -96,7 +98,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     return {
       url,
       store: open,
-      queue,
+      queue: work,
       async close() {
         ready = false;
         clearInterval(timer);
@@ -104,12 +106,14 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
           server.close(() => resolve());
           (server as { closeAllConnections?: () => void }).closeAllConnections?.();
         });
-        await queue.stop().catch(() => {});
+        await work.stop().catch(() => {});
         await open.close().catch(() => {});
         lock?.release();
       },
     };
   } catch (e) {
+    // A server that cannot start leaves nothing running: the queue's workers would otherwise poll a closed store forever.
+    await queue?.stop().catch(() => {});
     await store?.close().catch(() => {});
     lock?.release();
     throw e;

@@ -74,7 +74,7 @@ export async function authenticate(db: Sql, header: string | undefined, now = ne
   if (!m) return { ok: false, reason: 'the Authorization header must read "Bearer <token>"' };
   const rows = await db.query<TokenRow>('SELECT * FROM tokens WHERE hash = $1', [hashToken(m[1] as string)]);
   const row = rows[0];
-  if (row === undefined) return { ok: false, reason: 'unknown token: check it, or create one with moat serve token create' };
+  if (row === undefined) return { ok: false, reason: 'the server does not know this token: check it, or create one with moat serve token create' };
   const info = toInfo(row);
   if (info.revokedAt !== null) return { ok: false, reason: `token ${info.id} was revoked on ${info.revokedAt}: create a new one` };
   if (info.expiresAt !== null && Date.parse(info.expiresAt) <= now.getTime()) return { ok: false, reason: `token ${info.id} expired on ${info.expiresAt}: create a new one` };

@@ -89,6 +89,7 @@ export async function serveCommand(argv: string[], io: CommandIO): Promise<numbe
 
   if (sub === undefined) {
     const { startServer } = await import('../../server/server.ts');
+    const { mountDashboard } = await import('../../server/dashboard/index.ts');
     const { resolveDbPath } = await import('../../knowledge/vuln/db/location.ts');
     const vulnDb = values['vuln-db'] !== undefined ? path.resolve(io.cwd, values['vuln-db']) : data !== undefined && !io.env.MOAT_DB ? path.join(data, 'osv.sqlite') : resolveDbPath(io.env, undefined, io.cwd);
     const server = await startServer({
@@ -101,6 +102,8 @@ export async function serveCommand(argv: string[], io: CommandIO): Promise<numbe
       rematchCheckSeconds: number(values['rematch-check'], '--rematch-check', 60, 0.1),
       pollSeconds: number(values.poll, '--poll', 2, 0.5),
       migrateCommand: `moat serve migrate ${where}`,
+      // The web dashboard at / on the same origin as the API (docs/dashboard.md).
+      mount: (app) => mountDashboard(app),
       log: (line) => void io.stderr.write(`${line}\n`),
     });
     io.stdout.write(`listening on ${server.url}\n`);
