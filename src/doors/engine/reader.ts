@@ -64,7 +64,7 @@ export interface ContainerView {
   processes?: ProcessInfo[];
   execs?: ExecInfo[];
   exposed: NetworkMember['exposed'];
-  /** The inspect document, for the few readers that need what the model leaves out (harden's copy). */
+  /** The inspect document as Moat's schema reads it. */
   inspect: ContainerInspect;
 }
 
@@ -120,8 +120,16 @@ export class EngineReader {
   }
 
   async inspectContainer(id: string): Promise<ContainerInspect | undefined> {
-    const raw = await this.client.getJson(`/containers/${encodeURIComponent(id)}/json`, { allowMissing: true });
+    const raw = await this.containerDocument(id);
     return raw === undefined ? undefined : parseEngine(ContainerInspectSchema, raw, `GET /containers/${id}/json`);
+  }
+
+  /**
+   * The inspect document as the engine sent it, for the one reader that must keep every field,
+   * known to Moat's model or not: harden recreates the container from it.
+   */
+  containerDocument(id: string): Promise<unknown> {
+    return this.client.getJson(`/containers/${encodeURIComponent(id)}/json`, { allowMissing: true });
   }
 
   /**

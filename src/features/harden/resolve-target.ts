@@ -9,6 +9,8 @@ import { resolve } from 'node:path';
 import type { EngineClient } from '../../doors/engine/client.ts';
 import type { ContainerSpec } from '../../models/container-spec.ts';
 import { containersFromCompose } from '../../doors/compose/project.ts';
+import { containerFromInspect } from '../../doors/engine/container.ts';
+import { ContainerInspectSchema, parseEngine } from '../../doors/engine/inspect-schema.ts';
 import { EngineReader } from '../../doors/engine/reader.ts';
 import { listSome } from '../../util/error-text.ts';
 import { MoatError } from '../../util/errors.ts';
@@ -43,10 +45,12 @@ export async function resolveTarget(client: EngineClient, arg: string, opts: Res
 
 async function fromContainer(client: EngineClient, name: string, label: string, service?: string): Promise<HardenTarget> {
   const reader = new EngineReader(client);
-  const view = await reader.container(name, undefined, { bare: true });
-  if (view === undefined) throw new MoatError('usage', `no container named or with id "${name}" (docker ps -a lists them)`);
-  const spec = view.container;
-  const { create, extraNetworks } = createBodyFromInspect(view.inspect, `GET /containers/${name}/json`);
+  const what = `GET /containers/${name}/json`;
+  // The whole document: the copy is created from every field the engine keeps, not only those Moat's model reads.
+  const raw = await reader.containerDocument(name);
+  if (raw === undefined) throw new MoatError('usage', `no container named or with id "${name}" (docker ps -a lists them)`);
+  const spec = containerFromInspect(parseEngine(ContainerInspectSchema, raw, what));
+  const { create, extraNetworks } = createBodyFromInspect(raw, what);
   const imageUser = (await reader.image(create.Image))?.user;
   return { label, service: service ?? spec.labels[COMPOSE_SERVICE] ?? spec.name, spec, create, extraNetworks, imageUser, notes: [] };
 }
