@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EngineClient } from '../src/doors/engine/client.ts';
-import { readRunning } from '../src/doors/engine/running.ts';
+import { EngineReader } from '../src/doors/engine/reader.ts';
 import { auditRules } from '../src/knowledge/rules/audit-rules.ts';
 import { loadConfig } from '../src/doors/config/load.ts';
 import { addInventories, auditDocument, finishReport, type ReportImage } from '../src/features/agent/snapshot.ts';
@@ -40,7 +40,7 @@ after(async () => {
 });
 
 test('each running container is listed with the image it runs; each image once, with the id, tags and layers the engine holds', async () => {
-  const { containers: running, images } = await readRunning(client);
+  const { containers: running, images } = await new EngineReader(client).running();
   const risky = JSON.parse(await docker('image', 'inspect', '--format', '{{json .Id}}', IMAGES.risky)) as string;
   for (const name of ['risky', 'risky-2']) {
     const c = running.find((r) => r.name === `${containers.prefix}-${name}`);
@@ -56,7 +56,7 @@ test('each running container is listed with the image it runs; each image once, 
   }
   const stopped = await docker('create', '--label', 'dev.moat.test=1', IMAGES.hardened);
   try {
-    const again = (await readRunning(client)).images;
+    const again = (await new EngineReader(client).running()).images;
     const hardened = JSON.parse(await docker('image', 'inspect', '--format', '{{json .Id}}', IMAGES.hardened)) as string;
     const runningHardened = (await docker('ps', '--filter', `ancestor=${IMAGES.hardened}`, '--format', '{{.ID}}')).trim() !== '';
     assert.equal(again.some((i) => i.digest === hardened), runningHardened, 'a created, never started container\'s image is not the running set\'s');
@@ -83,7 +83,7 @@ test('the audit document is the one `moat audit --format json` prints (times asi
 });
 
 test('inventories are built only for the images asked for, and are `moat sbom --format json` documents', async () => {
-  const images: ReportImage[] = (await readRunning(client)).images;
+  const images: ReportImage[] = (await new EngineReader(client).running()).images;
   const risky = images.find((i) => i.references.includes(IMAGES.risky));
   assert.ok(risky);
   const problems = await addInventories(images, new Set([risky.digest]), { client });
@@ -116,7 +116,7 @@ test('the report id is its content\'s hash: the same content gives the same id w
 
 test('a whole report from this engine is what the server\'s contract asks for: its OpenAPI schema and its own parser accept it', async () => {
   const config = loadConfig({ cwd, rules: auditRules });
-  const { containers: running, images } = await readRunning(client);
+  const { containers: running, images } = await new EngineReader(client).running();
   const wanted: ReportImage[] = images;
   const risky = wanted.find((i) => i.references.includes(IMAGES.risky));
   assert.ok(risky);

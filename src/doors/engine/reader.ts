@@ -9,7 +9,7 @@
  * An object removed between a list and its read has nothing left to judge: methods answer
  * `undefined` for it, never a partial object.
  */
-import type * as v from 'valibot';
+import * as v from 'valibot';
 import type { ContainerSpec } from '../../models/container-spec.ts';
 import type { DaemonSpec } from '../../models/daemon-spec.ts';
 import type { HostSpec } from '../../models/host-spec.ts';
@@ -90,6 +90,34 @@ export interface HostSnapshot {
   networks: NetworkSpec[];
   sprawl?: SprawlCounts;
 }
+
+export interface RunningContainer {
+  id: string;
+  name: string;
+  /** The reference it was started with (`docker run IMAGE`). */
+  image: string;
+  /** The image id, `sha256:…` (absent only when the engine did not say). */
+  imageDigest?: string;
+  state: string;
+}
+
+export interface RunningImage {
+  /** The image id (config digest), `sha256:…`. */
+  digest: string;
+  /** Tags and repository digests; none for an untagged image. */
+  references: string[];
+  /** The layers' diff ids, base first. */
+  layers: string[];
+}
+
+const ContainerList = v.array(v.object({ Id: v.string(), Names: v.nullish(v.array(v.string())), Image: v.nullish(v.string()), ImageID: v.nullish(v.string()), State: v.nullish(v.string()) }));
+
+const ImageInspectLayers = v.object({
+  Id: v.string(),
+  RepoTags: v.nullish(v.array(v.string())),
+  RepoDigests: v.nullish(v.array(v.string())),
+  RootFS: v.nullish(v.object({ Layers: v.nullish(v.array(v.string())) })),
+});
 
 export class EngineReader {
   readonly client: EngineClient;
@@ -250,6 +278,27 @@ export class EngineReader {
       ...(query.filters ? [`filters=${encodeURIComponent(JSON.stringify(query.filters))}`] : []),
     ];
     return this.client.stream('GET', `/events?${params.join('&')}`, opts);
+  }
+
+  /**
+   * What runs, as the agent reports it: the running containers (as `moat audit` sees them) and
+   * the images they use, each once, with id, references and layers (diff ids, base first).
+   */
+  async running(): Promise<{ containers: RunningContainer[]; images: RunningImage[] }> {
+    const summaries = parseEngine(ContainerList, await this.client.getJson('/containers/json?all=0'), 'GET /containers/json');
+    const containers = summaries
+      .map((c) => ({ id: c.Id, name: (c.Names?.[0] ?? c.Id.slice(0, 12)).replace(/^\//, ''), image: c.Image ?? '', ...(c.ImageID ? { imageDigest: c.ImageID } : {}), state: c.State ?? 'running' }))
+      .sort((a, b) => (a.id < b.id ? -1 : 1));
+    const ids = [...new Set(containers.map((c) => c.imageDigest).filter((i): i is string => i !== undefined))].sort();
+    const found = await mapLimit(ids, READ_CONCURRENCY, async (id) => {
+      const raw = await this.client.getJson(`/images/${encodeURIComponent(id)}/json`, { allowMissing: true });
+      // Removed since the container list (possible when the container is removed too): nothing to report.
+      if (raw === undefined) return undefined;
+      const img = parseEngine(ImageInspectLayers, raw, `GET /images/${id}/json`);
+      const references = [...(img.RepoTags ?? []), ...(img.RepoDigests ?? [])].filter((r) => !r.startsWith('<none>'));
+      return { digest: img.Id, references, layers: img.RootFS?.Layers ?? [] } satisfies RunningImage;
+    });
+    return { containers, images: found.filter((i): i is RunningImage => i !== undefined) };
   }
 
   /** `GET /info` and `GET /version` as the engine sends them, for callers that need one raw field. */

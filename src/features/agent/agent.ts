@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { MoatConfig } from '../../doors/config/load.ts';
 import { EngineClient, type ClientOptions } from '../../doors/engine/client.ts';
-import { readRunning } from '../../doors/engine/running.ts';
+import { EngineReader } from '../../doors/engine/reader.ts';
 import type { Rule } from '../../models/rule.ts';
 import { MoatError } from '../../util/errors.ts';
 import type { Alert } from '../watch/alert.ts';
@@ -187,7 +187,7 @@ function describe(e: SpoolEntry): string {
 export async function snapshot(opts: AgentOptions, strict: boolean, signal?: AbortSignal): Promise<{ entry: SpoolEntry; images: number; inventories: number }> {
   const client = await EngineClient.connect(opts.engine);
   try {
-    const { containers, images }: { containers: ReportContainer[]; images: ReportImage[] } = await readRunning(client);
+    const { containers, images }: { containers: ReportContainer[]; images: ReportImage[] } = await new EngineReader(client).running();
     let wanted = new Set<string>();
     if (images.length > 0) {
       const asked = await opts.server.missing(images.map((i) => ({ digest: i.digest, layers: i.layers })));

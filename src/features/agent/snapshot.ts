@@ -5,7 +5,7 @@ import type { EngineClient } from '../../doors/engine/client.ts';
 import { renderJson } from '../../report/json.ts';
 import type { Rule } from '../../models/rule.ts';
 import { sbom } from '../sbom/sbom.ts';
-import type { RunningContainer, RunningImage } from '../../doors/engine/running.ts';
+import type { RunningContainer, RunningImage } from '../../doors/engine/reader.ts';
 import { TOOL_VERSION } from '../../version.ts';
 import type { DropCount } from './spool.ts';
 
