@@ -67,8 +67,8 @@ export async function benchWatchLatency(): Promise<void> {
   console.log(`target p95 ≤ 200 ms: ${worst <= 200 ? 'met' : 'MISSED'} (worst p95 ${worst.toFixed(1)} ms)`);
 }
 
-/** Inspect and exec-inspect answers from the real engine, to replay with other ids. */
-async function captureTemplates(): Promise<{ inspect: Record<string, unknown>; exec: Record<string, unknown> }> {
+/** Inspect and exec-inspect answers from the real engine, to replay with other ids; its /version and /info (the watch reads the daemon's facts once). */
+async function captureTemplates(): Promise<{ inspect: Record<string, unknown>; exec: Record<string, unknown>; version: unknown; info: unknown }> {
   const c = `moat-bench-watch-tpl-${process.pid}`;
   await docker('run', '-d', '--name', c, '--label', TEST_LABEL, '--network', 'none', '--pid', 'host', WATCH_IMAGE);
   try {
@@ -78,7 +78,8 @@ async function captureTemplates(): Promise<{ inspect: Record<string, unknown>; e
     try {
       const inspect = (await client.getJson(`/containers/${c}/json`)) as Record<string, unknown> & { ExecIDs: string[] };
       const exec = (await client.getJson(`/exec/${inspect.ExecIDs[0]}/json`)) as Record<string, unknown>;
-      return { inspect, exec };
+      const [version, info] = await Promise.all([client.getJson('/version'), client.getJson('/info')]);
+      return { inspect, exec, version, info };
     } finally {
       client.close();
     }

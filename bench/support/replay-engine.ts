@@ -1,5 +1,5 @@
 /**
- * A loopback engine for the watch benchmark: `/_ping`, `/containers/json`, and an `/events`
+ * A loopback engine for the watch benchmark: `/_ping`, `/version`, `/info`, `/containers/json`, and an `/events`
  * stream of N container events (start, exec_start, die, destroy per container), answering
  * each container's inspect and exec inspect with templates captured from the real engine.
  * It sends the next thousand events once the watcher has looked up the last thousand's
@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 
 const [socketPath, tplFile, totalArg, image] = process.argv.slice(2) as [string, string, string, string];
 const total = Number(totalArg);
-const tpl = JSON.parse(readFileSync(tplFile, 'utf8')) as { inspect: Record<string, unknown>; exec: Record<string, unknown> };
+const tpl = JSON.parse(readFileSync(tplFile, 'utf8')) as { inspect: Record<string, unknown>; exec: Record<string, unknown>; version: unknown; info: unknown };
 const BATCH = 1000;
 let lookups = 0;
 let waiting: { need: number; resolve: () => void } | undefined;
@@ -43,6 +43,8 @@ createServer((req, res) => {
   const url = (req.url ?? '').replace(/^\/v[\d.]+/, '');
   if (url === '/_ping') return void res.writeHead(200, { 'api-version': '1.41' }).end('OK');
   if (url.startsWith('/containers/json')) return json(res, []);
+  if (url === '/version') return json(res, tpl.version);
+  if (url === '/info') return json(res, tpl.info);
   if (url.startsWith('/events')) return void stream(res);
   let m = /^\/containers\/([0-9a-f]{64})\/json/.exec(url);
   if (m) {
