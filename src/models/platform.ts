@@ -13,7 +13,7 @@ const ARCH_ALIASES: Record<string, string> = { x86_64: 'amd64', 'x86-64': 'amd64
 /** Node's process.arch names → OCI's GOARCH names. */
 const NODE_ARCH: Record<string, string> = { x64: 'amd64', ia32: '386', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64', loong64: 'loong64', mips: 'mips', mipsel: 'mipsle' };
 
-export function normalizePlatform(p: { os: string; architecture: string; variant?: string }): Platform {
+export function normalizePlatform(p: { os: string; architecture: string; variant?: string | null }): Platform {
   const arch = p.architecture.toLowerCase();
   const architecture = ARCH_ALIASES[arch] ?? arch;
   let variant = p.variant?.toLowerCase() || (arch === 'armel' ? 'v6' : undefined);

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
-import { isDigest } from './reference.ts';
 import { RegistryError } from './errors.ts';
+import { Descriptor as OciDescriptor, ImageConfig as ConfigSchema, ImageIndex, ImageManifestDoc } from '../image/sources/oci.ts';
 
 /** Media types of the manifests Moat reads, in the order of preference it sends as Accept. */
 export const MEDIA = {
@@ -41,41 +41,30 @@ export function layerCompression(mediaType: string): Compression | undefined {
   return LAYER_COMPRESSION[mediaType];
 }
 
-const digest = v.pipe(v.string(), v.check(isDigest, 'not a sha256/sha512 digest'));
-const size = v.pipe(v.number(), v.safeInteger('not an integer'), v.minValue(0, 'negative'));
-
-export const PlatformSchema = v.object({
-  architecture: v.string(),
-  os: v.string(),
-  variant: v.optional(v.string()),
-  'os.version': v.optional(v.string()),
-  'os.features': v.optional(v.array(v.string())),
-});
-export type ManifestPlatform = v.InferOutput<typeof PlatformSchema>;
-
-const DescriptorSchema = v.object({
-  mediaType: v.string(),
-  digest,
-  size,
-  urls: v.optional(v.array(v.string())),
-  annotations: v.optional(v.record(v.string(), v.string())),
-  platform: v.optional(PlatformSchema),
-});
+/**
+ * A registry's manifests and indexes are the OCI documents every door reads with one set of
+ * schemas (doors/image/sources/oci.ts); a registry must also say what each descriptor is
+ * (its media type picks the layer's compression) and which schema version it speaks.
+ */
+const annotations = v.optional(v.record(v.string(), v.string()));
+const DescriptorSchema = v.object({ ...OciDescriptor.entries, mediaType: v.string() });
 export type Descriptor = v.InferOutput<typeof DescriptorSchema>;
 
 const ImageManifestSchema = v.object({
+  ...ImageManifestDoc.entries,
   schemaVersion: v.literal(2),
   mediaType: v.optional(v.string()),
   config: DescriptorSchema,
   layers: v.array(DescriptorSchema),
-  annotations: v.optional(v.record(v.string(), v.string())),
+  annotations,
 });
 
 const IndexSchema = v.object({
+  ...ImageIndex.entries,
   schemaVersion: v.literal(2),
   mediaType: v.optional(v.string()),
   manifests: v.array(DescriptorSchema),
-  annotations: v.optional(v.record(v.string(), v.string())),
+  annotations,
 });
 
 export type ImageManifest = v.InferOutput<typeof ImageManifestSchema> & { mediaType: string };
@@ -116,13 +105,7 @@ export function parseManifest(bytes: Buffer, contentType: string | undefined, wh
   return { kind: 'image', manifest: { ...manifest, mediaType: mediaType === MEDIA.dockerManifest ? MEDIA.dockerManifest : MEDIA.ociManifest } };
 }
 
-const ConfigSchema = v.looseObject({
-  architecture: v.optional(v.string()),
-  os: v.optional(v.string()),
-  variant: v.optional(v.string()),
-  rootfs: v.object({ type: v.string(), diff_ids: v.array(digest) }),
-});
-/** The image config as the registry holds it; rules read it through the ImageSpec door. */
+/** The image config, read with the one schema every door that meets an OCI config uses (doors/image/sources/oci.ts). */
 export type ImageConfig = v.InferOutput<typeof ConfigSchema>;
 
 export function parseImageConfig(bytes: Buffer, where: string): ImageConfig {

@@ -18,9 +18,11 @@ const Platform = v.object({ os: v.string(), architecture: v.string(), variant: s
 export const Descriptor = v.object({
   mediaType: str,
   digest,
-  size: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  size: v.pipe(v.number(), v.safeInteger('not an integer'), v.minValue(0, 'negative')),
   platform: v.nullish(Platform),
   annotations: v.nullish(v.record(v.string(), v.string())),
+  /** Where else the blob may be fetched from (foreign layers); Moat fetches from the registry, as docker does first. */
+  urls: strList,
 });
 export type Descriptor = v.InferOutput<typeof Descriptor>;
 

@@ -1,6 +1,5 @@
 import { openRegistryImage, type OpenRegistryImageOptions } from '../../registry/index.ts';
 import type { ImageSource } from '../source.ts';
-import { ImageConfig, parseImageJson } from './oci.ts';
 
 /**
  * An image in a registry (Distribution API v2), through the registry client
@@ -20,7 +19,8 @@ export function registrySource(reference: string, options: OpenRegistryImageOpti
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
       try {
-        const config = parseImageJson(ImageConfig, image.config.bytes, `${reference}: config ${image.config.digest}`);
+        // The registry door read the config with the same schema: not parsed a second time.
+        const config = image.config.json;
         for (const layer of image.layers) await visit({ key: layer.digest, bytes: (await layer.open()) as AsyncIterable<Buffer> });
         const tag = image.reference.tag ? image.reference.familiar.replace(/@.*$/, '') : undefined;
         return {
