@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EngineClient } from '../src/doors/engine/client.ts';
 import { EngineReader } from '../src/doors/engine/reader.ts';
-import { auditRules } from '../src/knowledge/rules/audit-rules.ts';
+import { auditRules } from '../src/knowledge/rules/audit-command-rules.ts';
 import { loadConfig } from '../src/doors/config/load.ts';
 import { addInventories, auditDocument, finishReport, type ReportImage } from '../src/features/agent/snapshot.ts';
 import { docker, ensureTestImages, HARDENED_FLAGS, IMAGES, TestContainers } from './support/engine.ts';

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { audit } from '../src/features/audit/audit.ts';
 import { parseConfig } from '../src/doors/config/load.ts';
 import { selectConfiguredRules } from '../src/report/apply-config.ts';
-import { auditRules } from '../src/knowledge/rules/audit-rules.ts';
+import { auditRules } from '../src/knowledge/rules/audit-command-rules.ts';
 import type { Report } from '../src/report/model.ts';
 import { docker, ensureTestImages, TestContainers } from './support/engine.ts';
 

@@ -88,7 +88,7 @@ export async function agentCommand(argv: string[], io: CommandIO): Promise<numbe
 
   // The audit selects rules as `moat audit` does, the watch as `moat watch` does, from one moat.yaml.
   const hasConfig = values.config !== undefined || findConfigFile(io.cwd) !== undefined;
-  const { auditRules } = await import('../../knowledge/rules/audit-rules.ts');
+  const { auditRules } = await import('../../knowledge/rules/audit-command-rules.ts');
   const { allRules } = await import('../../knowledge/rules/index.ts');
   const config = loadConfig({ cwd: io.cwd, file: values.config, rules: hasConfig ? allRules : auditRules });
   const { resolveEndpoint } = await import('../../doors/engine/endpoint.ts');

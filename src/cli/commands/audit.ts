@@ -3,7 +3,7 @@ import type { ImageSpec } from '../../models/image-spec.ts';
 import { isSeverity, severityRank, type Severity } from '../../models/finding.ts';
 import { renderReport, REPORT_FORMATS, tableWidth, type ReportFormat } from '../../report/index.ts';
 import { shouldColor } from '../../report/table.ts';
-import { auditRules } from '../../knowledge/rules/audit-rules.ts';
+import { auditRules } from '../../knowledge/rules/audit-command-rules.ts';
 import { selectConfiguredRules } from '../../report/apply-config.ts';
 import { findConfigFile, loadConfig } from '../../doors/config/load.ts';
 import { MoatError } from '../../util/errors.ts';

@@ -9,14 +9,14 @@ import { posix } from 'node:path';
 import type { DaemonSpec } from '../../models/daemon-spec.ts';
 import type { FileFact, HostSpec } from '../../models/host-spec.ts';
 import { dockerGroupOf, nameMaps, parseGroup, parsePasswd } from './accounts.ts';
-import { readAudit, type AuditctlRunner } from './audit.ts';
+import { readAudit, type AuditctlRunner } from './auditd.ts';
 import { fileFact, listDir, underRoot } from './files.ts';
 import { readKernel } from './kernel.ts';
 import { parseMountinfo } from './mounts.ts';
 import { FILE_ROLES, certsDirOf, pathCandidates } from '../../models/host-paths.ts';
 
 export { certsDirOf, hostPaths, pathCandidates, registryCertsIn, dataRootOf, dockerSocketsOf, FILE_ROLES, type FileRole, type HostPaths, type PathCandidates } from '../../models/host-paths.ts';
-export { parseAuditRules, readAudit, type AuditctlRunner } from './audit.ts';
+export { parseAuditRules, readAudit, type AuditctlRunner } from './auditd.ts';
 export { parseMountinfo, unescapeMountPath } from './mounts.ts';
 export { parsePasswd, parseGroup, dockerGroupOf } from './accounts.ts';
 export { fileFact, resolveUnder } from './files.ts';

@@ -10,7 +10,7 @@ import type { SignatureStatus } from '../../models/signature-status.ts';
 import { EngineClient, type ClientOptions } from '../../doors/engine/client.ts';
 import { runCheck } from '../../knowledge/rules/evaluate.ts';
 import type { Verdict } from '../../models/verdict.ts';
-import { auditRules } from '../../knowledge/rules/audit-rules.ts';
+import { auditRules } from '../../knowledge/rules/audit-command-rules.ts';
 import { inBenchmark } from '../../models/rule-benchmark.ts';
 import { DEFAULT_BENCHMARK } from '../../models/cis-benchmark.ts';
 import type { ContainerFacts, ContainerRule, DaemonRule, HostRule, ImageRule, Need, Rule, SystemFacts } from '../../models/rule.ts';

@@ -4,7 +4,7 @@
  * copy by pid, and counts every way a record can go missing, so a pass that lost any is
  * known to be incomplete.
  */
-import { parseAuditLine, SECCOMP_RET_LOG } from './audit-records.ts';
+import { parseAuditLine, SECCOMP_RET_LOG } from './kernel-audit-records.ts';
 import type { CopyProcesses } from './copy-processes.ts';
 import type { KernelLog } from './kernel-log.ts';
 

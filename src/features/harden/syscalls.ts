@@ -1,4 +1,4 @@
-import { AUDIT_ARCH } from './audit-records.ts';
+import { AUDIT_ARCH } from './kernel-audit-records.ts';
 import { I386_SYSCALLS, X86_64_SYSCALLS } from './syscall-table.ts';
 
 /** The architectures whose syscalls Moat can name; the seccomp profile's `architectures` use libseccomp's names. */

@@ -4,7 +4,7 @@ import { hostRules } from './host/index.ts';
 import { imageRules } from './image/index.ts';
 import { dockerfileRules } from './dockerfile/index.ts';
 import type { Rule } from '../../models/rule.ts';
-import { auditRules } from './audit-rules.ts';
+import { auditRules } from './audit-command-rules.ts';
 
 export { auditRules, containerRules, daemonRules, hostRules, imageRules, dockerfileRules };
 

@@ -1,4 +1,4 @@
-import { auditRule } from './support/audit-rules.ts';
+import { auditRule } from './support/auditd-watch-rules.ts';
 import { BIN_DIRS } from '../../../models/host-paths.ts';
 
 export default auditRule({

@@ -1,4 +1,4 @@
-import { auditRule } from './support/audit-rules.ts';
+import { auditRule } from './support/auditd-watch-rules.ts';
 
 export default auditRule({
   id: 'host-audit-containerd-run',

@@ -1,4 +1,4 @@
-import { auditRule } from './support/audit-rules.ts';
+import { auditRule } from './support/auditd-watch-rules.ts';
 import { ROOTLESS_NO_SOCKET_UNIT } from './support/file-rules.ts';
 import { SYSTEMD_DIRS } from '../../../models/host-paths.ts';
 

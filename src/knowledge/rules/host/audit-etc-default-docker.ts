@@ -1,4 +1,4 @@
-import { auditRule } from './support/audit-rules.ts';
+import { auditRule } from './support/auditd-watch-rules.ts';
 import { ROOTLESS_NO_INIT_FILE } from './support/file-rules.ts';
 
 export default auditRule({

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseAuditLine, SECCOMP_RET_LOG } from './audit-records.ts';
+import { parseAuditLine, SECCOMP_RET_LOG } from './kernel-audit-records.ts';
 
 // Lines as this machine's kernel (6.18) printed them for a copy recorded under SCMP_ACT_LOG.
 const RUNC = 'audit: type=1326 audit(1796157252.691:182): auid=4294967295 uid=0 gid=0 ses=4294967295 pid=24772 comm="runc:[2:INIT]" exe="/" sig=0 arch=c000003e syscall=72 compat=0 ip=0x40828e code=0x7ffc0000';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseAuditRules, readAudit } from './audit.ts';
+import { parseAuditRules, readAudit } from './auditd.ts';
 
 test('collects -w watches and -F path=/dir= rules; -W removes; comments are ignored', () => {
   const watched = parseAuditRules(
