@@ -86,13 +86,7 @@ export async function benchLint(): Promise<void> {
     // The same Dockerfiles without the compose files: the issue's rate is per Dockerfile.
     const onlyDockerfiles = join(base, 'dockerfiles');
     writeTree(onlyDockerfiles, DOCKERFILES, 0);
-    const dfCpu: number[] = [];
-    for (let k = 0; k < RUNS; k++) {
-      const c = process.cpuUsage();
-      await lint({ paths: [onlyDockerfiles], cwd: onlyDockerfiles });
-      const used = process.cpuUsage(c);
-      dfCpu.push((used.user + used.system) / 1000);
-    }
+    const dfCpu = await cpuMsOfRuns(() => lint({ paths: [onlyDockerfiles], cwd: onlyDockerfiles }));
     const dfPerCore = (DOCKERFILES / median(dfCpu)) * 1000;
     const cli = Array.from({ length: RUNS }, () => runCli(dir));
     // Four times the tree: peak memory must not grow with it (files are linted one at a time).
@@ -143,13 +137,7 @@ export async function benchRealWorld(): Promise<void> {
     });
     const { lint, parseDockerfile } = (await import(join(root, 'dist/index.js'))) as typeof import('../src/index.ts');
     await parseDockerfile('FROM x\nRUN true\n', { file: 'warm' });
-    const cpu: number[] = [];
-    for (let k = 0; k < RUNS; k++) {
-      const c = process.cpuUsage();
-      await lint({ paths: [base], cwd: base });
-      const used = process.cpuUsage(c);
-      cpu.push((used.user + used.system) / 1000);
-    }
+    const cpu = await cpuMsOfRuns(() => lint({ paths: [base], cwd: base }));
     // The report's own heap: what the findings cost, apart from reading and parsing.
     const v8 = await import('node:v8');
     const vm = await import('node:vm');
@@ -199,4 +187,16 @@ export async function benchHostileSize(): Promise<void> {
   } finally {
     rmSync(base, { recursive: true, force: true });
   }
+}
+
+/** CPU milliseconds of each of RUNS runs of `work`. */
+async function cpuMsOfRuns(work: () => Promise<unknown>): Promise<number[]> {
+  const out: number[] = [];
+  for (let k = 0; k < RUNS; k++) {
+    const c = process.cpuUsage();
+    await work();
+    const used = process.cpuUsage(c);
+    out.push((used.user + used.system) / 1000);
+  }
+  return out;
 }
