@@ -140,7 +140,11 @@ export class EngineClient {
           // readAheadBytes: how far the connection is read ahead of the caller. A deep buffer
           // lets the engine write on while the reader is busy (an image export is produced
           // by dockerd as fast as it is taken: stalling it costs its time, not just ours).
-          const body = new PassThrough(opts.readAheadBytes ? { highWaterMark: opts.readAheadBytes } : {});
+          // The read-ahead side holds the connection's chunks as they came (object mode, counted
+          // at 64 KiB, the most one socket read gives): in byte mode every read() of an async
+          // iterator copies all that is buffered into one new Buffer, which for an image export
+          // meant copying up to 8 MiB at a time and a full GC every few megabytes of external memory.
+          const body = new PassThrough(opts.readAheadBytes ? { readableObjectMode: true, readableHighWaterMark: Math.max(1, Math.ceil(opts.readAheadBytes / 65536)) } : {});
           const fail = (e: Error): void => {
             if (opts.signal?.aborted) body.destroy();
             else body.destroy(e instanceof EngineError ? e : mapSocketError(e, ep, path));

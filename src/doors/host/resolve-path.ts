@@ -7,8 +7,13 @@
  * `..` is taken as the kernel takes it (after the link before it is followed); callers that
  * cannot know whether a path is cleaned before it reaches the kernel judge both readings
  * (`hostPathReadings`).
+ *
+ * Synchronous on purpose: this runs inside enforce's decision for every bind, where a promise
+ * lstat cost 80–140 µs of CPU per path (thread-pool hop, and an Error built for each ENOENT)
+ * against 4–7 µs for lstatSync without throwing. A lookup that blocks on a hung network
+ * filesystem would block dockerd's own create of that bind as well.
  */
-import { lstat, readlink } from 'node:fs/promises';
+import { lstatSync, readlinkSync } from 'node:fs';
 import { posix } from 'node:path';
 
 /** The kernel's own bound on links followed in one lookup (MAXSYMLINKS). */
@@ -19,7 +24,7 @@ export class HostPathError extends Error {
 }
 
 /** `root` lets tests (and a containerised plugin) read the host under another directory. */
-export async function resolveHostPath(path: string, root = '/'): Promise<string> {
+export function resolveHostPath(path: string, root = '/'): string {
   if (!path.startsWith('/')) return path;
   const pending = path.split('/').filter((c) => c !== '');
   const done: string[] = [];
@@ -34,11 +39,13 @@ export async function resolveHostPath(path: string, root = '/'): Promise<string>
     const here = `/${[...done, part].join('/')}`;
     let isLink = false;
     try {
-      isLink = (await lstat(posix.join(root, here))).isSymbolicLink();
+      const st = lstatSync(posix.join(root, here), { throwIfNoEntry: false });
+      // What does not exist is judged as written (dockerd would create it, or fail).
+      if (st === undefined) return `/${[...done, part, ...pending].join('/')}`;
+      isLink = st.isSymbolicLink();
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      // What does not exist is judged as written (dockerd would create it, or fail).
-      if (code === 'ENOENT' || code === 'ENOTDIR') return `/${[...done, part, ...pending].join('/')}`;
+      if (code === 'ENOTDIR') return `/${[...done, part, ...pending].join('/')}`;
       throw new HostPathError(`cannot read ${here} on this host (${code ?? (e as Error).message})`);
     }
     if (!isLink) {
@@ -46,7 +53,12 @@ export async function resolveHostPath(path: string, root = '/'): Promise<string>
       continue;
     }
     if (++links > MAX_LINKS) throw new HostPathError(`${path}: more than ${MAX_LINKS} symbolic links (a loop?)`);
-    const to = await readlink(posix.join(root, here));
+    let to: string;
+    try {
+      to = readlinkSync(posix.join(root, here));
+    } catch (e) {
+      throw new HostPathError(`cannot read the link ${here} on this host (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
     if (to.startsWith('/')) done.length = 0;
     pending.unshift(...to.split('/').filter((c) => c !== ''));
   }
@@ -54,9 +66,9 @@ export async function resolveHostPath(path: string, root = '/'): Promise<string>
 }
 
 /** Every path the host may open for `path`: the kernel's reading, and that of the lexically cleaned path (Go's filepath.Clean). */
-export async function hostPathReadings(path: string, root = '/'): Promise<string[]> {
-  const kernel = await resolveHostPath(path, root);
+export function hostPathReadings(path: string, root = '/'): string[] {
+  const kernel = resolveHostPath(path, root);
   const cleaned = posix.normalize(path);
-  const lexical = cleaned === path ? kernel : await resolveHostPath(cleaned, root);
+  const lexical = cleaned === path ? kernel : resolveHostPath(cleaned, root);
   return kernel === lexical ? [kernel] : [kernel, lexical];
 }

@@ -1,8 +1,15 @@
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { X509Certificate } from '@sigstore/core';
-import { TrustedRoot } from '@sigstore/protobuf-specs';
+import { createRequire } from 'node:module';
+import type { X509Certificate } from '@sigstore/core';
+import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import { MoatError } from '../../util/errors.ts';
+
+// moat.yaml's loader reaches this module on every command, and the two Sigstore packages are 30-odd
+// CommonJS files (~40 ms to load): they are required only when a trusted root is actually read.
+const require = createRequire(import.meta.url);
+const sigstoreCore = (): typeof import('@sigstore/core') => require('@sigstore/core') as typeof import('@sigstore/core');
+const protobufSpecs = (): typeof import('@sigstore/protobuf-specs') => require('@sigstore/protobuf-specs') as typeof import('@sigstore/protobuf-specs');
 
 /**
  * A Sigstore trusted root (trusted_root.json, as `cosign trusted-root` or the TUF
@@ -64,14 +71,14 @@ export function parseTrustedRoot(json: unknown, source: string): SigstoreTrusted
   }
   let root: TrustedRoot;
   try {
-    root = TrustedRoot.fromJSON(json);
+    root = protobufSpecs().TrustedRoot.fromJSON(json);
   } catch (e) {
     return fail((e as Error).message);
   }
   const cas = root.certificateAuthorities.map((ca, i): TrustedCa => {
     const certs = (ca.certChain?.certificates ?? []).map((c, j) => {
       try {
-        return X509Certificate.parse(Buffer.from(c.rawBytes));
+        return sigstoreCore().X509Certificate.parse(Buffer.from(c.rawBytes));
       } catch (e) {
         return fail(`certificateAuthorities[${i}].certChain.certificates[${j}] is not a certificate (${(e as Error).message})`);
       }
