@@ -180,7 +180,9 @@ export class EngineClient {
   private raw(method: string, path: string, body?: Buffer): Promise<RawResponse> {
     const ep = this.endpoint;
     const mod = ep.kind === 'tcp' && ep.tls ? https : http;
-    const target = ep.kind === 'unix' ? { socketPath: ep.socketPath } : ep.kind === 'ssh' ? {} : { host: ep.host, port: ep.port };
+    // No TLS, no server name: otherwise Node's agent derives one from the Host header for every
+    // request, and the first derivation compiles its IPv6 pattern (4 ms of an audit's CPU).
+    const target = ep.kind === 'unix' ? { socketPath: ep.socketPath, servername: '' } : ep.kind === 'ssh' ? { servername: '' } : { host: ep.host, port: ep.port, ...(ep.tls ? {} : { servername: '' }) };
     return new Promise<RawResponse>((resolve, reject) => {
       const req = mod.request(
         {

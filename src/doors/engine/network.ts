@@ -12,6 +12,7 @@ import { parsePortKey } from '../../models/normalize.ts';
 import { mapLimit } from '../../util/concurrency.ts';
 import { containerFromInspect } from './container.ts';
 import { ContainerInspectSchema, ContainerSummarySchema, parseEngine, type ContainerInspect } from './inspect-schema.ts';
+import { codePointOrder } from '../../util/compare.ts';
 
 const str = v.nullish(v.string());
 const bool = v.nullish(v.boolean());
@@ -63,7 +64,7 @@ export function exposedOf(c: ContainerInspect): NetworkMember['exposed'] {
 /** Every network, from the list alone; `containers` is filled from the members (`engineNetworkPicture`). */
 export async function readNetworks(client: EngineClient): Promise<NetworkSpec[]> {
   const list = parseEngine(v.array(NetworkInspectSchema), await client.getJson('/networks'), 'GET /networks');
-  return list.map(networkFromInspect).sort((a, b) => a.name.localeCompare(b.name));
+  return list.map(networkFromInspect).sort((a, b) => codePointOrder(a.name, b.name));
 }
 
 /** Running containers (or all with `all`), inspected through the inspect door, with their exposed ports. */

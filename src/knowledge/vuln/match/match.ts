@@ -11,6 +11,7 @@ import type { Candidate, PackageName, VulnDatabase } from '../db/vuln-database.t
 import { matchKey, type KeyResult, type MatchKey } from '../ecosystems.ts';
 import { evaluate } from './evaluate.ts';
 import { describeHits, findingFor, type Hit, type Vulnerability } from './vulnerability-finding.ts';
+import { codePointOrder } from '../../../util/compare.ts';
 
 export interface MatchOptions {
   /** Leave out vulnerabilities that have no fixed version yet. */
@@ -183,11 +184,7 @@ export function groupHits(hits: readonly Hit[]): Hit[][] {
 
 /** Most severe first, then by package and id; code-point order (localeCompare cost more than the matching). */
 function compareFindings(a: Finding, b: Finding): number {
-  return severityRank(b.severity) - severityRank(a.severity) || text(a.subject.id, b.subject.id) || text(a.vulnerability?.id ?? '', b.vulnerability?.id ?? '');
-}
-
-function text(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  return severityRank(b.severity) - severityRank(a.severity) || codePointOrder(a.subject.id, b.subject.id) || codePointOrder(a.vulnerability?.id ?? '', b.vulnerability?.id ?? '');
 }
 
 export type { MatchKey };

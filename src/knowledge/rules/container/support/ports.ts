@@ -1,4 +1,5 @@
 import type { PortSpec } from '../../../../models/container-spec.ts';
+import { codePointOrder } from '../../../../util/compare.ts';
 
 /** `127.0.0.1:8080->80/tcp`, `*:8080->80/tcp` for all interfaces, `:ephemeral` when the engine picks. */
 export function describePort(p: PortSpec): string {
@@ -28,7 +29,7 @@ export interface PortMapping {
 export function portMappings(ports: readonly PortSpec[]): PortMapping[] {
   const out: PortMapping[] = [];
   // The engine keys its bindings by "port/proto" strings, so a range may come back as 10, 11, 8, 9.
-  const ordered = [...ports].sort((a, b) => (a.at?.line ?? 0) - (b.at?.line ?? 0) || (a.at?.column ?? 0) - (b.at?.column ?? 0) || a.hostIp.localeCompare(b.hostIp) || a.protocol.localeCompare(b.protocol) || a.containerPort - b.containerPort);
+  const ordered = [...ports].sort((a, b) => (a.at?.line ?? 0) - (b.at?.line ?? 0) || (a.at?.column ?? 0) - (b.at?.column ?? 0) || codePointOrder(a.hostIp, b.hostIp) || codePointOrder(a.protocol, b.protocol) || a.containerPort - b.containerPort);
   for (const p of ordered) {
     const cur = out.at(-1);
     if (cur && continues(cur.last, p)) {
