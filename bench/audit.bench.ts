@@ -93,8 +93,9 @@ export async function benchAudit(): Promise<void> {
   }
   console.log('\nmoat audit (median of %d runs, wall time including process start)', RUNS);
   console.log(`load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} (2 cores)`);
-  console.log('containers  wall ms  CPU ms  peak RSS MB  floor ms (docker inspect of all; docker info at 0)  ratio');
-  for (const r of results) console.log(`${String(r.n).padStart(10)}  ${r.ms.toFixed(0).padStart(7)}  ${r.cpuMs.toFixed(0).padStart(6)}  ${r.rssMb.toFixed(1).padStart(11)}  ${r.floorMs.toFixed(0).padStart(8)}${' '.repeat(43)}  ${(r.ms / r.floorMs).toFixed(2)}×`);
+  console.log('floor: one `docker inspect` of every container, measured in turn with each audit (`docker info` with none)');
+  console.log('containers  wall ms  CPU ms  peak RSS MB  floor ms  ratio');
+  for (const r of results) console.log(`${String(r.n).padStart(10)}  ${r.ms.toFixed(0).padStart(7)}  ${r.cpuMs.toFixed(0).padStart(6)}  ${r.rssMb.toFixed(1).padStart(11)}  ${r.floorMs.toFixed(0).padStart(8)}  ${(r.ms / r.floorMs).toFixed(2).padStart(4)}×`);
   const [r0, r20, r100] = results as [typeof results[0], typeof results[0], typeof results[0]];
   const perContainer = (r100.ms - r20.ms) / 80;
   console.log(`per added container: ${perContainer.toFixed(2)} ms wall, ${((r100.cpuMs - r20.cpuMs) / 80).toFixed(2)} ms CPU (20→100)`);
