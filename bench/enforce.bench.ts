@@ -176,10 +176,13 @@ export async function benchEnforce(): Promise<void> {
     const pluginRuns: number[][] = [];
     let denied = 0;
     let cpu = 0;
+    let floorCpu = 0;
     for (let round = 0; round < 2; round++) {
       const floor = await startFloor(dir);
       try {
+        const cpu0 = cpuSeconds(floor.pid);
         floorRuns.push((await driveMix(floor.socket, n)).latencies);
+        floorCpu += cpuSeconds(floor.pid) - cpu0;
       } finally {
         await floor.stop();
       }
@@ -197,6 +200,7 @@ export async function benchEnforce(): Promise<void> {
     const floorAll = floorRuns.flat();
     const added = pluginRuns.flat();
     cpu /= 2;
+    floorCpu /= 2;
     {
       console.log(summary(`transport floor (node:http, answers Allow) at ${RATE}/s`, floorAll));
       console.log(summary(`plugin (AuthZReq+AuthZRes) at ${RATE} calls/s`, added));
@@ -206,7 +210,8 @@ export async function benchEnforce(): Promise<void> {
         `  p50 ratio to the floor: ${ratio.toFixed(2)}× (per round: ${ratios.join(', ')}); target p50 ≤ 1.5× the floor: ${ratio <= 1.5 ? 'met' : 'MISSED'}; ` +
           `p99 ${pct(added, 0.99).toFixed(3)} ms, target ≤ 2 ms: ${pct(added, 0.99) <= 2 ? 'met' : 'MISSED'} (the floor's own p99: ${pct(floorAll, 0.99).toFixed(3)} ms)`,
       );
-      console.log(`  plugin CPU: ${((cpu / n) * 1e6).toFixed(0)} µs per API call (${((cpu / SECONDS) * 100).toFixed(1)}% of one core at ${RATE} calls/s: CPU time, far less sensitive to the machine's load than latency)`);
+      console.log(`  plugin CPU: ${((cpu / n) * 1e6).toFixed(0)} µs per API call (${((cpu / SECONDS) * 100).toFixed(1)}% of one core at ${RATE} calls/s: CPU time, far less sensitive to the machine's load than latency); the floor's: ${((floorCpu / n) * 1e6).toFixed(0)} µs`);
+      console.log(summary('  of which reads (GET)', added.filter((_, i) => i % 10 >= 4)));
       const creates = added.filter((_, i) => i % 10 < 2);
       console.log(summary('  of which container creates', creates));
       console.log(summary('  of which container starts (no daemon to ask: denied)', added.filter((_, i) => i % 10 === 3)));
