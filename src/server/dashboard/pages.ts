@@ -435,21 +435,28 @@ ${table({
   };
 }
 
-const SIGNATURE_WORDS: Readonly<Record<SignatureRow['status'], { badge: string; cls: string; words: string }>> = {
-  trusted: { badge: 'trusted', cls: 'st-pass', words: 'signed by a trusted signer' },
-  untrusted: { badge: 'untrusted', cls: 'st-fail', words: 'signed, but by no signer the policy trusts' },
-  unsigned: { badge: 'unsigned', cls: 'st-fail', words: 'no signature' },
-  unknown: { badge: 'unknown', cls: 'st-unknown', words: 'unknown' },
-  'not-checked': { badge: 'not checked', cls: 'st-unknown', words: 'not checked' },
+const SIGNATURE_BADGE: Readonly<Record<SignatureRow['status'], { badge: string; cls: string }>> = {
+  trusted: { badge: 'trusted', cls: 'st-pass' },
+  untrusted: { badge: 'untrusted', cls: 'st-fail' },
+  unsigned: { badge: 'unsigned', cls: 'st-fail' },
+  unknown: { badge: 'unknown', cls: 'st-unknown' },
+  'not-checked': { badge: 'not checked', cls: 'st-unknown' },
 };
 
 /** Each host's verdict (a host judges under its own moat.yaml): a status that is not "trusted" never reads as a pass. */
 function signatures(list: readonly SignatureRow[] | undefined): Html {
-  if (!list || list.length === 0) return html`<span class="badge st-unknown">not checked</span> no host runs it: an agent checks signatures under its host’s moat.yaml`;
+  if (!list || list.length === 0) return html`<span class="badge st-unknown">not checked</span> no host runs it: an agent checks signatures under its host\u2019s moat.yaml`;
   const one = (s: SignatureRow): Html => {
-    const w = SIGNATURE_WORDS[s.status] ?? SIGNATURE_WORDS.unknown;
-    const detail = [s.signer ? `by ${s.signer}` : '', s.reason ?? '', s.reference ? `(${s.reference})` : '', s.policy ? `policy ${s.policy}` : ''].filter((p) => p !== '').join(' ');
-    return html`<span class="badge ${w.cls}">${w.badge}</span> ${w.words}${detail ? `: ${detail}` : ''}`;
+    const known = SIGNATURE_BADGE[s.status] !== undefined;
+    const b = SIGNATURE_BADGE[s.status] ?? SIGNATURE_BADGE.unknown;
+    const what = !known
+      ? `unknown: the server does not know the status "${s.status}"`
+      : s.status === 'trusted'
+        ? `signed by ${s.signer ?? 'a trusted signer'}`
+        : s.status === 'untrusted'
+          ? `signed, but not by a signer the policy trusts${s.reason ? `: ${s.reason}` : ''}`
+          : (s.reason ?? b.badge);
+    return html`<span class="badge ${b.cls}">${b.badge}</span> ${what}${s.reference ? ` (${s.reference})` : ''}${s.policy ? `; policy ${s.policy}` : ''}`;
   };
   if (list.length === 1) return html`${one(list[0]!)} <span class="muted">(on ${list[0]!.host})</span>`;
   return html`<ul class="signatures">${list.map((s) => html`<li>${s.host}: ${one(s)}</li>`)}</ul>`;
