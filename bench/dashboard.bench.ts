@@ -19,9 +19,27 @@ const RULES: ReadonlyArray<[string, Severity, string]> = [
   ['container-capabilities', 'high', "Container's capabilities are not restricted"],
 ];
 
+/** A container's configuration as the agent sends it (src/features/agent/snapshot.ts containerConfig). */
+const CONFIG = {
+  user: '',
+  privileged: false,
+  capAdd: ['NET_ADMIN'],
+  capDrop: [],
+  security: { seccomp: null, apparmor: null, noNewPrivileges: false, selinuxDisabled: false, selinuxLabels: [] },
+  namespaces: { network: 'bridge' },
+  readOnlyRootfs: false,
+  mounts: [{ type: 'bind', source: '/srv/data', target: '/data', readOnly: false }],
+  devices: [],
+  ports: [{ containerPort: 8080, protocol: 'tcp', hostIp: '', hostPort: 8080 }],
+  publishAllPorts: false,
+  networks: ['bridge'],
+  resources: { memory: null, memorySwap: null, nanoCpus: null, cpuQuota: null, cpuShares: null, cpusetCpus: null, pidsLimit: null },
+  restartPolicy: 'always',
+};
+
 function hostReport(h: number): Record<string, unknown> {
   const host = `host-${String(h).padStart(3, '0')}`;
-  const containers = Array.from({ length: CONTAINERS }, (_, c) => ({ id: `${h.toString(16).padStart(4, '0')}${c.toString(16).padStart(60, '0')}`, name: `app-${c}`, image: `registry.example/app-${c % 10}:1`, state: 'running' }));
+  const containers = Array.from({ length: CONTAINERS }, (_, c) => ({ id: `${h.toString(16).padStart(4, '0')}${c.toString(16).padStart(60, '0')}`, name: `app-${c}`, image: `registry.example/app-${c % 10}:1`, state: 'running', config: CONFIG }));
   const findings: Finding[] = containers.flatMap((c, i) =>
     RULES.filter((_, r) => (i + h + r) % 3 !== 0).map(([ruleId, severity, title]) => ({
       ruleId,
@@ -82,7 +100,19 @@ export async function benchDashboard(): Promise<void> {
     for (let i = 0; i < 20; i++) times.push((await get('/')).ms);
     times.sort((a, b) => a - b);
     const host = await get('/hosts/host-000');
+    // API requests a page makes, from the server's own request counter (the dashboard's in-process reads pass through it too); each page pays one against the rate limit.
+    const apiRequests = async (): Promise<number> => {
+      const text = await (await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${admin}` } })).text();
+      return [...text.matchAll(/^moat_http_requests_total\{[^}]*route="\/api\/[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
+    };
+    const calls: string[] = [];
+    for (const [name, path] of [['overview', '/'], ['host', '/hosts/host-000'], ['container', `/hosts/host-000/containers/${'0'.repeat(64)}`], ['images', '/images']] as const) {
+      const before = await apiRequests();
+      await get(path);
+      calls.push(`${name} ${(await apiRequests()) - before}`);
+    }
     console.log(`sign-in page: ${(loginBytes / 1024).toFixed(1)} KB`);
+    console.log(`API reads per page (each page pays 1 against the token's rate limit): ${calls.join(', ')}`);
     console.log(`first page (overview + ${assets.length} asset${assets.length === 1 ? '' : 's'}, uncompressed, headers included): ${(total / 1024).toFixed(1)} KB (target ≤ 200 KB)`);
     console.log(`overview render for ${HOSTS} hosts × ${CONTAINERS} containers: median ${times[10]?.toFixed(0)} ms, worst ${times.at(-1)?.toFixed(0)} ms of 20 (target ≤ 1 s)`);
     console.log(`host page (50 containers, ${(host.bytes / 1024).toFixed(0)} KB): ${host.ms.toFixed(0)} ms`);

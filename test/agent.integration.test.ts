@@ -92,7 +92,14 @@ for (const kind of ['embedded', 'postgres'] as StoreKind[]) {
       const list = (await read(`/api/v1/containers?host=${host}`)).containers as Array<{ name: string; image: string; imageDigest: string }>;
       assert.deepEqual(list.filter((c) => c.name === web).map((c) => [c.image, c.imageDigest]), [[IMAGES.risky, riskyId]]);
 
+      // The dashboard's container page and image page: the configuration as the agent read it, and the image's
+      // signature verdict (no moat.yaml here: not checked, said as such).
+      const webId = JSON.parse(await docker('inspect', '--format', '{{json .Id}}', web)) as string;
+      const detail = await read(`/api/v1/hosts/${host}/containers/${webId}`);
+      const config = detail.config as { user: string; capDrop: string[]; readOnlyRootfs: boolean; resources: { memory: number; pidsLimit: number } };
+      assert.deepEqual([config.user, config.capDrop, config.readOnlyRootfs, config.resources.memory, config.resources.pidsLimit], ['10001:10001', ['ALL'], true, 64 * 1024 * 1024, 50]);
       const image = await read(`/api/v1/images/${riskyId}`);
+      assert.deepEqual((image.signatures as Array<{ host: string }>).find((s) => s.host === host), { host, status: 'not-checked', reason: 'no trust.signatures policy with signers in moat.yaml on this host' });
       assert.ok(image.inventory, 'the server holds the inventory of the image the container runs');
       assert.ok((image.runsOn as Array<{ host: string; name: string }>).some((r) => r.host === host && r.name === web));
 

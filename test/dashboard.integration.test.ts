@@ -1,22 +1,32 @@
 /**
  * The dashboard in a real browser (Debian's chromium through playwright-core), on both
- * stores, over a server holding a real audit of test containers on this engine, the real
- * inventory of a Debian image and an advisory hitting it. Screenshots go to docs/dashboard/.
+ * stores, over a server holding a real audit of test containers on this engine, their
+ * configuration and signature verdicts as the agent builds them (images signed in a real
+ * registry), the real inventory of a Debian image and an advisory hitting it. Screenshots
+ * go to a temporary directory; MOAT_UPDATE_SCREENSHOTS=1 writes them to docs/dashboard/
+ * instead (docs/dashboard.md shows them), so a test run leaves tracked files alone.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { watch, type Watch } from '../src/features/watch/watcher.ts';
 import { allRules } from '../src/knowledge/rules/index.ts';
-import { CVE, HOST, pushAlerts, startFleet, type Fleet } from './support/dashboard-fleet.ts';
+import { CVE, HOST, OLD_HOST, pushAlerts, startFleet, type Fleet } from './support/dashboard-fleet.ts';
+import { createToken } from '../src/server/tokens.ts';
+import { Api, ApiError } from '../src/server/dashboard/api.ts';
 import { docker, HARDENED_FLAGS } from './support/engine.ts';
 import { ensureWatchImage, WATCH_IMAGE } from './support/watch-image.ts';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const SHOTS = join(import.meta.dirname, '../docs/dashboard');
+const UPDATE_SHOTS = process.env.MOAT_UPDATE_SCREENSHOTS === '1';
+const SHOTS = UPDATE_SHOTS ? join(import.meta.dirname, '../docs/dashboard') : mkdtempSync(join(tmpdir(), 'moat-dashboard-shots-'));
+after(() => {
+  if (!UPDATE_SHOTS) rmSync(SHOTS, { recursive: true, force: true });
+});
 const PHONE = { width: 390, height: 844 };
 
 async function launch(): Promise<Browser> {
@@ -119,6 +129,78 @@ for (const kind of ['embedded', 'postgres'] as const) {
       await context.close();
     });
 
+    test("the container page shows the configuration the agent read: user, privilege, capabilities, security options, mounts, limits, network", async () => {
+      const { context, page, problems } = await signIn(browser, f, f.tokens.viewer);
+      await page.goto(`${f.url}/hosts/${HOST}/containers/${f.web.id}`);
+      assert.equal(await page.locator('#cfg-user').innerText(), 'root (no user set)', 'the plain image sets no USER');
+      assert.equal(await page.locator('#cfg-privileged').innerText(), 'no');
+      assert.match(await page.locator('#cfg-rootfs').innerText(), /^writable$/);
+      const mount = page.locator('#mounts tbody tr', { hasText: '/var/run/docker.sock' });
+      assert.equal(await mount.count(), 1, 'the engine socket bind is listed');
+      assert.match(await mount.innerText(), /bind[\s\S]*\/var\/run\/docker\.sock[\s\S]*read-only/);
+      assert.match(await page.locator('#cfg-limits').innerText(), /memory unlimited/);
+      assert.match(await page.locator('#published').innerText(), /No port is published/);
+
+      await page.goto(`${f.url}/hosts/${HOST}/containers/${f.calm.id}`);
+      assert.equal(await page.locator('#cfg-user').innerText(), '10001:10001');
+      assert.equal(await page.locator('#cfg-caps').innerText(), 'added: none; dropped: ALL');
+      assert.match(await page.locator('#cfg-security').innerText(), /no-new-privileges on/);
+      assert.equal(await page.locator('#cfg-rootfs').innerText(), 'read-only');
+      assert.equal(await page.locator('#cfg-limits').innerText(), 'memory 64 MiB, CPU unlimited, 50 processes');
+      assert.match(await page.locator('#cfg-namespaces').innerText(), /network none/);
+      assert.equal(await page.locator('#mounts tbody').innerText(), 'No mount.');
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+
+    test("the image page shows each host's signature verdict from the agent: trusted, signed by an untrusted key, unsigned, and unknown from an older agent", async () => {
+      const { context, page, problems } = await signIn(browser, f, f.tokens.viewer);
+      await page.goto(`${f.url}/images/${f.hardenedDigest}`);
+      const trusted = await page.locator('#signature').innerText();
+      assert.match(trusted, /^TRUSTED signed by .*team.* \(127\.0\.0\.1:\d+\/moat\/dash-\w+-signed-\d+@sha256:[a-f0-9]{64}\); policy .*moat\.yaml:3 \(on dash-host-1\)$/i);
+      assert.equal(await page.locator('#signature .st-pass').count(), 1);
+
+      await page.goto(`${f.url}/images/${f.debianDigest}`);
+      const other = await page.locator('#signature').innerText();
+      assert.match(other, /^UNTRUSTED signed, but not by a signer the policy trusts: .*\(127\.0\.0\.1:\d+\/moat\/dash-\w+-other-\d+@sha256:[a-f0-9]{64}\)/i);
+      assert.equal(await page.locator('#signature .st-pass').count(), 0);
+
+      await page.goto(`${f.url}/images/${f.plainDigest}`);
+      const rows = page.locator('#signature li');
+      assert.equal(await rows.count(), 2, 'one verdict per host that runs it');
+      assert.match(await rows.nth(0).innerText(), new RegExp(`^${HOST}: UNSIGNED no signature: 127\\.0\\.0\\.1:\\d+/moat/dash-\\w+-unsigned-\\d+ has no cosign signature tag`, 'i'));
+      assert.match(await rows.nth(1).innerText(), new RegExp(`^${OLD_HOST}: UNKNOWN the agent on this host did not report a signature verdict`, 'i'));
+      assert.equal(await page.locator('#signature .st-pass').count(), 0, 'nothing on this image reads as a pass');
+      await page.screenshot({ path: join(SHOTS, `image-signatures-${kind}.png`), fullPage: true });
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+
+    test('a page costs one request against the rate limit however many API reads it makes; roles still hold', async () => {
+      const slow = (await createToken(f.server.store, { role: 'viewer', note: 'rate test', ratePerMinute: 4 })).secret;
+      const { context, page, problems } = await signIn(browser, f, slow);
+      // Sign-in (3 reads) and the overview: 2 of 4. The host page alone reads 3 times.
+      await page.goto(`${f.url}/hosts/${HOST}`);
+      assert.equal(await page.locator('#containers-h').count(), 1, 'the host page rendered: 3 of 4');
+      await page.goto(`${f.url}/hosts/${HOST}/containers/${f.web.id}`);
+      assert.equal(await page.locator('#config-h').count(), 1, 'the container page rendered: 4 of 4');
+      const over = await page.goto(`${f.url}/images/${f.debianDigest}`);
+      assert.equal(over?.status(), 429, 'the fifth page view is over the limit');
+      assert.match(await page.getByRole('alert').innerText(), /over its limit of 4 requests a minute/);
+      problems.length = 0; // the browser logs the 429 answer
+      await context.close();
+
+      // The dashboard's in-process reads after a page's first are free of the rate, not of authentication or roles.
+      const one = (await createToken(f.server.store, { role: 'viewer', note: 'rate test 2', ratePerMinute: 1 })).secret;
+      const pageApi = new Api(f.app, one);
+      await pageApi.get('/api/v1/hosts');
+      assert.ok((await pageApi.get<{ containers: unknown[] }>(`/api/v1/containers?host=${HOST}`)).containers.length >= 2, 'the same page reads again past the limit');
+      await assert.rejects(pageApi.post('/api/v1/triage', { scope: 'host', target: HOST, ruleId: 'container-root-user', reason: 'a viewer tries' }), (e: ApiError) => e.status === 403 && /a viewer token reads only/.test(e.message));
+      await assert.rejects(new Api(f.app, one).get('/api/v1/hosts'), (e: ApiError) => e.status === 429, 'the next page pays again');
+      const outside = await fetch(`${f.url}/api/v1/hosts`, { headers: { authorization: `Bearer ${one}` } });
+      assert.equal(outside.status, 429, 'an HTTP client cannot claim the same page');
+    });
+
     test('search a CVE across the fleet, then a package; the image page lists it with its fixed version', async () => {
       const { context, page, problems } = await signIn(browser, f, f.tokens.viewer);
       await page.getByRole('link', { name: 'Vulnerabilities' }).click();
@@ -175,6 +257,32 @@ for (const kind of ['embedded', 'postgres'] as const) {
       assert.deepEqual([...admin.problems, ...viewer.problems], []);
       await admin.context.close();
       await viewer.context.close();
+    });
+
+    test('the fixable count is exact (counted in SQL) and leaves accepted risks out, a repository-wide acceptance included', async () => {
+      const { context, page, problems } = await signIn(browser, f, f.tokens.admin);
+      const expected = async (): Promise<number> => {
+        const res = await page.request.get(`${f.url}/api/v1/findings?rule=package-vulnerable&limit=1000`, { headers: { authorization: `Bearer ${f.tokens.viewer}` } });
+        const body = (await res.json()) as { findings: Array<{ triage: unknown; finding: { vulnerability?: { fixedVersion?: string } } }>; next: string | null };
+        assert.equal(body.next, null);
+        return body.findings.filter((r) => r.finding.vulnerability?.fixedVersion !== undefined && r.triage === null).length;
+      };
+      const before = await expected();
+      assert.ok(before >= 1, 'the advisory has a fixed version');
+      await page.goto(`${f.url}/`);
+      assert.equal(Number(await page.locator('#total-fixable').innerText()), before);
+      assert.doesNotMatch(await page.locator('#fixable-note').innerText(), /\+/);
+      const accepted = await page.request.post(`${f.url}/api/v1/triage`, {
+        headers: { authorization: `Bearer ${f.tokens.admin}` },
+        data: { scope: 'repository', target: 'moat-test/image-debian', vulnerability: CVE, reason: 'bash is never run in this image', expires: '30d' },
+      });
+      assert.equal(accepted.status(), 201);
+      const after = await expected();
+      assert.ok(after < before, 'the acceptance covers the Debian image on every tag');
+      await page.goto(`${f.url}/`);
+      assert.equal(Number(await page.locator('#total-fixable').innerText()), after);
+      assert.deepEqual(problems, []);
+      await context.close();
     });
 
     test('a live alert appears within 2 s of a docker exec (watch on this engine, pushed as the agent does, shown over server-sent events)', async () => {

@@ -13,6 +13,8 @@ export interface SignatureStatus {
   reason?: string;
   /** The moat.yaml entry (file:line) that asked for the signature. */
   policy?: string;
+  /** Why not verified, as verify names it: `no-signature` is an unsigned image; any other code, a signature that does not hold or no trusted signer's. */
+  code?: string;
   /** True when the registry could not be asked: the status is unknown, not a bad signature. */
   unchecked?: boolean;
 }

@@ -99,18 +99,18 @@ async function storeFindings(tx: Sql, report: AgentReport, at: string): Promise<
 
 async function storeContainers(tx: Sql, report: AgentReport, at: string): Promise<void> {
   const list = new Map<string, object>();
-  for (const c of report.containers ?? []) list.set(c.id, { id: c.id, name: c.name ?? null, image: c.image ?? null, digest: c.imageDigest ?? null, state: c.state ?? null });
+  for (const c of report.containers ?? []) list.set(c.id, { id: c.id, name: c.name ?? null, image: c.image ?? null, digest: c.imageDigest ?? null, state: c.state ?? null, config: c.config ?? null });
   // Agents that send no container list: the containers the audit's findings name.
   if (report.containers === undefined) {
     for (const f of report.audit.findings) {
-      if (f.subject.kind === 'container' && !list.has(f.subject.id)) list.set(f.subject.id, { id: f.subject.id, name: f.subject.name ?? null, image: null, digest: null, state: null });
+      if (f.subject.kind === 'container' && !list.has(f.subject.id)) list.set(f.subject.id, { id: f.subject.id, name: f.subject.name ?? null, image: null, digest: null, state: null, config: null });
     }
   }
   await tx.query(
-    `INSERT INTO containers (host, id, name, image, image_digest, state, last_report, last_seen)
-     SELECT $1, x.id, x.name, x.image, x.digest, x.state, $2, $3 FROM jsonb_to_recordset($4::jsonb) AS x(id text, name text, image text, digest text, state text)
+    `INSERT INTO containers (host, id, name, image, image_digest, state, config, last_report, last_seen)
+     SELECT $1, x.id, x.name, x.image, x.digest, x.state, x.config, $2, $3 FROM jsonb_to_recordset($4::jsonb) AS x(id text, name text, image text, digest text, state text, config jsonb)
      ON CONFLICT (host, id) DO UPDATE SET name = excluded.name, image = COALESCE(excluded.image, containers.image), image_digest = COALESCE(excluded.image_digest, containers.image_digest),
-       state = excluded.state, last_report = excluded.last_report, last_seen = excluded.last_seen`,
+       state = excluded.state, config = excluded.config, last_report = excluded.last_report, last_seen = excluded.last_seen`,
     [report.host, report.id, at, JSON.stringify([...list.values()])],
   );
   await tx.query('DELETE FROM containers WHERE host = $1 AND last_report <> $2', [report.host, report.id]);
@@ -128,9 +128,9 @@ async function storeImages(tx: Sql, report: AgentReport, at: string): Promise<st
       [JSON.stringify(dedupe(images.map((i) => ({ digest: i.digest, refs: i.references, layers: i.layers })))), at],
     );
     await tx.query(
-      `INSERT INTO image_hosts (digest, host, last_report, last_seen) SELECT x.digest, $1, $2, $3 FROM jsonb_to_recordset($4::jsonb) AS x(digest text)
-       ON CONFLICT (digest, host) DO UPDATE SET last_report = excluded.last_report, last_seen = excluded.last_seen`,
-      [report.host, report.id, at, JSON.stringify(dedupe(images.map((i) => ({ digest: i.digest }))))],
+      `INSERT INTO image_hosts (digest, host, last_report, last_seen, signature) SELECT x.digest, $1, $2, $3, x.signature FROM jsonb_to_recordset($4::jsonb) AS x(digest text, signature jsonb)
+       ON CONFLICT (digest, host) DO UPDATE SET last_report = excluded.last_report, last_seen = excluded.last_seen, signature = excluded.signature`,
+      [report.host, report.id, at, JSON.stringify(dedupe(images.map((i) => ({ digest: i.digest, signature: i.signature ?? null }))))],
     );
   }
   await tx.query('DELETE FROM image_hosts WHERE host = $1 AND last_report <> $2', [report.host, report.id]);

@@ -18,3 +18,12 @@ export class RateLimiter {
     return Math.max(1, Math.ceil(((1 - b.tokens) / perMinute) * 60));
   }
 }
+
+/**
+ * Marks an in-process request (Hono's `app.request(path, init, env)`) as a later part of one
+ * dashboard page view: the page's first API call pays the token's rate, the calls that
+ * complete the same page do not, so a page costs one request whatever it needs to read.
+ * Authentication and roles are checked on every call all the same. Only code in this process
+ * can put a symbol in a request's env: an HTTP client cannot claim it.
+ */
+export const SAME_PAGE = Symbol('moat.same-page');

@@ -206,6 +206,16 @@ CREATE TABLE job_runs (
 );
 `,
   },
+  {
+    version: 4,
+    name: 'container configuration and image signature verdicts',
+    sql: `
+-- The security-relevant part of each container's configuration, as the agent read it (null from older agents).
+ALTER TABLE containers ADD COLUMN config jsonb;
+-- The signature verdict for an image under one host's trust policy (policies are per host), null when the agent did not say.
+ALTER TABLE image_hosts ADD COLUMN signature jsonb;
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

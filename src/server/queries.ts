@@ -4,10 +4,12 @@
  */
 import { SEVERITIES, isSeverity, type Finding, type Severity } from '../models/finding.ts';
 import { iso } from './tokens.ts';
-import { coveringTriage, listTriage } from './triage.ts';
+import { coveringTriage, listTriage, repositoryOf, type TriageEntry } from './triage.ts';
 import type { Sql } from './store.ts';
 
 export class QueryError extends Error {}
+
+const VULN_RULE = 'package-vulnerable';
 
 type Row = Record<string, unknown>;
 
@@ -70,6 +72,84 @@ export async function listContainers(db: Sql, host: string | undefined): Promise
   }));
 }
 
+/** A host whose agent sent no verdict (an agent older than the server): unknown, never a pass. */
+const UNREPORTED_SIGNATURE = { status: 'unknown', reason: 'the agent on this host did not report a signature verdict (it predates signature reporting): upgrade it' };
+
+/** One container with its configuration and its open audit findings (each with the triage that covers it). */
+export async function getContainer(db: Sql, host: string, id: string): Promise<object | undefined> {
+  const rows = await db.query<Row>(`SELECT * FROM containers WHERE host = $1 AND id = $2`, [host, id]);
+  const c = rows[0];
+  if (c === undefined) return undefined;
+  const found = await db.query<Row>(
+    `SELECT f.fingerprint, f.first_seen, f.last_seen, f.finding FROM findings f
+     WHERE f.host = $1 AND f.closed_at IS NULL AND f.subject_kind = 'container' AND f.subject_id = $2 ORDER BY f.severity_rank DESC, f.rule_id, f.fingerprint`,
+    [host, id],
+  );
+  const triage = await listTriage(db, new Date());
+  const bySeverity = ZERO();
+  const findings = found.map((r) => {
+    const finding = r.finding as Finding;
+    if (finding.suppressed === undefined) bySeverity[finding.severity]++;
+    const covered = coveringTriage(triage, { host, image: null, references: [], ruleId: finding.ruleId, vulnerabilityIds: [] });
+    return { id: `${host}:${r.fingerprint}`, host, image: null, imageReferences: [], firstSeen: iso(r.first_seen as Date), lastSeen: iso(r.last_seen as Date), triage: covered ?? null, finding };
+  });
+  return {
+    host: c.host,
+    id: c.id,
+    name: c.name ?? null,
+    image: c.image ?? null,
+    imageDigest: c.image_digest ?? null,
+    state: c.state ?? null,
+    lastSeen: iso(c.last_seen as Date),
+    bySeverity,
+    config: c.config ?? null,
+    findings,
+  };
+}
+
+/**
+ * Open vulnerabilities with a fixed version that no triage entry covers, counted in SQL
+ * (one per host, image, package and vulnerability, as the findings list has them).
+ */
+export async function fixableCount(db: Sql, now = new Date()): Promise<number> {
+  const triage = (await listTriage(db, now)).filter((t) => t.ruleId === null || t.ruleId === VULN_RULE);
+  // A repository entry covers every image whose references name that repository: found here, with the same parser the findings list uses.
+  const covers: Array<{ scope: 'host' | 'image'; target: string; vuln: string | null }> = [];
+  const byRepo = triage.filter((t) => t.scope === 'repository');
+  if (byRepo.length > 0) {
+    const wanted = new Map<string, TriageEntry[]>();
+    for (const t of byRepo) wanted.set(repositoryOf(t.target), [...(wanted.get(repositoryOf(t.target)) ?? []), t]);
+    for (const img of await db.query<{ digest: string; refs: string[] }>(`SELECT digest, refs FROM images`)) {
+      const hits = new Set(img.refs.flatMap((r) => wanted.get(repositoryOf(r)) ?? []));
+      for (const t of hits) covers.push({ scope: 'image', target: img.digest, vuln: t.vulnerability });
+    }
+  }
+  for (const t of triage) if (t.scope !== 'repository') covers.push({ scope: t.scope, target: t.target, vuln: t.vulnerability });
+  const rows = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM host_vulns hv JOIN package_vulns pv ON pv.pkg_key = hv.pkg_key AND pv.vuln_id = hv.vuln_id
+     WHERE pv.finding->'vulnerability' ? 'fixedVersion'
+       AND NOT EXISTS (SELECT 1 FROM jsonb_to_recordset($1::jsonb) AS t(scope text, target text, vuln text)
+         WHERE (t.vuln IS NULL OR pv.finding->'vulnerability'->'ids' ? t.vuln) AND ((t.scope = 'host' AND t.target = hv.host) OR (t.scope = 'image' AND t.target = hv.digest)))`,
+    [JSON.stringify(covers)],
+  );
+  return rows[0]?.n ?? 0;
+}
+
+/**
+ * What the dashboard's overview shows, in one answer: every host with its counts, the image
+ * count and the 10 riskiest images, the exact fixable count and the daily history.
+ */
+export async function fleetOverview(db: Sql, daysText: string | undefined, now = new Date()): Promise<object> {
+  const [hosts, images, fixable, days] = [await listHosts(db), (await listImages(db)) as Array<{ vulnerabilitiesBySeverity: Record<Severity, number> }>, await fixableCount(db, now), await history(db, undefined, daysText, now)];
+  const total = (c: Record<Severity, number>): number => SEVERITIES.reduce((n, s) => n + c[s], 0);
+  const riskier = (a: Record<Severity, number>, b: Record<Severity, number>): number => {
+    for (const s of SEVERITIES) if (a[s] !== b[s]) return b[s] - a[s];
+    return 0;
+  };
+  const riskiest = images.filter((i) => total(i.vulnerabilitiesBySeverity) > 0).sort((a, b) => riskier(a.vulnerabilitiesBySeverity, b.vulnerabilitiesBySeverity)).slice(0, 10);
+  return { hosts, images: images.length, riskiestImages: riskiest, fixable, days };
+}
+
 export async function listImages(db: Sql): Promise<object[]> {
   const rows = await db.query<Row>(
     `SELECT i.digest, i.refs, i.first_seen, i.inventory IS NOT NULL AS has_inventory, i.matched_generation,
@@ -108,8 +188,10 @@ export async function getImage(db: Sql, digest: string): Promise<object | undefi
   const containers = await db.query<Row>(`SELECT host, id, name FROM containers WHERE image_digest = $1 ORDER BY host, name`, [digest]);
   const packages = await db.query<Row>(`SELECT p.pkg, ip.purl, ip.found_in FROM image_packages ip JOIN packages p ON p.pkg_key = ip.pkg_key WHERE ip.digest = $1 ORDER BY ip.purl`, [digest]);
   const vulns = await imageVulnerabilities(db, digest);
+  const signatures = await db.query<Row>(`SELECT host, signature FROM image_hosts WHERE digest = $1 ORDER BY host`, [digest]);
   return {
     ...imageShape({ ...i, vulns: null }),
+    signatures: signatures.map((s) => ({ host: s.host, ...((s.signature as object | null) ?? UNREPORTED_SIGNATURE) })),
     os: i.os ?? null,
     layers: i.layers,
     runsOn: containers.map((c) => ({ host: c.host, container: c.id, name: c.name })),
@@ -150,7 +232,6 @@ export interface FindingFilter {
   cursor?: string;
 }
 
-const VULN_RULE = 'package-vulnerable';
 
 /**
  * Open findings: the audit's (per host) and the vulnerabilities of the images each host

@@ -14,6 +14,23 @@ export interface AgentImage {
   references: string[];
   layers: string[];
   inventory?: { os?: unknown; packages: Array<Record<string, unknown>> };
+  /** The signature verdict under this host's moat.yaml trust.signatures (absent from older agents: unknown). */
+  signature?: SignatureVerdict;
+}
+
+export const SIGNATURE_STATUSES = ['trusted', 'untrusted', 'unsigned', 'unknown', 'not-checked'] as const;
+
+/**
+ * What `moat verify` concluded for an image on one host: signed by a signer the policy
+ * trusts, signed but by no trusted signer (or the signature failed), unsigned, unknown (the
+ * registry could not be asked), or not checked (no trust.signatures entry covers it).
+ */
+export interface SignatureVerdict {
+  status: (typeof SIGNATURE_STATUSES)[number];
+  reference?: string;
+  signer?: string;
+  reason?: string;
+  policy?: string;
 }
 
 export interface AgentContainer {
@@ -22,6 +39,8 @@ export interface AgentContainer {
   image?: string;
   imageDigest?: string;
   state?: string;
+  /** The security-relevant part of its ContainerSpec (docs/dashboard.md); absent from older agents. */
+  config?: Record<string, unknown>;
 }
 
 export interface AgentReport {
@@ -107,6 +126,11 @@ export function checkReport(body: unknown): AgentReport {
       });
       if (inv.os !== undefined) obj(inv.os, `${p}.inventory.os`);
     }
+    if (o.signature !== undefined) {
+      const sig = obj(o.signature, `${p}.signature`);
+      if (typeof sig.status !== 'string' || !(SIGNATURE_STATUSES as readonly string[]).includes(sig.status)) fail(`${p}.signature.status`, `must be one of ${SIGNATURE_STATUSES.join(', ')}`);
+      for (const k of ['reference', 'signer', 'reason', 'policy'] as const) if (sig[k] !== undefined) str(sig[k], `${p}.signature.${k}`);
+    }
   });
   r.images = images;
   if (r.containers !== undefined) {
@@ -116,6 +140,7 @@ export function checkReport(body: unknown): AgentReport {
       str(o.id, `${p}.id`);
       for (const k of ['name', 'image', 'state'] as const) if (o[k] !== undefined) str(o[k], `${p}.${k}`);
       if (o.imageDigest !== undefined) str(o.imageDigest, `${p}.imageDigest`, DIGEST, 'is not a sha256:<64 hex> digest');
+      if (o.config !== undefined) obj(o.config, `${p}.config`);
     });
   }
   return r as unknown as AgentReport;

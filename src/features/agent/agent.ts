@@ -8,7 +8,10 @@ import { MoatError } from '../../util/errors.ts';
 import type { Alert } from '../watch/alert.ts';
 import { watch, type Watch } from '../watch/watcher.ts';
 import type { Outcome, ServerClient } from './server-client.ts';
-import { ALERTS_SCHEMA, addInventories, auditDocument, finishReport, type ReportContainer, type ReportImage } from './snapshot.ts';
+import { hasSignerPolicy } from '../../doors/signatures/policy.ts';
+import { imageSignatureStatus } from '../verify/image-status.ts';
+import { SignatureVerifier } from '../verify/verifier.ts';
+import { ALERTS_SCHEMA, addContainerConfigs, addInventories, addSignatureVerdicts, auditDocument, finishReport, type ReportContainer, type ReportImage } from './snapshot.ts';
 import type { Spool, SpoolEntry } from './spool.ts';
 
 export interface AgentOptions {
@@ -186,8 +189,13 @@ function describe(e: SpoolEntry): string {
  */
 export async function snapshot(opts: AgentOptions, strict: boolean, signal?: AbortSignal): Promise<{ entry: SpoolEntry; images: number; inventories: number }> {
   const client = await EngineClient.connect(opts.engine);
+  // Signatures are checked as `moat audit` checks them: only under a trust.signatures policy with signers, which is the only time a registry is asked.
+  const policy = opts.config.trust.signatures;
+  const verifier = hasSignerPolicy(policy) ? new SignatureVerifier({ registry: { env: opts.env } }) : undefined;
+  const judge = verifier ? (image: { repoTags: readonly string[]; repoDigests: readonly string[] }) => imageSignatureStatus(verifier, policy, image) : undefined;
   try {
     const { containers, images }: { containers: ReportContainer[]; images: ReportImage[] } = await new EngineReader(client).running();
+    await addContainerConfigs(client, containers);
     let wanted = new Set<string>();
     if (images.length > 0) {
       const asked = await opts.server.missing(images.map((i) => ({ digest: i.digest, layers: i.layers })));
@@ -196,7 +204,9 @@ export async function snapshot(opts: AgentOptions, strict: boolean, signal?: Abo
       // Not reachable now: the report goes without inventories; the server asks for them when it is back.
       else if (!strict) opts.log(`warning: ${asked.message}: sending the report without inventories`);
     }
-    const auditDoc = await auditDocument({ client, rules: opts.auditRules, config: opts.config, env: opts.env, ...(opts.hostRoot ? { hostRoot: opts.hostRoot } : {}) });
+    // The verifier caches each verdict, so the audit's image rule and the report's verdicts ask the registry once per image.
+    const auditDoc = await auditDocument({ client, rules: opts.auditRules, config: opts.config, env: opts.env, ...(opts.hostRoot ? { hostRoot: opts.hostRoot } : {}), ...(judge ? { imageSignature: judge } : {}) });
+    await addSignatureVerdicts(images, judge);
     const problems = await addInventories(images, wanted, { client }, signal);
     for (const p of problems) opts.log(`warning: ${p}`);
     const dropped = opts.spool.dropped();
@@ -207,6 +217,7 @@ export async function snapshot(opts: AgentOptions, strict: boolean, signal?: Abo
     if (hasDrops) await opts.spool.forgetDropped(dropped);
     return { entry, images: images.length, inventories: images.filter((i) => i.inventory !== undefined).length };
   } finally {
+    verifier?.close();
     client.close();
   }
 }

@@ -20,7 +20,7 @@ export async function imageSignatureStatus(verifier: SignatureVerifier, policy: 
     const policyAt = entry.at ? { policy: entry.at } : {};
     try {
       const r = await verifier.verify({ reference: ref, digest: ref.digest }, { signers: entry.signers, ...(entry.references ? { references: entry.references } : {}), ...(entry.root ? { root: entry.root } : {}) });
-      return r.verified ? { verified: true, reference: rd, signer: r.signer!, ...policyAt } : { verified: false, reference: rd, reason: r.reason!, ...policyAt };
+      return r.verified ? { verified: true, reference: rd, signer: r.signer!, ...policyAt } : { verified: false, reference: rd, reason: r.reason!, ...(r.code ? { code: r.code } : {}), ...policyAt };
     } catch (e) {
       if (!(e instanceof MoatError)) throw e;
       return { verified: false, unchecked: true, reference: rd, reason: e.message, ...policyAt };
@@ -30,7 +30,7 @@ export async function imageSignatureStatus(verifier: SignatureVerifier, policy: 
     const ref = parse(tag);
     const entry = ref && signaturePolicyFor(policy, ref);
     if (!entry || entry.signers.length === 0) continue;
-    return { verified: false, reason: `no registry digest: ${tag} was built locally or never pushed, so no signature can name it`, ...(entry.at ? { policy: entry.at } : {}) };
+    return { verified: false, code: 'no-signature', reason: `no registry digest: ${tag} was built locally or never pushed, so no signature can name it`, ...(entry.at ? { policy: entry.at } : {}) };
   }
   return undefined;
 }

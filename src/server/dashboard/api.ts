@@ -4,6 +4,7 @@
  * dashboard can therefore never show or do more than the signed-in token may.
  */
 import type { Hono } from 'hono';
+import { SAME_PAGE } from '../limits.ts';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -16,9 +17,15 @@ export class ApiError extends Error {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any Hono app that serves /api/v1
 export type ApiApp = Hono<any>;
 
+/**
+ * One Api serves one page view (or one alert stream): its first call pays the token's rate
+ * limit, the others carry SAME_PAGE (limits.ts), so a page costs one request against the
+ * limit however many reads it takes. Each call is still authenticated and role-checked.
+ */
 export class Api {
   readonly #app: ApiApp;
   readonly #token: string;
+  #calls = 0;
   constructor(app: ApiApp, token: string) {
     this.#app = app;
     this.#token = token;
@@ -40,7 +47,8 @@ export class Api {
   async #send(method: string, path: string, body?: unknown): Promise<Response> {
     const headers: Record<string, string> = { authorization: `Bearer ${this.#token}` };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await this.#app.request(path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const env = this.#calls++ === 0 ? undefined : { [SAME_PAGE]: true };
+    const res = await this.#app.request(path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) }, env);
     if (!res.ok) {
       const text = await res.text();
       let message = text;

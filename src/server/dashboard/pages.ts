@@ -5,11 +5,11 @@ import { formatLocation } from '../../models/location.ts';
 import { q } from './api.ts';
 import { add, badge, cards, html, raw, riskier, table, trendChart, zero, type Column, type Counts, type Html, type Nav } from './html.ts';
 import type { Ctx } from './context.ts';
-import type { AlertRow, ContainerRow, FindingRow, HistoryDay, HostDetail, HostRow, ImageDetail, ImageRow, JobRow, TriageEntry, VulnRow } from './shapes.ts';
+import type { ContainerConfig } from '../../features/agent/snapshot.ts';
+import type { AlertRow, ContainerDetail, ContainerRow, FindingRow, HostDetail, HostRow, ImageDetail, ImageRow, JobRow, Overview, SignatureRow, TriageEntry, VulnRow } from './shapes.ts';
 
 type Out = { title: string; nav: Nav; body: Html; script?: boolean; status?: number };
 
-const VULN_RULE = 'package-vulnerable';
 /** At most this many findings are read for one page (the API pages by 1000): tables say when they were cut. */
 const MAX_FINDINGS = 5000;
 
@@ -38,23 +38,18 @@ function severityCells<T extends { c: Counts }>(): Array<Column<T>> {
 // ------------------------------------------------------------------ overview
 
 export async function overview(x: Ctx): Promise<Out> {
-  const [{ hosts }, { images }, { days }] = await Promise.all([
-    x.api.get<{ hosts: HostRow[] }>('/api/v1/hosts'),
-    x.api.get<{ images: ImageRow[] }>('/api/v1/images'),
-    x.api.get<{ days: HistoryDay[] }>('/api/v1/history?days=30'),
-  ]);
+  // One API call: the server counts what is fixable in SQL and picks the riskiest images.
+  const { hosts, images: imageCount, riskiestImages, fixable, days } = await x.api.get<Overview>('/api/v1/overview?days=30');
   let audit = zero();
   let vulns = zero();
   for (const h of hosts) {
     audit = add(audit, h.bySeverity);
     vulns = add(vulns, h.vulnerabilitiesBySeverity);
   }
-  const fixable = await fixableCount(x);
   const all = add(audit, vulns);
   const hostRows = hosts.map((h) => ({ h, c: add(h.bySeverity, h.vulnerabilitiesBySeverity) }));
-  const imageRows = images.map((i) => ({ i, c: add(zero(), i.vulnerabilitiesBySeverity) }));
   const riskyHosts = [...hostRows].filter((r) => total(r.c) > 0).sort((a, b) => riskier(a.c, b.c)).slice(0, 10);
-  const riskyImages = [...imageRows].filter((r) => total(r.c) > 0).sort((a, b) => riskier(a.c, b.c)).slice(0, 10);
+  const riskyImages = riskiestImages.map((i) => ({ i, c: add(zero(), i.vulnerabilitiesBySeverity) }));
 
   // The last 30 days, every day present even when nothing happened.
   const dayList: string[] = [];
@@ -71,8 +66,8 @@ export async function overview(x: Ctx): Promise<Out> {
     title: 'Fleet overview',
     nav: 'overview',
     body: html`<section aria-labelledby="totals-h"><h2 id="totals-h">Open findings and vulnerabilities</h2>
-${cards(all, [['Fixable', fixable.count], ['Hosts', hosts.length], ['Images', images.length]])}
-<p class="muted">Audit findings ${total(audit)}, image vulnerabilities ${total(vulns)}; ${fixable.count}${fixable.cut ? '+' : ''} vulnerabilities have a fixed version.</p></section>
+${cards(all, [['Fixable', fixable], ['Hosts', hosts.length], ['Images', imageCount]])}
+<p class="muted">Audit findings ${total(audit)}, image vulnerabilities ${total(vulns)}; <span id="fixable-note">${fixable} open vulnerabilities have a fixed version</span> (accepted risks left out).</p></section>
 <div class="grid2">
 <section aria-labelledby="riskh-h"><h2 id="riskh-h">Riskiest hosts</h2>${table({
       id: 'risky-hosts',
@@ -118,11 +113,6 @@ ${table({
       empty: 'No host has reported yet: run moat agent on one.',
     })}</section>`,
   };
-}
-
-async function fixableCount(x: Ctx): Promise<{ count: number; cut: boolean }> {
-  const { rows, cut } = await allFindings(x, `rule=${VULN_RULE}`);
-  return { count: rows.filter((r) => r.finding.vulnerability?.fixedVersion !== undefined && r.triage === null).length, cut };
 }
 
 // ------------------------------------------------------------------ host
@@ -268,32 +258,91 @@ const EXPOSURE_RULES = new Set(['container-exposed-path', 'container-ports-all-i
 export async function container(x: Ctx): Promise<Out> {
   const hostName = x.c.req.param('name') as string;
   const id = x.c.req.param('id') as string;
-  const [{ containers }, found] = await Promise.all([x.api.get<{ containers: ContainerRow[] }>(`/api/v1/containers?host=${q(hostName)}`), allFindings(x, `host=${q(hostName)}`)]);
-  const c = containers.find((k) => k.id === id);
-  if (!c) return { title: 'Not found', nav: 'none', status: 404, body: html`<p class="error" role="alert">Host ${hostName} reported no container ${id}. <a href="/hosts/${q(hostName)}">Back to the host</a>.</p>` };
-  const mine = found.rows.filter((r) => r.image === null && r.finding.subject.kind === 'container' && r.finding.subject.id === id);
+  // One API call: the container, its configuration and its open findings.
+  let c: ContainerDetail;
+  try {
+    c = await x.api.get<ContainerDetail>(`/api/v1/hosts/${q(hostName)}/containers/${q(id)}`);
+  } catch (e) {
+    if ((e as { status?: number }).status !== 404) throw e;
+    return { title: 'Not found', nav: 'none', status: 404, body: html`<p class="error" role="alert">Host ${hostName} reported no container ${id}. <a href="/hosts/${q(hostName)}">Back to the host</a>.</p>` };
+  }
+  const mine = c.findings;
   const paths = mine.filter((r) => r.finding.ruleId === 'container-breakout-path');
   const exposure = mine.filter((r) => EXPOSURE_RULES.has(r.finding.ruleId));
   const back = `${x.url.pathname}${x.url.search}`;
+  const cfg = c.config === null ? undefined : (c.config as Partial<ContainerConfig>);
+  const ports = list(cfg?.ports);
   return {
     title: `Container ${c.name ?? shortDigest(c.id)} on ${hostName}`,
     nav: 'none',
     body: html`<p><a href="/hosts/${q(hostName)}">← Host ${hostName}</a></p>
 ${cards(add(zero(), c.bySeverity), [], 'container')}
-<section aria-labelledby="config-h"><h2 id="config-h">Configuration</h2><dl class="facts">
+<section aria-labelledby="config-h"><h2 id="config-h">Configuration</h2><dl class="facts" id="config">
 <dt>Id</dt><dd><code>${c.id}</code></dd><dt>Image</dt><dd>${c.imageDigest ? html`<a href="/images/${q(c.imageDigest)}">${c.image ?? c.imageDigest}</a>` : (c.image ?? 'unknown')}</dd>
-<dt>State</dt><dd>${c.state ?? 'unknown'}</dd><dt>Last seen</dt><dd>${when(c.lastSeen)}</dd></dl></section>
+<dt>State</dt><dd>${c.state ?? 'unknown'}</dd><dt>Last seen</dt><dd>${when(c.lastSeen)}</dd>
+${cfg ? configFacts(cfg) : html`<dt>Settings</dt><dd class="muted">unknown: the agent on ${hostName} did not send this container's configuration (it predates it); upgrade the agent</dd>`}</dl>
+${cfg ? configTables(cfg) : ''}</section>
 <section aria-labelledby="paths-h"><h2 id="paths-h">Paths to host root</h2>${
       paths.length === 0
         ? html`<p class="muted">No combination of this container's settings leads to root on the host.</p>`
         : paths.map((r) => html`<article class="finding">${badge(r.finding.severity)} <strong>${r.finding.message}</strong>${routes(r.finding)}</article>`)
     }</section>
-<section aria-labelledby="exposure-h"><h2 id="exposure-h">Exposure</h2>${
-      exposure.length === 0 ? html`<p class="muted">No published port or network path is reported for this container.</p>` : html`<ul>${exposure.map((r) => html`<li>${badge(r.finding.severity)} ${r.finding.title}: ${r.finding.message}</li>`)}</ul>`
+<section aria-labelledby="exposure-h"><h2 id="exposure-h">Exposure</h2>
+${cfg ? html`<p id="published">${ports.length === 0 ? (cfg.publishAllPorts ? 'Every exposed port is published (-P), on all interfaces.' : 'No port is published on the host.') : html`Published: ${ports.map((p, i) => html`${i ? ', ' : ''}<code>${portText(p)}</code>`)}`}${cfg.namespaces?.network === 'host' ? ' It shares the host\u2019s network stack.' : ''}</p>` : ''}
+${
+      exposure.length === 0 ? html`<p class="muted">No exposure finding is reported for this container.</p>` : html`<ul>${exposure.map((r) => html`<li>${badge(r.finding.severity)} ${r.finding.title}: ${r.finding.message}</li>`)}</ul>`
     }</section>
 <section aria-labelledby="cf-h"><h2 id="cf-h">Findings</h2>
 ${mine.length === 0 ? html`<p class="muted">No open finding.</p>` : mine.map((r, i) => findingArticle(x, r, i, back))}</section>`,
   };
+}
+
+/** The agent's document as sent: a field an older or foreign agent left out reads as unknown, never as a safe default. */
+const list = <T>(v: T[] | undefined): T[] => (Array.isArray(v) ? v : []);
+const yesNo = (v: boolean | undefined, yes: string, no: string): string => (v === undefined ? 'unknown' : v ? yes : no);
+const bytes = (n: number): string => (n >= 1 << 30 ? `${(n / (1 << 30)).toFixed(1)} GiB` : n >= 1 << 20 ? `${Math.round(n / (1 << 20))} MiB` : `${n} B`);
+
+function portText(p: { containerPort: number; protocol: string; hostIp: string; hostPort?: number; hostPortEnd?: number }): string {
+  const hostPort = p.hostPort ? `${p.hostPort}${p.hostPortEnd ? `-${p.hostPortEnd}` : ''}` : 'any';
+  return `${p.hostIp === '' ? '0.0.0.0 and ::' : p.hostIp}:${hostPort} → ${p.containerPort}/${p.protocol}`;
+}
+
+function configFacts(cfg: Partial<ContainerConfig>): Html {
+  const sec = cfg.security;
+  const res = cfg.resources;
+  const ns = Object.entries(cfg.namespaces ?? {});
+  const user = cfg.user === undefined ? 'unknown' : cfg.user === null || cfg.user === '' ? 'root (no user set)' : cfg.user;
+  const limits = res
+    ? [res.memory ? `memory ${bytes(res.memory)}` : 'memory unlimited', res.nanoCpus ? `${res.nanoCpus / 1e9} CPUs` : res.cpuQuota ? `CPU quota ${res.cpuQuota}` : 'CPU unlimited', res.pidsLimit ? `${res.pidsLimit} processes` : 'processes unlimited'].join(', ')
+    : 'unknown';
+  return html`<dt>User</dt><dd id="cfg-user">${user}</dd>
+<dt>Privileged</dt><dd id="cfg-privileged">${yesNo(cfg.privileged, 'yes: every capability and device of the host', 'no')}</dd>
+<dt>Capabilities</dt><dd id="cfg-caps">${cfg.capAdd === undefined ? 'unknown' : `added: ${list(cfg.capAdd).join(', ') || 'none'}; dropped: ${list(cfg.capDrop).join(', ') || 'none'}`}</dd>
+<dt>Security options</dt><dd id="cfg-security">${
+    sec
+      ? `seccomp ${sec.seccomp ?? 'default'}; AppArmor ${sec.apparmor ?? 'default'}; no-new-privileges ${sec.noNewPrivileges ? 'on' : 'off'}${sec.selinuxDisabled ? '; SELinux labels disabled' : list(sec.selinuxLabels).length ? `; SELinux ${list(sec.selinuxLabels).join(', ')}` : ''}`
+      : 'unknown'
+  }</dd>
+<dt>Namespaces</dt><dd id="cfg-namespaces">${ns.length === 0 ? 'the engine\u2019s defaults (private)' : ns.map(([k, v]) => `${k} ${v}`).join(', ')}</dd>
+<dt>Root filesystem</dt><dd id="cfg-rootfs">${yesNo(cfg.readOnlyRootfs, 'read-only', 'writable')}</dd>
+<dt>Networks</dt><dd id="cfg-networks">${cfg.networks === undefined ? 'unknown' : list(cfg.networks).join(', ') || 'none'}</dd>
+<dt>Resource limits</dt><dd id="cfg-limits">${limits}</dd>
+<dt>Restart policy</dt><dd>${cfg.restartPolicy ?? 'unknown'}</dd>`;
+}
+
+function configTables(cfg: Partial<ContainerConfig>): Html {
+  const mounts = list(cfg.mounts);
+  const devices = list(cfg.devices);
+  return html`<div class="table-wrap" tabindex="0" role="region" aria-label="Mounts"><table id="mounts" class="stack"><caption>${mounts.length} mounts</caption>
+<thead><tr><th scope="col">Type</th><th scope="col">Source</th><th scope="col">Target</th><th scope="col">Mode</th></tr></thead><tbody>${
+    mounts.length === 0
+      ? html`<tr><td colspan="4" class="muted">No mount.</td></tr>`
+      : mounts.map(
+          (m) =>
+            html`<tr><td data-label="Type">${m.type}</td><td data-label="Source"><code>${m.source}</code>${m.reaches?.length ? html`<br><span class="muted">reaches ${m.reaches.join(', ')}</span>` : ''}</td><td data-label="Target"><code>${m.target}</code></td><td data-label="Mode">${m.readOnly ? 'read-only' : 'read-write'}${m.propagation ? `, ${m.propagation}` : ''}</td></tr>`,
+        )
+  }</tbody></table></div>
+${devices.length === 0 ? '' : html`<p>Devices: ${devices.map((d, i) => html`${i ? ', ' : ''}<code>${d.hostPath}:${d.containerPath}:${d.permissions}</code>`)}</p>`}`;
 }
 
 function routes(f: Finding): Html {
@@ -356,7 +405,7 @@ export async function image(x: Ctx): Promise<Out> {
 <dt>Digest</dt><dd><code>${i.digest}</code></dd><dt>References</dt><dd>${i.references.join(', ')}</dd>
 <dt>Operating system</dt><dd>${i.os ? `${i.os.name ?? i.os.id ?? ''} ${i.os.version ?? ''}` : 'unknown'}</dd>
 <dt>Packages</dt><dd>${i.packages}</dd>
-<dt>Signature</dt><dd>not checked: image trust is not configured on this server</dd>
+<dt>Signature</dt><dd id="signature">${signatures(i.signatures)}</dd>
 <dt>SBOM</dt><dd>${i.inventory ? html`<a href="/images/${q(i.digest)}/sbom?format=cyclonedx" download>CycloneDX</a> · <a href="/images/${q(i.digest)}/sbom?format=json" download>JSON</a>` : 'no inventory received yet'}</dd>
 </dl></section>
 <section aria-labelledby="runs-h"><h2 id="runs-h">Where it runs</h2>${
@@ -384,6 +433,33 @@ ${table({
       empty: i.inventory ? 'No known vulnerability.' : 'No inventory yet: the agent sends it on its next report.',
     })}</section>`,
   };
+}
+
+const SIGNATURE_BADGE: Readonly<Record<SignatureRow['status'], { badge: string; cls: string }>> = {
+  trusted: { badge: 'trusted', cls: 'st-pass' },
+  untrusted: { badge: 'untrusted', cls: 'st-fail' },
+  unsigned: { badge: 'unsigned', cls: 'st-fail' },
+  unknown: { badge: 'unknown', cls: 'st-unknown' },
+  'not-checked': { badge: 'not checked', cls: 'st-unknown' },
+};
+
+/** Each host's verdict (a host judges under its own moat.yaml): a status that is not "trusted" never reads as a pass. */
+function signatures(list: readonly SignatureRow[] | undefined): Html {
+  if (!list || list.length === 0) return html`<span class="badge st-unknown">not checked</span> no host runs it: an agent checks signatures under its host\u2019s moat.yaml`;
+  const one = (s: SignatureRow): Html => {
+    const known = SIGNATURE_BADGE[s.status] !== undefined;
+    const b = SIGNATURE_BADGE[s.status] ?? SIGNATURE_BADGE.unknown;
+    const what = !known
+      ? `unknown: the server does not know the status "${s.status}"`
+      : s.status === 'trusted'
+        ? `signed by ${s.signer ?? 'a trusted signer'}`
+        : s.status === 'untrusted'
+          ? `signed, but not by a signer the policy trusts${s.reason ? `: ${s.reason}` : ''}`
+          : (s.reason ?? b.badge);
+    return html`<span class="badge ${b.cls}">${b.badge}</span> ${what}${s.reference ? ` (${s.reference})` : ''}${s.policy ? `; policy ${s.policy}` : ''}`;
+  };
+  if (list.length === 1) return html`${one(list[0]!)} <span class="muted">(on ${list[0]!.host})</span>`;
+  return html`<ul class="signatures">${list.map((s) => html`<li>${s.host}: ${one(s)}</li>`)}</ul>`;
 }
 
 export async function hostExport(x: Ctx): Promise<Response> {

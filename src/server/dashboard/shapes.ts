@@ -41,7 +41,31 @@ export interface ImageRow {
   vulnerabilitiesBySeverity: Counts;
 }
 
+export interface SignatureRow {
+  host: string;
+  status: 'trusted' | 'untrusted' | 'unsigned' | 'unknown' | 'not-checked';
+  reference?: string;
+  signer?: string;
+  reason?: string;
+  policy?: string;
+}
+
+export interface ContainerDetail extends ContainerRow {
+  /** As the agent sent it (src/features/agent/snapshot.ts ContainerConfig); null from older agents. Read defensively. */
+  config: Record<string, unknown> | null;
+  findings: FindingRow[];
+}
+
+export interface Overview {
+  hosts: HostRow[];
+  images: number;
+  riskiestImages: ImageRow[];
+  fixable: number;
+  days: HistoryDay[];
+}
+
 export interface ImageDetail extends Omit<ImageRow, 'inventory'> {
+  signatures: SignatureRow[];
   os: { name?: string; version?: string; id?: string } | null;
   runsOn: Array<{ host: string; container: string; name: string | null }>;
   inventory: { packages: unknown[] } | null;
