@@ -9,10 +9,10 @@
  * (which process holds each one), read once and kept (hostSockets): decisions reuse them.
  */
 import { lstat, readdir, readFile, readlink, stat } from 'node:fs/promises';
-import { statSync } from 'node:fs';
 import { posix } from 'node:path';
 import type { ContainerSpec, DeviceNode, HostSocket, MountSpec } from '../../models/container-spec.ts';
 import { localVolumeMount } from '../../models/local-volume.ts';
+import { statHere } from './local-lookup.ts';
 import { hostPathReadings, resolveHostPath } from './resolve-path.ts';
 
 /** dockerd walks a directory given as `--device` and adds every node in it; past this many entries Moat stops and judges the directory as unbounded. */
@@ -47,7 +47,7 @@ function nodeOf(path: string, st: import('node:fs').BigIntStats): DeviceNode {
  */
 export async function deviceNodesOf(path: string, root = '/'): Promise<DeviceNode[]> {
   const out: DeviceNode[] = [];
-  for (const resolved of hostPathReadings(path, root)) {
+  for (const resolved of await hostPathReadings(path, root)) {
     let st: import('node:fs').BigIntStats;
     try {
       st = await stat(posix.join(root, resolved), { bigint: true });
@@ -190,7 +190,7 @@ async function readHostSockets(root: string): Promise<KnownSocket[]> {
       let path: string;
       let st: import('node:fs').BigIntStats;
       try {
-        path = resolveHostPath(bound, base);
+        path = await resolveHostPath(bound, base);
         st = await lstat(posix.join(base, path), { bigint: true });
       } catch {
         continue;
@@ -248,12 +248,11 @@ export async function socketsReached(source: string, root = '/'): Promise<HostSo
   if (!source.startsWith('/')) return [];
   const sockets = await hostSockets(root);
   const out = new Map<string, HostSocket>();
-  for (const reading of hostPathReadings(source, root)) {
+  for (const reading of await hostPathReadings(source, root)) {
     for (const s of sockets) if (within(s.path, reading)) out.set(s.path, { path: s.path, owner: s.owner, ...(s.process ? { process: s.process } : {}) });
-    // Synchronous for the reason resolve-path.ts gives: this is on enforce's decision path.
     let st: import('node:fs').BigIntStats | undefined;
     try {
-      st = statSync(posix.join(root, reading), { bigint: true, throwIfNoEntry: false });
+      st = await statHere(posix.join(root, reading));
     } catch {
       continue;
     }
@@ -296,7 +295,7 @@ export async function withResolvedBinds(mounts: MountSpec[], root = '/', notes: 
   for (const m of mounts) {
     out.push(m);
     if (m.type !== 'bind' || !m.source.startsWith('/')) continue;
-    for (const r of hostPathReadings(m.source, root)) {
+    for (const r of await hostPathReadings(m.source, root)) {
       if (r === m.source) continue;
       notes.push(`bind source ${m.source} resolves to ${r} on this host`);
       out.push({ ...m, source: r });

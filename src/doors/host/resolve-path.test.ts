@@ -33,28 +33,28 @@ async function withTree(fn: (root: string) => Promise<void>): Promise<void> {
 
 test('links are followed component by component, relative and absolute, chained', () =>
   withTree(async (root) => {
-    assert.equal(resolveHostPath('/tmp/x', root), '/run/docker.sock');
-    assert.equal(resolveHostPath('/tmp/chain', root), '/run/docker.sock');
-    assert.equal(resolveHostPath('/tmp/dir/docker.sock', root), '/run/docker.sock');
-    assert.equal(resolveHostPath('/var/run', root), '/run');
-    assert.equal(resolveHostPath('/run/docker.sock', root), '/run/docker.sock');
+    assert.equal(await resolveHostPath('/tmp/x', root), '/run/docker.sock');
+    assert.equal(await resolveHostPath('/tmp/chain', root), '/run/docker.sock');
+    assert.equal(await resolveHostPath('/tmp/dir/docker.sock', root), '/run/docker.sock');
+    assert.equal(await resolveHostPath('/var/run', root), '/run');
+    assert.equal(await resolveHostPath('/run/docker.sock', root), '/run/docker.sock');
   }));
 
 test('what does not exist yet is judged as written, through the links before it', () =>
   withTree(async (root) => {
-    assert.equal(resolveHostPath('/tmp/dir/new/file', root), '/run/new/file');
-    assert.equal(resolveHostPath('/tmp/dangling', root), '/nowhere/yet');
-    assert.equal(resolveHostPath('/srv/data', root), '/srv/data');
+    assert.equal(await resolveHostPath('/tmp/dir/new/file', root), '/run/new/file');
+    assert.equal(await resolveHostPath('/tmp/dangling', root), '/nowhere/yet');
+    assert.equal(await resolveHostPath('/srv/data', root), '/srv/data');
   }));
 
 test('.. is read as the kernel reads it, and as Go cleans it: both readings are judged', () =>
   withTree(async (root) => {
     // Kernel: /tmp/dir is /run, so /tmp/dir/../etc is /etc; filepath.Clean first gives /tmp/etc.
-    assert.deepEqual(hostPathReadings('/tmp/dir/../etc', root), ['/etc', '/tmp/etc']);
-    assert.deepEqual(hostPathReadings('/tmp/x', root), ['/run/docker.sock']);
+    assert.deepEqual(await hostPathReadings('/tmp/dir/../etc', root), ['/etc', '/tmp/etc']);
+    assert.deepEqual(await hostPathReadings('/tmp/x', root), ['/run/docker.sock']);
   }));
 
 test('a link loop is an error, not a hang', () =>
   withTree(async (root) => {
-    assert.throws(() => resolveHostPath('/tmp/loop1', root), (e: unknown) => e instanceof HostPathError && /more than 40 symbolic links/.test(e.message));
+    await assert.rejects(resolveHostPath('/tmp/loop1', root), (e: unknown) => e instanceof HostPathError && /more than 40 symbolic links/.test(e.message));
   }));

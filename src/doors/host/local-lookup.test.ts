@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { lstatHere, mountPointsOf, onLocalFs, readlinkHere, statHere } from './local-lookup.ts';
+
+// Two mounts at /mnt/share: the NFS one was mounted last, so it is the one a lookup meets.
+const MOUNTINFO = [
+  '22 1 254:1 / / rw,relatime shared:1 - ext4 /dev/vda1 rw',
+  '30 22 0:26 / /run rw,nosuid shared:5 - tmpfs tmpfs rw',
+  '41 22 254:1 /srv /mnt/share rw shared:1 - ext4 /dev/vda1 rw',
+  '42 41 0:51 / /mnt/share rw,relatime shared:20 - nfs4 files:/export rw,vers=4.2',
+  '43 22 0:52 / /home/u/remote rw shared:21 - fuse.sshfs u@host: rw',
+  '44 22 0:53 / /mnt/auto rw shared:22 - autofs systemd-1 rw',
+  '45 22 0:54 / /mnt/my\\040disk rw shared:23 - xfs /dev/vdb rw',
+].join('\n');
+
+test('a path is looked up synchronously only on a local file system, by the mount on top at its longest mount point', () => {
+  const table = mountPointsOf(MOUNTINFO);
+  const local = (p: string): boolean => onLocalFs(p, table);
+  assert.equal(local('/etc/passwd'), true);
+  assert.equal(local('/run/docker.sock'), true);
+  assert.equal(local('/runner/x'), true, '/runner is not under /run');
+  assert.equal(local('/mnt/share'), false);
+  assert.equal(local('/mnt/share/data/x'), false);
+  assert.equal(local('/home/u/remote/a'), false);
+  assert.equal(local('/home/u/remote-not/a'), true);
+  assert.equal(local('/mnt/auto/x'), false, 'autofs may mount on lookup, and wait for it');
+  assert.equal(local('/mnt/my disk/f'), true, 'escaped mount points are read as the kernel wrote them');
+  // Another process's root is another mount namespace: never judged by this table.
+  assert.equal(local('/proc/1/root/etc'), false);
+  assert.equal(local('/proc/self/root'), false);
+  // No table (no /proc): nothing is known to be local.
+  assert.equal(onLocalFs('/etc', []), false);
+});
+
+test("this host's own table agrees with findmnt on what each path lies on", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'moat-local-'));
+  try {
+    for (const p of ['/', '/etc/hostname', '/proc/self/status', '/sys/kernel', '/dev/null', dir]) {
+      const fstype = execFileSync('findmnt', ['-n', '-o', 'FSTYPE', '--target', p], { encoding: 'utf8' }).trim().split('\n').pop() ?? '';
+      const expected = !/^(nfs|cifs|smb|fuse|9p|ceph|autofs|glusterfs|virtiofs)/.test(fstype);
+      assert.equal(onLocalFs(p), expected, `${p} lies on ${fstype}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('lookups answer as the fs calls do: undefined for nothing there, errors other than ENOENT thrown', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'moat-local-'));
+  try {
+    writeFileSync(join(dir, 'file'), 'x');
+    mkdirSync(join(dir, 'sub'));
+    symlinkSync('/nowhere/at/all', join(dir, 'dangling'));
+    assert.equal((await lstatHere(join(dir, 'file')))?.isFile(), true);
+    assert.equal((await lstatHere(join(dir, 'dangling')))?.isSymbolicLink(), true);
+    assert.equal(await readlinkHere(join(dir, 'dangling')), '/nowhere/at/all');
+    assert.equal(await lstatHere(join(dir, 'missing')), undefined);
+    assert.equal(await statHere(join(dir, 'dangling')), undefined, 'stat follows the link to nothing');
+    assert.equal(typeof (await statHere(join(dir, 'sub')))?.ino, 'bigint');
+    await assert.rejects(lstatHere(join(dir, 'file', 'below')), (e: NodeJS.ErrnoException) => e.code === 'ENOTDIR');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
