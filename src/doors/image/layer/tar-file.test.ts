@@ -123,6 +123,10 @@ async function makeCorpus(): Promise<Array<[string, Buffer]>> {
   writeFileSync(join(src, 'odd-size'), Buffer.alloc(513, 1));
   const gnu = execFileSync('tar', ['--format=gnu', '-C', src, '-cf', '-', '.']);
   const pax = execFileSync('tar', ['--format=pax', '-C', src, '-cf', '-', '.']);
+  // Many entries over several of the walk's read windows (256 KiB), long names among them (pax records).
+  const many = await makeTar(
+    Array.from({ length: 1200 }, (_, i) => file(`many/${i % 7 === 0 ? 'n'.repeat(120) : 'f'}-${i}`, Buffer.alloc((i * 7919) % (i % 50 === 0 ? 300_000 : 3_000), i & 0xff))),
+  );
   return [
     ['tar-stream pack', packed],
     ['GNU tar, gnu format', gnu],
@@ -135,6 +139,8 @@ async function makeCorpus(): Promise<Array<[string, Buffer]>> {
     ['junk after the end marker', Buffer.concat([packed, Buffer.from('x'.repeat(600))])],
     ['a size past the end', setDeclaredSize(packed, 'etc/os-release', 2 ** 33 - 1)],
     ['not a tar', Buffer.from('this is not a tar file at all'.repeat(40))],
+    ['1,200 entries over several read windows', many],
+    ['1,200 entries, cut inside the third window', many.subarray(0, 600_000 + 77)],
   ];
 }
 

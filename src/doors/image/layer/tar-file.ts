@@ -18,6 +18,8 @@ import type * as tar from 'tar-stream';
 export const MAX_HEADER_SIZE = 4 * 1024 * 1024;
 /** Entry bytes are handed out in pieces of at most this. */
 const CHUNK = 1024 * 1024;
+/** How much of a tar the header walk reads at once. */
+const WINDOW = 256 * 1024;
 
 /** A tar inside a file: from `offset`, `size` bytes. */
 export interface FileRange {
@@ -101,11 +103,41 @@ export function* walkTarFile(range: FileRange, signal?: AbortSignal): Generator<
   const end = range.offset + range.size;
   let pos = range.offset;
   const buffered = (): number => end - pos;
-  /** BufferList.shift: exactly `size` bytes, or null (and nothing taken) when fewer remain. */
+  // Headers are read through one window of the file rather than one pread each: a layer of
+  // small files is mostly headers, ten thousand system calls where a few hundred do.
+  const window = Buffer.allocUnsafe(WINDOW);
+  let winStart = 0;
+  let winEnd = 0;
+  /**
+   * BufferList.shift: exactly `size` bytes, or null (and nothing taken) when fewer remain. The
+   * bytes may be a view of the window, good until the next shift: every caller decodes them at once.
+   */
   const shift = (size: number): Buffer | null => {
     if (size > buffered()) return null;
     if (size === 0) return Buffer.alloc(0);
-    const buf = preadExact(range.fd, pos, size);
+    if (size > WINDOW) {
+      const buf = preadExact(range.fd, pos, size);
+      pos += size;
+      return buf;
+    }
+    if (pos < winStart || pos + size > winEnd) {
+      let got = 0;
+      const want = Math.min(WINDOW, end - pos);
+      while (got < want) {
+        const n = readSync(range.fd, window, got, want - got, pos + got);
+        if (n === 0) break;
+        got += n;
+      }
+      winStart = pos;
+      winEnd = pos + got;
+      // The file shorter than the range said (changed under us): what it holds, as preadExact gives it.
+      if (pos + size > winEnd) {
+        const short = Buffer.from(window.subarray(0, got));
+        pos += size;
+        return short;
+      }
+    }
+    const buf = window.subarray(pos - winStart, pos - winStart + size);
     pos += size;
     return buf;
   };
