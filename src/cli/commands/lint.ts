@@ -8,6 +8,7 @@ import { allRules } from '../../knowledge/rules/index.ts';
 import { parseDockerfile } from '../../doors/dockerfile/parse.ts';
 import { MAX_DOCKERFILE_BYTES } from '../../doors/dockerfile/text.ts';
 import { MoatError } from '../../util/errors.ts';
+import { renderJsonChunks } from '../../report/json.ts';
 import { parseBenchmark, parseCommandArgs, splitList } from '../args.ts';
 import { EXIT } from '../exit-codes.ts';
 import { deliverReport, exitCodeFor, parseFailOn, parseFormat, type CommandIO } from './audit.ts';
@@ -147,7 +148,12 @@ export async function lintCommand(argv: string[], io: CommandIO): Promise<number
   }
 
   const report = await lint({ paths, inputs, cwd: io.cwd, rules, config, env: io.env, now });
-  deliverReport(report, format, { output: values.output, verbose: values.verbose === true }, io);
+  if (format === 'json' && values.output === undefined) {
+    // A tree's JSON can be tens of megabytes: written as it is made rather than held whole.
+    for (const w of report.warnings ?? []) io.stderr.write(`moat: warning: ${w.message}\n`);
+    for (const e of report.errors ?? []) io.stderr.write(`moat: error: ${e.message}\n`);
+    for (const piece of renderJsonChunks(report)) io.stdout.write(piece);
+  } else deliverReport(report, format, { output: values.output, verbose: values.verbose === true }, io);
   return exitCodeFor(report, failOn);
 }
 
