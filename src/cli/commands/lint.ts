@@ -4,6 +4,7 @@ import { detectKind, dockerfileKind, KIND_NAMES, runLineKind } from '../../featu
 import { FIXABLE_RULES, fixDiff, fixDockerfile, writeFileAtomic } from '../../features/lint/fix.ts';
 import { lint, type LintInput } from '../../features/lint/lint.ts';
 import { findFiles, readInput } from '../../features/lint/walk.ts';
+import { boundYoungGeneration } from '../../features/lint/young-generation.ts';
 import { allRules } from '../../knowledge/rules/index.ts';
 import { parseDockerfile } from '../../doors/dockerfile/parse.ts';
 import { MAX_DOCKERFILE_BYTES } from '../../doors/dockerfile/text.ts';
@@ -147,7 +148,11 @@ export async function lintCommand(argv: string[], io: CommandIO): Promise<number
     if (values['dry-run']) return EXIT.ok;
   }
 
-  const report = await lint({ paths, inputs, cwd: io.cwd, rules, config, env: io.env, now });
+  // 16 MB of young generation, as `node --max-semi-space-size=8` would give: on 2,000 files
+  // ~150 MB less peak memory than V8's default growth, for a few % more CPU
+  // (young-generation.ts). Held to the end: writing the report makes garbage too.
+  const young = boundYoungGeneration(16);
+  const report = await lint({ paths, inputs, cwd: io.cwd, rules, config, env: io.env, now, beforeFile: young.check });
   if (format === 'json' && values.output === undefined) {
     // A tree's JSON can be tens of megabytes: written as it is made rather than held whole.
     for (const w of report.warnings ?? []) io.stderr.write(`moat: warning: ${w.message}\n`);

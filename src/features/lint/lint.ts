@@ -36,6 +36,8 @@ export interface LintOptions {
   kinds?: readonly FileKind[];
   env?: Readonly<Record<string, string | undefined>>;
   now?: Date;
+  /** Called before each file is read: the CLI bounds the process's heap there (young-generation.ts). */
+  beforeFile?: () => void;
 }
 
 /** A text to lint that is not a file: `-` (standard input) or a `--run` line. */
@@ -98,6 +100,7 @@ export async function lint(opts: LintOptions): Promise<Report> {
   const judgedTargets = new Set<string>(['dockerfile']);
   const located = (m: { message: string; at?: Location }, file: string): ReportWarning => ({ message: m.at ? `${formatLocation(m.at)}: ${m.message}` : `${file}: ${m.message}`, location: m.at ?? { file } });
   for (const f of sources) {
+    opts.beforeFile?.();
     if (!f.kind.read) {
       pending.set(f.kind, [...(pending.get(f.kind) ?? []), f]);
       continue;
