@@ -157,7 +157,7 @@ export async function lintCommand(argv: string[], io: CommandIO): Promise<number
     // A tree's JSON can be tens of megabytes: written as it is made rather than held whole.
     for (const w of report.warnings ?? []) io.stderr.write(`moat: warning: ${w.message}\n`);
     for (const e of report.errors ?? []) io.stderr.write(`moat: error: ${e.message}\n`);
-    for (const piece of renderJsonChunks(report)) io.stdout.write(piece);
+    await writePieces(io.stdout, renderJsonChunks(report));
   } else deliverReport(report, format, { output: values.output, verbose: values.verbose === true }, io);
   return exitCodeFor(report, failOn);
 }
@@ -181,4 +181,27 @@ async function standardInput(io: CommandIO, kindName: string | undefined): Promi
   const kind = named ?? detectKind(new TextDecoder().decode(bytes));
   if (!kind) throw new MoatError('usage', 'lint: cannot tell what standard input holds (not a Dockerfile, a compose file or a script with docker run): say it with --kind dockerfile|compose|script');
   return { display: '-', bytes, kind };
+}
+
+/**
+ * Writes `pieces` as the reader takes them. A pipe's writes are not synchronous: what the
+ * reader has not taken yet is queued in this process, so writing every piece at once would
+ * hold the whole report again (measured: 695 MB peak for 10,000 files piped, 205 MB to a
+ * file). A reader that goes away ends the wait (closed-output.ts ends the process on EPIPE).
+ */
+async function writePieces(out: NodeJS.WritableStream, pieces: Iterable<string>): Promise<void> {
+  const stream = out as NodeJS.WritableStream & { destroyed?: boolean };
+  for (const piece of pieces) {
+    if (stream.destroyed) return;
+    if (out.write(piece)) continue;
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        out.off('drain', done);
+        out.off('close', done);
+        resolve();
+      };
+      out.on('drain', done);
+      out.on('close', done);
+    });
+  }
 }

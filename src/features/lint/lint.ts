@@ -83,12 +83,13 @@ export async function lint(opts: LintOptions): Promise<Report> {
   // verdict without its findings is one of a few shapes (pass, fail, or not applicable for a
   // reason), kept once, so what the checks need of them (status, reason, count) costs a pointer each.
   const found = new Map<string, Finding[]>(rules.map((r) => [r.meta.id, []]));
-  const shapes = new Map<string, Verdict>();
+  const shapes = new Map<string, Map<string | undefined, Verdict>>();
   const keep = (id: string, v: Verdict): void => {
-    for (const f of v.findings) found.get(id)?.push(f);
-    const key = `${v.status}\0${v.reason ?? ''}`;
-    let shape = shapes.get(key);
-    if (!shape) shapes.set(key, (shape = { status: v.status, findings: [], ...(v.reason !== undefined ? { reason: v.reason } : {}) }));
+    if (v.findings.length) found.get(id)?.push(...v.findings);
+    let byReason = shapes.get(v.status);
+    if (!byReason) shapes.set(v.status, (byReason = new Map()));
+    let shape = byReason.get(v.reason);
+    if (!shape) byReason.set(v.reason, (shape = { status: v.status, findings: [], ...(v.reason !== undefined ? { reason: v.reason } : {}) }));
     verdicts.get(id)?.push(shape);
   };
   const dockerfileRules = rules.filter((r): r is DockerfileRule => r.meta.target === 'dockerfile');
