@@ -225,7 +225,16 @@ function plural(n: number, title: string): string {
  */
 function masked(v: Verdict): Verdict {
   if (v.findings.length === 0) return v;
-  return { ...v, findings: v.findings.map((f) => ({ ...f, message: redact(f.message), ...(f.evidence !== undefined ? { evidence: redact(f.evidence) } : {}) })) };
+  return {
+    ...v,
+    findings: v.findings.map((f) => {
+      const message = redact(f.message);
+      const evidence = f.evidence === undefined ? undefined : redact(f.evidence);
+      // Most quotes hold no secret: the finding is then kept as it is, not copied.
+      if (message === f.message && evidence === f.evidence) return f;
+      return { ...f, message, ...(evidence !== undefined ? { evidence } : {}) };
+    }),
+  };
 }
 
 /** trust.signatures' requireDigest, through the one policy matcher (the first entry covering an image decides). */
