@@ -79,7 +79,7 @@ export async function lint(opts: LintOptions): Promise<Report> {
   const warnings: ReportWarning[] = [];
   const pending = new Map<FileKind, Source[]>();
   const verdicts = new Map<string, Verdict[]>(rules.map((r) => [r.meta.id, []]));
-  // A tree of 2,000 files gives ~100,000 verdicts: findings go to `raw` as they come, and a
+  // A tree of 2,000 files gives ~100,000 verdicts: findings go to `found` as they come, and a
   // verdict without its findings is one of a few shapes (pass, fail, or not applicable for a
   // reason), kept once, so what the checks need of them (status, reason, count) costs a pointer each.
   const found = new Map<string, Finding[]>(rules.map((r) => [r.meta.id, []]));

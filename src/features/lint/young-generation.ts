@@ -10,7 +10,9 @@ const DEFAULT_GROWTH_FACTOR = 2;
  * Why: linting allocates a parse tree per file and drops it a moment later. V8 doubles the
  * young generation each time enough of that survives a scavenge, up to 128 MB on a 64-bit
  * machine, and never gives the pages back during the run: measured on 2,000 real-world-shaped
- * Dockerfiles, that alone took `moat lint` from ~170 MB to ~300 MB peak RSS, for ~6% less CPU.
+ * Dockerfiles (`node bench/run.ts lint`), `moat lint` peaked at ~300 MB RSS unbounded and
+ * ~135 MB bounded at 16 MB, its CPU time the same within the machine's noise (a smaller
+ * bound, 8 MB, saved 10 MB more for ~10% more CPU).
  * The growth factor is read each time V8 grows the space, so once the space has reached the
  * bound, a factor of 1 stops it there (the size flags themselves are read only at start-up).
  *
