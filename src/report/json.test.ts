@@ -4,7 +4,7 @@ import { SEVERITIES, type Subject } from '../models/finding.ts';
 import { checkResult, summarize } from './summary.ts';
 import { toVerdict } from '../knowledge/rules/evaluate.ts';
 import { allRules } from '../knowledge/rules/index.ts';
-import { renderJson } from './json.ts';
+import { renderJson, renderJsonChunks } from './json.ts';
 import { SCHEMA_VERSION, type Report } from './model.ts';
 import { compileSchema, FINDING_SCHEMA_URL, readJson } from './test-support/ajv.ts';
 import { sampleFindings, sampleReport } from './test-support/sample.ts';
@@ -117,3 +117,21 @@ function reverseKeys(v: unknown): unknown {
   if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reverseKeys(x)]));
   return v;
 }
+
+test('the JSON written in pieces is the one document, byte for byte, whatever the piece size and indent', () => {
+  const rich = sampleReport();
+  // Text with the characters JSON escapes (newlines, quotes, backslashes, control characters)
+  // and keys out of order: the pieces must indent and order exactly as one stringify does.
+  const odd = { ...(rich.findings[0] as (typeof rich.findings)[number]), message: 'line 1\nline "2"\t\\ \u0001 é', evidence: '{\n  "a": 1\n}' };
+  const reports: Report[] = [rich, { ...rich, findings: [] }, { ...rich, findings: [odd, ...rich.findings, odd] }, { ...rich, warnings: [{ message: 'w\nx' }] }];
+  for (const report of reports) {
+    for (const indent of [undefined, 1, 2, 4, 0]) {
+      const whole = renderJson(report, indent === undefined ? {} : { indent });
+      for (const chunk of [1, 200, 65536]) {
+        const pieces = [...renderJsonChunks(report, { ...(indent === undefined ? {} : { indent }), chunk })];
+        assert.equal(pieces.join(''), whole, `indent ${indent}, pieces of ${chunk}`);
+        if (chunk === 1 && report.findings.length > 1 && indent !== 0) assert.ok(pieces.length > report.findings.length, 'small pieces: at least one per finding');
+      }
+    }
+  }
+});

@@ -4,10 +4,12 @@ import { detectKind, dockerfileKind, KIND_NAMES, runLineKind } from '../../featu
 import { FIXABLE_RULES, fixDiff, fixDockerfile, writeFileAtomic } from '../../features/lint/fix.ts';
 import { lint, type LintInput } from '../../features/lint/lint.ts';
 import { findFiles, readInput } from '../../features/lint/walk.ts';
+import { boundYoungGeneration } from '../../features/lint/young-generation.ts';
 import { allRules } from '../../knowledge/rules/index.ts';
 import { parseDockerfile } from '../../doors/dockerfile/parse.ts';
 import { MAX_DOCKERFILE_BYTES } from '../../doors/dockerfile/text.ts';
 import { MoatError } from '../../util/errors.ts';
+import { renderJsonChunks } from '../../report/json.ts';
 import { parseBenchmark, parseCommandArgs, splitList } from '../args.ts';
 import { EXIT } from '../exit-codes.ts';
 import { deliverReport, exitCodeFor, parseFailOn, parseFormat, type CommandIO } from './audit.ts';
@@ -146,8 +148,17 @@ export async function lintCommand(argv: string[], io: CommandIO): Promise<number
     if (values['dry-run']) return EXIT.ok;
   }
 
-  const report = await lint({ paths, inputs, cwd: io.cwd, rules, config, env: io.env, now });
-  deliverReport(report, format, { output: values.output, verbose: values.verbose === true }, io);
+  // 16 MB of young generation, as `node --max-semi-space-size=8` would give: on 2,000 files
+  // ~150 MB less peak memory than V8's default growth, for a few % more CPU
+  // (young-generation.ts). Held to the end: writing the report makes garbage too.
+  const young = boundYoungGeneration(16);
+  const report = await lint({ paths, inputs, cwd: io.cwd, rules, config, env: io.env, now, beforeFile: young.check });
+  if (format === 'json' && values.output === undefined) {
+    // A tree's JSON can be tens of megabytes: written as it is made rather than held whole.
+    for (const w of report.warnings ?? []) io.stderr.write(`moat: warning: ${w.message}\n`);
+    for (const e of report.errors ?? []) io.stderr.write(`moat: error: ${e.message}\n`);
+    await writePieces(io.stdout, renderJsonChunks(report));
+  } else deliverReport(report, format, { output: values.output, verbose: values.verbose === true }, io);
   return exitCodeFor(report, failOn);
 }
 
@@ -170,4 +181,27 @@ async function standardInput(io: CommandIO, kindName: string | undefined): Promi
   const kind = named ?? detectKind(new TextDecoder().decode(bytes));
   if (!kind) throw new MoatError('usage', 'lint: cannot tell what standard input holds (not a Dockerfile, a compose file or a script with docker run): say it with --kind dockerfile|compose|script');
   return { display: '-', bytes, kind };
+}
+
+/**
+ * Writes `pieces` as the reader takes them. A pipe's writes are not synchronous: what the
+ * reader has not taken yet is queued in this process, so writing every piece at once would
+ * hold the whole report again (measured: 695 MB peak for 10,000 files piped, 205 MB to a
+ * file). A reader that goes away ends the wait (closed-output.ts ends the process on EPIPE).
+ */
+async function writePieces(out: NodeJS.WritableStream, pieces: Iterable<string>): Promise<void> {
+  const stream = out as NodeJS.WritableStream & { destroyed?: boolean };
+  for (const piece of pieces) {
+    if (stream.destroyed) return;
+    if (out.write(piece)) continue;
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        out.off('drain', done);
+        out.off('close', done);
+        resolve();
+      };
+      out.on('drain', done);
+      out.on('close', done);
+    });
+  }
 }

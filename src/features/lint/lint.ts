@@ -36,6 +36,8 @@ export interface LintOptions {
   kinds?: readonly FileKind[];
   env?: Readonly<Record<string, string | undefined>>;
   now?: Date;
+  /** Called before each file is read: the CLI bounds the process's heap there (young-generation.ts). */
+  beforeFile?: () => void;
 }
 
 /** A text to lint that is not a file: `-` (standard input) or a `--run` line. */
@@ -77,6 +79,19 @@ export async function lint(opts: LintOptions): Promise<Report> {
   const warnings: ReportWarning[] = [];
   const pending = new Map<FileKind, Source[]>();
   const verdicts = new Map<string, Verdict[]>(rules.map((r) => [r.meta.id, []]));
+  // A tree of 2,000 files gives ~100,000 verdicts: findings go to `found` as they come, and a
+  // verdict without its findings is one of a few shapes (pass, fail, or not applicable for a
+  // reason), kept once, so what the checks need of them (status, reason, count) costs a pointer each.
+  const found = new Map<string, Finding[]>(rules.map((r) => [r.meta.id, []]));
+  const shapes = new Map<string, Map<string | undefined, Verdict>>();
+  const keep = (id: string, v: Verdict): void => {
+    if (v.findings.length) found.get(id)?.push(...v.findings);
+    let byReason = shapes.get(v.status);
+    if (!byReason) shapes.set(v.status, (byReason = new Map()));
+    let shape = byReason.get(v.reason);
+    if (!shape) byReason.set(v.reason, (shape = { status: v.status, findings: [], ...(v.reason !== undefined ? { reason: v.reason } : {}) }));
+    verdicts.get(id)?.push(shape);
+  };
   const dockerfileRules = rules.filter((r): r is DockerfileRule => r.meta.target === 'dockerfile');
   const containerRules = rules.filter((r): r is ContainerRule => r.meta.target === 'container');
   const known = new Set(allRules.flatMap((r) => ruleIds(r.meta)));
@@ -86,6 +101,7 @@ export async function lint(opts: LintOptions): Promise<Report> {
   const judgedTargets = new Set<string>(['dockerfile']);
   const located = (m: { message: string; at?: Location }, file: string): ReportWarning => ({ message: m.at ? `${formatLocation(m.at)}: ${m.message}` : `${file}: ${m.message}`, location: m.at ?? { file } });
   for (const f of sources) {
+    opts.beforeFile?.();
     if (!f.kind.read) {
       pending.set(f.kind, [...(pending.get(f.kind) ?? []), f]);
       continue;
@@ -107,10 +123,10 @@ export async function lint(opts: LintOptions): Promise<Report> {
       judgedTargets.add(m.target);
       if (m.target === 'dockerfile') {
         const ignores = new IgnoreIndex(inlineIgnores(m.dockerfile));
-        for (const r of dockerfileRules) verdicts.get(r.meta.id)?.push(suppressInline(masked(capped(runCheck(r, { dockerfile: m.dockerfile, settings }, m.subject))), r, ignores));
+        for (const r of dockerfileRules) keep(r.meta.id, suppressInline(masked(capped(runCheck(r, { dockerfile: m.dockerfile, settings }, m.subject))), r, ignores));
         warnings.push(...unknownIgnores(m.dockerfile, known));
       } else {
-        for (const r of containerRules) verdicts.get(r.meta.id)?.push(masked(capped(runCheck(r, { container: m.container, network: m.network }, m.subject))));
+        for (const r of containerRules) keep(r.meta.id, masked(capped(runCheck(r, { container: m.container, network: m.network }, m.subject))));
       }
     }
   }
@@ -122,7 +138,9 @@ export async function lint(opts: LintOptions): Promise<Report> {
 
   // A rule set whose models never came through a door (no compose file was read) has nothing to say.
   const ran = rules.filter((r) => judgedTargets.has(r.meta.target));
-  const raw = ran.flatMap((r) => verdicts.get(r.meta.id) ?? []).flatMap((v) => v.findings);
+  // By rule, then by file: the order the report has always had.
+  const raw = ran.flatMap((r) => found.get(r.meta.id) ?? []);
+  found.clear();
   const applied = applyConfig(raw, config, { now, ran });
   warnings.push(...applied.warnings);
   const byRule = Map.groupBy(applied.findings, (f) => f.ruleId);
@@ -207,7 +225,16 @@ function plural(n: number, title: string): string {
  */
 function masked(v: Verdict): Verdict {
   if (v.findings.length === 0) return v;
-  return { ...v, findings: v.findings.map((f) => ({ ...f, message: redact(f.message), ...(f.evidence !== undefined ? { evidence: redact(f.evidence) } : {}) })) };
+  return {
+    ...v,
+    findings: v.findings.map((f) => {
+      const message = redact(f.message);
+      const evidence = f.evidence === undefined ? undefined : redact(f.evidence);
+      // Most quotes hold no secret: the finding is then kept as it is, not copied.
+      if (message === f.message && evidence === f.evidence) return f;
+      return { ...f, message, ...(evidence !== undefined ? { evidence } : {}) };
+    }),
+  };
 }
 
 /** trust.signatures' requireDigest, through the one policy matcher (the first entry covering an image decides). */
