@@ -206,6 +206,17 @@ CREATE TABLE job_runs (
 );
 `,
   },
+  {
+    version: 3,
+    name: 'incremental re-match',
+    sql: `
+-- A digest of each package's match results: a re-match writes only the packages whose results changed.
+ALTER TABLE packages ADD COLUMN vulns_hash text;
+-- The findings query's filters by CVE alias and by image reference, by index rather than by reading every row.
+CREATE INDEX package_vulns_ids ON package_vulns USING gin ((finding->'vulnerability'->'ids'));
+CREATE INDEX images_refs ON images USING gin (refs);
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
