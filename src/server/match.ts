@@ -173,7 +173,9 @@ export interface RematchResult {
 /** Packages read and matched at a time: bounds the server's memory whatever the number of stored packages. */
 const SCAN_BATCH = 20_000;
 /** Changed packages written per transaction: bounds a transaction's size (an embedded store's memory grows with it). */
-const WRITE_BATCH = 200;
+const WRITE_BATCH = 100;
+/** Transactions writing batches at once on a PostgreSQL server. */
+const WRITERS = 2;
 
 interface StoredPackage extends PackageRow {
   vulns_hash: string | null;
@@ -185,11 +187,14 @@ interface StoredPackage extends PackageRow {
  * matched a batch at a time, and only those whose results differ from the stored ones
  * are written, their rows in package_vulns and host_vulns changed by difference (rows
  * gone deleted, new rows inserted, a changed severity updated). A vulnerability that an
- * image running on a host did not have before becomes an alert for that host.
+ * image running on a host did not have before becomes an alert for that host, one per
+ * host and image.
  *
- * Each batch of changed packages is one transaction, consistent on its own: a server
+ * Each batch of changed packages is one transaction, consistent on its own, and keeps
+ * what it found new in rematch_news; the last step turns those into alerts. A server
  * killed half-way leaves some packages at the new results and the rest at the old, and
- * the re-match it queues again on start finds the first ones unchanged (no alert twice).
+ * the re-match it queues again on start finds the first ones unchanged (no alert twice)
+ * and raises the news they left.
  */
 export async function rematchAll(store: Store, source: VulnSource, now = new Date()): Promise<RematchResult> {
   const t0 = performance.now();
@@ -220,14 +225,22 @@ export async function rematchAll(store: Store, source: VulnSource, now = new Dat
         if (hash !== r.vulns_hash || r.matched_generation === null) delta.push({ key: r.pkg_key, hash, matched: r.matched_generation !== null });
       }
       changed += delta.length;
-      for (let i = 0; i < delta.length; i += WRITE_BATCH) {
-        const part = delta.slice(i, i + WRITE_BATCH);
-        alerts += await store.transaction(async (tx) => {
-          // The batch's sorts fit in memory on a server; the embedded store keeps its default (its memory never shrinks).
-          if (store.kind === 'postgres') await tx.query(`SET LOCAL work_mem = '64MB'`);
-          return writeDelta(tx, part, part.flatMap((p) => results.get(p.key) ?? []), generation, now);
-        });
-      }
+      const parts: Array<typeof delta> = [];
+      for (let i = 0; i < delta.length; i += WRITE_BATCH) parts.push(delta.slice(i, i + WRITE_BATCH));
+      // Batches touch disjoint packages, so a server runs two at once (a backend each); the embedded store runs one statement at a time anyway.
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: store.kind === 'postgres' ? WRITERS : 1 }, async () => {
+          for (let i = next++; i < parts.length; i = next++) {
+            const part = parts[i] as typeof delta;
+            await store.transaction(async (tx) => {
+              // The batch's sorts fit in memory on a server; the embedded store keeps its default (its memory never shrinks).
+              if (store.kind === 'postgres') await tx.query(`SET LOCAL work_mem = '64MB'`);
+              await writeDelta(tx, part, part.flatMap((p) => results.get(p.key) ?? []), generation);
+            });
+          }
+        }),
+      );
       // The unchanged packages of the batch are current for this generation too (a new image holding them needs no match of its own).
       await store.query('UPDATE packages SET matched_generation = $1 WHERE pkg_key >= $2 AND pkg_key <= $3 AND matched_generation IS DISTINCT FROM $1', [
         generation,
@@ -240,6 +253,8 @@ export async function rematchAll(store: Store, source: VulnSource, now = new Dat
   }
   const ms = Math.round(performance.now() - t0);
   await store.transaction(async (tx) => {
+    // With the results current, the news of every batch (also of an earlier run that died before this step) becomes alerts.
+    alerts = (await tx.query<{ n: number }>(ALERT_SQL, [now.toISOString()]))[0]?.n ?? 0;
     await tx.query('UPDATE images SET matched_generation = $1 WHERE inventory IS NOT NULL AND matched_generation IS DISTINCT FROM $1', [generation]);
     await tx.query(
       `INSERT INTO vuln_state (id, generation, matched_at, packages, duration_ms) VALUES (1, $1, $2, $3, $4)
@@ -250,24 +265,45 @@ export async function rematchAll(store: Store, source: VulnSource, now = new Dat
   return { generation, packages, changed, vulnerabilities, alerts, durationMs: Math.round(performance.now() - t0) };
 }
 
-const HV_SQL = `WITH ins AS (
+/**
+ * Added rows placed on the hosts running an image that holds the package (in index order:
+ * the inserts then touch neighbouring index pages). Those of a package matched before (a
+ * package seen for the first time is no news) for a vulnerability the image did not have
+ * through another package are kept for the alerts: the statement's subqueries see
+ * host_vulns as it was before it, and it runs before any old row is deleted (a
+ * vulnerability moving from one package of an image to another is no news either).
+ */
+const PLACE_SQL = `WITH ins AS (
        INSERT INTO host_vulns (host, id, digest, pkg_key, vuln_id, severity, severity_rank, first_seen)
        SELECT ih.host, ih.digest || ':' || ip.pkg_key || ':' || pv.vuln_id, ih.digest, ip.pkg_key, pv.vuln_id, pv.severity, pv.severity_rank, i.first_seen
        FROM pv_added a JOIN pv_next pv ON pv.pkg_key = a.pkg_key AND pv.vuln_id = a.vuln_id
        JOIN image_packages ip ON ip.pkg_key = a.pkg_key JOIN image_hosts ih ON ih.digest = ip.digest JOIN images i ON i.digest = ih.digest
        ORDER BY 1, 2
-       ON CONFLICT DO NOTHING RETURNING host, digest, pkg_key, vuln_id, severity_rank
+       ON CONFLICT DO NOTHING RETURNING host, digest, pkg_key, vuln_id, severity, severity_rank
+     )
+     INSERT INTO rematch_news (generation, host, digest, vuln_id, pkg_key, severity, severity_rank, package)
+     SELECT $1, n.host, n.digest, n.vuln_id, n.pkg_key, n.severity, n.severity_rank, pv.name
+     FROM ins n JOIN pv_changed c ON c.pkg_key = n.pkg_key AND c.matched JOIN pv_next pv ON pv.pkg_key = n.pkg_key AND pv.vuln_id = n.vuln_id
+     -- Looked up only for a vulnerability some package had before (an advisory new to the database has no old rows at all), row by row
+     -- (inside an AND it cannot become an anti-join planned blind, reading all of host_vulns: the rows just inserted have no statistics).
+     WHERE NOT (n.vuln_id IN (SELECT vuln_id FROM pv_known) AND EXISTS (SELECT 1 FROM host_vulns o WHERE o.vuln_id = n.vuln_id AND o.host = n.host AND o.digest = n.digest))`;
+
+/**
+ * The alerts of a re-match, once its batches are written: one per host and image, naming
+ * every vulnerability newly affecting it, most severe first. Batches written at once
+ * could each take a vulnerability two packages of one image newly have for news: it is
+ * named once here.
+ */
+const ALERT_SQL = `WITH news AS (
+       DELETE FROM rematch_news RETURNING *
      ), fresh AS (
-       SELECT DISTINCT ON (n.host, n.digest, n.vuln_id) n.* FROM ins n JOIN pv_changed c ON c.pkg_key = n.pkg_key AND c.matched
-       WHERE NOT EXISTS (SELECT 1 FROM host_vulns o WHERE o.vuln_id = n.vuln_id AND o.host = n.host AND o.digest = n.digest)
-       ORDER BY n.host, n.digest, n.vuln_id, n.severity_rank DESC, n.pkg_key
+       SELECT DISTINCT ON (host, digest, vuln_id) * FROM news ORDER BY host, digest, vuln_id, severity_rank DESC, pkg_key
      ), per_image AS (
-       SELECT f.host, f.digest, count(*)::int AS n,
-         jsonb_agg(jsonb_build_object('id', f.vuln_id, 'severity', pv.severity, 'package', pv.name) ORDER BY f.severity_rank DESC, f.vuln_id) AS vulns,
-         (array_agg(f.vuln_id ORDER BY f.severity_rank DESC, f.vuln_id))[1] AS top_id,
-         (array_agg(f.pkg_key ORDER BY f.severity_rank DESC, f.vuln_id))[1] AS top_pkg
-       FROM fresh f JOIN pv_next pv ON pv.pkg_key = f.pkg_key AND pv.vuln_id = f.vuln_id
-       GROUP BY f.host, f.digest
+       SELECT host, digest, count(*)::int AS n,
+         jsonb_agg(jsonb_build_object('id', vuln_id, 'severity', severity, 'package', package) ORDER BY severity_rank DESC, vuln_id) AS vulns,
+         (array_agg(vuln_id ORDER BY severity_rank DESC, vuln_id))[1] AS top_id,
+         (array_agg(pkg_key ORDER BY severity_rank DESC, vuln_id))[1] AS top_pkg
+       FROM fresh GROUP BY host, digest
      ), alerted AS (
        INSERT INTO alerts (host, at, received_at, source, kind, severity, message, image, vuln_id, detail)
        SELECT p.host, $1, $1, 'rematch', 'vulnerability', top.severity,
@@ -275,7 +311,8 @@ const HV_SQL = `WITH ins AS (
            || CASE WHEN p.n > 1 THEN ' and ' || (p.n - 1) || ' more' ELSE '' END,
          p.digest, p.top_id,
          jsonb_build_object('image', p.digest, 'references', to_jsonb(i.refs), 'vulnerability', top.finding->'vulnerability', 'package', top.finding->'subject'->>'name', 'vulnerabilities', p.vulns)
-       FROM per_image p JOIN pv_next top ON top.pkg_key = p.top_pkg AND top.vuln_id = p.top_id JOIN images i ON i.digest = p.digest
+       FROM per_image p JOIN package_vulns top ON top.pkg_key = p.top_pkg AND top.vuln_id = p.top_id JOIN images i ON i.digest = p.digest
+       ORDER BY p.host, p.digest
        RETURNING 1
      ) SELECT count(*)::int AS n FROM alerted`;
 
@@ -284,7 +321,7 @@ const HV_SQL = `WITH ins AS (
  * the rows new on a host running the image become its alerts (one per host and image,
  * naming every vulnerability newly affecting it, most severe first). Returns the alerts raised.
  */
-async function writeDelta(tx: Sql, part: ReadonlyArray<{ key: string; hash: string; matched: boolean }>, found: readonly VulnRow[], generation: string, now: Date): Promise<number> {
+async function writeDelta(tx: Sql, part: ReadonlyArray<{ key: string; hash: string; matched: boolean }>, found: readonly VulnRow[], generation: string): Promise<void> {
   // The new results, with the package's name beside the finding: the alerts' lists read it without carrying whole findings through a sort.
   await tx.query(
     `CREATE TEMP TABLE pv_next (pkg_key text NOT NULL, vuln_id text NOT NULL, severity text NOT NULL, severity_rank integer NOT NULL, finding jsonb NOT NULL, name text,
@@ -302,6 +339,8 @@ async function writeDelta(tx: Sql, part: ReadonlyArray<{ key: string; hash: stri
   }
   // Temporary tables have no statistics until analyzed: the joins below would be planned blind.
   await tx.query('ANALYZE pv_next, pv_changed');
+  await tx.query('CREATE TEMP TABLE pv_known (vuln_id text PRIMARY KEY) ON COMMIT DROP');
+  await tx.query('INSERT INTO pv_known SELECT DISTINCT n.vuln_id FROM pv_next n WHERE EXISTS (SELECT 1 FROM package_vulns o WHERE o.vuln_id = n.vuln_id)');
   await tx.query(
     `WITH ins AS (INSERT INTO package_vulns SELECT pkg_key, vuln_id, severity, severity_rank, finding FROM pv_next ON CONFLICT (pkg_key, vuln_id) DO NOTHING RETURNING pkg_key, vuln_id)
      INSERT INTO pv_added SELECT * FROM ins`,
@@ -311,10 +350,7 @@ async function writeDelta(tx: Sql, part: ReadonlyArray<{ key: string; hash: stri
   // vulnerability the image did not have through another package are the alerts: the statement's subqueries see
   // host_vulns as it was before it, and run before any old row is deleted below (a vulnerability moving from one
   // package of an image to another is no news either).
-  const raised = await tx.query<{ n: number }>(
-    HV_SQL,
-    [now.toISOString()],
-  );
+  await tx.query(PLACE_SQL, [generation]);
   // Gone: results a changed package no longer has, and the rows of hosts running them (few: looked up by vulnerability id).
   const gone = await tx.query<{ pkg_key: string; vuln_id: string }>(
     `DELETE FROM package_vulns o USING pv_changed c WHERE o.pkg_key = c.pkg_key
@@ -340,5 +376,4 @@ async function writeDelta(tx: Sql, part: ReadonlyArray<{ key: string; hash: stri
     );
   }
   await tx.query(`UPDATE packages p SET matched_generation = $1, vulns_hash = c.hash FROM pv_changed c WHERE p.pkg_key = c.pkg_key`, [generation]);
-  return raised[0]?.n ?? 0;
 }
