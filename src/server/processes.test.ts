@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { openStore } from './store.ts';
-import { migrate } from './migrations.ts';
+import { migrate, SCHEMA_VERSION } from './migrations.ts';
 import { advisory, api, debPackage, DEBIAN, digestOf, importAdvisories, makeStore, reportDoc, until, type StoreHandle, type StoreKind } from './test-support/harness.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../cli/bin.ts');
@@ -61,12 +61,12 @@ for (const kind of ['embedded', 'postgres'] as StoreKind[]) {
       await old.close();
       const refused = moat(['serve', 'token', 'create', '--role', 'admin', ...storeArgs(store)]);
       assert.equal(refused.status, 2, refused.stderr);
-      assert.match(refused.stderr, /schema version 1, this server needs 2/);
+      assert.match(refused.stderr, new RegExp(`schema version 1, this server needs ${SCHEMA_VERSION}`));
       assert.match(refused.stderr, /moat serve migrate --(data|database)/);
       const migrated = moat(['serve', 'migrate', ...storeArgs(store)]);
       assert.equal(migrated.status, 0, migrated.stderr);
-      assert.match(migrated.stdout, /migrated from version 1 to 2/);
-      assert.match(moat(['serve', 'migrate', ...storeArgs(store)]).stdout, /schema is current \(version 2\)/);
+      assert.match(migrated.stdout, new RegExp(`migrated from version 1 to ${SCHEMA_VERSION}`));
+      assert.match(moat(['serve', 'migrate', ...storeArgs(store)]).stdout, new RegExp(`schema is current \\(version ${SCHEMA_VERSION}\\)`));
     });
 
     test('token create prints the token once on the last line; list shows no secret; revoke makes it 401', async () => {
