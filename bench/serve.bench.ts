@@ -39,7 +39,7 @@ const RULES: Array<[string, string]> = [
 const digest = (n: number): string => `sha256:${n.toString(16).padStart(64, '0')}`;
 const pkgName = (n: number): string => `benchpkg${n}`;
 
-export function inventory(image: number): object {
+function inventory(image: number): object {
   const packages = [];
   for (let j = 0; j < PACKAGES; j++) {
     const n = (image * 131 + j * 17) % PACKAGE_POOL;
@@ -49,7 +49,7 @@ export function inventory(image: number): object {
   return { os: { id: 'debian', versionId: '12', versionCodename: 'bookworm', idLike: [], foundIn: 'etc/os-release' }, packages };
 }
 
-export function auditDoc(host: number): object {
+function auditDoc(host: number): object {
   const findings = [];
   for (let c = 0; c < CONTAINERS; c++) {
     const id = `${host.toString(16).padStart(8, '0')}${c.toString(16).padStart(8, '0')}`.padEnd(64, 'c');
@@ -63,7 +63,7 @@ export function auditDoc(host: number): object {
   return { schemaVersion: '1.3.0', command: 'audit', target: { description: `bench host ${host}`, engineVersion: '20.10.24', hostname: `bench-${host}`, containers: CONTAINERS }, findings, checks: [], summary: {} };
 }
 
-export function imagesOf(host: number): number[] {
+function imagesOf(host: number): number[] {
   return Array.from({ length: CONTAINERS }, (_, c) => (host * 37 + c * 41) % IMAGE_POOL);
 }
 
@@ -75,7 +75,7 @@ async function post(url: string, token: string, route: string, body: object): Pr
 }
 
 /** One agent round: ask what is missing, push the report with those inventories. */
-export async function pushHost(url: string, token: string, host: string, hostIndex: number, images: number[], withAudit: boolean, sent: Set<number>): Promise<number> {
+async function pushHost(url: string, token: string, host: string, hostIndex: number, images: number[], withAudit: boolean, sent: Set<number>): Promise<number> {
   const missing = (await post(url, token, '/api/v1/images/missing', { images: images.map((i) => ({ digest: digest(i), layers: [] })) })).json.missing as string[];
   const want = new Set(missing);
   const doc = {
