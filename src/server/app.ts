@@ -50,6 +50,9 @@ const WRITES_BY_ROLE: Record<string, Role[]> = {
 export function createApp(deps: AppDeps): Hono<Env> {
   const { store, queue, metrics } = deps;
   const limiter = new RateLimiter();
+  // The embedded store runs one statement at a time: reports read and parsed while others wait for it would only
+  // add up in memory (which its WebAssembly heap never gives back), so they are taken one at a time, bodies unread.
+  const ingestGate = store.kind === 'embedded' ? new Gate() : undefined;
   const app = new Hono<Env>();
 
   app.onError((e, c) => {
@@ -144,6 +147,14 @@ export function createApp(deps: AppDeps): Hono<Env> {
   };
 
   app.post('/api/v1/reports', async (c) => {
+    const release = await ingestGate?.enter();
+    try {
+      return await postReport(c);
+    } finally {
+      release?.();
+    }
+  });
+  const postReport = async (c: Context<Env>): Promise<Response> => {
     const report = checkReport(await body(c));
     ownHost(c, report.host);
     c.set('writeTarget', `report ${report.id} for ${report.host}`);
@@ -153,7 +164,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     metrics.reports.inc({ outcome: result.stored ? 'stored' : 'duplicate' });
     if (result.inventories.length > 0) await queue.sendMatch(result.inventories);
     return result.stored ? c.json({ stored: true }, 202) : c.json({ stored: false, duplicate: true }, 200);
-  });
+  };
   app.post('/api/v1/alerts', async (c) => {
     const batch = checkAlerts(await body(c));
     ownHost(c, batch.host);
@@ -241,6 +252,19 @@ export function createApp(deps: AppDeps): Hono<Env> {
 
   deps.mount?.(app);
   return app;
+}
+
+/** One at a time, in arrival order. */
+class Gate {
+  private tail: Promise<void> = Promise.resolve();
+  async enter(): Promise<() => void> {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const before = this.tail;
+    this.tail = before.then(() => held);
+    await before;
+    return release;
+  }
 }
 
 /** The request body, refused as soon as it passes `max` bytes (a chunked upload has no Content-Length to check first). */

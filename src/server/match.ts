@@ -111,6 +111,26 @@ async function insertChunks(tx: Sql, table: string, rows: readonly VulnRow[]): P
   }
 }
 
+/**
+ * What a package's match results are, in one value: a re-match compares it with the
+ * stored one and writes only the packages whose results changed.
+ */
+export function resultsHash(rows: readonly VulnRow[]): string {
+  const h = createHash('sha256');
+  for (const r of [...rows].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) h.update(`${r.id}\u0000${r.severity}\u0000${JSON.stringify(r.finding)}\u0001`);
+  return h.digest('hex').slice(0, 32);
+}
+
+function byPackage(rows: readonly VulnRow[]): Map<string, VulnRow[]> {
+  const out = new Map<string, VulnRow[]>();
+  for (const r of rows) {
+    const list = out.get(r.key);
+    if (list === undefined) out.set(r.key, [r]);
+    else list.push(r);
+  }
+  return out;
+}
+
 /** The packages of one newly stored inventory that the current database has not matched yet. */
 export async function matchImage(store: Store, source: VulnSource, digest: string): Promise<{ packages: number; vulnerabilities: number }> {
   const generation = await source.generation();
@@ -123,9 +143,13 @@ export async function matchImage(store: Store, source: VulnSource, digest: strin
       [digest, generation],
     );
     const found = matchRows(db, rows);
+    const results = byPackage(found);
     await store.transaction(async (tx) => {
       await insertChunks(tx, 'package_vulns', found);
-      await tx.query(`UPDATE packages SET matched_generation = $2 WHERE pkg_key IN (SELECT jsonb_array_elements_text($1::jsonb))`, [JSON.stringify(rows.map((r) => r.pkg_key)), generation]);
+      await tx.query(
+        `UPDATE packages SET matched_generation = $2, vulns_hash = x.hash FROM jsonb_to_recordset($1::jsonb) AS x(key text, hash text) WHERE packages.pkg_key = x.key`,
+        [JSON.stringify(rows.map((r) => ({ key: r.pkg_key, hash: resultsHash(results.get(r.pkg_key) ?? []) }))), generation],
+      );
       await tx.query(`UPDATE images SET matched_generation = $2 WHERE digest = $1`, [digest, generation]);
       await tx.query(fillHostVulns('ih.digest = $1'), [digest]);
     });
@@ -139,68 +163,217 @@ export interface RematchResult {
   skipped?: string;
   generation?: string;
   packages: number;
+  /** Packages whose results changed, the only ones written. */
+  changed: number;
   vulnerabilities: number;
   alerts: number;
   durationMs: number;
 }
 
+/** Packages read and matched at a time: bounds the server's memory whatever the number of stored packages. */
+const SCAN_BATCH = 20_000;
+/** Changed packages written per transaction: bounds a transaction's size (an embedded store's memory grows with it). */
+const WRITE_BATCH = 100;
+/** Transactions writing batches at once on a PostgreSQL server. */
+const WRITERS = 2;
+
+interface StoredPackage extends PackageRow {
+  vulns_hash: string | null;
+  matched_generation: string | null;
+}
+
 /**
- * Every stored package against the current database, in one transaction: the new
- * results replace the old, and a vulnerability an image running on a host did not have
- * before becomes an alert for that host.
+ * Every stored package against the current database, incrementally: packages are
+ * matched a batch at a time, and only those whose results differ from the stored ones
+ * are written, their rows in package_vulns and host_vulns changed by difference (rows
+ * gone deleted, new rows inserted, a changed severity updated). A vulnerability that an
+ * image running on a host did not have before becomes an alert for that host, one per
+ * host and image.
+ *
+ * Each batch of changed packages is one transaction, consistent on its own, and keeps
+ * what it found new in rematch_news; the last step turns those into alerts. A server
+ * killed half-way leaves some packages at the new results and the rest at the old, and
+ * the re-match it queues again on start finds the first ones unchanged (no alert twice)
+ * and raises the news they left.
  */
 export async function rematchAll(store: Store, source: VulnSource, now = new Date()): Promise<RematchResult> {
   const t0 = performance.now();
+  const none = { packages: 0, changed: 0, vulnerabilities: 0, alerts: 0, durationMs: 0 };
   const generation = await source.generation();
-  if (generation === undefined) return { skipped: `no vulnerability database at ${source.file}`, packages: 0, vulnerabilities: 0, alerts: 0, durationMs: 0 };
+  if (generation === undefined) return { skipped: `no vulnerability database at ${source.file}`, ...none };
   const state = await store.query<{ generation: string }>('SELECT generation FROM vuln_state WHERE id = 1');
-  if (state[0]?.generation === generation) return { skipped: 'already matched against this database', generation, packages: 0, vulnerabilities: 0, alerts: 0, durationMs: 0 };
-  const db = (await source.open()) as VulnDatabase;
-  let found: VulnRow[];
-  let packages: number;
+  if (state[0]?.generation === generation) return { skipped: 'already matched against this database', generation, ...none };
+  const db = await source.open();
+  if (db === undefined) return { skipped: `no vulnerability database at ${source.file}`, ...none };
+  let packages = 0;
+  let changed = 0;
+  let vulnerabilities = 0;
+  let alerts = 0;
   try {
-    const rows = await store.query<PackageRow>('SELECT pkg_key, os, pkg FROM packages');
-    packages = rows.length;
-    found = matchRows(db, rows);
+    let after = '';
+    for (;;) {
+      const rows = await store.query<StoredPackage>('SELECT pkg_key, os, pkg, vulns_hash, matched_generation FROM packages WHERE pkg_key > $1 ORDER BY pkg_key LIMIT $2', [after, SCAN_BATCH]);
+      if (rows.length === 0) break;
+      after = (rows[rows.length - 1] as StoredPackage).pkg_key;
+      packages += rows.length;
+      const found = matchRows(db, rows);
+      vulnerabilities += found.length;
+      const results = byPackage(found);
+      const delta: Array<{ key: string; hash: string; matched: boolean }> = [];
+      for (const r of rows) {
+        const hash = resultsHash(results.get(r.pkg_key) ?? []);
+        if (hash !== r.vulns_hash || r.matched_generation === null) delta.push({ key: r.pkg_key, hash, matched: r.matched_generation !== null });
+      }
+      changed += delta.length;
+      const parts: Array<typeof delta> = [];
+      for (let i = 0; i < delta.length; i += WRITE_BATCH) parts.push(delta.slice(i, i + WRITE_BATCH));
+      // Batches touch disjoint packages, so a server runs two at once (a backend each); the embedded store runs one statement at a time anyway.
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: store.kind === 'postgres' ? WRITERS : 1 }, async () => {
+          for (let i = next++; i < parts.length; i = next++) {
+            const part = parts[i] as typeof delta;
+            await store.transaction(async (tx) => {
+              // The batch's sorts fit in memory on a server; the embedded store keeps its default (its memory never shrinks).
+              if (store.kind === 'postgres') await tx.query(`SET LOCAL work_mem = '64MB'`);
+              await writeDelta(tx, part, part.flatMap((p) => results.get(p.key) ?? []), generation);
+            });
+          }
+        }),
+      );
+      // The unchanged packages of the batch are current for this generation too (a new image holding them needs no match of its own).
+      await store.query('UPDATE packages SET matched_generation = $1 WHERE pkg_key >= $2 AND pkg_key <= $3 AND matched_generation IS DISTINCT FROM $1', [
+        generation,
+        (rows[0] as StoredPackage).pkg_key,
+        after,
+      ]);
+    }
   } finally {
     db.close();
   }
-  const alerts = await store.transaction(async (tx) => {
-    await tx.query('CREATE TEMP TABLE pv_next (LIKE package_vulns INCLUDING ALL) ON COMMIT DROP');
-    await insertChunks(tx, 'pv_next', found);
-    // New: not in the previous results for that package, which was matched before (a package seen for the first time is no news).
-    const raised = await tx.query<{ n: number }>(
-      `WITH fresh AS (
-         SELECT n.* FROM pv_next n JOIN packages p ON p.pkg_key = n.pkg_key
-         WHERE p.matched_generation IS NOT NULL AND NOT EXISTS (SELECT 1 FROM package_vulns o WHERE o.pkg_key = n.pkg_key AND o.vuln_id = n.vuln_id)
-       ), hits AS (
-         SELECT DISTINCT ON (ih.host, ip.digest, f.vuln_id) ih.host, ip.digest, f.vuln_id, f.severity, f.finding, i.refs
-         FROM fresh f JOIN image_packages ip ON ip.pkg_key = f.pkg_key JOIN image_hosts ih ON ih.digest = ip.digest JOIN images i ON i.digest = ip.digest
-         -- Driven by the vulnerability id: an advisory new to the database has no old rows at all.
-         WHERE NOT EXISTS (SELECT 1 FROM package_vulns o2 WHERE o2.vuln_id = f.vuln_id AND EXISTS (SELECT 1 FROM image_packages ip2 WHERE ip2.digest = ip.digest AND ip2.pkg_key = o2.pkg_key))
-         ORDER BY ih.host, ip.digest, f.vuln_id, f.severity_rank DESC
-       ), ins AS (
-         INSERT INTO alerts (host, at, received_at, source, kind, severity, message, image, vuln_id, detail)
-         SELECT host, $1, $1, 'rematch', 'vulnerability', severity,
-           'image ' || coalesce(refs[1], digest) || ' running on ' || host || ' is newly affected by ' || vuln_id || ' (' || (finding->'subject'->>'name') || ')',
-           digest, vuln_id, jsonb_build_object('image', digest, 'references', to_jsonb(refs), 'vulnerability', finding->'vulnerability', 'package', finding->'subject'->>'name')
-         FROM hits RETURNING 1
-       ) SELECT count(*)::int AS n FROM ins`,
-      [now.toISOString()],
-    );
-    await tx.query('DELETE FROM package_vulns');
-    await tx.query('INSERT INTO package_vulns SELECT * FROM pv_next');
-    await tx.query('UPDATE packages SET matched_generation = $1', [generation]);
-    await tx.query('DELETE FROM host_vulns');
-    await tx.query(fillHostVulns('TRUE'));
-    await tx.query('UPDATE images SET matched_generation = $1 WHERE inventory IS NOT NULL', [generation]);
-    const ms = Math.round(performance.now() - t0);
+  const ms = Math.round(performance.now() - t0);
+  await store.transaction(async (tx) => {
+    // With the results current, the news of every batch (also of an earlier run that died before this step) becomes alerts.
+    alerts = (await tx.query<{ n: number }>(ALERT_SQL, [now.toISOString()]))[0]?.n ?? 0;
+    await tx.query('UPDATE images SET matched_generation = $1 WHERE inventory IS NOT NULL AND matched_generation IS DISTINCT FROM $1', [generation]);
     await tx.query(
       `INSERT INTO vuln_state (id, generation, matched_at, packages, duration_ms) VALUES (1, $1, $2, $3, $4)
        ON CONFLICT (id) DO UPDATE SET generation = excluded.generation, matched_at = excluded.matched_at, packages = excluded.packages, duration_ms = excluded.duration_ms`,
       [generation, now.toISOString(), packages, ms],
     );
-    return raised[0]?.n ?? 0;
   });
-  return { generation, packages, vulnerabilities: found.length, alerts, durationMs: Math.round(performance.now() - t0) };
+  return { generation, packages, changed, vulnerabilities, alerts, durationMs: Math.round(performance.now() - t0) };
+}
+
+/**
+ * Added rows placed on the hosts running an image that holds the package (in index order:
+ * the inserts then touch neighbouring index pages). Those of a package matched before (a
+ * package seen for the first time is no news) for a vulnerability the image did not have
+ * through another package are kept for the alerts: the statement's subqueries see
+ * host_vulns as it was before it, and it runs before any old row is deleted (a
+ * vulnerability moving from one package of an image to another is no news either).
+ */
+const PLACE_SQL = `WITH ins AS (
+       INSERT INTO host_vulns (host, id, digest, pkg_key, vuln_id, severity, severity_rank, first_seen)
+       SELECT ih.host, ih.digest || ':' || ip.pkg_key || ':' || pv.vuln_id, ih.digest, ip.pkg_key, pv.vuln_id, pv.severity, pv.severity_rank, i.first_seen
+       FROM pv_added a JOIN pv_next pv ON pv.pkg_key = a.pkg_key AND pv.vuln_id = a.vuln_id
+       JOIN image_packages ip ON ip.pkg_key = a.pkg_key JOIN image_hosts ih ON ih.digest = ip.digest JOIN images i ON i.digest = ih.digest
+       ORDER BY 1, 2
+       ON CONFLICT DO NOTHING RETURNING host, digest, pkg_key, vuln_id, severity, severity_rank
+     )
+     INSERT INTO rematch_news (generation, host, digest, vuln_id, pkg_key, severity, severity_rank, package)
+     SELECT $1, n.host, n.digest, n.vuln_id, n.pkg_key, n.severity, n.severity_rank, pv.name
+     FROM ins n JOIN pv_changed c ON c.pkg_key = n.pkg_key AND c.matched JOIN pv_next pv ON pv.pkg_key = n.pkg_key AND pv.vuln_id = n.vuln_id
+     -- Looked up only for a vulnerability some package had before (an advisory new to the database has no old rows at all), row by row
+     -- (inside an AND it cannot become an anti-join planned blind, reading all of host_vulns: the rows just inserted have no statistics).
+     WHERE NOT (n.vuln_id IN (SELECT vuln_id FROM pv_known) AND EXISTS (SELECT 1 FROM host_vulns o WHERE o.vuln_id = n.vuln_id AND o.host = n.host AND o.digest = n.digest))`;
+
+/**
+ * The alerts of a re-match, once its batches are written: one per host and image, naming
+ * every vulnerability newly affecting it, most severe first. Batches written at once
+ * could each take a vulnerability two packages of one image newly have for news: it is
+ * named once here.
+ */
+const ALERT_SQL = `WITH news AS (
+       DELETE FROM rematch_news RETURNING *
+     ), fresh AS (
+       SELECT DISTINCT ON (host, digest, vuln_id) * FROM news ORDER BY host, digest, vuln_id, severity_rank DESC, pkg_key
+     ), per_image AS (
+       SELECT host, digest, count(*)::int AS n,
+         jsonb_agg(jsonb_build_object('id', vuln_id, 'severity', severity, 'package', package) ORDER BY severity_rank DESC, vuln_id) AS vulns,
+         (array_agg(vuln_id ORDER BY severity_rank DESC, vuln_id))[1] AS top_id,
+         (array_agg(pkg_key ORDER BY severity_rank DESC, vuln_id))[1] AS top_pkg
+       FROM fresh GROUP BY host, digest
+     ), alerted AS (
+       INSERT INTO alerts (host, at, received_at, source, kind, severity, message, image, vuln_id, detail)
+       SELECT p.host, $1, $1, 'rematch', 'vulnerability', top.severity,
+         'image ' || coalesce(i.refs[1], p.digest) || ' running on ' || p.host || ' is newly affected by ' || p.top_id || ' (' || (top.finding->'subject'->>'name') || ')'
+           || CASE WHEN p.n > 1 THEN ' and ' || (p.n - 1) || ' more' ELSE '' END,
+         p.digest, p.top_id,
+         jsonb_build_object('image', p.digest, 'references', to_jsonb(i.refs), 'vulnerability', top.finding->'vulnerability', 'package', top.finding->'subject'->>'name', 'vulnerabilities', p.vulns)
+       FROM per_image p JOIN package_vulns top ON top.pkg_key = p.top_pkg AND top.vuln_id = p.top_id JOIN images i ON i.digest = p.digest
+       ORDER BY p.host, p.digest
+       RETURNING 1
+     ) SELECT count(*)::int AS n FROM alerted`;
+
+/**
+ * One batch of changed packages: their new results replace the old by difference, and
+ * the rows new on a host running the image become its alerts (one per host and image,
+ * naming every vulnerability newly affecting it, most severe first). Returns the alerts raised.
+ */
+async function writeDelta(tx: Sql, part: ReadonlyArray<{ key: string; hash: string; matched: boolean }>, found: readonly VulnRow[], generation: string): Promise<void> {
+  // The new results, with the package's name beside the finding: the alerts' lists read it without carrying whole findings through a sort.
+  await tx.query(
+    `CREATE TEMP TABLE pv_next (pkg_key text NOT NULL, vuln_id text NOT NULL, severity text NOT NULL, severity_rank integer NOT NULL, finding jsonb NOT NULL, name text,
+       PRIMARY KEY (pkg_key, vuln_id)) ON COMMIT DROP`,
+  );
+  await tx.query('CREATE TEMP TABLE pv_changed (pkg_key text PRIMARY KEY, hash text NOT NULL, matched boolean NOT NULL) ON COMMIT DROP');
+  await tx.query('CREATE TEMP TABLE pv_added (pkg_key text NOT NULL, vuln_id text NOT NULL) ON COMMIT DROP');
+  await tx.query(`INSERT INTO pv_changed SELECT x.key, x.hash, x.matched FROM jsonb_to_recordset($1::jsonb) AS x(key text, hash text, matched boolean)`, [JSON.stringify(part)]);
+  for (let i = 0; i < found.length; i += CHUNK) {
+    await tx.query(
+      `INSERT INTO pv_next SELECT x.key, x.id, x.severity, x.rank, x.finding, x.finding->'subject'->>'name'
+       FROM jsonb_to_recordset($1::jsonb) AS x(key text, id text, severity text, rank int, finding jsonb) ON CONFLICT DO NOTHING`,
+      [JSON.stringify(found.slice(i, i + CHUNK))],
+    );
+  }
+  // Temporary tables have no statistics until analyzed: the joins below would be planned blind.
+  await tx.query('ANALYZE pv_next, pv_changed');
+  await tx.query('CREATE TEMP TABLE pv_known (vuln_id text PRIMARY KEY) ON COMMIT DROP');
+  await tx.query('INSERT INTO pv_known SELECT DISTINCT n.vuln_id FROM pv_next n WHERE EXISTS (SELECT 1 FROM package_vulns o WHERE o.vuln_id = n.vuln_id)');
+  await tx.query(
+    `WITH ins AS (INSERT INTO package_vulns SELECT pkg_key, vuln_id, severity, severity_rank, finding FROM pv_next ON CONFLICT (pkg_key, vuln_id) DO NOTHING RETURNING pkg_key, vuln_id)
+     INSERT INTO pv_added SELECT * FROM ins`,
+  );
+  // Added rows placed on the hosts running an image that holds the package (in index order: the inserts then touch
+  // neighbouring index pages). Those of a package matched before (a package seen for the first time is no news) for a
+  // vulnerability the image did not have through another package are the alerts: the statement's subqueries see
+  // host_vulns as it was before it, and run before any old row is deleted below (a vulnerability moving from one
+  // package of an image to another is no news either).
+  await tx.query(PLACE_SQL, [generation]);
+  // Gone: results a changed package no longer has, and the rows of hosts running them (few: looked up by vulnerability id).
+  const gone = await tx.query<{ pkg_key: string; vuln_id: string }>(
+    `DELETE FROM package_vulns o USING pv_changed c WHERE o.pkg_key = c.pkg_key
+       AND NOT EXISTS (SELECT 1 FROM pv_next n WHERE n.pkg_key = o.pkg_key AND n.vuln_id = o.vuln_id)
+     RETURNING o.pkg_key, o.vuln_id`,
+  );
+  if (gone.length > 0) {
+    await tx.query(`DELETE FROM host_vulns hv USING jsonb_to_recordset($1::jsonb) AS g(pkg_key text, vuln_id text) WHERE hv.vuln_id = g.vuln_id AND hv.pkg_key = g.pkg_key`, [
+      JSON.stringify(gone),
+    ]);
+  }
+  // Kept but changed (an advisory's severity or text): updated in place; host rows follow the severity.
+  const changed = await tx.query<{ pkg_key: string; vuln_id: string; severity: string; severity_rank: number }>(
+    `UPDATE package_vulns o SET severity = n.severity, severity_rank = n.severity_rank, finding = n.finding FROM pv_next n
+     WHERE o.pkg_key = n.pkg_key AND o.vuln_id = n.vuln_id AND (o.severity IS DISTINCT FROM n.severity OR o.finding IS DISTINCT FROM n.finding)
+     RETURNING o.pkg_key, o.vuln_id, o.severity, o.severity_rank`,
+  );
+  if (changed.length > 0) {
+    await tx.query(
+      `UPDATE host_vulns hv SET severity = u.severity, severity_rank = u.severity_rank FROM jsonb_to_recordset($1::jsonb) AS u(pkg_key text, vuln_id text, severity text, severity_rank int)
+       WHERE hv.vuln_id = u.vuln_id AND hv.pkg_key = u.pkg_key AND hv.severity_rank IS DISTINCT FROM u.severity_rank`,
+      [JSON.stringify(changed)],
+    );
+  }
+  await tx.query(`UPDATE packages p SET matched_generation = $1, vulns_hash = c.hash FROM pv_changed c WHERE p.pkg_key = c.pkg_key`, [generation]);
 }

@@ -207,6 +207,28 @@ CREATE TABLE job_runs (
 `,
   },
   {
+    version: 3,
+    name: 'incremental re-match',
+    sql: `
+-- A digest of each package's match results: a re-match writes only the packages whose results changed.
+ALTER TABLE packages ADD COLUMN vulns_hash text;
+-- The findings query's filters by CVE alias and by image reference, by index rather than by reading every row.
+CREATE INDEX package_vulns_ids ON package_vulns USING gin ((finding->'vulnerability'->'ids'));
+CREATE INDEX images_refs ON images USING gin (refs);
+-- What a re-match found new on a running image, batch by batch, until its last step makes them alerts (kept across a restart).
+CREATE TABLE rematch_news (
+  generation text NOT NULL,
+  host text NOT NULL,
+  digest text NOT NULL,
+  vuln_id text NOT NULL,
+  pkg_key text NOT NULL,
+  severity text NOT NULL,
+  severity_rank integer NOT NULL,
+  package text
+);
+`,
+  },
+  {
     version: 4,
     name: 'container configuration and image signature verdicts',
     sql: `

@@ -2,7 +2,7 @@
  * The read side of the API: one function per endpoint, each one SQL statement or a few,
  * shaped as documented in openapi.ts. Times are ISO strings; counts are numbers.
  */
-import { SEVERITIES, isSeverity, type Finding, type Severity } from '../models/finding.ts';
+import { SEVERITIES, isSeverity, severityRank, type Finding, type Severity } from '../models/finding.ts';
 import { iso } from './tokens.ts';
 import { coveringTriage, listTriage, repositoryOf, type TriageEntry } from './triage.ts';
 import type { Sql } from './store.ts';
@@ -233,80 +233,142 @@ export interface FindingFilter {
 }
 
 
+/** Where the previous page ended, in the listing's order: most severe first, then host, then id. */
+type After = { rank: number; host: string; id: string };
+
+function encodeCursor(a: After): string {
+  return Buffer.from(JSON.stringify([a.rank, a.host, a.id])).toString('base64url');
+}
+
+function decodeCursor(text: string): After {
+  let v: unknown;
+  try {
+    v = JSON.parse(Buffer.from(text, 'base64url').toString());
+  } catch {
+    v = undefined;
+  }
+  if (!Array.isArray(v) || v.length !== 3 || !Number.isInteger(v[0]) || typeof v[1] !== 'string' || typeof v[2] !== 'string') {
+    throw new QueryError('cursor: not a cursor this server gave (use the "next" of the previous page)');
+  }
+  return { rank: v[0] as number, host: v[1], id: v[2] };
+}
+
+/** Placeholders for the values a statement uses, numbered as they are first used. */
+class Params {
+  readonly values: unknown[] = [];
+  private readonly named = new Map<string, string>();
+  add(name: string, value: unknown, type: string): string {
+    let p = this.named.get(name);
+    if (p === undefined) {
+      this.values.push(value);
+      p = `$${this.values.length}::${type}`;
+      this.named.set(name, p);
+    }
+    return p;
+  }
+}
+
+/**
+ * Severities as ranks: a range of the ordering index's leading column keeps its order (the
+ * page stops at its end), where a list would be read whole and sorted.
+ */
+function bySeverity(column: string, severities: readonly Severity[], p: Params): string {
+  const ranks = [...new Set(severities.map(severityRank))];
+  const min = Math.min(...ranks);
+  const max = Math.max(...ranks);
+  const range = `${column} BETWEEN ${p.add('severity.lo', min, 'int')} AND ${p.add('severity.hi', max, 'int')}`;
+  if (max - min + 1 === ranks.length) return range;
+  // A gap (critical and low): checked on each row of the range, not made an index condition (which would lose the order).
+  return `${range} AND (${column} + 0) = ANY (${p.add('severity.ranks', ranks, 'int[]')})`;
+}
+
+/**
+ * One side of the listing (audit findings or host vulnerabilities), cut at the page's
+ * end. After a cursor it is two ranges of the ordering index rather than a filter over
+ * everything before it: the rest of the cursor's severity, then the lower severities.
+ */
+function sideSql(select: string, where: string[], cols: { rank: string; host: string; id: string }, after: After | undefined, p: Params, take: string): string {
+  const page = (extra: string[], order: string): string => `(${select} WHERE ${[...where, ...extra].join(' AND ') || 'TRUE'} ORDER BY ${order} LIMIT ${take})`;
+  const order = `${cols.rank} DESC, ${cols.host}, ${cols.id}`;
+  if (after === undefined) return page([], order);
+  const rank = p.add('after.rank', after.rank, 'int');
+  return `${page([`${cols.rank} = ${rank}`, `(${cols.host}, ${cols.id}) > (${p.add('after.host', after.host, 'text')}, ${p.add('after.id', after.id, 'text')})`], `${cols.host}, ${cols.id}`)} UNION ALL ${page([`${cols.rank} < ${rank}`], order)}`;
+}
+
 /**
  * Open findings: the audit's (per host) and the vulnerabilities of the images each host
- * runs, most severe first. `cursor` is opaque: the `next` of the previous page.
+ * runs, most severe first. `cursor` is opaque: the `next` of the previous page (where
+ * it ended, so a page costs the same however deep). One statement reads the page: the
+ * keys from both sides' ordering indexes, then only the page's rows whole.
  */
 export async function listFindings(db: Sql, q: FindingFilter): Promise<{ findings: object[]; next: string | null }> {
   const limit = q.limit === undefined ? 100 : Number(q.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new QueryError(`limit "${q.limit}": give a whole number from 1 to 1000`);
-  let offset = 0;
-  if (q.cursor !== undefined) {
-    offset = Number(Buffer.from(q.cursor, 'base64url').toString());
-    if (!Number.isInteger(offset) || offset < 0) throw new QueryError('cursor: not a cursor this server gave (use the "next" of the previous page)');
-  }
-  let severities: string[] | null = null;
+  const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+  let severities: Severity[] | null = null;
   if (q.severity !== undefined) {
-    severities = q.severity.split(',').map((s) => s.trim());
-    const bad = severities.find((s) => !isSeverity(s));
+    const given = q.severity.split(',').map((s) => s.trim());
+    const bad = given.find((s) => !isSeverity(s));
     if (bad !== undefined) throw new QueryError(`severity "${bad}": use ${SEVERITIES.join(', ')} (comma-separated)`);
+    severities = given as Severity[];
   }
   if (q.since !== undefined && Number.isNaN(Date.parse(q.since))) throw new QueryError(`since "${q.since}": give an ISO time, like 2026-12-01 or 2026-12-01T10:00:00Z`);
   const wantAudit = q.image === undefined && q.cve === undefined && q.rule !== VULN_RULE;
   const wantVulns = q.rule === undefined || q.rule === VULN_RULE;
   if (!wantAudit && !wantVulns) return { findings: [], next: null };
-  // A CVE is looked up by the ids findings carry (an alias finds its advisory), then by index: nearly always one id.
-  let cveIds: string[] = [];
-  if (q.cve !== undefined) {
-    cveIds = (
-      await db.query<{ vuln_id: string }>(`SELECT DISTINCT vuln_id FROM package_vulns WHERE vuln_id = $1 OR finding->'vulnerability'->'ids' ? $1`, [q.cve])
-    ).map((r) => r.vuln_id);
-    if (cveIds.length === 0) return { findings: [], next: null };
+  // Only the filters given become conditions: each plan is then made for the filters it has.
+  const p = new Params();
+  const take = p.add('take', limit + 1, 'int');
+  const sides: string[] = [];
+  if (wantAudit) {
+    const where = ['f.closed_at IS NULL'];
+    if (q.host !== undefined) where.push(`f.host = ${p.add('host', q.host, 'text')}`);
+    if (q.rule !== undefined) where.push(`f.rule_id = ${p.add('rule', q.rule, 'text')}`);
+    if (severities !== null) where.push(bySeverity('f.severity_rank', severities, p));
+    if (q.since !== undefined) where.push(`f.first_seen >= ${p.add('since', q.since, 'timestamptz')}`);
+    sides.push(sideSql(`SELECT f.host, f.fingerprint AS id, f.severity_rank, 'a' AS side FROM findings f`, where, { rank: 'f.severity_rank', host: 'f.host', id: 'f.fingerprint' }, after, p, take));
   }
-  const params = [q.host ?? null, q.rule ?? null, severities === null ? null : JSON.stringify(severities), q.since ?? null, q.image ?? null, q.cve ?? null, limit + 1, offset, offset + limit + 1, ...cveIds];
-  // Each side is an ordered index scan cut at the page's end; only the page's rows are then read whole.
-  const audit = `(SELECT f.host, f.fingerprint AS id, f.severity_rank, 'a' AS side FROM findings f
-      WHERE ${wantAudit ? 'TRUE' : 'FALSE'} AND f.closed_at IS NULL AND ($1::text IS NULL OR f.host = $1) AND ($2::text IS NULL OR f.rule_id = $2)
-        AND ($3::jsonb IS NULL OR f.severity IN (SELECT jsonb_array_elements_text($3::jsonb))) AND ($4::timestamptz IS NULL OR f.first_seen >= $4::timestamptz)
-      ORDER BY f.severity_rank DESC, f.host, f.fingerprint LIMIT $9)`;
-  const vulns = `(SELECT v.host, v.id, v.severity_rank, 'v' AS side FROM host_vulns v
-      WHERE ${wantVulns ? 'TRUE' : 'FALSE'} AND ($1::text IS NULL OR v.host = $1) AND ($3::jsonb IS NULL OR v.severity IN (SELECT jsonb_array_elements_text($3::jsonb)))
-        AND ($4::timestamptz IS NULL OR v.first_seen >= $4::timestamptz)
-        AND ($5::text IS NULL OR v.digest = $5 OR v.digest IN (SELECT digest FROM images WHERE $5 = ANY (refs)))
-        AND ($6::text IS NULL OR TRUE) AND ${cveIds.length === 0 ? 'TRUE' : `v.vuln_id IN (${cveIds.map((_, i) => `$${10 + i}`).join(', ')})`}
-      ORDER BY v.severity_rank DESC, v.host, v.id LIMIT $9)`;
-  const keys = await db.query<{ host: string; id: string; side: string }>(
-    `SELECT host, id, side FROM (${audit} UNION ALL ${vulns}) u WHERE ($2::text IS NULL OR TRUE) ORDER BY severity_rank DESC, host, id LIMIT $7 OFFSET $8`,
-    params,
-  );
-  const pageKeys = keys.slice(0, limit);
-  const auditKeys = pageKeys.filter((k) => k.side === 'a').map((k) => ({ host: k.host, id: k.id }));
-  const vulnKeys = pageKeys.filter((k) => k.side === 'v').map((k) => ({ host: k.host, id: k.id }));
-  const details = new Map<string, Row>();
-  if (auditKeys.length > 0) {
-    for (const r of await db.query<Row>(
-      `SELECT f.host, f.fingerprint AS id, NULL::text AS image, NULL::text[] AS refs, f.first_seen, f.last_seen, f.finding, NULL::text AS purl, NULL::text AS found_in, NULL::text AS layer
-       FROM jsonb_to_recordset($1::jsonb) AS k(host text, id text) JOIN findings f ON f.host = k.host AND f.fingerprint = k.id`,
-      [JSON.stringify(auditKeys)],
-    )) {
-      details.set(`a:${r.host}:${r.id}`, r);
+  if (wantVulns) {
+    const where: string[] = [];
+    if (q.host !== undefined) where.push(`v.host = ${p.add('host', q.host, 'text')}`);
+    if (severities !== null) where.push(bySeverity('v.severity_rank', severities, p));
+    if (q.since !== undefined) where.push(`v.first_seen >= ${p.add('since', q.since, 'timestamptz')}`);
+    if (q.image !== undefined) {
+      const image = p.add('image', q.image, 'text');
+      where.push(`(v.digest = ${image} OR v.digest IN (SELECT digest FROM images WHERE refs @> ARRAY[${image}]))`);
+    }
+    const select = `SELECT v.host, v.id, v.severity_rank, 'v' AS side FROM host_vulns v`;
+    const cols = { rank: 'v.severity_rank', host: 'v.host', id: 'v.id' };
+    if (q.cve === undefined) sides.push(sideSql(select, where, cols, after, p, take));
+    else {
+      // A CVE is looked up by the ids findings carry (an alias finds its advisory; both by index): nearly always one id,
+      // each read in order from its own index range, cut at the page's end (planned as a filter over the fleet's
+      // ordering index instead, a rare CVE would read every row before its own).
+      const cve = p.add('cve', q.cve, 'text');
+      const ids = `SELECT vuln_id FROM package_vulns WHERE vuln_id = ${cve} UNION SELECT vuln_id FROM package_vulns WHERE finding->'vulnerability'->'ids' ? ${cve}`;
+      const each = sideSql(select, [...where, 'v.vuln_id = c.vuln_id'], cols, after, p, take);
+      sides.push(`(SELECT e.* FROM (${ids}) c CROSS JOIN LATERAL (${each}) e ORDER BY e.severity_rank DESC, e.host, e.id LIMIT ${take})`);
     }
   }
-  if (vulnKeys.length > 0) {
-    for (const r of await db.query<Row>(
-      `SELECT v.host, v.id, v.digest AS image, i.refs, v.first_seen, ih.last_seen, pv.finding, ip.purl, ip.found_in, ip.layer
-       FROM jsonb_to_recordset($1::jsonb) AS k(host text, id text) JOIN host_vulns v ON v.host = k.host AND v.id = k.id
-       JOIN images i ON i.digest = v.digest JOIN image_hosts ih ON ih.digest = v.digest AND ih.host = v.host
-       JOIN package_vulns pv ON pv.pkg_key = v.pkg_key AND pv.vuln_id = v.vuln_id
-       JOIN LATERAL (SELECT purl, found_in, layer FROM image_packages x WHERE x.digest = v.digest AND x.pkg_key = v.pkg_key LIMIT 1) ip ON TRUE`,
-      [JSON.stringify(vulnKeys)],
-    )) {
-      details.set(`v:${r.host}:${r.id}`, r);
-    }
-  }
-  const rows = pageKeys.map((k) => details.get(`${k.side}:${k.host}:${k.id}`)).filter((r): r is Row => r !== undefined);
-  const triage = await listTriage(db, new Date());
-  const page = rows.map((r) => {
+  const [rows, triage] = await Promise.all([
+    db.query<Row>(
+      `WITH k AS (SELECT host, id, severity_rank, side FROM (${sides.join(' UNION ALL ')}) u ORDER BY severity_rank DESC, host, id LIMIT ${take})
+       SELECT k.host, k.id, k.severity_rank, d.* FROM k JOIN LATERAL (
+         SELECT NULL::text AS image, NULL::text[] AS refs, f.first_seen, f.last_seen, f.finding, NULL::text AS purl, NULL::text AS found_in, NULL::text AS layer
+         FROM findings f WHERE k.side = 'a' AND f.host = k.host AND f.fingerprint = k.id
+         UNION ALL
+         SELECT v.digest, i.refs, v.first_seen, ih.last_seen, pv.finding, ip.purl, ip.found_in, ip.layer
+         FROM host_vulns v JOIN images i ON i.digest = v.digest JOIN image_hosts ih ON ih.digest = v.digest AND ih.host = v.host
+         JOIN package_vulns pv ON pv.pkg_key = v.pkg_key AND pv.vuln_id = v.vuln_id
+         JOIN LATERAL (SELECT purl, found_in, layer FROM image_packages x WHERE x.digest = v.digest AND x.pkg_key = v.pkg_key LIMIT 1) ip ON TRUE
+         WHERE k.side = 'v' AND v.host = k.host AND v.id = k.id
+       ) d ON TRUE
+       ORDER BY k.severity_rank DESC, k.host, k.id`,
+      p.values,
+    ),
+    listTriage(db, new Date()),
+  ]);
+  const page = rows.slice(0, limit).map((r) => {
     const finding = (r.image === null ? r.finding : placeFinding(r.finding as Finding, r.purl as string, r.found_in as string, r.layer as string | null)) as Finding;
     const covered = coveringTriage(triage, {
       host: r.host as string,
@@ -326,7 +388,8 @@ export async function listFindings(db: Sql, q: FindingFilter): Promise<{ finding
       finding,
     };
   });
-  return { findings: page, next: keys.length > limit ? Buffer.from(String(offset + limit)).toString('base64url') : null };
+  const last = rows[limit - 1];
+  return { findings: page, next: rows.length > limit && last !== undefined ? encodeCursor({ rank: last.severity_rank as number, host: last.host as string, id: last.id as string }) : null };
 }
 
 /** Findings opened and closed per day (UTC) for each host, over the last `days` days. */

@@ -181,6 +181,41 @@ for (const kind of ['embedded', 'postgres'] as StoreKind[]) {
       assert.deepEqual((byCve.json.findings as Array<{ host: string }>).map((f) => f.host), ['host-a']);
     });
 
+    test('a re-match writes what changed: a new severity follows to the findings, a fixed advisory takes them away, neither alerts', async () => {
+      const rematched = async (what: string): Promise<void> => {
+        const before = (await server.store.query<{ generation: string }>('SELECT generation FROM vuln_state'))[0]?.generation;
+        await until(what, async () => (await server.store.query<{ generation: string }>('SELECT generation FROM vuln_state'))[0]?.generation !== before);
+      };
+      const rematchAlerts = async (): Promise<number> =>
+        (((await api(server.url, tokens.viewer, 'GET', '/api/v1/alerts')).json.alerts as Array<{ source: string }>).filter((a) => a.source === 'rematch')).length;
+      const alerts = await rematchAlerts();
+      const first = await api(server.url, tokens.viewer, 'GET', '/api/v1/alerts');
+      const alert = (first.json.alerts as Array<{ source: string; detail: { vulnerabilities: Array<{ id: string; package: string }> } }>).find((a) => a.source === 'rematch');
+      assert.deepEqual(alert?.detail.vulnerabilities.map((v) => [v.id, v.package]), [['CVE-2026-0002', 'libssl3@3.0.11-1~deb12u2']]);
+
+      const low = { ...(advisory('DSA-0002-1', 'CVE-2026-0002', 'openssl', '3.0.15-1~deb12u1', 'CVSS:3.1/AV:L/AC:H/PR:H/UI:R/S:U/C:L/I:N/A:N') as object), modified: '2026-12-02T00:00:00Z' };
+      await importAdvisories(store.vulnDb, [low]);
+      await rematched('the re-match after a severity change');
+      const lowered = await api(server.url, tokens.viewer, 'GET', '/api/v1/findings?cve=CVE-2026-0002');
+      assert.deepEqual((lowered.json.findings as Array<{ finding: { severity: string } }>).map((f) => f.finding.severity), ['low']);
+      const lowRows = await server.store.query<{ severity: string }>('SELECT DISTINCT severity FROM host_vulns WHERE vuln_id = $1', ['CVE-2026-0002']);
+      assert.deepEqual(lowRows.map((r) => r.severity), ['low']);
+      assert.deepEqual((await api(server.url, tokens.viewer, 'GET', '/api/v1/findings?cve=CVE-2026-0002&severity=critical')).json.findings, []);
+      // Two severities with a gap between them: the ranks in between are not listed.
+      const gap = await api(server.url, tokens.viewer, 'GET', '/api/v1/findings?severity=critical,low&limit=1000');
+      const seen = new Set((gap.json.findings as Array<{ finding: { severity: string } }>).map((f) => f.finding.severity));
+      assert.ok(seen.has('low'), JSON.stringify([...seen]));
+      assert.ok([...seen].every((x) => x === 'critical' || x === 'low'), JSON.stringify([...seen]));
+
+      const fixed = { ...(advisory('DSA-0002-1', 'CVE-2026-0002', 'openssl', '3.0.0-1') as object), modified: '2026-12-03T00:00:00Z' };
+      await importAdvisories(store.vulnDb, [fixed]);
+      await rematched('the re-match after the fix');
+      assert.deepEqual((await api(server.url, tokens.viewer, 'GET', '/api/v1/findings?cve=CVE-2026-0002')).json.findings, []);
+      assert.deepEqual((await api(server.url, tokens.viewer, 'GET', `/api/v1/images/${imageA}`)).json.vulnerabilities, []);
+      assert.equal((await server.store.query<{ n: number }>('SELECT count(*)::int AS n FROM host_vulns'))[0]?.n, 0);
+      assert.equal(await rematchAlerts(), alerts, 'no alert for a severity change or a fix');
+    });
+
     test('every answer matches the OpenAPI document; /metrics has bounded labels', async () => {
       const doc = (await api(server.url, undefined, 'GET', '/api/v1/openapi.json')).json as { openapi: string; paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: object }> }> }>> };
       assert.equal(doc.openapi, '3.1.0');

@@ -29,6 +29,11 @@ export interface ServeOptions {
   rematchCheckSeconds: number;
   /** How often workers poll the queue when idle, in seconds (pg-boss minimum 0.5). */
   pollSeconds: number;
+  /**
+   * Runs `moat db update` on the vulnerability database this often (default: never); the
+   * new file is then noticed like any other and every stored inventory matched again.
+   */
+  dbUpdate?: { intervalMs: number; source?: string; ecosystems?: string[] };
   /** The command that migrates this store, for the refusal message. */
   migrateCommand: string;
   log: (line: string) => void;
@@ -92,6 +97,29 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     await checkDb();
     const timer = setInterval(() => void checkDb().catch(() => {}), opts.rematchCheckSeconds * 1000);
     timer.unref();
+    let updateTimer: NodeJS.Timeout | undefined;
+    if (opts.dbUpdate !== undefined) {
+      const { intervalMs, source: mirror, ecosystems } = opts.dbUpdate;
+      let running = false;
+      const update = async (): Promise<void> => {
+        // One at a time: a slow download is not started again by the next tick.
+        if (running) return;
+        running = true;
+        try {
+          const { updateDatabase } = await import('../knowledge/vuln/db/update.ts');
+          const result = await updateDatabase(opts.vulnDb, { ...(mirror !== undefined ? { source: mirror } : {}), ...(ecosystems !== undefined ? { ecosystems } : {}) });
+          const updated = result.ecosystems.filter((e) => e.status === 'updated').map((e) => e.ecosystem);
+          opts.log(`moat serve: scheduled database update of ${opts.vulnDb}: ${updated.length > 0 ? `updated ${updated.join(', ')}` : 'unchanged'}`);
+          if (updated.length > 0) await checkDb();
+        } catch (e) {
+          opts.log(`moat serve: scheduled database update of ${opts.vulnDb} failed: ${(e as Error).message} (next try in ${Math.round(intervalMs / 60_000)} min)`);
+        } finally {
+          running = false;
+        }
+      };
+      updateTimer = setInterval(() => void update(), intervalMs);
+      updateTimer.unref();
+    }
     ready = true;
     opts.log(`moat serve: listening on ${url} (${store.kind} store: ${store.where}; vulnerability database ${opts.vulnDb})`);
     const open = store;
@@ -102,6 +130,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       async close() {
         ready = false;
         clearInterval(timer);
+        if (updateTimer !== undefined) clearInterval(updateTimer);
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           (server as { closeAllConnections?: () => void }).closeAllConnections?.();

@@ -60,12 +60,16 @@ export async function openStore(opts: { data?: string; database?: string }): Pro
   return openEmbedded(opts.data);
 }
 
+const EMBEDDED_SHARED_BUFFERS = '32MB';
+
 async function openEmbedded(dir: string): Promise<Store> {
   mkdirSync(dir, { recursive: true });
   const { PGlite } = await import('@electric-sql/pglite');
   let pg: InstanceType<typeof PGlite>;
   try {
-    pg = await PGlite.create(`${dir}/pgdata`);
+    // Its WebAssembly memory only grows, and shared buffers are part of it: 32 MB, not PostgreSQL's 128 MB (the files
+    // are read through the system's page cache anyway).
+    pg = await PGlite.create(`${dir}/pgdata`, { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${EMBEDDED_SHARED_BUFFERS}`] });
   } catch (e) {
     throw new MoatError('config', `serve: cannot open the embedded store in ${dir}/pgdata: ${(e as Error).message} (is another moat serve using it?)`, { cause: e });
   }

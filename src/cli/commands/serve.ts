@@ -29,6 +29,10 @@ Options:
                              keep it current with \`moat db update --db FILE\`: the server sees the
                              change and matches every stored inventory again
       --rematch-check SEC    how often to look for a changed vulnerability database (default 60)
+      --db-update-interval DURATION
+                             run \`moat db update\` on --vuln-db this often (24h, 12h, 30m; default:
+                             never), then match every stored inventory again if it changed
+      --db-update-source URL the OSV mirror the scheduled update downloads from (default: OSV's)
       --poll SEC             how often idle workers look for jobs (default 2, at least 0.5)
   -h, --help                 show this help
 
@@ -51,6 +55,8 @@ const OPTIONS = {
   'tls-key': { type: 'string' },
   'vuln-db': { type: 'string' },
   'rematch-check': { type: 'string' },
+  'db-update-interval': { type: 'string' },
+  'db-update-source': { type: 'string' },
   poll: { type: 'string' },
   role: { type: 'string' },
   host: { type: 'string' },
@@ -89,6 +95,7 @@ export async function serveCommand(argv: string[], io: CommandIO): Promise<numbe
 
   if (sub === undefined) {
     const { startServer } = await import('../../server/server.ts');
+    const { parseDuration } = await import('../../server/tokens.ts');
     const { mountDashboard } = await import('../../server/dashboard/index.ts');
     const { resolveDbPath } = await import('../../knowledge/vuln/db/location.ts');
     const vulnDb = values['vuln-db'] !== undefined ? path.resolve(io.cwd, values['vuln-db']) : data !== undefined && !io.env.MOAT_DB ? path.join(data, 'osv.sqlite') : resolveDbPath(io.env, undefined, io.cwd);
@@ -100,6 +107,9 @@ export async function serveCommand(argv: string[], io: CommandIO): Promise<numbe
       ...(values['tls-key'] !== undefined ? { tlsKey: path.resolve(io.cwd, values['tls-key']) } : {}),
       vulnDb,
       rematchCheckSeconds: number(values['rematch-check'], '--rematch-check', 60, 0.1),
+      ...(values['db-update-interval'] !== undefined
+        ? { dbUpdate: { intervalMs: parseDuration(values['db-update-interval'], 'serve: --db-update-interval'), ...(values['db-update-source'] !== undefined ? { source: values['db-update-source'] } : {}) } }
+        : {}),
       pollSeconds: number(values.poll, '--poll', 2, 0.5),
       migrateCommand: `moat serve migrate ${where}`,
       // The web dashboard at / on the same origin as the API (docs/dashboard.md).
