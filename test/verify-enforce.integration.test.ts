@@ -22,6 +22,7 @@ import { cosignSignImage, makeKey } from './support/cosign.ts';
 import { docker, ensureTestImages, IMAGES } from './support/engine.ts';
 import { startRegistry, type TestRegistry } from './support/registry.ts';
 import { loadImage, startSecondDaemon, type SecondDaemon } from './support/second-daemon.ts';
+import { dockerPush } from './support/registry-images.ts';
 
 const PLUGIN = `moat-verify-${process.pid}`;
 const SAFE = ['--network', 'none', '--memory', '64m', '--pids-limit', '50', '--read-only', '--cap-drop', 'ALL'];
@@ -36,15 +37,6 @@ let signed = '';
 let unsigned = '';
 const tagged: string[] = [];
 
-async function push(local: string, target: string): Promise<string> {
-  await docker('tag', local, target);
-  tagged.push(target);
-  await docker('push', '-q', target);
-  const name = target.slice(0, target.lastIndexOf(':'));
-  const rd = (JSON.parse(await docker('image', 'inspect', '--format', '{{json .RepoDigests}}', target)) as string[]).find((d) => d.startsWith(`${name}@`))!;
-  tagged.push(rd);
-  return rd.slice(name.length + 1);
-}
 
 before(async () => {
   await ensureTestImages();
@@ -53,8 +45,8 @@ before(async () => {
   reg = await startRegistry();
   signed = `${reg.host}/moat/enf-signed-${process.pid}:1`;
   unsigned = `${reg.host}/moat/enf-unsigned-${process.pid}:1`;
-  await cosignSignImage(reg, `moat/enf-signed-${process.pid}`, await push(IMAGES.hardened, signed), key);
-  await push(IMAGES.plain, unsigned);
+  await cosignSignImage(reg, `moat/enf-signed-${process.pid}`, await dockerPush(IMAGES.hardened, signed, undefined, tagged), key);
+  await dockerPush(IMAGES.plain, unsigned, undefined, tagged);
   const config = parseConfig(`trust:\n  signatures:\n    - images: ['${reg.host}/moat/*']\n      keys: [release.pub]\nenforce:\n  deny: ["severity >= high"]\n`, join(dir, 'moat.yaml'), allRules);
   gate = new ImageTrustGate({ policy: config.trust.signatures!, engine: () => ({ endpoint: { kind: 'unix', socketPath: daemon.socket, display: `unix://${daemon.socket}` } }) });
   log = fileSink(join(dir, 'decisions.jsonl'));

@@ -14,6 +14,7 @@ import { cosignSignImage, makeKey, type TestKey } from './support/cosign.ts';
 import { docker, ensureTestImages, IMAGES, TestContainers } from './support/engine.ts';
 import { runMoat } from './support/moat-cli.ts';
 import { startRegistry, type TestRegistry } from './support/registry.ts';
+import { dockerPush } from './support/registry-images.ts';
 
 let reg: TestRegistry;
 let dir: string;
@@ -23,15 +24,6 @@ const pushed: string[] = [];
 let signed = '';
 let unsigned = '';
 
-async function push(local: string, target: string): Promise<string> {
-  await docker('tag', local, target);
-  pushed.push(target);
-  await docker('push', '-q', target);
-  const name = target.slice(0, target.lastIndexOf(':'));
-  const rd = (JSON.parse(await docker('image', 'inspect', '--format', '{{json .RepoDigests}}', target)) as string[]).find((d) => d.startsWith(`${name}@`))!;
-  pushed.push(rd);
-  return rd.slice(name.length + 1);
-}
 
 before(async () => {
   await ensureTestImages();
@@ -40,9 +32,9 @@ before(async () => {
   reg = await startRegistry();
   signed = `${reg.host}/moat/sa-signed-${process.pid}:1`;
   unsigned = `${reg.host}/moat/sa-unsigned-${process.pid}:1`;
-  const digest = await push(IMAGES.hardened, signed);
+  const digest = await dockerPush(IMAGES.hardened, signed, undefined, pushed);
   await cosignSignImage(reg, `moat/sa-signed-${process.pid}`, digest, key);
-  await push(IMAGES.plain, unsigned);
+  await dockerPush(IMAGES.plain, unsigned, undefined, pushed);
   writeFileSync(join(dir, 'moat.yaml'), `trust:\n  signatures:\n    - images: ['${reg.host}/moat/*']\n      keys: [team.pub]\n`);
 });
 after(async () => {

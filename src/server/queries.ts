@@ -60,7 +60,12 @@ export async function listContainers(db: Sql, host: string | undefined): Promise
      FROM containers c WHERE ($1::text IS NULL OR c.host = $1) ORDER BY c.host, c.name, c.id`,
     [host ?? null],
   );
-  return rows.map((c) => ({
+  return rows.map((c) => ({ ...containerOf(c), bySeverity: { ...ZERO(), ...((c.counts as object | null) ?? {}) } }));
+}
+
+/** A containers row as the API gives it. */
+function containerOf(c: Row): object {
+  return {
     host: c.host,
     id: c.id,
     name: c.name ?? null,
@@ -68,8 +73,7 @@ export async function listContainers(db: Sql, host: string | undefined): Promise
     imageDigest: c.image_digest ?? null,
     state: c.state ?? null,
     lastSeen: iso(c.last_seen as Date),
-    bySeverity: { ...ZERO(), ...((c.counts as object | null) ?? {}) },
-  }));
+  };
 }
 
 /** A host whose agent sent no verdict (an agent older than the server): unknown, never a pass. */
@@ -94,13 +98,7 @@ export async function getContainer(db: Sql, host: string, id: string): Promise<o
     return { id: `${host}:${r.fingerprint}`, host, image: null, imageReferences: [], firstSeen: iso(r.first_seen as Date), lastSeen: iso(r.last_seen as Date), triage: covered ?? null, finding };
   });
   return {
-    host: c.host,
-    id: c.id,
-    name: c.name ?? null,
-    image: c.image ?? null,
-    imageDigest: c.image_digest ?? null,
-    state: c.state ?? null,
-    lastSeen: iso(c.last_seen as Date),
+    ...containerOf(c),
     bySeverity,
     config: c.config ?? null,
     findings,

@@ -25,6 +25,7 @@ import { advisory, api, importAdvisories, makeStore, reportDoc, until, type Stor
 import { mountDashboard } from '../../src/server/dashboard/index.ts';
 import type { ApiApp } from '../../src/server/dashboard/api.ts';
 import { docker, ensureTestImages, HARDENED_FLAGS, IMAGES, TestContainers } from './engine.ts';
+import { dockerPush } from './registry-images.ts';
 
 export const HOST = 'dash-host-1';
 /** A host whose agent predates signature verdicts and container configuration. */
@@ -50,16 +51,6 @@ export interface Fleet {
   close(): Promise<void>;
 }
 
-/** Pushes `local` as `target` to the test registry; returns its registry digest and the references to remove afterwards. */
-async function push(local: string, target: string, pushed: string[]): Promise<string> {
-  await docker('tag', local, target);
-  pushed.push(target);
-  await docker('push', '-q', target);
-  const name = target.slice(0, target.lastIndexOf(':'));
-  const rd = (JSON.parse(await docker('image', 'inspect', '--format', '{{json .RepoDigests}}', target)) as string[]).find((d) => d.startsWith(`${name}@`))!;
-  pushed.push(rd);
-  return rd.slice(name.length + 1);
-}
 
 interface Inventory {
   image: { id: string };
@@ -95,9 +86,9 @@ export async function startFleet(kind: StoreKind): Promise<Fleet> {
     const other = makeKey(dir, 'ecdsa', 'other');
     writeFileSync(join(dir, 'moat.yaml'), `trust:\n  signatures:\n    - images: ['${reg.host}/moat/*']\n      keys: [team.pub]\n`);
     const repo = (n: string): string => `moat/dash-${kind}-${n}-${process.pid}`;
-    await cosignSignImage(reg, repo('signed'), await push(IMAGES.hardened, `${reg.host}/${repo('signed')}:1`, pushed), team);
-    await push(IMAGES.plain, `${reg.host}/${repo('unsigned')}:1`, pushed);
-    await cosignSignImage(reg, repo('other'), await push(DEBIAN_IMAGE, `${reg.host}/${repo('other')}:1`, pushed), other);
+    await cosignSignImage(reg, repo('signed'), await dockerPush(IMAGES.hardened, `${reg.host}/${repo('signed')}:1`, undefined, pushed), team);
+    await dockerPush(IMAGES.plain, `${reg.host}/${repo('unsigned')}:1`, undefined, pushed);
+    await cosignSignImage(reg, repo('other'), await dockerPush(DEBIAN_IMAGE, `${reg.host}/${repo('other')}:1`, undefined, pushed), other);
     await importAdvisories(store.vulnDb, [advisory('DLA-9999-1', CVE, 'bash', '5.2.15-3')]);
     server = await startServer({
       listen: '127.0.0.1:0',

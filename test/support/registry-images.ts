@@ -21,9 +21,11 @@ export const sha256 = (b: Buffer): string => `sha256:${createHash('sha256').upda
 
 /**
  * `docker tag` + `docker push` (with a private --config when given), then removes the tag
- * it made. Returns the manifest digest docker pushed (from RepoDigests): the oracle.
+ * it made, unless `keep` is given: then the tag and the digest reference stay (a test runs
+ * containers from them) and are added to `keep` for the test to remove. Returns the
+ * manifest digest docker pushed (from RepoDigests): the oracle.
  */
-export async function dockerPush(localImage: string, target: string, configDir?: string): Promise<string> {
+export async function dockerPush(localImage: string, target: string, configDir?: string, keep?: string[]): Promise<string> {
   const cfg = configDir ? ['--config', configDir] : [];
   const name = target.slice(0, target.lastIndexOf(':'));
   const made = [target];
@@ -37,7 +39,8 @@ export async function dockerPush(localImage: string, target: string, configDir?:
     return mine.slice(name.length + 1);
   } finally {
     // The digest reference a push records is ours too: remove it with the tag.
-    for (const ref of made) await docker('rmi', '--no-prune', ref).catch(() => undefined);
+    if (keep) keep.push(...made);
+    else for (const ref of made) await docker('rmi', '--no-prune', ref).catch(() => undefined);
   }
 }
 
