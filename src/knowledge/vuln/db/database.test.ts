@@ -4,8 +4,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { MoatError } from '../../../util/errors.ts';
@@ -25,22 +25,23 @@ test('an import killed halfway leaves the previous database working; the next ru
   await importPaths(file, [small]);
   const before = readFileSync(file);
 
-  // The second source is a FIFO nobody writes to: the import copies the database, stores
-  // the first source's records, then waits there, mid-build, until it is killed.
-  const more = path.join(dir, 'more.json');
-  writeFileSync(more, JSON.stringify(bulkRecord(2)));
-  const fifo = path.join(dir, 'stalled.json');
-  execFileSync('mkfifo', [fifo]);
-  const child = spawn(process.execPath, [BIN, 'db', 'import', '--db', file, more, fifo], { stdio: 'ignore' });
+  // The import is stopped (SIGSTOP) the moment its build file appears, then killed: mid-build
+  // whatever the machine's speed. (A FIFO used to stall it, but FIFOs are now refused at once,
+  // which turned this into a race against the import's own end.) Three hundred records give
+  // the build a window far wider than the 2 ms between looks.
+  const more = path.join(dir, 'more');
+  mkdirSync(more);
+  for (let i = 2; i < 302; i++) writeFileSync(path.join(more, `r${i}.json`), JSON.stringify(bulkRecord(i)));
+  const child = spawn(process.execPath, [BIN, 'db', 'import', '--db', file, more], { stdio: 'ignore' });
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
   const deadline = Date.now() + 60_000;
   let build: string | undefined;
-  while (build === undefined && Date.now() < deadline) {
+  while (build === undefined && Date.now() < deadline && child.exitCode === null) {
     build = readdirSync(path.dirname(file)).find((n) => n.includes('.build-'));
-    await new Promise((r) => setTimeout(r, 50));
+    if (build === undefined) await new Promise((r) => setTimeout(r, 2));
   }
   assert.ok(build !== undefined, 'the import builds beside the database');
-  await new Promise((r) => setTimeout(r, 300));
+  child.kill('SIGSTOP');
   child.kill('SIGKILL');
   assert.equal(await exited, 'SIGKILL', 'the import was still running when killed');
 
