@@ -55,7 +55,6 @@ export type HostPaths = Record<FileRole, string | undefined> & { dockerSockets: 
 export function pathCandidates(daemon?: DaemonSpec): PathCandidates {
   if (daemon?.rootless) return rootlessCandidates(daemon, daemon.rootless);
   const unit = (name: string): string[] => serviceUnitDirs().map((d) => `${d}/${name}`);
-  const bin = (name: string): string[] => BIN_DIRS.map((d) => `${d}/${name}`);
   const opt = (key: string): string | undefined => {
     const v = daemon?.options.get(key)?.value;
     return typeof v === 'string' && v !== '' ? v : undefined;
@@ -78,12 +77,7 @@ export function pathCandidates(daemon?: DaemonSpec): PathCandidates {
     containerdRun: ['/run/containerd'],
     dataRoot: [dataRootOf(daemon)],
     containerdConfig: ['/etc/containerd/config.toml'],
-    dockerd: bin('dockerd'),
-    containerd: bin('containerd'),
-    containerdShim: bin('containerd-shim'),
-    containerdShimRuncV1: bin('containerd-shim-runc-v1'),
-    containerdShimRuncV2: bin('containerd-shim-runc-v2'),
-    runc: bin('runc'),
+    ...engineBinaries(),
     dockerSockets: dockerSocketsOf(daemon),
   };
 }
@@ -101,7 +95,6 @@ function rootlessCandidates(daemon: DaemonSpec, r: RootlessDaemon): PathCandidat
     return typeof v === 'string' && v !== '' ? v : undefined;
   };
   const one = (p: string | undefined): string[] => (p ? [absolute(p)] : []);
-  const bin = (name: string): string[] => BIN_DIRS.map((d) => `${d}/${name}`);
   const execRoot = opt('exec-root') ?? (r.runtimeDir ? `${r.runtimeDir}/docker` : undefined);
   return {
     dockerService: serviceUnitDirs(daemon).map((d) => `${d}/docker.service`),
@@ -118,12 +111,7 @@ function rootlessCandidates(daemon: DaemonSpec, r: RootlessDaemon): PathCandidat
     containerdRun: one(execRoot ? `${execRoot}/containerd` : undefined),
     dataRoot: [dataRootOf(daemon)],
     containerdConfig: [],
-    dockerd: bin('dockerd'),
-    containerd: bin('containerd'),
-    containerdShim: bin('containerd-shim'),
-    containerdShimRuncV1: bin('containerd-shim-runc-v1'),
-    containerdShimRuncV2: bin('containerd-shim-runc-v2'),
-    runc: bin('runc'),
+    ...engineBinaries(),
     dockerSockets: dockerSocketsOf(daemon),
   };
 }
@@ -203,4 +191,17 @@ export function dockerSocketsOf(daemon?: DaemonSpec): string[] {
 function absolute(p: string): string {
   const s = p.startsWith('/') ? p : `/${p}`;
   return s.length > 1 ? s.replace(/\/+$/, '') : s;
+}
+
+/** Where the engine's binaries may be installed: each under every directory packages use. */
+function engineBinaries(): Record<'dockerd' | 'containerd' | 'containerdShim' | 'containerdShimRuncV1' | 'containerdShimRuncV2' | 'runc', string[]> {
+  const bin = (name: string): string[] => BIN_DIRS.map((d) => `${d}/${name}`);
+  return {
+    dockerd: bin('dockerd'),
+    containerd: bin('containerd'),
+    containerdShim: bin('containerd-shim'),
+    containerdShimRuncV1: bin('containerd-shim-runc-v1'),
+    containerdShimRuncV2: bin('containerd-shim-runc-v2'),
+    runc: bin('runc'),
+  };
 }

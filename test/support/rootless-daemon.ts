@@ -13,6 +13,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, openSync, rea
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { untilAnswering } from './daemon-start.ts';
 import { stopChild } from './stop-child.ts';
 
 const run = promisify(execFile);
@@ -121,22 +122,8 @@ export async function startRootlessDaemon(): Promise<RootlessDaemon> {
       rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
     },
   };
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (exited) {
-      const log = d.log();
-      await d.stop();
-      throw new Error(`the rootless dockerd exited during start:\n${log.slice(-3000)}`);
-    }
-    const r = await dockerResult('version', '--format', '{{.Server.Version}}');
-    if (r.code === 0) break;
-    if (Date.now() > deadline) {
-      const log = d.log();
-      await d.stop();
-      throw new Error(`the rootless dockerd did not answer within 60 s: ${r.stderr}\n${log.slice(-3000)}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  // stop() also ends the helpers (a relay, a forwarder) that outlive a dockerd that failed.
+  await untilAnswering(d, () => exited, dockerResult, 'the rootless dockerd');
   return d;
 }
 

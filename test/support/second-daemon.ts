@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Server } from 'node:net';
+import { untilAnswering } from './daemon-start.ts';
 import { stopChild } from './stop-child.ts';
 
 const run = promisify(execFile);
@@ -148,22 +149,8 @@ export async function startSecondDaemon(opts: SecondDaemonOptions): Promise<Seco
       rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
     },
   };
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (exited) {
-      const log = d.log();
-      // stop() also ends the relay and the in-namespace forwarder, which outlive a dockerd that failed.
-      await d.stop();
-      throw new Error(`the second dockerd exited during start:\n${log.slice(-2000)}`);
-    }
-    const r = await dockerResult('version', '--format', '{{.Server.Version}}');
-    if (r.code === 0) break;
-    if (Date.now() > deadline) {
-      await d.stop();
-      throw new Error(`the second dockerd did not answer within 60 s: ${r.stderr}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  // stop() also ends the helpers (a relay, a forwarder) that outlive a dockerd that failed.
+  await untilAnswering(d, () => exited, dockerResult, 'the second dockerd');
   // The daemon is up, so its network setup (which, outside its own namespace, deletes docker0) is done.
   if (hadBridge && !existsSync('/sys/class/net/docker0')) {
     await d.stop();

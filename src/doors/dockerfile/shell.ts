@@ -266,6 +266,12 @@ export function topLevelPieces(text: string): Piece[] | undefined {
     quotedWord = false;
     return true;
   };
+  /** A quote, an escape or a substitution at `at`: part of the word there (starting one if none has). */
+  const quotedAt = (at: number): void => {
+    if (!inWord) wordStart = at;
+    inWord = true;
+    quotedWord = true;
+  };
   const cut = (end: number, op: string): boolean => {
     if (text.slice(start, end).trim() === '') return false;
     pieces.push({ start, end, afterOr });
@@ -282,35 +288,27 @@ export function topLevelPieces(text: string): Piece[] | undefined {
     if (c === '\'') {
       const close = text.indexOf("'", i + 1);
       if (close < 0) return undefined;
-      if (!inWord) wordStart = i;
-      inWord = true;
-      quotedWord = true;
+      quotedAt(i);
       i = close + 1;
       continue;
     }
     if (c === '"') {
       const close = skipDouble(text, i + 1);
       if (close < 0) return undefined;
-      if (!inWord) wordStart = i;
-      inWord = true;
-      quotedWord = true;
+      quotedAt(i);
       i = close;
       continue;
     }
     if (c === '\\') {
       if (i + 1 >= n) return undefined;
-      if (!inWord) wordStart = i;
-      inWord = true;
-      quotedWord = true;
+      quotedAt(i);
       i += 2;
       continue;
     }
     if (c === '$' && (text[i + 1] === '(' || text[i + 1] === '{')) {
       const close = skipNested(text, i + 2, text[i + 1] === '(' ? ')' : '}');
       if (close < 0) return undefined;
-      if (!inWord) wordStart = i;
-      inWord = true;
-      quotedWord = true;
+      quotedAt(i);
       i = close;
       continue;
     }

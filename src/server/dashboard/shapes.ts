@@ -1,6 +1,8 @@
 /** The API's read shapes as the dashboard uses them (the server documents them in /api/v1/openapi.json). */
 import type { Finding } from '../../models/finding.ts';
 import type { CheckResult, ReportTarget } from '../../report/model.ts';
+import type { JobView } from '../queue.ts';
+import type { TriageEntry } from '../triage.ts';
 import type { Counts } from './html.ts';
 
 export interface HostRow {
@@ -72,17 +74,6 @@ export interface ImageDetail extends Omit<ImageRow, 'inventory'> {
   vulnerabilities: Finding[];
 }
 
-export interface TriageEntry {
-  id: number;
-  scope: 'host' | 'image' | 'repository';
-  target: string;
-  ruleId: string | null;
-  vulnerability: string | null;
-  reason: string;
-  expiresAt: string | null;
-  createdAt: string;
-  createdBy: string;
-}
 
 export interface FindingRow {
   id: string;
@@ -119,16 +110,6 @@ export interface VulnRow {
   hosts: string[];
 }
 
-export interface JobRow {
-  id: string;
-  queue: string;
-  state: string;
-  data: unknown;
-  retryCount: number;
-  createdOn: string | null;
-  completedOn: string | null;
-  output: unknown;
-}
 
 export interface HistoryDay {
   host: string;
@@ -136,3 +117,7 @@ export interface HistoryDay {
   opened: number;
   closed: number;
 }
+
+/** The API's own shapes, as the dashboard reads them. */
+export type { TriageEntry };
+export type JobRow = JobView;
