@@ -37,15 +37,20 @@ export async function withImageRead<T>(command: string, target: ImageTarget, fla
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const progress = io.stderr.isTTY ? new Progress(io.stderr) : undefined;
+  const engine = target.kind === 'engine' ? { endpoint: resolveEndpoint(io.env, flags.host), ...(timeoutMs ? { timeoutMs } : {}) } : undefined;
+  // dockerd writes a whole `docker save` to its disk before the first byte: the export is asked
+  // for before `read` loads the analysers, which then load while dockerd works.
+  const started = target.kind === 'engine' && engine ? (await import('../doors/image/sources/engine-export.ts')).startEngineExport(target.reference, engine, controller.signal) : undefined;
   try {
     return await read({
       signal: controller.signal,
       ...(flags.platform ? { platform: flags.platform } : {}),
-      ...(target.kind === 'engine' ? { engine: { endpoint: resolveEndpoint(io.env, flags.host), ...(timeoutMs ? { timeoutMs } : {}) } } : {}),
+      ...(engine ? { engine: { ...engine, ...(started ? { started } : {}) } } : {}),
       ...(target.kind === 'registry' ? { registry: { env: io.env, ...(flags['insecure-registry'] ? { insecure: flags['insecure-registry'] } : {}), ...(timeoutMs ? { timeoutMs } : {}) } } : {}),
       ...(progress ? { onBytes: (n: number) => progress.add(n), onLayer: () => progress.layerDone() } : {}),
     });
   } finally {
+    started?.cancel();
     progress?.clear();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -1,4 +1,4 @@
-import { sbom, SBOM_FORMATS, type SbomFormat } from '../../features/sbom/sbom.ts';
+import { SBOM_FORMATS, type SbomFormat } from '../../features/sbom/formats.ts';
 import { parseTarget, TARGET_SYNTAX, type ImageTarget } from '../../doors/image/target.ts';
 import { listSome, MAX_LISTED } from '../../util/error-text.ts';
 import { MoatError } from '../../util/errors.ts';
@@ -70,7 +70,7 @@ export async function sbomCommand(argv: string[], io: CommandIO): Promise<number
     if (t === undefined) throw new MoatError('usage', `sbom: no TARGET: give ${TARGET_SYNTAX} (see moat sbom --help)`);
     target = parseTarget(t);
   }
-  const result = await withImageRead('sbom', target, values, io, (options) => sbom(target, { ...options, format }));
+  const result = await withImageRead('sbom', target, values, io, async (options) => (await import('../../features/sbom/sbom.ts')).sbom(target, { ...options, format }));
   for (const p of result.scan.inventory.problems) io.stderr.write(`moat: warning: ${p.analyzer}: ${p.message}\n`);
   if (values.output) {
     writeOutput(values.output, result.text);

@@ -128,6 +128,8 @@ export const ImageInspectSchema = v.object({
   ),
 });
 
+export type ImageInspect = v.InferOutput<typeof ImageInspectSchema>;
+
 /** `GET /images/{id}/history`: newest step first. */
 export const HistorySchema = v.array(v.object({ Created: num, CreatedBy: str, Size: num }));
 

@@ -1,7 +1,7 @@
 import type { Analyzer } from '../analyzers/analyzer.ts';
 import { allAnalyzers } from '../analyzers/index.ts';
 import { runAnalyzers } from '../analyzers/run.ts';
-import type { ClientOptions } from '../engine/client.ts';
+import type { EngineReadOptions } from './sources/engine-export.ts';
 import type { ImageFileFacts, ImageSpec } from '../../models/image-spec.ts';
 import type { Inventory } from '../../models/inventory.ts';
 import { TempSpace } from '../../util/temp-space.ts';
@@ -25,8 +25,8 @@ export interface ImageScanOptions {
   signal?: AbortSignal;
   /** `os/arch[/variant]` for multi-platform layouts; default the host's. */
   platform?: string;
-  /** How to reach the engine for engine targets. */
-  engine?: ClientOptions;
+  /** How to reach the engine for engine targets, and the export a command started already. */
+  engine?: EngineReadOptions;
   /** Credentials, insecure registries, certificates for registry targets (docker's config by default). */
   registry?: OpenRegistryImageOptions;
   /** Called as bytes are read (as stored), for progress displays. */

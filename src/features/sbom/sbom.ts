@@ -7,8 +7,9 @@ import { toInventoryJson } from '../../report/sbom/json.ts';
 import { toSpdx } from '../../report/sbom/spdx.ts';
 import { toTable } from '../../report/sbom/table.ts';
 
-export const SBOM_FORMATS = ['cyclonedx', 'spdx', 'table', 'json'] as const;
-export type SbomFormat = (typeof SBOM_FORMATS)[number];
+import type { SbomFormat } from './formats.ts';
+
+export { SBOM_FORMATS, type SbomFormat } from './formats.ts';
 
 export interface SbomOptions extends ImageScanOptions {
   format: SbomFormat;

@@ -1,17 +1,9 @@
-import { EngineClient, type ClientOptions } from '../../engine/client.ts';
 import { EngineError } from '../../engine/errors.ts';
-import { ImageInspectSchema, parseEngine } from '../../engine/inspect-schema.ts';
+import { openEngineExport, type EngineReadOptions } from './engine-export.ts';
 import { MoatError } from '../../../util/errors.ts';
 import type { ImageSource } from '../source.ts';
 import { readImageArchive } from './archive.ts';
 import { digestMismatch } from './oci.ts';
-
-/**
- * How much of the export is read ahead of the parser: dockerd tars the layers as it sends
- * them, and stalls while nobody reads; with the parser busy on a burst of small files, 16 KB
- * of buffer would make the two wait on each other. Bounded: peak memory stays in budget.
- */
-const READ_AHEAD = 8 * 1024 * 1024;
 
 /**
  * An image in the local engine, read through `GET /images/{id}/get` as it streams (the
@@ -20,25 +12,14 @@ const READ_AHEAD = 8 * 1024 * 1024;
  * is resolved to an image id first, so a tag moved during the scan cannot mix images,
  * and the archive's config must hash to that id.
  */
-export function engineSource(reference: string, clientOptions: ClientOptions = {}): ImageSource {
+export function engineSource(reference: string, clientOptions: EngineReadOptions = {}): ImageSource {
   return {
     name: reference,
     kind: 'engine',
     async read(visit, options) {
-      const client = await EngineClient.connect(clientOptions);
+      const early = clientOptions.started?.reference === reference ? clientOptions.started.take() : undefined;
+      const { client, image, res } = await (early ?? openEngineExport(reference, clientOptions, options.signal));
       try {
-        const inspect = await client.getJson(`/images/${encodeURIComponent(reference)}/json`, { allowMissing: true });
-        if (inspect === undefined) {
-          throw new MoatError('usage', `no image "${reference}" in the engine at ${client.endpoint.display}: build or pull it first (docker images lists what is there)`);
-        }
-        const image = parseEngine(ImageInspectSchema, inspect, `image ${reference}`);
-        const path = `/images/${encodeURIComponent(image.Id)}/get`;
-        // The engine may pause while it prepares a layer; silence this long means it is stuck.
-        const res = await client.stream('GET', path, { ...(options.signal ? { signal: options.signal } : {}), idleTimeoutMs: clientOptions.timeoutMs ?? 15_000, readAheadBytes: READ_AHEAD });
-        if (res.status !== 200) {
-          res.body.resume();
-          throw new EngineError('http', `the engine refused GET ${path}: HTTP ${res.status}`, { status: res.status });
-        }
         const manifest = await readImageArchive(res.body as AsyncIterable<Buffer>, visit, { ...options, where: `image ${reference} (from the engine)` });
         if (manifest.configDigest !== image.Id) throw digestMismatch(`image ${reference}: the engine's archive config`, image.Id, manifest.configDigest);
         return { ...manifest, repoTags: (image.RepoTags ?? []).filter((t) => t !== '<none>:<none>'), repoDigests: (image.RepoDigests ?? []).filter((d) => d !== '<none>@<none>') };
