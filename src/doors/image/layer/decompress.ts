@@ -31,16 +31,35 @@ export async function peek(source: AsyncIterable<Buffer>, want = 8): Promise<{ h
     have += chunk.length;
   }
   const head = Buffer.concat(first);
-  async function* all(): AsyncGenerator<Buffer> {
-    if (head.length > 0) yield head;
-    if (done) return;
-    for (;;) {
-      const r = await it.next();
-      if (r.done) return;
-      yield Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value as Uint8Array);
-    }
-  }
-  return { head, all: all() };
+  // Not a generator: after the head, each step is the source's own promise (one `then` where
+  // a chunk may not be a Buffer), where a generator would add a yield and an await per chunk
+  // at every one of the several levels an image is read through.
+  let headLeft = head.length > 0;
+  const all: AsyncIterableIterator<Buffer> = {
+    next(): Promise<IteratorResult<Buffer>> {
+      if (headLeft) {
+        headLeft = false;
+        return Promise.resolve({ done: false, value: head });
+      }
+      if (done) return Promise.resolve({ done: true, value: undefined });
+      return it.next().then(asBufferStep);
+    },
+    // As a generator's would: ends this iterator, leaves the source to whoever reads it.
+    return(): Promise<IteratorResult<Buffer>> {
+      headLeft = false;
+      done = true;
+      return Promise.resolve({ done: true, value: undefined });
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+  return { head, all };
+}
+
+function asBufferStep(r: IteratorResult<Buffer>): IteratorResult<Buffer> {
+  if (r.done) return r;
+  return Buffer.isBuffer(r.value) ? r : { done: false, value: Buffer.from(r.value as Uint8Array) };
 }
 
 export function decompress(source: AsyncIterable<Buffer>, compression: Compression): AsyncIterable<Buffer> {

@@ -11,7 +11,7 @@ import type { FileType, Inode } from '../files/tree.ts';
 import { decompress, peek, sniffCompression, type Compression } from './decompress.ts';
 import { drain, forEachTarEntry, LAZY, type TarEntry } from './tar-entries.ts';
 import { preadExact, rangeBytes, walkTarFile, type FileRange } from './tar-file.ts';
-import { hashFileRange } from '../../../util/hash-workers.ts';
+import { hashFileRange, hashStream } from '../../../util/hash-workers.ts';
 
 /** One layer as read from its tar: what it does to the file system, in the order it says it. */
 export interface LayerRecord {
@@ -51,6 +51,8 @@ export class LayerError extends Error {
   override readonly name = 'LayerError';
 }
 
+const tooLarge = (): LayerError => new LayerError(`it expands to more than ${MAX_LAYER_BYTES / 1024 ** 3} GiB uncompressed`);
+
 const TYPES: Partial<Record<tar.Header['type'], FileType>> = {
   file: 'file',
   'contiguous-file': 'file',
@@ -65,12 +67,15 @@ const TYPES: Partial<Record<tar.Header['type'], FileType>> = {
  * Reads one layer blob (gzip, zstd or plain tar) in one pass: hashes it as stored and as
  * uncompressed, records every entry's metadata, keeps the contents analyzers want and
  * feeds their stream consumers. Writes nothing but wanted contents, into the temp space,
- * under names of its own.
+ * under names of its own. `blob` says what the source knows beforehand: the file range the
+ * bytes are in, or their size.
  */
-export async function readLayer(source: AsyncIterable<Buffer>, ctx: LayerReadContext, file?: FileRange): Promise<LayerRecord> {
+export async function readLayer(source: AsyncIterable<Buffer>, ctx: LayerReadContext, blob: { file?: FileRange | undefined; size?: number | undefined } = {}): Promise<LayerRecord> {
+  const { file } = blob;
   // A plain tar in a file is read by its headers and hashed on another core; `source` is then not read.
   if (file && sniffCompression(preadExact(file.fd, file.offset, Math.min(8, file.size))) === 'none') return readPlainLayerFile(file, ctx);
-  const rawHash = createHash('sha256');
+  // A stream of known size (an export from the engine) is hashed on another core too, if large.
+  const rawHash = hashStream(blob.size ?? file?.size ?? 0);
   const plainHash = createHash('sha256');
   let size = 0;
   let plainSize = 0;
@@ -80,6 +85,8 @@ export async function readLayer(source: AsyncIterable<Buffer>, ctx: LayerReadCon
     for await (const c of all) {
       rawHash.update(c);
       size += c.length;
+      // A plain tar is its own uncompressed form: one pass counts and hashes both.
+      if (compression === 'none' && size > MAX_LAYER_BYTES) throw tooLarge();
       ctx.onBytes?.(c.length);
       yield c;
     }
@@ -87,20 +94,26 @@ export async function readLayer(source: AsyncIterable<Buffer>, ctx: LayerReadCon
   async function* hashedPlain(input: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
     for await (const c of input) {
       plainSize += c.length;
-      if (plainSize > MAX_LAYER_BYTES) throw new LayerError(`it expands to more than ${MAX_LAYER_BYTES / 1024 ** 3} GiB uncompressed`);
-      if (compression !== 'none') plainHash.update(c);
+      if (plainSize > MAX_LAYER_BYTES) throw tooLarge();
+      plainHash.update(c);
       yield c;
     }
   }
 
   const record: LayerRecord = { digest: '', diffId: '', compression, size: 0, whiteouts: [], opaques: [], ops: [], problems: [] };
   try {
-    await forEachTarEntry(hashedPlain(decompress(hashedRaw(), compression)), (entry) => readEntry(entry, record, ctx), ctx.signal);
+    const tarBytes = compression === 'none' ? hashedRaw() : hashedPlain(decompress(hashedRaw(), compression));
+    await forEachTarEntry(tarBytes, (entry) => readEntry(entry, record, ctx), ctx.signal);
   } catch (e) {
+    rawHash.abort();
     throw asLayerError(e, compression);
   }
   record.size = size;
-  record.digest = `sha256:${rawHash.digest('hex')}`;
+  try {
+    record.digest = `sha256:${await rawHash.digest()}`;
+  } catch (e) {
+    throw new LayerError(`it could not be hashed: ${(e as Error).message}`);
+  }
   record.diffId = compression === 'none' ? record.digest : `sha256:${plainHash.digest('hex')}`;
   return record;
 }
@@ -111,7 +124,7 @@ export async function readLayer(source: AsyncIterable<Buffer>, ctx: LayerReadCon
  * the whole range. Same record, same errors as the streaming read.
  */
 async function readPlainLayerFile(file: FileRange, ctx: LayerReadContext): Promise<LayerRecord> {
-  if (file.size > MAX_LAYER_BYTES) throw new LayerError(`it expands to more than ${MAX_LAYER_BYTES / 1024 ** 3} GiB uncompressed`);
+  if (file.size > MAX_LAYER_BYTES) throw tooLarge();
   const digest = hashFileRange(file.fd, file.offset, file.size);
   // Awaited below; a walk that fails first must not leave it unhandled.
   digest.catch(() => undefined);

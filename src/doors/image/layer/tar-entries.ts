@@ -28,12 +28,14 @@ export async function forEachTarEntry(input: AsyncIterable<Buffer>, onEntry: (en
   let gnuLongPath: string | null = null;
   let gnuLongLinkPath: string | null = null;
 
-  while (await r.more()) {
+  // Each wait below is taken only when the bytes are not buffered yet: an `await` costs a
+  // microtask turn even on a settled promise, and a layer has thousands of headers per chunk read.
+  while (r.holds(1) || (await r.more())) {
     if ((missing as number) > 0) {
       const want = missing as number;
       if (inEntry) {
-        // What the entry's reader left: passed over.
-        missing = want - (await r.skip(want));
+        // What the entry's reader left: passed over (what is buffered now; the loop waits for more).
+        missing = want - r.skipBuffered(want);
         if (missing === 0) {
           inEntry = false;
           missing = overflow((header as RawHeader).size);
@@ -52,10 +54,10 @@ export async function forEachTarEntry(input: AsyncIterable<Buffer>, onEntry: (en
         else if (h.type === 'pax-header') pax = paxGlobal === null ? decodePax(buf as Buffer) : { ...paxGlobal, ...decodePax(buf as Buffer) };
         continue;
       }
-      missing = want - (await r.skip(want));
+      missing = want - r.skipBuffered(want);
       continue;
     }
-    if (!(await r.has(512))) break;
+    if (!r.holds(512) && !(await r.has(512))) break;
     header = decodeHeader(r.take(512));
     if (!header) continue;
     header.byteOffset = r.position;
@@ -157,6 +159,11 @@ class PullReader {
     return true;
   }
 
+  /** Whether `n` bytes are buffered now (no wait). */
+  holds(n: number): boolean {
+    return this.buffered >= n;
+  }
+
   /** Whether at least `n` bytes remain (reads until they are there or the input ends). */
   async has(n: number): Promise<boolean> {
     while (this.buffered < n) if (!(await this.pull())) return false;
@@ -190,10 +197,10 @@ class PullReader {
     return this.consume(c, Math.min(max, c.length - this.offset));
   }
 
-  /** Passes over up to `n` bytes; returns how many there were. */
-  async skip(n: number): Promise<number> {
+  /** Passes over up to `n` of the bytes buffered now; returns how many. */
+  skipBuffered(n: number): number {
     let done = 0;
-    while (done < n && (await this.more())) {
+    while (done < n && this.buffered > 0) {
       const c = this.queue[0] as Buffer;
       done += this.consume(c, Math.min(n - done, c.length - this.offset)).length;
     }
