@@ -201,6 +201,11 @@ test('slowloris: headers that never end are cut at headersTimeout, an idle keep-
       // A body that trickles in past requestTimeout is cut too.
       const b = await exchange(socket, ['POST /trickle HTTP/1.1\r\nContent-Length: 50\r\n\r\n', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k'], { gapMs: 60 });
       assert.deepEqual([b.replies.map((x) => x.status), b.closed], [[400], true]);
+      // A connection that sends nothing at all is cut at headersTimeout too.
+      const t2 = performance.now();
+      const silent = await exchange(socket, []);
+      assert.deepEqual([silent.replies.map((x) => x.status), silent.closed], [[400], true]);
+      assert.ok(performance.now() - t2 < 1500);
       const t1 = performance.now();
       const idle = await exchange(socket, [post('/then-idle', 'x')]);
       assert.deepEqual([idle.replies.map((x) => x.status), idle.closed], [[200], true]);

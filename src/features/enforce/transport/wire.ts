@@ -137,8 +137,10 @@ class Connection {
     this.handle = handle;
     const p = this.parser;
     p.initialize(HTTPParser.REQUEST, {}, limits.maxHeaderSize, HTTPParser.kLenientNone);
+    // As node:http does, a new connection's clock runs from the connect: one that never sends is cut at headersTimeout.
+    this.requestStarted = this.lastActive;
     p[kOnMessageBegin] = () => {
-      this.requestStarted = this.lastActive;
+      if (this.requestStarted < 0) this.requestStarted = this.lastActive;
       this.headersDone = false;
     };
     // llhttp hands over headers in batches of 32 pairs when there are more, then the rest with the completion.
