@@ -221,3 +221,29 @@ test('Expect: 100-continue is answered before the body is sent', async () => {
     assert.match(r.raw, /^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 OK/);
   });
 });
+
+test('a client that pipelines far ahead and reads late gets every answer, in order (reading pauses past 32 unanswered, then resumes)', { timeout: 20_000 }, async () => {
+  await withWire(async (socket, seen) => {
+    const n = 200;
+    const answers = await new Promise<Reply[]>((resolve, reject) => {
+      const s = connect(socket);
+      let raw = '';
+      s.on('connect', () => {
+        s.pause();
+        s.write(Array.from({ length: n }, (_, i) => post(`/p${i}`, 'x'.repeat(2000))).join(''));
+        setTimeout(() => s.resume(), 200);
+      });
+      s.on('data', (c) => {
+        raw += c.toString();
+        const r = parseReplies(raw);
+        if (r.length >= n) {
+          s.destroy();
+          resolve(r);
+        }
+      });
+      s.on('error', reject);
+    });
+    assert.deepEqual(answers.map((r) => JSON.parse(r.body).url), Array.from({ length: n }, (_, i) => `/p${i}`));
+    assert.equal(seen.length, n);
+  });
+});

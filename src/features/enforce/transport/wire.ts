@@ -60,8 +60,6 @@ const STATUS: Record<number, string> = { 200: 'OK', 400: 'Bad Request', 404: 'No
 const BAD_REQUEST = 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n';
 /** Pipelined requests waiting for their answers before a connection stops being read. */
 const MAX_PENDING = 32;
-/** Unsent bytes before a connection that does not read its answers stops being read. */
-const MAX_UNSENT = 256 * 1024;
 
 const kOnMessageBegin = HTTPParser.kOnMessageBegin;
 const kOnHeaders = HTTPParser.kOnHeaders;
@@ -126,6 +124,8 @@ class Connection {
   private closing = false;
   private peerEnded = false;
   private paused = false;
+  /** Answers wait in the socket's buffer past its high-water mark: stop reading until it drains. */
+  private backlogged = false;
   private partHeaders: string[] = [];
   private partUrl = '';
 
@@ -166,7 +166,10 @@ class Connection {
     socket.on('end', () => this.ended());
     socket.on('error', () => socket.destroy());
     socket.on('close', () => this.closed());
-    socket.on('drain', () => this.maybeResume());
+    socket.on('drain', () => {
+      this.backlogged = false;
+      this.maybeResume();
+    });
   }
 
   private headersComplete(headers: string[] | undefined, method: number, url: string | undefined, upgrade: boolean, keepAlive: boolean): number {
@@ -207,7 +210,7 @@ class Connection {
     if (r instanceof Error) this.refuse();
     // A request that upgraded stops the parser short of the chunk's end: nothing after it is read as HTTP.
     else if (r !== chunk.length && !this.closing) this.refuse();
-    if (!this.closing && (this.pending.length >= MAX_PENDING || this.socket.writableLength > MAX_UNSENT)) {
+    if (!this.closing && (this.pending.length >= MAX_PENDING || this.backlogged)) {
       this.paused = true;
       this.socket.pause();
     }
@@ -230,7 +233,8 @@ class Connection {
         this.socket.destroySoon();
         return;
       }
-      this.socket.write(head.reply);
+      // write() says false once the socket's buffer is past its high-water mark (the client is not reading).
+      if (!this.socket.write(head.reply)) this.backlogged = true;
     }
     this.lastActive = performance.now();
     if (this.peerEnded && !this.socket.destroyed) this.socket.end();
@@ -238,7 +242,7 @@ class Connection {
   }
 
   private maybeResume(): void {
-    if (this.paused && !this.closing && this.pending.length < MAX_PENDING && this.socket.writableLength <= MAX_UNSENT) {
+    if (this.paused && !this.closing && this.pending.length < MAX_PENDING && !this.backlogged) {
       this.paused = false;
       this.socket.resume();
     }
