@@ -151,8 +151,13 @@ class Connection {
     p[kOnHeadersComplete] = (_major: number, _minor: number, headers: string[] | undefined, method: number, url: string | undefined, _status: unknown, _statusMessage: unknown, upgrade: boolean, keepAlive: boolean) =>
       this.headersComplete(headers, method, url, upgrade, keepAlive);
     p[kOnBody] = (chunk: Buffer) => {
-      const ex = this.current;
-      if (ex?.onData) call(() => ex.onData?.(chunk));
+      const onData = this.current?.onData;
+      if (!onData) return;
+      try {
+        onData(chunk);
+      } catch (e) {
+        handlerThrew(e);
+      }
     };
     p[kOnMessageComplete] = () => {
       const ex = this.current;
@@ -160,7 +165,13 @@ class Connection {
       this.requestStarted = -1;
       if (!ex) return;
       ex.complete = true;
-      if (ex.onEnd) call(() => ex.onEnd?.());
+      const onEnd = ex.onEnd;
+      if (!onEnd) return;
+      try {
+        onEnd();
+      } catch (e) {
+        handlerThrew(e);
+      }
     };
     socket.on('data', (chunk: Buffer) => this.read(chunk));
     socket.on('end', () => this.ended());
@@ -199,7 +210,11 @@ class Connection {
         this.socket.write('HTTP/1.1 100 Continue\r\n\r\n');
       }
     }
-    call(() => this.handle(ex));
+    try {
+      this.handle(ex);
+    } catch (e) {
+      handlerThrew(e);
+    }
     return 0;
   }
 
@@ -299,16 +314,18 @@ class Connection {
 function abort(ex: Exchange): void {
   if (ex.complete) return;
   ex.complete = true;
-  if (ex.onAbort) call(() => ex.onAbort?.());
+  const onAbort = ex.onAbort;
+  if (!onAbort) return;
+  try {
+    onAbort();
+  } catch (e) {
+    handlerThrew(e);
+  }
 }
 
-/** A handler's exception must not escape into the parser's callback (it would take the process down). */
-function call(fn: () => void): void {
-  try {
-    fn();
-  } catch (e) {
-    process.emitWarning(`moat enforce: a request handler threw: ${(e as Error).message}`);
-  }
+/** A handler's exception is caught rather than let into the parser's callback (it would take the process down). */
+function handlerThrew(e: unknown): void {
+  process.emitWarning(`moat enforce: a request handler threw: ${(e as Error).message}`);
 }
 
 export function createWireServer(limits: WireLimits, handle: (ex: WireExchange) => void): WireServer {
