@@ -95,6 +95,23 @@ const INTEGER = /^-?(0|[1-9]\d*)$/;
 export function decodeGoJson(text: string, t: GoType, root = ''): unknown {
   if (text.trim() === '') throw new GoJsonError(root, 'the body is empty (the daemon forwards no body to plugins past 1 MiB: such a request cannot be checked)');
   checkDepth(text);
+  // The enforce plugin decodes a create body per request: a lean tree read straight from the text, built only
+  // when the text is plain RFC 8259 JSON. Anything else (an error, or what jsonc-parser alone accepts, such as
+  // a no-break space between tokens) takes jsonc-parser's path below, so errors and edge cases read as before.
+  let lean: Lean | undefined;
+  try {
+    lean = leanParse(text);
+  } catch {
+    lean = undefined;
+  }
+  if (lean) return decode(t, lean, undefined, root, text);
+  return decodeGoJsonReference(text, t, root);
+}
+
+/** The same decoding through jsonc-parser's tree: the fallback, and the reference the lean parser is tested against. */
+export function decodeGoJsonReference(text: string, t: GoType, root = ''): unknown {
+  if (text.trim() === '') throw new GoJsonError(root, 'the body is empty (the daemon forwards no body to plugins past 1 MiB: such a request cannot be checked)');
+  checkDepth(text);
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   if (errors.length || !tree) {
@@ -102,7 +119,146 @@ export function decodeGoJson(text: string, t: GoType, root = ''): unknown {
     throw new GoJsonError(root, `invalid JSON at offset ${e?.offset ?? 0}: ${e ? parseErrorName(e.error) : 'no document'}`);
   }
   if (tree.offset + tree.length < text.trimEnd().length) throw new GoJsonError(root, `unexpected content after the JSON document at offset ${tree.offset + tree.length}`);
-  return decode(t, tree, undefined, root, text);
+  return decode(t, toLean(tree), undefined, root, text);
+}
+
+/**
+ * A JSON value as `decode` reads it: objects keep every key in order, repeats included.
+ * `offset`/`length` locate numbers in the text (their raw digits decide Go's integer rules).
+ */
+interface Lean {
+  type: 'null' | 'boolean' | 'number' | 'string' | 'array' | 'object';
+  value: unknown;
+  offset: number;
+  length: number;
+  /** Array items, or object values (their keys in `keys`). */
+  children: Lean[] | undefined;
+  keys: string[] | undefined;
+}
+
+function toLean(n: JsonNode): Lean {
+  if (n.type === 'array') return { type: 'array', value: undefined, offset: n.offset, length: n.length, children: (n.children ?? []).map(toLean), keys: undefined };
+  if (n.type === 'object') {
+    const keys: string[] = [];
+    const children: Lean[] = [];
+    for (const prop of n.children ?? []) {
+      const [k, v] = prop.children ?? [];
+      if (!k || !v) continue;
+      keys.push(k.value as string);
+      children.push(toLean(v));
+    }
+    return { type: 'object', value: undefined, offset: n.offset, length: n.length, children, keys };
+  }
+  return { type: n.type === 'property' ? 'null' : n.type, value: n.value, offset: n.offset, length: n.length, children: undefined, keys: undefined };
+}
+
+/** Thrown inside the lean parser when the text is not plain JSON: the caller takes jsonc-parser's path. */
+const NOT_PLAIN = new Error('not plain JSON');
+const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+
+/** Strict RFC 8259 (one value, whitespace only around it) into a Lean tree; throws NOT_PLAIN on anything else. */
+function leanParse(text: string): Lean {
+  let i = 0;
+  const n = text.length;
+  const ws = (): void => {
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
+      else return;
+    }
+  };
+  const str = (): string => {
+    // At the opening quote. Plain strings are sliced; escapes are read by JSON.parse (the same unescaping).
+    const start = i++;
+    let escaped = false;
+    for (;;) {
+      if (i >= n) throw NOT_PLAIN;
+      const c = text.charCodeAt(i);
+      if (c === 0x22) break;
+      if (c < 0x20) throw NOT_PLAIN;
+      if (c === 0x5c) {
+        escaped = true;
+        i += 2;
+        continue;
+      }
+      i++;
+    }
+    i++;
+    return escaped ? (JSON.parse(text.slice(start, i)) as string) : text.slice(start + 1, i - 1);
+  };
+  const value = (): Lean => {
+    ws();
+    const start = i;
+    const c = text.charCodeAt(i);
+    if (c === 0x7b) {
+      i++;
+      const keys: string[] = [];
+      const children: Lean[] = [];
+      ws();
+      if (text.charCodeAt(i) === 0x7d) i++;
+      else {
+        for (;;) {
+          ws();
+          if (text.charCodeAt(i) !== 0x22) throw NOT_PLAIN;
+          keys.push(str());
+          ws();
+          if (text.charCodeAt(i) !== 0x3a) throw NOT_PLAIN;
+          i++;
+          children.push(value());
+          ws();
+          const d = text.charCodeAt(i++);
+          if (d === 0x7d) break;
+          if (d !== 0x2c) throw NOT_PLAIN;
+        }
+      }
+      return { type: 'object', value: undefined, offset: start, length: i - start, children, keys };
+    }
+    if (c === 0x5b) {
+      i++;
+      const children: Lean[] = [];
+      ws();
+      if (text.charCodeAt(i) === 0x5d) i++;
+      else {
+        for (;;) {
+          children.push(value());
+          ws();
+          const d = text.charCodeAt(i++);
+          if (d === 0x5d) break;
+          if (d !== 0x2c) throw NOT_PLAIN;
+        }
+      }
+      return { type: 'array', value: undefined, offset: start, length: i - start, children, keys: undefined };
+    }
+    if (c === 0x22) {
+      const v = str();
+      return { type: 'string', value: v, offset: start, length: i - start, children: undefined, keys: undefined };
+    }
+    if (text.startsWith('true', i)) {
+      i += 4;
+      return { type: 'boolean', value: true, offset: start, length: 4, children: undefined, keys: undefined };
+    }
+    if (text.startsWith('false', i)) {
+      i += 5;
+      return { type: 'boolean', value: false, offset: start, length: 5, children: undefined, keys: undefined };
+    }
+    if (text.startsWith('null', i)) {
+      i += 4;
+      return { type: 'null', value: null, offset: start, length: 4, children: undefined, keys: undefined };
+    }
+    NUMBER.lastIndex = i;
+    const m = NUMBER.exec(text);
+    if (!m) throw NOT_PLAIN;
+    i += m[0].length;
+    // A number runs into a letter or digit jsonc-parser would read as part of it ("1x", "01"): not plain.
+    const after = text.charCodeAt(i);
+    if ((after >= 0x30 && after <= 0x39) || (after >= 0x41 && after <= 0x5a) || (after >= 0x61 && after <= 0x7a) || after === 0x2e || after === 0x2b || after === 0x2d) throw NOT_PLAIN;
+    return { type: 'number', value: Number(m[0]), offset: start, length: i - start, children: undefined, keys: undefined };
+  };
+  const root = value();
+  ws();
+  if (i !== n) throw NOT_PLAIN;
+  // A keyword glued to what follows ("truex") was caught above by i !== n or by the separator checks.
+  return root;
 }
 
 /** Nesting is counted before parsing, so a hostile body cannot exhaust the parser's stack. */
@@ -131,7 +287,7 @@ function parseErrorName(code: number): string {
   return PARSE_ERRORS[code] ?? `error ${code}`;
 }
 
-function jsonType(n: JsonNode): string {
+function jsonType(n: Lean): string {
   return n.type === 'boolean' ? 'a boolean' : n.type === 'null' ? 'null' : `a${n.type === 'array' || n.type === 'object' ? 'n' : ''} ${n.type}`;
 }
 
@@ -139,7 +295,7 @@ function join(path: string, key: string): string {
   return path === '' ? key : /^[A-Za-z_][\w-]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
 }
 
-function decode(t: GoType, n: JsonNode, current: unknown, path: string, text: string): unknown {
+function decode(t: GoType, n: Lean, current: unknown, path: string, text: string): unknown {
   const isNull = n.type === 'null';
   switch (t.k) {
     case 'skip':
@@ -179,12 +335,12 @@ function decode(t: GoType, n: JsonNode, current: unknown, path: string, text: st
       if (isNull) return undefined;
       if (n.type !== 'object') throw new GoJsonError(path, `expected an object, found ${jsonType(n)}`);
       const m = (current as Map<string, unknown> | undefined) ?? new Map<string, unknown>();
-      for (const prop of n.children ?? []) {
-        const [k, v] = prop.children ?? [];
-        if (!k || !v) continue;
-        const key = k.value as string;
+      const keys = n.keys ?? [];
+      const values = n.children ?? [];
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i] as string;
         // Go decodes each map value into a fresh zero value: entries replace, never merge.
-        m.set(key, decode(t.of, v, undefined, join(path, key), text));
+        m.set(key, decode(t.of, values[i] as Lean, undefined, join(path, key), text));
       }
       return m;
     }
@@ -214,10 +370,11 @@ function decode(t: GoType, n: JsonNode, current: unknown, path: string, text: st
       if (n.type !== 'object') throw new GoJsonError(path, `expected an object, found ${jsonType(n)}`);
       const s: GoStruct = (current as GoStruct | undefined) ?? { fields: new Map<string, unknown>(), paths: new Map<string, string>(), oddities: [] };
       const folded = foldedFields(t);
-      for (const prop of n.children ?? []) {
-        const [k, v] = prop.children ?? [];
-        if (!k || !v) continue;
-        const key = k.value as string;
+      const keys = n.keys ?? [];
+      const values = n.children ?? [];
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i] as string;
+        const v = values[i] as Lean;
         const field = Object.hasOwn(t.fields, key) ? key : folded.get(foldName(key));
         if (field === undefined) continue;
         const ft = t.fields[field] as GoType;

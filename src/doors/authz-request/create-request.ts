@@ -31,12 +31,14 @@ export interface CreateRequestSpec {
   decoded: GoStruct;
 }
 
+// Go replaces invalid UTF-8 with U+FFFD rather than failing, and so does a non-fatal TextDecoder (one, kept: stateless between whole decodes).
+const UTF8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+
 const MOUNT_TYPES = new Set<MountSpec['type']>(['bind', 'volume', 'tmpfs', 'npipe', 'cluster']);
 
 /** `body`: the request body (bytes as the plugin received them, or text). */
 export function containerFromCreateRequest(body: string | Uint8Array, opts: CreateRequestOptions = {}): CreateRequestSpec {
-  // Go replaces invalid UTF-8 with U+FFFD rather than failing, and so does a non-fatal TextDecoder.
-  const text = typeof body === 'string' ? body : new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(body);
+  const text = typeof body === 'string' ? body : UTF8.decode(body);
   let root: GoStruct;
   try {
     root = decodeGoJson(text, createBodyType) as GoStruct;

@@ -57,8 +57,25 @@ export async function resolveHostPath(path: string, root = '/'): Promise<string>
 
 /** Every path the host may open for `path`: the kernel's reading, and that of the lexically cleaned path (Go's filepath.Clean). */
 export async function hostPathReadings(path: string, root = '/'): Promise<string[]> {
+  const key = `${root}\u0000${path}`;
+  const known = recent.get(key);
+  if (known) return known;
   const kernel = await resolveHostPath(path, root);
   const cleaned = posix.normalize(path);
   const lexical = cleaned === path ? kernel : await resolveHostPath(cleaned, root);
-  return kernel === lexical ? [kernel] : [kernel, lexical];
+  const readings = kernel === lexical ? [kernel] : [kernel, lexical];
+  remember(key, readings);
+  return [...readings];
+}
+
+/**
+ * Readings made in this turn of the event loop. One decision reads a bind source twice (its
+ * resolved mounts, then the sockets they reach) in the same turn: the second read is the first's
+ * answer, so the decision sees one state of the host and makes half the lookups. Forgotten at the
+ * next turn, so no later decision sees a stale reading.
+ */
+const recent = new Map<string, string[]>();
+function remember(key: string, readings: string[]): void {
+  if (recent.size === 0) setImmediate(() => recent.clear());
+  recent.set(key, readings);
 }

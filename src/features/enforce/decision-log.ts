@@ -39,7 +39,7 @@ export function decisionLine(req: Pick<AuthzRequest, 'user' | 'method' | 'uri'>,
     ms: Math.round(ms * 1000) / 1000,
   };
   // What the daemon uses: its FormValue takes a repeated key's first value, so the log shows that one.
-  if (j.route && [...j.route.query.keys()].length) line.query = loggableQuery(firstValues(j.route.query));
+  if (j.route && j.route.query.size) line.query = loggableQuery(firstValues(j.route.query));
   if (!j.allow) line.msg = j.msg;
   if (j.subject) line.subject = j.subject;
   if (j.findings.length) line.findings = j.findings;

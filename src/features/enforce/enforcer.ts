@@ -106,17 +106,25 @@ export class Enforcer {
    */
   light(req: Pick<AuthzRequest, 'method' | 'uri'>): boolean {
     try {
-      return routeOf(req.method, req.uri).kind === 'other';
+      const route = routeOf(req.method, req.uri);
+      // The server asks light() and then judge() of the same request: the route is read once.
+      this.routed.set(req, { method: req.method, uri: req.uri, route });
+      return route.kind === 'other';
     } catch {
       return false;
     }
   }
 
+  /** A route light() read for the request, taken once (a second judge of the same object reads it again). */
+  private readonly routed = new WeakMap<object, { method: string; uri: string; route: Route }>();
+
   /** Judges one AuthZReq. Never throws: anything unexpected denies (fail closed). */
   async judge(req: AuthzRequest): Promise<Judgement> {
     let route: Route;
     try {
-      route = routeOf(req.method, req.uri);
+      const seen = this.routed.get(req);
+      this.routed.delete(req);
+      route = seen && seen.method === req.method && seen.uri === req.uri ? seen.route : routeOf(req.method, req.uri);
     } catch (e) {
       if (e instanceof RouteError) return denied('other', REQUEST_REASONS.unreadable, `${e.message}: the daemon would route it somewhere Moat cannot tell`);
       throw e;

@@ -5,9 +5,9 @@
  * requests in flight than `maxInFlight`, an envelope that is not what the protocol says:
  * each is a denial with its reason, never silence and never an allow.
  */
-import { connect } from 'node:net';
+import { connect, type Server as NetServer } from 'node:net';
 import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 import { http } from '../../util/node-http.ts';
 import type { Socket } from 'node:net';
 import { MoatError } from '../../util/errors.ts';
@@ -15,6 +15,7 @@ import { decisionLine, type DecisionSink } from './decision-log.ts';
 import type { Enforcer, Judgement } from './enforcer.ts';
 import { ACTIVATE_PATH, AUTHZ_REQ_PATH, AUTHZ_RES_PATH, ProtocolError, parseAuthzRequest, type AuthzRequest, type AuthzResponse } from '../../doors/authz-request/protocol.ts';
 import { REQUEST_REASONS } from '../../doors/authz-request/requests.ts';
+import { createWireServer } from './transport/wire.ts';
 
 export interface PluginServerOptions {
   socketPath: string;
@@ -27,6 +28,11 @@ export interface PluginServerOptions {
   maxInFlight?: number;
   /** Largest AuthZReq envelope read (default 4 MiB: the daemon forwards bodies under 1 MiB, base64 adds a third). */
   maxRequestBytes?: number;
+  /**
+   * 'wire' (default): raw net and Node's llhttp binding (transport/wire.ts), the plugin's own
+   * small HTTP/1.1. 'node-http': node:http, kept as the reference the wire transport is held to.
+   */
+  transport?: 'wire' | 'node-http';
 }
 
 export interface PluginServer {
@@ -37,6 +43,8 @@ export interface PluginServer {
 }
 
 const CONTENT_TYPE = 'application/vnd.docker.plugins.v1.2+json';
+const ALLOW: AuthzResponse = { Allow: true };
+const ALLOW_TEXT = JSON.stringify(ALLOW);
 
 export async function startPluginServer(opts: PluginServerOptions): Promise<PluginServer> {
   const timeoutMs = opts.timeoutMs ?? 1000;
@@ -44,44 +52,27 @@ export async function startPluginServer(opts: PluginServerOptions): Promise<Plug
   const maxBytes = opts.maxRequestBytes ?? 4 * 1024 * 1024;
   const stats = { requests: 0, denied: 0, timeouts: 0, overloads: 0 };
   let inFlight = 0;
-  const sockets = new Set<Socket>();
 
-  const server: Server = http.createServer(
-    // Bounds on the HTTP layer itself, so a connection that never finishes its headers is cut.
-    { headersTimeout: Math.max(2 * timeoutMs, 2000), requestTimeout: Math.max(4 * timeoutMs, 4000), keepAliveTimeout: 120_000, maxHeaderSize: 64 * 1024 },
-    (req, res) => {
-      if (req.method !== 'POST' || req.url !== AUTHZ_REQ_PATH) {
-        other(req, res);
-        return;
-      }
-      authzReq(req, res);
-    },
-  );
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  server.on('clientError', (_e, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    socket.destroy();
-  });
-
-  function send(res: ServerResponse, status: number, body: AuthzResponse | { Implements: string[] } | { Err: string }, close = false): void {
-    if (res.headersSent || res.destroyed) return;
-    const text = JSON.stringify(body);
-    res.writeHead(status, { 'Content-Type': CONTENT_TYPE, 'Content-Length': Buffer.byteLength(text), ...(close ? { Connection: 'close' } : {}) });
-    res.end(text);
+  type Body = AuthzResponse | { Implements: string[] } | { Err: string };
+  type Send = (status: number, body: Body, close?: boolean) => void;
+  /** What a transport feeds an AuthZReq's body into. `data` returns false once the request should be read no further. */
+  interface BodySink {
+    data(chunk: Buffer): boolean;
+    end(): void;
+    abort(): void;
   }
 
-  function other(req: IncomingMessage, res: ServerResponse): void {
+  /** Routes one request: endpoints that ignore their body are answered at once (undefined); AuthZReq gets a sink. */
+  function dispatch(method: string, url: string, send: Send): BodySink | undefined {
+    if (method === 'POST' && url === AUTHZ_REQ_PATH) return authzReq(send);
     // Responses are allowed unread: a denial there comes after the daemon acted (the container exists).
-    req.resume();
-    if (req.method === 'POST' && req.url === ACTIVATE_PATH) send(res, 200, { Implements: ['authz'] });
-    else if (req.method === 'POST' && req.url === AUTHZ_RES_PATH) send(res, 200, { Allow: true });
-    else send(res, 404, { Err: `moat enforce: no such plugin endpoint ${req.method} ${String(req.url).slice(0, 100)}` });
+    if (method === 'POST' && url === ACTIVATE_PATH) send(200, { Implements: ['authz'] });
+    else if (method === 'POST' && url === AUTHZ_RES_PATH) send(200, ALLOW);
+    else send(404, { Err: `moat enforce: no such plugin endpoint ${method} ${url.slice(0, 100)}` });
+    return undefined;
   }
 
-  function authzReq(req: IncomingMessage, res: ServerResponse): void {
+  function authzReq(send: Send): BodySink {
     const started = performance.now();
     stats.requests++;
     let answered = false;
@@ -91,7 +82,7 @@ export async function startPluginServer(opts: PluginServerOptions): Promise<Plug
       answered = true;
       clearTimeout(timer);
       if (!j.allow) stats.denied++;
-      send(res, 200, j.allow ? { Allow: true } : { Allow: false, Msg: j.msg }, close);
+      send(200, j.allow ? ALLOW : { Allow: false, Msg: j.msg }, close);
       const log = opts.log;
       if (log) {
         const ms = performance.now() - started;
@@ -107,45 +98,106 @@ export async function startPluginServer(opts: PluginServerOptions): Promise<Plug
       deny(REQUEST_REASONS.timeout, `no decision within ${timeoutMs} ms; denied rather than let through unchecked`, true);
     }, timeoutMs);
 
-    const chunks: Buffer[] = [];
+    let first: Buffer | undefined;
+    let chunks: Buffer[] | undefined;
     let size = 0;
-    req.on('data', (c: Buffer) => {
-      if (answered) return;
-      size += c.length;
-      if (size > maxBytes) {
-        deny(REQUEST_REASONS.malformed, `the AuthZ request is larger than ${maxBytes} bytes (the daemon never sends one that large)`, true);
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
+    return {
+      data(c) {
+        if (answered) return false;
+        size += c.length;
+        if (size > maxBytes) {
+          deny(REQUEST_REASONS.malformed, `the AuthZ request is larger than ${maxBytes} bytes (the daemon never sends one that large)`, true);
+          return false;
+        }
+        // Most envelopes arrive in one piece: no array, no copy.
+        if (first === undefined) first = c;
+        else (chunks ??= [first]).push(c);
+        return true;
+      },
+      abort() {
+        deny(REQUEST_REASONS.malformed, 'the AuthZ request was cut off', true);
+      },
+      end() {
+        if (answered) return;
+        let parsed: AuthzRequest;
+        try {
+          const whole = chunks ? Buffer.concat(chunks) : (first ?? Buffer.alloc(0));
+          parsed = parseAuthzRequest(whole.toString('utf8'));
+        } catch (e) {
+          deny(REQUEST_REASONS.malformed, e instanceof ProtocolError ? e.message : 'the AuthZ request cannot be read');
+          return;
+        }
+        envelope = { user: parsed.user, method: parsed.method, uri: parsed.uri };
+        // Reads take no slot: a start check's own GETs come back through here and must never wait behind the starts.
+        const light = opts.enforcer.light?.(parsed) === true;
+        if (!light && inFlight >= maxInFlight) {
+          stats.overloads++;
+          deny(REQUEST_REASONS.overload, `${maxInFlight} requests are already being judged; denied rather than queued without bound`);
+          return;
+        }
+        if (!light) inFlight++;
+        opts.enforcer
+          .judge(parsed)
+          .then((j) => answer(j))
+          .catch((e: unknown) => deny(REQUEST_REASONS.unreadable, `Moat could not judge this request (${(e as Error).message}); denied rather than let through unchecked`))
+          .finally(() => {
+            if (!light) inFlight--;
+          });
+      },
+    };
+  }
+
+  const limits = { headersTimeoutMs: Math.max(2 * timeoutMs, 2000), requestTimeoutMs: Math.max(4 * timeoutMs, 4000), keepAliveTimeoutMs: 120_000, maxHeaderSize: 64 * 1024 };
+  let server: NetServer;
+  let stop: () => Promise<void>;
+  if ((opts.transport ?? 'wire') === 'wire') {
+    const wire = createWireServer(limits, (ex) => {
+      const sink = dispatch(ex.method, ex.url, (status, body, close) => ex.respond(status, CONTENT_TYPE, body === ALLOW ? ALLOW_TEXT : JSON.stringify(body), close));
+      if (!sink) return;
+      ex.onData = (c) => void sink.data(c);
+      ex.onEnd = () => sink.end();
+      ex.onAbort = () => sink.abort();
     });
-    req.on('error', () => deny(REQUEST_REASONS.malformed, 'the AuthZ request was cut off', true));
-    req.on('end', () => {
-      if (answered) return;
-      let parsed: AuthzRequest;
-      try {
-        parsed = parseAuthzRequest(Buffer.concat(chunks).toString('utf8'));
-      } catch (e) {
-        deny(REQUEST_REASONS.malformed, e instanceof ProtocolError ? e.message : 'the AuthZ request cannot be read');
-        return;
-      }
-      envelope = { user: parsed.user, method: parsed.method, uri: parsed.uri };
-      // Reads take no slot: a start check's own GETs come back through here and must never wait behind the starts.
-      const light = opts.enforcer.light?.(parsed) === true;
-      if (!light && inFlight >= maxInFlight) {
-        stats.overloads++;
-        deny(REQUEST_REASONS.overload, `${maxInFlight} requests are already being judged; denied rather than queued without bound`);
-        return;
-      }
-      if (!light) inFlight++;
-      opts.enforcer
-        .judge(parsed)
-        .then((j) => answer(j))
-        .catch((e: unknown) => deny(REQUEST_REASONS.unreadable, `Moat could not judge this request (${(e as Error).message}); denied rather than let through unchecked`))
-        .finally(() => {
-          if (!light) inFlight--;
+    server = wire.server;
+    stop = wire.close;
+  } else {
+    const sockets = new Set<Socket>();
+    const h: Server = http.createServer(
+      // Bounds on the HTTP layer itself, so a connection that never finishes its headers is cut.
+      { headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, keepAliveTimeout: limits.keepAliveTimeoutMs, maxHeaderSize: limits.maxHeaderSize },
+      (req, res) => {
+        const send: Send = (status, body, close = false) => {
+          if (res.headersSent || res.destroyed) return;
+          const text = body === ALLOW ? ALLOW_TEXT : JSON.stringify(body);
+          res.writeHead(status, { 'Content-Type': CONTENT_TYPE, 'Content-Length': Buffer.byteLength(text), ...(close ? { Connection: 'close' } : {}) });
+          res.end(text);
+        };
+        const sink = dispatch(req.method ?? '', req.url ?? '', send);
+        if (!sink) {
+          req.resume();
+          return;
+        }
+        req.on('data', (c: Buffer) => {
+          if (!sink.data(c)) req.destroy();
         });
+        req.on('error', () => sink.abort());
+        req.on('end', () => sink.end());
+      },
+    );
+    h.on('connection', (s) => {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
     });
+    h.on('clientError', (_e, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      socket.destroy();
+    });
+    server = h;
+    stop = () =>
+      new Promise<void>((resolve) => {
+        h.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      });
   }
 
   await listen(server, opts.socketPath);
@@ -153,10 +205,7 @@ export async function startPluginServer(opts: PluginServerOptions): Promise<Plug
     socketPath: opts.socketPath,
     stats,
     close: async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const s of sockets) s.destroy();
-      });
+      await stop();
       try {
         unlinkSync(opts.socketPath);
       } catch {
@@ -167,7 +216,7 @@ export async function startPluginServer(opts: PluginServerOptions): Promise<Plug
 }
 
 /** Listens on the socket, replacing a stale socket file but never one another process still serves. */
-async function listen(server: Server, path: string): Promise<void> {
+async function listen(server: NetServer, path: string): Promise<void> {
   const attempt = (): Promise<void> =>
     new Promise((resolve, reject) => {
       const onError = (e: NodeJS.ErrnoException): void => {
