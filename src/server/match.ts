@@ -191,7 +191,7 @@ interface StoredPackage extends PackageRow {
  * host and image.
  *
  * Each batch of changed packages is one transaction, consistent on its own, and keeps
- * what it found new in rematch_news; the last step turns those into alerts. A server
+ * what it found new (rematch_news_pkg, rematch_news); the last step turns those into alerts. A server
  * killed half-way leaves some packages at the new results and the rest at the old, and
  * the re-match it queues again on start finds the first ones unchanged (no alert twice)
  * and raises the news they left.
@@ -353,8 +353,7 @@ const ALERT_SQL = `WITH pkg_news AS (
 
 /**
  * One batch of changed packages: their new results replace the old by difference, and
- * the rows new on a host running the image become its alerts (one per host and image,
- * naming every vulnerability newly affecting it, most severe first). Returns the alerts raised.
+ * what is news among them is kept for the alerts of the re-match's last step.
  */
 async function writeDelta(tx: Sql, part: ReadonlyArray<{ key: string; hash: string; matched: boolean }>, found: readonly VulnRow[], generation: string): Promise<void> {
   // The new results, with the package's name beside the finding: the alerts' lists read it without carrying whole findings through a sort.
