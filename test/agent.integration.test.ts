@@ -154,7 +154,7 @@ for (const kind of ['embedded', 'postgres'] as StoreKind[]) {
       assert.match(other.stderr, /HTTP 403: .*agent-e2e/);
     });
 
-    test('a report the server refuses for good (413 too large): dropped from the buffer, exit 3 with the server\'s reason', async () => {
+    test('a report the server refuses for good (413 too large even in parts, its audit alone over the limit): dropped from the buffer, exit 3 with the server\'s reason', async () => {
       const run = await runMoat(agent('too-large', ['--once'], tokens.small), { cwd: work, timeoutMs: 120_000 });
       assert.equal(run.code, 3, run.stderr);
       assert.equal(lines(run).length, 1, run.stderr);

@@ -9,7 +9,14 @@ import type { AgentAlerts, AgentImage, AgentReport } from './report-shape.ts';
 import { fillHostVulns } from './match.ts';
 import type { Sql, Store } from './store.ts';
 
+/** Rows per multi-row INSERT: on a PostgreSQL server, few statements; on the embedded store, a bounded one (below). */
 const CHUNK = 5000;
+/**
+ * The embedded store's WebAssembly memory grows to the largest statement it has run and
+ * never shrinks: a statement's JSON parameter is copied in, parsed, and expanded to rows,
+ * so its peak follows the rows per statement, not the rows per report.
+ */
+const EMBEDDED_CHUNK = 1000;
 
 export interface IngestResult {
   stored: boolean;
@@ -52,7 +59,7 @@ export async function ingestReport(store: Store, report: AgentReport, tokenId: s
     if (inserted.length === 0) return { stored: false, inventories: [] };
     await storeFindings(tx, report, at);
     await storeContainers(tx, report, at);
-    const inventories = await storeImages(tx, report, at);
+    const inventories = await storeImages(tx, report, at, store.kind === 'embedded' ? EMBEDDED_CHUNK : CHUNK);
     return { stored: true, inventories };
   });
 }
@@ -116,7 +123,7 @@ async function storeContainers(tx: Sql, report: AgentReport, at: string): Promis
   await tx.query('DELETE FROM containers WHERE host = $1 AND last_report <> $2', [report.host, report.id]);
 }
 
-async function storeImages(tx: Sql, report: AgentReport, at: string): Promise<string[]> {
+async function storeImages(tx: Sql, report: AgentReport, at: string, chunk: number): Promise<string[]> {
   const images = report.images;
   if (images.length > 0) {
     await tx.query(
@@ -138,11 +145,11 @@ async function storeImages(tx: Sql, report: AgentReport, at: string): Promise<st
   await tx.query('DELETE FROM host_vulns WHERE host = $1 AND digest NOT IN (SELECT digest FROM image_hosts WHERE host = $1)', [report.host]);
   await tx.query(fillHostVulns('ih.host = $1'), [report.host]);
 
-  return storeInventories(tx, images, at);
+  return storeInventories(tx, images, at, chunk);
 }
 
 /** Inventories of images the server did not hold yet (an image's content does not change under its digest); returns their digests. */
-async function storeInventories(tx: Sql, images: readonly AgentImage[], at: string): Promise<string[]> {
+async function storeInventories(tx: Sql, images: readonly AgentImage[], at: string, chunk: number): Promise<string[]> {
   const withInventory = images.filter((i) => i.inventory !== undefined);
   if (withInventory.length === 0) return [];
   const fresh = await tx.query<{ digest: string }>(
@@ -162,19 +169,19 @@ async function storeInventories(tx: Sql, images: readonly AgentImage[], at: stri
       placed.push({ digest: image.digest, key, purl: p.purl, found_in: p.foundIn, layer: typeof p.layer === 'string' ? p.layer : null });
     }
   }
-  // In chunks: one statement per 5,000 rows keeps the JSON parameter (copied into the embedded store's memory) small.
+  // In chunks: a bounded number of rows per statement keeps the JSON parameter (copied into the embedded store's memory) small.
   const sortedPkgs = [...pkgs.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map((e) => e[1]);
-  for (let i = 0; i < sortedPkgs.length; i += CHUNK) {
+  for (let i = 0; i < sortedPkgs.length; i += chunk) {
     await tx.query(
       `INSERT INTO packages (pkg_key, os, pkg) SELECT x.key, x.os, x.pkg FROM jsonb_to_recordset($1::jsonb) AS x(key text, os jsonb, pkg jsonb) ON CONFLICT (pkg_key) DO NOTHING`,
-      [JSON.stringify(sortedPkgs.slice(i, i + CHUNK))],
+      [JSON.stringify(sortedPkgs.slice(i, i + chunk))],
     );
   }
-  for (let i = 0; i < placed.length; i += CHUNK) {
+  for (let i = 0; i < placed.length; i += chunk) {
     await tx.query(
       `INSERT INTO image_packages (digest, pkg_key, purl, found_in, layer) SELECT x.digest, x.key, x.purl, x.found_in, x.layer
        FROM jsonb_to_recordset($1::jsonb) AS x(digest text, key text, purl text, found_in text, layer text)`,
-      [JSON.stringify(placed.slice(i, i + CHUNK))],
+      [JSON.stringify(placed.slice(i, i + chunk))],
     );
   }
   return [...freshSet];
@@ -192,7 +199,7 @@ export async function storeScannedImage(store: Store, image: AgentImage, now = n
        ON CONFLICT (digest) DO UPDATE SET refs = ARRAY(SELECT DISTINCT r FROM unnest(images.refs || excluded.refs) AS r ORDER BY r)`,
       [image.digest, JSON.stringify(image.references), JSON.stringify(image.layers), at],
     );
-    return (await storeInventories(tx, [image], at)).length > 0;
+    return (await storeInventories(tx, [image], at, store.kind === 'embedded' ? EMBEDDED_CHUNK : CHUNK)).length > 0;
   });
 }
 

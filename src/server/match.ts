@@ -191,7 +191,7 @@ interface StoredPackage extends PackageRow {
  * host and image.
  *
  * Each batch of changed packages is one transaction, consistent on its own, and keeps
- * what it found new in rematch_news; the last step turns those into alerts. A server
+ * what it found new (rematch_news_pkg, rematch_news); the last step turns those into alerts. A server
  * killed half-way leaves some packages at the new results and the rest at the old, and
  * the re-match it queues again on start finds the first ones unchanged (no alert twice)
  * and raises the news they left.
@@ -266,44 +266,79 @@ export async function rematchAll(store: Store, source: VulnSource, now = new Dat
 }
 
 /**
- * Added rows placed on the hosts running an image that holds the package (in index order:
- * the inserts then touch neighbouring index pages). Those of a package matched before (a
- * package seen for the first time is no news) for a vulnerability the image did not have
- * through another package are kept for the alerts: the statement's subqueries see
- * host_vulns as it was before it, and it runs before any old row is deleted (a
- * vulnerability moving from one package of an image to another is no news either).
+ * What a batch found new, kept until the re-match's last step makes it alerts, in two
+ * statements run before any row of the batch reaches host_vulns (so that host_vulns still
+ * says what each image had before):
+ * - a vulnerability new to the database (no package had it before) is news on every image
+ *   that holds the package, on every host running it: kept once per package
+ *   (rematch_news_pkg), which images and hosts that reaches is a join at the last step;
+ * - one some package had before (an advisory extended to more packages or versions) is news
+ *   only where the image did not have it through another package: looked up per host and
+ *   image, kept per host and image (rematch_news). Rare, and small.
+ * Only packages matched before count (a package seen for the first time is no news).
  */
-const PLACE_SQL = `WITH ins AS (
-       INSERT INTO host_vulns (host, id, digest, pkg_key, vuln_id, severity, severity_rank, first_seen)
-       SELECT ih.host, ih.digest || ':' || ip.pkg_key || ':' || pv.vuln_id, ih.digest, ip.pkg_key, pv.vuln_id, pv.severity, pv.severity_rank, i.first_seen
-       FROM pv_added a JOIN pv_next pv ON pv.pkg_key = a.pkg_key AND pv.vuln_id = a.vuln_id
-       JOIN image_packages ip ON ip.pkg_key = a.pkg_key JOIN image_hosts ih ON ih.digest = ip.digest JOIN images i ON i.digest = ih.digest
-       ORDER BY 1, 2
-       ON CONFLICT DO NOTHING RETURNING host, digest, pkg_key, vuln_id, severity, severity_rank
-     )
-     INSERT INTO rematch_news (generation, host, digest, vuln_id, pkg_key, severity, severity_rank, package)
-     SELECT $1, n.host, n.digest, n.vuln_id, n.pkg_key, n.severity, n.severity_rank, pv.name
-     FROM ins n JOIN pv_changed c ON c.pkg_key = n.pkg_key AND c.matched JOIN pv_next pv ON pv.pkg_key = n.pkg_key AND pv.vuln_id = n.vuln_id
-     -- Looked up only for a vulnerability some package had before (an advisory new to the database has no old rows at all), row by row
-     -- (inside an AND it cannot become an anti-join planned blind, reading all of host_vulns: the rows just inserted have no statistics).
-     WHERE NOT (n.vuln_id IN (SELECT vuln_id FROM pv_known) AND EXISTS (SELECT 1 FROM host_vulns o WHERE o.vuln_id = n.vuln_id AND o.host = n.host AND o.digest = n.digest))`;
+const NEWS_PKG_SQL = `INSERT INTO rematch_news_pkg (generation, pkg_key, vuln_id, severity, severity_rank, package)
+     SELECT $1, a.pkg_key, a.vuln_id, pv.severity, pv.severity_rank, pv.name
+     FROM pv_added a JOIN pv_changed c ON c.pkg_key = a.pkg_key AND c.matched JOIN pv_next pv ON pv.pkg_key = a.pkg_key AND pv.vuln_id = a.vuln_id
+     WHERE NOT EXISTS (SELECT 1 FROM pv_known k WHERE k.vuln_id = a.vuln_id)
+     ON CONFLICT DO NOTHING`;
+
+const NEWS_HOST_SQL = `INSERT INTO rematch_news (generation, host, digest, vuln_id, pkg_key, severity, severity_rank, package)
+     SELECT $1, ih.host, ih.digest, a.vuln_id, a.pkg_key, pv.severity, pv.severity_rank, pv.name
+     FROM pv_added a JOIN pv_known k ON k.vuln_id = a.vuln_id JOIN pv_changed c ON c.pkg_key = a.pkg_key AND c.matched
+     JOIN pv_next pv ON pv.pkg_key = a.pkg_key AND pv.vuln_id = a.vuln_id
+     JOIN image_packages ip ON ip.pkg_key = a.pkg_key JOIN image_hosts ih ON ih.digest = ip.digest JOIN images i ON i.digest = ih.digest
+     WHERE NOT EXISTS (SELECT 1 FROM host_vulns o WHERE o.vuln_id = a.vuln_id AND o.host = ih.host AND o.digest = ih.digest)`;
+
+/** Added rows placed on the hosts running an image that holds the package (in index order: the inserts then touch neighbouring index pages). */
+const PLACE_SQL = `INSERT INTO host_vulns (host, id, digest, pkg_key, vuln_id, severity, severity_rank, first_seen)
+     SELECT ih.host, ih.digest || ':' || ip.pkg_key || ':' || pv.vuln_id, ih.digest, ip.pkg_key, pv.vuln_id, pv.severity, pv.severity_rank, i.first_seen
+     FROM pv_added a JOIN pv_next pv ON pv.pkg_key = a.pkg_key AND pv.vuln_id = a.vuln_id
+     JOIN image_packages ip ON ip.pkg_key = a.pkg_key JOIN image_hosts ih ON ih.digest = ip.digest JOIN images i ON i.digest = ih.digest
+     ORDER BY 1, 2
+     ON CONFLICT DO NOTHING`;
 
 /**
  * The alerts of a re-match, once its batches are written: one per host and image, naming
- * every vulnerability newly affecting it, most severe first. Batches written at once
- * could each take a vulnerability two packages of one image newly have for news: it is
- * named once here.
+ * every vulnerability newly affecting it, most severe first. Package news is gathered per
+ * image first (an image's list is the same on every host running it), and only then
+ * joined to the hosts: the work grows with images, not with hosts × images. The few host
+ * and image pairs with news of their own (rematch_news) get their list made for them.
+ * Batches written at once could each take a vulnerability two packages of one image newly
+ * have for news: it is named once here.
  */
-const ALERT_SQL = `WITH news AS (
+const ALERT_SQL = `WITH pkg_news AS (
+       DELETE FROM rematch_news_pkg RETURNING *
+     ), host_news AS (
        DELETE FROM rematch_news RETURNING *
-     ), fresh AS (
-       SELECT DISTINCT ON (host, digest, vuln_id) * FROM news ORDER BY host, digest, vuln_id, severity_rank DESC, pkg_key
-     ), per_image AS (
-       SELECT host, digest, count(*)::int AS n,
+     ), image_news AS (
+       SELECT DISTINCT ON (ip.digest, n.vuln_id) ip.digest, n.vuln_id, n.pkg_key, n.severity, n.severity_rank, n.package
+       FROM pkg_news n JOIN image_packages ip ON ip.pkg_key = n.pkg_key
+       ORDER BY ip.digest, n.vuln_id, n.severity_rank DESC, n.pkg_key
+     ), per_digest AS (
+       SELECT digest, count(*)::int AS n,
          jsonb_agg(jsonb_build_object('id', vuln_id, 'severity', severity, 'package', package) ORDER BY severity_rank DESC, vuln_id) AS vulns,
          (array_agg(vuln_id ORDER BY severity_rank DESC, vuln_id))[1] AS top_id,
          (array_agg(pkg_key ORDER BY severity_rank DESC, vuln_id))[1] AS top_pkg
-       FROM fresh GROUP BY host, digest
+       FROM image_news GROUP BY digest
+     ), host_pairs AS (
+       SELECT DISTINCT host, digest FROM host_news
+     ), mixed AS (
+       SELECT DISTINCT ON (host, digest, vuln_id) * FROM (
+         SELECT hp.host, d.digest, d.vuln_id, d.pkg_key, d.severity, d.severity_rank, d.package FROM host_pairs hp JOIN image_news d ON d.digest = hp.digest
+         UNION ALL
+         SELECT host, digest, vuln_id, pkg_key, severity, severity_rank, package FROM host_news
+       ) x ORDER BY host, digest, vuln_id, severity_rank DESC, pkg_key
+     ), per_pair AS (
+       SELECT ih.host, p.digest, p.n, p.vulns, p.top_id, p.top_pkg
+       FROM per_digest p JOIN image_hosts ih ON ih.digest = p.digest
+       WHERE NOT EXISTS (SELECT 1 FROM host_pairs hp WHERE hp.host = ih.host AND hp.digest = p.digest)
+       UNION ALL
+       SELECT host, digest, count(*)::int,
+         jsonb_agg(jsonb_build_object('id', vuln_id, 'severity', severity, 'package', package) ORDER BY severity_rank DESC, vuln_id),
+         (array_agg(vuln_id ORDER BY severity_rank DESC, vuln_id))[1],
+         (array_agg(pkg_key ORDER BY severity_rank DESC, vuln_id))[1]
+       FROM mixed GROUP BY host, digest
      ), alerted AS (
        INSERT INTO alerts (host, at, received_at, source, kind, severity, message, image, vuln_id, detail)
        SELECT p.host, $1, $1, 'rematch', 'vulnerability', top.severity,
@@ -311,15 +346,14 @@ const ALERT_SQL = `WITH news AS (
            || CASE WHEN p.n > 1 THEN ' and ' || (p.n - 1) || ' more' ELSE '' END,
          p.digest, p.top_id,
          jsonb_build_object('image', p.digest, 'references', to_jsonb(i.refs), 'vulnerability', top.finding->'vulnerability', 'package', top.finding->'subject'->>'name', 'vulnerabilities', p.vulns)
-       FROM per_image p JOIN package_vulns top ON top.pkg_key = p.top_pkg AND top.vuln_id = p.top_id JOIN images i ON i.digest = p.digest
+       FROM per_pair p JOIN package_vulns top ON top.pkg_key = p.top_pkg AND top.vuln_id = p.top_id JOIN images i ON i.digest = p.digest
        ORDER BY p.host, p.digest
        RETURNING 1
      ) SELECT count(*)::int AS n FROM alerted`;
 
 /**
  * One batch of changed packages: their new results replace the old by difference, and
- * the rows new on a host running the image become its alerts (one per host and image,
- * naming every vulnerability newly affecting it, most severe first). Returns the alerts raised.
+ * what is news among them is kept for the alerts of the re-match's last step.
  */
 async function writeDelta(tx: Sql, part: ReadonlyArray<{ key: string; hash: string; matched: boolean }>, found: readonly VulnRow[], generation: string): Promise<void> {
   // The new results, with the package's name beside the finding: the alerts' lists read it without carrying whole findings through a sort.
@@ -345,12 +379,12 @@ async function writeDelta(tx: Sql, part: ReadonlyArray<{ key: string; hash: stri
     `WITH ins AS (INSERT INTO package_vulns SELECT pkg_key, vuln_id, severity, severity_rank, finding FROM pv_next ON CONFLICT (pkg_key, vuln_id) DO NOTHING RETURNING pkg_key, vuln_id)
      INSERT INTO pv_added SELECT * FROM ins`,
   );
-  // Added rows placed on the hosts running an image that holds the package (in index order: the inserts then touch
-  // neighbouring index pages). Those of a package matched before (a package seen for the first time is no news) for a
-  // vulnerability the image did not have through another package are the alerts: the statement's subqueries see
-  // host_vulns as it was before it, and run before any old row is deleted below (a vulnerability moving from one
-  // package of an image to another is no news either).
-  await tx.query(PLACE_SQL, [generation]);
+  // The news first, while host_vulns still holds what each image had before (and before any old row is deleted below:
+  // a vulnerability moving from one package of an image to another is no news either).
+  await tx.query('ANALYZE pv_known, pv_added');
+  await tx.query(NEWS_PKG_SQL, [generation]);
+  await tx.query(NEWS_HOST_SQL, [generation]);
+  await tx.query(PLACE_SQL);
   // Gone: results a changed package no longer has, and the rows of hosts running them (few: looked up by vulnerability id).
   const gone = await tx.query<{ pkg_key: string; vuln_id: string }>(
     `DELETE FROM package_vulns o USING pv_changed c WHERE o.pkg_key = c.pkg_key

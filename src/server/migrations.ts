@@ -238,6 +238,24 @@ ALTER TABLE containers ADD COLUMN config jsonb;
 ALTER TABLE image_hosts ADD COLUMN signature jsonb;
 `,
   },
+  {
+    version: 5,
+    name: 're-match news per package',
+    sql: `
+-- What a re-match found new for a vulnerability new to the database, once per package (which
+-- images and hosts it reaches is a join when the alerts are raised), rather than once per host,
+-- image and vulnerability: the re-match then writes rows in proportion to packages, not to the fleet.
+CREATE TABLE rematch_news_pkg (
+  generation text NOT NULL,
+  pkg_key text NOT NULL,
+  vuln_id text NOT NULL,
+  severity text NOT NULL,
+  severity_rank integer NOT NULL,
+  package text,
+  PRIMARY KEY (pkg_key, vuln_id)
+);
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

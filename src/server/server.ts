@@ -47,6 +47,9 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** How long a request may take to arrive whole, its wait for its turn at the embedded store included. */
+const REQUEST_TIMEOUT_MS = 15 * 60_000;
+
 export function parseListen(text: string): { host: string; port: number } {
   const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(text);
   const port = Number(m?.[3]);
@@ -77,6 +80,10 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
         reject(new MoatError('config', `serve: cannot listen on ${opts.listen}: ${e.code === 'EADDRINUSE' ? 'the address is in use (another server?)' : e.message}`)),
       );
     });
+    // The embedded store takes reports one at a time, their bodies left unread until their turn: Node's default of
+    // 5 minutes to receive a whole request cut off reports queued behind a busy store (the client saw a reset; measured
+    // under the bench's 10,000-inventory top-up). Still bounded, so a client that never finishes its body is let go.
+    (server as import('node:http').Server).requestTimeout = REQUEST_TIMEOUT_MS;
     const address = server.address() as AddressInfo;
     const url = `${tls ? 'https' : 'http'}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
 

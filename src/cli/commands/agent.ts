@@ -122,7 +122,7 @@ export async function agentCommand(argv: string[], io: CommandIO): Promise<numbe
   try {
     if (values.once) {
       const r = await runOnce(opts);
-      say(`${r.stored ? 'stored' : 'already held'} by ${server.display}: report ${r.id.slice(0, 12)} for host ${host} (${r.images} image${r.images === 1 ? '' : 's'}, ${r.inventories} inventor${r.inventories === 1 ? 'y' : 'ies'} sent)`);
+      say(`${r.stored ? 'stored' : 'already held'} by ${server.display}: report ${r.id.slice(0, 12)} for host ${host} (${r.images} image${r.images === 1 ? '' : 's'}, ${r.inventories} inventor${r.inventories === 1 ? 'y' : 'ies'} sent${r.parts !== undefined ? `, in ${r.parts} parts: over the server's size limit` : ''})`);
       return EXIT.ok;
     }
     const controller = new AbortController();

@@ -13,6 +13,7 @@ import { imageSignatureStatus } from '../verify/image-status.ts';
 import { SignatureVerifier } from '../verify/verifier.ts';
 import { ALERTS_SCHEMA, addContainerConfigs, addInventories, addSignatureVerdicts, auditDocument, finishReport, type ReportContainer, type ReportImage } from './snapshot.ts';
 import type { Spool, SpoolEntry } from './spool.ts';
+import { isTooLarge, sendInParts } from './split.ts';
 
 export interface AgentOptions {
   server: ServerClient;
@@ -49,6 +50,8 @@ export interface OnceResult {
   inventories: number;
   /** The server's answer: true when it stored it now, false when it held it already. */
   stored: boolean;
+  /** Over the server's size limit, the report went in this many parts. */
+  parts?: number;
 }
 
 const gzip = (doc: unknown): Buffer => gzipSync(Buffer.from(JSON.stringify(doc)));
@@ -65,7 +68,8 @@ export interface SenderOptions extends Pick<AgentOptions, 'server' | 'spool' | '
  * Sends the buffer's documents to the server, oldest first, one at a time, and removes each
  * the server took. Stops at the first one it could not deliver for now (no answer, 5xx, a
  * token refused) so order is kept; drops, and says, one the server refuses for good (400,
- * 413). After a failure the next attempt waits (Retry-After, else growing backoff).
+ * or 413 when even its parts are too large). A report refused as too large (413) is sent
+ * again in parts (split.ts). After a failure the next attempt waits (Retry-After, else growing backoff).
  */
 export class Sender {
   private running: Promise<void> | undefined;
@@ -119,7 +123,15 @@ export class Sender {
       const body = await spool.read(entry).catch(() => undefined);
       // Removed meanwhile (dropped by the bound while this pass ran): nothing to send.
       if (body === undefined) continue;
-      const out = await server.post(ENDPOINT[entry.kind], body, true);
+      let out = await server.post(ENDPOINT[entry.kind], body, true);
+      if (entry.kind === 'report' && isTooLarge(out)) {
+        // Too large for this token's limit: sent again in parts (from memory: the buffer keeps the whole report).
+        const split = await sendInParts(server, body, out);
+        // Said only when the report went: when its parts were refused too, the refusal is what matters.
+        if (split.outcome.kind === 'ok') for (const digest of split.withoutInventory) log(`warning: the inventory of image ${digest.slice(0, 19)} alone is over ${server.display}'s size limit: ${describe(entry)} was sent without it`);
+        if (split.parts > 0 && split.outcome.kind === 'ok' && this.opts.sayWaits !== false) log(`${describe(entry)} was over ${server.display}'s size limit: sent in ${split.parts} parts`);
+        out = split.outcome;
+      }
       tried++;
       if (this.opts.trackOutcomes) this.outcomes.set(entry.name, out);
       if (out.kind === 'ok') {
@@ -236,8 +248,8 @@ export async function runOnce(opts: AgentOptions): Promise<OnceResult> {
   // Not tried: an older document met the failure that stopped the pass, and it is this one's too.
   const out = sender.outcomes.get(entry.name) ?? sender.stoppedBy;
   if (out?.kind === 'ok') {
-    const stored = (out.body as { stored?: unknown } | undefined)?.stored !== false;
-    return { id: entry.id, images, inventories, stored };
+    const body = out.body as { stored?: unknown; parts?: unknown } | undefined;
+    return { id: entry.id, images, inventories, stored: body?.stored !== false, ...(typeof body?.parts === 'number' ? { parts: body.parts } : {}) };
   }
   if (!out) throw new MoatError('incomplete', `${opts.server.display} was not reached: the report waits in ${opts.spool.dir} and is sent by the next agent run`);
   if (out.kind === 'retry') throw new MoatError('incomplete', `${out.message}: the report waits in ${opts.spool.dir} and is sent by the next agent run`);
