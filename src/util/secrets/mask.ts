@@ -37,15 +37,57 @@ export interface SecretSpan {
   value: string;
 }
 
+/**
+ * What a pattern's match must contain, checked before the pattern is run: most texts (every
+ * RUN line and finding of a lint) hold none of these, and a `String.includes` costs far less
+ * than a scan by a pattern that starts with a character class. A pattern missing here is
+ * always run. Each entry is a literal every match of that pattern holds (the patterns in
+ * patterns.ts; scan-hints.test.ts checks each against them).
+ */
+export const SCAN_HINTS: Readonly<Record<string, (text: string) => boolean>> = {
+  'private-key': (t) => t.includes('-----BEGIN '),
+  'aws-access-key-id': (t) => t.includes('AKIA') || t.includes('ASIA') || t.includes('ABIA') || t.includes('ACCA'),
+  'gcp-service-account': (t) => t.includes('"type"'),
+  'gcp-api-key': (t) => t.includes('AIza'),
+  'azure-storage-key': (t) => t.includes('AccountKey='),
+  'azure-sas-token': (t) => t.includes('sig='),
+  'github-token': (t) => t.includes('gh') && /gh[pousr]_/.test(t),
+  'github-fine-grained-token': (t) => t.includes('github_pat_'),
+  'gitlab-token': (t) => t.includes('glpat-'),
+  'slack-token': (t) => t.includes('xox'),
+  'slack-webhook': (t) => t.includes('https://hooks.slack.com/services/T'),
+  'npm-token': (t) => t.includes('npm_'),
+  'npmrc-auth': (t) => t.includes('_auth') || t.includes('_password'),
+  'url-credentials': (t) => t.includes('://'),
+};
+
+/**
+ * Patterns whose match holds `://` at most `within` characters after its start: the scan
+ * starts that far before each `://` instead of trying every word of the text (the URL
+ * pattern, `\b[a-z][a-z0-9+.-]{0,31}://`, was the costliest regular expression of a lint).
+ */
+const ANCHORS: Readonly<Record<string, { literal: string; within: number }>> = {
+  'url-credentials': { literal: '://', within: 32 },
+};
+
 /** The patterns compiled once, global. */
-const GLOBAL = SECRET_PATTERNS.map((p) => ({ p, re: new RegExp(p.regex.source, p.regex.flags.includes('g') ? p.regex.flags : `${p.regex.flags}g`) }));
+const GLOBAL = SECRET_PATTERNS.map((p) => ({ p, re: new RegExp(p.regex.source, p.regex.flags.includes('g') ? p.regex.flags : `${p.regex.flags}g`), hint: SCAN_HINTS[p.id], anchor: ANCHORS[p.id] }));
 
 /** The secrets the detector's patterns find in `text`, in order, never overlapping. */
 export function secretSpans(text: string): SecretSpan[] {
   const out: SecretSpan[] = [];
-  for (const { p, re } of GLOBAL) {
+  for (const { p, re, hint, anchor } of GLOBAL) {
+    if (hint && !hint(text)) continue;
     re.lastIndex = 0;
-    for (let m = re.exec(text); m; m = re.exec(text)) {
+    for (;;) {
+      if (anchor) {
+        // No match can start more than `within` characters before the next literal.
+        const next = text.indexOf(anchor.literal, re.lastIndex);
+        if (next < 0) break;
+        re.lastIndex = Math.max(re.lastIndex, next - anchor.within);
+      }
+      const m = re.exec(text);
+      if (!m) break;
       const value = m[1] ?? m[0];
       const start = m.index + (m[1] !== undefined ? m[0].indexOf(m[1]) : 0);
       if (p.minEntropy !== undefined && (entropy(value) < p.minEntropy || isPlaceholder(value))) continue;
