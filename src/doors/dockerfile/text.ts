@@ -100,18 +100,40 @@ export class MappedText {
     return { line: o.line, column: o.column + offset - (s[lo] as number) };
   }
 
-  /** The text from `from` on (to `to`, when given), with its map. */
+  /**
+   * The text from `from` on (to `to`, when given), with its map. The text is one slice of
+   * this text (the pieces are contiguous), and the search starts at the piece holding
+   * `from`: a long RUN chain is sliced once per piece of it, and copying every piece of the
+   * map for each was a tenth of what a lint allocates.
+   */
   slice(from: number, to = this.text.length): MappedText {
     const out = new MappedText();
-    for (let i = 0; i < this.starts.length; i++) {
-      const start = this.starts[i] as number;
-      const end = Math.min(to, i + 1 < this.starts.length ? (this.starts[i + 1] as number) : this.text.length);
-      if (end <= from) continue;
+    const s = this.starts;
+    const length = this.text.length;
+    // The first piece that ends after `from` (ends ascend with starts).
+    let lo = 0;
+    let hi = s.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const end = mid + 1 < s.length ? (s[mid + 1] as number) : length;
+      if (end <= from) lo = mid + 1;
+      else hi = mid;
+    }
+    let first = -1;
+    let last = -1;
+    for (let i = lo; i < s.length; i++) {
+      const start = s[i] as number;
       if (start >= to) break;
+      const end = Math.min(to, i + 1 < s.length ? (s[i + 1] as number) : length);
+      if (end <= from) continue;
       const o = this.origins[i] as { line: number; column: number };
       const skip = Math.max(0, from - start);
-      out.append(this.text.slice(start + skip, end), o.line, o.column + skip);
+      if (first < 0) first = start + skip;
+      last = end;
+      out.starts.push(start + skip - first);
+      out.origins.push(skip ? { line: o.line, column: o.column + skip } : o);
     }
+    out.text = first < 0 ? '' : this.text.slice(first, last);
     return out;
   }
 }
