@@ -168,7 +168,7 @@ function readLogicalLine(lines: readonly string[], start: number, column: number
 
 function buildInstruction(ctx: BuildContext, keyword: string, logical: MappedText, kwLength: number, stage: number, nextLine: number): { instruction: Instruction; nextLine: number } {
   const { file } = ctx;
-  const at: Location = { file, ...logical.position(0) };
+  const at: Location = logical.locate(file, 0);
   let rest = logical.slice(kwLength);
   const flags: Flag[] = [];
   const onbuildKeyword = keyword === 'ONBUILD';
@@ -179,7 +179,7 @@ function buildInstruction(ctx: BuildContext, keyword: string, logical: MappedTex
       const m = /^((?:[ \t]|\\(?=[ \t]))*)(--([A-Za-z][A-Za-z0-9-]*)(?:=(\S*))?)(?=\s|$)/.exec(rest.text);
       if (!m) break;
       const off = (m[1] as string).length;
-      flags.push({ name: (m[3] as string).toLowerCase(), ...(m[4] !== undefined ? { value: m[4] } : {}), at: { file, ...rest.position(off) } });
+      flags.push({ name: (m[3] as string).toLowerCase(), ...(m[4] !== undefined ? { value: m[4] } : {}), at: rest.locate(file, off) });
       rest = rest.slice(m[0].length);
     }
   }
@@ -187,7 +187,7 @@ function buildInstruction(ctx: BuildContext, keyword: string, logical: MappedTex
   rest = rest.slice(lead);
   // Trailing blanks are not part of the arguments.
   const text = rest.text.replace(/[ \t]+$/, '');
-  const textAt: Location = { file, ...rest.position(0) };
+  const textAt: Location = rest.locate(file, 0);
 
   const instruction: Instruction = {
     keyword,

@@ -30,7 +30,7 @@ function plainCommand(source: MappedText, shell: string[], file: string, firstPi
   const text = source.text;
   if (text.length > 4096 || !PLAIN.test(text)) return undefined;
   const argv: ShellWord[] = [];
-  for (const m of text.matchAll(/[^ \t]+/g)) argv.push({ value: m[0], raw: m[0], literal: true, at: { file, ...source.position(m.index) } });
+  for (const m of text.matchAll(/[^ \t]+/g)) argv.push({ value: m[0], raw: m[0], literal: true, at: source.locate(file, m.index) });
   const first = argv[0];
   const last = argv.at(-1);
   if (!first || !last || RESERVED.has(first.value)) return undefined;
@@ -78,6 +78,9 @@ function parsePieces(parser: Parser, source: MappedText, shell: string[], file: 
 const DECLARATIONS = new Set(['export', 'declare', 'local', 'readonly', 'typeset', 'unset', 'unsetenv']);
 /** One word part outside quotes: a run of characters that neither quote, expand, glob by brace or bracket, nor separate. */
 const BARE = /[A-Za-z0-9_./:,@+%^=*-]+/y;
+/** BARE's characters, by code (1 for each), for the scan in `simplePiece`. */
+const BARE_CHAR = new Uint8Array(128);
+for (const ch of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./:,@+%^=*-') BARE_CHAR[ch.charCodeAt(0)] = 1;
 const EXPANSION = /\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\})/y;
 /** Inside double quotes: anything but what escapes, substitutes or expands in ways other than `$NAME`. */
 const DOUBLE = /"(?:[^"\\`$]|\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\})(?![[{(]))*"/y;
@@ -98,10 +101,7 @@ export function simplePiece(source: MappedText, shell: string[], file: string, f
   const text = source.text;
   if (text.length > 4096) return undefined;
   const commands: ShellCommand[] = [];
-  const at = (offset: number): Location => {
-    const p = source.position(offset);
-    return { file, line: p.line, column: p.column };
-  };
+  const at = (offset: number): Location => source.locate(file, offset);
   let i = 0;
   let argv: ShellWord[] = [];
   let cmdStart = -1;
@@ -126,9 +126,9 @@ export function simplePiece(source: MappedText, shell: string[], file: string, f
       i++;
       continue;
     }
-    REDIRECT.lastIndex = i;
-    const r = REDIRECT.exec(text);
-    if (r && (c === '>' || text[i + 1] === '>')) {
+    // Only a `>` here or next can start a redirection: no match is made for the other words.
+    const r = c === '>' || text[i + 1] === '>' ? ((REDIRECT.lastIndex = i), REDIRECT.exec(text)) : null;
+    if (r) {
       // Only at the end of a lone command: `apt-mark auto '.*' > /dev/null`.
       if (pipes > 0 || argv.length === 0) return undefined;
       BARE.lastIndex = i + r[0].length;
@@ -165,9 +165,13 @@ export function simplePiece(source: MappedText, shell: string[], file: string, f
           literal = false;
         }
       } else {
-        BARE.lastIndex = i;
-        m = BARE.exec(text);
-        if (m) value += m[0];
+        // A bare run, scanned rather than matched: most parts of most words are one.
+        let k = i;
+        while (k < n && BARE_CHAR[text.charCodeAt(k)] === 1) k++;
+        if (k === i) break;
+        value += text.slice(i, k);
+        i = k;
+        continue;
       }
       if (!m) break;
       i += m[0].length;
@@ -410,7 +414,7 @@ export function parseShellTree(parser: Parser, source: MappedText, shell: string
   const errors: Location[] = [];
   let pipelines = firstPipeline;
   let hasPipe = false;
-  const at = (offset: number): Location => ({ file, ...source.position(offset) });
+  const at = (offset: number): Location => source.locate(file, offset);
   if (!tree) return { text, shell, commands, hasPipe, pipelines, errors: [at(0)] };
 
   // An explicit stack, not recursion: `a && b && ...` nests one level per command, and a

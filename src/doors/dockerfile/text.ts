@@ -85,6 +85,28 @@ export class MappedText {
     this.text += piece;
   }
 
+  /** `{ file, ...position(offset) }` in one object: every word of a file gets one. */
+  locate(file: string, offset: number): { file: string; line: number; column: number } {
+    const s = this.starts;
+    if (s.length === 0) return { file, line: 1, column: 1 };
+    const k = this.pieceAt(offset);
+    const o = this.origins[k] as { line: number; column: number };
+    return { file, line: o.line, column: o.column + offset - (s[k] as number) };
+  }
+
+  /** The last piece starting at or before `offset` (the first when none does). */
+  private pieceAt(offset: number): number {
+    const s = this.starts;
+    let lo = 0;
+    let hi = s.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((s[mid] as number) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
   /** Source position of the character at `offset` (an offset at the end maps past the last character). */
   position(offset: number): { line: number; column: number } {
     const s = this.starts;
