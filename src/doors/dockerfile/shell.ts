@@ -65,7 +65,7 @@ function parsePieces(parser: Parser, source: MappedText, shell: string[], file: 
   let hasPipe = false;
   for (const p of pieces) {
     const part = source.slice(p.start, p.end);
-    const read = simplePiece(part, shell, file, pipelines) ?? substitutionAssignment(part, shell, file, pipelines) ?? unaryTest(part, shell, pipelines) ?? parseShellTree(parser, part, shell, file, pipelines);
+    const read = simplePiece(part, shell, file, pipelines) ?? substitutionAssignment(part, shell, file, pipelines) ?? unaryTest(part, shell, pipelines) ?? caseStatement(part, shell, file, pipelines) ?? parseShellTree(parser, part, shell, file, pipelines);
     if (read.errors.length) return undefined;
     for (const c of read.commands) commands.push({ ...c, conditional: c.conditional || p.afterOr, index: commands.length });
     pipelines = read.pipelines;
@@ -195,7 +195,10 @@ export function simplePiece(source: MappedText, shell: string[], file: string, f
  */
 export function substitutionAssignment(source: MappedText, shell: string[], file: string, firstPipeline: number): ShellScript | undefined {
   const text = source.text;
-  const head = /^[ \t]*[A-Za-z_][A-Za-z0-9_]*="\$\(/.exec(text);
+  // `export NAME="$(...)"` (`export GNUPGHOME="$(mktemp -d)"`): the grammar reads a
+  // declaration, one command of two words (`export` and the assignment, as written, not
+  // literal), then the commands inside.
+  const head = /^([ \t]*)(?:(export)([ \t]+))?[A-Za-z_][A-Za-z0-9_]*="\$\(/.exec(text);
   if (!head) return undefined;
   const close = skipNested(text, head[0].length, ')');
   if (close < 0 || text[close] !== '"' || !/^[ \t]*$/.test(text.slice(close + 1))) return undefined;
@@ -205,6 +208,13 @@ export function substitutionAssignment(source: MappedText, shell: string[], file
   const commands: ShellCommand[] = [];
   let pipelines = firstPipeline;
   let hasPipe = false;
+  if (head[2] !== undefined) {
+    const start = (head[1] as string).length;
+    const assignment = start + 6 + (head[3] as string).length;
+    const at = source.locate(file, start);
+    const raw = text.slice(assignment, close + 1);
+    commands.push({ name: 'export', argv: [{ value: 'export', raw: 'export', literal: true, at }, { value: raw, raw, literal: false, at: source.locate(file, assignment) }], assignments: [], at: source.locate(file, start), conditional: false, text: text.slice(start, close + 1), index: 0 });
+  }
   for (const p of pieces) {
     const read = simplePiece(inner.slice(p.start, p.end), shell, file, pipelines);
     if (!read) return undefined;
@@ -213,6 +223,74 @@ export function substitutionAssignment(source: MappedText, shell: string[], file
     hasPipe ||= read.hasPipe;
   }
   return { text, shell, commands, hasPipe, pipelines, errors: [] };
+}
+
+/** `case WORD in`: the word a variable (quoted or not) or a bare word, neither of which runs a command. */
+const CASE_HEAD = /^[ \t]*case[ \t]+(?:"\$[A-Za-z_][A-Za-z0-9_]*"|\$[A-Za-z_][A-Za-z0-9_]*|[A-Za-z0-9_./-]+)[ \t]+in[ \t]+/;
+/** `pattern)` or `a|b)`: bare glob words only. */
+const CASE_PATTERN = /[ \t]*([A-Za-z0-9_.*?/-]+(?:[ \t]*\|[ \t]*[A-Za-z0-9_.*?/-]+)*)[ \t]*\)/y;
+/** A statement that only sets a variable (`extraConfig='--enable-sse'`): no command in the grammar. */
+const ASSIGNMENT_ONLY = /^[ \t]*[A-Za-z_][A-Za-z0-9_]*=(?:'[^']*'|"[^"\\`$]*"|[A-Za-z0-9_./:,@+%^=-]*)[ \t]*$/;
+
+/**
+ * `case "$arch" in aarch64) x='--a' ;; *) x='' ;; esac`, the way official images pick
+ * per-architecture options, when each item's body is made of simple pieces and plain
+ * assignments and ends in `;;`: the commands of the bodies, all conditional, as the grammar
+ * walk gives them (the differential test in shell-pieces.test.ts holds the two together).
+ */
+export function caseStatement(source: MappedText, shell: string[], file: string, firstPipeline: number): ShellScript | undefined {
+  const text = source.text;
+  const head = CASE_HEAD.exec(text);
+  if (!head) return undefined;
+  const commands: ShellCommand[] = [];
+  let pipelines = firstPipeline;
+  let hasPipe = false;
+  let i = head[0].length;
+  for (;;) {
+    const esac = /^[ \t]*esac[ \t]*$/.exec(text.slice(i));
+    if (esac) break;
+    CASE_PATTERN.lastIndex = i;
+    const pattern = CASE_PATTERN.exec(text);
+    if (!pattern || /(?:^|[ \t|])esac(?:$|[ \t|])/.test(pattern[1] as string)) return undefined;
+    const bodyStart = CASE_PATTERN.lastIndex;
+    const bodyEnd = itemEnd(text, bodyStart);
+    if (bodyEnd < 0) return undefined;
+    const body = source.slice(bodyStart, bodyEnd);
+    // A reserved word of a case inside the body, even as an argument, is left to the grammar.
+    if (/(?:^|[^A-Za-z0-9_])(?:case|esac)(?:$|[^A-Za-z0-9_])/.test(body.text)) return undefined;
+    const pieces = topLevelPieces(body.text);
+    if (!pieces) return undefined;
+    for (const p of pieces) {
+      const part = body.slice(p.start, p.end);
+      if (ASSIGNMENT_ONLY.test(part.text)) continue;
+      const read = simplePiece(part, shell, file, pipelines);
+      if (!read) return undefined;
+      for (const c of read.commands) commands.push({ ...c, conditional: true, index: commands.length });
+      pipelines = read.pipelines;
+      hasPipe ||= read.hasPipe;
+    }
+    i = bodyEnd + 2;
+  }
+  return { text, shell, commands, hasPipe, pipelines, errors: [] };
+}
+
+/** Where the `;;` ending a case item's body is (quotes followed), or -1 for anything else that could end or nest it. */
+function itemEnd(text: string, from: number): number {
+  for (let i = from; i < text.length; i++) {
+    const c = text[i];
+    if (c === "'") {
+      const q = text.indexOf("'", i + 1);
+      if (q < 0) return -1;
+      i = q;
+    } else if (c === '"') {
+      const q = skipDouble(text, i + 1);
+      if (q < 0) return -1;
+      i = q - 1;
+    } else if (c === ';') {
+      if (text[i + 1] === ';') return text[i + 2] === '&' ? -1 : i;
+    } else if (c === '\\' || c === '$' || c === '`' || c === '(' || c === ')' || c === '{' || c === '}' || c === '#') return -1;
+  }
+  return -1;
 }
 
 /** `[ -z "$x" ]`, `[ -f /path ]`: a test of one word, which runs no command. */
