@@ -34,9 +34,31 @@ const HEREDOC_MARK = /(?:^|[\s])<<(-?)(["']?)([A-Za-z0-9_.-]+)\2/g;
  * directive, an unterminated heredoc.
  */
 export async function parseDockerfile(input: string | Uint8Array, opts: ParseOptions): Promise<DockerfileSpec> {
-  const parser = await shellParser();
-  return parseWith(parser, input, opts);
+  if (!grammar) {
+    // Most Dockerfiles never need the grammar (the shell reader reads their scripts
+    // directly), and loading it costs a process ~30 ms of CPU: it is loaded by the first file
+    // that needs it, which is then read again with it.
+    try {
+      return parseWith(NOT_LOADED, input, opts);
+    } catch (e) {
+      if (!(e instanceof GrammarNotLoaded)) throw e;
+    }
+    grammar = await shellParser();
+  }
+  return parseWith(grammar, input, opts);
 }
+
+/** The shell grammar, once a file has needed it. */
+let grammar: Parser | undefined;
+
+class GrammarNotLoaded extends Error {}
+
+/** Stands for the grammar until it is loaded: asked to parse, it says so (nothing else of a Parser is used by the reader). */
+const NOT_LOADED = {
+  parse(): never {
+    throw new GrammarNotLoaded('the shell grammar is not loaded yet');
+  },
+} as unknown as Parser;
 
 export function parseWith(parser: Parser, input: string | Uint8Array, opts: ParseOptions): DockerfileSpec {
   const file = opts.file;
