@@ -150,6 +150,7 @@ class IndentedWriter {
   readonly #indent: number;
   readonly #pads: string[] = [];
   readonly #orders = new Map<string, string[]>();
+  readonly #keys = new Map<string, string>();
 
   constructor(indent: number) {
     this.#indent = indent;
@@ -203,12 +204,22 @@ class IndentedWriter {
       for (const k of keys) {
         const text = this.write(entries[k], depth + 1, seen);
         if (text === undefined) continue;
-        out += `${out ? ',' : '{'}${inner}${JSON.stringify(k)}: ${text}`;
+        out += `${out ? ',' : '{'}${inner}${this.#key(k)}${text}`;
       }
       return out ? `${out}\n${this.pad(depth)}}` : '{}';
     } finally {
       seen.delete(value);
     }
+  }
+
+  /** `"name": `, made once per key name (a report has a few dozen names and millions of keys). */
+  #key(k: string): string {
+    let text = this.#keys.get(k);
+    if (text === undefined) {
+      text = `${JSON.stringify(k)}: `;
+      if (this.#keys.size < 1024) this.#keys.set(k, text);
+    }
+    return text;
   }
 
   #ordered(value: object): readonly string[] {

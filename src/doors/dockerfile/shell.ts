@@ -67,7 +67,12 @@ function parsePieces(parser: Parser, source: MappedText, shell: string[], file: 
     const part = source.slice(p.start, p.end);
     const read = simplePiece(part, shell, file, pipelines) ?? substitutionAssignment(part, shell, file, pipelines) ?? unaryTest(part, shell, pipelines) ?? caseStatement(part, shell, file, pipelines) ?? parseShellTree(parser, part, shell, file, pipelines);
     if (read.errors.length) return undefined;
-    for (const c of read.commands) commands.push({ ...c, conditional: c.conditional || p.afterOr, index: commands.length });
+    // The piece's commands are its own, just made: set in place rather than copied.
+    for (const c of read.commands) {
+      c.conditional ||= p.afterOr;
+      c.index = commands.length;
+      commands.push(c);
+    }
     pipelines = read.pipelines;
     hasPipe ||= read.hasPipe;
   }
@@ -218,7 +223,11 @@ export function substitutionAssignment(source: MappedText, shell: string[], file
   for (const p of pieces) {
     const read = simplePiece(inner.slice(p.start, p.end), shell, file, pipelines);
     if (!read) return undefined;
-    for (const c of read.commands) commands.push({ ...c, conditional: true, index: commands.length });
+    for (const c of read.commands) {
+      c.conditional = true;
+      c.index = commands.length;
+      commands.push(c);
+    }
     pipelines = read.pipelines;
     hasPipe ||= read.hasPipe;
   }
@@ -265,7 +274,11 @@ export function caseStatement(source: MappedText, shell: string[], file: string,
       if (ASSIGNMENT_ONLY.test(part.text)) continue;
       const read = simplePiece(part, shell, file, pipelines);
       if (!read) return undefined;
-      for (const c of read.commands) commands.push({ ...c, conditional: true, index: commands.length });
+      for (const c of read.commands) {
+      c.conditional = true;
+      c.index = commands.length;
+      commands.push(c);
+    }
       pipelines = read.pipelines;
       hasPipe ||= read.hasPipe;
     }
@@ -312,6 +325,9 @@ const OPENERS: Record<string, string> = { if: 'fi', case: 'esac', for: 'done', w
 const CLOSERS = new Set(['fi', 'esac', 'done']);
 /** Words after which the text is left whole: constructs the splitter does not follow. */
 const UNSPLIT_WORDS = new Set(['function', 'coproc', '!', '[[', ']]', '{', '}', 'time']);
+/** The first characters of those words and of the openers and closers: other words are not looked up. */
+const WORD_START = new Uint8Array(128);
+for (const w of [...UNSPLIT_WORDS, ...Object.keys(OPENERS), ...CLOSERS]) WORD_START[w.charCodeAt(0)] = 1;
 
 /**
  * The top-level pieces of a one-line script, split at `;`, `&&` and `||` outside quotes,
@@ -335,7 +351,7 @@ export function topLevelPieces(text: string): Piece[] | undefined {
   const n = text.length;
   const endWord = (): boolean => {
     // The words looked for are at most 8 characters long.
-    if (inWord && !quotedWord && i - wordStart <= 8) {
+    if (inWord && !quotedWord && i - wordStart <= 8 && WORD_START[text.charCodeAt(wordStart)] === 1) {
       const word = text.slice(wordStart, i);
       if (UNSPLIT_WORDS.has(word)) return false;
       const closer = OPENERS[word];

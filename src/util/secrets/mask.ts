@@ -44,8 +44,14 @@ export interface SecretSpan {
  * always run. Each entry is a literal every match of that pattern holds (the patterns in
  * patterns.ts; scan-hints.test.ts checks each against them).
  */
-export const SCAN_HINTS: Readonly<Record<string, (text: string) => boolean>> = {
+export const SCAN_HINTS: Readonly<Record<string, (text: string, lower: () => string) => boolean>> = {
   'private-key': (t) => t.includes('-----BEGIN '),
+  // Case-insensitive patterns: their words looked for in the text in lower case (made once).
+  'aws-secret-access-key': (_t, lower) => lower().includes('aws'),
+  'generic-assignment': (_t, lower) => {
+    const l = lower();
+    return l.includes('pass') || l.includes('pwd') || l.includes('secret') || l.includes('token') || l.includes('key') || l.includes('credential');
+  },
   'aws-access-key-id': (t) => t.includes('AKIA') || t.includes('ASIA') || t.includes('ABIA') || t.includes('ACCA'),
   'gcp-service-account': (t) => t.includes('"type"'),
   'gcp-api-key': (t) => t.includes('AIza'),
@@ -76,8 +82,10 @@ const GLOBAL = SECRET_PATTERNS.map((p) => ({ p, re: new RegExp(p.regex.source, p
 /** The secrets the detector's patterns find in `text`, in order, never overlapping. */
 export function secretSpans(text: string): SecretSpan[] {
   const out: SecretSpan[] = [];
+  let lowered: string | undefined;
+  const lower = (): string => (lowered ??= text.toLowerCase());
   for (const { p, re, hint, anchor } of GLOBAL) {
-    if (hint && !hint(text)) continue;
+    if (hint && !hint(text, lower)) continue;
     re.lastIndex = 0;
     for (;;) {
       if (anchor) {
