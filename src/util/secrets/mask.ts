@@ -68,13 +68,37 @@ export const SCAN_HINTS: Readonly<Record<string, (text: string, lower: () => str
 };
 
 /**
- * Patterns whose match holds `://` at most `within` characters after its start: the scan
- * starts that far before each `://` instead of trying every word of the text (the URL
- * pattern, `\b[a-z][a-z0-9+.-]{0,31}://`, was the costliest regular expression of a lint).
+ * Where the next match of a pattern can start, at or after `from`, or -1 when none can: the
+ * scan starts there instead of trying every position of the text. The URL pattern
+ * (`\b[a-z][a-z0-9+.-]{0,31}://`) holds `://` at most 32 characters after its start; the
+ * generic one starts at its keyword, at most 8 characters before the `key` of
+ * `private_key`. These two were the costliest regular expressions of a lint.
+ * `lower` is the text in lower case, the same length (callers check).
  */
-const ANCHORS: Readonly<Record<string, { literal: string; within: number }>> = {
-  'url-credentials': { literal: '://', within: 32 },
+const ANCHORS: Readonly<Record<string, (text: string, lower: string, from: number) => number>> = {
+  'url-credentials': (text, _lower, from) => {
+    const at = text.indexOf('://', from);
+    return at < 0 ? -1 : Math.max(from, at - 32);
+  },
+  'generic-assignment': (_text, lower, from) => {
+    let first = -1;
+    for (const [word, back] of GENERIC_WORDS) {
+      const at = lower.indexOf(word, from);
+      if (at >= 0 && (first < 0 || at - back < first)) first = Math.max(from, at - back);
+    }
+    return first;
+  },
 };
+
+/** The generic pattern's keywords (lower case) and how far before each a match may start. */
+const GENERIC_WORDS: ReadonlyArray<[string, number]> = [
+  ['pass', 0],
+  ['pwd', 0],
+  ['secret', 0],
+  ['token', 0],
+  ['key', 8],
+  ['credential', 0],
+];
 
 /** The patterns compiled once, global. */
 const GLOBAL = SECRET_PATTERNS.map((p) => ({ p, re: new RegExp(p.regex.source, p.regex.flags.includes('g') ? p.regex.flags : `${p.regex.flags}g`), hint: SCAN_HINTS[p.id], anchor: ANCHORS[p.id] }));
@@ -87,12 +111,13 @@ export function secretSpans(text: string): SecretSpan[] {
   for (const { p, re, hint, anchor } of GLOBAL) {
     if (hint && !hint(text, lower)) continue;
     re.lastIndex = 0;
+    // Lower-casing can lengthen a text (`İ`): its offsets are then not the text's.
+    const anchored = anchor && lower().length === text.length ? anchor : undefined;
     for (;;) {
-      if (anchor) {
-        // No match can start more than `within` characters before the next literal.
-        const next = text.indexOf(anchor.literal, re.lastIndex);
+      if (anchored) {
+        const next = anchored(text, lower(), re.lastIndex);
         if (next < 0) break;
-        re.lastIndex = Math.max(re.lastIndex, next - anchor.within);
+        re.lastIndex = next;
       }
       const m = re.exec(text);
       if (!m) break;

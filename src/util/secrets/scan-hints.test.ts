@@ -31,6 +31,9 @@ const samples = [
   'Api-Key=Q7v!x9Lp2#sKw',
   'PRIVATE_KEY=Q7v!x9Lp2#sKw and credentials: Zx9qW2rT7yU1 and pwd=Kj7#mN2$pL9q',
   'ACCESS_KEY=Q7v!x9Lp2#sKw auth_key=Zx9qW2rT7yU1x Token=Kj7#mN2pL9qQ secret: Zq9#mN2pL9qQ',
+  'x private-key: Q7v!x9Lp2#sKw apikey=Zx9qW2rT7yU1x api_key=Kj7#mN2pL9qQ access-key=Zq9#mN2pL9qQ key key=x',
+  // Lower-casing `İ` lengthens the text: offsets from the lower-cased copy would be wrong.
+  'İİİİ x password=Q7v!x9Lp2#sKw İ https://u:Zx9!qW2#rT7@h',
 ];
 
 /** The patterns run one by one over the whole text, with no hint and no anchor: what secretSpans must equal. */
