@@ -149,7 +149,7 @@ export function* renderJsonChunks(report: Report, opts: JsonOptions & { chunk?: 
 class IndentedWriter {
   readonly #indent: number;
   readonly #pads: string[] = [];
-  readonly #orders = new Map<string, string[]>();
+  readonly #shapes: { keys: string[]; order: string[] }[] = [];
   readonly #keys = new Map<string, string>();
 
   constructor(indent: number) {
@@ -224,13 +224,22 @@ class IndentedWriter {
 
   #ordered(value: object): readonly string[] {
     const keys = Object.keys(value);
-    const shape = keys.join('\0');
-    let order = this.#orders.get(shape);
-    if (!order) {
-      order = stringifyOrder(keys.sort(compareKeys));
-      // Bounded: a report of odd objects must not make the cache its peak memory.
-      if (this.#orders.size < 1024) this.#orders.set(shape, order);
+    // Compared key by key with the shapes seen so far (a report has a few dozen): cheaper than
+    // making a string of the keys to look up for each of millions of objects.
+    for (const shape of this.#shapes) {
+      if (shape.keys.length !== keys.length) continue;
+      let same = true;
+      for (let i = 0; i < keys.length; i++) {
+        if (shape.keys[i] !== keys[i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return shape.order;
     }
+    const order = stringifyOrder([...keys].sort(compareKeys));
+    // Bounded: a report of odd objects must not make the list long.
+    if (this.#shapes.length < 64) this.#shapes.push({ keys, order });
     return order;
   }
 }
