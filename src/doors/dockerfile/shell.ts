@@ -148,6 +148,9 @@ export function simplePiece(source: MappedText, shell: string[], file: string, f
     const start = i;
     let value = '';
     let literal = true;
+    // A word of one bare part is its own raw text: the same string serves both.
+    let bareParts = 0;
+    let otherParts = 0;
     for (;;) {
       const ch = text[i];
       let m: RegExpExecArray | null = null;
@@ -175,10 +178,12 @@ export function simplePiece(source: MappedText, shell: string[], file: string, f
         while (k < n && BARE_CHAR[text.charCodeAt(k)] === 1) k++;
         if (k === i) break;
         value += text.slice(i, k);
+        bareParts++;
         i = k;
         continue;
       }
       if (!m) break;
+      otherParts++;
       i += m[0].length;
     }
     const next = text[i];
@@ -186,7 +191,7 @@ export function simplePiece(source: MappedText, shell: string[], file: string, f
     if (i === start || (i < n && next !== ' ' && next !== '\t' && next !== '|')) return undefined;
     if (argv.length === 0) cmdStart = start;
     cmdEnd = i;
-    argv.push({ value, raw: text.slice(start, i), literal, at: at(start) });
+    argv.push({ value, raw: bareParts === 1 && otherParts === 0 ? value : text.slice(start, i), literal, at: at(start) });
   }
   if (!finish()) return undefined;
   if (pipes > 0) for (const c of commands) c.pipeline = firstPipeline;

@@ -75,9 +75,9 @@ export function splitLines(text: string): string[] {
 export class MappedText {
   text = '';
   /** Start offsets in `text` of each piece, ascending. */
-  private readonly starts: number[] = [];
+  private starts: number[] = [];
   /** 1-based source line and column of each piece's first character. */
-  private readonly origins: { line: number; column: number }[] = [];
+  private origins: { line: number; column: number }[] = [];
 
   append(piece: string, line: number, column: number): void {
     this.starts.push(this.text.length);
@@ -141,8 +141,24 @@ export class MappedText {
       if (end <= from) lo = mid + 1;
       else hi = mid;
     }
+    // Most slices lie in one piece (a command of a chain): arrays of one, not the 17 slots a
+    // first push makes room for.
+    if (lo < s.length) {
+      const start = s[lo] as number;
+      const end = lo + 1 < s.length ? (s[lo + 1] as number) : length;
+      if (end >= to && to > from && start < to) {
+        const o = this.origins[lo] as { line: number; column: number };
+        const skip = Math.max(0, from - start);
+        out.starts = [0];
+        out.origins = [skip ? { line: o.line, column: o.column + skip } : o];
+        out.text = this.text.slice(start + skip, to);
+        return out;
+      }
+    }
     let first = -1;
     let last = -1;
+    const starts: number[] = [];
+    const origins: { line: number; column: number }[] = [];
     for (let i = lo; i < s.length; i++) {
       const start = s[i] as number;
       if (start >= to) break;
@@ -152,9 +168,11 @@ export class MappedText {
       const skip = Math.max(0, from - start);
       if (first < 0) first = start + skip;
       last = end;
-      out.starts.push(start + skip - first);
-      out.origins.push(skip ? { line: o.line, column: o.column + skip } : o);
+      starts.push(start + skip - first);
+      origins.push(skip ? { line: o.line, column: o.column + skip } : o);
     }
+    out.starts = starts;
+    out.origins = origins;
     out.text = first < 0 ? '' : this.text.slice(first, last);
     return out;
   }
