@@ -160,7 +160,8 @@ export async function benchRealWorld(): Promise<void> {
     console.log(`real-world-shaped: ${COUNT} Dockerfiles, ${(lines / COUNT).toFixed(1)} lines on average, ${report.findings.length} findings; median of ${RUNS} runs`);
     console.log(`  rate:     ${perCore.toFixed(0)} Dockerfiles per core-second (library, CPU ${median(cpu).toFixed(0)} ms); ${cliPerCore.toFixed(0)} with the CLI, process start and JSON output included`);
     console.log(`  memory:   peak RSS ${rss.toFixed(1)} MB (CLI, ${COUNT} files; ${floor.toFixed(1)} MB for one file); the findings hold ${reportMb.toFixed(1)} MB of heap (${((reportMb * 1048576) / Math.max(1, report.findings.length)).toFixed(0)} bytes each)`);
-    console.log(`  targets:  ≥ 1,000 per core-second: ${perCore >= 1000 ? 'met' : 'MISSED'}; ≤ 200 MB peak: ${rss <= 200 ? 'met' : 'MISSED'}`);
+    // The issue's measure is the CLI's (process start and JSON output included); the library's is shown beside it.
+    console.log(`  targets:  ≥ 1,000 per core-second through the CLI: ${cliPerCore >= 1000 ? 'met' : 'MISSED'} (library: ${perCore >= 1000 ? 'met' : 'MISSED'}); ≤ 200 MB peak: ${rss <= 200 ? 'met' : 'MISSED'}`);
   } finally {
     rmSync(base, { recursive: true, force: true });
   }
