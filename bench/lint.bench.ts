@@ -61,7 +61,7 @@ export async function benchLint(): Promise<void> {
     const { lint, parseDockerfile } = (await import(join(root, 'dist/index.js'))) as typeof import('../src/index.ts');
 
     const t0 = performance.now();
-    await parseDockerfile('FROM x\nRUN true\n', { file: 'warm' });
+    await parseDockerfile('FROM x\nRUN if true; then :; fi\n', { file: 'warm' }); // needs the grammar: its load is measured here
     const loadMs = performance.now() - t0;
 
     const corpus = generateCorpus(DOCKERFILES);
@@ -136,7 +136,7 @@ export async function benchRealWorld(): Promise<void> {
       lines += f.text.split('\n').length - 1;
     });
     const { lint, parseDockerfile } = (await import(join(root, 'dist/index.js'))) as typeof import('../src/index.ts');
-    await parseDockerfile('FROM x\nRUN true\n', { file: 'warm' });
+    await parseDockerfile('FROM x\nRUN if true; then :; fi\n', { file: 'warm' }); // needs the grammar: its load is measured here
     const cpu = await cpuMsOfRuns(() => lint({ paths: [base], cwd: base }));
     // The report's own heap: what the findings cost, apart from reading and parsing.
     const v8 = await import('node:v8');
@@ -160,7 +160,8 @@ export async function benchRealWorld(): Promise<void> {
     console.log(`real-world-shaped: ${COUNT} Dockerfiles, ${(lines / COUNT).toFixed(1)} lines on average, ${report.findings.length} findings; median of ${RUNS} runs`);
     console.log(`  rate:     ${perCore.toFixed(0)} Dockerfiles per core-second (library, CPU ${median(cpu).toFixed(0)} ms); ${cliPerCore.toFixed(0)} with the CLI, process start and JSON output included`);
     console.log(`  memory:   peak RSS ${rss.toFixed(1)} MB (CLI, ${COUNT} files; ${floor.toFixed(1)} MB for one file); the findings hold ${reportMb.toFixed(1)} MB of heap (${((reportMb * 1048576) / Math.max(1, report.findings.length)).toFixed(0)} bytes each)`);
-    console.log(`  targets:  ≥ 1,000 per core-second: ${perCore >= 1000 ? 'met' : 'MISSED'}; ≤ 200 MB peak: ${rss <= 200 ? 'met' : 'MISSED'}`);
+    // The issue's measure is the CLI's (process start and JSON output included); the library's is shown beside it.
+    console.log(`  targets:  ≥ 1,000 per core-second through the CLI: ${cliPerCore >= 1000 ? 'met' : 'MISSED'} (library: ${perCore >= 1000 ? 'met' : 'MISSED'}); ≤ 200 MB peak: ${rss <= 200 ? 'met' : 'MISSED'}`);
   } finally {
     rmSync(base, { recursive: true, force: true });
   }

@@ -135,3 +135,21 @@ test('the JSON written in pieces is the one document, byte for byte, whatever th
     }
   }
 });
+
+test('the pieces are the one document for odd values too: Map, Set, Date, bigint, -0, NaN, index-like keys, __proto__, holes, functions', () => {
+  const base = sampleReport();
+  // A hole at index 2.
+  const holey: unknown[] = [undefined, () => 1];
+  holey.length = 3;
+  holey.push(null, {}, []);
+  const odd = {
+    ...(base.findings[0] as (typeof base.findings)[number]),
+    extra: { map: new Map<unknown, unknown>([[2, 'two'], ['10', 'ten'], ['b', 1], ['a', new Set([1, 'x'])]]), when: new Date(Date.UTC(2025, 0, 2)), bad: new Date(NaN), big: 12n, zero: -0, nan: NaN, inf: -Infinity, fn: () => 1, sym: Symbol('s'), undef: undefined, list: holey, '9': 'nine', '10': 'ten', '01': 'not an index', name: 'n' },
+  };
+  (odd.extra as Record<string, unknown>).proto = JSON.parse('{"__proto__": {"polluted": true}, "z": [1]}');
+  const report = { ...base, findings: [odd, odd] } as unknown as Report;
+  assert.equal([...renderJsonChunks(report, { chunk: 1 })].join(''), renderJson(report));
+  const cyclic = { ...base, findings: [{ ...odd }] } as unknown as Report & { findings: Record<string, unknown>[] };
+  (cyclic.findings[0] as Record<string, unknown>).self = cyclic.findings[0];
+  assert.throws(() => [...renderJsonChunks(cyclic)], /circular/);
+});

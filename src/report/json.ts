@@ -101,45 +101,162 @@ export function* renderJsonChunks(report: Report, opts: JsonOptions & { chunk?: 
   // JSON.stringify's own bounds for a number of spaces.
   const indent = Math.min(10, Math.max(0, Math.floor(opts.indent ?? 2)));
   const chunk = opts.chunk ?? 65536;
-  const pad = (depth: number): string => ' '.repeat(indent * depth);
-  // JSON.stringify writes a newline inside a string as \n: every raw newline is indentation, so
-  // a value stringified alone is placed deeper by padding each of its lines.
-  const nested = (v: unknown, depth: number): string => {
-    const text = JSON.stringify(v, null, indent);
-    return indent > 0 && depth > 0 ? text.replaceAll('\n', '\n' + pad(depth)) : text;
-  };
   if (indent <= 0) {
     yield renderJson(report, opts);
     return;
   }
+  const w = new IndentedWriter(indent);
   let buf = '{';
   let first = true;
-  const entries = Object.entries(report).sort(([a], [b]) => compareKeys(a, b));
-  for (const [key, value] of entries) {
+  const seen = new Set<object>([report]);
+  for (const key of orderedKeys(report)) {
+    const value = (report as unknown as Record<string, unknown>)[key];
     if (key === 'findings' && Array.isArray(value)) {
-      buf += `${first ? '' : ','}\n${pad(1)}${JSON.stringify(key)}: `;
+      buf += `${first ? '' : ','}\n${w.pad(1)}${JSON.stringify(key)}: `;
       first = false;
       if (value.length === 0) {
         buf += '[]';
         continue;
       }
       buf += '[';
+      seen.add(value);
       for (let i = 0; i < value.length; i++) {
-        buf += `${i ? ',' : ''}\n${pad(2)}${nested(normalize(value[i], new Set([report, value])) ?? null, 2)}`;
+        buf += `${i ? ',' : ''}\n${w.pad(2)}${w.write(value[i], 2, seen) ?? 'null'}`;
         if (buf.length >= chunk) {
           yield buf;
           buf = '';
         }
       }
-      buf += `\n${pad(1)}]`;
+      seen.delete(value);
+      buf += `\n${w.pad(1)}]`;
       continue;
     }
-    const n = normalize(value, new Set([report]));
-    if (n === undefined) continue;
-    buf += `${first ? '' : ','}\n${pad(1)}${JSON.stringify(key)}: ${nested(n, 1)}`;
+    const text = w.write(value, 1, seen);
+    if (text === undefined) continue;
+    buf += `${first ? '' : ','}\n${w.pad(1)}${JSON.stringify(key)}: ${text}`;
     first = false;
   }
   yield buf + (first ? '}' : '\n}') + '\n';
+}
+
+/**
+ * The text `JSON.stringify(normalize(value), null, indent)` gives, placed at `depth`, written
+ * in one walk: copying each finding into an ordered object and then stringifying and
+ * re-indenting it cost a tenth of a `moat lint` of 2,000 files. The key order of an object
+ * depends only on its set of keys, so it is sorted once per shape (findings share a few).
+ * `renderJson` stays the reference: the pieces test holds the two to the same bytes.
+ */
+class IndentedWriter {
+  readonly #indent: number;
+  readonly #pads: string[] = [];
+  readonly #shapes: { keys: string[]; order: string[] }[] = [];
+  readonly #keys = new Map<string, string>();
+
+  constructor(indent: number) {
+    this.#indent = indent;
+  }
+
+  pad(depth: number): string {
+    return (this.#pads[depth] ??= ' '.repeat(this.#indent * depth));
+  }
+
+  /** Undefined where `normalize` gives undefined (a function, a symbol): left out of objects, null in arrays. */
+  write(value: unknown, depth: number, seen: Set<object>): string | undefined {
+    if (value === null) return 'null';
+    switch (typeof value) {
+      case 'string':
+        return JSON.stringify(value);
+      case 'boolean':
+        return value ? 'true' : 'false';
+      case 'number':
+        return Number.isFinite(value) ? JSON.stringify(value) : 'null';
+      case 'bigint':
+        return JSON.stringify(value.toString());
+      case 'object':
+        break;
+      default:
+        return undefined;
+    }
+    if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'null' : JSON.stringify(value.toISOString());
+    if (seen.has(value)) throw new TypeError('report contains a circular reference and cannot be written as JSON');
+    seen.add(value);
+    try {
+      if (Array.isArray(value) || value instanceof Set) {
+        const items = Array.isArray(value) ? (value as unknown[]) : [...value];
+        if (items.length === 0) return '[]';
+        const inner = `\n${this.pad(depth + 1)}`;
+        let out = '[';
+        for (let i = 0; i < items.length; i++) out += `${i ? ',' : ''}${inner}${this.write(items[i], depth + 1, seen) ?? 'null'}`;
+        return `${out}\n${this.pad(depth)}]`;
+      }
+      let entries: Record<string, unknown>;
+      let keys: readonly string[];
+      if (value instanceof Map) {
+        entries = Object.create(null) as Record<string, unknown>;
+        for (const [k, v] of value) entries[String(k)] = v;
+        keys = stringifyOrder(Object.keys(entries).sort(compareKeys));
+      } else {
+        entries = value as Record<string, unknown>;
+        keys = this.#ordered(value);
+      }
+      const inner = `\n${this.pad(depth + 1)}`;
+      let out = '';
+      for (const k of keys) {
+        const text = this.write(entries[k], depth + 1, seen);
+        if (text === undefined) continue;
+        out += `${out ? ',' : '{'}${inner}${this.#key(k)}${text}`;
+      }
+      return out ? `${out}\n${this.pad(depth)}}` : '{}';
+    } finally {
+      seen.delete(value);
+    }
+  }
+
+  /** `"name": `, made once per key name (a report has a few dozen names and millions of keys). */
+  #key(k: string): string {
+    let text = this.#keys.get(k);
+    if (text === undefined) {
+      text = `${JSON.stringify(k)}: `;
+      if (this.#keys.size < 1024) this.#keys.set(k, text);
+    }
+    return text;
+  }
+
+  #ordered(value: object): readonly string[] {
+    const keys = Object.keys(value);
+    // Compared key by key with the shapes seen so far (a report has a few dozen): cheaper than
+    // making a string of the keys to look up for each of millions of objects.
+    for (const shape of this.#shapes) {
+      if (shape.keys.length !== keys.length) continue;
+      let same = true;
+      for (let i = 0; i < keys.length; i++) {
+        if (shape.keys[i] !== keys[i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return shape.order;
+    }
+    const order = stringifyOrder([...keys].sort(compareKeys));
+    // Bounded: a report of odd objects must not make the list long.
+    if (this.#shapes.length < 64) this.#shapes.push({ keys, order });
+    return order;
+  }
+}
+
+/**
+ * The order JSON.stringify lists the keys of an object built in `sorted` order: keys that are
+ * array indices (`"0"`, `"12"`) first, in numeric order, as every JavaScript object does.
+ */
+function stringifyOrder(sorted: string[]): string[] {
+  const indices = sorted.filter((k) => /^(?:0|[1-9][0-9]*)$/.test(k) && Number(k) < 4294967295);
+  if (indices.length === 0) return sorted;
+  const rest = sorted.filter((k) => !indices.includes(k));
+  return [...indices.sort((a, b) => Number(a) - Number(b)), ...rest];
+}
+
+function orderedKeys(value: object): string[] {
+  return Object.keys(value).sort(compareKeys);
 }
 
 /**

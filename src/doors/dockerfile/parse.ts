@@ -34,9 +34,31 @@ const HEREDOC_MARK = /(?:^|[\s])<<(-?)(["']?)([A-Za-z0-9_.-]+)\2/g;
  * directive, an unterminated heredoc.
  */
 export async function parseDockerfile(input: string | Uint8Array, opts: ParseOptions): Promise<DockerfileSpec> {
-  const parser = await shellParser();
-  return parseWith(parser, input, opts);
+  if (!grammar) {
+    // Most Dockerfiles never need the grammar (the shell reader reads their scripts
+    // directly), and loading it costs a process ~30 ms of CPU: it is loaded by the first file
+    // that needs it, which is then read again with it.
+    try {
+      return parseWith(NOT_LOADED, input, opts);
+    } catch (e) {
+      if (!(e instanceof GrammarNotLoaded)) throw e;
+    }
+    grammar = await shellParser();
+  }
+  return parseWith(grammar, input, opts);
 }
+
+/** The shell grammar, once a file has needed it. */
+let grammar: Parser | undefined;
+
+class GrammarNotLoaded extends Error {}
+
+/** Stands for the grammar until it is loaded: asked to parse, it says so (nothing else of a Parser is used by the reader). */
+const NOT_LOADED = {
+  parse(): never {
+    throw new GrammarNotLoaded('the shell grammar is not loaded yet');
+  },
+} as unknown as Parser;
 
 export function parseWith(parser: Parser, input: string | Uint8Array, opts: ParseOptions): DockerfileSpec {
   const file = opts.file;
@@ -168,7 +190,7 @@ function readLogicalLine(lines: readonly string[], start: number, column: number
 
 function buildInstruction(ctx: BuildContext, keyword: string, logical: MappedText, kwLength: number, stage: number, nextLine: number): { instruction: Instruction; nextLine: number } {
   const { file } = ctx;
-  const at: Location = { file, ...logical.position(0) };
+  const at: Location = logical.locate(file, 0);
   let rest = logical.slice(kwLength);
   const flags: Flag[] = [];
   const onbuildKeyword = keyword === 'ONBUILD';
@@ -179,7 +201,7 @@ function buildInstruction(ctx: BuildContext, keyword: string, logical: MappedTex
       const m = /^((?:[ \t]|\\(?=[ \t]))*)(--([A-Za-z][A-Za-z0-9-]*)(?:=(\S*))?)(?=\s|$)/.exec(rest.text);
       if (!m) break;
       const off = (m[1] as string).length;
-      flags.push({ name: (m[3] as string).toLowerCase(), ...(m[4] !== undefined ? { value: m[4] } : {}), at: { file, ...rest.position(off) } });
+      flags.push({ name: (m[3] as string).toLowerCase(), ...(m[4] !== undefined ? { value: m[4] } : {}), at: rest.locate(file, off) });
       rest = rest.slice(m[0].length);
     }
   }
@@ -187,7 +209,7 @@ function buildInstruction(ctx: BuildContext, keyword: string, logical: MappedTex
   rest = rest.slice(lead);
   // Trailing blanks are not part of the arguments.
   const text = rest.text.replace(/[ \t]+$/, '');
-  const textAt: Location = { file, ...rest.position(0) };
+  const textAt: Location = rest.locate(file, 0);
 
   const instruction: Instruction = {
     keyword,

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateCorpus, generateRealWorldCorpus } from '../../../bench/dockerfile-corpus.ts';
-import { parseShell, parseShellTree, shellParser, simplePiece, substitutionAssignment, topLevelPieces, unaryTest } from './shell.ts';
+import { caseStatement, parseShell, parseShellTree, shellParser, simplePiece, substitutionAssignment, topLevelPieces, unaryTest } from './shell.ts';
 import { parseWith } from './parse.ts';
 import { MappedText } from './text.ts';
 
@@ -58,7 +58,7 @@ function sameAsGrammar(parser: ShellParser, text: string): boolean {
 
 /** Where `simplePiece` reads a text, it reads what the grammar reads; returns whether it read it. */
 function simpleAsGrammar(parser: ShellParser, text: string): boolean {
-  const simple = simplePiece(mapped(text), SH, 'Dockerfile', 5) ?? substitutionAssignment(mapped(text), SH, 'Dockerfile', 5) ?? unaryTest(mapped(text), SH, 5);
+  const simple = simplePiece(mapped(text), SH, 'Dockerfile', 5) ?? substitutionAssignment(mapped(text), SH, 'Dockerfile', 5) ?? unaryTest(mapped(text), SH, 5) ?? caseStatement(mapped(text), SH, 'Dockerfile', 5);
   if (simple) assert.deepEqual(simple, parseShellTree(parser, mapped(text), SH, 'Dockerfile', 5), text);
   return simple !== undefined;
 }
@@ -90,8 +90,16 @@ test('simple pieces: read without the grammar exactly as the grammar reads them,
     '[ -n "" ]',
     'useradd -r -g app --uid=999 --home-dir=/var/lib/app --shell=/bin/bash app',
     'echo n%p 1777 -j4 2',
+    'export x="$(a)"',
+    '\texport GNUPGHOME="$(mktemp -d)" ',
+    'export A="$( a | b ; c && d | e )"',
+    "case \"$arch\" in aarch64) extraConfig='--with-lg-page=16' ;; x86_64) extraConfig='--enable-sse' ;; *) extraConfig='' ;; esac",
+    "\tcase \"$arch\" in \t\taarch64) extraConfig='--with-lg-page=16' ;; \t\tx86_64) extraConfig='--enable-sse' ;; \t\t*) extraConfig='' ;; \tesac ",
+    'case $x in a|b) echo a | tr a b ;; c ) x=1; make -j "$n" && make install ;; *) ;; esac',
+    'case x in a) b ;; esac',
+    'case "$x" in a) A="b c" ;; b*) echo "$x" > /dev/null ;; esac',
   ];
-  const left = ['x="$(a)"b', 'x="$(a)" b', 'x="$(if a; then b; fi)"', 'x="$(a $(b))"', 'x="$()"', 'x="$(a)', 'export x="$(a)"', '[ -z "$x" ] x', '[ a = b ]', '[ -z $x ]', '2 x', '-a', ':', 'echo %n#p', 'FOO=1 make', 'export A=1', 'unset A', 'a > f | b', 'a | b > f', 'a 12>f', 'a2>f', 'echo # c', "echo 'a'#b", 'echo $1', 'echo "$@"', 'echo ${X:-y}', 'echo "$(a)"', 'echo `a`', 'echo ~', 'echo a[0]', 'echo {a,b}', 'echo "a\\"b"', 'a || b', 'a &', 'a < f', 'a &> f', 'a >| f', '$CMD x', 'if a', 'echo "$X[0]"', 'a |& b', 'a | | b', '| a', 'a |', 'a >'];
+  const left = ['x="$(a)"b', 'x="$(a)" b', 'x="$(if a; then b; fi)"', 'x="$(a $(b))"', 'x="$()"', 'x="$(a)', 'export x="$(a)" y=1', 'export -n x="$(a)"', 'export x=$(a)', 'readonly x="$(a)"', 'case x in a) b ;; esac; c', 'case x in a) b ;;& esac', 'case x in a) b ;& esac', 'case x in a) b ;; esac x', 'case x in a) b esac', 'case x in (a) b ;; esac', 'case x in a) case y in b) c ;; esac ;; esac', 'case x in a) echo esac ;; esac', 'case $(a) in a) b ;; esac', 'case x in a) $(b) ;; esac', 'case x in a) b & ;; esac', 'case x in a) { b; } ;; esac', 'case x in a) b # c ;; esac', 'case x in a) if b; then c; fi ;; esac', 'case x in a) x=$y ;; esac', '[ -z "$x" ] x', '[ a = b ]', '[ -z $x ]', '2 x', '-a', ':', 'echo %n#p', 'FOO=1 make', 'export A=1', 'unset A', 'a > f | b', 'a | b > f', 'a 12>f', 'a2>f', 'echo # c', "echo 'a'#b", 'echo $1', 'echo "$@"', 'echo ${X:-y}', 'echo "$(a)"', 'echo `a`', 'echo ~', 'echo a[0]', 'echo {a,b}', 'echo "a\\"b"', 'a || b', 'a &', 'a < f', 'a &> f', 'a >| f', '$CMD x', 'if a', 'echo "$X[0]"', 'a |& b', 'a | | b', '| a', 'a |', 'a >'];
   for (const t of read) assert.ok(simpleAsGrammar(parser, t), `"${t}" is read without the grammar`);
   for (const t of left) assert.ok(!simpleAsGrammar(parser, t), `"${t}" is left to the grammar`);
 });
@@ -102,12 +110,26 @@ test('simple pieces: random commands made of every word form agree with the gram
   const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
   const inner = ['a', 'a b', 'a | b', 'a || b', 'a; b', 'a 2>/dev/null || b', "awk '{ print $1 }'", ' a ', '', 'a &', 'a "$(b)"', 'a)', 'case x in a) b;; esac'];
+  const bodies = ['', 'a', ' a b ', 'a | b', 'a && b || c', 'x=1', "x='a b'", 'x="a $b"', 'x=', 'x=1 y=2', 'x=1 a', 'a; x=2', 'a > /dev/null', "echo 'a;;b'", 'echo "a;;b"', 'a;', '!a', 'a |'];
+  const patterns = ['a', '*', 'x86_64', 'a|b', 'a | b', '-x', 'a*b?', 'in', 'esac', '"a"'];
+  let cases = 0;
+  let exports = 0;
   for (let k = 0; k < 400; k++) {
-    const t = `${pick(['x', 'A_1', '1x', ''])}=${pick(['"$(', '"$( ', '$(', '"$('])}${pick(inner)}${pick(inner)}${pick([')"', ' )"', ')', ')" ', ')"x'])}`;
-    simpleAsGrammar(parser, t);
+    const t = `${pick(['x', 'A_1', '1x', '', 'export x', 'export  A_1', 'export 1x'])}=${pick(['"$(', '"$( ', '$(', '"$('])}${pick(inner)}${pick(inner)}${pick([')"', ' )"', ')', ')" ', ')"x'])}`;
+    if (simpleAsGrammar(parser, t) && t.startsWith('export')) exports++;
+    // Mostly well-formed statements, each part sometimes replaced by one the reader must refuse.
+    const odd = <T>(good: readonly T[], bad: readonly T[]): T => (rnd() < 0.85 ? pick(good) : pick(bad));
+    for (let r = 0; r < 3; r++) {
+      let c = `${pick(['case', ' case', '\tcase'])} ${odd(['"$x"', '$x', 'x'], ['"x y"', '$(a)'])} ${odd(['in', 'in\t'], ['on'])} `;
+      for (let n = Math.floor(rnd() * 4); n >= 0; n--) c += `${pick(['', ' ', '\t'])}${odd(patterns.slice(0, 7), patterns.slice(7))}${odd([')', ' )'], [''])} ${pick(bodies)} ${odd([';;'], [';', ';&', ''])} `;
+      c += odd(['esac', 'esac ', ' esac'], ['esac; a', '']);
+      if (simpleAsGrammar(parser, c)) cases++;
+    }
     const u = `[ ${pick(['-z', '-f', '-n', '-q', '!', 'a'])} ${pick(['"$x"', '/p', '""', '$x', '"a b"', ']'])} ${pick([']', '] x', '', ']]'])}`;
     simpleAsGrammar(parser, u);
   }
+  console.log(`random case statements read without the grammar: ${cases} of 1200; export substitutions: ${exports}`);
+  assert.ok(cases > 100 && exports > 10, `${cases} case statements and ${exports} export substitutions read without the grammar`);
   const parts = ['a', 'apt-get', '-y', '--x=1', 'k=v', '1777', '2', '/p/*', '%n#p', '.', '-', "'q'", "'a b;|'", "''", '"s"', '"$V"', '"a $V b"', '""', '$V', '${V}', '$V_x', '#', '=', '*', '@', 'x:y'];
   const seps = [' ', ' ', '\t', ' | ', '|', ' > ', ' >/dev/null', ' 2>&1', ' 2>', ''];
   let read = 0;

@@ -30,7 +30,7 @@ function plainCommand(source: MappedText, shell: string[], file: string, firstPi
   const text = source.text;
   if (text.length > 4096 || !PLAIN.test(text)) return undefined;
   const argv: ShellWord[] = [];
-  for (const m of text.matchAll(/[^ \t]+/g)) argv.push({ value: m[0], raw: m[0], literal: true, at: { file, ...source.position(m.index) } });
+  for (const m of text.matchAll(/[^ \t]+/g)) argv.push({ value: m[0], raw: m[0], literal: true, at: source.locate(file, m.index) });
   const first = argv[0];
   const last = argv.at(-1);
   if (!first || !last || RESERVED.has(first.value)) return undefined;
@@ -65,9 +65,14 @@ function parsePieces(parser: Parser, source: MappedText, shell: string[], file: 
   let hasPipe = false;
   for (const p of pieces) {
     const part = source.slice(p.start, p.end);
-    const read = simplePiece(part, shell, file, pipelines) ?? substitutionAssignment(part, shell, file, pipelines) ?? unaryTest(part, shell, pipelines) ?? parseShellTree(parser, part, shell, file, pipelines);
+    const read = simplePiece(part, shell, file, pipelines) ?? substitutionAssignment(part, shell, file, pipelines) ?? unaryTest(part, shell, pipelines) ?? caseStatement(part, shell, file, pipelines) ?? parseShellTree(parser, part, shell, file, pipelines);
     if (read.errors.length) return undefined;
-    for (const c of read.commands) commands.push({ ...c, conditional: c.conditional || p.afterOr, index: commands.length });
+    // The piece's commands are its own, just made: set in place rather than copied.
+    for (const c of read.commands) {
+      c.conditional ||= p.afterOr;
+      c.index = commands.length;
+      commands.push(c);
+    }
     pipelines = read.pipelines;
     hasPipe ||= read.hasPipe;
   }
@@ -78,6 +83,9 @@ function parsePieces(parser: Parser, source: MappedText, shell: string[], file: 
 const DECLARATIONS = new Set(['export', 'declare', 'local', 'readonly', 'typeset', 'unset', 'unsetenv']);
 /** One word part outside quotes: a run of characters that neither quote, expand, glob by brace or bracket, nor separate. */
 const BARE = /[A-Za-z0-9_./:,@+%^=*-]+/y;
+/** BARE's characters, by code (1 for each), for the scan in `simplePiece`. */
+const BARE_CHAR = new Uint8Array(128);
+for (const ch of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./:,@+%^=*-') BARE_CHAR[ch.charCodeAt(0)] = 1;
 const EXPANSION = /\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\})/y;
 /** Inside double quotes: anything but what escapes, substitutes or expands in ways other than `$NAME`. */
 const DOUBLE = /"(?:[^"\\`$]|\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\})(?![[{(]))*"/y;
@@ -98,10 +106,7 @@ export function simplePiece(source: MappedText, shell: string[], file: string, f
   const text = source.text;
   if (text.length > 4096) return undefined;
   const commands: ShellCommand[] = [];
-  const at = (offset: number): Location => {
-    const p = source.position(offset);
-    return { file, line: p.line, column: p.column };
-  };
+  const at = (offset: number): Location => source.locate(file, offset);
   let i = 0;
   let argv: ShellWord[] = [];
   let cmdStart = -1;
@@ -126,9 +131,9 @@ export function simplePiece(source: MappedText, shell: string[], file: string, f
       i++;
       continue;
     }
-    REDIRECT.lastIndex = i;
-    const r = REDIRECT.exec(text);
-    if (r && (c === '>' || text[i + 1] === '>')) {
+    // Only a `>` here or next can start a redirection: no match is made for the other words.
+    const r = c === '>' || text[i + 1] === '>' ? ((REDIRECT.lastIndex = i), REDIRECT.exec(text)) : null;
+    if (r) {
       // Only at the end of a lone command: `apt-mark auto '.*' > /dev/null`.
       if (pipes > 0 || argv.length === 0) return undefined;
       BARE.lastIndex = i + r[0].length;
@@ -143,6 +148,9 @@ export function simplePiece(source: MappedText, shell: string[], file: string, f
     const start = i;
     let value = '';
     let literal = true;
+    // A word of one bare part is its own raw text: the same string serves both.
+    let bareParts = 0;
+    let otherParts = 0;
     for (;;) {
       const ch = text[i];
       let m: RegExpExecArray | null = null;
@@ -165,11 +173,17 @@ export function simplePiece(source: MappedText, shell: string[], file: string, f
           literal = false;
         }
       } else {
-        BARE.lastIndex = i;
-        m = BARE.exec(text);
-        if (m) value += m[0];
+        // A bare run, scanned rather than matched: most parts of most words are one.
+        let k = i;
+        while (k < n && BARE_CHAR[text.charCodeAt(k)] === 1) k++;
+        if (k === i) break;
+        value += text.slice(i, k);
+        bareParts++;
+        i = k;
+        continue;
       }
       if (!m) break;
+      otherParts++;
       i += m[0].length;
     }
     const next = text[i];
@@ -177,7 +191,7 @@ export function simplePiece(source: MappedText, shell: string[], file: string, f
     if (i === start || (i < n && next !== ' ' && next !== '\t' && next !== '|')) return undefined;
     if (argv.length === 0) cmdStart = start;
     cmdEnd = i;
-    argv.push({ value, raw: text.slice(start, i), literal, at: at(start) });
+    argv.push({ value, raw: bareParts === 1 && otherParts === 0 ? value : text.slice(start, i), literal, at: at(start) });
   }
   if (!finish()) return undefined;
   if (pipes > 0) for (const c of commands) c.pipeline = firstPipeline;
@@ -191,7 +205,10 @@ export function simplePiece(source: MappedText, shell: string[], file: string, f
  */
 export function substitutionAssignment(source: MappedText, shell: string[], file: string, firstPipeline: number): ShellScript | undefined {
   const text = source.text;
-  const head = /^[ \t]*[A-Za-z_][A-Za-z0-9_]*="\$\(/.exec(text);
+  // `export NAME="$(...)"` (`export GNUPGHOME="$(mktemp -d)"`): the grammar reads a
+  // declaration, one command of two words (`export` and the assignment, as written, not
+  // literal), then the commands inside.
+  const head = /^([ \t]*)(?:(export)([ \t]+))?[A-Za-z_][A-Za-z0-9_]*="\$\(/.exec(text);
   if (!head) return undefined;
   const close = skipNested(text, head[0].length, ')');
   if (close < 0 || text[close] !== '"' || !/^[ \t]*$/.test(text.slice(close + 1))) return undefined;
@@ -201,14 +218,97 @@ export function substitutionAssignment(source: MappedText, shell: string[], file
   const commands: ShellCommand[] = [];
   let pipelines = firstPipeline;
   let hasPipe = false;
+  if (head[2] !== undefined) {
+    const start = (head[1] as string).length;
+    const assignment = start + 6 + (head[3] as string).length;
+    const at = source.locate(file, start);
+    const raw = text.slice(assignment, close + 1);
+    commands.push({ name: 'export', argv: [{ value: 'export', raw: 'export', literal: true, at }, { value: raw, raw, literal: false, at: source.locate(file, assignment) }], assignments: [], at: source.locate(file, start), conditional: false, text: text.slice(start, close + 1), index: 0 });
+  }
   for (const p of pieces) {
     const read = simplePiece(inner.slice(p.start, p.end), shell, file, pipelines);
     if (!read) return undefined;
-    for (const c of read.commands) commands.push({ ...c, conditional: true, index: commands.length });
+    for (const c of read.commands) {
+      c.conditional = true;
+      c.index = commands.length;
+      commands.push(c);
+    }
     pipelines = read.pipelines;
     hasPipe ||= read.hasPipe;
   }
   return { text, shell, commands, hasPipe, pipelines, errors: [] };
+}
+
+/** `case WORD in`: the word a variable (quoted or not) or a bare word, neither of which runs a command. */
+const CASE_HEAD = /^[ \t]*case[ \t]+(?:"\$[A-Za-z_][A-Za-z0-9_]*"|\$[A-Za-z_][A-Za-z0-9_]*|[A-Za-z0-9_./-]+)[ \t]+in[ \t]+/;
+/** `pattern)` or `a|b)`: bare glob words only. */
+const CASE_PATTERN = /[ \t]*([A-Za-z0-9_.*?/-]+(?:[ \t]*\|[ \t]*[A-Za-z0-9_.*?/-]+)*)[ \t]*\)/y;
+/** A statement that only sets a variable (`extraConfig='--enable-sse'`): no command in the grammar. */
+const ASSIGNMENT_ONLY = /^[ \t]*[A-Za-z_][A-Za-z0-9_]*=(?:'[^']*'|"[^"\\`$]*"|[A-Za-z0-9_./:,@+%^=-]*)[ \t]*$/;
+
+/**
+ * `case "$arch" in aarch64) x='--a' ;; *) x='' ;; esac`, the way official images pick
+ * per-architecture options, when each item's body is made of simple pieces and plain
+ * assignments and ends in `;;`: the commands of the bodies, all conditional, as the grammar
+ * walk gives them (the differential test in shell-pieces.test.ts holds the two together).
+ */
+export function caseStatement(source: MappedText, shell: string[], file: string, firstPipeline: number): ShellScript | undefined {
+  const text = source.text;
+  const head = CASE_HEAD.exec(text);
+  if (!head) return undefined;
+  const commands: ShellCommand[] = [];
+  let pipelines = firstPipeline;
+  let hasPipe = false;
+  let i = head[0].length;
+  for (;;) {
+    const esac = /^[ \t]*esac[ \t]*$/.exec(text.slice(i));
+    if (esac) break;
+    CASE_PATTERN.lastIndex = i;
+    const pattern = CASE_PATTERN.exec(text);
+    if (!pattern || /(?:^|[ \t|])esac(?:$|[ \t|])/.test(pattern[1] as string)) return undefined;
+    const bodyStart = CASE_PATTERN.lastIndex;
+    const bodyEnd = itemEnd(text, bodyStart);
+    if (bodyEnd < 0) return undefined;
+    const body = source.slice(bodyStart, bodyEnd);
+    // A reserved word of a case inside the body, even as an argument, is left to the grammar.
+    if (/(?:^|[^A-Za-z0-9_])(?:case|esac)(?:$|[^A-Za-z0-9_])/.test(body.text)) return undefined;
+    const pieces = topLevelPieces(body.text);
+    if (!pieces) return undefined;
+    for (const p of pieces) {
+      const part = body.slice(p.start, p.end);
+      if (ASSIGNMENT_ONLY.test(part.text)) continue;
+      const read = simplePiece(part, shell, file, pipelines);
+      if (!read) return undefined;
+      for (const c of read.commands) {
+      c.conditional = true;
+      c.index = commands.length;
+      commands.push(c);
+    }
+      pipelines = read.pipelines;
+      hasPipe ||= read.hasPipe;
+    }
+    i = bodyEnd + 2;
+  }
+  return { text, shell, commands, hasPipe, pipelines, errors: [] };
+}
+
+/** Where the `;;` ending a case item's body is (quotes followed), or -1 for anything else that could end or nest it. */
+function itemEnd(text: string, from: number): number {
+  for (let i = from; i < text.length; i++) {
+    const c = text[i];
+    if (c === "'") {
+      const q = text.indexOf("'", i + 1);
+      if (q < 0) return -1;
+      i = q;
+    } else if (c === '"') {
+      const q = skipDouble(text, i + 1);
+      if (q < 0) return -1;
+      i = q - 1;
+    } else if (c === ';') {
+      if (text[i + 1] === ';') return text[i + 2] === '&' ? -1 : i;
+    } else if (c === '\\' || c === '$' || c === '`' || c === '(' || c === ')' || c === '{' || c === '}' || c === '#') return -1;
+  }
+  return -1;
 }
 
 /** `[ -z "$x" ]`, `[ -f /path ]`: a test of one word, which runs no command. */
@@ -230,6 +330,9 @@ const OPENERS: Record<string, string> = { if: 'fi', case: 'esac', for: 'done', w
 const CLOSERS = new Set(['fi', 'esac', 'done']);
 /** Words after which the text is left whole: constructs the splitter does not follow. */
 const UNSPLIT_WORDS = new Set(['function', 'coproc', '!', '[[', ']]', '{', '}', 'time']);
+/** The first characters of those words and of the openers and closers: other words are not looked up. */
+const WORD_START = new Uint8Array(128);
+for (const w of [...UNSPLIT_WORDS, ...Object.keys(OPENERS), ...CLOSERS]) WORD_START[w.charCodeAt(0)] = 1;
 
 /**
  * The top-level pieces of a one-line script, split at `;`, `&&` and `||` outside quotes,
@@ -253,7 +356,7 @@ export function topLevelPieces(text: string): Piece[] | undefined {
   const n = text.length;
   const endWord = (): boolean => {
     // The words looked for are at most 8 characters long.
-    if (inWord && !quotedWord && i - wordStart <= 8) {
+    if (inWord && !quotedWord && i - wordStart <= 8 && WORD_START[text.charCodeAt(wordStart)] === 1) {
       const word = text.slice(wordStart, i);
       if (UNSPLIT_WORDS.has(word)) return false;
       const closer = OPENERS[word];
@@ -410,7 +513,7 @@ export function parseShellTree(parser: Parser, source: MappedText, shell: string
   const errors: Location[] = [];
   let pipelines = firstPipeline;
   let hasPipe = false;
-  const at = (offset: number): Location => ({ file, ...source.position(offset) });
+  const at = (offset: number): Location => source.locate(file, offset);
   if (!tree) return { text, shell, commands, hasPipe, pipelines, errors: [at(0)] };
 
   // An explicit stack, not recursion: `a && b && ...` nests one level per command, and a

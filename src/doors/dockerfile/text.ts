@@ -75,14 +75,36 @@ export function splitLines(text: string): string[] {
 export class MappedText {
   text = '';
   /** Start offsets in `text` of each piece, ascending. */
-  private readonly starts: number[] = [];
+  private starts: number[] = [];
   /** 1-based source line and column of each piece's first character. */
-  private readonly origins: { line: number; column: number }[] = [];
+  private origins: { line: number; column: number }[] = [];
 
   append(piece: string, line: number, column: number): void {
     this.starts.push(this.text.length);
     this.origins.push({ line, column });
     this.text += piece;
+  }
+
+  /** `{ file, ...position(offset) }` in one object: every word of a file gets one. */
+  locate(file: string, offset: number): { file: string; line: number; column: number } {
+    const s = this.starts;
+    if (s.length === 0) return { file, line: 1, column: 1 };
+    const k = this.pieceAt(offset);
+    const o = this.origins[k] as { line: number; column: number };
+    return { file, line: o.line, column: o.column + offset - (s[k] as number) };
+  }
+
+  /** The last piece starting at or before `offset` (the first when none does). */
+  private pieceAt(offset: number): number {
+    const s = this.starts;
+    let lo = 0;
+    let hi = s.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((s[mid] as number) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
   }
 
   /** Source position of the character at `offset` (an offset at the end maps past the last character). */
@@ -100,18 +122,58 @@ export class MappedText {
     return { line: o.line, column: o.column + offset - (s[lo] as number) };
   }
 
-  /** The text from `from` on (to `to`, when given), with its map. */
+  /**
+   * The text from `from` on (to `to`, when given), with its map. The text is one slice of
+   * this text (the pieces are contiguous), and the search starts at the piece holding
+   * `from`: a long RUN chain is sliced once per piece of it, and copying every piece of the
+   * map for each was a tenth of what a lint allocates.
+   */
   slice(from: number, to = this.text.length): MappedText {
     const out = new MappedText();
-    for (let i = 0; i < this.starts.length; i++) {
-      const start = this.starts[i] as number;
-      const end = Math.min(to, i + 1 < this.starts.length ? (this.starts[i + 1] as number) : this.text.length);
-      if (end <= from) continue;
+    const s = this.starts;
+    const length = this.text.length;
+    // The first piece that ends after `from` (ends ascend with starts).
+    let lo = 0;
+    let hi = s.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const end = mid + 1 < s.length ? (s[mid + 1] as number) : length;
+      if (end <= from) lo = mid + 1;
+      else hi = mid;
+    }
+    // Most slices lie in one piece (a command of a chain): arrays of one, not the 17 slots a
+    // first push makes room for.
+    if (lo < s.length) {
+      const start = s[lo] as number;
+      const end = lo + 1 < s.length ? (s[lo + 1] as number) : length;
+      if (end >= to && to > from && start < to) {
+        const o = this.origins[lo] as { line: number; column: number };
+        const skip = Math.max(0, from - start);
+        out.starts = [0];
+        out.origins = [skip ? { line: o.line, column: o.column + skip } : o];
+        out.text = this.text.slice(start + skip, to);
+        return out;
+      }
+    }
+    let first = -1;
+    let last = -1;
+    const starts: number[] = [];
+    const origins: { line: number; column: number }[] = [];
+    for (let i = lo; i < s.length; i++) {
+      const start = s[i] as number;
       if (start >= to) break;
+      const end = Math.min(to, i + 1 < s.length ? (s[i + 1] as number) : length);
+      if (end <= from) continue;
       const o = this.origins[i] as { line: number; column: number };
       const skip = Math.max(0, from - start);
-      out.append(this.text.slice(start + skip, end), o.line, o.column + skip);
+      if (first < 0) first = start + skip;
+      last = end;
+      starts.push(start + skip - first);
+      origins.push(skip ? { line: o.line, column: o.column + skip } : o);
     }
+    out.starts = starts;
+    out.origins = origins;
+    out.text = first < 0 ? '' : this.text.slice(first, last);
     return out;
   }
 }

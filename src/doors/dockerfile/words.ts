@@ -44,10 +44,26 @@ export function splitQuoted(text: string, escape: string): RawWord[] {
 
 /** Plain whitespace split (COPY, ADD, FROM, EXPOSE, ... take their words as written). */
 export function splitBlank(text: string): RawWord[] {
+  // A scan rather than /\S+/g: every instruction's words go through here, and a match array
+  // per word was most of what splitting allocated. The blanks are JavaScript's \s.
   const out: RawWord[] = [];
-  const re = /\S+/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) out.push({ value: m[0], start: m.index, end: m.index + m[0].length });
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    while (i < n && isSpace(text.charCodeAt(i))) i++;
+    if (i >= n) break;
+    const start = i;
+    while (i < n && !isSpace(text.charCodeAt(i))) i++;
+    out.push({ value: text.slice(start, i), start, end: i });
+  }
   return out;
+}
+
+/** `\s` of a regular expression: ASCII blanks and line ends, and the Unicode spaces. */
+function isSpace(c: number): boolean {
+  if (c === 32 || (c >= 9 && c <= 13)) return true;
+  if (c < 160) return false;
+  return c === 160 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
 function isBlank(c: string | undefined): boolean {
@@ -55,7 +71,7 @@ function isBlank(c: string | undefined): boolean {
 }
 
 export function toWords(raw: readonly RawWord[], map: MappedText, file: string): Word[] {
-  return raw.map((w) => ({ value: w.value, at: { file, ...map.position(w.start) } }));
+  return raw.map((w) => ({ value: w.value, at: map.locate(file, w.start) }));
 }
 
 /**
@@ -66,7 +82,7 @@ export function keyValues(keyword: string, text: string, map: MappedText, file: 
   const words = splitQuoted(text, escape);
   const first = words[0];
   if (!first) return [];
-  const at = (offset: number) => ({ file, ...map.position(offset) });
+  const at = (offset: number) => map.locate(file, offset);
   if (keyword !== 'ARG' && !first.value.includes('=')) {
     // Legacy form: the rest of the line, whitespace kept, is the value.
     const rest = text.slice(first.end).replace(/^[ \t]+/, '');
@@ -97,7 +113,7 @@ export function jsonWords(text: string, map: MappedText, file: string): Word[] |
   const starts: number[] = [];
   const re = /"(?:[^"\\]|\\.)*"/g;
   for (let m = re.exec(text); m; m = re.exec(text)) starts.push(m.index);
-  return (parsed as string[]).map((value, i) => ({ value, at: { file, ...map.position(starts[i] ?? 0) } }));
+  return (parsed as string[]).map((value, i) => ({ value, at: map.locate(file, starts[i] ?? 0) }));
 }
 
 /** Quote and escape removal over a whole string, blanks kept (the legacy `ENV KEY value` form). */

@@ -84,16 +84,25 @@ export async function lint(opts: LintOptions): Promise<Report> {
   // reason), kept once, so what the checks need of them (status, reason, count) costs a pointer each.
   const found = new Map<string, Finding[]>(rules.map((r) => [r.meta.id, []]));
   const shapes = new Map<string, Map<string | undefined, Verdict>>();
-  const keep = (id: string, v: Verdict): void => {
-    if (v.findings.length) found.get(id)?.push(...v.findings);
+  /** Where a rule's verdicts and findings go, looked up once per rule rather than per file. */
+  interface Sink {
+    verdicts: Verdict[] | undefined;
+    found: Finding[] | undefined;
+    ids: string[];
+  }
+  const sinkOf = (r: Rule): Sink => ({ verdicts: verdicts.get(r.meta.id), found: found.get(r.meta.id), ids: ruleIds(r.meta) });
+  const keep = (sink: Sink, v: Verdict): void => {
+    if (v.findings.length) sink.found?.push(...v.findings);
     let byReason = shapes.get(v.status);
     if (!byReason) shapes.set(v.status, (byReason = new Map()));
     let shape = byReason.get(v.reason);
     if (!shape) byReason.set(v.reason, (shape = { status: v.status, findings: [], ...(v.reason !== undefined ? { reason: v.reason } : {}) }));
-    verdicts.get(id)?.push(shape);
+    sink.verdicts?.push(shape);
   };
   const dockerfileRules = rules.filter((r): r is DockerfileRule => r.meta.target === 'dockerfile');
   const containerRules = rules.filter((r): r is ContainerRule => r.meta.target === 'container');
+  const dockerfileSinks = dockerfileRules.map(sinkOf);
+  const containerSinks = containerRules.map(sinkOf);
   const known = new Set(allRules.flatMap((r) => ruleIds(r.meta)));
   // What the report says of the files; their models are judged as each file is read and then
   // dropped, so memory follows the findings, not the size of the tree.
@@ -123,10 +132,14 @@ export async function lint(opts: LintOptions): Promise<Report> {
       judgedTargets.add(m.target);
       if (m.target === 'dockerfile') {
         const ignores = new IgnoreIndex(inlineIgnores(m.dockerfile));
-        for (const r of dockerfileRules) keep(r.meta.id, suppressInline(masked(capped(runCheck(r, { dockerfile: m.dockerfile, settings }, m.subject))), r, ignores));
+        const facts = { dockerfile: m.dockerfile, settings };
+        dockerfileRules.forEach((r, k) => {
+          const sink = dockerfileSinks[k] as Sink;
+          keep(sink, suppressInline(masked(capped(runCheck(r, facts, m.subject))), sink.ids, ignores));
+        });
         warnings.push(...unknownIgnores(m.dockerfile, known));
       } else {
-        for (const r of containerRules) keep(r.meta.id, masked(capped(runCheck(r, { container: m.container, network: m.network }, m.subject))));
+        containerRules.forEach((r, k) => keep(containerSinks[k] as Sink, masked(capped(runCheck(r, { container: m.container, network: m.network }, m.subject)))));
       }
     }
   }
@@ -197,9 +210,8 @@ function capped(v: Verdict): Verdict {
 }
 
 /** Marks findings an inline ignore covers; they stay in the report, suppressed, with the ignore's reason. */
-function suppressInline(v: Verdict, rule: Rule, ignores: IgnoreIndex): Verdict {
+function suppressInline(v: Verdict, ids: readonly string[], ignores: IgnoreIndex): Verdict {
   if (v.findings.length === 0) return v;
-  const ids = ruleIds(rule.meta);
   const findings = v.findings.map((f): Finding => {
     const ig = ignores.find(ids, f.location?.line);
     if (!ig) return f;

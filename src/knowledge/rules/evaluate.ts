@@ -7,6 +7,8 @@ import { isNotApplicable, type Outcome, type Rule, type RuleMeta } from '../../m
 /** Turns a rule's outcome into findings with the one published shape. */
 export function toVerdict(meta: RuleMeta, subject: Subject, outcome: Outcome): Verdict {
   if (isNotApplicable(outcome)) return { status: 'not-applicable', findings: [], reason: outcome.notApplicable };
+  if (outcome.length === 0) return { status: 'pass', findings: [] };
+  const shared = sharedParts(meta);
   const findings = outcome.map(
     (issue): Finding => ({
       ruleId: meta.id,
@@ -17,13 +19,31 @@ export function toVerdict(meta: RuleMeta, subject: Subject, outcome: Outcome): V
       ...(issue.at ? { location: issue.at } : {}),
       ...(issue.evidence !== undefined ? { evidence: issue.evidence } : {}),
       remediation: meta.remediation,
-      references: referencesOf(meta),
-      ...cisOf(meta),
-      ...(meta.peers && Object.keys(meta.peers).length ? { peers: meta.peers } : {}),
+      ...shared,
     }),
   );
   if (findings.length === 0) return { status: 'pass', findings };
   return { status: findings.every((f) => f.severity === 'info') ? 'info' : 'fail', findings };
+}
+
+type SharedParts = Pick<Finding, 'references' | 'cis' | 'peers'>;
+
+/**
+ * What every finding of a rule says alike (references, CIS id, peers), made once per rule
+ * and shared by its findings: a tree of 2,000 files has ~60,000 findings, and building these
+ * objects for each was a tenth of the rules' time and most of the findings' memory. Findings
+ * are data that nothing changes in place, so one object serves them all. Keyed by the meta
+ * object itself: `inBenchmark` gives a rule read in another benchmark version a meta of its own.
+ */
+const SHARED = new WeakMap<RuleMeta, SharedParts>();
+
+function sharedParts(meta: RuleMeta): SharedParts {
+  let parts = SHARED.get(meta);
+  if (!parts) {
+    parts = { references: referencesOf(meta), ...cisOf(meta), ...(meta.peers && Object.keys(meta.peers).length ? { peers: meta.peers } : {}) };
+    SHARED.set(meta, parts);
+  }
+  return parts;
 }
 
 /** The finding's CIS recommendation, in the version the rule was read in (`inBenchmark`), else the default one. */

@@ -60,3 +60,27 @@ test('masking free text is linear: adversarial 256 KiB inputs take milliseconds,
     assert.ok(ms < 3000, `${JSON.stringify(unit)}: ${ms.toFixed(0)} ms`);
   }
 });
+
+test('texts skipped by the quick check are those the command-line forms and secret names leave alone', async () => {
+  const { mayHoldCommandForm, maskFormsAndNames } = await import('./mask.ts');
+  const { generateCorpus, generateRealWorldCorpus } = await import('../../../bench/dockerfile-corpus.ts');
+  // Every form masked above, in other letter cases too: each must pass the quick check.
+  const forms = ['--password=hunter22', '-Token abc12345', 'mysql -pS3cretPass', 'mariadb -pS3cretPass', 'curl -u a:hunter22', 'HTTPS://bob:pw12345@x', 'Authorization: Basic dXNlcjpwYXNz', 'PRIVATE-TOKEN: x', 'X-Api-Key: abcdef', 'x-my-secret: abcdef', 'Bearer abcdefgh12', 'DB_PASSWD=hunter22', 'MYSQL_PWD=hunter22', 'LDAP_ROOTPASS=hunter22', 'CLIENTSECRET=hunter22', 'LICENSE_KEY=hunter22', 'APIKEY=hunter22', 'GF_AUTH=hunter22', 'CREDENTIALS=hunter22', 'deploy_key=hunter22', '--client-secret x9y8z7w6'];
+  for (const f of forms) {
+    for (const t of [f, f.toUpperCase(), f.toLowerCase()]) assert.ok(mayHoldCommandForm(t), t);
+    // Each form is one the slow path changes: the list tests the check, not itself.
+    assert.notEqual(maskFormsAndNames(f), f, f);
+  }
+  // And where it says no, masking had nothing to do: the corpora's lines as they are and as assignments.
+  const texts: string[] = [];
+  for (const f of [...generateRealWorldCorpus(100), ...generateCorpus(100)]) texts.push(...f.text.split('\n'));
+  const words = ['a', 'B_C', 'value1234', '--opt=1', '--x y', '-p12345', 'user:pw@h', 'Basic abc', 'x-y: z'];
+  for (const a of words) for (const b of words) texts.push(`${a}=${b}`, `${a} ${b}`, `run ${a} ${b}`);
+  let skipped = 0;
+  for (const t of texts) {
+    if (mayHoldCommandForm(t)) continue;
+    skipped++;
+    assert.equal(maskFormsAndNames(t), t, t);
+  }
+  assert.ok(skipped > 1000, `${skipped} texts skipped`);
+});

@@ -37,15 +37,90 @@ export interface SecretSpan {
   value: string;
 }
 
+/**
+ * What a pattern's match must contain, checked before the pattern is run: most texts (every
+ * RUN line and finding of a lint) hold none of these, and a `String.includes` costs far less
+ * than a scan by a pattern that starts with a character class. A pattern missing here is
+ * always run. Each entry is a literal every match of that pattern holds (the patterns in
+ * patterns.ts; scan-hints.test.ts checks each against them).
+ */
+export const SCAN_HINTS: Readonly<Record<string, (text: string, lower: () => string) => boolean>> = {
+  'private-key': (t) => t.includes('-----BEGIN '),
+  // Case-insensitive patterns: their words looked for in the text in lower case (made once).
+  'aws-secret-access-key': (_t, lower) => lower().includes('aws'),
+  'generic-assignment': (_t, lower) => {
+    const l = lower();
+    return l.includes('pass') || l.includes('pwd') || l.includes('secret') || l.includes('token') || l.includes('key') || l.includes('credential');
+  },
+  'aws-access-key-id': (t) => t.includes('AKIA') || t.includes('ASIA') || t.includes('ABIA') || t.includes('ACCA'),
+  'gcp-service-account': (t) => t.includes('"type"'),
+  'gcp-api-key': (t) => t.includes('AIza'),
+  'azure-storage-key': (t) => t.includes('AccountKey='),
+  'azure-sas-token': (t) => t.includes('sig='),
+  'github-token': (t) => t.includes('gh') && /gh[pousr]_/.test(t),
+  'github-fine-grained-token': (t) => t.includes('github_pat_'),
+  'gitlab-token': (t) => t.includes('glpat-'),
+  'slack-token': (t) => t.includes('xox'),
+  'slack-webhook': (t) => t.includes('https://hooks.slack.com/services/T'),
+  'npm-token': (t) => t.includes('npm_'),
+  'npmrc-auth': (t) => t.includes('_auth') || t.includes('_password'),
+  'url-credentials': (t) => t.includes('://'),
+};
+
+/**
+ * Where the next match of a pattern can start, at or after `from`, or -1 when none can: the
+ * scan starts there instead of trying every position of the text. The URL pattern
+ * (`\b[a-z][a-z0-9+.-]{0,31}://`) holds `://` at most 32 characters after its start; the
+ * generic one starts at its keyword, at most 8 characters before the `key` of
+ * `private_key`. These two were the costliest regular expressions of a lint.
+ * `lower` is the text in lower case, the same length (callers check).
+ */
+const ANCHORS: Readonly<Record<string, (text: string, lower: string, from: number) => number>> = {
+  'url-credentials': (text, _lower, from) => {
+    const at = text.indexOf('://', from);
+    return at < 0 ? -1 : Math.max(from, at - 32);
+  },
+  'generic-assignment': (_text, lower, from) => {
+    let first = -1;
+    for (const [word, back] of GENERIC_WORDS) {
+      const at = lower.indexOf(word, from);
+      if (at >= 0 && (first < 0 || at - back < first)) first = Math.max(from, at - back);
+    }
+    return first;
+  },
+};
+
+/** The generic pattern's keywords (lower case) and how far before each a match may start. */
+const GENERIC_WORDS: ReadonlyArray<[string, number]> = [
+  ['pass', 0],
+  ['pwd', 0],
+  ['secret', 0],
+  ['token', 0],
+  ['key', 8],
+  ['credential', 0],
+];
+
 /** The patterns compiled once, global. */
-const GLOBAL = SECRET_PATTERNS.map((p) => ({ p, re: new RegExp(p.regex.source, p.regex.flags.includes('g') ? p.regex.flags : `${p.regex.flags}g`) }));
+const GLOBAL = SECRET_PATTERNS.map((p) => ({ p, re: new RegExp(p.regex.source, p.regex.flags.includes('g') ? p.regex.flags : `${p.regex.flags}g`), hint: SCAN_HINTS[p.id], anchor: ANCHORS[p.id] }));
 
 /** The secrets the detector's patterns find in `text`, in order, never overlapping. */
 export function secretSpans(text: string): SecretSpan[] {
   const out: SecretSpan[] = [];
-  for (const { p, re } of GLOBAL) {
+  let lowered: string | undefined;
+  const lower = (): string => (lowered ??= text.toLowerCase());
+  for (const { p, re, hint, anchor } of GLOBAL) {
+    if (hint && !hint(text, lower)) continue;
     re.lastIndex = 0;
-    for (let m = re.exec(text); m; m = re.exec(text)) {
+    // Lower-casing can lengthen a text (`İ`): its offsets are then not the text's.
+    const anchored = anchor && lower().length === text.length ? anchor : undefined;
+    for (;;) {
+      if (anchored) {
+        const next = anchored(text, lower(), re.lastIndex);
+        if (next < 0) break;
+        re.lastIndex = next;
+      }
+      const m = re.exec(text);
+      if (!m) break;
       const value = m[1] ?? m[0];
       const start = m.index + (m[1] !== undefined ? m[0].indexOf(m[1]) : 0);
       if (p.minEntropy !== undefined && (entropy(value) < p.minEntropy || isPlaceholder(value))) continue;
@@ -144,12 +219,31 @@ function maskUncached(text: string, known: readonly string[]): string {
     out += s.slice(at, span.start) + maskOnce(span.value);
     at = span.end;
   }
-  s = maskCommandForms(out + s.slice(at));
+  s = out + s.slice(at);
+  return mayHoldCommandForm(s) ? maskFormsAndNames(s) : s;
+}
+
+/** The command-line and protocol forms, then the values of secret-named assignments (`DB_PASSWORD=hunter22`). */
+export function maskFormsAndNames(text: string): string {
+  const s = maskCommandForms(text);
   return s.replace(/(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]{0,127})([ \t]{0,16}[=:][ \t]{0,16})("[^"\n]{0,1024}"|'[^'\n]{0,1024}'|[^\s"';&|]+)/g, (whole, name: string, sep: string, value: string) => {
     const bare = value.replace(/^(["'])(.*)\1$/, '$2');
     return isSecretAssignment(name, bare) && !masked(bare) ? `${name}${sep}${maskSecret(bare)}` : whole;
   });
 }
+
+/**
+ * Whether `maskCommandForms` or the secret-named assignment of `maskUncached` could change
+ * `text`: each needs one of these words (a secret option or variable name holds `pass`,
+ * `pwd`, `secret`, `token`, `key`, `auth` or `credential`; the other forms name `mysql`,
+ * `mariadb`, `curl`, `://` or `bearer`). Most finding messages hold none, and skipping seven
+ * regular expressions for them was a twentieth of a lint's CPU. mask.test.ts checks each form.
+ */
+export function mayHoldCommandForm(text: string): boolean {
+  return COMMAND_FORM_WORDS.test(text);
+}
+
+const COMMAND_FORM_WORDS = /pass|pwd|secret|token|key|auth|credential|mysql|mariadb|curl|:\/\/|bearer/i;
 
 /**
  * An argv with its secrets masked, word by word: `--password x` masks the next word,
