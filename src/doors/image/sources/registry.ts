@@ -21,7 +21,7 @@ export function registrySource(reference: string, options: OpenRegistryImageOpti
       try {
         // The registry door read the config with the same schema: not parsed a second time.
         const config = image.config.json;
-        for (const layer of image.layers) await visit({ key: layer.digest, bytes: (await layer.open()) as AsyncIterable<Buffer>, size: layer.size });
+        for (const layer of image.layers) await visit({ key: layer.digest, bytes: (await layer.open()) as AsyncIterable<Buffer> });
         const tag = image.reference.tag ? image.reference.familiar.replace(/@.*$/, '') : undefined;
         return {
           configDigest: image.config.digest,
