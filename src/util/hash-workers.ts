@@ -1,10 +1,9 @@
 /**
- * Digests of byte ranges of open files, and of large streams, computed on worker threads: a
- * layer's SHA-256 is the one cost of reading an image that no parsing shortcut removes (200 MB
- * takes longer to hash than to walk), and one digest cannot be split, so layers are hashed
- * side by side, one per worker, while the main thread reads their headers. Workers read a
- * file themselves (pread into one reused buffer) rather than being sent its bytes; a stream's
- * bytes are copied to them in batches.
+ * Digests of byte ranges of open files, computed on worker threads: a layer's SHA-256 is
+ * the one cost of reading an image that no parsing shortcut removes (200 MB takes longer
+ * to hash than to walk), and one digest cannot be split, so layers are hashed side by side,
+ * one per worker, while the main thread reads their headers. Workers read the file
+ * themselves (pread into one reused buffer) rather than being sent its bytes.
  *
  * The worker is inline source run with `eval`, so the bundled CLI needs no extra entry
  * file. Workers are started on first use, kept for the next range, and never keep the
@@ -26,19 +25,8 @@ const { parentPort } = require('node:worker_threads');
 const { readSync } = require('node:fs');
 const { createHash } = require('node:crypto');
 const buf = Buffer.allocUnsafe(1 << 20);
-const streams = new Map();
-parentPort.on('message', (m) => {
-  const { id } = m;
+parentPort.on('message', ({ id, fd, offset, size, algorithm }) => {
   try {
-    if (m.kind === 'start') return void streams.set(id, createHash(m.algorithm));
-    if (m.kind === 'data') return void streams.get(id)?.update(new Uint8Array(m.buf, 0, m.length));
-    if (m.kind === 'drop') return void streams.delete(id);
-    if (m.kind === 'end') {
-      const h = streams.get(id);
-      streams.delete(id);
-      return void parentPort.postMessage({ id, digest: h.digest('hex') });
-    }
-    const { fd, offset, size, algorithm } = m;
     const h = createHash(algorithm);
     let pos = offset;
     let left = size;
@@ -51,7 +39,6 @@ parentPort.on('message', (m) => {
     }
     parentPort.postMessage({ id, digest: h.digest('hex') });
   } catch (e) {
-    streams.delete(id);
     parentPort.postMessage({ id, error: e && e.message ? e.message : String(e) });
   }
 });
@@ -132,76 +119,6 @@ function pickSlot(): Slot {
   let slot = slots.find((s) => s.jobs.size === 0);
   if (!slot && slots.length < maxWorkers()) slot = startSlot();
   return slot ?? slots.reduce((a, b) => (b.queued < a.queued ? b : a));
-}
-
-/** A digest fed in order, as the bytes arrive. */
-export interface StreamDigest {
-  update(chunk: Buffer): void;
-  /** The hex digest of everything fed; feed nothing after. */
-  digest(): Promise<string>;
-  /** Drops it (the read failed): no digest will be asked for. */
-  abort(): void;
-}
-
-/** Bytes copied into one transfer to the worker: few messages, and little held at once. */
-const BATCH = 1 << 20;
-
-/**
- * A digest of a stream (an image export from the engine, a layer from a registry) whose size
- * is known to be `expectedSize`: computed on a worker when that is large, the bytes copied to it
- * in 1 MiB batches that change hands without a further copy. The copy costs the calling thread
- * a tenth of what hashing them would.
- */
-export function hashStream(expectedSize: number, algorithm: 'sha256' | 'sha512' = 'sha256'): StreamDigest {
-  if (expectedSize < WORKER_MIN_BYTES) {
-    const h = createHash(algorithm);
-    return { update: (c) => void h.update(c), digest: () => Promise.resolve(h.digest('hex')), abort: () => undefined };
-  }
-  const slot = pickSlot();
-  const id = nextId++;
-  let batch = Buffer.allocUnsafeSlow(BATCH);
-  let used = 0;
-  let settled = false;
-  const result = new Promise<string>((resolve, reject) => {
-    slot.jobs.set(id, { resolve, reject, size: expectedSize });
-  });
-  // Until digest() asks, a worker that fails has nobody waiting: the rejection is held for it.
-  result.catch(() => undefined);
-  slot.queued += expectedSize;
-  slot.worker.postMessage({ id, kind: 'start', algorithm });
-  const flush = (): void => {
-    if (used === 0) return;
-    const ab = batch.buffer as ArrayBuffer;
-    slot.worker.postMessage({ id, kind: 'data', buf: ab, length: used }, [ab]);
-    batch = Buffer.allocUnsafeSlow(BATCH);
-    used = 0;
-  };
-  return {
-    update(chunk) {
-      for (let off = 0; off < chunk.length; ) {
-        const n = chunk.copy(batch, used, off, Math.min(chunk.length, off + BATCH - used));
-        used += n;
-        off += n;
-        if (used === BATCH) flush();
-      }
-    },
-    digest() {
-      flush();
-      settled = true;
-      // A pending digest must keep the process alive (nothing else may be waiting on the loop).
-      slot.worker.ref();
-      slot.worker.postMessage({ id, kind: 'end' });
-      return result;
-    },
-    abort() {
-      if (settled) return;
-      settled = true;
-      if (!slot.jobs.delete(id)) return;
-      slot.queued -= expectedSize;
-      slot.worker.postMessage({ id, kind: 'drop' });
-      if (slot.jobs.size === 0) slot.worker.unref();
-    },
-  };
 }
 
 function hashHere(fd: number, offset: number, size: number, algorithm: string): string {

@@ -49,9 +49,9 @@ export async function readImage(source: ImageSource, options: ReadImageOptions):
   const records = new Map<string, LayerRecord | LayerError>();
   const budget = { entries: 0 };
   const manifest = await source.read(
-    async ({ key, bytes, file, size }) => {
+    async ({ key, bytes, file }) => {
       try {
-        records.set(key, await readLayer(bytes, { analyzers: options.analyzers, temp: options.temp, budget, onBytes: options.onBytes, signal: options.signal }, { file, size }));
+        records.set(key, await readLayer(bytes, { analyzers: options.analyzers, temp: options.temp, budget, onBytes: options.onBytes, signal: options.signal }, file));
         options.onLayer?.();
       } catch (e) {
         // A blob that fails to parse may not be a layer at all (an OCI layout holds

@@ -35,13 +35,7 @@ export type SourceKind = 'engine' | 'docker-archive' | 'oci-archive' | 'oci' | '
  * core). A source that gives `file` may visit several blobs at once, and keeps the file
  * open until every visit has settled.
  */
-export type BlobVisitor = (blob: {
-  key: string;
-  bytes: AsyncIterable<Buffer>;
-  file?: FileRange;
-  /** Bytes the blob holds, when the source knows before reading it: a large one is hashed on another core. */
-  size?: number;
-}) => Promise<void>;
+export type BlobVisitor = (blob: { key: string; bytes: AsyncIterable<Buffer>; file?: FileRange }) => Promise<void>;
 
 export interface ReadOptions {
   signal?: AbortSignal;

@@ -11,7 +11,7 @@ import type { FileType, Inode } from '../files/tree.ts';
 import { decompress, peek, sniffCompression, type Compression } from './decompress.ts';
 import { drain, forEachTarEntry, LAZY, type TarEntry } from './tar-entries.ts';
 import { preadExact, rangeBytes, walkTarFile, type FileRange } from './tar-file.ts';
-import { hashFileRange, hashStream } from '../../../util/hash-workers.ts';
+import { hashFileRange } from '../../../util/hash-workers.ts';
 
 /** One layer as read from its tar: what it does to the file system, in the order it says it. */
 export interface LayerRecord {
@@ -67,15 +67,14 @@ const TYPES: Partial<Record<tar.Header['type'], FileType>> = {
  * Reads one layer blob (gzip, zstd or plain tar) in one pass: hashes it as stored and as
  * uncompressed, records every entry's metadata, keeps the contents analyzers want and
  * feeds their stream consumers. Writes nothing but wanted contents, into the temp space,
- * under names of its own. `blob` says what the source knows beforehand: the file range the
- * bytes are in, or their size.
+ * under names of its own.
  */
-export async function readLayer(source: AsyncIterable<Buffer>, ctx: LayerReadContext, blob: { file?: FileRange | undefined; size?: number | undefined } = {}): Promise<LayerRecord> {
-  const { file } = blob;
+export async function readLayer(source: AsyncIterable<Buffer>, ctx: LayerReadContext, file?: FileRange): Promise<LayerRecord> {
   // A plain tar in a file is read by its headers and hashed on another core; `source` is then not read.
   if (file && sniffCompression(preadExact(file.fd, file.offset, Math.min(8, file.size))) === 'none') return readPlainLayerFile(file, ctx);
-  // A stream of known size (an export from the engine) is hashed on another core too, if large.
-  const rawHash = hashStream(blob.size ?? file?.size ?? 0);
+  // A stream is hashed where it is read: handing 200 MB to a worker cost more CPU than it saved
+  // on this thread, and the engine's export is bound by the two cores dockerd shares with Moat.
+  const rawHash = createHash('sha256');
   const plainHash = createHash('sha256');
   let size = 0;
   let plainSize = 0;
@@ -105,15 +104,10 @@ export async function readLayer(source: AsyncIterable<Buffer>, ctx: LayerReadCon
     const tarBytes = compression === 'none' ? hashedRaw() : hashedPlain(decompress(hashedRaw(), compression));
     await forEachTarEntry(tarBytes, (entry) => readEntry(entry, record, ctx), ctx.signal);
   } catch (e) {
-    rawHash.abort();
     throw asLayerError(e, compression);
   }
   record.size = size;
-  try {
-    record.digest = `sha256:${await rawHash.digest()}`;
-  } catch (e) {
-    throw new LayerError(`it could not be hashed: ${(e as Error).message}`);
-  }
+  record.digest = `sha256:${rawHash.digest('hex')}`;
   record.diffId = compression === 'none' ? record.digest : `sha256:${plainHash.digest('hex')}`;
   return record;
 }

@@ -40,7 +40,7 @@ export async function readImageArchive(bytes: AsyncIterable<Buffer>, visit: Blob
           found.keep(what.path, await readSmall(rest, JSON_LIMIT));
           return;
         }
-        await visit({ key: what.path, bytes: rest, size: entry.header.size });
+        await visit({ key: what.path, bytes: rest });
         await drain(rest);
       },
       options.signal,
