@@ -2,18 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeGoJson, decodeGoJsonReference, go, type GoType } from './go-json.ts';
 import { createBodyType } from '../doors/authz-request/schema.ts';
-
-/** Seeded, so a failure replays. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../knowledge/vuln/test-support/rng.ts';
 
 const rand = rng(20261207);
 const int = (n: number): number => Math.floor(rand() * n);

@@ -215,28 +215,36 @@ export function substitutionAssignment(source: MappedText, shell: string[], file
   const inner = source.slice(head[0].length, close - 1);
   const pieces = topLevelPieces(inner.text);
   if (!pieces?.length) return undefined;
-  const commands: ShellCommand[] = [];
-  let pipelines = firstPipeline;
-  let hasPipe = false;
+  const acc = { commands: [] as ShellCommand[], pipelines: firstPipeline, hasPipe: false };
   if (head[2] !== undefined) {
     const start = (head[1] as string).length;
     const assignment = start + 6 + (head[3] as string).length;
     const at = source.locate(file, start);
     const raw = text.slice(assignment, close + 1);
-    commands.push({ name: 'export', argv: [{ value: 'export', raw: 'export', literal: true, at }, { value: raw, raw, literal: false, at: source.locate(file, assignment) }], assignments: [], at: source.locate(file, start), conditional: false, text: text.slice(start, close + 1), index: 0 });
+    acc.commands.push({ name: 'export', argv: [{ value: 'export', raw: 'export', literal: true, at }, { value: raw, raw, literal: false, at: source.locate(file, assignment) }], assignments: [], at: source.locate(file, start), conditional: false, text: text.slice(start, close + 1), index: 0 });
   }
-  for (const p of pieces) {
-    const read = simplePiece(inner.slice(p.start, p.end), shell, file, pipelines);
-    if (!read) return undefined;
+  if (!addConditional(acc, pieces.map((p) => inner.slice(p.start, p.end)), shell, file)) return undefined;
+  return { text, shell, ...acc, errors: [] };
+}
+
+/**
+ * Reads each part as a simple piece and adds its commands as conditional ones, numbered on
+ * (inside a substitution or a case item, as the grammar walk gives them); false when a part
+ * is not a simple piece.
+ */
+function addConditional(acc: { commands: ShellCommand[]; pipelines: number; hasPipe: boolean }, parts: MappedText[], shell: string[], file: string): boolean {
+  for (const part of parts) {
+    const read = simplePiece(part, shell, file, acc.pipelines);
+    if (!read) return false;
     for (const c of read.commands) {
       c.conditional = true;
-      c.index = commands.length;
-      commands.push(c);
+      c.index = acc.commands.length;
+      acc.commands.push(c);
     }
-    pipelines = read.pipelines;
-    hasPipe ||= read.hasPipe;
+    acc.pipelines = read.pipelines;
+    acc.hasPipe ||= read.hasPipe;
   }
-  return { text, shell, commands, hasPipe, pipelines, errors: [] };
+  return true;
 }
 
 /** `case WORD in`: the word a variable (quoted or not) or a bare word, neither of which runs a command. */
@@ -256,9 +264,7 @@ export function caseStatement(source: MappedText, shell: string[], file: string,
   const text = source.text;
   const head = CASE_HEAD.exec(text);
   if (!head) return undefined;
-  const commands: ShellCommand[] = [];
-  let pipelines = firstPipeline;
-  let hasPipe = false;
+  const acc = { commands: [] as ShellCommand[], pipelines: firstPipeline, hasPipe: false };
   let i = head[0].length;
   for (;;) {
     const esac = /^[ \t]*esac[ \t]*$/.exec(text.slice(i));
@@ -274,22 +280,11 @@ export function caseStatement(source: MappedText, shell: string[], file: string,
     if (/(?:^|[^A-Za-z0-9_])(?:case|esac)(?:$|[^A-Za-z0-9_])/.test(body.text)) return undefined;
     const pieces = topLevelPieces(body.text);
     if (!pieces) return undefined;
-    for (const p of pieces) {
-      const part = body.slice(p.start, p.end);
-      if (ASSIGNMENT_ONLY.test(part.text)) continue;
-      const read = simplePiece(part, shell, file, pipelines);
-      if (!read) return undefined;
-      for (const c of read.commands) {
-      c.conditional = true;
-      c.index = commands.length;
-      commands.push(c);
-    }
-      pipelines = read.pipelines;
-      hasPipe ||= read.hasPipe;
-    }
+    const parts = pieces.map((p) => body.slice(p.start, p.end)).filter((part) => !ASSIGNMENT_ONLY.test(part.text));
+    if (!addConditional(acc, parts, shell, file)) return undefined;
     i = bodyEnd + 2;
   }
-  return { text, shell, commands, hasPipe, pipelines, errors: [] };
+  return { text, shell, ...acc, errors: [] };
 }
 
 /** Where the `;;` ending a case item's body is (quotes followed), or -1 for anything else that could end or nest it. */

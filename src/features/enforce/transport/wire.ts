@@ -165,13 +165,7 @@ class Connection {
       this.requestStarted = -1;
       if (!ex) return;
       ex.complete = true;
-      const onEnd = ex.onEnd;
-      if (!onEnd) return;
-      try {
-        onEnd();
-      } catch (e) {
-        handlerThrew(e);
-      }
+      runHook(ex.onEnd);
     };
     socket.on('data', (chunk: Buffer) => this.read(chunk));
     socket.on('end', () => this.ended());
@@ -314,10 +308,14 @@ class Connection {
 function abort(ex: Exchange): void {
   if (ex.complete) return;
   ex.complete = true;
-  const onAbort = ex.onAbort;
-  if (!onAbort) return;
+  runHook(ex.onAbort);
+}
+
+/** A handler's hook, if it set one; what it throws is reported as the handler's fault, and the connection goes on. */
+function runHook(hook: (() => void) | undefined): void {
+  if (!hook) return;
   try {
-    onAbort();
+    hook();
   } catch (e) {
     handlerThrew(e);
   }
