@@ -261,29 +261,28 @@ class Connection {
   refuse(): void {
     if (this.closing) return;
     this.closing = true;
-    const cur = this.current;
-    this.current = undefined;
-    if (cur && !cur.complete) {
-      // Cut short by bad bytes or by the clock: it never completes, and its answer is the 400.
-      this.pending.splice(this.pending.indexOf(cur), 1);
-      abort(cur);
-    }
+    // Cut short by bad bytes or by the clock: it never completes, and its answer is the 400.
+    this.dropCurrent();
     const bad = new Exchange(this, '', '', [], false);
     bad.reply = BAD_REQUEST;
     this.pending.push(bad);
     this.flush();
   }
 
+  /** The request still arriving, if any, is cut off: it never completes, and is owed no answer of its own. */
+  private dropCurrent(): void {
+    const cur = this.current;
+    this.current = undefined;
+    if (!cur || cur.complete) return;
+    this.pending.splice(this.pending.indexOf(cur), 1);
+    abort(cur);
+  }
+
   private ended(): void {
     this.peerEnded = true;
     this.closing = true;
     // The peer will send nothing more: a request still arriving never will.
-    const cur = this.current;
-    this.current = undefined;
-    if (cur && !cur.complete) {
-      this.pending.splice(this.pending.indexOf(cur), 1);
-      abort(cur);
-    }
+    this.dropCurrent();
     if (this.pending.length === 0) this.socket.end();
   }
 
