@@ -291,12 +291,8 @@ export function caseStatement(source: MappedText, shell: string[], file: string,
 function itemEnd(text: string, from: number): number {
   for (let i = from; i < text.length; i++) {
     const c = text[i];
-    if (c === "'") {
-      const q = text.indexOf("'", i + 1);
-      if (q < 0) return -1;
-      i = q;
-    } else if (c === '"') {
-      const q = skipDouble(text, i + 1);
+    if (c === "'" || c === '"') {
+      const q = quoteEnd(text, i);
       if (q < 0) return -1;
       i = q - 1;
     } else if (c === ';') {
@@ -383,15 +379,8 @@ export function topLevelPieces(text: string): Piece[] | undefined {
       i++;
       continue;
     }
-    if (c === '\'') {
-      const close = text.indexOf("'", i + 1);
-      if (close < 0) return undefined;
-      quotedAt(i);
-      i = close + 1;
-      continue;
-    }
-    if (c === '"') {
-      const close = skipDouble(text, i + 1);
+    if (c === '\'' || c === '"') {
+      const close = quoteEnd(text, i);
       if (close < 0) return undefined;
       quotedAt(i);
       i = close;
@@ -460,6 +449,15 @@ export function topLevelPieces(text: string): Piece[] | undefined {
 }
 
 /** The index after the `"` closing a double-quoted string that starts at `from` (after its quote), or -1. */
+/** At a quote at `i`: the index after the quote that closes it (inside double quotes, backslashes escape), or -1 when none does. */
+function quoteEnd(text: string, i: number): number {
+  if (text[i] === "'") {
+    const close = text.indexOf("'", i + 1);
+    return close < 0 ? -1 : close + 1;
+  }
+  return skipDouble(text, i + 1);
+}
+
 function skipDouble(text: string, from: number): number {
   for (let i = from; i < text.length; i++) {
     const c = text[i];
@@ -485,12 +483,8 @@ function skipNested(text: string, from: number, close: string): number {
   for (let i = from; i < text.length; i++) {
     const c = text[i];
     if (c === '\\') i++;
-    else if (c === "'") {
-      const q = text.indexOf("'", i + 1);
-      if (q < 0) return -1;
-      i = q;
-    } else if (c === '"') {
-      const q = skipDouble(text, i + 1);
+    else if (c === "'" || c === '"') {
+      const q = quoteEnd(text, i);
       if (q < 0) return -1;
       i = q - 1;
     } else if (c === open) depth++;
