@@ -42,6 +42,9 @@ export async function withImageRead<T>(command: string, target: ImageTarget, fla
   // for before `read` loads the analysers, which then load while dockerd works.
   const started = target.kind === 'engine' && engine ? (await import('../doors/image/sources/engine-export.ts')).startEngineExport(target.reference, engine, controller.signal) : undefined;
   try {
+    // Two short round trips (ping, inspect) before the export is asked for; loading first
+    // would hold them for the whole load (about 100 ms measured), and dockerd with them.
+    await started?.sent;
     return await read({
       signal: controller.signal,
       ...(flags.platform ? { platform: flags.platform } : {}),

@@ -111,7 +111,7 @@ export class EngineClient {
    * (none by default, for `/events`, which may be silent for hours). A connection that
    * breaks before the engine ends the answer makes `body` emit an EngineError ('gone').
    */
-  stream(method: string, path: string, opts: { signal?: AbortSignal; idleTimeoutMs?: number; body?: unknown; readAheadBytes?: number } = {}): Promise<StreamResponse> {
+  stream(method: string, path: string, opts: { signal?: AbortSignal; idleTimeoutMs?: number; body?: unknown; readAheadBytes?: number; onSent?: () => void } = {}): Promise<StreamResponse> {
     const ep = this.endpoint;
     const mod = ep.kind === 'tcp' && ep.tls ? https : http;
     // No pooled agent here, so the TLS material goes on the request itself.
@@ -165,6 +165,8 @@ export class EngineClient {
       req.setTimeout(this.timeoutMs, () => {
         req.destroy(new EngineError('timeout', `the engine at ${ep.display} did not answer ${method} ${path} within ${this.timeoutMs} ms`));
       });
+      // 'finish': the whole request is written to the connection (after its connect).
+      if (opts.onSent) req.once('finish', opts.onSent);
       req.on('error', (e) => {
         if (opts.signal?.aborted) reject(opts.signal.reason instanceof Error ? opts.signal.reason : new Error('aborted'));
         else reject(e instanceof EngineError ? e : mapSocketError(e, ep, path));

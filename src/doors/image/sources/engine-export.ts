@@ -25,6 +25,12 @@ export interface OpenedExport {
  */
 export interface StartedExport {
   reference: string;
+  /**
+   * Settles once the export's request is written to the engine, or the start failed. Module
+   * loading holds the event loop: a command that loads its analysers before this would keep
+   * the request (and dockerd's work) waiting for them.
+   */
+  sent: Promise<void>;
   /** Taken once, by the read of the same reference; undefined after. */
   take(): Promise<OpenedExport> | undefined;
   /** Drops the export if no read took it (a command that failed before reading). */
@@ -40,7 +46,7 @@ export interface EngineReadOptions extends ClientOptions {
  * Resolves the reference to an image id, then asks for that id's export, so a tag moved
  * during the read cannot mix two images.
  */
-export async function openEngineExport(reference: string, clientOptions: ClientOptions, signal?: AbortSignal): Promise<OpenedExport> {
+export async function openEngineExport(reference: string, clientOptions: ClientOptions, signal?: AbortSignal, onSent?: () => void): Promise<OpenedExport> {
   const client = await EngineClient.connect(clientOptions);
   try {
     const inspect = await client.getJson(`/images/${encodeURIComponent(reference)}/json`, { allowMissing: true });
@@ -50,7 +56,7 @@ export async function openEngineExport(reference: string, clientOptions: ClientO
     const image = parseEngine(ImageInspectSchema, inspect, `image ${reference}`);
     const path = `/images/${encodeURIComponent(image.Id)}/get`;
     // The engine may pause while it prepares a layer; silence this long means it is stuck.
-    const res = await client.stream('GET', path, { ...(signal ? { signal } : {}), idleTimeoutMs: clientOptions.timeoutMs ?? 15_000, readAheadBytes: READ_AHEAD });
+    const res = await client.stream('GET', path, { ...(signal ? { signal } : {}), idleTimeoutMs: clientOptions.timeoutMs ?? 15_000, readAheadBytes: READ_AHEAD, ...(onSent ? { onSent } : {}) });
     if (res.status !== 200) {
       res.body.resume();
       throw new EngineError('http', `the engine refused GET ${path}: HTTP ${res.status}`, { status: res.status });
@@ -65,11 +71,14 @@ export async function openEngineExport(reference: string, clientOptions: ClientO
 /** Starts `openEngineExport` now; its errors reach whoever takes it, and nobody else. */
 export function startEngineExport(reference: string, clientOptions: ClientOptions, signal: AbortSignal): StartedExport {
   const own = new AbortController();
-  let pending: Promise<OpenedExport> | undefined = openEngineExport(reference, clientOptions, AbortSignal.any([signal, own.signal]));
+  let wasSent!: () => void;
+  const sent = new Promise<void>((resolve) => (wasSent = resolve));
+  let pending: Promise<OpenedExport> | undefined = openEngineExport(reference, clientOptions, AbortSignal.any([signal, own.signal]), wasSent);
   const opened = pending;
-  opened.catch(() => undefined);
+  opened.catch(() => undefined).finally(wasSent);
   return {
     reference,
+    sent,
     take() {
       const p = pending;
       pending = undefined;
