@@ -5,12 +5,12 @@
  */
 import { readSwarm } from '../swarm/index.ts';
 import { readSwarmListeners } from '../swarm/listeners.ts';
-import { readFile } from 'node:fs/promises';
 import { posix } from 'node:path';
 import type { EngineClient } from '../engine/client.ts';
 import type { DaemonOption, DaemonSpec } from '../../models/daemon-spec.ts';
 import { MoatError } from '../../util/errors.ts';
 import { resolveUnder, underRoot } from '../host/files.ts';
+import { readTextHere } from '../host/local-lookup.ts';
 import { parseEngine } from '../engine/inspect-schema.ts';
 import { parseDockerdArgv } from './argv.ts';
 import { parseDaemonJson } from './config-file.ts';
@@ -93,7 +93,7 @@ export function mergeOptions(fromFile: readonly DaemonOption[], fromArgv: readon
 /** The file's text, or undefined when it does not exist; any other failure would leave the audit blind to the daemon's settings. */
 async function readConfigFile(root: string, hostPath: string): Promise<string | undefined> {
   try {
-    return await readFile(underRoot(root, await resolveUnder(root, hostPath, true)), 'utf8');
+    return await readTextHere(underRoot(root, await resolveUnder(root, hostPath, true)));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;

@@ -4,9 +4,9 @@
  * narrowed to the host's PID namespace and then to the one whose data root is the one
  * the engine reports.
  */
-import { readFile, readdir, readlink } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { underRoot } from '../host/files.ts';
+import { readTextHere, readdirHere, readlinkHere } from '../host/local-lookup.ts';
 import { parseDockerdArgv } from './argv.ts';
 
 export interface DockerdProcess {
@@ -52,7 +52,7 @@ export function parseCmdline(raw: string): string[] {
 export async function listDockerd(root: string): Promise<DockerdProcess[]> {
   let entries: string[];
   try {
-    entries = await readdir(underRoot(root, '/proc'));
+    entries = await readdirHere(underRoot(root, '/proc'));
   } catch {
     return [];
   }
@@ -62,15 +62,15 @@ export async function listDockerd(root: string): Promise<DockerdProcess[]> {
       .map(async (pid): Promise<DockerdProcess | undefined> => {
         const dir = underRoot(root, `/proc/${pid}`);
         // A process can exit between readdir and read: it is then not the daemon we talk to.
-        const comm = await readFile(`${dir}/comm`, 'utf8').catch(() => '');
+        const comm = await readTextHere(`${dir}/comm`).catch(() => '');
         if (comm.trim() !== 'dockerd') return undefined;
-        const cmdline = await readFile(`${dir}/cmdline`, 'utf8').catch(() => undefined);
+        const cmdline = await readTextHere(`${dir}/cmdline`).catch(() => undefined);
         if (cmdline === undefined) return undefined;
         const [pidNamespace, cwd, status, environ] = await Promise.all([
-          readlink(`${dir}/ns/pid`).catch(() => undefined),
-          readlink(`${dir}/cwd`).catch(() => undefined),
-          readFile(`${dir}/status`, 'utf8').catch(() => undefined),
-          readFile(`${dir}/environ`, 'utf8').catch(() => undefined),
+          readlinkHere(`${dir}/ns/pid`).catch(() => undefined),
+          readlinkHere(`${dir}/cwd`).catch(() => undefined),
+          readTextHere(`${dir}/status`).catch(() => undefined),
+          readTextHere(`${dir}/environ`).catch(() => undefined),
         ]);
         const uid = status === undefined ? undefined : /^Uid:\s+(\d+)/m.exec(status)?.[1];
         return {
@@ -126,6 +126,6 @@ function sameDataRoot(configured: string, reported: string): boolean {
 }
 
 export async function findDockerd(root: string, dockerRootDir?: string): Promise<DockerdProcess | undefined> {
-  const [candidates, hostPidNamespace] = await Promise.all([listDockerd(root), readlink(underRoot(root, '/proc/1/ns/pid')).catch(() => undefined)]);
+  const [candidates, hostPidNamespace] = await Promise.all([listDockerd(root), readlinkHere(underRoot(root, '/proc/1/ns/pid')).catch(() => undefined)]);
   return chooseDockerd(candidates, { hostPidNamespace, dockerRootDir });
 }

@@ -4,11 +4,12 @@
  * takes these from its own environment, so they are read from its process when Moat
  * can see it, and otherwise from the files the engine points at.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { posix } from 'node:path';
 import type { EngineInfo, RootlessDaemon } from '../../models/daemon-spec.ts';
 import { parsePasswd } from '../host/accounts.ts';
 import { underRoot } from '../host/files.ts';
+import { readTextHere } from '../host/local-lookup.ts';
 import type { DockerdProcess } from './process.ts';
 
 export function isRootless(info: Pick<EngineInfo, 'securityOptions'>): boolean {
@@ -66,5 +67,5 @@ async function ownerOf(root: string, path: string): Promise<number | undefined> 
 }
 
 async function readText(root: string, path: string): Promise<string> {
-  return readFile(underRoot(root, path), 'utf8').catch(() => '');
+  return readTextHere(underRoot(root, path)).catch(() => '');
 }

@@ -3,9 +3,10 @@
  * files configure. Only reading: `auditctl -l` lists and never loads.
  */
 import { execFile } from 'node:child_process';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import type { AuditRules } from '../../models/host-spec.ts';
 import { listDir, underRoot } from './files.ts';
+import { readTextHere } from './local-lookup.ts';
 
 export const AUDITCTL_PATHS = ['/sbin/auditctl', '/usr/sbin/auditctl', '/usr/bin/auditctl', '/bin/auditctl'];
 export const AUDIT_RULES_FILE = '/etc/audit/audit.rules';
@@ -66,7 +67,7 @@ export async function readAudit(root: string, run: AuditctlRunner = runAuditctl,
   const watched = new Set<string>();
   const sources: string[] = [];
   for (const f of files) {
-    const text = await readFile(underRoot(root, f), 'utf8').catch(() => undefined);
+    const text = await readTextHere(underRoot(root, f)).catch(() => undefined);
     if (text === undefined) continue;
     parseAuditRules(text, watched);
     sources.push(f);

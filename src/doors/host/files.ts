@@ -3,10 +3,10 @@
  * (an absolute link such as /var/run -> /run must land in <root>/run, not in the
  * auditing container's own /run), and every failure stays on the fact it concerns.
  */
-import { lstat, readdir, readlink, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { posix } from 'node:path';
 import type { FileFact } from '../../models/host-spec.ts';
+import { lstatHere, readdirHere, readlinkHere, statFileHere } from './local-lookup.ts';
 
 const MAX_LINKS = 40;
 
@@ -39,18 +39,19 @@ export async function resolveUnder(root: string, hostPath: string, followLast: b
     }
     const next = posix.join(resolved, name);
     if (rest.length === 0 && !followLast) return next;
-    let st: Stats;
+    let st: Stats | undefined;
     try {
-      st = await lstat(underRoot(root, next));
+      st = await lstatHere(underRoot(root, next));
     } catch {
-      return posix.join(next, ...rest);
+      st = undefined;
     }
+    if (st === undefined) return posix.join(next, ...rest);
     if (!st.isSymbolicLink()) {
       resolved = next;
       continue;
     }
     if (++links > MAX_LINKS) throw Object.assign(new Error(`too many levels of symbolic links at ${next}`), { code: 'ELOOP' });
-    const target = await readlink(underRoot(root, next));
+    const target = await readlinkHere(underRoot(root, next));
     if (target.startsWith('/')) resolved = '/';
     rest = [...split(target), ...rest];
   }
@@ -66,14 +67,19 @@ export async function fileFact(root: string, hostPath: string, names: Names): Pr
   let st: Stats;
   try {
     const parent = await resolveUnder(root, hostPath, false);
-    st = await lstat(underRoot(root, parent));
+    const own = await lstatHere(underRoot(root, parent));
+    if (own === undefined) return { path: hostPath, exists: false };
+    st = own;
     if (st.isSymbolicLink()) {
       const target = await resolveUnder(root, hostPath, true);
+      let followed: Stats | undefined;
       try {
-        st = await stat(underRoot(root, target));
+        followed = await statFileHere(underRoot(root, target));
       } catch (e) {
         return { path: hostPath, exists: true, type: 'symlink', error: `symbolic link to ${target}, which cannot be read (${codeOf(e)})` };
       }
+      if (followed === undefined) return { path: hostPath, exists: true, type: 'symlink', error: `symbolic link to ${target}, which cannot be read (ENOENT)` };
+      st = followed;
     }
   } catch (e) {
     const code = codeOf(e);
@@ -96,7 +102,7 @@ export async function fileFact(root: string, hostPath: string, names: Names): Pr
 export async function listDir(root: string, hostPath: string): Promise<string[]> {
   try {
     const real = await resolveUnder(root, hostPath, true);
-    return (await readdir(underRoot(root, real))).sort();
+    return (await readdirHere(underRoot(root, real))).sort();
   } catch {
     return [];
   }

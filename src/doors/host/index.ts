@@ -4,7 +4,6 @@
  * `root` so that Moat can audit a host mounted into its container, and a file it
  * cannot read becomes an `error` on that file's fact, never a failed audit.
  */
-import { readFile } from 'node:fs/promises';
 import { posix } from 'node:path';
 import type { DaemonSpec } from '../../models/daemon-spec.ts';
 import type { FileFact, HostSpec } from '../../models/host-spec.ts';
@@ -12,6 +11,7 @@ import { dockerGroupOf, nameMaps, parseGroup, parsePasswd } from './accounts.ts'
 import { readAudit, type AuditctlRunner } from './auditd.ts';
 import { fileFact, listDir, underRoot } from './files.ts';
 import { readKernel } from './kernel.ts';
+import { readTextHere } from './local-lookup.ts';
 import { parseMountinfo } from './mounts.ts';
 import { FILE_ROLES, certsDirOf, pathCandidates } from '../../models/host-paths.ts';
 
@@ -80,5 +80,5 @@ async function registryCertPaths(root: string, certsDir: string): Promise<string
 }
 
 async function readText(root: string, hostPath: string): Promise<string> {
-  return readFile(underRoot(root, hostPath), 'utf8').catch(() => '');
+  return readTextHere(underRoot(root, hostPath)).catch(() => '');
 }

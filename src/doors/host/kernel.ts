@@ -1,10 +1,11 @@
-import { access, readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import type { KernelFacts } from '../../models/host-spec.ts';
 import { underRoot } from './files.ts';
+import { readTextHere } from './local-lookup.ts';
 
 export async function readKernel(root: string): Promise<KernelFacts> {
   const [apparmor, selinux, unified] = await Promise.all([
-    readFile(underRoot(root, '/sys/module/apparmor/parameters/enabled'), 'utf8').catch(() => ''),
+    readTextHere(underRoot(root, '/sys/module/apparmor/parameters/enabled')).catch(() => ''),
     exists(underRoot(root, '/sys/fs/selinux/enforce')),
     exists(underRoot(root, '/sys/fs/cgroup/cgroup.controllers')),
   ]);

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { lstatHere, mountPointsOf, onLocalFs, readlinkHere, statHere } from './local-lookup.ts';
+import { lstatHere, mountPointsOf, onLocalFs, readdirHere, readlinkHere, readTextHere, statFileHere, statHere } from './local-lookup.ts';
 
 // Two mounts at /mnt/share: the NFS one was mounted last, so it is the one a lookup meets.
 const MOUNTINFO = [
@@ -62,6 +62,15 @@ test('lookups answer as the fs calls do: undefined for nothing there, errors oth
     assert.equal(await statHere(join(dir, 'dangling')), undefined, 'stat follows the link to nothing');
     assert.equal(typeof (await statHere(join(dir, 'sub')))?.ino, 'bigint');
     await assert.rejects(lstatHere(join(dir, 'file', 'below')), (e: NodeJS.ErrnoException) => e.code === 'ENOTDIR');
+    assert.equal(await statFileHere(join(dir, 'dangling')), undefined);
+    assert.equal((await statFileHere(join(dir, 'sub')))?.isDirectory(), true);
+    assert.equal(typeof (await statFileHere(join(dir, 'sub')))?.ino, 'number');
+    assert.equal(await readTextHere(join(dir, 'file')), 'x');
+    assert.deepEqual((await readdirHere(dir)).sort(), ['dangling', 'file', 'sub']);
+    // As readFile and readdir: a rejection (never a throw out of the call), with the fs code.
+    await assert.rejects(readTextHere(join(dir, 'missing')), (e: NodeJS.ErrnoException) => e.code === 'ENOENT');
+    await assert.rejects(readTextHere(join(dir, 'sub')), (e: NodeJS.ErrnoException) => e.code === 'EISDIR');
+    await assert.rejects(readdirHere(join(dir, 'file')), (e: NodeJS.ErrnoException) => e.code === 'ENOTDIR');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

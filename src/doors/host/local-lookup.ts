@@ -1,5 +1,6 @@
 /**
- * Path lookups for enforce's decision path, without the thread pool where that is safe.
+ * Path lookups and small reads for enforce's decision path and the audit's host facts,
+ * without the thread pool where that is safe.
  *
  * A promise `lstat` costs 80–140 µs of CPU per path here (the thread-pool hop, and an Error
  * built for each ENOENT) against 4–7 µs for `lstatSync` that does not throw; a bind source is a
@@ -9,8 +10,8 @@
  * denies. So a path is looked up synchronously only when the mount it lies on is a local file
  * system, by this process's mount table, read once and refreshed in the background.
  */
-import { lstatSync, readFileSync, readlinkSync, statSync, type BigIntStats, type Stats } from 'node:fs';
-import { lstat, readFile, readlink, stat } from 'node:fs/promises';
+import { lstatSync, readdirSync, readFileSync, readlinkSync, statSync, type BigIntStats, type Stats } from 'node:fs';
+import { lstat, readdir, readFile, readlink, stat } from 'node:fs/promises';
 import { parseMountinfo } from './mounts.ts';
 
 /** File systems answered from memory or a local disk. Anything else (nfs, cifs, fuse.*, 9p, autofs...) goes through the thread pool. */
@@ -87,6 +88,30 @@ export async function statHere(path: string): Promise<BigIntStats | undefined> {
   }
 }
 
+/** `stat` (links followed), or undefined when nothing is there; other errors are thrown. */
+export async function statFileHere(path: string): Promise<Stats | undefined> {
+  if (onLocalFs(path)) return statSync(path, { throwIfNoEntry: false });
+  try {
+    return await stat(path);
+  } catch (e) {
+    if (missing(e)) return undefined;
+    throw e;
+  }
+}
+
 export async function readlinkHere(path: string): Promise<string> {
   return onLocalFs(path) ? readlinkSync(path) : readlink(path);
+}
+
+/**
+ * A small text file whole (a config file, a /proc entry). The promise readFile is four
+ * thread-pool hops (open, fstat, read, close): an audit reads a few hundred such files,
+ * most of them from /proc.
+ */
+export async function readTextHere(path: string): Promise<string> {
+  return onLocalFs(path) ? readFileSync(path, 'utf8') : readFile(path, 'utf8');
+}
+
+export async function readdirHere(path: string): Promise<string[]> {
+  return onLocalFs(path) ? readdirSync(path) : readdir(path);
 }

@@ -1,7 +1,7 @@
-import { readFile, readdir, readlink } from 'node:fs/promises';
 import type { ProcessInfo } from '../../models/rule.ts';
 import { mapLimit } from '../../util/concurrency.ts';
 import { underRoot } from './files.ts';
+import { readTextHere, readdirHere, readlinkHere } from './local-lookup.ts';
 
 /** Files open at once while reading a container's processes (a container may hold thousands). */
 const OPEN_AT_ONCE = 16;
@@ -57,7 +57,7 @@ export async function readNamespaceProcesses(root: string, containerId: string, 
   if (ns === undefined || ns === hostNs) return undefined;
   let entries: string[];
   try {
-    entries = await readdir(underRoot(root, '/proc'));
+    entries = await readdirHere(underRoot(root, '/proc'));
   } catch {
     return undefined;
   }
@@ -78,7 +78,7 @@ export async function readNamespaceProcesses(root: string, containerId: string, 
 
 async function readlinkOr(root: string, path: string): Promise<string | undefined> {
   try {
-    return await readlink(underRoot(root, path));
+    return await readlinkHere(underRoot(root, path));
   } catch {
     return undefined;
   }
@@ -112,7 +112,7 @@ async function describe(root: string, pid: string): Promise<ProcessInfo | undefi
 /** `undefined` when the process has exited (ENOENT, ESRCH); any other failure throws. */
 async function readProcFile(root: string, path: string): Promise<string | undefined> {
   try {
-    return await readFile(underRoot(root, path), 'utf8');
+    return await readTextHere(underRoot(root, path));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ESRCH') return undefined;
@@ -122,7 +122,7 @@ async function readProcFile(root: string, path: string): Promise<string | undefi
 
 async function readText(root: string, path: string): Promise<string | undefined> {
   try {
-    return await readFile(underRoot(root, path), 'utf8');
+    return await readTextHere(underRoot(root, path));
   } catch {
     return undefined;
   }
