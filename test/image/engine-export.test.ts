@@ -132,3 +132,29 @@ test("the command's abort reaches an export no read has taken yet", async () => 
   await assert.rejects(started.take() as Promise<unknown>, (e: unknown) => (e instanceof MoatError && /interrupted/.test(e.message)) || e instanceof EngineError || (e as Error).name === 'AbortError');
   assert.ok(await settle(before), 'the abort closed the connections');
 });
+
+test('`sent` settles once the export request has reached the engine, long before its answer; and when the start fails', async () => {
+  const relay = await holdingExports();
+  try {
+    const started = startEngineExport(IMAGES.plain, { endpoint: relay.endpoint }, new AbortController().signal);
+    const sentFirst = await Promise.race([started.sent.then(() => true), sleep(5000).then(() => false)]);
+    assert.ok(sentFirst, 'sent settled while the engine still holds the answer');
+    // The relay counts the request when its first bytes arrive: the write the client finished is there by now.
+    for (let i = 0; i < 200 && relay.held() === 0; i++) await sleep(5);
+    assert.equal(relay.held(), 1, 'the export request had been written when sent settled');
+    let answered = false;
+    void started.take()?.then(
+      () => (answered = true),
+      () => undefined,
+    );
+    await sleep(50);
+    assert.equal(answered, false, 'no answer yet: sent did not wait for it');
+    started.cancel();
+  } finally {
+    relay.close();
+  }
+  const missing = startEngineExport('moat-test/does-not-exist:0', {}, new AbortController().signal);
+  const settled = await Promise.race([missing.sent.then(() => true), sleep(5000).then(() => false)]);
+  assert.ok(settled, 'a start that fails (no such image) settles sent too, so the command goes on to report it');
+  await assert.rejects(missing.take() as Promise<unknown>, (e: unknown) => e instanceof MoatError && e.kind === 'usage');
+});
