@@ -5,6 +5,7 @@ import { FIXABLE_RULES, fixDiff, fixDockerfile, writeFileAtomic } from '../../fe
 import { lint, type LintInput } from '../../features/lint/lint.ts';
 import { findFiles, readInput } from '../../features/lint/walk.ts';
 import { boundYoungGeneration } from '../../features/lint/young-generation.ts';
+import { deferTopTier } from '../../features/lint/tiering.ts';
 import { allRules } from '../../knowledge/rules/index.ts';
 import { parseDockerfile } from '../../doors/dockerfile/parse.ts';
 import { MAX_DOCKERFILE_BYTES } from '../../doors/dockerfile/text.ts';
@@ -99,6 +100,18 @@ async function pinDigests(files: Array<{ path: string; display: string }>, confi
 }
 
 export async function lintCommand(argv: string[], io: CommandIO): Promise<number> {
+  // A lint of a few thousand files is over before V8's top tier pays for its compiling:
+  // deferred, ~15% less CPU for 2,000 files (tiering.ts). Lifted at the end for callers
+  // that run more in the same process (tests).
+  const topTier = deferTopTier();
+  try {
+    return await runLint(argv, io);
+  } finally {
+    topTier.release();
+  }
+}
+
+async function runLint(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseCommandArgs('lint', argv, OPTIONS, true);
   if (values.help) {
     io.stdout.write(LINT_HELP + '\n');
