@@ -116,8 +116,10 @@ async function openEmbedded(dir: string): Promise<Store> {
  * the WebAssembly memory itself stayed at 128 MB. So the parser keeps V8's baseline code (Liftoff)
  * and every other function is optimized as usual: V8 decides whether a function may tier up when it
  * first compiles it, lazily, on its first call, from --wasm-tier-up-filter. The first statement
- * runs the parser alone (an empty statement) with the filter naming no function (0 is an import).
- * Measured with the bench: peak RSS 829 → see docs/serve.md; the parser's share of a statement is small.
+ * runs the parser alone (an empty statement) with the filter naming no function (0 is an import),
+ * so only the few functions that statement calls first stay on baseline code. Measured with the
+ * bench, same build with and without: peak RSS 786 → 500–517 MB, re-match CPU 47.4 → 47.8 s
+ * (docs/serve.md). store.test.ts fails if a Node or PGlite update undoes it.
  */
 async function openPglite(pgdata: string): Promise<PGliteType> {
   const { PGlite } = await import('@electric-sql/pglite');
