@@ -4,7 +4,7 @@
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { SEVERITIES } from '../models/finding.ts';
-import type { Sql } from './store.ts';
+import type { Store } from './store.ts';
 
 export class ServerMetrics {
   readonly registry = new Registry();
@@ -12,8 +12,19 @@ export class ServerMetrics {
   readonly ingest = new Histogram({ name: 'moat_report_ingest_seconds', help: 'Time to store one agent report', buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [this.registry] });
   readonly reports = new Counter({ name: 'moat_reports_total', help: 'Agent reports received, by outcome', labelNames: ['outcome'] as const, registers: [this.registry] });
 
-  constructor(db: Sql) {
+  constructor(db: Pick<Store, 'query' | 'memoryBytes'>) {
     const registry = this.registry;
+    // First, so a scrape reads it before its own queries run. The embedded store's memory never shrinks: this is its high-water mark.
+    if (db.memoryBytes() !== undefined) {
+      new Gauge({
+        name: 'moat_store_wasm_memory_bytes',
+        help: 'The embedded store\'s WebAssembly memory (PostgreSQL in PGlite); it grows and is never given back',
+        registers: [registry],
+        collect() {
+          this.set(db.memoryBytes() ?? 0);
+        },
+      });
+    }
     new Gauge({
       name: 'moat_findings_open',
       help: 'Open audit findings by host and severity (suppressed ones excluded)',

@@ -3,7 +3,10 @@
  * embedded store (PGlite, PostgreSQL compiled to WebAssembly, under --data) and a real
  * server (--database URL, through `pg`). Only this file knows which one it is.
  */
-import { mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import type { PGlite as PGliteType } from '@electric-sql/pglite';
 import type { PoolClient } from 'pg';
 import { MoatError } from '../util/errors.ts';
 
@@ -22,6 +25,8 @@ export interface Store extends Sql {
   close(): Promise<void>;
   /** What pg-boss needs to share this database. */
   bossOptions(): Promise<Record<string, unknown>>;
+  /** The embedded store's WebAssembly memory, in bytes (it grows and never shrinks); undefined for a PostgreSQL server. */
+  memoryBytes(): number | undefined;
 }
 
 /** The database could not be reached: the API answers 503 with Retry-After, the agent buffers. */
@@ -64,14 +69,14 @@ const EMBEDDED_SHARED_BUFFERS = '32MB';
 
 async function openEmbedded(dir: string): Promise<Store> {
   mkdirSync(dir, { recursive: true });
-  const { PGlite } = await import('@electric-sql/pglite');
-  let pg: InstanceType<typeof PGlite>;
+  const pgdata = `${dir}/pgdata`;
+  let pg: PGliteType;
   try {
-    // Its WebAssembly memory only grows, and shared buffers are part of it: 32 MB, not PostgreSQL's 128 MB (the files
-    // are read through the system's page cache anyway).
-    pg = await PGlite.create(`${dir}/pgdata`, { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${EMBEDDED_SHARED_BUFFERS}`] });
+    if (!existsSync(`${pgdata}/PG_VERSION`)) createCluster(pgdata);
+    pg = await openPglite(pgdata);
   } catch (e) {
-    throw new MoatError('config', `serve: cannot open the embedded store in ${dir}/pgdata: ${(e as Error).message} (is another moat serve using it?)`, { cause: e });
+    if (e instanceof MoatError) throw e;
+    throw new MoatError('config', `serve: cannot open the embedded store in ${pgdata}: ${(e as Error).message} (is another moat serve using it?)`, { cause: e });
   }
   await pg.exec(`SET TIME ZONE 'UTC'`);
   const wrap = (q: { query: typeof pg.query }): Sql => ({
@@ -97,7 +102,62 @@ async function openEmbedded(dir: string): Promise<Store> {
       const { fromPglite } = await import('pg-boss');
       return { backend: 'pglite', db: fromPglite(pg) };
     },
+    memoryBytes() {
+      return pg.Module.HEAPU8.buffer.byteLength;
+    },
   };
+}
+
+/**
+ * PostgreSQL's SQL parser (raw_parser, Bison's parser: one 107 KB WebAssembly function) runs for
+ * every statement, so V8 soon hands it to its optimizing compiler, which needs 614 MB of zone memory
+ * for that one function for about a second (V8 13.6, Node 24: --turbo-stats-wasm). That compile was
+ * the server's peak RSS (829 MB under the bench's ingest, 860 MB with Moat's own load at startup);
+ * the WebAssembly memory itself stayed at 128 MB. So the parser keeps V8's baseline code (Liftoff)
+ * and every other function is optimized as usual: V8 decides whether a function may tier up when it
+ * first compiles it, lazily, on its first call, from --wasm-tier-up-filter. The first statement
+ * runs the parser alone (an empty statement) with the filter naming no function (0 is an import),
+ * so only the few functions that statement calls first stay on baseline code. Measured with the
+ * bench, same build with and without: peak RSS 786 → 500–517 MB, re-match CPU 47.4 → 47.8 s
+ * (docs/serve.md). store.test.ts fails if a Node or PGlite update undoes it.
+ */
+async function openPglite(pgdata: string): Promise<PGliteType> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  let parserCompiled = false;
+  class ParserOnBaselinePGlite extends PGlite {
+    // PGlite's first statement once the backend runs (its documented hook at the end of init).
+    override async _initArrayTypes(options?: { force?: boolean }): Promise<void> {
+      if (!parserCompiled) {
+        parserCompiled = true;
+        setFlagsFromString('--wasm-tier-up-filter=0');
+        try {
+          await this.exec('-- compile the parser alone');
+        } finally {
+          setFlagsFromString('--wasm-tier-up-filter=-1');
+        }
+      }
+      return super._initArrayTypes(options);
+    }
+  }
+  // Its WebAssembly memory only grows, and shared buffers are part of it: 32 MB, not PostgreSQL's 128 MB (the files
+  // are read through the system's page cache anyway).
+  const pg = new ParserOnBaselinePGlite(pgdata, { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${EMBEDDED_SHARED_BUFFERS}`] });
+  await pg.waitReady;
+  return pg;
+}
+
+/**
+ * A new cluster is made in a child process: initdb runs the parser in this process's copy of the
+ * WebAssembly module (V8 shares compiled code between instances of one module) before the store
+ * could keep it on baseline code.
+ */
+function createCluster(pgdata: string): void {
+  const script = `const { PGlite } = await import(${JSON.stringify(import.meta.resolve('@electric-sql/pglite'))}); await (await PGlite.create(process.argv[1])).close();`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script, pgdata], { encoding: 'utf8' });
+  if (r.status !== 0) {
+    const why = (r.error?.message ?? r.stderr).trim().split('\n').filter((l) => l.trim() !== '').pop() ?? `exit ${r.status}`;
+    throw new MoatError('config', `serve: cannot create the embedded store in ${pgdata}: ${why} (check the directory's permissions and free space)`);
+  }
 }
 
 async function openPostgres(url: string): Promise<Store> {
@@ -138,6 +198,9 @@ async function openPostgres(url: string): Promise<Store> {
     },
     async bossOptions() {
       return { connectionString: url, max: 4 };
+    },
+    memoryBytes() {
+      return undefined;
     },
   };
 
