@@ -6,6 +6,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import { EngineError } from './errors.ts';
 import { resolveEndpoint, type Endpoint } from './endpoint.ts';
 import { SshConnection } from './ssh-connection.ts';
+import { rawStreamGet } from './raw-stream.ts';
 
 /** The newest API version Moat speaks; older engines are spoken to in their own version. */
 export const MAX_API_VERSION = '1.45';
@@ -122,6 +123,25 @@ export class EngineClient {
           ? { createConnection: () => new SshConnection(ep, this.sshCommand) as never }
           : { host: ep.host, port: ep.port, ...(ep.tls ? tlsOptions(ep) : {}) };
     const versioned = `/v${this.apiVersion}${path}`;
+    // A bulk transfer (an export) from a local engine: read without node:http (raw-stream.ts says why).
+    if (ep.kind === 'unix' && opts.readAheadBytes && method === 'GET' && opts.body === undefined) {
+      const idle = opts.idleTimeoutMs ?? 0;
+      return rawStreamGet(
+        { socketPath: ep.socketPath, path: versioned, signal: opts.signal, headersTimeoutMs: this.timeoutMs, idleTimeoutMs: idle, readAheadBytes: opts.readAheadBytes, onSent: opts.onSent },
+        (f) => {
+          switch (f.kind) {
+            case 'socket':
+              return mapSocketError(f.error, ep, path);
+            case 'gone':
+              return goneError(ep, path);
+            case 'timeout':
+              return new EngineError('timeout', f.phase === 'headers' ? `the engine at ${ep.display} did not answer ${method} ${path} within ${this.timeoutMs} ms` : `the engine at ${ep.display} sent nothing for ${idle} ms on ${method} ${path}`);
+            case 'protocol':
+              return new EngineError('protocol', `the engine's answer to ${method} ${path} is not HTTP Moat can read (${f.detail}): is ${ep.display} a Docker engine?`);
+          }
+        },
+      );
+    }
     const payload = opts.body === undefined ? undefined : Buffer.from(JSON.stringify(opts.body));
     return new Promise<StreamResponse>((resolve, reject) => {
       const req = mod.request(
