@@ -12,7 +12,7 @@ import { startSecondDaemon } from '../test/support/second-daemon.ts';
 import { makeTlsSet } from '../test/support/tls-certs.ts';
 import { join } from 'node:path';
 import { ensureTestImages, docker, IMAGES, TEST_LABEL } from '../test/support/engine.ts';
-import { MOAT_CLI } from './support/moat-cli.ts';
+import { moatCli } from './support/moat-cli.ts';
 
 const root = join(import.meta.dirname, '..');
 const node = process.execPath;
@@ -37,7 +37,7 @@ function runInspect(ids: string[]): number {
 function runAudit(): Sample {
   const t0 = performance.now();
   // A JSON report for 100 containers passes spawnSync's default 1 MiB output cap, which kills the child.
-  const r = spawnSync(node, ['--import', join(root, 'bench/rss-probe.mjs'), ...MOAT_CLI, 'audit', '--format', 'json', '--fail-on', 'none'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(node, ['--import', join(root, 'bench/rss-probe.mjs'), ...moatCli('audit'), 'audit', '--format', 'json', '--fail-on', 'none'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`moat audit exited ${r.status}: ${r.stderr}`);
   const m = /MOAT_BENCH_MAXRSS_KB=(\d+)/.exec(r.stderr);
@@ -138,7 +138,7 @@ export async function benchTlsRemote(): Promise<void> {
   const once = (env: NodeJS.ProcessEnv): Promise<number> =>
     new Promise((resolve, reject) => {
       const t0 = performance.now();
-      const child = spawn(node, [...MOAT_CLI, 'audit', '--format', 'json', '--fail-on', 'none'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(node, [...moatCli('audit'), 'audit', '--format', 'json', '--fail-on', 'none'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
       let err = '';
       child.stderr.on('data', (c) => (err += c));
       child.on('close', (code) => (code === 0 ? resolve(performance.now() - t0) : reject(new Error(`moat audit exited ${code}: ${err}`))));

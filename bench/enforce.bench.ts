@@ -32,7 +32,7 @@ import { join } from 'node:path';
 import { ensureTestImages, IMAGES } from '../test/support/engine.ts';
 import { loadImage, startSecondDaemon } from '../test/support/second-daemon.ts';
 import { AuthzClient } from './support/authz-client.ts';
-import { MOAT_CLI } from './support/moat-cli.ts';
+import { moatCli } from './support/moat-cli.ts';
 
 const RATE = 500;
 /** Starts per second in the end-to-end start-check measure (each is three plugin calls and an inspect). */
@@ -118,7 +118,7 @@ async function timerLateness(): Promise<string> {
 function startShippedPlugin(dir: string, host: string): Promise<{ socket: string; pid: number | undefined; stop: () => Promise<void> }> {
   const socket = join(dir, 'plugin.sock');
   const flags = (process.env.MOAT_BENCH_ENFORCE_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-  return startServer([...flags, ...MOAT_CLI, 'enforce', 'serve', '--socket', socket, '--host', host, '--log', join(dir, 'decisions.jsonl')], socket, dir, 'serving on', flags.includes('--trace-gc') ? join(dir, 'plugin-gc.txt') : undefined);
+  return startServer([...flags, ...moatCli('enforce'), 'enforce', 'serve', '--socket', socket, '--host', host, '--log', join(dir, 'decisions.jsonl')], socket, dir, 'serving on', flags.includes('--trace-gc') ? join(dir, 'plugin-gc.txt') : undefined);
 }
 
 /** The transport floor (bench/support/authz-floor.ts): the plugin's HTTP without Moat's work. */

@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { docker, TEST_LABEL } from '../test/support/engine.ts';
 import { ensureProbeImage, PROBE_IMAGE } from '../test/support/harden-probe.ts';
-import { MOAT_CLI } from './support/moat-cli.ts';
+import { moatCli } from './support/moat-cli.ts';
 
 
 interface Passes {
@@ -17,7 +17,7 @@ interface Passes {
 
 function hardenRun(name: string): { ms: number; result: Passes } {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [...MOAT_CLI, 'harden', name, '--yes', '--duration', '20s', '--format', 'json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [...moatCli('harden'), 'harden', name, '--yes', '--duration', '20s', '--format', 'json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`moat harden exited ${r.status}: ${r.stderr}`);
   return { ms, result: JSON.parse(r.stdout) as Passes };

@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateComposeCorpus, generateCorpus, generateRealWorldCorpus } from './dockerfile-corpus.ts';
-import { MOAT_CLI } from './support/moat-cli.ts';
+import { moatCli } from './support/moat-cli.ts';
 
 const root = join(import.meta.dirname, '..');
 const RUNS = 5;
@@ -39,7 +39,7 @@ interface CliRun {
 
 function runCli(dir: string, findingsExpected = false): CliRun {
   const s = performance.now();
-  const r = spawnSync(process.execPath, ['--import', join(root, 'bench/rss-probe.mjs'), ...MOAT_CLI, 'lint', dir, '--format', 'json', '--fail-on', 'none'], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, ['--import', join(root, 'bench/rss-probe.mjs'), ...moatCli('lint'), 'lint', dir, '--format', 'json', '--fail-on', 'none'], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
   const ms = performance.now() - s;
   if (r.status !== 0 && !(findingsExpected && r.status === 1)) throw new Error(`moat lint exited ${r.status}: ${r.stderr}`);
   const rss = /MOAT_BENCH_MAXRSS_KB=(\d+)/.exec(r.stderr);

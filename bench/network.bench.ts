@@ -17,7 +17,7 @@ import { renderNetwork } from '../src/features/network/render.ts';
 import { containerFromInspect } from '../src/doors/engine/container.ts';
 import { ContainerInspectSchema, parseEngine } from '../src/doors/engine/inspect-schema.ts';
 import { NetworkInspectSchema, engineNetworkPicture, exposedOf, networkFromInspect } from '../src/doors/engine/network.ts';
-import { MOAT_CLI } from './support/moat-cli.ts';
+import { moatCli } from './support/moat-cli.ts';
 
 const CONTAINERS = 500;
 const NETWORKS = 50;
@@ -64,7 +64,7 @@ export function networkSnapshot(): { networks: Array<Record<string, unknown>>; c
 function run(args: string[]): Promise<{ ms: number; code: number | null; out: number }> {
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...MOAT_CLI, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...moatCli(args[0] ?? ''), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = 0;
     child.stdout.on('data', (c: Buffer) => (out += c.length));
     child.on('error', reject);

@@ -12,6 +12,7 @@
  * dpkg itself lists in the image (`dpkg-query -W` in a container without network).
  */
 import { spawnSync } from 'node:child_process';
+import { moatCli } from './support/moat-cli.ts';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
@@ -35,19 +36,19 @@ export interface Sample {
 }
 
 /** Runs a Node CLI with the RSS/CPU probe preloaded; wall time includes process start. */
-export function runNode(script: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Sample {
+export function runNode(script: string | readonly string[], args: readonly string[], env: NodeJS.ProcessEnv = process.env): Sample {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', join(root, 'bench/rss-probe.mjs'), script, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env });
+  const r = spawnSync(process.execPath, ['--import', join(root, 'bench/rss-probe.mjs'), ...(typeof script === 'string' ? [script] : script), ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env });
   const ms = performance.now() - t0;
-  if (r.status !== 0) throw new Error(`${script} ${args.join(' ')} exited ${r.status}: ${r.stderr.slice(-2000)}`);
+  if (r.status !== 0) throw new Error(`${String(script)} ${args.join(' ')} exited ${r.status}: ${r.stderr.slice(-2000)}`);
   const rss = /MOAT_BENCH_MAXRSS_KB=(\d+)/.exec(r.stderr);
   const cpu = /MOAT_BENCH_CPU_US=(\d+)/.exec(r.stderr);
   return { ms, cpuMs: cpu ? Number(cpu[1]) / 1000 : NaN, rssMb: rss ? Number(rss[1]) / 1024 : NaN, stdout: r.stdout };
 }
 
-/** `moat ARGS` as shipped (the bundled dist/moat/bin.js). */
+/** `moat ARGS` as shipped: the bundle, with the Node flags bin/moat gives that command. */
 export function runMoat(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Sample {
-  return runNode(join(root, 'dist/moat/bin.js'), args, env);
+  return runNode(moatCli(args[0] ?? ''), args, env);
 }
 
 /** The names of the `pkg:deb` components of a CycloneDX document. */
