@@ -66,37 +66,30 @@ export function onLocalFs(path: string, table: MountPoint[] = mounts()): boolean
 
 const missing = (e: unknown): boolean => (e as NodeJS.ErrnoException).code === 'ENOENT';
 
-/** `lstat`, or undefined when nothing is there; other errors are thrown. */
-export async function lstatHere(path: string): Promise<Stats | undefined> {
-  if (onLocalFs(path)) return lstatSync(path, { throwIfNoEntry: false });
+/** A lookup: synchronous on a local file system, else through the thread pool; undefined when nothing is there, other errors thrown. */
+async function lookupHere<T>(path: string, sync: (p: string) => T | undefined, pooled: (p: string) => Promise<T>): Promise<T | undefined> {
+  if (onLocalFs(path)) return sync(path);
   try {
-    return await lstat(path);
+    return await pooled(path);
   } catch (e) {
     if (missing(e)) return undefined;
     throw e;
   }
+}
+
+/** `lstat`, or undefined when nothing is there; other errors are thrown. */
+export function lstatHere(path: string): Promise<Stats | undefined> {
+  return lookupHere(path, (p) => lstatSync(p, { throwIfNoEntry: false }), (p) => lstat(p));
 }
 
 /** `stat` with bigint ids (device and inode compared), or undefined when nothing is there; other errors are thrown. */
-export async function statHere(path: string): Promise<BigIntStats | undefined> {
-  if (onLocalFs(path)) return statSync(path, { bigint: true, throwIfNoEntry: false });
-  try {
-    return await stat(path, { bigint: true });
-  } catch (e) {
-    if (missing(e)) return undefined;
-    throw e;
-  }
+export function statHere(path: string): Promise<BigIntStats | undefined> {
+  return lookupHere(path, (p) => statSync(p, { bigint: true, throwIfNoEntry: false }), (p) => stat(p, { bigint: true }));
 }
 
 /** `stat` (links followed), or undefined when nothing is there; other errors are thrown. */
-export async function statFileHere(path: string): Promise<Stats | undefined> {
-  if (onLocalFs(path)) return statSync(path, { throwIfNoEntry: false });
-  try {
-    return await stat(path);
-  } catch (e) {
-    if (missing(e)) return undefined;
-    throw e;
-  }
+export function statFileHere(path: string): Promise<Stats | undefined> {
+  return lookupHere(path, (p) => statSync(p, { throwIfNoEntry: false }), (p) => stat(p));
 }
 
 export async function readlinkHere(path: string): Promise<string> {
