@@ -10,19 +10,7 @@
 import { connect, type Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import type { IncomingHttpHeaders } from 'node:http';
-
-/** The binding node:http drives (lib/_http_common.js); not in @types/node, so its shape is written here. */
-interface LlhttpParser {
-  initialize(type: number, resource: object, maxHeaderSize: number, lenientFlags: number): void;
-  execute(data: Buffer): number | Error;
-  finish(): number | Error | undefined;
-  close(): void;
-  [callback: number]: unknown;
-}
-interface HttpCommon {
-  HTTPParser: { new (): LlhttpParser; RESPONSE: number; kLenientNone: number; kOnHeaders: number; kOnHeadersComplete: number; kOnBody: number; kOnMessageComplete: number };
-}
-const { HTTPParser } = process.getBuiltinModule('_http_common') as HttpCommon;
+import { HTTPParser } from '../../util/llhttp.ts';
 
 /** Bytes asked of the kernel per socket read: a unix socket's whole send buffer (about 208 KiB by default) fits. */
 const READ_SIZE = 256 * 1024;

@@ -9,19 +9,7 @@
  * anything the parser refuses, and the same three timeouts (headers, whole request, idle).
  */
 import { createServer, type Server, type Socket } from 'node:net';
-
-/** The binding node:http drives (lib/_http_common.js); not in @types/node, so its shape is written here. */
-interface LlhttpParser {
-  initialize(type: number, resource: object, maxHeaderSize: number, lenientFlags: number): void;
-  execute(data: Buffer): number | Error;
-  close(): void;
-  [callback: number]: unknown;
-}
-interface HttpCommon {
-  HTTPParser: { new (): LlhttpParser; REQUEST: number; kLenientNone: number; kOnMessageBegin: number; kOnHeaders: number; kOnHeadersComplete: number; kOnBody: number; kOnMessageComplete: number };
-  methods: readonly string[];
-}
-const { HTTPParser, methods } = process.getBuiltinModule('_http_common') as HttpCommon;
+import { HTTPParser, methods } from '../../../util/llhttp.ts';
 
 export interface WireLimits {
   /** Headers not complete this long after a request's first byte: 400 and close (node:http's headersTimeout). */
