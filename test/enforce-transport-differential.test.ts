@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { Enforcer } from '../src/features/enforce/enforcer.ts';
 import { startPluginServer, type PluginServer } from '../src/features/enforce/server.ts';
 import { rng } from '../src/knowledge/vuln/test-support/rng.ts';
+import { parseReplies } from '../src/features/enforce/transport/test-support/replies.ts';
 
 const CONNECTIONS = 2000;
 const seed = Number(process.env.MOAT_DIFF_SEED ?? 20261207);
@@ -92,21 +93,7 @@ function run(socket: string, bytes: string, pieces: number, expected: number): P
 
 /** Status and body of each answer (the transports' other headers, Date and Keep-Alive, are their own). */
 function answers(raw: string): string[] {
-  const out: string[] = [];
-  let rest = raw;
-  for (;;) {
-    const end = rest.indexOf('\r\n\r\n');
-    if (end < 0) return out;
-    const head = rest.slice(0, end);
-    const length = Number(/content-length: *(\d+)/i.exec(head)?.[1] ?? 0);
-    if (rest.length < end + 4 + length) return out;
-    const connection = /\r\nconnection: *([^\r]*)/i.exec(head)?.[1]?.toLowerCase() ?? '';
-    out.push(`${head.split('\r\n')[0]} ${rest.slice(end + 4, end + 4 + length)} [connection: ${connection}]`);
-    // A client reads nothing after an answer that closes the connection. node:http can write more there
-    // (a chunked body cut by bad bytes gets its 400 twice, with a stray chunk between): not compared.
-    if (connection === 'close') return out;
-    rest = rest.slice(end + 4 + length);
-  }
+  return parseReplies(raw, { stopAtClose: true }).map((r) => `${r.statusLine} ${r.body} [connection: ${r.headers.connection?.toLowerCase() ?? ''}]`);
 }
 
 test(`the wire transport answers ${CONNECTIONS} random connections exactly as node:http does (seed ${seed})`, async () => {

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createWireServer, type WireExchange, type WireLimits } from './wire.ts';
+import { parseReplies, type Reply } from './test-support/replies.ts';
 
 const LIMITS: WireLimits = { headersTimeoutMs: 2000, requestTimeoutMs: 4000, keepAliveTimeoutMs: 120_000, maxHeaderSize: 64 * 1024 };
 
@@ -44,12 +45,6 @@ async function withWire(fn: (socket: string, seen: Seen[]) => Promise<void>, opt
   }
 }
 
-interface Reply {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
-
 /** Writes each piece as its own packet (a pause between them), and reads until the server closes or `want` replies came. */
 function exchange(socket: string, pieces: Array<string | Buffer>, opts: { want?: number; gapMs?: number; endAfter?: boolean; destroyAfter?: boolean } = {}): Promise<{ replies: Reply[]; closed: boolean; raw: string }> {
   return new Promise((resolve) => {
@@ -79,22 +74,6 @@ function exchange(socket: string, pieces: Array<string | Buffer>, opts: { want?:
       if (opts.destroyAfter) setTimeout(() => s.destroy(), 30);
     });
   });
-}
-
-function parseReplies(raw: string): Reply[] {
-  const out: Reply[] = [];
-  let rest = raw;
-  for (;;) {
-    const end = rest.indexOf('\r\n\r\n');
-    if (end < 0) return out;
-    const [line, ...lines] = rest.slice(0, end).split('\r\n');
-    const headers: Record<string, string> = {};
-    for (const l of lines) headers[l.slice(0, l.indexOf(':')).toLowerCase()] = l.slice(l.indexOf(':') + 1).trim();
-    const length = Number(headers['content-length'] ?? 0);
-    if (rest.length < end + 4 + length) return out;
-    out.push({ status: Number(line?.split(' ')[1]), headers, body: rest.slice(end + 4, end + 4 + length) });
-    rest = rest.slice(end + 4 + length);
-  }
 }
 
 const post = (path: string, body: string, extra = ''): string => `POST ${path} HTTP/1.1\r\nHost: plugin\r\n${extra}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
