@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RouteError, routeOf, versionLess } from './route.ts';
+import { posix } from 'node:path';
+import { RouteError, normalPath, routeOf, versionLess } from './route.ts';
 
 test('every spelling the daemon routes to create is create', () => {
   for (const uri of [
@@ -64,4 +65,17 @@ test("the query is read as Go's url.ParseQuery reads it: what dockerd's FormValu
   assert.equal(first('/v1.41/build?networkmode', 'networkmode'), '');
   assert.equal(first('/v1.41/build?t=%E2%9C%93', 't'), '✓');
   assert.deepEqual([...routeOf('POST', '/v1.41/build?x=1;y=2&z=%&w=3').query], [['w', '3']]);
+});
+
+test('the normalising shortcut returns what posix.normalize returns, for every path of up to four segments', () => {
+  const SEGMENTS = ['', '.', '..', 'a', '.b', '..c', 'x.', '...', 'c..d', '%2e'];
+  let checked = 0;
+  const walk = (path: string, depth: number): void => {
+    assert.equal(normalPath(path), posix.normalize(path), path);
+    checked++;
+    if (depth === 4) return;
+    for (const s of SEGMENTS) walk(`${path}/${s}`, depth + 1);
+  };
+  walk('', 0);
+  assert.ok(checked > 10_000);
 });

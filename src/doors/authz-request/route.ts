@@ -80,20 +80,23 @@ const VERSION = /^\/v([0-9.]+)(\/.*)?$/i;
 /** `uri` is `RequestUri` as the daemon sent it (origin-form, or absolute-form with a scheme and host). */
 export function routeOf(method: string, uri: string): Route {
   let target = uri;
-  const abs = /^[a-z][a-z0-9+.-]*:\/\/[^/?]*/i.exec(target);
+  // The daemon sends origin-form; only a URI that does not start with '/' can be absolute-form.
+  const abs = target.startsWith('/') ? null : /^[a-z][a-z0-9+.-]*:\/\/[^/?]*/i.exec(target);
   if (abs) target = target.slice(abs[0].length) || '/';
   if (!target.startsWith('/')) throw new RouteError(`the request URI "${clip(uri)}" is not a path`);
   const q = target.indexOf('?');
   const rawPath = q < 0 ? target : target.slice(0, q);
   const rawQuery = q < 0 ? '' : target.slice(q + 1);
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(rawPath);
-  } catch {
-    throw new RouteError(`the request path "${clip(rawPath)}" has an invalid percent-encoding`);
+  let decoded = rawPath;
+  if (rawPath.includes('%')) {
+    try {
+      decoded = decodeURIComponent(rawPath);
+    } catch {
+      throw new RouteError(`the request path "${clip(rawPath)}" has an invalid percent-encoding`);
+    }
   }
   if (decoded.includes('\0')) throw new RouteError('the request path contains a NUL byte');
-  let path = posix.normalize(decoded);
+  let path = normalPath(decoded);
   if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
   let apiVersion: string | undefined;
   const v = VERSION.exec(path);
@@ -114,6 +117,14 @@ export function routeOf(method: string, uri: string): Route {
     break;
   }
   return route;
+}
+
+/** An empty segment (`//`) or a dot segment (`/./`, `/../`, or one at the end). */
+const NOT_NORMAL = /\/\/|\/\.\.?(?:\/|$)/;
+
+/** `posix.normalize`, skipped for the paths it would return unchanged (nearly all the daemon sends). */
+export function normalPath(p: string): string {
+  return p === '' || NOT_NORMAL.test(p) ? posix.normalize(p) : p;
 }
 
 /**

@@ -2,6 +2,7 @@ import type * as httpT from 'node:http';
 import type * as httpsT from 'node:https';
 import type * as tlsT from 'node:tls';
 import { http, https } from '../../util/node-http.ts';
+import { lstatSync } from 'node:fs';
 import { PassThrough, type Readable } from 'node:stream';
 import { EngineError } from './errors.ts';
 import { resolveEndpoint, type Endpoint } from './endpoint.ts';
@@ -71,6 +72,13 @@ export class EngineClient {
   }
 
   async negotiate(): Promise<void> {
+    const ep = this.endpoint;
+    // A socket that is not there fails here, worded as the connect would fail: `moat enforce`
+    // negotiates again at every start while its daemon is away, and a connect attempt (a
+    // request, a socket, an errno error) costs far more than one lstat.
+    if (ep.kind === 'unix' && !lstatSync(ep.socketPath, { throwIfNoEntry: false })) {
+      throw mapSocketError(Object.assign(new Error(`connect ENOENT ${ep.socketPath}`), { code: 'ENOENT', syscall: 'connect' }), ep, '/_ping');
+    }
     const res = await this.raw('GET', '/_ping');
     if (res.status === 400 && /HTTPS server/i.test(res.body.toString('utf8'))) {
       throw new EngineError('unreachable', `the engine at ${this.endpoint.display} speaks only TLS: set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH to the folder holding ca.pem, cert.pem and key.pem`);

@@ -214,3 +214,20 @@ test('enforce.allow lets a host allow an nfs volume and a named device; a link n
   const zero = await e.judge(create({ ...safe, Devices: [{ PathOnHost: '/dev/zero', PathInContainer: '/dev/z', CgroupPermissions: 'rw' }] }, healthy));
   assert.ok(zero.findings.some((f) => f.rule === 'container-host-devices'), 'a device not on the list is still reported');
 });
+
+test('a read is decided at once, a create through a promise, and judge() gives the same decisions', async () => {
+  const e = new Enforcer();
+  const read: AuthzRequest = { user: '', method: 'GET', uri: '/v1.41/containers/json?all=1', headers: {} };
+  const now = e.judgeNow(read);
+  assert.ok(!(now instanceof Promise), 'nothing outside the process is needed for a read');
+  assert.equal(now.allow, true);
+  const create: AuthzRequest = { user: '', method: 'POST', uri: '/v1.41/containers/create', headers: {}, body: Buffer.from('{"Image":"x","HostConfig":{"Privileged":true}}') };
+  const later = e.judgeNow(create);
+  assert.ok(later instanceof Promise);
+  const [j, viaJudge] = [await later, await e.judge(create)];
+  assert.equal(j.rule, 'container-privileged');
+  assert.deepEqual({ ...j, route: undefined }, { ...viaJudge, route: undefined });
+  const bad = e.judgeNow({ user: '', method: 'POST', uri: '/v1.41/containers%ZZ/create', headers: {} });
+  assert.ok(!(bad instanceof Promise));
+  assert.match(bad.msg, /invalid percent-encoding/);
+});

@@ -24,7 +24,7 @@ import { IMAGE_SIGNATURE_RULE, type ImageTrustGate } from './image-trust.ts';
 import { maskSecrets } from './mask.ts';
 import { actionFor, exceptionFor } from './policy.ts';
 import type { AuthzRequest } from '../../doors/authz-request/protocol.ts';
-import { REQUEST_REASONS, baselineSpec, envSecrets, interpret, type RequestSubject } from '../../doors/authz-request/requests.ts';
+import { REQUEST_REASONS, baselineSpec, envSecrets, interpret, type Interpretation, type RequestSubject } from '../../doors/authz-request/requests.ts';
 import { RouteError, routeOf, type EndpointKind, type Route } from '../../doors/authz-request/route.ts';
 
 export interface EnforcerOptions {
@@ -107,30 +107,43 @@ export class Enforcer {
   light(req: Pick<AuthzRequest, 'method' | 'uri'>): boolean {
     try {
       const route = routeOf(req.method, req.uri);
-      // The server asks light() and then judge() of the same request: the route is read once.
-      this.routed.set(req, { method: req.method, uri: req.uri, route });
+      // The server asks light() and then judge() of the same request, one after the other: the route is read once.
+      this.routedReq = req;
+      this.routed = { method: req.method, uri: req.uri, route };
       return route.kind === 'other';
     } catch {
       return false;
     }
   }
 
-  /** A route light() read for the request, taken once (a second judge of the same object reads it again). */
-  private readonly routed = new WeakMap<object, { method: string; uri: string; route: Route }>();
+  /** The route light() read for the last request it saw, taken once by the judge of that same request. */
+  private routedReq: object | undefined;
+  private routed: { method: string; uri: string; route: Route } | undefined;
 
   /** Judges one AuthZReq. Never throws: anything unexpected denies (fail closed). */
   async judge(req: AuthzRequest): Promise<Judgement> {
+    return this.judgeNow(req);
+  }
+
+  /**
+   * judge(), but a decision that needs nothing outside this process (a read, a request
+   * refused or allowed by its route alone) comes back at once rather than as a promise: the
+   * plugin then answers in the same turn of the event loop. Never throws.
+   */
+  judgeNow(req: AuthzRequest): Judgement | Promise<Judgement> {
     let route: Route;
     try {
-      const seen = this.routed.get(req);
-      this.routed.delete(req);
+      const seen = this.routedReq === req ? this.routed : undefined;
+      this.routedReq = undefined;
+      this.routed = undefined;
       route = seen && seen.method === req.method && seen.uri === req.uri ? seen.route : routeOf(req.method, req.uri);
     } catch (e) {
       if (e instanceof RouteError) return denied('other', REQUEST_REASONS.unreadable, `${e.message}: the daemon would route it somewhere Moat cannot tell`);
-      throw e;
+      return Promise.reject(e as Error);
     }
+    let it: Interpretation;
     try {
-      const it = interpret(route, req);
+      it = interpret(route, req);
       if ('allow' in it) return { allow: true, msg: '', endpoint: route.kind, route, findings: [], notes: [] };
       if ('deny' in it) return { ...denied(route.kind, it.deny.rule, it.deny.reason), route };
       if ('unjudged' in it) {
@@ -138,6 +151,14 @@ export class Enforcer {
         return { ...denied(route.kind, REQUEST_REASONS.unjudged, `Moat cannot judge ${it.unjudged}; set enforce.unjudged: allow in moat.yaml to let such requests through`), route };
       }
       if ('install' in it) return { ...this.judgeInstall(it.install, route.kind), route };
+    } catch (e) {
+      return this.failed(route, e);
+    }
+    return this.judgeAsync(route, it, req);
+  }
+
+  private async judgeAsync(route: Route, it: Extract<Interpretation, { subject: unknown } | { start: unknown }>, req: AuthzRequest): Promise<Judgement> {
+    try {
       if ('start' in it) return { ...(await this.judgeStart(it.start, it.target, req.user, route.kind)), route };
       if (route.kind === 'build') {
         const refused = buildPolicyDenials(route, this.policy.build);
@@ -146,11 +167,15 @@ export class Enforcer {
       const image = await this.imageForUser(it.subject);
       return { ...(await this.judgeSubject(it.subject, req.user, route.kind, image)), route };
     } catch (e) {
-      if (e instanceof EngineError || e instanceof DeadlineError) {
-        return { ...denied(route.kind, START_REASONS.unanswered, `the daemon (${this.daemon?.display ?? 'unknown'}) did not show what would run (${e.message}): denied rather than let through unjudged`), route };
-      }
-      return { ...denied(route.kind, REQUEST_REASONS.unreadable, `Moat could not judge this request (${(e as Error).message}): denied rather than let through unchecked`), route };
+      return this.failed(route, e);
     }
+  }
+
+  private failed(route: Route, e: unknown): Judgement {
+    if (e instanceof EngineError || e instanceof DeadlineError) {
+      return { ...denied(route.kind, START_REASONS.unanswered, `the daemon (${this.daemon?.display ?? 'unknown'}) did not show what would run (${e.message}): denied rather than let through unjudged`), route };
+    }
+    return { ...denied(route.kind, REQUEST_REASONS.unreadable, `Moat could not judge this request (${(e as Error).message}): denied rather than let through unchecked`), route };
   }
 
   /** Judges a spec that came from another door (`moat enforce test`): as the create request it stands for. */

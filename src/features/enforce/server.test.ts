@@ -179,3 +179,40 @@ test("a start check's read comes back through the plugin while the start holds t
     assert.match((JSON.parse(start.body) as { Msg: string }).Msg, /enforce-overload/);
   });
 });
+
+test('each request is denied at its own deadline: one that hangs neither holds back nor hurries those behind it', { timeout: 10_000 }, async () => {
+  // Every request gets the same time, so the server keeps one queue of deadlines and one timer: this holds it to per-request deadlines.
+  const hangs = {
+    judgeNow: (r: AuthzRequest): Judgement | Promise<Judgement> => (r.uri.includes('hang') ? new Promise<Judgement>(() => undefined) : { allow: true, msg: '', endpoint: 'other', findings: [], notes: [] }),
+    judge: async (r: AuthzRequest): Promise<Judgement> => hangs.judgeNow(r),
+  };
+  await withServer({ enforcer: hangs, timeoutMs: 300 }, async (socket, lines) => {
+    const timed = async (uri: string): Promise<{ ms: number; allow: boolean; msg: string }> => {
+      const t0 = performance.now();
+      const r = JSON.parse((await authz(socket, envelope({ RequestMethod: 'GET', RequestUri: uri }))).body) as { Allow: boolean; Msg?: string };
+      return { ms: performance.now() - t0, allow: r.Allow, msg: r.Msg ?? '' };
+    };
+    const first = timed('/v1.41/hang/1');
+    await new Promise((r) => setTimeout(r, 20));
+    const quick = await Promise.all([1, 2, 3, 4, 5].map((i) => timed(`/v1.41/containers/${i}/json`)));
+    for (const q of quick) assert.ok(q.allow && q.ms < 250, `a read behind a hanging request is answered at once (${q.ms} ms)`);
+    await new Promise((r) => setTimeout(r, 150));
+    const second = timed('/v1.41/hang/2');
+    const [a, b] = await Promise.all([first, second]);
+    for (const x of [a, b]) {
+      assert.equal(x.allow, false);
+      assert.match(x.msg, /enforce-timeout: no decision within 300 ms/);
+      assert.ok(x.ms >= 290 && x.ms < 700, `denied at its own deadline (${x.ms} ms)`);
+    }
+    assert.equal(lines.filter((l) => l.rule === 'enforce-timeout').length, 2);
+  });
+});
+
+test('a judge that throws at once, or answers at once, is answered in the same way as one that takes its time', async () => {
+  const throwsNow = { judgeNow: (): Judgement => { throw new Error('sync boom'); }, judge: async (): Promise<Judgement> => Promise.reject(new Error('unused')) };
+  await withServer({ enforcer: throwsNow }, async (socket) => {
+    const body = JSON.parse((await authz(socket, envelope({}))).body) as { Allow: boolean; Msg: string };
+    assert.equal(body.Allow, false);
+    assert.match(body.Msg, /enforce-unreadable: Moat could not judge this request \(sync boom\)/);
+  });
+});

@@ -20,7 +20,7 @@ import { createWireServer } from './transport/wire.ts';
 export interface PluginServerOptions {
   socketPath: string;
   /** Anything that judges (the Enforcer; tests give slow or failing judges). */
-  enforcer: Pick<Enforcer, 'judge'> & Partial<Pick<Enforcer, 'light'>>;
+  enforcer: Pick<Enforcer, 'judge'> & Partial<Pick<Enforcer, 'light' | 'judgeNow'>>;
   log?: DecisionSink;
   /** Every AuthZReq is answered within this (default 1000 ms); past it the answer is a denial. */
   timeoutMs?: number;
@@ -64,7 +64,7 @@ export async function startPluginServer(opts: PluginServerOptions): Promise<Plug
 
   /** Routes one request: endpoints that ignore their body are answered at once (undefined); AuthZReq gets a sink. */
   function dispatch(method: string, url: string, send: Send): BodySink | undefined {
-    if (method === 'POST' && url === AUTHZ_REQ_PATH) return authzReq(send);
+    if (method === 'POST' && url === AUTHZ_REQ_PATH) return new AuthzExchange(send);
     // Responses are allowed unread: a denial there comes after the daemon acted (the container exists).
     if (method === 'POST' && url === ACTIVATE_PATH) send(200, { Implements: ['authz'] });
     else if (method === 'POST' && url === AUTHZ_RES_PATH) send(200, ALLOW);
@@ -72,79 +72,107 @@ export async function startPluginServer(opts: PluginServerOptions): Promise<Plug
     return undefined;
   }
 
-  function authzReq(send: Send): BodySink {
-    const started = performance.now();
-    stats.requests++;
-    let answered = false;
-    let envelope: Pick<AuthzRequest, 'user' | 'method' | 'uri'> = { user: '', method: '', uri: '' };
-    const answer = (j: Judgement, close = false): void => {
-      if (answered) return;
-      answered = true;
-      clearTimeout(timer);
+  const deadlines = new Deadlines();
+
+  /**
+   * One AuthZReq from its headers to its answer. A class rather than closures: at hundreds of
+   * calls a second, what each request allocates is what the collector pauses for.
+   */
+  class AuthzExchange implements BodySink, Expiring {
+    readonly started = performance.now();
+    readonly deadline = this.started + timeoutMs;
+    answered = false;
+    private envelope: Pick<AuthzRequest, 'user' | 'method' | 'uri'> = NO_ENVELOPE;
+    private first: Buffer | undefined = undefined;
+    private chunks: Buffer[] | undefined = undefined;
+    private size = 0;
+    private light = false;
+    private readonly send: Send;
+
+    constructor(send: Send) {
+      this.send = send;
+      stats.requests++;
+      deadlines.add(this);
+    }
+
+    answer(j: Judgement, close = false): void {
+      if (this.answered) return;
+      this.answered = true;
       if (!j.allow) stats.denied++;
-      send(200, j.allow ? ALLOW : { Allow: false, Msg: j.msg }, close);
+      this.send(200, j.allow ? ALLOW : { Allow: false, Msg: j.msg }, close);
       const log = opts.log;
       if (log) {
-        const ms = performance.now() - started;
-        const at = new Date();
-        const seen = envelope;
-        if (log.later) log.later(() => decisionLine(seen, j, ms, at));
-        else log.write(decisionLine(seen, j, ms, at));
+        const ms = performance.now() - this.started;
+        const at = Date.now();
+        const seen = this.envelope;
+        if (log.later) log.later(() => decisionLine(seen, j, ms, new Date(at)));
+        else log.write(decisionLine(seen, j, ms, new Date(at)));
       }
-    };
-    const deny = (rule: string, msg: string, close = false): void => answer({ allow: false, msg: `moat: denied: ${rule}: ${msg}`, rule, endpoint: 'other', findings: [], notes: [] }, close);
-    const timer = setTimeout(() => {
-      stats.timeouts++;
-      deny(REQUEST_REASONS.timeout, `no decision within ${timeoutMs} ms; denied rather than let through unchecked`, true);
-    }, timeoutMs);
+    }
 
-    let first: Buffer | undefined;
-    let chunks: Buffer[] | undefined;
-    let size = 0;
-    return {
-      data(c) {
-        if (answered) return false;
-        size += c.length;
-        if (size > maxBytes) {
-          deny(REQUEST_REASONS.malformed, `the AuthZ request is larger than ${maxBytes} bytes (the daemon never sends one that large)`, true);
-          return false;
-        }
-        // Most envelopes arrive in one piece: no array, no copy.
-        if (first === undefined) first = c;
-        else (chunks ??= [first]).push(c);
-        return true;
-      },
-      abort() {
-        deny(REQUEST_REASONS.malformed, 'the AuthZ request was cut off', true);
-      },
-      end() {
-        if (answered) return;
-        let parsed: AuthzRequest;
-        try {
-          const whole = chunks ? Buffer.concat(chunks) : (first ?? Buffer.alloc(0));
-          parsed = parseAuthzRequest(whole.toString('utf8'));
-        } catch (e) {
-          deny(REQUEST_REASONS.malformed, e instanceof ProtocolError ? e.message : 'the AuthZ request cannot be read');
-          return;
-        }
-        envelope = { user: parsed.user, method: parsed.method, uri: parsed.uri };
-        // Reads take no slot: a start check's own GETs come back through here and must never wait behind the starts.
-        const light = opts.enforcer.light?.(parsed) === true;
-        if (!light && inFlight >= maxInFlight) {
-          stats.overloads++;
-          deny(REQUEST_REASONS.overload, `${maxInFlight} requests are already being judged; denied rather than queued without bound`);
-          return;
-        }
-        if (!light) inFlight++;
-        opts.enforcer
-          .judge(parsed)
-          .then((j) => answer(j))
-          .catch((e: unknown) => deny(REQUEST_REASONS.unreadable, `Moat could not judge this request (${(e as Error).message}); denied rather than let through unchecked`))
-          .finally(() => {
-            if (!light) inFlight--;
-          });
-      },
-    };
+    deny(rule: string, msg: string, close = false): void {
+      this.answer({ allow: false, msg: `moat: denied: ${rule}: ${msg}`, rule, endpoint: 'other', findings: [], notes: [] }, close);
+    }
+
+    expire(): void {
+      stats.timeouts++;
+      this.deny(REQUEST_REASONS.timeout, `no decision within ${timeoutMs} ms; denied rather than let through unchecked`, true);
+    }
+
+    data(c: Buffer): boolean {
+      if (this.answered) return false;
+      this.size += c.length;
+      if (this.size > maxBytes) {
+        this.deny(REQUEST_REASONS.malformed, `the AuthZ request is larger than ${maxBytes} bytes (the daemon never sends one that large)`, true);
+        return false;
+      }
+      // Most envelopes arrive in one piece: no array, no copy.
+      if (this.first === undefined) this.first = c;
+      else (this.chunks ??= [this.first]).push(c);
+      return true;
+    }
+
+    abort(): void {
+      this.deny(REQUEST_REASONS.malformed, 'the AuthZ request was cut off', true);
+    }
+
+    end(): void {
+      if (this.answered) return;
+      let parsed: AuthzRequest;
+      try {
+        const whole = this.chunks ? Buffer.concat(this.chunks) : (this.first ?? Buffer.alloc(0));
+        parsed = parseAuthzRequest(whole.toString('utf8'));
+      } catch (e) {
+        this.deny(REQUEST_REASONS.malformed, e instanceof ProtocolError ? e.message : 'the AuthZ request cannot be read');
+        return;
+      }
+      this.envelope = { user: parsed.user, method: parsed.method, uri: parsed.uri };
+      // Reads take no slot: a start check's own GETs come back through here and must never wait behind the starts.
+      const enforcer = opts.enforcer;
+      this.light = enforcer.light?.(parsed) === true;
+      if (!this.light && inFlight >= maxInFlight) {
+        stats.overloads++;
+        this.deny(REQUEST_REASONS.overload, `${maxInFlight} requests are already being judged; denied rather than queued without bound`);
+        return;
+      }
+      if (!this.light) inFlight++;
+      let decided: Judgement | PromiseLike<Judgement>;
+      try {
+        decided = enforcer.judgeNow ? enforcer.judgeNow(parsed) : enforcer.judge(parsed);
+      } catch (e) {
+        this.judged(undefined, e);
+        return;
+      }
+      // A decision that needed nothing outside the process is answered in this same turn (a read, most of all).
+      if (isThenable(decided)) decided.then((j) => this.judged(j), (e: unknown) => this.judged(undefined, e));
+      else this.judged(decided);
+    }
+
+    private judged(j: Judgement | undefined, failure?: unknown): void {
+      if (!this.light) inFlight--;
+      if (j) this.answer(j);
+      else this.deny(REQUEST_REASONS.unreadable, `Moat could not judge this request (${(failure as Error)?.message}); denied rather than let through unchecked`);
+    }
   }
 
   const limits = { headersTimeoutMs: Math.max(2 * timeoutMs, 2000), requestTimeoutMs: Math.max(4 * timeoutMs, 4000), keepAliveTimeoutMs: 120_000, maxHeaderSize: 64 * 1024 };
@@ -260,4 +288,68 @@ function answers(path: string): Promise<boolean> {
     });
     s.once('error', () => resolve(false));
   });
+}
+
+function isThenable<T>(x: T | PromiseLike<T>): x is PromiseLike<T> {
+  return typeof (x as { then?: unknown }).then === 'function';
+}
+
+const NO_ENVELOPE: Pick<AuthzRequest, 'user' | 'method' | 'uri'> = { user: '', method: '', uri: '' };
+
+interface Expiring {
+  readonly deadline: number;
+  readonly answered: boolean;
+  expire(): void;
+}
+
+/**
+ * Every AuthZReq's deadline, with one timer rather than a timer set and cleared per request.
+ * All requests get the same time, so deadlines fall in arrival order: a queue whose head is
+ * the next to expire. Answered requests leave from the head as new ones arrive, so the queue
+ * holds only what is still waiting (and what arrived behind it).
+ */
+class Deadlines {
+  private readonly queue: Expiring[] = [];
+  private head = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  add(x: Expiring): void {
+    this.drop();
+    this.queue.push(x);
+    if (!this.timer) this.arm(x.deadline);
+  }
+
+  /** Removes answered requests from the head; the array is reset or compacted as it empties. */
+  private drop(): void {
+    const q = this.queue;
+    while (this.head < q.length && (q[this.head] as Expiring).answered) this.head++;
+    if (this.head === q.length) {
+      q.length = 0;
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > q.length) {
+      q.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+
+  private arm(at: number): void {
+    // A timer may fire a little early by the performance clock: the sweep re-arms for what is left.
+    // Unref'd: the listening socket keeps the process alive while it serves, and after close nothing is owed.
+    this.timer = setTimeout(() => this.sweep(), Math.max(1, Math.ceil(at - performance.now())));
+    this.timer.unref();
+  }
+
+  private sweep(): void {
+    this.timer = undefined;
+    const now = performance.now();
+    const q = this.queue;
+    while (this.head < q.length) {
+      const x = q[this.head] as Expiring;
+      if (!x.answered && x.deadline > now) break;
+      this.head++;
+      if (!x.answered) x.expire();
+    }
+    this.drop();
+    if (this.head < q.length) this.arm((q[this.head] as Expiring).deadline);
+  }
 }
