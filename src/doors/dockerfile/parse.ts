@@ -1,5 +1,5 @@
 import type { Parser } from 'web-tree-sitter';
-import type { Comment, Directive, DockerfileSpec, Flag, Heredoc, Instruction, Stage } from '../../models/dockerfile-spec.ts';
+import type { Comment, Directive, DockerfileSpec, Flag, Heredoc, Instruction, Stage, Word } from '../../models/dockerfile-spec.ts';
 import type { Location } from '../../models/location.ts';
 import { locatedMessage, MoatError } from '../../util/errors.ts';
 import { parseImageRef } from '../../models/image-ref.ts';
@@ -211,18 +211,31 @@ function buildInstruction(ctx: BuildContext, keyword: string, logical: MappedTex
   const text = rest.text.replace(/[ \t]+$/, '');
   const textAt: Location = rest.locate(file, 0);
 
-  const instruction: Instruction = {
-    keyword,
-    at,
-    span: { line: at.line ?? 1, column: at.column ?? 1, endLine: at.line ?? 1, endColumn: at.column ?? 1 },
-    stage,
-    source: '',
-    flags,
-    text,
-    textAt,
-    args: toWords(splitBlank(text), rest, file),
-    heredocs: [],
-  };
+  const span = { line: at.line ?? 1, column: at.column ?? 1, endLine: at.line ?? 1, endColumn: at.column ?? 1 };
+  const argsMap = rest;
+  let args: Word[] | undefined;
+  // A RUN's words are its shell script's, which `shell` holds parsed; no rule reads them
+  // blank-split, and a long chain's were a tenth of what a lint allocates. Made when read.
+  const instruction: Instruction =
+    keyword === 'RUN'
+      ? {
+          keyword,
+          at,
+          span,
+          stage,
+          source: '',
+          flags,
+          text,
+          textAt,
+          get args(): Word[] {
+            return (args ??= toWords(splitBlank(text), argsMap, file));
+          },
+          set args(value: Word[]) {
+            args = value;
+          },
+          heredocs: [],
+        }
+      : { keyword, at, span, stage, source: '', flags, text, textAt, args: toWords(splitBlank(text), rest, file), heredocs: [] };
 
   if (onbuildKeyword) {
     const kw = /^[A-Za-z]+/.exec(text)?.[0];
@@ -242,7 +255,8 @@ function buildInstruction(ctx: BuildContext, keyword: string, logical: MappedTex
   if (keyword === 'ENV' || keyword === 'LABEL' || keyword === 'ARG') instruction.pairs = keyValues(keyword, text, rest, file, ctx.escape);
 
   let line = nextLine;
-  if (HEREDOC_KEYWORDS.has(keyword) && !json) {
+  // Every heredoc marker holds `<<`: most instructions have none, and the marker's pattern is not run on them.
+  if (HEREDOC_KEYWORDS.has(keyword) && !json && text.includes('<<')) {
     const read = readHeredocs(ctx, rest, line);
     instruction.heredocs = read.heredocs;
     line = read.nextLine;
@@ -292,8 +306,11 @@ function readHeredocs(ctx: BuildContext, rest: MappedText, start: number): { her
  */
 function shellOf(ctx: BuildContext, instruction: Instruction, script: MappedText) {
   // Blank out the heredoc markers, keeping offsets, so the command line parses on its own.
-  const commandLine = script.slice(0);
-  commandLine.text = script.text.replace(HEREDOC_MARK, (s) => s.replace(/\S/g, ' '));
+  let commandLine = script;
+  if (script.text.includes('<<')) {
+    commandLine = script.slice(0);
+    commandLine.text = script.text.replace(HEREDOC_MARK, (s) => s.replace(/\S/g, ' '));
+  }
   const main = parseShell(ctx.parser, commandLine, ctx.shell, ctx.file);
   main.text = script.text;
   const runner = main.commands[0]?.name;
