@@ -33,31 +33,48 @@ export interface Found {
 
 /**
  * Every shell command of every RUN (triggers included), optionally only those named `names`.
- * Twenty rules ask this of the same spec: the lists are built once per spec and set of names,
- * as `executable`'s are. Callers must not change the array they get.
+ * Twenty rules ask this of the same spec: the commands are listed once per spec, by name as
+ * well, so a rule asking for `apk` gets its list without a pass over the others. Callers
+ * must not change the array they get.
  */
 export function runCommands(spec: DockerfileSpec, ...names: string[]): readonly Found[] {
-  let byNames = RUN_COMMANDS.get(spec);
-  if (!byNames) {
+  let cached = RUN_COMMANDS.get(spec);
+  if (!cached) {
     const all: Found[] = [];
-    for (const instruction of executable(spec, 'RUN')) {
+    const byName = new Map<string, Found[]>();
+    const runs = executable(spec, 'RUN');
+    for (let k = 0; k < runs.length; k++) {
+      const instruction = runs[k] as Instruction;
       const script = instruction.shell;
       if (!script) continue;
-      for (const command of script.commands) all.push({ instruction, script, command });
+      const commands = script.commands;
+      for (let c = 0; c < commands.length; c++) {
+        const command = commands[c] as ShellCommand;
+        const found: Found = { instruction, script, command };
+        all.push(found);
+        const named = byName.get(command.name);
+        if (named) named.push(found);
+        else byName.set(command.name, [found]);
+      }
     }
-    byNames = new Map([['', all]]);
-    RUN_COMMANDS.set(spec, byNames);
+    cached = { all, byName, byNames: new Map() };
+    RUN_COMMANDS.set(spec, cached);
   }
+  if (names.length === 0) return cached.all;
+  if (names.length === 1) return cached.byName.get(names[0] as string) ?? NONE;
+  // Several names: in file order across them, made once per set of names.
   const key = names.join('\0');
-  let list = byNames.get(key);
+  let list = cached.byNames.get(key);
   if (!list) {
-    list = (byNames.get('') as Found[]).filter((f) => names.includes(f.command.name));
-    byNames.set(key, list);
+    list = cached.all.filter((f) => names.includes(f.command.name));
+    cached.byNames.set(key, list);
   }
   return list;
 }
 
-const RUN_COMMANDS = new WeakMap<DockerfileSpec, Map<string, Found[]>>();
+const NONE: readonly Found[] = Object.freeze([]);
+
+const RUN_COMMANDS = new WeakMap<DockerfileSpec, { all: Found[]; byName: Map<string, Found[]>; byNames: Map<string, Found[]> }>();
 
 /** The words after the command name that are not options (`-x`, `--long`). */
 export function operands(cmd: ShellCommand): ShellWord[] {
