@@ -2,6 +2,7 @@ import type { Node, Parser } from 'web-tree-sitter';
 import type { Location } from '../../models/location.ts';
 import type { ShellCommand, ShellScript, ShellWord } from '../../models/dockerfile-spec.ts';
 import type { MappedText } from './text.ts';
+import { isSpace } from './words.ts';
 
 export { bashParser as shellParser } from '../common/bash.ts';
 
@@ -63,12 +64,15 @@ function parsePieces(parser: Parser, source: MappedText, shell: string[], file: 
   const commands: ShellCommand[] = [];
   let pipelines = firstPipeline;
   let hasPipe = false;
-  for (const p of pieces) {
+  for (let k = 0; k < pieces.length; k++) {
+    const p = pieces[k] as Piece;
     const part = source.slice(p.start, p.end);
     const read = simplePiece(part, shell, file, pipelines) ?? substitutionAssignment(part, shell, file, pipelines) ?? unaryTest(part, shell, pipelines) ?? caseStatement(part, shell, file, pipelines) ?? parseShellTree(parser, part, shell, file, pipelines);
     if (read.errors.length) return undefined;
     // The piece's commands are its own, just made: set in place rather than copied.
-    for (const c of read.commands) {
+    const made = read.commands;
+    for (let m = 0; m < made.length; m++) {
+      const c = made[m] as ShellCommand;
       c.conditional ||= p.afterOr;
       c.index = commands.length;
       commands.push(c);
@@ -233,10 +237,12 @@ export function substitutionAssignment(source: MappedText, shell: string[], file
  * is not a simple piece.
  */
 function addConditional(acc: { commands: ShellCommand[]; pipelines: number; hasPipe: boolean }, parts: MappedText[], shell: string[], file: string): boolean {
-  for (const part of parts) {
-    const read = simplePiece(part, shell, file, acc.pipelines);
+  for (let k = 0; k < parts.length; k++) {
+    const read = simplePiece(parts[k] as MappedText, shell, file, acc.pipelines);
     if (!read) return false;
-    for (const c of read.commands) {
+    const made = read.commands;
+    for (let m = 0; m < made.length; m++) {
+      const c = made[m] as ShellCommand;
       c.conditional = true;
       c.index = acc.commands.length;
       acc.commands.push(c);
@@ -367,7 +373,7 @@ export function topLevelPieces(text: string): Piece[] | undefined {
     quotedWord = true;
   };
   const cut = (end: number, op: string): boolean => {
-    if (text.slice(start, end).trim() === '') return false;
+    if (blank(text, start, end)) return false;
     pieces.push({ start, end, afterOr });
     afterOr = op === '||';
     return true;
@@ -408,27 +414,28 @@ export function topLevelPieces(text: string): Piece[] | undefined {
     }
     if (c === ';' || c === '&' || c === '|' || c === '<' || c === '>') {
       if (!endWord()) return undefined;
-      const two = text.slice(i, i + 2);
+      // The operator's second character (undefined at the end), compared rather than sliced out.
+      const d = text[i + 1];
       if (c === '<' || c === '>') {
         // A redirection: `>&`, `>>`, `>|`, `<&`, `<>` are one operator; `<<` was refused above.
-        i += two === '>&' || two === '>>' || two === '>|' || two === '<&' || two === '<>' ? 2 : 1;
+        i += (c === '>' && (d === '&' || d === '>' || d === '|')) || (c === '<' && (d === '&' || d === '>')) ? 2 : 1;
         continue;
       }
-      if (two === '&>') {
+      if (c === '&' && d === '>') {
         i += text[i + 2] === '>' ? 3 : 2;
         continue;
       }
-      if (c === '|' && two !== '||') {
-        i += two === '|&' ? 2 : 1;
+      if (c === '|' && d !== '|') {
+        i += d === '&' ? 2 : 1;
         continue;
       }
-      if (c === '&' && two !== '&&') return undefined;
-      if (c === ';' && (two === ';;' || two === ';&')) {
+      if (c === '&' && d !== '&') return undefined;
+      if (c === ';' && (d === ';' || d === '&')) {
         if (closers.at(-1) !== 'esac') return undefined;
-        i += text.slice(i, i + 3) === ';;&' ? 3 : 2;
+        i += d === ';' && text[i + 2] === '&' ? 3 : 2;
         continue;
       }
-      const op = c === ';' ? ';' : two;
+      const op = c === ';' ? ';' : c === '&' ? '&&' : '||';
       if (closers.length === 0) {
         if (!cut(i, op)) return undefined;
         start = i + op.length;
@@ -443,9 +450,15 @@ export function topLevelPieces(text: string): Piece[] | undefined {
     i++;
   }
   if (!endWord() || closers.length) return undefined;
-  if (text.slice(start).trim() !== '') pieces.push({ start, end: n, afterOr });
+  if (!blank(text, start, n)) pieces.push({ start, end: n, afterOr });
   else if (afterOr || text.slice(0, start).trimEnd().endsWith('&&')) return undefined;
   return pieces;
+}
+
+/** Whether `text` from `start` to `end` is empty or blanks only (what `trim` would empty). */
+function blank(text: string, start: number, end: number): boolean {
+  for (let k = start; k < end; k++) if (!isSpace(text.charCodeAt(k))) return false;
+  return true;
 }
 
 /** The index after the `"` closing a double-quoted string that starts at `from` (after its quote), or -1. */

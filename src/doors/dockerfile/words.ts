@@ -59,8 +59,8 @@ export function splitBlank(text: string): RawWord[] {
   return out;
 }
 
-/** `\s` of a regular expression: ASCII blanks and line ends, and the Unicode spaces. */
-function isSpace(c: number): boolean {
+/** `\s` of a regular expression (and what `trim` removes): ASCII blanks and line ends, and the Unicode spaces. */
+export function isSpace(c: number): boolean {
   if (c === 32 || (c >= 9 && c <= 13)) return true;
   if (c < 160) return false;
   return c === 160 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;

@@ -76,14 +76,27 @@ const NONE: readonly Found[] = Object.freeze([]);
 
 const RUN_COMMANDS = new WeakMap<DockerfileSpec, { all: Found[]; byName: Map<string, Found[]>; byNames: Map<string, Found[]> }>();
 
+// Every rule asks these of every command it looks at: indexed loops over argv, no copies of it.
+
 /** The words after the command name that are not options (`-x`, `--long`). */
 export function operands(cmd: ShellCommand): ShellWord[] {
-  return cmd.argv.slice(1).filter((w) => !w.value.startsWith('-'));
+  const out: ShellWord[] = [];
+  const argv = cmd.argv;
+  for (let k = 1; k < argv.length; k++) {
+    const w = argv[k] as ShellWord;
+    if (!w.value.startsWith('-')) out.push(w);
+  }
+  return out;
 }
 
 /** The first operand: `install` in `apt-get -q install x`. */
 export function subcommand(cmd: ShellCommand): string | undefined {
-  return operands(cmd)[0]?.value;
+  const argv = cmd.argv;
+  for (let k = 1; k < argv.length; k++) {
+    const value = (argv[k] as ShellWord).value;
+    if (!value.startsWith('-')) return value;
+  }
+  return undefined;
 }
 
 /**
@@ -91,14 +104,22 @@ export function subcommand(cmd: ShellCommand): string | undefined {
  * (`-qy`); a longer name matches `--name` and `--name=value`.
  */
 export function hasOption(cmd: ShellCommand, ...names: string[]): boolean {
-  return cmd.argv.slice(1).some((w) => matchesOption(w.value, names));
+  const argv = cmd.argv;
+  for (let k = 1; k < argv.length; k++) if (matchesOption((argv[k] as ShellWord).value, names)) return true;
+  return false;
 }
 
+const SHORT_OPTIONS = /^-[A-Za-z0-9]+$/;
+
 export function matchesOption(word: string, names: readonly string[]): boolean {
-  for (const n of names) {
+  // Only a word starting with `-` is an option of either form.
+  if (word.charCodeAt(0) !== 45) return false;
+  let short: boolean | undefined;
+  for (let k = 0; k < names.length; k++) {
+    const n = names[k] as string;
     if (n.length === 1) {
-      if (/^-[A-Za-z0-9]+$/.test(word) && word.slice(1).includes(n)) return true;
-    } else if (word === `--${n}` || word.startsWith(`--${n}=`)) return true;
+      if ((short ??= SHORT_OPTIONS.test(word)) && word.includes(n, 1)) return true;
+    } else if (word.length >= n.length + 2 && word.charCodeAt(1) === 45 && word.startsWith(n, 2) && (word.length === n.length + 2 || word.charCodeAt(n.length + 2) === 61)) return true;
   }
   return false;
 }
