@@ -83,6 +83,9 @@ function parsePieces(parser: Parser, source: MappedText, shell: string[], file: 
   return { text: source.text, shell, commands, hasPipe, pipelines, errors: [] };
 }
 
+/** `simplePiece`'s words as it reads them (it calls nothing that reads another piece meanwhile). */
+const WORDS: ShellWord[] = [];
+
 /** Command words that make a declaration (`export A=1`), not a simple command, in the grammar. */
 const DECLARATIONS = new Set(['export', 'declare', 'local', 'readonly', 'typeset', 'unset', 'unsetenv']);
 /** One word part outside quotes: a run of characters that neither quote, expand, glob by brace or bracket, nor separate. */
@@ -112,7 +115,10 @@ export function simplePiece(source: MappedText, shell: string[], file: string, f
   const commands: ShellCommand[] = [];
   const at = (offset: number): Location => source.locate(file, offset);
   let i = 0;
-  let argv: ShellWord[] = [];
+  // The words are gathered in one array kept for every call and copied out at their count: a
+  // command's own array grown from empty takes room for 17 words, and most have 2 to 5.
+  const argv = WORDS;
+  argv.length = 0;
   let cmdStart = -1;
   let cmdEnd = -1;
   let pipes = 0;
@@ -121,8 +127,8 @@ export function simplePiece(source: MappedText, shell: string[], file: string, f
   const finish = (): boolean => {
     const first = argv[0];
     if (!first || !COMMAND_NAME.test(first.raw) || RESERVED.has(first.value) || DECLARATIONS.has(first.value)) return false;
-    commands.push({ name: first.value, argv, assignments: [], at: at(cmdStart), conditional: false, text: text.slice(cmdStart, cmdEnd), index: commands.length });
-    argv = [];
+    commands.push({ name: first.value, argv: argv.slice(), assignments: [], at: at(cmdStart), conditional: false, text: text.slice(cmdStart, cmdEnd), index: commands.length });
+    argv.length = 0;
     return true;
   };
   for (;;) {
