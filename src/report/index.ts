@@ -4,8 +4,9 @@ import type { Report } from './model.ts';
 import { renderSarif } from './sarif.ts';
 import { renderTable } from './table.ts';
 
-export const REPORT_FORMATS = ['table', 'json', 'sarif', 'html'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
+import type { ReportFormat } from './formats.ts';
+
+export { REPORT_FORMATS, type ReportFormat } from './formats.ts';
 
 export interface RenderOptions {
   /** table: colour the text (decide with `shouldColor`). Ignored by the other formats, which never colour. */

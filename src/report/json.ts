@@ -150,7 +150,10 @@ class IndentedWriter {
   readonly #indent: number;
   readonly #pads: string[] = [];
   readonly #shapes: { keys: string[]; order: string[] }[] = [];
-  readonly #keys = new Map<string, string>();
+  /** By depth: the text before each key's value, when it is an object's first key and when it is not. */
+  readonly #fields: { first: Map<string, string>; next: Map<string, string> }[] = [];
+  /** By key name: the last string written there and its JSON (findings in a row share titles, rules, files). */
+  readonly #last = new Map<string, { value: string; json: string }>();
 
   constructor(indent: number) {
     this.#indent = indent;
@@ -199,12 +202,31 @@ class IndentedWriter {
         entries = value as Record<string, unknown>;
         keys = this.#ordered(value);
       }
-      const inner = `\n${this.pad(depth + 1)}`;
+      // Each member adds two strings to the object's text (its key's prefix, its value): the
+      // strings a report's JSON is joined from were most of what writing it allocated.
+      let fields = this.#fields[depth + 1];
+      if (!fields) this.#fields[depth + 1] = fields = { first: new Map(), next: new Map() };
       let out = '';
-      for (const k of keys) {
-        const text = this.write(entries[k], depth + 1, seen);
-        if (text === undefined) continue;
-        out += `${out ? ',' : '{'}${inner}${this.#key(k)}${text}`;
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i] as string;
+        const v = entries[k];
+        let text: string | undefined;
+        if (typeof v === 'string') {
+          const last = this.#last.get(k);
+          if (last === undefined) {
+            text = JSON.stringify(v);
+            if (this.#last.size < 1024) this.#last.set(k, { value: v, json: text });
+          } else if (last.value === v) text = last.json;
+          else {
+            text = JSON.stringify(v);
+            last.value = v;
+            last.json = text;
+          }
+        } else {
+          text = this.write(v, depth + 1, seen);
+          if (text === undefined) continue;
+        }
+        out = out === '' ? this.#field(fields.first, '{', depth + 1, k) + text : out + (this.#field(fields.next, ',', depth + 1, k) + text);
       }
       return out ? `${out}\n${this.pad(depth)}}` : '{}';
     } finally {
@@ -212,12 +234,12 @@ class IndentedWriter {
     }
   }
 
-  /** `"name": `, made once per key name (a report has a few dozen names and millions of keys). */
-  #key(k: string): string {
-    let text = this.#keys.get(k);
+  /** `,\n    "name": `, made once per opening, depth and key name (a report has a few dozen names and millions of keys). */
+  #field(cache: Map<string, string>, open: string, depth: number, k: string): string {
+    let text = cache.get(k);
     if (text === undefined) {
-      text = `${JSON.stringify(k)}: `;
-      if (this.#keys.size < 1024) this.#keys.set(k, text);
+      text = `${open}\n${this.pad(depth)}${JSON.stringify(k)}: `;
+      if (cache.size < 1024) cache.set(k, text);
     }
     return text;
   }
@@ -226,7 +248,8 @@ class IndentedWriter {
     const keys = Object.keys(value);
     // Compared key by key with the shapes seen so far (a report has a few dozen): cheaper than
     // making a string of the keys to look up for each of millions of objects.
-    for (const shape of this.#shapes) {
+    for (let s = 0; s < this.#shapes.length; s++) {
+      const shape = this.#shapes[s] as { keys: string[]; order: string[] };
       if (shape.keys.length !== keys.length) continue;
       let same = true;
       for (let i = 0; i < keys.length; i++) {

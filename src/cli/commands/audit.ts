@@ -1,7 +1,6 @@
 import { audit } from '../../features/audit/audit.ts';
 import type { ImageSpec } from '../../models/image-spec.ts';
-import { isSeverity, severityRank, type Severity } from '../../models/finding.ts';
-import { renderReport, REPORT_FORMATS, tableWidth, type ReportFormat } from '../../report/index.ts';
+import { renderReport, tableWidth, type ReportFormat } from '../../report/index.ts';
 import { shouldColor } from '../../report/table.ts';
 import { auditRules } from '../../knowledge/rules/audit-command-rules.ts';
 import { selectConfiguredRules } from '../../report/apply-config.ts';
@@ -10,6 +9,7 @@ import { MoatError } from '../../util/errors.ts';
 import { parseBenchmark, parseCommandArgs, splitList } from '../args.ts';
 import { EXIT } from '../exit-codes.ts';
 import { writeOutput } from '../output.ts';
+import { exitCodeFor, parseFailOn, parseFormat } from '../report-options.ts';
 import type { Report } from '../../report/model.ts';
 
 export const AUDIT_HELP = `Usage: moat audit [options]
@@ -106,6 +106,9 @@ export async function auditCommand(argv: string[], io: CommandIO): Promise<numbe
   return exitCodeFor(report, failOn);
 }
 
+// Also here, beside deliverReport, for the commands that take all three from audit (scan).
+export { exitCodeFor, parseFailOn, parseFormat };
+
 /** Renders the report to standard output or `--output` (atomically), warnings to stderr. Shared by every reporting command. */
 export function deliverReport(report: Report, format: ReportFormat, opts: { output?: string; verbose: boolean }, io: CommandIO): void {
   const color = !opts.output && shouldColor(io.stdout, io.env);
@@ -121,26 +124,6 @@ export function deliverReport(report: Report, format: ReportFormat, opts: { outp
     writeOutput(opts.output, text);
     io.stderr.write(`moat: wrote ${opts.output} (${report.findings.filter((f) => !f.suppressed).length} findings, ${report.checks.length} checks)\n`);
   } else io.stdout.write(text.endsWith('\n') ? text : text + '\n');
-}
-
-export function exitCodeFor(report: Report, failOn: Severity | 'none'): number {
-  // A check that could not run, or an input that could not be read, leaves the result incomplete.
-  const errored = report.checks.filter((c) => c.status === 'error');
-  if (errored.length > 0 || report.errors?.length) return EXIT.incomplete;
-  if (failOn === 'none') return EXIT.ok;
-  const bar = severityRank(failOn);
-  return report.findings.some((f) => !f.suppressed && severityRank(f.severity) >= bar) ? EXIT.findings : EXIT.ok;
-}
-
-export function parseFormat(value: string | undefined): ReportFormat {
-  const f = value ?? 'table';
-  if (!(REPORT_FORMATS as readonly string[]).includes(f)) throw new MoatError('usage', `unknown --format "${f}": use one of ${REPORT_FORMATS.join(', ')}`);
-  return f as ReportFormat;
-}
-
-export function parseFailOn(value: string): Severity | 'none' {
-  if (value === 'none' || isSeverity(value)) return value;
-  throw new MoatError('usage', `unknown --fail-on "${value}": use critical, high, medium, low, info or none`);
 }
 
 function parsePositiveInt(flag: string, value: string): number {

@@ -1,18 +1,20 @@
 import { selectConfiguredRules } from '../../report/apply-config.ts';
-import { loadConfig, type MoatConfig } from '../../doors/config/load.ts';
+import { findConfigFile, loadConfig, type MoatConfig } from '../../doors/config/load.ts';
 import { detectKind, dockerfileKind, KIND_NAMES, runLineKind } from '../../features/lint/file-kinds.ts';
 import { lint, type LintInput } from '../../features/lint/lint.ts';
 import { findFiles, readInput } from '../../features/lint/walk.ts';
-import { boundYoungGeneration } from '../../features/lint/young-generation.ts';
+import { boundYoungGeneration, serialScavenges } from '../../features/lint/young-generation.ts';
 import { deferTopTier } from '../../features/lint/tiering.ts';
-import { allRules } from '../../knowledge/rules/index.ts';
+import { dockerfileRules } from '../../knowledge/rules/dockerfile/index.ts';
+import type { Rule } from '../../models/rule.ts';
 import { parseDockerfile } from '../../doors/dockerfile/parse.ts';
 import { MAX_DOCKERFILE_BYTES } from '../../doors/dockerfile/text.ts';
 import { MoatError } from '../../util/errors.ts';
 import { renderJsonChunks } from '../../report/json.ts';
 import { parseBenchmark, parseCommandArgs, splitList } from '../args.ts';
 import { EXIT } from '../exit-codes.ts';
-import { deliverReport, exitCodeFor, parseFailOn, parseFormat, type CommandIO } from './audit.ts';
+import type { CommandIO } from './audit.ts';
+import { exitCodeFor, parseFailOn, parseFormat } from '../report-options.ts';
 
 export const LINT_HELP = `Usage: moat lint [PATH...] [options]
        moat lint --run "docker run ..."
@@ -104,10 +106,13 @@ export async function lintCommand(argv: string[], io: CommandIO): Promise<number
   // deferred, ~15% less CPU for 2,000 files (tiering.ts). Lifted at the end for callers
   // that run more in the same process (tests).
   const topTier = deferTopTier();
+  // Its many small scavenges cost less CPU on the main thread alone (young-generation.ts).
+  const scavenges = serialScavenges();
   try {
     return await runLint(argv, io);
   } finally {
     topTier.release();
+    scavenges.release();
   }
 }
 
@@ -120,8 +125,17 @@ async function runLint(argv: string[], io: CommandIO): Promise<number> {
   if (values['dry-run'] && !values.fix) throw new MoatError('usage', 'lint: --dry-run only makes sense with --fix');
   const format = parseFormat(values.format);
   const failOn = parseFailOn(values['fail-on'] ?? 'high');
+  const checks = splitList(values.checks);
+  const skip = splitList(values.skip);
+  // Every rule is loaded only when something names rules (a moat.yaml, --checks, --skip): its
+  // ids are checked against all of them. Otherwise lint runs every Dockerfile rule and loads
+  // the container rules when it reads a compose file, a script or a run line.
+  const selecting = values.config !== undefined || findConfigFile(io.cwd) !== undefined || checks.length > 0 || skip.length > 0;
+  const allRules = selecting ? (await import('../../knowledge/rules/index.ts')).allRules : [];
   const config = loadConfig({ cwd: io.cwd, file: values.config, rules: allRules, benchmark: parseBenchmark(values.benchmark) });
-  const rules = selectConfiguredRules(allRules, config, { checks: splitList(values.checks), skip: splitList(values.skip) }).filter((r) => r.meta.target === 'dockerfile' || r.meta.target === 'container');
+  const selected = selecting ? selectConfiguredRules(allRules, config, { checks, skip }).filter((r) => r.meta.target === 'dockerfile' || r.meta.target === 'container') : undefined;
+  // What --fix asks of them is which rules are selected (Dockerfile ones).
+  const rules: readonly Rule[] = selected ?? dockerfileRules;
   const stdin = positionals.filter((p) => p === '-').length;
   if (stdin > 1) throw new MoatError('usage', 'lint: standard input (-) can be read once');
   const runs = values.run ?? [];
@@ -167,13 +181,17 @@ async function runLint(argv: string[], io: CommandIO): Promise<number> {
   // ~150 MB less peak memory than V8's default growth, for a few % more CPU
   // (young-generation.ts). Held to the end: writing the report makes garbage too.
   const young = boundYoungGeneration(16);
-  const report = await lint({ paths, inputs, cwd: io.cwd, rules, config, env: io.env, now, beforeFile: young.check });
+  const report = await lint({ paths, inputs, cwd: io.cwd, ...(selected ? { rules: selected } : {}), config, env: io.env, now, beforeFile: young.check });
   if (format === 'json' && values.output === undefined) {
     // A tree's JSON can be tens of megabytes: written as it is made rather than held whole.
     for (const w of report.warnings ?? []) io.stderr.write(`moat: warning: ${w.message}\n`);
     for (const e of report.errors ?? []) io.stderr.write(`moat: error: ${e.message}\n`);
     await writePieces(io.stdout, renderJsonChunks(report));
-  } else deliverReport(report, format, { output: values.output, verbose: values.verbose === true }, io);
+  } else {
+    // The renderers (table, SARIF, HTML) and what audit.ts brings are loaded only for these.
+    const { deliverReport } = await import('./audit.ts');
+    deliverReport(report, format, { output: values.output, verbose: values.verbose === true }, io);
+  }
   return exitCodeFor(report, failOn);
 }
 

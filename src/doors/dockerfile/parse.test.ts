@@ -139,3 +139,21 @@ test('commands in a <<- heredoc keep their real columns (after the stripped tabs
   const spec = await parse('FROM debian:12\nRUN <<-EOF\n\t\tapt-get install -y curl\n\tEOF\n');
   assert.deepEqual(spec.instructions[1]?.shell?.commands.map((c) => [c.name, ...pos(c)]), [['apt-get', 3, 3]]);
 });
+
+test('a RUN gives its blank-split words with their positions, long or short (a long one makes them when they are read)', async () => {
+  const long = `apt-get update && apt-get install -y --no-install-recommends ${Array.from({ length: 30 }, (_, i) => `pkg${i}`).join(' ')} \\\n    && rm -rf /var/lib/apt/lists/*`;
+  const spec = await parse(`FROM debian:12\nRUN  echo hi  there\nRUN ${long}\n`);
+  const [, short, chain] = spec.instructions;
+  assert.deepEqual(short?.args.map((w) => [w.value, w.at.line, w.at.column]), [['echo', 2, 6], ['hi', 2, 11], ['there', 2, 15]]);
+  const words = chain?.args ?? [];
+  assert.ok((chain?.text.length ?? 0) > 128);
+  assert.equal(words.length, 41);
+  assert.deepEqual([words[0]?.value, words[0]?.at.line, words[0]?.at.column], ['apt-get', 3, 5]);
+  // Past the continuation: the next line, where the word is.
+  assert.deepEqual([words.at(-1)?.value, words.at(-1)?.at.line, words.at(-1)?.at.column], ['/var/lib/apt/lists/*', 4, 15]);
+  // Read twice, the same words; set, the value given.
+  assert.equal(chain?.args, words);
+  if (chain) chain.args = [];
+  assert.deepEqual(chain?.args, []);
+  assert.ok(Object.keys(chain ?? {}).includes('args'), 'an own, enumerable property, as on every instruction');
+});

@@ -1,5 +1,5 @@
 import type { Parser } from 'web-tree-sitter';
-import type { Comment, Directive, DockerfileSpec, Flag, Heredoc, Instruction, Stage } from '../../models/dockerfile-spec.ts';
+import type { Comment, Directive, DockerfileSpec, Flag, Heredoc, Instruction, Stage, Word } from '../../models/dockerfile-spec.ts';
 import type { Location } from '../../models/location.ts';
 import { locatedMessage, MoatError } from '../../util/errors.ts';
 import { parseImageRef } from '../../models/image-ref.ts';
@@ -20,6 +20,10 @@ const HEREDOC_KEYWORDS = new Set(['RUN', 'COPY', 'ADD']);
 /** Instructions whose shell form is run by the stage's shell. */
 const SHELL_FORM = new Set(['RUN', 'CMD', 'ENTRYPOINT']);
 const HEREDOC_MARK = /(?:^|[\s])<<(-?)(["']?)([A-Za-z0-9_.-]+)\2/g;
+/** A flag at the start of an instruction's arguments; a stray escape between flags (`--a=1 \    --b=2` on one line) separates them like a blank. */
+const FLAG = /((?:[ \t]|\\(?=[ \t]))*)(--([A-Za-z][A-Za-z0-9-]*)(?:=(\S*))?)(?=\s|$)/y;
+const LEAD_AFTER_FLAGS = /(?:[ \t]|\\(?=[ \t]))*/y;
+const LEAD = /[ \t]*/y;
 
 /**
  * The Dockerfile door: bytes or text → `DockerfileSpec`. Follows BuildKit's parser
@@ -110,7 +114,7 @@ export function parseWith(parser: Parser, input: string | Uint8Array, opts: Pars
     const endLine = i; // 1-based number of the last line = index of next line
     const lastLine = lines[endLine - 1] ?? '';
     instr.span = { line: startLine + 1, column: column + 1, endLine, endColumn: lastLine.length + 1 };
-    instr.source = lines.slice(startLine, endLine).join('\n').slice(column);
+    instr.source = endLine === startLine + 1 ? lastLine.slice(column) : lines.slice(startLine, endLine).join('\n').slice(column);
     if (instr.onbuild) instr.onbuild.span = { ...instr.span, line: instr.onbuild.at.line ?? instr.span.line, column: instr.onbuild.at.column ?? instr.span.column };
     instructions.push(instr);
 
@@ -172,57 +176,96 @@ function readDirectives(lines: readonly string[], file: string): { directives: D
 function readLogicalLine(lines: readonly string[], start: number, column: number, escape: string, out: MappedText): number {
   let i = start;
   let col = column;
-  const cont = escape === '`' ? /`[ \t]*$/ : /\\[ \t]*$/;
+  const esc = escape.charCodeAt(0);
   for (;;) {
     const line = (lines[i] as string).slice(col);
-    const m = cont.exec(line);
-    if (!m) {
+    // A continuation: the escape character, then only blanks to the end of the line.
+    let end = line.length;
+    while (end > 0 && isBlank(line.charCodeAt(end - 1))) end--;
+    if (end === 0 || line.charCodeAt(end - 1) !== esc) {
       out.append(line, i + 1, col + 1);
       return i + 1;
     }
-    out.append(line.slice(0, m.index), i + 1, col + 1);
+    out.append(line.slice(0, end - 1), i + 1, col + 1);
     i++;
-    while (i < lines.length && /^[ \t]*(#.*)?$/.test(lines[i] as string)) i++;
+    while (i < lines.length && blankOrComment(lines[i] as string)) i++;
     if (i >= lines.length) return i;
     col = 0;
   }
 }
 
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9;
+}
+
+/** `^[ \t]*(#.*)?$`: a line of blanks, or a comment after them (whose `.` stops at a line terminator). */
+function blankOrComment(line: string): boolean {
+  let k = 0;
+  while (k < line.length && isBlank(line.charCodeAt(k))) k++;
+  if (k === line.length) return true;
+  if (line.charCodeAt(k) !== 35) return false;
+  for (k++; k < line.length; k++) {
+    const c = line.charCodeAt(k);
+    if (c === 13 || c === 10 || c === 0x2028 || c === 0x2029) return false;
+  }
+  return true;
+}
+
 function buildInstruction(ctx: BuildContext, keyword: string, logical: MappedText, kwLength: number, stage: number, nextLine: number): { instruction: Instruction; nextLine: number } {
   const { file } = ctx;
   const at: Location = logical.locate(file, 0);
-  let rest = logical.slice(kwLength);
+  // Where the arguments start in the logical line: found there, then sliced once.
+  const whole = logical.text;
+  let from = kwLength;
   const flags: Flag[] = [];
   const onbuildKeyword = keyword === 'ONBUILD';
   if (!onbuildKeyword) {
     // Leading `--name[=value]` words are the instruction's flags (BuildKit's parseFlags).
     for (;;) {
-      // A stray escape between flags (`--a=1 \    --b=2` on one line) separates them like a blank.
-      const m = /^((?:[ \t]|\\(?=[ \t]))*)(--([A-Za-z][A-Za-z0-9-]*)(?:=(\S*))?)(?=\s|$)/.exec(rest.text);
+      FLAG.lastIndex = from;
+      const m = FLAG.exec(whole);
       if (!m) break;
       const off = (m[1] as string).length;
-      flags.push({ name: (m[3] as string).toLowerCase(), ...(m[4] !== undefined ? { value: m[4] } : {}), at: rest.locate(file, off) });
-      rest = rest.slice(m[0].length);
+      flags.push({ name: (m[3] as string).toLowerCase(), ...(m[4] !== undefined ? { value: m[4] } : {}), at: logical.locate(file, from + off) });
+      from += m[0].length;
     }
   }
-  const lead = (flags.length ? /^(?:[ \t]|\\(?=[ \t]))*/ : /^[ \t]*/).exec(rest.text)?.[0].length ?? 0;
-  rest = rest.slice(lead);
+  const lead = flags.length ? LEAD_AFTER_FLAGS : LEAD;
+  lead.lastIndex = from;
+  from += lead.exec(whole)?.[0].length ?? 0;
+  const rest = logical.slice(from);
   // Trailing blanks are not part of the arguments.
-  const text = rest.text.replace(/[ \t]+$/, '');
+  let end = rest.text.length;
+  for (let c = rest.text.charCodeAt(end - 1); c === 32 || c === 9; c = rest.text.charCodeAt(end - 1)) end--;
+  const text = end === rest.text.length ? rest.text : rest.text.slice(0, end);
   const textAt: Location = rest.locate(file, 0);
 
-  const instruction: Instruction = {
-    keyword,
-    at,
-    span: { line: at.line ?? 1, column: at.column ?? 1, endLine: at.line ?? 1, endColumn: at.column ?? 1 },
-    stage,
-    source: '',
-    flags,
-    text,
-    textAt,
-    args: toWords(splitBlank(text), rest, file),
-    heredocs: [],
-  };
+  const span = { line: at.line ?? 1, column: at.column ?? 1, endLine: at.line ?? 1, endColumn: at.column ?? 1 };
+  let args: Word[] | undefined;
+  // A RUN's words are its shell script's, which `shell` holds parsed; no rule reads them
+  // blank-split, and a long chain's were a tenth of what a lint allocates. Made when read.
+  // A short RUN's words take less memory than what would make them later (a file of
+  // 200,000 `RUN echo line N` peaked 90 MB higher): they are made now.
+  const instruction: Instruction =
+    keyword === 'RUN' && text.length > 128
+      ? {
+          keyword,
+          at,
+          span,
+          stage,
+          source: '',
+          flags,
+          text,
+          textAt,
+          get args(): Word[] {
+            return (args ??= toWords(splitBlank(text), rest, file));
+          },
+          set args(value: Word[]) {
+            args = value;
+          },
+          heredocs: [],
+        }
+      : { keyword, at, span, stage, source: '', flags, text, textAt, args: toWords(splitBlank(text), rest, file), heredocs: [] };
 
   if (onbuildKeyword) {
     const kw = /^[A-Za-z]+/.exec(text)?.[0];
@@ -242,7 +285,8 @@ function buildInstruction(ctx: BuildContext, keyword: string, logical: MappedTex
   if (keyword === 'ENV' || keyword === 'LABEL' || keyword === 'ARG') instruction.pairs = keyValues(keyword, text, rest, file, ctx.escape);
 
   let line = nextLine;
-  if (HEREDOC_KEYWORDS.has(keyword) && !json) {
+  // Every heredoc marker holds `<<`: most instructions have none, and the marker's pattern is not run on them.
+  if (HEREDOC_KEYWORDS.has(keyword) && !json && text.includes('<<')) {
     const read = readHeredocs(ctx, rest, line);
     instruction.heredocs = read.heredocs;
     line = read.nextLine;
@@ -292,8 +336,11 @@ function readHeredocs(ctx: BuildContext, rest: MappedText, start: number): { her
  */
 function shellOf(ctx: BuildContext, instruction: Instruction, script: MappedText) {
   // Blank out the heredoc markers, keeping offsets, so the command line parses on its own.
-  const commandLine = script.slice(0);
-  commandLine.text = script.text.replace(HEREDOC_MARK, (s) => s.replace(/\S/g, ' '));
+  let commandLine = script;
+  if (script.text.includes('<<')) {
+    commandLine = script.slice(0);
+    commandLine.text = script.text.replace(HEREDOC_MARK, (s) => s.replace(/\S/g, ' '));
+  }
   const main = parseShell(ctx.parser, commandLine, ctx.shell, ctx.file);
   main.text = script.text;
   const runner = main.commands[0]?.name;

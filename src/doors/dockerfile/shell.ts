@@ -2,6 +2,7 @@ import type { Node, Parser } from 'web-tree-sitter';
 import type { Location } from '../../models/location.ts';
 import type { ShellCommand, ShellScript, ShellWord } from '../../models/dockerfile-spec.ts';
 import type { MappedText } from './text.ts';
+import { isSpace } from './words.ts';
 
 export { bashParser as shellParser } from '../common/bash.ts';
 
@@ -63,12 +64,15 @@ function parsePieces(parser: Parser, source: MappedText, shell: string[], file: 
   const commands: ShellCommand[] = [];
   let pipelines = firstPipeline;
   let hasPipe = false;
-  for (const p of pieces) {
+  for (let k = 0; k < pieces.length; k++) {
+    const p = pieces[k] as Piece;
     const part = source.slice(p.start, p.end);
     const read = simplePiece(part, shell, file, pipelines) ?? substitutionAssignment(part, shell, file, pipelines) ?? unaryTest(part, shell, pipelines) ?? caseStatement(part, shell, file, pipelines) ?? parseShellTree(parser, part, shell, file, pipelines);
     if (read.errors.length) return undefined;
     // The piece's commands are its own, just made: set in place rather than copied.
-    for (const c of read.commands) {
+    const made = read.commands;
+    for (let m = 0; m < made.length; m++) {
+      const c = made[m] as ShellCommand;
       c.conditional ||= p.afterOr;
       c.index = commands.length;
       commands.push(c);
@@ -78,6 +82,9 @@ function parsePieces(parser: Parser, source: MappedText, shell: string[], file: 
   }
   return { text: source.text, shell, commands, hasPipe, pipelines, errors: [] };
 }
+
+/** `simplePiece`'s words as it reads them (it calls nothing that reads another piece meanwhile). */
+const WORDS: ShellWord[] = [];
 
 /** Command words that make a declaration (`export A=1`), not a simple command, in the grammar. */
 const DECLARATIONS = new Set(['export', 'declare', 'local', 'readonly', 'typeset', 'unset', 'unsetenv']);
@@ -108,7 +115,10 @@ export function simplePiece(source: MappedText, shell: string[], file: string, f
   const commands: ShellCommand[] = [];
   const at = (offset: number): Location => source.locate(file, offset);
   let i = 0;
-  let argv: ShellWord[] = [];
+  // The words are gathered in one array kept for every call and copied out at their count: a
+  // command's own array grown from empty takes room for 17 words, and most have 2 to 5.
+  const argv = WORDS;
+  argv.length = 0;
   let cmdStart = -1;
   let cmdEnd = -1;
   let pipes = 0;
@@ -117,8 +127,8 @@ export function simplePiece(source: MappedText, shell: string[], file: string, f
   const finish = (): boolean => {
     const first = argv[0];
     if (!first || !COMMAND_NAME.test(first.raw) || RESERVED.has(first.value) || DECLARATIONS.has(first.value)) return false;
-    commands.push({ name: first.value, argv, assignments: [], at: at(cmdStart), conditional: false, text: text.slice(cmdStart, cmdEnd), index: commands.length });
-    argv = [];
+    commands.push({ name: first.value, argv: argv.slice(), assignments: [], at: at(cmdStart), conditional: false, text: text.slice(cmdStart, cmdEnd), index: commands.length });
+    argv.length = 0;
     return true;
   };
   for (;;) {
@@ -233,10 +243,12 @@ export function substitutionAssignment(source: MappedText, shell: string[], file
  * is not a simple piece.
  */
 function addConditional(acc: { commands: ShellCommand[]; pipelines: number; hasPipe: boolean }, parts: MappedText[], shell: string[], file: string): boolean {
-  for (const part of parts) {
-    const read = simplePiece(part, shell, file, acc.pipelines);
+  for (let k = 0; k < parts.length; k++) {
+    const read = simplePiece(parts[k] as MappedText, shell, file, acc.pipelines);
     if (!read) return false;
-    for (const c of read.commands) {
+    const made = read.commands;
+    for (let m = 0; m < made.length; m++) {
+      const c = made[m] as ShellCommand;
       c.conditional = true;
       c.index = acc.commands.length;
       acc.commands.push(c);
@@ -367,7 +379,7 @@ export function topLevelPieces(text: string): Piece[] | undefined {
     quotedWord = true;
   };
   const cut = (end: number, op: string): boolean => {
-    if (text.slice(start, end).trim() === '') return false;
+    if (blank(text, start, end)) return false;
     pieces.push({ start, end, afterOr });
     afterOr = op === '||';
     return true;
@@ -408,27 +420,28 @@ export function topLevelPieces(text: string): Piece[] | undefined {
     }
     if (c === ';' || c === '&' || c === '|' || c === '<' || c === '>') {
       if (!endWord()) return undefined;
-      const two = text.slice(i, i + 2);
+      // The operator's second character (undefined at the end), compared rather than sliced out.
+      const d = text[i + 1];
       if (c === '<' || c === '>') {
         // A redirection: `>&`, `>>`, `>|`, `<&`, `<>` are one operator; `<<` was refused above.
-        i += two === '>&' || two === '>>' || two === '>|' || two === '<&' || two === '<>' ? 2 : 1;
+        i += (c === '>' && (d === '&' || d === '>' || d === '|')) || (c === '<' && (d === '&' || d === '>')) ? 2 : 1;
         continue;
       }
-      if (two === '&>') {
+      if (c === '&' && d === '>') {
         i += text[i + 2] === '>' ? 3 : 2;
         continue;
       }
-      if (c === '|' && two !== '||') {
-        i += two === '|&' ? 2 : 1;
+      if (c === '|' && d !== '|') {
+        i += d === '&' ? 2 : 1;
         continue;
       }
-      if (c === '&' && two !== '&&') return undefined;
-      if (c === ';' && (two === ';;' || two === ';&')) {
+      if (c === '&' && d !== '&') return undefined;
+      if (c === ';' && (d === ';' || d === '&')) {
         if (closers.at(-1) !== 'esac') return undefined;
-        i += text.slice(i, i + 3) === ';;&' ? 3 : 2;
+        i += d === ';' && text[i + 2] === '&' ? 3 : 2;
         continue;
       }
-      const op = c === ';' ? ';' : two;
+      const op = c === ';' ? ';' : c === '&' ? '&&' : '||';
       if (closers.length === 0) {
         if (!cut(i, op)) return undefined;
         start = i + op.length;
@@ -443,9 +456,15 @@ export function topLevelPieces(text: string): Piece[] | undefined {
     i++;
   }
   if (!endWord() || closers.length) return undefined;
-  if (text.slice(start).trim() !== '') pieces.push({ start, end: n, afterOr });
+  if (!blank(text, start, n)) pieces.push({ start, end: n, afterOr });
   else if (afterOr || text.slice(0, start).trimEnd().endsWith('&&')) return undefined;
   return pieces;
+}
+
+/** Whether `text` from `start` to `end` is empty or blanks only (what `trim` would empty). */
+function blank(text: string, start: number, end: number): boolean {
+  for (let k = start; k < end; k++) if (!isSpace(text.charCodeAt(k))) return false;
+  return true;
 }
 
 /** The index after the `"` closing a double-quoted string that starts at `from` (after its quote), or -1. */

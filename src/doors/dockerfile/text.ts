@@ -73,11 +73,18 @@ export function splitLines(text: string): string[] {
  * line and column in the file.
  */
 export class MappedText {
-  text = '';
+  text: string;
   /** Start offsets in `text` of each piece, ascending. */
-  private starts: number[] = [];
+  private starts: number[];
   /** 1-based source line and column of each piece's first character. */
-  private origins: { line: number; column: number }[] = [];
+  private origins: { line: number; column: number }[];
+
+  /** Empty, to `append` to; `slice` gives its result its parts directly (a long chain is sliced once per command). */
+  constructor(text = '', starts: number[] = [], origins: { line: number; column: number }[] = []) {
+    this.text = text;
+    this.starts = starts;
+    this.origins = origins;
+  }
 
   append(piece: string, line: number, column: number): void {
     this.starts.push(this.text.length);
@@ -129,7 +136,6 @@ export class MappedText {
    * map for each was a tenth of what a lint allocates.
    */
   slice(from: number, to = this.text.length): MappedText {
-    const out = new MappedText();
     const s = this.starts;
     const length = this.text.length;
     // The first piece that ends after `from` (ends ascend with starts).
@@ -149,10 +155,7 @@ export class MappedText {
       if (end >= to && to > from && start < to) {
         const o = this.origins[lo] as { line: number; column: number };
         const skip = Math.max(0, from - start);
-        out.starts = [0];
-        out.origins = [skip ? { line: o.line, column: o.column + skip } : o];
-        out.text = this.text.slice(start + skip, to);
-        return out;
+        return new MappedText(this.text.slice(start + skip, to), [0], [skip ? { line: o.line, column: o.column + skip } : o]);
       }
     }
     let first = -1;
@@ -171,9 +174,6 @@ export class MappedText {
       starts.push(start + skip - first);
       origins.push(skip ? { line: o.line, column: o.column + skip } : o);
     }
-    out.starts = starts;
-    out.origins = origins;
-    out.text = first < 0 ? '' : this.text.slice(first, last);
-    return out;
+    return new MappedText(first < 0 ? '' : this.text.slice(first, last), starts, origins);
   }
 }

@@ -20,23 +20,35 @@ export function splitQuoted(text: string, escape: string): RawWord[] {
     while (i < n && isBlank(text[i])) i++;
     if (i >= n) break;
     const start = i;
+    // The value is the word's runs between quotes and escapes, added a run at a time (most
+    // words are one run: `KEY=value`), not a character at a time.
     let value = '';
+    let run = i;
     let quote: string | undefined;
     while (i < n) {
       const c = text[i] as string;
       if (quote) {
-        if (c === quote) quote = undefined;
-        else if (c === escape && quote === '"' && i + 1 < n) value += text[++i];
-        else value += c;
-        i++;
+        if (c === quote) {
+          value += text.slice(run, i);
+          quote = undefined;
+          run = ++i;
+        } else if (c === escape && quote === '"' && i + 1 < n) {
+          value += text.slice(run, i) + (text[i + 1] as string);
+          run = i += 2;
+        } else i++;
         continue;
       }
       if (isBlank(c)) break;
-      if (c === '"' || c === "'") quote = c;
-      else if (c === escape && i + 1 < n) value += text[++i];
-      else value += c;
-      i++;
+      if (c === '"' || c === "'") {
+        value += text.slice(run, i);
+        quote = c;
+        run = ++i;
+      } else if (c === escape && i + 1 < n) {
+        value += text.slice(run, i) + (text[i + 1] as string);
+        run = i += 2;
+      } else i++;
     }
+    value += text.slice(run, i);
     out.push({ value, start, end: i });
   }
   return out;
@@ -59,8 +71,8 @@ export function splitBlank(text: string): RawWord[] {
   return out;
 }
 
-/** `\s` of a regular expression: ASCII blanks and line ends, and the Unicode spaces. */
-function isSpace(c: number): boolean {
+/** `\s` of a regular expression (and what `trim` removes): ASCII blanks and line ends, and the Unicode spaces. */
+export function isSpace(c: number): boolean {
   if (c === 32 || (c >= 9 && c <= 13)) return true;
   if (c < 160) return false;
   return c === 160 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
@@ -118,17 +130,29 @@ export function jsonWords(text: string, map: MappedText, file: string): Word[] |
 
 /** Quote and escape removal over a whole string, blanks kept (the legacy `ENV KEY value` form). */
 function unquoteWhole(text: string, escape: string): string {
+  // Runs between quotes and escapes, added a run at a time.
   let out = '';
+  let run = 0;
   let quote: string | undefined;
   for (let i = 0; i < text.length; i++) {
     const c = text[i] as string;
     if (quote) {
-      if (c === quote) quote = undefined;
-      else if (c === escape && quote === '"' && i + 1 < text.length) out += text[++i];
-      else out += c;
-    } else if (c === '"' || c === "'") quote = c;
-    else if (c === escape && i + 1 < text.length) out += text[++i];
-    else out += c;
+      if (c === quote) {
+        out += text.slice(run, i);
+        quote = undefined;
+        run = i + 1;
+      } else if (c === escape && quote === '"' && i + 1 < text.length) {
+        out += text.slice(run, i) + (text[i + 1] as string);
+        run = ++i + 1;
+      }
+    } else if (c === '"' || c === "'") {
+      out += text.slice(run, i);
+      quote = c;
+      run = i + 1;
+    } else if (c === escape && i + 1 < text.length) {
+      out += text.slice(run, i) + (text[i + 1] as string);
+      run = ++i + 1;
+    }
   }
-  return out;
+  return out + text.slice(run);
 }

@@ -66,6 +66,32 @@ test('compose files, scripts and Makefiles go through their doors to the contain
   }
 });
 
+test('by default the container rules are loaded by the first file of containers: the report is the one every rule given makes', async () => {
+  const root = tree({
+    'a/Dockerfile': BAD,
+    'b/Dockerfile': '# moat:ignore no-such-rule because\nFROM debian:12\n',
+    'compose.yaml': 'services:\n  web:\n    image: nginx:1.27\n    privileged: true\n',
+    'run.sh': '#!/bin/sh\ndocker run -d --pid=host alpine:3.20 top\n',
+  });
+  const only = tree({ Dockerfile: BAD });
+  const given = allRules.filter((r) => r.meta.target === 'dockerfile' || r.meta.target === 'container');
+  // Everything but the run's times.
+  const body = (r: Awaited<ReturnType<typeof lint>>) => renderJson({ ...r, startedAt: '', finishedAt: '', durationMs: 0 });
+  try {
+    for (const dir of [root, only]) {
+      const lazy = await lint({ paths: ['.'], cwd: dir, env: {}, now: NOW });
+      assert.equal(body(lazy), body(await lint({ paths: ['.'], cwd: dir, env: {}, now: NOW, rules: given })));
+      assert.equal(lazy.checks.some((c) => c.ruleId.startsWith('container-')), dir === root);
+    }
+    const report = await lint({ paths: ['.'], cwd: root, env: {}, now: NOW });
+    assert.ok(report.warnings?.some((w) => /moat:ignore names unknown rule "no-such-rule"/.test(w.message)));
+    assert.ok(report.findings.some((f) => f.ruleId === 'container-privileged') && report.findings.some((f) => f.ruleId === 'container-host-pid'));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+    rmSync(only, { recursive: true, force: true });
+  }
+});
+
 test('a kind without a door is reported, not skipped in silence', async () => {
   const { dockerfileKind } = await import('./file-kinds.ts');
   const pendingKind = { id: 'k8s', title: 'Kubernetes manifest', targets: ['container'] as const, matches: (n: string) => n.endsWith('.k8s.yaml'), pending: 'no Kubernetes door yet' };

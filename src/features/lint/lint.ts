@@ -6,18 +6,17 @@ import { emptyConfig, type MoatConfig } from '../../doors/config/load.ts';
 import type { Finding } from '../../models/finding.ts';
 import { checkResult } from '../../report/summary.ts';
 import { formatLocation, type Location } from '../../models/location.ts';
-import type { DockerfileSpec } from '../../models/dockerfile-spec.ts';
 import type { Report, ReportError, ReportNote, ReportWarning } from '../../report/model.ts';
 import { runCheck } from '../../knowledge/rules/evaluate.ts';
 import type { Verdict } from '../../models/verdict.ts';
-import { allRules } from '../../knowledge/rules/index.ts';
+import { dockerfileRules as allDockerfileRules } from '../../knowledge/rules/dockerfile/index.ts';
 import { inBenchmark } from '../../models/rule-benchmark.ts';
 import type { ContainerRule, DockerfileRule, DockerfileSettings, Rule } from '../../models/rule.ts';
 import { MAX_DOCKERFILE_BYTES } from '../../doors/dockerfile/text.ts';
 import { capText } from '../../util/error-text.ts';
 import { MoatError } from '../../util/errors.ts';
 import { FILE_KINDS, type FileKind, type Judged } from './file-kinds.ts';
-import { IgnoreIndex, inlineIgnores } from '../../knowledge/rules/dockerfile/support/inline-ignores.ts';
+import { IgnoreIndex, inlineIgnores, type InlineIgnore } from '../../knowledge/rules/dockerfile/support/inline-ignores.ts';
 import { redact } from '../../util/secrets/index.ts';
 import { ruleIds } from './rule-ids.ts';
 import { findFiles, readInput } from './walk.ts';
@@ -28,7 +27,10 @@ export interface LintOptions {
   /** Texts given on the command line rather than in files: standard input, `--run` lines. */
   inputs?: readonly LintInput[];
   cwd?: string;
-  /** Rules to run (after selection); every Dockerfile and container rule by default. */
+  /**
+   * Rules to run (after selection); every Dockerfile and container rule by default (the
+   * container rules then loaded by the first compose file, script or run line).
+   */
   rules?: readonly Rule[];
   /** moat.yaml: severity overrides, ignores, trusted registries and base images. */
   config?: MoatConfig;
@@ -68,7 +70,10 @@ export async function lint(opts: LintOptions): Promise<Report> {
   const now = opts.now ?? started;
   const cwd = opts.cwd ?? process.cwd();
   const config = opts.config ?? emptyConfig(cwd);
-  const rules = inBenchmark(opts.rules ?? allRules, config.benchmark).filter((r) => LINT_TARGETS.has(r.meta.target));
+  // By default the container rules (and the engine's models they bring, ~40 ms of a process's
+  // start-up) are loaded when a file of containers is read: most trees are only Dockerfiles.
+  const lazyContainers = opts.rules === undefined;
+  let rules: Rule[] = inBenchmark(opts.rules ?? allDockerfileRules, config.benchmark).filter((r) => LINT_TARGETS.has(r.meta.target));
   const kinds = opts.kinds ?? FILE_KINDS;
   const errors: ReportError[] = [];
   const notes: ReportNote[] = [];
@@ -100,10 +105,22 @@ export async function lint(opts: LintOptions): Promise<Report> {
     sink.verdicts?.push(shape);
   };
   const dockerfileRules = rules.filter((r): r is DockerfileRule => r.meta.target === 'dockerfile');
-  const containerRules = rules.filter((r): r is ContainerRule => r.meta.target === 'container');
+  let containerRules = rules.filter((r): r is ContainerRule => r.meta.target === 'container');
   const dockerfileSinks = dockerfileRules.map(sinkOf);
-  const containerSinks = containerRules.map(sinkOf);
-  const known = new Set(allRules.flatMap((r) => ruleIds(r.meta)));
+  let containerSinks = containerRules.map(sinkOf);
+  /** Every rule's ids, for the warning on an inline ignore naming none: loaded by the first file that has a moat:ignore. */
+  let known: ReadonlySet<string> | undefined;
+  const loadContainerRules = async (): Promise<void> => {
+    const loaded = inBenchmark((await import('../../knowledge/rules/container/index.ts')).containerRules, config.benchmark);
+    for (const r of loaded) {
+      verdicts.set(r.meta.id, []);
+      found.set(r.meta.id, []);
+    }
+    // In the order of every rule's list (container rules before Dockerfile rules), as when given.
+    rules = [...loaded, ...rules];
+    containerRules = loaded;
+    containerSinks = loaded.map(sinkOf);
+  };
   // What the report says of the files; their models are judged as each file is read and then
   // dropped, so memory follows the findings, not the size of the tree.
   const linted = new Map<string, number>();
@@ -129,16 +146,22 @@ export async function lint(opts: LintOptions): Promise<Report> {
     }
     linted.set(f.kind.title, (linted.get(f.kind.title) ?? 0) + 1);
     for (const m of models) {
-      judgedTargets.add(m.target);
       if (m.target === 'dockerfile') {
-        const ignores = new IgnoreIndex(inlineIgnores(m.dockerfile));
+        judgedTargets.add(m.target);
+        const inline = inlineIgnores(m.dockerfile);
+        const ignores = new IgnoreIndex(inline);
         const facts = { dockerfile: m.dockerfile, settings };
         dockerfileRules.forEach((r, k) => {
           const sink = dockerfileSinks[k] as Sink;
           keep(sink, suppressInline(masked(capped(runCheck(r, facts, m.subject))), sink.ids, ignores));
         });
-        warnings.push(...unknownIgnores(m.dockerfile, known));
+        if (inline.some((ig) => !ig.hadolint)) {
+          known ??= new Set((await import('../../knowledge/rules/index.ts')).allRules.flatMap((r) => ruleIds(r.meta)));
+          warnings.push(...unknownIgnores(inline, known));
+        }
       } else {
+        if (lazyContainers && !judgedTargets.has('container')) await loadContainerRules();
+        judgedTargets.add(m.target);
         containerRules.forEach((r, k) => keep(containerSinks[k] as Sink, masked(capped(runCheck(r, { container: m.container, network: m.network }, m.subject)))));
       }
     }
@@ -221,8 +244,8 @@ function suppressInline(v: Verdict, ids: readonly string[], ignores: IgnoreIndex
   return { ...v, findings };
 }
 
-function unknownIgnores(spec: DockerfileSpec, known: ReadonlySet<string>): ReportWarning[] {
-  return inlineIgnores(spec)
+function unknownIgnores(inline: readonly InlineIgnore[], known: ReadonlySet<string>): ReportWarning[] {
+  return inline
     .filter((ig) => !ig.hadolint)
     .flatMap((ig) => ig.rules.filter((r) => !known.has(r)).map((r) => ({ message: `${formatLocation(ig.at)}: moat:ignore names unknown rule "${r}": use a rule id (moat rules lists them) or a hadolint code`, location: ig.at })));
 }

@@ -55,3 +55,45 @@ test('released, it grows again as V8 would', () => {
   assert.ok(bounded <= 8, `bounded: ${bounded} MB`);
   assert.ok(released > bounded, `released: ${released} MB, bounded: ${bounded} MB`);
 });
+
+/**
+ * CPU time (ms) of V8's helper threads while a scavenge-heavy load runs: many short-lived
+ * objects and a rotating set that survives a scavenge or two, as a lint's files do. Linux's
+ * per-thread accounting (/proc/self/task), read before and after the work.
+ */
+function helperCpuMs(serial: boolean): number {
+  const script = `
+    import { readdirSync, readFileSync } from 'node:fs';
+    import { serialScavenges } from ${JSON.stringify(MODULE)};
+    const helpers = () => {
+      let ticks = 0;
+      for (const t of readdirSync('/proc/self/task')) {
+        if (Number(t) === process.pid) continue;
+        const stat = readFileSync('/proc/self/task/' + t + '/stat', 'utf8');
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        ticks += Number(f[11]) + Number(f[12]);
+      }
+      return ticks * 10;
+    };
+    const held = ${serial ? 'serialScavenges()' : 'undefined'};
+    const before = helpers();
+    let live = [];
+    for (let file = 0; file < 3000; file++) {
+      const tree = Array.from({ length: 3000 }, (_, i) => ({ line: i, text: 'RUN echo ' + i, next: null }));
+      live.push(tree);
+      if (live.length > 40) live.shift();
+    }
+    process.stdout.write(String(helpers() - before));
+    held?.release();
+  `;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 120_000 });
+  assert.equal(r.status, 0, r.stderr);
+  return Number(r.stdout);
+}
+
+test('held, scavenges leave V8 helper threads idle; by default they share the work (the CPU the hold saves)', () => {
+  const parallel = helperCpuMs(false);
+  const serial = helperCpuMs(true);
+  assert.ok(parallel >= 50, `helpers took ${parallel} ms by default`);
+  assert.ok(serial < parallel / 4, `helpers took ${serial} ms held, ${parallel} ms by default`);
+});

