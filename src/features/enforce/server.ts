@@ -75,8 +75,8 @@ export async function startPluginServer(opts: PluginServerOptions): Promise<Plug
   const deadlines = new Deadlines();
 
   /**
-   * One AuthZReq from its headers to its answer. A class rather than closures: at hundreds of
-   * calls a second, what each request allocates is what the collector pauses for.
+   * One AuthZReq from its headers to its answer. A class rather than a set of closures: one object
+   * made per request instead of six, at hundreds of requests a second.
    */
   class AuthzExchange implements BodySink, Expiring {
     readonly started = performance.now();
