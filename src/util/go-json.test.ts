@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeGoJson, decodeGoJsonReference, go, type GoType } from './go-json.ts';
+import { decodeGoJson, decodeGoJsonReference, go, type GoStruct, type GoType } from './go-json.ts';
 import { createBodyType } from '../doors/authz-request/schema.ts';
 import { rng } from '../knowledge/vuln/test-support/rng.ts';
 
@@ -115,3 +115,15 @@ function outcomeMessage(fn: () => unknown): string {
     return (e as Error).message;
   }
 }
+
+test('integers read as Go reads them into int64, on the short path (up to 15 digits) and the long one', () => {
+  const t = go.struct({ N: go.int, U: go.uint });
+  const read = (raw: string): unknown => (decodeGoJson(`{"N":${raw}}`, t) as GoStruct).fields.get('N');
+  for (const raw of ['0', '-0', '7', '-7', '536870912', '999999999999999', '-999999999999999', '1000000000000000', '9007199254740993', '-9223372036854775808', '9223372036854775807']) {
+    const want = Number(BigInt(raw));
+    assert.ok(Object.is(read(raw), want), `${raw}: ${String(read(raw))} against ${want}`);
+  }
+  assert.throws(() => read('9223372036854775808'), /does not fit a 64-bit integer/);
+  assert.throws(() => read('1.5'), /expected an integer, found 1\.5/);
+  assert.throws(() => decodeGoJson('{"U":-1}', t), /expected a non-negative integer/);
+});
