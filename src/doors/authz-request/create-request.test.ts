@@ -160,3 +160,12 @@ test("a volume mount's driver options are kept, and a local bind or overlay beco
   assert.deepEqual(spec.mounts[0]?.at, { path: 'HostConfig.Mounts[0].VolumeOptions.DriverConfig' });
   assert.deepEqual(spec.mounts.filter((m) => m.type === 'bind').map((m) => `${m.source}:${m.readOnly ? 'ro' : 'rw'}`), ['/:ro', '/srv:ro', '/tmp/u:rw', '/tmp/w:rw']);
 });
+
+test('labels, sysctls and volume options read as plain objects with every key its own, __proto__ too', () => {
+  const body = '{"Image":"x","Labels":{"__proto__":"p","a":"1","constructor":"c"},"HostConfig":{"Sysctls":{"net.ipv4.ip_forward":"1","__proto__":"s"},"Mounts":[{"Type":"volume","Source":"v","Target":"/v","VolumeOptions":{"DriverConfig":{"Name":"local","Options":{"__proto__":"o","device":"/dev/sda"}}}}]}}';
+  const { spec } = containerFromCreateRequest(body);
+  assert.deepEqual(Object.entries(spec.labels), [['__proto__', 'p'], ['a', '1'], ['constructor', 'c']]);
+  assert.equal(Object.getPrototypeOf(spec.labels), Object.prototype);
+  assert.deepEqual(Object.entries(spec.sysctls ?? {}), [['net.ipv4.ip_forward', '1'], ['__proto__', 's']]);
+  assert.deepEqual(Object.entries(spec.mounts.find((m) => m.target === '/v')?.volume?.options ?? {}), [['__proto__', 'o'], ['device', '/dev/sda']]);
+});

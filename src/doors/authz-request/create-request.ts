@@ -91,8 +91,31 @@ function hostConfigOf(root: GoStruct, warnings: DoorWarning[]): HostConfigView {
   return {
     s: inner,
     get: (n) => (legacy.has(n) ? field(root, n) : field(inner, n)),
-    path: (n) => (legacy.has(n) ? root.paths.get(n) : inner.paths.get(n)) ?? `${root.paths.get('HostConfig') ?? 'HostConfig'}.${n}`,
+    path: (n) => (legacy.has(n) ? root.paths.get(n) : inner.paths.get(n)) ?? absentPath(root.paths.get('HostConfig') ?? 'HostConfig', n),
   };
+}
+
+/** Where an absent HostConfig field would be written: one string per field name for the usual spelling, rather than one per request. */
+const HOST_CONFIG_PATHS = new Map<string, string>();
+function absentPath(hostConfig: string, name: string): string {
+  if (hostConfig !== 'HostConfig') return `${hostConfig}.${name}`;
+  let p = HOST_CONFIG_PATHS.get(name);
+  if (p === undefined) {
+    p = `HostConfig.${name}`;
+    // Only the door's own field names come here (a bounded set), never a key from the request.
+    HOST_CONFIG_PATHS.set(name, p);
+  }
+  return p;
+}
+
+/** A decoded map as a plain object, as Object.fromEntries makes it (a `__proto__` key an own property too), without its iterator protocol. */
+function recordOf(m: Map<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  m?.forEach((v, k) => {
+    if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+    else out[k] = v;
+  });
+  return out;
 }
 
 const HOST_CONFIG_ONLY = new Set([
@@ -208,10 +231,10 @@ function toSpec(root: GoStruct, name: string): CreateRequestSpec {
   where.cgroupParent = { path: hc.path('CgroupParent') };
   spec.env = sliceItems<string>(field(root, 'Env'));
   where.env = { path: root.paths.get('Env') ?? 'Env' };
-  spec.labels = Object.fromEntries(field<Map<string, string>>(root, 'Labels') ?? []);
+  spec.labels = recordOf(field<Map<string, string>>(root, 'Labels'));
   where.labels = { path: root.paths.get('Labels') ?? 'Labels' };
   const sysctls = hc.get<Map<string, string>>('Sysctls');
-  if (sysctls?.size) spec.sysctls = Object.fromEntries(sysctls);
+  if (sysctls?.size) spec.sysctls = recordOf(sysctls);
   where.sysctls = { path: hc.path('Sysctls') };
 
   for (const s of structsOf(root)) for (const o of s.oddities) warnings.push({ message: o, at: { path: o.split(' ')[0] ?? '' } });
@@ -238,7 +261,7 @@ function mountsOf(root: GoStruct, hc: HostConfigView): MountSpec[] {
     const target = field<string>(m, 'Target') ?? '';
     const propagation = field<string>(field<GoStruct>(m, 'BindOptions'), 'Propagation');
     const dc = type === 'volume' ? field<GoStruct>(field<GoStruct>(m, 'VolumeOptions'), 'DriverConfig') : undefined;
-    const volume = dc ? { driver: field<string>(dc, 'Name') ?? '', options: Object.fromEntries(field<Map<string, string>>(dc, 'Options') ?? []) } : undefined;
+    const volume = dc ? { driver: field<string>(dc, 'Name') ?? '', options: recordOf(field<Map<string, string>>(dc, 'Options')) } : undefined;
     out.push({
       type: type as MountSpec['type'],
       source: field<string>(m, 'Source') ?? '',
