@@ -15,6 +15,7 @@ import { localVolumeMount } from '../../models/local-volume.ts';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { onLocalFs, statHere } from './local-lookup.ts';
 import { hostPathReadings, resolveHostPath } from './resolve-path.ts';
+import { within } from '../../util/path-within.ts';
 
 /** dockerd walks a directory given as `--device` and adds every node in it; past this many entries Moat stops and judges the directory as unbounded. */
 const MAX_WALK = 4096;
@@ -301,7 +302,6 @@ async function readProcessesThroughPool(root: string): Promise<ProcessInfo[]> {
   return found.filter((p): p is ProcessInfo => p !== undefined);
 }
 
-const within = (p: string, dir: string): boolean => dir === '/' || p === dir || p.startsWith(`${dir}/`);
 
 /** The known sockets a bind of `source` reaches: the source is one (any name, any link), or a directory above one. */
 export async function socketsReached(source: string, root = '/'): Promise<HostSocket[]> {

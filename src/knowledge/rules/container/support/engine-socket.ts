@@ -1,5 +1,6 @@
 import type { MountSpec } from '../../../../models/container-spec.ts';
 import { deviceName } from './devices.ts';
+import { within } from '../../../../util/path-within.ts';
 
 /** Engine sockets by name, wherever they are. */
 const SOCKETS = /(^|\/)(docker|containerd|podman|crio|dockershim)\.sock$/;
@@ -22,7 +23,6 @@ export const KNOWN_ENGINE_SOCKETS = [
   '/run/crio/crio.sock',
 ];
 
-const within = (p: string, dir: string): boolean => dir === '/' || p === dir || p.startsWith(`${dir}/`);
 
 /** The engine sockets a bind mount gives the container: its source is one, or a directory above one. */
 export function engineSocketsIn(m: MountSpec): string[] {

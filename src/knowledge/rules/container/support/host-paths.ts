@@ -1,3 +1,5 @@
+import { within } from '../../../../util/path-within.ts';
+
 /**
  * Host paths that must not be bind-mounted into containers, what each exposes, and
  * whether writing to it lets root in the container run code as root on the host.
@@ -46,7 +48,6 @@ export function normalizeHostPath(p: string): string {
   return s === '' ? '/' : s;
 }
 
-const within = (p: string, dir: string): boolean => dir === '/' || p === dir || p.startsWith(`${dir}/`);
 
 export function isBenignMount(source: string, readOnly: boolean): boolean {
   const p = normalizeHostPath(source);
