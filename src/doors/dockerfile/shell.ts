@@ -85,6 +85,8 @@ function parsePieces(parser: Parser, source: MappedText, shell: string[], file: 
 
 /** `simplePiece`'s words as it reads them (it calls nothing that reads another piece meanwhile). */
 const WORDS: ShellWord[] = [];
+/** `simplePiece`'s commands as it makes them. */
+const COMMANDS: ShellCommand[] = [];
 
 /** Command words that make a declaration (`export A=1`), not a simple command, in the grammar. */
 const DECLARATIONS = new Set(['export', 'declare', 'local', 'readonly', 'typeset', 'unset', 'unsetenv']);
@@ -112,23 +114,28 @@ const REDIRECT = /[0-9]?(?:>>|>&(?=[0-9])|>)[ \t]*/y;
 export function simplePiece(source: MappedText, shell: string[], file: string, firstPipeline: number): ShellScript | undefined {
   const text = source.text;
   if (text.length > 4096) return undefined;
-  const commands: ShellCommand[] = [];
+  // Gathered like the words, and copied out at their count: most pieces are one command.
+  const commands = COMMANDS;
+  let made = 0;
   const at = (offset: number): Location => source.locate(file, offset);
   let i = 0;
   // The words are gathered in one array kept for every call and copied out at their count: a
-  // command's own array grown from empty takes room for 17 words, and most have 2 to 5.
+  // command's own array grown from empty takes room for 17 words, and most have 2 to 5. The
+  // array is never cut short (a length set to 0 gives up its room, and the next push takes
+  // it again): `words` counts what of it is this command's.
   const argv = WORDS;
-  argv.length = 0;
+  let words = 0;
   let cmdStart = -1;
   let cmdEnd = -1;
   let pipes = 0;
   let redirected = false;
   const n = text.length;
   const finish = (): boolean => {
-    const first = argv[0];
+    const first = words > 0 ? argv[0] : undefined;
     if (!first || !COMMAND_NAME.test(first.raw) || RESERVED.has(first.value) || DECLARATIONS.has(first.value)) return false;
-    commands.push({ name: first.value, argv: argv.slice(), assignments: [], at: at(cmdStart), conditional: false, text: text.slice(cmdStart, cmdEnd), index: commands.length });
-    argv.length = 0;
+    commands[made] = { name: first.value, argv: argv.slice(0, words), assignments: [], at: at(cmdStart), conditional: false, text: text.slice(cmdStart, cmdEnd), index: made };
+    made++;
+    words = 0;
     return true;
   };
   for (;;) {
@@ -145,7 +152,7 @@ export function simplePiece(source: MappedText, shell: string[], file: string, f
     const r = c === '>' || text[i + 1] === '>' ? ((REDIRECT.lastIndex = i), REDIRECT.exec(text)) : null;
     if (r) {
       // Only at the end of a lone command: `apt-mark auto '.*' > /dev/null`.
-      if (pipes > 0 || argv.length === 0) return undefined;
+      if (pipes > 0 || words === 0) return undefined;
       BARE.lastIndex = i + r[0].length;
       const target = BARE.exec(text);
       const after = text[BARE.lastIndex];
@@ -199,13 +206,14 @@ export function simplePiece(source: MappedText, shell: string[], file: string, f
     const next = text[i];
     // A redirection glued to a word (`a2>f`, `12>f`) is left to the grammar.
     if (i === start || (i < n && next !== ' ' && next !== '\t' && next !== '|')) return undefined;
-    if (argv.length === 0) cmdStart = start;
+    if (words === 0) cmdStart = start;
     cmdEnd = i;
-    argv.push({ value, raw: bareParts === 1 && otherParts === 0 ? value : text.slice(start, i), literal, at: at(start) });
+    argv[words++] = { value, raw: bareParts === 1 && otherParts === 0 ? value : text.slice(start, i), literal, at: at(start) };
   }
   if (!finish()) return undefined;
-  if (pipes > 0) for (const c of commands) c.pipeline = firstPipeline;
-  return { text, shell, commands, hasPipe: pipes > 0, pipelines: firstPipeline + (pipes > 0 ? 1 : 0), errors: [] };
+  const out = commands.slice(0, made);
+  if (pipes > 0) for (const c of out) c.pipeline = firstPipeline;
+  return { text, shell, commands: out, hasPipe: pipes > 0, pipelines: firstPipeline + (pipes > 0 ? 1 : 0), errors: [] };
 }
 
 /**
