@@ -141,7 +141,6 @@ function simpleCommands(source: MappedText, from: number, to: number, file: stri
   // Gathered like the words, and copied out at their count: most pieces are one command.
   const commands = COMMANDS;
   let made = 0;
-  const at = (offset: number): Location => source.locate(file, offset);
   let i = from;
   // The words are gathered in one array kept for every call and copied out at their count: a
   // command's own array grown from empty takes room for 17 words, and most have 2 to 5. The
@@ -154,20 +153,14 @@ function simpleCommands(source: MappedText, from: number, to: number, file: stri
   let pipes = 0;
   let redirected = false;
   const n = to;
-  const finish = (): boolean => {
-    const first = words > 0 ? argv[0] : undefined;
-    if (!first || !COMMAND_NAME.test(first.raw) || RESERVED.has(first.value) || DECLARATIONS.has(first.value)) return false;
-    commands[made] = { name: first.value, argv: argv.slice(0, words), assignments: [], at: at(cmdStart), conditional: false, text: text.slice(cmdStart, cmdEnd), index: made };
-    made++;
-    words = 0;
-    return true;
-  };
   for (;;) {
     while (i < n && (text[i] === ' ' || text[i] === '\t')) i++;
     if (i >= n) break;
     const c = text[i];
     if (c === '|') {
-      if (redirected || (i + 1 < n && (text[i + 1] === '|' || text[i + 1] === '&')) || !finish()) return undefined;
+      if (redirected || (i + 1 < n && (text[i + 1] === '|' || text[i + 1] === '&')) || !finishCommand(source, file, words, cmdStart, cmdEnd, made)) return undefined;
+      made++;
+      words = 0;
       pipes++;
       i++;
       continue;
@@ -236,13 +229,27 @@ function simpleCommands(source: MappedText, from: number, to: number, file: stri
     if (i === start || (i < n && next !== ' ' && next !== '\t' && next !== '|')) return undefined;
     if (words === 0) cmdStart = start;
     cmdEnd = i;
-    argv[words++] = { value, raw: bareParts === 1 && otherParts === 0 ? value : text.slice(start, i), literal, at: at(start) };
+    argv[words++] = { value, raw: bareParts === 1 && otherParts === 0 ? value : text.slice(start, i), literal, at: source.locate(file, start) };
   }
-  if (!finish()) return undefined;
+  if (!finishCommand(source, file, words, cmdStart, cmdEnd, made)) return undefined;
+  made++;
   const out = commands.slice(0, made);
   if (pipes > 0) for (const c of out) c.pipeline = firstPipeline;
   simpleHadPipe = pipes > 0;
   return out;
+}
+
+/**
+ * The command of `simpleCommands`' `words` gathered words, from `cmdStart` to `cmdEnd`, made
+ * its `made`th; false when the first word does not make a simple command. Not a closure in
+ * `simpleCommands`: one made for each piece, with the state it shares, was a tenth of what
+ * reading a piece allocates.
+ */
+function finishCommand(source: MappedText, file: string, words: number, cmdStart: number, cmdEnd: number, made: number): boolean {
+  const first = words > 0 ? WORDS[0] : undefined;
+  if (!first || !COMMAND_NAME.test(first.raw) || RESERVED.has(first.value) || DECLARATIONS.has(first.value)) return false;
+  COMMANDS[made] = { name: first.value, argv: WORDS.slice(0, words), assignments: [], at: source.locate(file, cmdStart), conditional: false, text: source.text.slice(cmdStart, cmdEnd), index: made };
+  return true;
 }
 
 /**
