@@ -500,6 +500,9 @@ export function topLevelPieces(text: string): Piece[] | undefined {
     if (!inWord) wordStart = i;
     inWord = true;
     i++;
+    // The rest of a run of word characters, none of which the loop above tells apart: a
+    // chain is mostly such runs, skipped here rather than a character a turn.
+    while (i < n && BARE_CHAR[text.charCodeAt(i)] === 1) i++;
   }
   if (!endWord() || closers.length) return undefined;
   if (!blank(text, start, n)) pieces.push({ start, end: n, afterOr });
