@@ -66,31 +66,43 @@ function parsePieces(parser: Parser, source: MappedText, shell: string[], file: 
   let hasPipe = false;
   for (let k = 0; k < pieces.length; k++) {
     const p = pieces[k] as Piece;
-    const part = source.slice(p.start, p.end);
-    const read = simplePiece(part, shell, file, pipelines) ?? substitutionAssignment(part, shell, file, pipelines) ?? unaryTest(part, shell, pipelines) ?? caseStatement(part, shell, file, pipelines) ?? parseShellTree(parser, part, shell, file, pipelines);
-    if (read.errors.length) return undefined;
+    // Most pieces are simple ones, read in place: a slice of the text and its map for each
+    // was a tenth of what a lint allocates.
+    let made = simpleCommands(source, p.start, p.end, file, pipelines);
+    if (made) {
+      if (simpleHadPipe) {
+        pipelines++;
+        hasPipe = true;
+      }
+    } else {
+      const part = source.slice(p.start, p.end);
+      const read = substitutionAssignment(part, shell, file, pipelines) ?? unaryTest(part, shell, pipelines) ?? caseStatement(part, shell, file, pipelines) ?? parseShellTree(parser, part, shell, file, pipelines);
+      if (read.errors.length) return undefined;
+      made = read.commands;
+      pipelines = read.pipelines;
+      hasPipe ||= read.hasPipe;
+    }
     // The piece's commands are its own, just made: set in place rather than copied.
-    const made = read.commands;
     for (let m = 0; m < made.length; m++) {
       const c = made[m] as ShellCommand;
       c.conditional ||= p.afterOr;
       c.index = commands.length;
       commands.push(c);
     }
-    pipelines = read.pipelines;
-    hasPipe ||= read.hasPipe;
   }
   return { text: source.text, shell, commands, hasPipe, pipelines, errors: [] };
 }
 
-/** `simplePiece`'s words as it reads them (it calls nothing that reads another piece meanwhile). */
+/** `simpleCommands`' words as it reads them (it calls nothing that reads another piece meanwhile). */
 const WORDS: ShellWord[] = [];
+/** `simpleCommands`' commands as it makes them. */
+const COMMANDS: ShellCommand[] = [];
 
 /** Command words that make a declaration (`export A=1`), not a simple command, in the grammar. */
 const DECLARATIONS = new Set(['export', 'declare', 'local', 'readonly', 'typeset', 'unset', 'unsetenv']);
 /** One word part outside quotes: a run of characters that neither quote, expand, glob by brace or bracket, nor separate. */
 const BARE = /[A-Za-z0-9_./:,@+%^=*-]+/y;
-/** BARE's characters, by code (1 for each), for the scan in `simplePiece`. */
+/** BARE's characters, by code (1 for each), for the scan in `simpleCommands`. */
 const BARE_CHAR = new Uint8Array(128);
 for (const ch of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./:,@+%^=*-') BARE_CHAR[ch.charCodeAt(0)] = 1;
 const EXPANSION = /\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\})/y;
@@ -110,45 +122,59 @@ const REDIRECT = /[0-9]?(?:>>|>&(?=[0-9])|>)[ \t]*/y;
  * else.
  */
 export function simplePiece(source: MappedText, shell: string[], file: string, firstPipeline: number): ShellScript | undefined {
+  const commands = simpleCommands(source, 0, source.text.length, file, firstPipeline);
+  if (!commands) return undefined;
+  return { text: source.text, shell, commands, hasPipe: simpleHadPipe, pipelines: firstPipeline + (simpleHadPipe ? 1 : 0), errors: [] };
+}
+
+/** Whether the last `simpleCommands` that read its text found a pipe (its callers look straight after). */
+let simpleHadPipe = false;
+
+/**
+ * `simplePiece`'s commands for the text from `from` to `to` of `source`, read where it lies.
+ * The character at `to` is a separator (`;`, `&`, `|`) or the end: nothing read crosses it,
+ * and a match that would is left to the slower readers.
+ */
+function simpleCommands(source: MappedText, from: number, to: number, file: string, firstPipeline: number): ShellCommand[] | undefined {
   const text = source.text;
-  if (text.length > 4096) return undefined;
-  const commands: ShellCommand[] = [];
-  const at = (offset: number): Location => source.locate(file, offset);
-  let i = 0;
+  if (to - from > 4096) return undefined;
+  // Gathered like the words, and copied out at their count: most pieces are one command.
+  const commands = COMMANDS;
+  let made = 0;
+  let i = from;
   // The words are gathered in one array kept for every call and copied out at their count: a
-  // command's own array grown from empty takes room for 17 words, and most have 2 to 5.
+  // command's own array grown from empty takes room for 17 words, and most have 2 to 5. The
+  // array is never cut short (a length set to 0 gives up its room, and the next push takes
+  // it again): `words` counts what of it is this command's.
   const argv = WORDS;
-  argv.length = 0;
+  let words = 0;
   let cmdStart = -1;
   let cmdEnd = -1;
   let pipes = 0;
   let redirected = false;
-  const n = text.length;
-  const finish = (): boolean => {
-    const first = argv[0];
-    if (!first || !COMMAND_NAME.test(first.raw) || RESERVED.has(first.value) || DECLARATIONS.has(first.value)) return false;
-    commands.push({ name: first.value, argv: argv.slice(), assignments: [], at: at(cmdStart), conditional: false, text: text.slice(cmdStart, cmdEnd), index: commands.length });
-    argv.length = 0;
-    return true;
-  };
+  const n = to;
   for (;;) {
     while (i < n && (text[i] === ' ' || text[i] === '\t')) i++;
     if (i >= n) break;
     const c = text[i];
     if (c === '|') {
-      if (redirected || text[i + 1] === '|' || text[i + 1] === '&' || !finish()) return undefined;
+      if (redirected || (i + 1 < n && (text[i + 1] === '|' || text[i + 1] === '&')) || !finishCommand(source, file, words, cmdStart, cmdEnd, made)) return undefined;
+      made++;
+      words = 0;
       pipes++;
       i++;
       continue;
     }
     // Only a `>` here or next can start a redirection: no match is made for the other words.
-    const r = c === '>' || text[i + 1] === '>' ? ((REDIRECT.lastIndex = i), REDIRECT.exec(text)) : null;
+    const r = c === '>' || (i + 1 < n && text[i + 1] === '>') ? ((REDIRECT.lastIndex = i), REDIRECT.exec(text)) : null;
     if (r) {
+      if (REDIRECT.lastIndex > n) return undefined;
       // Only at the end of a lone command: `apt-mark auto '.*' > /dev/null`.
-      if (pipes > 0 || argv.length === 0) return undefined;
+      if (pipes > 0 || words === 0) return undefined;
       BARE.lastIndex = i + r[0].length;
       const target = BARE.exec(text);
-      const after = text[BARE.lastIndex];
+      if (target && BARE.lastIndex > n) return undefined;
+      const after = BARE.lastIndex < n ? text[BARE.lastIndex] : undefined;
       if (!target || !/^[A-Za-z0-9_./-]+$/.test(target[0]) || (r[0].includes('&') && !/^[0-9]+$/.test(target[0])) || (after !== undefined && after !== ' ' && after !== '\t')) return undefined;
       redirected = true;
       i = BARE.lastIndex;
@@ -162,6 +188,7 @@ export function simplePiece(source: MappedText, shell: string[], file: string, f
     let bareParts = 0;
     let otherParts = 0;
     for (;;) {
+      if (i >= n) break;
       const ch = text[i];
       let m: RegExpExecArray | null = null;
       if (ch === "'") {
@@ -193,19 +220,36 @@ export function simplePiece(source: MappedText, shell: string[], file: string, f
         continue;
       }
       if (!m) break;
+      if (i + m[0].length > n) return undefined;
       otherParts++;
       i += m[0].length;
     }
     const next = text[i];
     // A redirection glued to a word (`a2>f`, `12>f`) is left to the grammar.
     if (i === start || (i < n && next !== ' ' && next !== '\t' && next !== '|')) return undefined;
-    if (argv.length === 0) cmdStart = start;
+    if (words === 0) cmdStart = start;
     cmdEnd = i;
-    argv.push({ value, raw: bareParts === 1 && otherParts === 0 ? value : text.slice(start, i), literal, at: at(start) });
+    argv[words++] = { value, raw: bareParts === 1 && otherParts === 0 ? value : text.slice(start, i), literal, at: source.locate(file, start) };
   }
-  if (!finish()) return undefined;
-  if (pipes > 0) for (const c of commands) c.pipeline = firstPipeline;
-  return { text, shell, commands, hasPipe: pipes > 0, pipelines: firstPipeline + (pipes > 0 ? 1 : 0), errors: [] };
+  if (!finishCommand(source, file, words, cmdStart, cmdEnd, made)) return undefined;
+  made++;
+  const out = commands.slice(0, made);
+  if (pipes > 0) for (const c of out) c.pipeline = firstPipeline;
+  simpleHadPipe = pipes > 0;
+  return out;
+}
+
+/**
+ * The command of `simpleCommands`' `words` gathered words, from `cmdStart` to `cmdEnd`, made
+ * its `made`th; false when the first word does not make a simple command. Not a closure in
+ * `simpleCommands`: one made for each piece, with the state it shares, was a tenth of what
+ * reading a piece allocates.
+ */
+function finishCommand(source: MappedText, file: string, words: number, cmdStart: number, cmdEnd: number, made: number): boolean {
+  const first = words > 0 ? WORDS[0] : undefined;
+  if (!first || !COMMAND_NAME.test(first.raw) || RESERVED.has(first.value) || DECLARATIONS.has(first.value)) return false;
+  COMMANDS[made] = { name: first.value, argv: WORDS.slice(0, words), assignments: [], at: source.locate(file, cmdStart), conditional: false, text: source.text.slice(cmdStart, cmdEnd), index: made };
+  return true;
 }
 
 /**
@@ -244,17 +288,19 @@ export function substitutionAssignment(source: MappedText, shell: string[], file
  */
 function addConditional(acc: { commands: ShellCommand[]; pipelines: number; hasPipe: boolean }, parts: MappedText[], shell: string[], file: string): boolean {
   for (let k = 0; k < parts.length; k++) {
-    const read = simplePiece(parts[k] as MappedText, shell, file, acc.pipelines);
-    if (!read) return false;
-    const made = read.commands;
+    const part = parts[k] as MappedText;
+    const made = simpleCommands(part, 0, part.text.length, file, acc.pipelines);
+    if (!made) return false;
     for (let m = 0; m < made.length; m++) {
       const c = made[m] as ShellCommand;
       c.conditional = true;
       c.index = acc.commands.length;
       acc.commands.push(c);
     }
-    acc.pipelines = read.pipelines;
-    acc.hasPipe ||= read.hasPipe;
+    if (simpleHadPipe) {
+      acc.pipelines++;
+      acc.hasPipe = true;
+    }
   }
   return true;
 }
@@ -454,6 +500,9 @@ export function topLevelPieces(text: string): Piece[] | undefined {
     if (!inWord) wordStart = i;
     inWord = true;
     i++;
+    // The rest of a run of word characters, none of which the loop above tells apart: a
+    // chain is mostly such runs, skipped here rather than a character a turn.
+    while (i < n && BARE_CHAR[text.charCodeAt(i)] === 1) i++;
   }
   if (!endWord() || closers.length) return undefined;
   if (!blank(text, start, n)) pieces.push({ start, end: n, afterOr });

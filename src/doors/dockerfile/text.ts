@@ -87,8 +87,15 @@ export class MappedText {
   }
 
   append(piece: string, line: number, column: number): void {
-    this.starts.push(this.text.length);
-    this.origins.push({ line, column });
+    if (this.starts.length === 0) {
+      // Most logical lines are one line of the file: arrays of one, not the 17 slots a first
+      // push makes room for.
+      this.starts = [this.text.length];
+      this.origins = [{ line, column }];
+    } else {
+      this.starts.push(this.text.length);
+      this.origins.push({ line, column });
+    }
     this.text += piece;
   }
 

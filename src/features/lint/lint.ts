@@ -234,7 +234,7 @@ function capped(v: Verdict): Verdict {
 
 /** Marks findings an inline ignore covers; they stay in the report, suppressed, with the ignore's reason. */
 function suppressInline(v: Verdict, ids: readonly string[], ignores: IgnoreIndex): Verdict {
-  if (v.findings.length === 0) return v;
+  if (v.findings.length === 0 || ignores.empty) return v;
   const findings = v.findings.map((f): Finding => {
     const ig = ignores.find(ids, f.location?.line);
     if (!ig) return f;

@@ -22,6 +22,8 @@ export default dockerfileRule({
     const out: Issue[] = [];
     for (const i of executable(dockerfile, 'RUN')) {
       const cmds = i.shell?.commands ?? [];
+      // Pipelines are grouped only where a download runs in one: few RUNs have any.
+      if (!cmds.some((c) => c.pipeline !== undefined && FETCH.has(c.name))) continue;
       const members = Map.groupBy(cmds.filter((c) => c.pipeline !== undefined), (c) => c.pipeline as number);
       for (const c of cmds) {
         if (c.pipeline === undefined || !FETCH.has(c.name)) continue;

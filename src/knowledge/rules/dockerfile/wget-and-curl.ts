@@ -1,4 +1,5 @@
 import { dockerfileRule, type Issue } from '../../../models/rule.ts';
+import type { ShellCommand } from '../../../models/dockerfile-spec.ts';
 
 export default dockerfileRule({
   meta: {
@@ -14,14 +15,25 @@ export default dockerfileRule({
   check({ dockerfile }) {
     const out: Issue[] = [];
     const groups = dockerfile.stages.length ? dockerfile.stages.map((s) => s.instructions) : [dockerfile.instructions];
+    // Two flags a stage and two an instruction, not sets and lists made for every instruction:
+    // this rule looks at each instruction of every file.
     for (const list of groups) {
-      const seen = new Set<string>();
+      let seenWget = false;
+      let seenCurl = false;
       for (const top of list) {
         const i = top.onbuild ?? top;
-        const used = new Set((i.shell?.commands ?? []).map((c) => c.name).filter((n) => n === 'wget' || n === 'curl'));
-        const clash = used.size === 2 || [...used].some((u) => seen.has(u === 'wget' ? 'curl' : 'wget'));
-        if (clash) out.push({ message: 'wget and curl are both used in this stage', at: i.at, evidence: `RUN ${i.text.slice(0, 80)}` });
-        for (const u of used) seen.add(u);
+        const commands = i.shell?.commands;
+        if (!commands) continue;
+        let wget = false;
+        let curl = false;
+        for (let k = 0; k < commands.length; k++) {
+          const name = (commands[k] as ShellCommand).name;
+          if (name === 'wget') wget = true;
+          else if (name === 'curl') curl = true;
+        }
+        if ((wget && (curl || seenCurl)) || (curl && seenWget)) out.push({ message: 'wget and curl are both used in this stage', at: i.at, evidence: `RUN ${i.text.slice(0, 80)}` });
+        seenWget ||= wget;
+        seenCurl ||= curl;
       }
     }
     return out;

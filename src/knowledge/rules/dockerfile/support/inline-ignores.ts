@@ -107,18 +107,30 @@ export class IgnoreIndex {
 
   /** The ignore that covers a finding of a rule known by `ids` (its id and peer ids) at `line`. */
   find(ids: readonly string[], line: number | undefined): InlineIgnore | undefined {
-    for (const id of ids) {
-      const f = this.file.get(id);
-      if (f) return f;
+    // Asked once per finding (tens of thousands in a tree), almost always of a file with no
+    // ignore: loops by index, and no list of the two range kinds made for each question.
+    if (this.file.size > 0) {
+      for (let k = 0; k < ids.length; k++) {
+        const f = this.file.get(ids[k] as string);
+        if (f) return f;
+      }
     }
     if (line === undefined) return undefined;
-    for (const ranges of [this.instruction, this.stage]) {
-      const r = containing(ranges, line);
-      if (!r) continue;
-      for (const id of ids) {
-        const ig = r.byRule.get(id);
-        if (ig) return ig;
-      }
+    return this.inRanges(this.instruction, ids, line) ?? this.inRanges(this.stage, ids, line);
+  }
+
+  /** True when no ignore of any scope was read: nothing is ever found. */
+  get empty(): boolean {
+    return this.file.size === 0 && this.instruction.length === 0 && this.stage.length === 0;
+  }
+
+  private inRanges(ranges: Range[], ids: readonly string[], line: number): InlineIgnore | undefined {
+    if (ranges.length === 0) return undefined;
+    const r = containing(ranges, line);
+    if (!r) return undefined;
+    for (let k = 0; k < ids.length; k++) {
+      const ig = r.byRule.get(ids[k] as string);
+      if (ig) return ig;
     }
     return undefined;
   }
