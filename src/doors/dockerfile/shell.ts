@@ -70,7 +70,7 @@ function parsePieces(parser: Parser, source: MappedText, shell: string[], file: 
     // was a tenth of what a lint allocates.
     let made = simpleCommands(source, p.start, p.end, file, pipelines);
     if (made) {
-      if (simpleHadPipe) {
+      if (piped(made)) {
         pipelines++;
         hasPipe = true;
       }
@@ -124,11 +124,14 @@ const REDIRECT = /[0-9]?(?:>>|>&(?=[0-9])|>)[ \t]*/y;
 export function simplePiece(source: MappedText, shell: string[], file: string, firstPipeline: number): ShellScript | undefined {
   const commands = simpleCommands(source, 0, source.text.length, file, firstPipeline);
   if (!commands) return undefined;
-  return { text: source.text, shell, commands, hasPipe: simpleHadPipe, pipelines: firstPipeline + (simpleHadPipe ? 1 : 0), errors: [] };
+  const hasPipe = piped(commands);
+  return { text: source.text, shell, commands, hasPipe, pipelines: firstPipeline + (hasPipe ? 1 : 0), errors: [] };
 }
 
-/** Whether the last `simpleCommands` that read its text found a pipe (its callers look straight after). */
-let simpleHadPipe = false;
+/** Whether `simpleCommands` read a pipeline: it gives every command of one its pipeline id, and no other command one. */
+function piped(commands: readonly ShellCommand[]): boolean {
+  return commands[0]?.pipeline !== undefined;
+}
 
 /**
  * `simplePiece`'s commands for the text from `from` to `to` of `source`, read where it lies.
@@ -235,7 +238,6 @@ function simpleCommands(source: MappedText, from: number, to: number, file: stri
   made++;
   const out = commands.slice(0, made);
   if (pipes > 0) for (const c of out) c.pipeline = firstPipeline;
-  simpleHadPipe = pipes > 0;
   return out;
 }
 
@@ -297,7 +299,7 @@ function addConditional(acc: { commands: ShellCommand[]; pipelines: number; hasP
       c.index = acc.commands.length;
       acc.commands.push(c);
     }
-    if (simpleHadPipe) {
+    if (piped(made)) {
       acc.pipelines++;
       acc.hasPipe = true;
     }
