@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeGoJson, decodeGoJsonReference, go, type GoStruct, type GoType } from './go-json.ts';
+import { decodeGoJson, decodeGoJsonReference, go, isPlainKey, type GoStruct, type GoType } from './go-json.ts';
 import { createBodyType } from '../doors/authz-request/schema.ts';
 import { rng } from '../knowledge/vuln/test-support/rng.ts';
 
@@ -126,4 +126,17 @@ test('integers read as Go reads them into int64, on the short path (up to 15 dig
   assert.throws(() => read('9223372036854775808'), /does not fit a 64-bit integer/);
   assert.throws(() => read('1.5'), /expected an integer, found 1\.5/);
   assert.throws(() => decodeGoJson('{"U":-1}', t), /expected a non-negative integer/);
+});
+
+test('a key is written after a dot exactly when it matches ^[A-Za-z_][\\w-]*$, else quoted in brackets', () => {
+  const chars = ['a', 'Z', '_', '0', '9', '-', '.', ' ', '"', 'é', '[', '\u0000', '$'];
+  let checked = 0;
+  const visit = (k: string, depth: number): void => {
+    assert.equal(isPlainKey(k), /^[A-Za-z_][\w-]*$/.test(k), JSON.stringify(k));
+    checked++;
+    if (depth < 4) for (const c of chars) visit(k + c, depth + 1);
+  };
+  visit('', 0);
+  for (let c = 0; c < 0x180; c++) assert.equal(isPlainKey(`a${String.fromCharCode(c)}`), /^[A-Za-z_][\w-]*$/.test(`a${String.fromCharCode(c)}`), `code ${c}`);
+  assert.ok(checked > 30000);
 });

@@ -302,7 +302,18 @@ function jsonType(n: Lean): string {
 }
 
 function join(path: string, key: string): string {
-  return path === '' ? key : /^[A-Za-z_][\w-]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+  return path === '' ? key : isPlainKey(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+}
+
+/** `^[A-Za-z_][\w-]*$`, by character: asked of every key decoded. */
+export function isPlainKey(key: string): boolean {
+  if (key.length === 0) return false;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    const letter = (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f;
+    if (!letter && (i === 0 || !((c >= 0x30 && c <= 0x39) || c === 0x2d))) return false;
+  }
+  return true;
 }
 
 function decode(t: GoType, n: Lean, current: unknown, path: string, text: string): unknown {
@@ -365,7 +376,8 @@ function decode(t: GoType, n: Lean, current: unknown, path: string, text: string
       let cap = prev?.cap ?? 0;
       let store = prev ? prev.store : [];
       let len = prev?.items.length ?? 0;
-      for (const [i, c] of items.entries()) {
+      for (let i = 0; i < items.length; i++) {
+        const c = items[i] as Lean;
         if (i >= cap) {
           // reflect grows to cap + cap/2 (at least 4) and copies only the first len elements.
           cap = Math.max(4, cap + Math.floor(cap / 2));

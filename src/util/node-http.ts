@@ -8,4 +8,8 @@ import type httpModule from 'node:http';
 import type httpsModule from 'node:https';
 
 export const http: typeof httpModule = process.getBuiltinModule('node:http');
-export const https: typeof httpsModule = process.getBuiltinModule('node:https');
+
+/** node:https, loaded when first asked for: it brings node:tls, another 6–11 ms that a command on a unix socket never needs. */
+export function https(): typeof httpsModule {
+  return process.getBuiltinModule('node:https');
+}

@@ -59,7 +59,7 @@ export class EngineClient {
     } else {
       this.agent =
         ep.kind === 'tcp' && ep.tls
-          ? new https.Agent({ keepAlive: true, maxSockets, ...tlsOptions(ep) })
+          ? new (https().Agent)({ keepAlive: true, maxSockets, ...tlsOptions(ep) })
           : new http.Agent({ keepAlive: true, maxSockets });
     }
   }
@@ -122,7 +122,7 @@ export class EngineClient {
    */
   stream(method: string, path: string, opts: { signal?: AbortSignal; idleTimeoutMs?: number; body?: unknown; readAheadBytes?: number; onSent?: () => void } = {}): Promise<StreamResponse> {
     const ep = this.endpoint;
-    const mod = ep.kind === 'tcp' && ep.tls ? https : http;
+    const mod = ep.kind === 'tcp' && ep.tls ? https() : http;
     // No pooled agent here, so the TLS material goes on the request itself.
     const target =
       ep.kind === 'unix'
@@ -209,7 +209,7 @@ export class EngineClient {
 
   private raw(method: string, path: string, body?: Buffer): Promise<RawResponse> {
     const ep = this.endpoint;
-    const mod = ep.kind === 'tcp' && ep.tls ? https : http;
+    const mod = ep.kind === 'tcp' && ep.tls ? https() : http;
     // No TLS, no server name: otherwise Node's agent derives one from the Host header for every
     // request, and the first derivation compiles its IPv6 pattern (4 ms of an audit's CPU).
     const target = ep.kind === 'unix' ? { socketPath: ep.socketPath, servername: '' } : ep.kind === 'ssh' ? { servername: '' } : { host: ep.host, port: ep.port, ...(ep.tls ? {} : { servername: '' }) };

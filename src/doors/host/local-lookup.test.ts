@@ -33,7 +33,37 @@ test('a path is looked up synchronously only on a local file system, by the moun
   assert.equal(local('/proc/1/root/etc'), false);
   assert.equal(local('/proc/self/root'), false);
   // No table (no /proc): nothing is known to be local.
-  assert.equal(onLocalFs('/etc', []), false);
+  assert.equal(onLocalFs('/etc', new Map()), false);
+});
+
+test('the walk up a path agrees with the longest matching mount point, for every path made of the table\'s components', () => {
+  const lines = [
+    '22 1 254:1 / / rw - ext4 /dev/vda1 rw',
+    '30 22 0:26 / /run rw - tmpfs tmpfs rw',
+    '31 30 0:27 / /run/user/0 rw - fuse.sshfs x rw',
+    '32 31 0:28 / /run/user/0/d rw - tmpfs tmpfs rw',
+    '33 22 0:29 / /var/lib/docker/overlay2/abc/merged rw - overlay overlay rw',
+    '34 22 0:30 / /var rw - nfs4 f:/e rw',
+    '35 34 0:31 / /var rw - ext4 /dev/vdb rw',
+    '36 22 0:32 / /srv rw - cifs //h/s rw',
+  ];
+  const table = mountPointsOf(lines.join('\n'));
+  // The reading before the walk: every mount whose point is the path or above it, the longest, the later line of two at one point.
+  const rows = lines.map((l) => l.split(' ')).map((f) => ({ point: f[4] as string, local: !['fuse.sshfs', 'nfs4', 'cifs'].includes(f[f.indexOf('-') + 1] as string) }));
+  const reference = (p: string): boolean => {
+    let best: { point: string; local: boolean } | undefined;
+    for (const r of rows) if ((r.point === '/' || p === r.point || p.startsWith(`${r.point}/`)) && (!best || r.point.length >= best.point.length)) best = r;
+    return best?.local ?? false;
+  };
+  const parts = ['run', 'user', '0', 'd', 'var', 'lib', 'docker', 'overlay2', 'abc', 'merged', 'srv', 'x', ''];
+  let checked = 0;
+  const visit = (p: string, depth: number): void => {
+    assert.equal(onLocalFs(p, table), reference(p), p);
+    checked++;
+    if (depth < 4) for (const c of parts) visit(`${p}/${c}`, depth + 1);
+  };
+  visit('', 0);
+  assert.ok(checked > 30000, `${checked} paths`);
 });
 
 test("this host's own table agrees with findmnt on what each path lies on", () => {

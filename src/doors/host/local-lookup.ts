@@ -22,46 +22,53 @@ const LOCAL_FS = new Set([
 /** Past this age the table is read again in the background; a mount made since is judged by the mount it lies under until then. */
 const REFRESH_MS = 5000;
 
-export interface MountPoint {
-  point: string;
-  local: boolean;
-}
-let table: { at: number; mounts: MountPoint[]; refreshing: boolean } | undefined;
+/** Each mount point and whether it is a local file system: of two mounts at one point, the one on top (the later line). */
+export type MountTable = ReadonlyMap<string, boolean>;
+let cached: { at: number; mounts: MountTable; refreshing: boolean } | undefined;
 
-export function mountPointsOf(text: string): MountPoint[] {
-  // Longest mount point first; of two at one point, the later line (the one on top) first.
-  return parseMountinfo(text)
-    .map((m) => ({ point: m.mountPoint, local: LOCAL_FS.has(m.fsType) }))
-    .reverse()
-    .sort((a, b) => b.point.length - a.point.length);
+export function mountPointsOf(text: string): MountTable {
+  const out = new Map<string, boolean>();
+  for (const m of parseMountinfo(text)) out.set(m.mountPoint, LOCAL_FS.has(m.fsType));
+  return out;
 }
 
-function mounts(now = Date.now()): MountPoint[] {
-  if (!table) {
+function currentMounts(now = Date.now()): MountTable {
+  if (!cached) {
     let text = '';
     try {
       text = readFileSync('/proc/self/mountinfo', 'utf8');
     } catch {
       // No /proc: nothing is known to be local, so every lookup takes the thread pool.
     }
-    table = { at: now, mounts: mountPointsOf(text), refreshing: false };
-  } else if (now - table.at > REFRESH_MS && !table.refreshing) {
-    const t = table;
+    cached = { at: now, mounts: mountPointsOf(text), refreshing: false };
+  } else if (now - cached.at > REFRESH_MS && !cached.refreshing) {
+    const t = cached;
     t.refreshing = true;
     readFile('/proc/self/mountinfo', 'utf8').then(
-      (text) => (table = { at: Date.now(), mounts: mountPointsOf(text), refreshing: false }),
+      (text) => (cached = { at: Date.now(), mounts: mountPointsOf(text), refreshing: false }),
       () => (t.refreshing = false),
     );
   }
-  return table.mounts;
+  return cached.mounts;
 }
 
-/** Whether a lookup of `path` (absolute, no links in it) stays on a local file system. */
-export function onLocalFs(path: string, table: MountPoint[] = mounts()): boolean {
+const PROC_ROOT = /^\/proc\/[^/]+\/root(\/|$)/;
+
+/**
+ * Whether a lookup of `path` (absolute, no links in it) stays on a local file system: the mount
+ * at its longest ancestor decides. Found by walking up the path's few components rather than
+ * down the table, which holds a few mounts per running container (hundreds on a busy host).
+ */
+export function onLocalFs(path: string, table: MountTable = currentMounts()): boolean {
   // /proc/PID/root leads into another mount namespace, whose mounts this table does not show.
-  if (/^\/proc\/[^/]+\/root(\/|$)/.test(path)) return false;
-  for (const m of table) if (m.point === '/' || path === m.point || path.startsWith(`${m.point}/`)) return m.local;
-  return false;
+  if (path.startsWith('/proc/') && PROC_ROOT.test(path)) return false;
+  for (let p = path; ; ) {
+    const local = table.get(p);
+    if (local !== undefined) return local;
+    const cut = p.lastIndexOf('/');
+    if (cut <= 0) return table.get('/') ?? false;
+    p = p.slice(0, cut);
+  }
 }
 
 const missing = (e: unknown): boolean => (e as NodeJS.ErrnoException).code === 'ENOENT';

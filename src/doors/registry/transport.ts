@@ -54,7 +54,7 @@ export interface SendRequest {
 }
 
 export function createAgents(): { http: httpT.Agent; https: httpsT.Agent } {
-  return { http: new http.Agent({ keepAlive: true, maxSockets: 8 }), https: new https.Agent({ keepAlive: true, maxSockets: 8 }) };
+  return { http: new http.Agent({ keepAlive: true, maxSockets: 8 }), https: new (https().Agent)({ keepAlive: true, maxSockets: 8 }) };
 }
 
 /**
@@ -135,7 +135,7 @@ function once(method: string, url: URL, headers: Record<string, string>, body: B
       signal: t.signal,
       ...(tls ? { ca: tls.ca, cert: tls.cert, key: tls.key, rejectUnauthorized: tls.verify } : {}),
     };
-    const req = (secure ? https : http).request(url, options, (res) => {
+    const req = (secure ? https() : http).request(url, options, (res) => {
       response = res;
       res.on('error', () => undefined); // reported to whoever reads the body
       resolve(res);

@@ -79,7 +79,7 @@ export class ServerClient {
     }
     this.agent =
       this.base.protocol === 'https:'
-        ? new https.Agent({ keepAlive: true, maxSockets: 2, ...(ca ? { ca: [...tlsRootCertificates(), ca.toString('utf8')] } : {}) })
+        ? new (https().Agent)({ keepAlive: true, maxSockets: 2, ...(ca ? { ca: [...tlsRootCertificates(), ca.toString('utf8')] } : {}) })
         : new http.Agent({ keepAlive: true, maxSockets: 2 });
   }
 
@@ -97,7 +97,7 @@ export class ServerClient {
   /** A document to `api/v1/reports` or `api/v1/alerts`; `gzipped` bodies carry Content-Encoding: gzip. */
   post(path: string, body: Buffer, gzipped: boolean): Promise<Outcome> {
     const url = new URL(path, this.base);
-    const mod = url.protocol === 'https:' ? https : http;
+    const mod = url.protocol === 'https:' ? https() : http;
     const where = `POST /${path}`;
     return new Promise<Outcome>((resolve) => {
       let settled = false;

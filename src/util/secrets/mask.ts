@@ -201,12 +201,14 @@ function maskCommandForms(text: string): string {
  * value of any `NAME=value` whose name says it is a secret (`DB_PASSWORD=hunter22`).
  */
 export function maskText(text: string, known: readonly string[] = []): string {
-  if (known.length > 0 || text.length > MEMO_MAX_TEXT) return maskUncached(text, known);
+  // Known values the text does not hold change nothing: such a call is answered from the memo too
+  // (the enforce plugin passes a request's environment values for every message it masks).
+  if (text.length > MEMO_MAX_TEXT || known.some((k) => k.length >= 4 && text.includes(k))) return maskUncached(text, known);
   let out = MEMO.get(text);
   if (out === undefined) {
     // Bounded: a fresh map when full keeps the memory flat over any number of files.
     if (MEMO.size >= MEMO_MAX_ENTRIES) MEMO.clear();
-    out = maskUncached(text, known);
+    out = maskUncached(text, []);
     MEMO.set(text, out);
   }
   return out;

@@ -21,6 +21,8 @@ const ORDINARY = /^\/dev\/(null|zero|full|random|urandom|tty|fuse|net\/tun|dri(\
  * host's own root, seen through a process) removed, so `//dev/./vda` reads as `/dev/vda`.
  */
 export function deviceName(hostPath: string): string {
+  // The rules ask this of every mount on every decision, and nearly every path is clean already.
+  if (isCleanAbsolute(hostPath) && !hostPath.startsWith('/proc/')) return hostPath;
   const parts: string[] = [];
   for (const c of hostPath.split('/')) {
     if (c === '' || c === '.') continue;
@@ -30,6 +32,12 @@ export function deviceName(hostPath: string): string {
   let p = `/${parts.join('/')}`;
   for (let m = /^\/proc\/(self|thread-self|\d+)\/root(\/.*)?$/.exec(p); m; m = /^\/proc\/(self|thread-self|\d+)\/root(\/.*)?$/.exec(p)) p = m[2] ?? '/';
   return p;
+}
+
+/** Absolute, with no empty, `.` or `..` component and no trailing slash (`/` itself is clean). */
+function isCleanAbsolute(p: string): boolean {
+  if (p === '/') return true;
+  return p.startsWith('/') && !p.endsWith('/') && !p.endsWith('/.') && !p.endsWith('/..') && !p.includes('//') && !p.includes('/./') && !p.includes('/../');
 }
 
 function byName(hostPath: string): DeviceRisk {
