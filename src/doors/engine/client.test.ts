@@ -1,5 +1,6 @@
 /** The Engine API client against the real engine (and a proxy in front of it that can cut connections). */
 import { test } from 'node:test';
+import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { startSeveringProxy } from '../../../test/support/severing-proxy.ts';
@@ -71,4 +72,16 @@ test('stream: an idle timeout ends a silent stream with a timeout error; an abor
   } finally {
     client.close();
   }
+});
+
+test('a unix-socket engine is read without loading node:https or node:tls (6-11 ms of every short command)', () => {
+  const script = `
+    const { EngineClient } = await import(${JSON.stringify(new URL('./client.ts', import.meta.url).href)});
+    const c = await EngineClient.connect();
+    await c.getJson('/version');
+    c.close();
+    process.stdout.write(JSON.stringify(process.moduleLoadList.filter((m) => /^NativeModule (https|tls|_tls_)/.test(m))));`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, DOCKER_HOST: '' }, timeout: 30_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), []);
 });
