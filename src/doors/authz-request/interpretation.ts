@@ -30,6 +30,12 @@ export interface RequestSubject {
   spec: ContainerSpec;
   /** The exec a request creates, for rules that judge exec instances. */
   execs?: ExecInfo[];
+  /**
+   * 'execs': a delta that leaves the baseline spec as it is and only adds execs. A rule that
+   * reads no execs (its `needs` lacks 'execs') then sees exactly the baseline and can find
+   * nothing the baseline does not show, so the judge runs only the exec rules.
+   */
+  changes?: 'execs';
   name?: string;
   image?: string;
   labels: Record<string, string>;

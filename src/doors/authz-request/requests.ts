@@ -104,7 +104,7 @@ function exec(route: Route, req: AuthzRequest): Interpretation {
   return delta(
     'exec',
     () => undefined,
-    { name: route.target, execs: [{ id: 'request', user, privileged, command: field<string[]>(s, 'Cmd') ?? [], running: true }], secrets: envSecrets(env) },
+    { name: route.target, execs: [{ id: 'request', user, privileged, command: field<string[]>(s, 'Cmd') ?? [], running: true }], secrets: envSecrets(env), changes: 'execs' },
   );
 }
 

@@ -44,6 +44,8 @@ export class EngineClient {
   private readonly agent: httpT.Agent;
   private readonly timeoutMs: number;
   private readonly sshCommand?: string;
+  /** What negotiate() throws while a unix socket is missing (made at the first miss). */
+  private noSocket: EngineError | undefined;
 
   constructor(options: ClientOptions = {}) {
     this.endpoint = options.endpoint ?? resolveEndpoint();
@@ -76,8 +78,10 @@ export class EngineClient {
     // A socket that is not there fails here, worded as the connect would fail: `moat enforce`
     // negotiates again at every start while its daemon is away, and a connect attempt (a
     // request, a socket, an errno error) costs far more than one lstat.
+    // The error is made once and thrown again while the socket stays away: building an Error
+    // (its stack trace) was most of what such a start cost.
     if (ep.kind === 'unix' && !lstatSync(ep.socketPath, { throwIfNoEntry: false })) {
-      throw mapSocketError(Object.assign(new Error(`connect ENOENT ${ep.socketPath}`), { code: 'ENOENT', syscall: 'connect' }), ep, '/_ping');
+      throw (this.noSocket ??= mapSocketError(Object.assign(new Error(`connect ENOENT ${ep.socketPath}`), { code: 'ENOENT', syscall: 'connect' }), ep, '/_ping'));
     }
     const res = await this.raw('GET', '/_ping');
     if (res.status === 400 && /HTTPS server/i.test(res.body.toString('utf8'))) {

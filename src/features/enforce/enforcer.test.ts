@@ -7,6 +7,8 @@ import { containerRule } from '../../models/rule.ts';
 import { Enforcer, type Judgement } from './enforcer.ts';
 import { imageForms } from '../../models/image-ref.ts';
 import type { AuthzRequest } from '../../doors/authz-request/protocol.ts';
+import { baselineSpec } from '../../doors/authz-request/requests.ts';
+import { containerFromCreateRequest } from '../../doors/authz-request/create-request.ts';
 
 const req = (method: string, uri: string, body?: unknown, headers: Record<string, string> = {}, user = ''): AuthzRequest => {
   const text = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
@@ -230,4 +232,20 @@ test('a read is decided at once, a create through a promise, and judge() gives t
   const bad = e.judgeNow({ user: '', method: 'POST', uri: '/v1.41/containers%ZZ/create', headers: {} });
   assert.ok(!(bad instanceof Promise));
   assert.match(bad.msg, /invalid percent-encoding/);
+});
+
+test("an exec's delta runs only the rules that read execs: every other container rule never reads them", () => {
+  // The shortcut in judgeSubject (RequestSubject.changes) holds only while `needs: ['execs']` names every rule that reads them.
+  const execs = [{ id: 'e1', user: 'root', privileged: true, command: ['sh', '-c', 'curl --password=hunter22 x'], running: true }];
+  const specs = [baselineSpec(), containerFromCreateRequest(JSON.stringify({ Image: 'nginx', User: '', HostConfig: { Privileged: true, Binds: ['/var/run/docker.sock:/s'], PidMode: 'host', CapAdd: ['ALL'] } })).spec];
+  const reading = new Set<string>();
+  for (const spec of specs) {
+    for (const rule of containerRules) {
+      const facts = new Proxy({ container: spec, execs }, { get: (t, k) => (k === 'execs' && reading.add(rule.meta.id), Reflect.get(t, k)) });
+      rule.check(facts);
+    }
+  }
+  const declared = containerRules.filter((r) => r.meta.needs?.includes('execs')).map((r) => r.meta.id);
+  assert.deepEqual([...reading].sort(), declared.sort());
+  assert.ok(declared.length >= 2);
 });

@@ -77,6 +77,8 @@ const MAX_MSG = 2000;
 export class Enforcer {
   readonly policy: EnforceConfig;
   readonly rules: readonly ContainerRule[];
+  /** The rules that read execs: all an exec's delta needs (RequestSubject.changes). */
+  private readonly execRules: readonly ContainerRule[];
   private readonly severity: MoatConfig['rules']['severity'];
   private readonly hostRoot: string;
   private readonly now: () => Date;
@@ -89,6 +91,7 @@ export class Enforcer {
     const config = opts.config ?? emptyConfig(process.cwd());
     this.policy = config.enforce ?? defaultEnforceConfig();
     this.rules = opts.rules ?? (selectConfiguredRules(containerRules, config, { checks: [], skip: [] }) as ContainerRule[]);
+    this.execRules = this.rules.filter((r) => r.meta.needs?.includes('execs'));
     this.severity = config.rules.severity;
     this.hostRoot = opts.hostRoot ?? '/';
     this.now = opts.now ?? (() => new Date());
@@ -236,7 +239,7 @@ export class Enforcer {
     }
     // --- end image signature ---
     const facts: ContainerFacts = { container: subject.spec, allow: this.policy.allow, ...(image ? { image } : {}), ...(subject.execs ? { execs: subject.execs } : subject.mode === 'delta' ? { execs: [] } : {}) };
-    const { findings, errors } = this.findingsOf(facts);
+    const { findings, errors } = this.findingsOf(facts, subject.changes === 'execs' ? this.execRules : this.rules);
     const counted = subject.mode === 'delta' ? findings.filter((f) => !this.baseline.has(keyOf(f))) : findings;
     const now = this.now();
     const judged: JudgedFinding[] = counted.map((f) => {
@@ -259,11 +262,11 @@ export class Enforcer {
     return { allow: false, msg: clip(`moat: denied: ${reasons.join('; ')}`), rule: denying[0]?.rule, endpoint, subject: who, findings: judged, notes };
   }
 
-  private findingsOf(facts: ContainerFacts): { findings: Finding[]; errors: string[] } {
+  private findingsOf(facts: ContainerFacts, rules = this.rules): { findings: Finding[]; errors: string[] } {
     const findings: Finding[] = [];
     const errors: string[] = [];
     const subject = { kind: 'container' as const, id: facts.container.id, name: facts.container.name };
-    for (const r of this.rules) {
+    for (const r of rules) {
       const v = runCheck(r, facts, subject);
       if (v.status === 'error') errors.push(v.reason ?? `rule ${r.meta.id} failed`);
       findings.push(...v.findings);
