@@ -23,6 +23,11 @@ const ORDINARY = /^\/dev\/(null|zero|full|random|urandom|tty|fuse|net\/tun|dri(\
 export function deviceName(hostPath: string): string {
   // The rules ask this of every mount on every decision, and nearly every path is clean already.
   if (isCleanAbsolute(hostPath) && !hostPath.startsWith('/proc/')) return hostPath;
+  return cleanedDeviceName(hostPath);
+}
+
+/** deviceName's reading of any path, component by component (exported for the test that holds the shortcut to it). */
+export function cleanedDeviceName(hostPath: string): string {
   const parts: string[] = [];
   for (const c of hostPath.split('/')) {
     if (c === '' || c === '.') continue;
@@ -30,9 +35,11 @@ export function deviceName(hostPath: string): string {
     else parts.push(c);
   }
   let p = `/${parts.join('/')}`;
-  for (let m = /^\/proc\/(self|thread-self|\d+)\/root(\/.*)?$/.exec(p); m; m = /^\/proc\/(self|thread-self|\d+)\/root(\/.*)?$/.exec(p)) p = m[2] ?? '/';
+  for (let m = PROC_ROOT.exec(p); m; m = PROC_ROOT.exec(p)) p = m[2] ?? '/';
   return p;
 }
+
+const PROC_ROOT = /^\/proc\/(self|thread-self|\d+)\/root(\/.*)?$/;
 
 /** Absolute, with no empty, `.` or `..` component and no trailing slash (`/` itself is clean). */
 function isCleanAbsolute(p: string): boolean {
