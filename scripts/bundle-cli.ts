@@ -22,7 +22,7 @@ const externalPackages: Plugin = {
   name: 'external-packages',
   setup(b) {
     // A bare specifier (not ./, ../ or /) names a package or a Node built-in: external unless bundled.
-    b.onResolve({ filter: /^[^./]/ }, (args) => (BUNDLED.has(packageName(args.path)) ? undefined : { path: args.path, external: true }));
+    b.onResolve({ filter: /^[^./]/ }, (args) => (args.kind === 'entry-point' || BUNDLED.has(packageName(args.path)) ? undefined : { path: args.path, external: true }));
   },
 };
 const outdir = join(root, 'dist/moat');

@@ -77,9 +77,8 @@ export class EngineClient {
     const ep = this.endpoint;
     // A socket that is not there fails here, worded as the connect would fail: `moat enforce`
     // negotiates again at every start while its daemon is away, and a connect attempt (a
-    // request, a socket, an errno error) costs far more than one lstat.
-    // The error is made once and thrown again while the socket stays away: building an Error
-    // (its stack trace) was most of what such a start cost.
+    // request, a socket, an errno error) costs far more than one lstat. The error is made once
+    // and thrown again while the socket stays away: its stack trace was most of such a start's cost.
     if (ep.kind === 'unix' && !lstatSync(ep.socketPath, { throwIfNoEntry: false })) {
       throw (this.noSocket ??= mapSocketError(Object.assign(new Error(`connect ENOENT ${ep.socketPath}`), { code: 'ENOENT', syscall: 'connect' }), ep, '/_ping'));
     }
