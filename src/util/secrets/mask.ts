@@ -203,7 +203,7 @@ function maskCommandForms(text: string): string {
 export function maskText(text: string, known: readonly string[] = []): string {
   // Known values the text does not hold change nothing: such a call is answered from the memo too
   // (the enforce plugin passes a request's environment values for every message it masks).
-  if (text.length > MEMO_MAX_TEXT || known.some((k) => k.length >= 4 && text.includes(k))) return maskUncached(text, known);
+  if (text.length > MEMO_MAX_TEXT || known.some((k) => holdsKnown(text, k))) return maskUncached(text, known);
   let out = MEMO.get(text);
   if (out === undefined) {
     // Bounded: a fresh map when full keeps the memory flat over any number of files.
@@ -223,9 +223,14 @@ const MEMO = new Map<string, string>();
 const MEMO_MAX_ENTRIES = 20_000;
 const MEMO_MAX_TEXT = 2048;
 
+/** Whether `text` holds the known value `k` (shorter ones, like `4` or `UTC`, are too common to mask). */
+function holdsKnown(text: string, k: string): boolean {
+  return k.length >= 4 && text.includes(k);
+}
+
 function maskUncached(text: string, known: readonly string[]): string {
   let s = text;
-  for (const k of known) if (k.length >= 4 && s.includes(k)) s = s.split(k).join(maskSecret(k));
+  for (const k of known) if (holdsKnown(s, k)) s = s.split(k).join(maskSecret(k));
   let out = '';
   let at = 0;
   for (const span of secretSpans(s)) {
