@@ -3,13 +3,14 @@
  * server, and watches the vulnerability database for changes (re-matching every stored
  * inventory when it changes).
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { MoatError } from '../util/errors.ts';
 import { createApp, type Env } from './app.ts';
 import { vulnSource } from './match.ts';
+import { databaseWatch } from './db-watch.ts';
 import { ServerMetrics } from './metrics.ts';
 import { ensureSchema } from './migrations.ts';
 import { WorkQueue } from './queue.ts';
@@ -87,20 +88,12 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     const address = server.address() as AddressInfo;
     const url = `${tls ? 'https' : 'http'}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
 
-    // The vulnerability database is rebuilt and swapped in whole by `moat db update`: a new
-    // file (inode, time, size) means new data, and a re-match is queued (once, whichever server sees it first).
-    let seen = fileStamp(opts.vulnDb);
-    const checkDb = async (): Promise<void> => {
-      const now = fileStamp(opts.vulnDb);
-      const state = await (store as Store).query<{ generation: string }>('SELECT generation FROM vuln_state WHERE id = 1').catch(() => []);
-      if (now !== seen || (now !== undefined && state.length === 0)) {
-        const generation = await source.generation().catch(() => undefined);
-        if (generation !== undefined && state[0]?.generation !== generation) {
-          await work.sendRematch(`the vulnerability database ${opts.vulnDb} changed`).catch((e: Error) => opts.log(`could not queue the re-match: ${e.message}`));
-        }
-        seen = now;
-      }
-    };
+    const checkDb = databaseWatch({
+      source,
+      matched: async () => (await (store as Store).query<{ generation: string }>('SELECT generation FROM vuln_state WHERE id = 1'))[0]?.generation,
+      sendRematch: (reason) => work.sendRematch(reason),
+      log: opts.log,
+    });
     await checkDb();
     const timer = setInterval(() => void checkDb().catch(() => {}), opts.rematchCheckSeconds * 1000);
     timer.unref();
@@ -153,15 +146,6 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     await store?.close().catch(() => {});
     lock?.release();
     throw e;
-  }
-}
-
-function fileStamp(file: string): string | undefined {
-  try {
-    const s = statSync(file);
-    return `${s.ino}:${s.mtimeMs}:${s.size}`;
-  } catch {
-    return undefined;
   }
 }
 

@@ -45,9 +45,15 @@ export async function runServer(store: StoreHandle, extra: { listen?: string } =
     rematchCheckSeconds: 0.2,
     pollSeconds: 0.5,
     migrateCommand: 'moat serve migrate',
-    log: () => {},
+    log: (line) => {
+      serverLog.push(line);
+      if (serverLog.length > 200) serverLog.shift();
+    },
   });
 }
+
+/** What the servers of this test file logged, most recent last: a wait that times out shows it. */
+const serverLog: string[] = [];
 
 export interface Answer {
   status: number;
@@ -146,7 +152,7 @@ export async function until<T>(what: string, fn: () => Promise<T | undefined | f
   for (;;) {
     const v = await fn();
     if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${serverLog.length ? `; the server's last log lines:\n${serverLog.slice(-20).join('\n')}` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
