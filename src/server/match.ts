@@ -131,7 +131,13 @@ function byPackage(rows: readonly VulnRow[]): Map<string, VulnRow[]> {
   return out;
 }
 
-/** The packages of one newly stored inventory that the current database has not matched yet. */
+/**
+ * The packages of one newly stored inventory that were never matched. A package matched
+ * before, against an older database, is left to the re-match the database change queued:
+ * matching it here would take the news from the images already running it (the re-match
+ * would find its results unchanged and raise no alert). A package the re-match claims
+ * meanwhile is skipped at the write, not matched twice.
+ */
 export async function matchImage(store: Store, source: VulnSource, digest: string): Promise<{ packages: number; vulnerabilities: number }> {
   const generation = await source.generation();
   const db = generation === undefined ? undefined : await source.open();
@@ -139,21 +145,25 @@ export async function matchImage(store: Store, source: VulnSource, digest: strin
   try {
     const rows = await store.query<PackageRow>(
       `SELECT p.pkg_key, p.os, p.pkg FROM packages p WHERE p.pkg_key IN (SELECT pkg_key FROM image_packages WHERE digest = $1)
-         AND p.matched_generation IS DISTINCT FROM $2`,
-      [digest, generation],
+         AND p.matched_generation IS NULL`,
+      [digest],
     );
     const found = matchRows(db, rows);
     const results = byPackage(found);
+    let written = 0;
     await store.transaction(async (tx) => {
-      await insertChunks(tx, 'package_vulns', found);
-      await tx.query(
-        `UPDATE packages SET matched_generation = $2, vulns_hash = x.hash FROM jsonb_to_recordset($1::jsonb) AS x(key text, hash text) WHERE packages.pkg_key = x.key`,
+      const claimed = await tx.query<{ pkg_key: string }>(
+        `UPDATE packages SET matched_generation = $2, vulns_hash = x.hash FROM jsonb_to_recordset($1::jsonb) AS x(key text, hash text)
+         WHERE packages.pkg_key = x.key AND packages.matched_generation IS NULL RETURNING packages.pkg_key`,
         [JSON.stringify(rows.map((r) => ({ key: r.pkg_key, hash: resultsHash(results.get(r.pkg_key) ?? []) }))), generation],
       );
+      const mine = claimed.length === rows.length ? found : ((keys) => found.filter((f) => keys.has(f.key)))(new Set(claimed.map((c) => c.pkg_key)));
+      written = mine.length;
+      await insertChunks(tx, 'package_vulns', mine);
       await tx.query(`UPDATE images SET matched_generation = $2 WHERE digest = $1`, [digest, generation]);
       await tx.query(fillHostVulns('ih.digest = $1'), [digest]);
     });
-    return { packages: rows.length, vulnerabilities: found.length };
+    return { packages: rows.length, vulnerabilities: written };
   } finally {
     db.close();
   }
@@ -241,8 +251,9 @@ export async function rematchAll(store: Store, source: VulnSource, now = new Dat
           }
         }),
       );
-      // The unchanged packages of the batch are current for this generation too (a new image holding them needs no match of its own).
-      await store.query('UPDATE packages SET matched_generation = $1 WHERE pkg_key >= $2 AND pkg_key <= $3 AND matched_generation IS DISTINCT FROM $1', [
+      // The unchanged packages of the batch are current for this generation too. Not one stored since the batch was read
+      // (never matched): its image's match job matches it, and marking it here would leave it without results.
+      await store.query('UPDATE packages SET matched_generation = $1 WHERE pkg_key >= $2 AND pkg_key <= $3 AND matched_generation IS NOT NULL AND matched_generation IS DISTINCT FROM $1', [
         generation,
         (rows[0] as StoredPackage).pkg_key,
         after,

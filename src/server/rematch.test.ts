@@ -9,7 +9,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkReport } from './report-shape.ts';
 import { ingestReport } from './ingest.ts';
-import { rematchAll, vulnSource } from './match.ts';
+import { matchImage, rematchAll, vulnSource } from './match.ts';
 import { migrate } from './migrations.ts';
 import { openStore } from './store.ts';
 import { advisory, DEBIAN, debPackage, digestOf, importAdvisories, makeStore, reportDoc, type StoreKind } from './test-support/harness.ts';
@@ -68,6 +68,49 @@ for (const kind of ['embedded', 'postgres'] as StoreKind[]) {
         const rows = await store.query<{ host: string; digest: string; vuln_id: string }>('SELECT host, digest, vuln_id FROM host_vulns ORDER BY 1, 2, 3');
         assert.equal(rows.filter((r) => r.host === 'h1' && r.digest === X).length, 4, 'X on h1: 1001 through pkga and pkgb, 1002, 1003');
         assert.equal(rows.filter((r) => r.host === 'h2').length, 2);
+      } finally {
+        await store.close();
+        handle.destroy();
+      }
+    });
+
+    test('an image stored between a database change and its re-match does not take the news from the images already running', async () => {
+      const handle = await makeStore(kind);
+      const store = await openStore(handle.options);
+      try {
+        await migrate(store);
+        const source = vulnSource(handle.vulnDb);
+        await importAdvisories(handle.vulnDb, [advisory('DSA-1', 'CVE-2026-1001', 'zlib', '9.0-1')]);
+        // X runs on h1 and was matched against the first database.
+        await ingestReport(store, checkReport(reportDoc('h1', 'r-h1', { images: [image(X, ['pkga'])] })), null);
+        await matchImage(store, source, X);
+        assert.equal((await rematchAll(store, source)).alerts, 0);
+        // The database gains an advisory for pkga; before the re-match runs, h2 reports Y, which holds pkga too, and Y is matched.
+        await importAdvisories(handle.vulnDb, [advisory('DSA-2', 'CVE-2026-1002', 'pkga', '9.0-1')]);
+        await ingestReport(store, checkReport(reportDoc('h2', 'r-h2', { images: [image(Y, ['pkga', 'pkgc'])] })), null);
+        await matchImage(store, source, Y);
+        const second = await rematchAll(store, source);
+        const alerts = await store.query<{ host: string; image: string; vuln_id: string }>(`SELECT host, image, vuln_id FROM alerts WHERE source = 'rematch' ORDER BY host, image`);
+        // Both hosts ran pkga as matched against the old database, so the new advisory is news on both.
+        assert.deepEqual(
+          alerts.map((a) => [a.host, a.image, a.vuln_id]),
+          [
+            ['h1', X, 'CVE-2026-1002'],
+            ['h2', Y, 'CVE-2026-1002'],
+          ],
+        );
+        assert.equal(second.alerts, 2);
+        const rows = await store.query<{ host: string; digest: string; vuln_id: string }>('SELECT host, digest, vuln_id FROM host_vulns ORDER BY 1, 2, 3');
+        assert.deepEqual(
+          rows.map((r) => [r.host, r.digest, r.vuln_id]),
+          [
+            ['h1', X, 'CVE-2026-1002'],
+            ['h2', Y, 'CVE-2026-1002'],
+          ],
+        );
+        // Every package is current: the one only Y holds was matched for Y, against the new database.
+        const stale = await store.query<{ n: number }>('SELECT count(*)::int AS n FROM packages WHERE matched_generation IS DISTINCT FROM $1', [second.generation]);
+        assert.equal(stale[0]?.n, 0);
       } finally {
         await store.close();
         handle.destroy();
