@@ -157,7 +157,8 @@ export async function matchImage(store: Store, source: VulnSource, digest: strin
          WHERE packages.pkg_key = x.key AND packages.matched_generation IS NULL RETURNING packages.pkg_key`,
         [JSON.stringify(rows.map((r) => ({ key: r.pkg_key, hash: resultsHash(results.get(r.pkg_key) ?? []) }))), generation],
       );
-      const mine = claimed.length === rows.length ? found : ((keys) => found.filter((f) => keys.has(f.key)))(new Set(claimed.map((c) => c.pkg_key)));
+      const keys = new Set(claimed.map((c) => c.pkg_key));
+      const mine = found.filter((f) => keys.has(f.key));
       written = mine.length;
       await insertChunks(tx, 'package_vulns', mine);
       await tx.query(`UPDATE images SET matched_generation = $2 WHERE digest = $1`, [digest, generation]);
