@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSeveringProxy } from './support/severing-proxy.ts';
 import { docker, TestContainers } from './support/engine.ts';
-import { copiesOf, ensureProbeImage, PROBE_IMAGE, ratelimitAtRest, recordingLockOwner } from './support/harden-probe.ts';
+import { copiesOf, ensureProbeImage, hardenTurn, PROBE_IMAGE, ratelimitAtRest, recordingLockOwner } from './support/harden-probe.ts';
 
 const BIN = join(import.meta.dirname, '../src/cli/bin.ts');
 const containers = new TestContainers('hcli');
@@ -45,7 +45,8 @@ function start(args: string[], opts: { env?: NodeJS.ProcessEnv; uid?: number } =
   });
   return { child, done };
 }
-const moat = (args: string[], opts: { env?: NodeJS.ProcessEnv; uid?: number } = {}): Promise<Run> => start(args, opts).done;
+/** One run, in this file's turn (test/support/harden-probe.ts: another file's test checks what its own run cleaned up). */
+const moat = (args: string[], opts: { env?: NodeJS.ProcessEnv; uid?: number } = {}): Promise<Run> => hardenTurn(() => start(args, opts).done);
 
 /** The error is the last stderr line (host changes may be said before it), one line, no stack trace, nothing on stdout. */
 function assertFailed(r: Run, code: number, pattern: RegExp): void {
@@ -132,14 +133,22 @@ test('the engine going away mid-recording: one line naming the copy to remove; t
 
 test('Ctrl-C stops the recording, removes the copy and restores the host', async () => {
   const name = await containers.make('sigint', ['--network', 'none'], { image: PROBE_IMAGE, start: false, cmd: ['serve'] });
-  const { child, done } = start([name, '--yes', '-d', '60s']);
-  const deadline = Date.now() + 30_000;
-  while ((await copiesOf(name)).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  assert.equal((await copiesOf(name)).length, 1, 'the copy is running');
-  child.kill('SIGINT');
-  const r = await done;
+  const r = await hardenTurn(async () => {
+    const run = start([name, '--yes', '-d', '60s']);
+    try {
+      const deadline = Date.now() + 30_000;
+      while ((await copiesOf(name)).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      assert.equal((await copiesOf(name)).length, 1, 'the copy is running');
+      run.child.kill('SIGINT');
+      return { ...(await run.done), pid: run.child.pid };
+    } finally {
+      // A failed wait must not leave the run going after the turn is given up.
+      if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGKILL');
+      await run.done;
+    }
+  });
   assertFailed(r, 3, /interrupted: the copies Moat made were removed and nothing was written/);
   assert.deepEqual(await copiesOf(name), []);
   assert.equal(await ratelimitAtRest(), ratelimitBefore);
-  assert.notEqual(recordingLockOwner(), child.pid, 'the interrupted run released the recording lock');
+  assert.notEqual(recordingLockOwner(), r.pid, 'the interrupted run released the recording lock');
 });

@@ -17,7 +17,7 @@ import { renderOutputs } from '../src/features/harden/render.ts';
 import { containersFromCompose } from '../src/doors/compose/project.ts';
 import { MoatError } from '../src/util/errors.ts';
 import { docker, TestContainers } from './support/engine.ts';
-import { copiesOf, ensureProbeImage, PROBE_IMAGE, ratelimitAtRest, recordingLockOwner } from './support/harden-probe.ts';
+import { copiesOf, ensureProbeImage, hardenTurn, PROBE_IMAGE, ratelimitAtRest, recordingLockOwner } from './support/harden-probe.ts';
 
 const containers = new TestContainers('harden');
 /** Every result the tests produce, checked against docs/harden.schema.json at the end. */
@@ -73,12 +73,15 @@ async function exitCode(name: string, flags: string[], cmd: string[]): Promise<n
 }
 
 test('a recorded profile runs the workload and blocks a syscall it never made; every setting is verified', async () => {
-  // A copy left by a moat harden that was killed: Moat's own label, an owner that no longer exists.
-  const stale = `${containers.prefix}-stale-copy`;
-  await docker('create', '--name', stale, '--label', 'dev.moat.test=1', '--label', 'dev.moat.harden=1', '--label', 'dev.moat.harden.owner=999999999:1', '--network', 'none', PROBE_IMAGE);
   const name = await containers.make('work', ['--network', 'none'], { image: PROBE_IMAGE, start: false });
   const lines: string[] = [];
-  const r = await harden({ target: name, durationMs: 8000, yes: true, onProgress: (l) => lines.push(l) });
+  // A copy left by a moat harden that was killed: Moat's own label, an owner that no longer exists.
+  // Left and cleaned up in this file's turn: another file's moat harden would remove it too.
+  const stale = `${containers.prefix}-stale-copy`;
+  const r = await hardenTurn(async () => {
+    await docker('create', '--name', stale, '--label', 'dev.moat.test=1', '--label', 'dev.moat.harden=1', '--label', 'dev.moat.harden.owner=999999999:1', '--network', 'none', PROBE_IMAGE);
+    return harden({ target: name, durationMs: 8000, yes: true, onProgress: (l) => lines.push(l) });
+  });
 
   assert.equal((await docker('ps', '-aq', '--filter', `name=${stale}`)).trim(), '', 'the abandoned copy was removed');
   assert.ok(lines.some((l) => /removed .*stale-copy, a copy left by an interrupted moat harden/.test(l)), lines.join('\n'));

@@ -85,3 +85,49 @@ export function recordingLockOwner(): number | undefined {
     return undefined;
   }
 }
+
+const TURN_FILE = join(tmpdir(), 'moat-test-harden-turn.lock');
+
+/**
+ * Runs `fn` while no other test file runs moat harden. Every moat harden removes the
+ * abandoned copies it finds, whoever left them, before it takes the recording lock: a test
+ * that leaves one and checks that its own run removed it must not have another file's run
+ * start beside it. A turn left by a test process that died is taken over.
+ */
+export async function hardenTurn<T>(fn: () => Promise<T>, timeoutMs = 600_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      writeFileSync(TURN_FILE, String(process.pid), { flag: 'wx', mode: 0o600 });
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      let holder = 0;
+      try {
+        holder = Number(readFileSync(TURN_FILE, 'utf8')) || 0;
+      } catch {
+        continue; // released between the two calls
+      }
+      if (holder > 0 && !alive(holder)) {
+        rmSync(TURN_FILE, { force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`another test file (pid ${holder}) has run moat harden for over ${timeoutMs / 1000} s`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(TURN_FILE, { force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -55,10 +55,16 @@ export async function stopContainer(client: EngineClient, id: string, graceSecon
   if (res.status !== 204 && res.status !== 304 && res.status !== 404) throw refused(`POST /containers/${id}/stop`, res);
 }
 
-/** Removes a copy Moat created, with the anonymous volumes the engine made for it (never named volumes). */
-export async function removeContainer(client: EngineClient, id: string): Promise<void> {
+/**
+ * Removes a copy Moat created, with the anonymous volumes the engine made for it (never named
+ * volumes). False when it was gone already, or another client's removal of it is under way
+ * (two moat harden runs cleaning up the same abandoned copy): either way it is not there to stay.
+ */
+export async function removeContainer(client: EngineClient, id: string): Promise<boolean> {
   const res = await client.request('DELETE', `/containers/${enc(id)}?force=1&v=1`);
-  if (res.status !== 204 && res.status !== 404) throw refused(`DELETE /containers/${id}`, res);
+  if (res.status === 204) return true;
+  if (res.status === 404 || (res.status === 409 && /already in progress/.test(res.body.toString('utf8')))) return false;
+  throw refused(`DELETE /containers/${id}`, res);
 }
 
 const StateSchema = v.object({

@@ -448,7 +448,8 @@ async function removeAbandonedCopies(client: EngineClient, paths: HostPaths, pro
     const [pid, start] = (c.Labels?.[COPY_OWNER_LABEL] ?? '').split(':');
     if (!pid || !/^\d+$/.test(pid)) continue;
     if (processStart(paths, Number(pid)) === start) continue;
-    await removeContainer(client, c.Id);
+    // Said only by the run that removed it: another one may be cleaning up beside this one.
+    if (!(await removeContainer(client, c.Id))) continue;
     progress(`removed ${c.Names?.[0]?.replace(/^\//, '') ?? c.Id.slice(0, 12)}, a copy left by an interrupted moat harden`, 'host');
   }
 }
