@@ -6,6 +6,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { MoatError } from '../util/errors.ts';
+import { isRunning } from '../util/process-alive.ts';
 
 export interface DataLock {
   release(): void;
@@ -23,7 +24,7 @@ export function lockDataDir(dir: string): DataLock {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const pid = Number(readFileSync(file, 'utf8').trim());
-      if (Number.isInteger(pid) && pid > 0 && alive(pid)) {
+      if (Number.isInteger(pid) && pid > 0 && isRunning(pid)) {
         throw new MoatError(
           'config',
           `serve: ${dir} is in use by moat serve (pid ${pid}): the embedded store takes one process. Stop it first, or manage tokens through the API (POST /api/v1/tokens with an admin token)`,
@@ -34,13 +35,4 @@ export function lockDataDir(dir: string): DataLock {
     }
   }
   throw new MoatError('config', `serve: could not lock ${dir}`);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

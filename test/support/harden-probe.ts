@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DEFAULT_HOST_PATHS, processStart } from '../../src/features/harden/recording-host.ts';
+import { isRunning } from '../../src/util/process-alive.ts';
 import { docker, TEST_LABEL } from './engine.ts';
 
 const run = promisify(execFile);
@@ -108,7 +109,7 @@ export async function hardenTurn<T>(fn: () => Promise<T>, timeoutMs = 600_000): 
       } catch {
         continue; // released between the two calls
       }
-      if (holder > 0 && !alive(holder)) {
+      if (holder > 0 && !isRunning(holder)) {
         rmSync(TURN_FILE, { force: true });
         continue;
       }
@@ -120,14 +121,5 @@ export async function hardenTurn<T>(fn: () => Promise<T>, timeoutMs = 600_000): 
     return await fn();
   } finally {
     rmSync(TURN_FILE, { force: true });
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
