@@ -96,6 +96,30 @@ test('chunked, sized and connection-framed answers are read whole; the status an
   }
 });
 
+test('a chunked body is read across reads however they fall, and damaged framing fails it as protocol, naming the fault', async () => {
+  const pieces = ['HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n', '3\r', '\nabc', '\r\n4;ext=1\r\ndefg\r\n0\r\nX-Trailer: t\r\n', '\r\n'];
+  const spread = await fakeEngine(async (s) => {
+    for (const p of pieces) {
+      s.write(p);
+      await sleep(15);
+    }
+    s.end();
+  });
+  const damaged = await fakeEngine((s) => s.end('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcX\r\n0\r\n\r\n'));
+  try {
+    const a = await get(spread.socketPath);
+    assert.equal(Buffer.concat(await a.body.toArray()).toString(), 'abcdefg');
+    const b = await get(damaged.socketPath);
+    await assert.rejects(b.body.toArray(), (e: unknown) => {
+      const f = (e as { failure?: RawStreamFailure }).failure;
+      return f?.kind === 'protocol' && /chunked body: the end of a chunk's data expected, found "X"/.test(f.detail);
+    });
+  } finally {
+    spread.close();
+    damaged.close();
+  }
+});
+
 test('an answer cut before its end fails the body (gone), never ends it quietly', async () => {
   const engine = await fakeEngine((s) => {
     s.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n');

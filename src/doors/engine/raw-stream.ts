@@ -3,14 +3,17 @@
  * engine's unix socket without node:http. node:http hands every 64 KiB socket read through an
  * IncomingMessage and a pipe: 290-300 ms of the main thread to read a 228 MB export here
  * against 200 ms for this reader (socket reads of 256 KiB into fresh buffers, Node's own llhttp
- * binding in response mode for the status, headers and chunked framing; the measurement is in
+ * binding in response mode for the status and headers; the measurement is in
  * docs/dependencies.md). That thread is the one that parses the export; on two cores, dockerd's
- * sending and Moat's reading share them, so what the reader saves the whole read saves.
+ * sending and Moat's reading share them, so what the reader saves the whole read saves. A
+ * chunked body's framing is read by util/http-chunked.ts, whose data are slices of those
+ * buffers: llhttp's body callback would copy every byte of the export once more.
  */
 import { connect, type Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import type { IncomingHttpHeaders } from 'node:http';
 import { HTTPParser } from '../../util/llhttp.ts';
+import { ChunkedDecoder } from '../../util/http-chunked.ts';
 
 /** Bytes asked of the kernel per socket read: a unix socket's whole send buffer (about 208 KiB by default) fits. */
 const READ_SIZE = 256 * 1024;
@@ -57,6 +60,8 @@ export function rawStreamGet(opts: RawStreamOptions, fail: (f: RawStreamFailure)
     let paused = false;
     let finished = false;
     let partHeaders: string[] = [];
+    /** A chunked body's framing, read here once the headers are llhttp's: its body callback copies every byte. */
+    let chunked: ChunkedDecoder | undefined;
 
     // One chunk per parser body callback; read-ahead counted by chunks of at most READ_SIZE.
     const readable = new Readable({
@@ -69,6 +74,10 @@ export function rawStreamGet(opts: RawStreamOptions, fail: (f: RawStreamFailure)
         }
       },
     });
+    // A failure in the read that brought the headers (a damaged first chunk) destroys the body
+    // before its reader has had a turn to start: the reader meets the error when it reads (async
+    // iteration and pipeline see a destroyed stream's error), and it is not thrown as uncaught.
+    readable.on('error', () => undefined);
 
     const done = (e?: Error): void => {
       if (finished) return;
@@ -106,18 +115,33 @@ export function rawStreamGet(opts: RawStreamOptions, fail: (f: RawStreamFailure)
       body = readable;
       settled = true;
       resolve({ status, headers: named, body });
+      // 2 ends llhttp's part at the headers (as for an upgrade): execute() returns where they end.
+      if (named['transfer-encoding']?.trim().toLowerCase() === 'chunked' && named['content-length'] === undefined) {
+        chunked = new ChunkedDecoder();
+        return 2;
+      }
       return 0;
     };
-    parser[HTTPParser.kOnBody] = (chunk: Buffer) => {
+    const onBody = (chunk: Buffer): void => {
       if (!readable.push(chunk) && !paused) {
         paused = true;
         socket.pause();
       }
     };
-    parser[HTTPParser.kOnMessageComplete] = () => {
+    const onComplete = (): void => {
       complete = true;
       readable.push(null);
       done();
+    };
+    parser[HTTPParser.kOnBody] = onBody;
+    // Also called when llhttp hands a chunked body over: that body's end is the decoder's to say.
+    parser[HTTPParser.kOnMessageComplete] = () => {
+      if (chunked === undefined) onComplete();
+    };
+    const decode = (bytes: Buffer): void => {
+      const step = (chunked as ChunkedDecoder).write(bytes, onBody);
+      if (step.kind === 'error') done(fail({ kind: 'protocol', detail: step.detail }));
+      else if (step.kind === 'end') onComplete();
     };
 
     const socket: Socket = connect({
@@ -127,8 +151,15 @@ export function rawStreamGet(opts: RawStreamOptions, fail: (f: RawStreamFailure)
         buffer: () => Buffer.allocUnsafeSlow(READ_SIZE),
         callback: (n: number, buf: Uint8Array) => {
           if (finished) return false;
-          const r = parser.execute(Buffer.from(buf.buffer, buf.byteOffset, n));
+          const read = Buffer.from(buf.buffer, buf.byteOffset, n);
+          if (chunked !== undefined) {
+            decode(read);
+            return !paused;
+          }
+          const r = parser.execute(read);
           if (r instanceof Error) done(fail({ kind: 'protocol', detail: `${(r as Error & { code?: string }).code ?? r.message}` }));
+          // The headers ended inside this read: the rest of it is the body's first bytes.
+          else if (chunked !== undefined && !finished) decode(read.subarray(r));
           return !paused;
         },
       },
@@ -139,7 +170,7 @@ export function rawStreamGet(opts: RawStreamOptions, fail: (f: RawStreamFailure)
     socket.on('error', (e) => done(fail({ kind: 'socket', error: e })));
     // An answer framed by the connection's end (neither length nor chunks) completes here.
     socket.on('end', () => {
-      if (!finished && parser.finish() instanceof Error) done(fail({ kind: 'gone' }));
+      if (!finished && chunked === undefined && parser.finish() instanceof Error) done(fail({ kind: 'gone' }));
     });
     socket.on('timeout', () => done(fail({ kind: 'timeout', phase: 'idle' })));
     // The peer's end before the answer's: what came was not all of it.
