@@ -4,7 +4,7 @@
  * machine, like the other test images (test/support/engine.ts).
  */
 import { execFile } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -60,21 +60,7 @@ export const printkRatelimit = (): string => readFileSync('/proc/sys/kernel/prin
  */
 export async function ratelimitAtRest(timeoutMs = 180_000): Promise<string> {
   const me = JSON.stringify({ pid: process.pid, start: processStart(DEFAULT_HOST_PATHS, process.pid) ?? '' });
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      writeFileSync(DEFAULT_HOST_PATHS.lockFile, me, { flag: 'wx', mode: 0o600 });
-      break;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || Date.now() > deadline) throw e;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  try {
-    return printkRatelimit();
-  } finally {
-    unlinkSync(DEFAULT_HOST_PATHS.lockFile);
-  }
+  return holding(DEFAULT_HOST_PATHS.lockFile, me, timeoutMs, () => printkRatelimit());
 }
 
 /** The pid holding the recording lock, if any. */
@@ -95,31 +81,43 @@ const TURN_FILE = join(tmpdir(), 'moat-test-harden-turn.lock');
  * that leaves one and checks that its own run removed it must not have another file's run
  * start beside it. A turn left by a test process that died is taken over.
  */
-export async function hardenTurn<T>(fn: () => Promise<T>, timeoutMs = 600_000): Promise<T> {
+export function hardenTurn<T>(fn: () => Promise<T>, timeoutMs = 600_000): Promise<T> {
+  return holding(TURN_FILE, String(process.pid), timeoutMs, fn, (holder) => {
+    const pid = Number(holder) || 0;
+    return pid > 0 && !isRunning(pid);
+  });
+}
+
+/**
+ * Runs `fn` while this process holds `file`: created only if absent (as moat harden takes its
+ * recording lock), removed afterwards, waited for while another holds it. A holder that
+ * `abandoned` says is gone (its file's text tells) is taken over.
+ */
+async function holding<T>(file: string, content: string, timeoutMs: number, fn: () => T | Promise<T>, abandoned?: (holder: string) => boolean): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      writeFileSync(TURN_FILE, String(process.pid), { flag: 'wx', mode: 0o600 });
+      writeFileSync(file, content, { flag: 'wx', mode: 0o600 });
       break;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      let holder = 0;
+      let holder: string;
       try {
-        holder = Number(readFileSync(TURN_FILE, 'utf8')) || 0;
+        holder = readFileSync(file, 'utf8');
       } catch {
         continue; // released between the two calls
       }
-      if (holder > 0 && !isRunning(holder)) {
-        rmSync(TURN_FILE, { force: true });
+      if (abandoned?.(holder)) {
+        rmSync(file, { force: true });
         continue;
       }
-      if (Date.now() > deadline) throw new Error(`another test file (pid ${holder}) has run moat harden for over ${timeoutMs / 1000} s`);
+      if (Date.now() > deadline) throw new Error(`${file} has been held for over ${timeoutMs / 1000} s (by ${holder})`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
   try {
     return await fn();
   } finally {
-    rmSync(TURN_FILE, { force: true });
+    rmSync(file, { force: true });
   }
 }
